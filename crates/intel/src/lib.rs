@@ -1,0 +1,19 @@
+//! Enrichment knowledge: IP intelligence, places, postal addresses, keyed fingerprints.
+//!
+//! This crate knows about networks and places and nothing about people: it answers
+//! "what is this IP", "which country is `Korea, Democratic People's Republic of`", "are
+//! these two addresses one door" and "what is the fingerprint of this SSN under this
+//! installation's key". Readers use it to normalise; the engine uses it to enrich events
+//! before any detector sees them.
+
+pub mod address;
+pub mod enrich;
+pub mod fingerprint;
+pub mod ip;
+pub mod mmdb_writer;
+pub mod places;
+
+pub use enrich::{Enricher, NetworkConfig};
+pub use fingerprint::Keyring;
+pub use ip::{IpIntel, IpIntelBuilder, IpRecord};
+pub use places::Places;
