@@ -65,7 +65,9 @@ pub enum Outcome {
 
 /// What kind of network an IP belongs to. Ordered from least to most telling: when two
 /// lists disagree and neither is the user's own, the later variant wins.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum IpKind {
     #[default]
@@ -109,7 +111,10 @@ impl IpKind {
 
     /// VPN, proxy, Tor or hosting: the network hides where the person is.
     pub fn is_anonymising(self) -> bool {
-        matches!(self, IpKind::Hosting | IpKind::Vpn | IpKind::Proxy | IpKind::Tor)
+        matches!(
+            self,
+            IpKind::Hosting | IpKind::Vpn | IpKind::Proxy | IpKind::Tor
+        )
     }
 }
 

@@ -16,11 +16,17 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn at(source: SourcePos) -> Self {
-        Evidence { source: Some(source), detail: Map::new() }
+        Evidence {
+            source: Some(source),
+            detail: Map::new(),
+        }
     }
 
     pub fn without_source() -> Self {
-        Evidence { source: None, detail: Map::new() }
+        Evidence {
+            source: None,
+            detail: Map::new(),
+        }
     }
 
     /// Adds a fact (builder style).
@@ -50,7 +56,12 @@ pub struct Finding {
 }
 
 impl Finding {
-    pub fn new(indicator: &str, subject: SubjectIdx, weight_bits: f64, summary: impl Into<String>) -> Self {
+    pub fn new(
+        indicator: &str,
+        subject: SubjectIdx,
+        weight_bits: f64,
+        summary: impl Into<String>,
+    ) -> Self {
         Finding {
             indicator: indicator.to_string(),
             subjects: vec![subject],

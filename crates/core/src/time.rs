@@ -67,12 +67,15 @@ impl UtcMs {
     /// Parses a calendar date `YYYY-MM-DD` as midnight UTC.
     pub fn parse_date(s: &str) -> Result<UtcMs, TimeError> {
         let b = s.trim().as_bytes();
-        if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-            if let (Some(y), Some(m), Some(d)) = (num(&b[0..4]), num(&b[5..7]), num(&b[8..10])) {
-                if (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m) {
-                    return Ok(UtcMs(days_from_civil(y, m, d) * MS_PER_DAY));
-                }
-            }
+        if b.len() == 10
+            && b[4] == b'-'
+            && b[7] == b'-'
+            && let (Some(y), Some(m), Some(d)) = (num(&b[0..4]), num(&b[5..7]), num(&b[8..10]))
+            && (1..=12).contains(&m)
+            && d >= 1
+            && d <= days_in_month(y, m)
+        {
+            return Ok(UtcMs(days_from_civil(y, m, d) * MS_PER_DAY));
         }
         Err(TimeError(truncate(s, 64)))
     }
@@ -165,8 +168,12 @@ pub fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 /// `YYYY-MM-DD[T ]HH:MM:SS[.f{1,9}](Z|±HH:MM)`; `None` sends the caller to the full
 /// parser (which also rejects what neither accepts).
 fn fast_parse(b: &[u8]) -> Option<i64> {
-    if b.len() < 20 || b[4] != b'-' || b[7] != b'-' || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-        || b[13] != b':' || b[16] != b':'
+    if b.len() < 20
+        || b[4] != b'-'
+        || b[7] != b'-'
+        || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
+        || b[13] != b':'
+        || b[16] != b':'
     {
         return None;
     }
@@ -231,7 +238,10 @@ mod tests {
             UtcMs::parse("2025-03-04 09:15:00Z").unwrap(),
             UtcMs::parse("2025-03-04T09:15:00Z").unwrap()
         );
-        assert!(UtcMs::parse("2025-03-04T09:15:00").is_err(), "no offset, no guess");
+        assert!(
+            UtcMs::parse("2025-03-04T09:15:00").is_err(),
+            "no offset, no guess"
+        );
         assert!(UtcMs::parse("2025-02-30T09:15:00Z").is_err());
         assert!(UtcMs::parse("garbage").is_err());
     }
@@ -242,7 +252,10 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2025-03-04T09:15:00Z");
         let t = UtcMs::parse("2025-03-04T09:15:00.250Z").unwrap();
         assert_eq!(t.to_rfc3339(), "2025-03-04T09:15:00.250Z");
-        assert_eq!(UtcMs::parse_date("2024-02-29").unwrap().date_string(), "2024-02-29");
+        assert_eq!(
+            UtcMs::parse_date("2024-02-29").unwrap().date_string(),
+            "2024-02-29"
+        );
         assert!(UtcMs::parse_date("2023-02-29").is_err());
     }
 

@@ -37,15 +37,34 @@ impl NetworkConfig {
     /// Adds the configured ranges to an intelligence builder at the highest priority.
     pub fn apply(&self, builder: &mut IpIntelBuilder) -> Result<(), NetworkConfigError> {
         for (field, list, label) in [
-            ("corporate_egress", &self.corporate_egress, "corporate egress"),
+            (
+                "corporate_egress",
+                &self.corporate_egress,
+                "corporate egress",
+            ),
             ("approved_vpn", &self.approved_vpn, "approved VPN"),
         ] {
             for value in list {
-                let (ip, prefix) = parse_cidr(value).ok_or_else(|| NetworkConfigError { field, value: value.clone() })?;
-                let fact = Fact::Kind { kind: IpKind::Corporate, label: Some(label.to_string()) };
+                let (ip, prefix) = parse_cidr(value).ok_or_else(|| NetworkConfigError {
+                    field,
+                    value: value.clone(),
+                })?;
+                let fact = Fact::Kind {
+                    kind: IpKind::Corporate,
+                    label: Some(label.to_string()),
+                };
                 builder
-                    .add_net(ip, prefix, fact, &format!("config [network] {field}"), Priority::Config)
-                    .map_err(|_| NetworkConfigError { field, value: value.clone() })?;
+                    .add_net(
+                        ip,
+                        prefix,
+                        fact,
+                        &format!("config [network] {field}"),
+                        Priority::Config,
+                    )
+                    .map_err(|_| NetworkConfigError {
+                        field,
+                        value: value.clone(),
+                    })?;
             }
         }
         Ok(())
@@ -60,7 +79,10 @@ pub struct Enricher<'a> {
 
 impl<'a> Enricher<'a> {
     pub fn new(intel: &'a IpIntel) -> Self {
-        Enricher { intel, vendor_proxy_source: Arc::from("vendor anonymiser flag") }
+        Enricher {
+            intel,
+            vendor_proxy_source: Arc::from("vendor anonymiser flag"),
+        }
     }
 
     pub fn enrich(&self, net: &mut Net) {
@@ -68,15 +90,20 @@ impl<'a> Enricher<'a> {
         net.place = if net.reported.country.is_some() {
             net.reported.clone()
         } else if let Some(r) = rec {
-            Place { country: r.country, region: r.region.clone(), city: r.city.clone(), point: r.point }
+            Place {
+                country: r.country,
+                region: r.region.clone(),
+                city: r.city.clone(),
+                point: r.point,
+            }
         } else {
             net.reported.clone()
         };
-        if net.asn.is_none() {
-            if let Some(r) = rec {
-                net.asn = r.asn;
-                net.as_org = r.as_org.clone();
-            }
+        if net.asn.is_none()
+            && let Some(r) = rec
+        {
+            net.asn = r.asn;
+            net.as_org = r.as_org.clone();
         }
         match rec {
             Some(r) if r.kind != IpKind::Unknown || r.kind_source.is_some() => {
@@ -97,7 +124,10 @@ impl<'a> Enricher<'a> {
                 }
             },
         }
-        if net.vendor_proxy == Some(true) && net.kind < IpKind::Proxy && net.kind != IpKind::Corporate {
+        if net.vendor_proxy == Some(true)
+            && net.kind < IpKind::Proxy
+            && net.kind != IpKind::Corporate
+        {
             net.kind = IpKind::Proxy;
             net.kind_source = Some(self.vendor_proxy_source.clone());
         }

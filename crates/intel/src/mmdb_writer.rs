@@ -23,7 +23,12 @@ pub enum MmdbValue {
 
 impl MmdbValue {
     pub fn map(pairs: &[(&str, MmdbValue)]) -> MmdbValue {
-        MmdbValue::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+        MmdbValue::Map(
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
     }
 
     pub fn str(s: &str) -> MmdbValue {
@@ -61,7 +66,12 @@ pub enum WriteError {
 impl MmdbWriter {
     /// `ip_version` is 4 or 6; `database_type` as MaxMind names it (`GeoLite2-City`).
     pub fn new(ip_version: u16, database_type: &str) -> MmdbWriter {
-        MmdbWriter { ip_version, database_type: database_type.to_string(), nodes: vec![[Rec::Empty; 2]], data: Vec::new() }
+        MmdbWriter {
+            ip_version,
+            database_type: database_type.to_string(),
+            nodes: vec![[Rec::Empty; 2]],
+            data: Vec::new(),
+        }
     }
 
     /// Inserts `ip/prefix` with `value`. Networks must not overlap.
@@ -131,7 +141,10 @@ impl MmdbWriter {
             ("binary_format_minor_version", MmdbValue::U16(0)),
             ("build_epoch", MmdbValue::U64(1_700_000_000)),
             ("database_type", MmdbValue::Str(self.database_type.clone())),
-            ("description", MmdbValue::map(&[("en", MmdbValue::str("bonafide test database"))])),
+            (
+                "description",
+                MmdbValue::map(&[("en", MmdbValue::str("bonafide test database"))]),
+            ),
             ("ip_version", MmdbValue::U16(self.ip_version)),
             ("languages", MmdbValue::Array(vec![MmdbValue::str("en")])),
             ("node_count", MmdbValue::U32(n as u32)),

@@ -1,0 +1,606 @@
+//! Cutting a JSON input into records without reading it whole.
+//!
+//! Vendors export the same events as NDJSON, as one JSON array, as an array wrapped in
+//! an object (`{"value": [...]}`, `{"records": [...]}`, `{"items": [...]}`), as one
+//! pretty-printed object, or as pretty objects one after another. Two framers cover them:
+//!
+//! - **Lines**, when the sample shows one complete JSON value per line: records are cut
+//!   at newlines (memchr), so a broken line costs one record and the next line starts
+//!   clean. This is the fast path for large logs.
+//! - **Structural** otherwise: a byte scanner that tracks strings, escapes and depth,
+//!   descends into a top-level array or a wrapper's array, and yields each element.
+//!
+//! Both enforce a size limit per record: an oversized record is skipped without being
+//! buffered and reported, so one 10 MB line cannot exhaust memory or stop the file.
+
+use std::io::{self, BufRead};
+
+/// Keys of a wrapper object whose array holds the records.
+pub const WRAPPER_KEYS: &[&str] = &[
+    "value", "records", "items", "events", "data", "results", "logs",
+];
+
+/// One record's bytes and position.
+#[derive(Debug)]
+pub struct JsonRecord<'a> {
+    pub bytes: &'a [u8],
+    /// 1-based line where the record starts.
+    pub line: u64,
+    /// 0-based index of the record in the file.
+    pub index: u64,
+}
+
+/// A record that could not be framed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrameProblem {
+    pub line: u64,
+    pub index: u64,
+    pub reason: String,
+}
+
+/// How a JSON input is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonShape {
+    Lines,
+    Structural,
+}
+
+fn skip_bom(b: &[u8]) -> &[u8] {
+    b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b)
+}
+
+/// Decides the shape from the first bytes of the content: lines when one of the first
+/// three non-empty lines is a complete JSON object by itself.
+pub fn detect_shape(sample: &[u8]) -> JsonShape {
+    let sample = skip_bom(sample);
+    let first = sample.iter().position(|c| !c.is_ascii_whitespace());
+    if first.is_some_and(|i| sample[i] == b'[') {
+        return JsonShape::Structural;
+    }
+    for line in sample
+        .split(|&c| c == b'\n')
+        .map(|l| l.trim_ascii())
+        .filter(|l| !l.is_empty())
+        .take(3)
+    {
+        if line.first() != Some(&b'{') {
+            continue;
+        }
+        if let Ok(obj) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line)
+        {
+            // A one-line wrapper (`{"value": [{...}]}`) is not a record per line.
+            let wrapper = WRAPPER_KEYS.iter().any(|k| {
+                obj.get(*k)
+                    .and_then(|v| v.as_array())
+                    .is_some_and(|a| a.iter().all(|e| e.is_object()))
+            });
+            return if wrapper {
+                JsonShape::Structural
+            } else {
+                JsonShape::Lines
+            };
+        }
+    }
+    JsonShape::Structural
+}
+
+/// Feeds every record of `reader` to `on_record` and every framing problem to `on_bad`.
+/// Returns the number of records framed; an I/O error (a truncated gzip stream) is
+/// returned after the records before it were delivered.
+pub fn for_each_record(
+    reader: &mut dyn BufRead,
+    shape: JsonShape,
+    limit: usize,
+    on_record: &mut dyn FnMut(JsonRecord<'_>),
+    on_bad: &mut dyn FnMut(FrameProblem),
+) -> io::Result<u64> {
+    match shape {
+        JsonShape::Lines => lines(reader, limit, on_record, on_bad),
+        JsonShape::Structural => Structural::new(limit).run(reader, on_record, on_bad),
+    }
+}
+
+/// Reads one line into `buf` (without the newline), keeping at most `limit` bytes.
+/// Returns `None` at end of input, else the line's full length.
+pub fn read_line_bounded(
+    reader: &mut dyn BufRead,
+    buf: &mut Vec<u8>,
+    limit: usize,
+) -> io::Result<Option<usize>> {
+    buf.clear();
+    let mut total = 0usize;
+    let mut any = false;
+    loop {
+        let avail = match reader.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(if any { Some(total) } else { None });
+        }
+        any = true;
+        let (chunk, done) = match memchr::memchr(b'\n', avail) {
+            Some(i) => (&avail[..i], Some(i + 1)),
+            None => (avail, None),
+        };
+        let room = limit.saturating_add(1).saturating_sub(buf.len());
+        buf.extend_from_slice(&chunk[..chunk.len().min(room)]);
+        total += chunk.len();
+        match done {
+            Some(used) => {
+                reader.consume(used);
+                if buf.last() == Some(&b'\r') && total <= limit {
+                    buf.pop();
+                    total -= 1;
+                }
+                return Ok(Some(total));
+            }
+            None => {
+                let n = avail.len();
+                reader.consume(n);
+            }
+        }
+    }
+}
+
+fn too_large(size: usize, limit: usize) -> String {
+    format!("record is {size} bytes, over the {limit}-byte limit (limits.max_record_bytes)")
+}
+
+fn lines(
+    reader: &mut dyn BufRead,
+    limit: usize,
+    on_record: &mut dyn FnMut(JsonRecord<'_>),
+    on_bad: &mut dyn FnMut(FrameProblem),
+) -> io::Result<u64> {
+    let mut buf = Vec::with_capacity(8 * 1024);
+    let mut line = 0u64;
+    let mut index = 0u64;
+    while let Some(len) = read_line_bounded(reader, &mut buf, limit)? {
+        line += 1;
+        let mut bytes = buf.trim_ascii();
+        if line == 1 {
+            bytes = skip_bom(bytes).trim_ascii();
+        }
+        if bytes.is_empty() {
+            continue;
+        }
+        if len > limit {
+            on_bad(FrameProblem {
+                line,
+                index,
+                reason: too_large(len, limit),
+            });
+        } else {
+            on_record(JsonRecord { bytes, line, index });
+        }
+        index += 1;
+    }
+    Ok(index)
+}
+
+/// Where the structural scanner is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Level {
+    /// Between top-level values.
+    Top,
+    /// Inside the root object, deciding whether it is a wrapper.
+    RootObject,
+    /// Inside the array whose elements are records.
+    Records,
+    /// Past the records array, inside the rest of a wrapper object.
+    WrapperTail,
+}
+
+struct Structural {
+    limit: usize,
+    buf: Vec<u8>,
+    /// Absolute offset of `buf[0]`.
+    base: usize,
+    line: u64,
+    index: u64,
+}
+
+impl Structural {
+    fn new(limit: usize) -> Self {
+        Structural {
+            limit,
+            buf: Vec::new(),
+            base: 0,
+            line: 1,
+            index: 0,
+        }
+    }
+
+    fn run(
+        mut self,
+        reader: &mut dyn BufRead,
+        on_record: &mut dyn FnMut(JsonRecord<'_>),
+        on_bad: &mut dyn FnMut(FrameProblem),
+    ) -> io::Result<u64> {
+        let mut level = Level::Top;
+        let mut depth = 0usize; // nesting depth in the whole document
+        let mut in_str = false;
+        let mut esc = false;
+        // Record in progress: (absolute start, line, depth at which it started, is container)
+        let mut rec: Option<(usize, u64, usize, bool)> = None;
+        let mut oversize = false;
+        // Wrapper detection inside the root object.
+        let mut key_start: Option<usize> = None;
+        let mut last_key: Option<Vec<u8>> = None;
+        let mut expecting_key = false;
+        let mut records_depth = 0usize;
+        let mut first = true;
+        let mut pos = 0usize; // absolute offset of the next byte to scan
+        let mut root_start_line = 1u64;
+        loop {
+            // Refill: keep from the record start (or nothing) onwards.
+            let keep_from = match rec {
+                Some((start, ..)) if !oversize => start,
+                _ => pos,
+            };
+            let drop = keep_from.saturating_sub(self.base).min(self.buf.len());
+            if drop > 0 {
+                self.buf.drain(..drop);
+                self.base += drop;
+            }
+            let chunk = match reader.fill_buf() {
+                Ok(c) => c,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            if chunk.is_empty() {
+                break;
+            }
+            let mut chunk = chunk.to_vec();
+            let n = chunk.len();
+            reader.consume(n);
+            if first {
+                first = false;
+                if chunk.starts_with(b"\xef\xbb\xbf") {
+                    chunk.drain(..3);
+                    self.base += 3;
+                    pos += 3;
+                }
+            }
+            self.buf.extend_from_slice(&chunk);
+            let end = self.base + self.buf.len();
+            while pos < end {
+                let c = self.buf[pos - self.base];
+                pos += 1;
+                if c == b'\n' {
+                    self.line += 1;
+                }
+                if in_str {
+                    if esc {
+                        esc = false;
+                    } else if c == b'\\' {
+                        esc = true;
+                    } else if c == b'"' {
+                        in_str = false;
+                        if let Some(ks) = key_start.take() {
+                            // The key's bytes may have been dropped from the buffer when
+                            // the root object grew past the limit; then it is no wrapper.
+                            last_key = (ks >= self.base)
+                                .then(|| self.buf[ks - self.base..pos - 1 - self.base].to_vec());
+                        }
+                        if let Some((start, line, d, false)) = rec
+                            && d == depth
+                        {
+                            self.finish(start, pos, line, &mut oversize, on_record, on_bad);
+                            rec = None;
+                        }
+                    }
+                    continue;
+                }
+                // A scalar record ends at a delimiter.
+                if let Some((start, line, d, false)) = rec
+                    && d == depth
+                    && (c == b',' || c == b']' || c == b'}' || c.is_ascii_whitespace())
+                {
+                    self.finish(start, pos - 1, line, &mut oversize, on_record, on_bad);
+                    rec = None;
+                }
+                match c {
+                    b'"' => {
+                        in_str = true;
+                        if level == Level::RootObject && depth == 1 && expecting_key {
+                            key_start = Some(pos);
+                            expecting_key = false;
+                        } else {
+                            self.maybe_start(level, depth, records_depth, pos - 1, false, &mut rec);
+                        }
+                    }
+                    b'{' | b'[' => {
+                        if level == Level::Top && depth == 0 {
+                            if c == b'[' {
+                                level = Level::Records;
+                                records_depth = 1;
+                            } else {
+                                level = Level::RootObject;
+                                expecting_key = true;
+                                root_start_line = self.line;
+                                rec = Some((pos - 1, self.line, 0, true));
+                            }
+                        } else if level == Level::RootObject
+                            && depth == 1
+                            && c == b'['
+                            && last_key
+                                .as_deref()
+                                .is_some_and(|k| WRAPPER_KEYS.iter().any(|w| w.as_bytes() == k))
+                        {
+                            // A wrapper: its array holds the records.
+                            level = Level::Records;
+                            records_depth = 2;
+                            rec = None;
+                            oversize = false;
+                        } else {
+                            self.maybe_start(level, depth, records_depth, pos - 1, true, &mut rec);
+                        }
+                        depth += 1;
+                    }
+                    b'}' | b']' => {
+                        if depth == 0 {
+                            on_bad(FrameProblem {
+                                line: self.line,
+                                index: self.index,
+                                reason: format!("unexpected '{}' outside any value", c as char),
+                            });
+                            continue;
+                        }
+                        depth -= 1;
+                        if let Some((start, line, d, true)) = rec
+                            && d == depth
+                        {
+                            self.finish(start, pos, line, &mut oversize, on_record, on_bad);
+                            rec = None;
+                            if level == Level::RootObject {
+                                level = Level::Top;
+                            }
+                        }
+                        if level == Level::Records && depth + 1 == records_depth && c == b']' {
+                            level = if records_depth == 1 {
+                                Level::Top
+                            } else {
+                                Level::WrapperTail
+                            };
+                        } else if level == Level::WrapperTail && depth == 0 {
+                            level = Level::Top;
+                        }
+                    }
+                    b',' if level == Level::RootObject && depth == 1 => expecting_key = true,
+                    b':' => {}
+                    c if c.is_ascii_whitespace() || c == b',' => {}
+                    _ => {
+                        if level == Level::Top && depth == 0 {
+                            // A bare scalar at top level: one record of its own.
+                            rec = Some((pos - 1, self.line, 0, false));
+                        } else {
+                            self.maybe_start(level, depth, records_depth, pos - 1, false, &mut rec);
+                        }
+                    }
+                }
+                if let Some((start, ..)) = rec
+                    && pos - start > self.limit
+                    && !oversize
+                {
+                    oversize = true;
+                }
+            }
+        }
+        if let Some((start, line, d, container)) = rec {
+            if !container && !in_str && d == depth {
+                let end = self.base + self.buf.len();
+                self.finish(start, end, line, &mut oversize, on_record, on_bad);
+            } else {
+                let at = if level == Level::RootObject {
+                    root_start_line
+                } else {
+                    line
+                };
+                on_bad(FrameProblem {
+                    line: at,
+                    index: self.index,
+                    reason: "the input ends inside a record (truncated JSON)".into(),
+                });
+                self.index += 1;
+            }
+        } else if depth > 0 || in_str {
+            on_bad(FrameProblem {
+                line: self.line,
+                index: self.index,
+                reason: "the input ends inside an unclosed array or object (truncated JSON)".into(),
+            });
+        }
+        Ok(self.index)
+    }
+
+    fn maybe_start(
+        &self,
+        level: Level,
+        depth: usize,
+        records_depth: usize,
+        at: usize,
+        container: bool,
+        rec: &mut Option<(usize, u64, usize, bool)>,
+    ) {
+        if level == Level::Records && depth == records_depth && rec.is_none() {
+            *rec = Some((at, self.line, depth, container));
+        }
+    }
+
+    fn finish(
+        &mut self,
+        start: usize,
+        end: usize,
+        line: u64,
+        oversize: &mut bool,
+        on_record: &mut dyn FnMut(JsonRecord<'_>),
+        on_bad: &mut dyn FnMut(FrameProblem),
+    ) {
+        let size = end - start;
+        if *oversize || size > self.limit {
+            on_bad(FrameProblem {
+                line,
+                index: self.index,
+                reason: too_large(size, self.limit),
+            });
+        } else {
+            let bytes = &self.buf[start - self.base..end - self.base];
+            on_record(JsonRecord {
+                bytes,
+                line,
+                index: self.index,
+            });
+        }
+        *oversize = false;
+        self.index += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn frame(input: &str, limit: usize) -> (Vec<(String, u64, u64)>, Vec<FrameProblem>) {
+        let shape = detect_shape(input.as_bytes());
+        let mut recs = Vec::new();
+        let mut bad = Vec::new();
+        let mut r = input.as_bytes();
+        for_each_record(
+            &mut r,
+            shape,
+            limit,
+            &mut |rec| {
+                recs.push((
+                    String::from_utf8_lossy(rec.bytes).into_owned(),
+                    rec.line,
+                    rec.index,
+                ))
+            },
+            &mut |p| bad.push(p),
+        )
+        .unwrap();
+        (recs, bad)
+    }
+
+    #[test]
+    fn ndjson() {
+        let (recs, bad) = frame("{\"a\":1}\n\n{\"b\":2}\r\n  {\"c\":\n", 100);
+        assert_eq!(
+            recs.iter().map(|r| (r.0.as_str(), r.1)).collect::<Vec<_>>(),
+            vec![("{\"a\":1}", 1), ("{\"b\":2}", 3), ("{\"c\":", 4)]
+        );
+        assert!(
+            bad.is_empty(),
+            "a broken line is the record reader's to reject"
+        );
+    }
+
+    #[test]
+    fn arrays_and_wrappers() {
+        let (recs, bad) = frame(
+            "[\n {\"a\": [1, {\"x\": \"]\"}]},\n {\"b\": \"q\\\"}\"}\n]\n",
+            100,
+        );
+        assert_eq!(recs.len(), 2);
+        assert_eq!(recs[0].0, "{\"a\": [1, {\"x\": \"]\"}]}");
+        assert_eq!((recs[1].1, recs[1].2), (3, 1));
+        assert!(bad.is_empty());
+        let (recs, _) = frame(
+            "{\"@odata.context\": \"x\", \"value\": [{\"id\": 1}, {\"id\": 2}], \"next\": {\"value\": [9]}}",
+            100,
+        );
+        assert_eq!(
+            recs.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            vec!["{\"id\": 1}", "{\"id\": 2}"]
+        );
+        let (recs, _) = frame(
+            "{\"kind\": \"admin#reports\", \"items\": [{\"id\": {\"time\": \"t\"}}]}",
+            100,
+        );
+        assert_eq!(recs.len(), 1);
+    }
+
+    #[test]
+    fn pretty_single_and_concatenated_objects() {
+        let (recs, bad) = frame("{\n  \"actor\": {\"id\": 1},\n  \"value\": 3\n}\n", 100);
+        assert_eq!(
+            recs.len(),
+            1,
+            "a `value` key that is not an array is just a field"
+        );
+        assert!(recs[0].0.starts_with("{\n  \"actor\""));
+        assert!(bad.is_empty());
+        let (recs, _) = frame("{\n \"a\": 1\n}\n{\n \"b\": 2\n}\n", 100);
+        assert_eq!(recs.iter().map(|r| r.1).collect::<Vec<_>>(), vec![1, 4]);
+    }
+
+    #[test]
+    fn oversized_records_are_reported_not_buffered() {
+        let big = format!("{{\"x\": \"{}\"}}", "a".repeat(10_000));
+        let (recs, bad) = frame(&format!("{{\"a\":1}}\n{big}\n{{\"b\":2}}\n"), 1000);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(bad.len(), 1);
+        assert_eq!((bad[0].line, bad[0].index), (2, 1));
+        assert!(bad[0].reason.contains("over the 1000-byte limit"));
+        let (recs, bad) = frame(&format!("[{{\"a\":1}}, {big}, {{\"b\":2}}]"), 1000);
+        assert_eq!(recs.len(), 2);
+        assert_eq!(bad.len(), 1);
+    }
+
+    #[test]
+    fn truncation_is_reported() {
+        let (recs, bad) = frame("[{\"a\": 1}, {\"b\": ", 100);
+        assert_eq!(recs.len(), 1);
+        assert_eq!(bad.len(), 1);
+        assert!(bad[0].reason.contains("truncated"));
+        let (recs, bad) = frame("{\n \"a\": [1, 2\n", 100);
+        assert!(recs.is_empty());
+        assert_eq!(bad.len(), 1);
+    }
+
+    #[test]
+    fn bom_is_skipped() {
+        let (recs, _) = frame("\u{feff}{\"a\":1}\n", 100);
+        assert_eq!(recs[0].0, "{\"a\":1}");
+        let (recs, _) = frame("\u{feff}[{\"a\":1}]", 100);
+        assert_eq!(recs[0].0, "{\"a\":1}");
+    }
+
+    #[test]
+    fn bounded_lines() {
+        let mut r: &[u8] = b"short\nthis line is long\nend";
+        let mut buf = Vec::new();
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), Some(5));
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), Some(17));
+        assert!(buf.len() <= 9);
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), Some(3));
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), None);
+    }
+
+    proptest! {
+        #[test]
+        fn framing_never_panics(data in proptest::collection::vec(any::<u8>(), 0..3000), limit in 1usize..500) {
+            for shape in [JsonShape::Lines, JsonShape::Structural] {
+                let mut r = data.as_slice();
+                let _ = for_each_record(&mut r, shape, limit, &mut |_| {}, &mut |_| {});
+            }
+        }
+
+        /// Every element of a generated array of objects comes out whole, once, in order.
+        #[test]
+        fn arrays_round_trip(values in proptest::collection::vec(proptest::collection::btree_map("[a-z\"\\\\\\]\\[{} ]{0,6}", any::<i32>(), 0..4), 0..20)) {
+            let elems: Vec<String> = values.iter().map(|m| serde_json::to_string(m).unwrap()).collect();
+            let doc = format!("[{}]", elems.join(",\n"));
+            let (recs, bad) = frame(&doc, 10_000);
+            prop_assert!(bad.is_empty());
+            prop_assert_eq!(recs.into_iter().map(|r| r.0).collect::<Vec<_>>(), elems.clone());
+            let wrapped = format!("{{\"records\": [{}]}}", elems.join(","));
+            let (recs, _) = frame(&wrapped, 10_000);
+            prop_assert_eq!(recs.len(), elems.len());
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Recognising a file's format from its content.
+//!
+//! A file's name says little (exports are called `export (3).json`), so recognition
+//! looks at content only: a CSV's header row (after the user's column map), a JSON
+//! file's characteristic keys, an IP list's lines, a MaxMind database's marker. The
+//! catalogue below also knows formats this version cannot read yet, so that such a file
+//! is reported as "recognised, not supported" rather than "unknown".
+
+use bonafide_intel::ip::{IpFormat, formats as ipformats};
+
+use crate::input::{Input, SAMPLE_BYTES};
+use crate::table::{ColumnMap, sample_header};
+
+/// Every input format bonafide knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Format {
+    People,
+    Accounts,
+    PayrollChanges,
+    Shipments,
+    Devices,
+    Interviews,
+    References,
+    Signins,
+    Activity,
+    Commits,
+    Okta,
+    Entra,
+    Gws,
+    Github,
+    Osquery,
+    Ofac,
+    Un,
+    Ftm,
+    Ip(IpFormat),
+}
+
+/// What a format contributes to a scan, which decides the reading order: records first
+/// (they define subjects and accounts), then intelligence, then events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    Records,
+    Intel,
+    Lists,
+    Events,
+}
+
+const CSV_FORMATS: &[(Format, &[&str])] = &[
+    (Format::People, &["subject_id", "full_name"]),
+    (Format::Accounts, &["subject_id", "source", "account"]),
+    (
+        Format::PayrollChanges,
+        &["subject_id", "changed_at", "method"],
+    ),
+    (Format::Shipments, &["subject_id", "shipped_at"]),
+    (Format::Devices, &["asset_serial", "subject_id"]),
+    (Format::Interviews, &["subject_id", "at", "round"]),
+    (Format::References, &["subject_id", "company"]),
+    (Format::Signins, &["account", "at", "ip"]),
+    (Format::Activity, &["account", "at", "kind"]),
+    (Format::Commits, &["author_email", "author_time"]),
+];
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::People => "people",
+            Format::Accounts => "accounts",
+            Format::PayrollChanges => "payroll_changes",
+            Format::Shipments => "shipments",
+            Format::Devices => "devices",
+            Format::Interviews => "interviews",
+            Format::References => "references",
+            Format::Signins => "signins",
+            Format::Activity => "activity",
+            Format::Commits => "commits",
+            Format::Okta => "okta",
+            Format::Entra => "entra",
+            Format::Gws => "gws",
+            Format::Github => "github",
+            Format::Osquery => "osquery",
+            Format::Ofac => "ofac",
+            Format::Un => "un",
+            Format::Ftm => "ftm",
+            Format::Ip(f) => f.name(),
+        }
+    }
+
+    pub fn all() -> Vec<Format> {
+        let mut v: Vec<Format> = CSV_FORMATS.iter().map(|(f, _)| *f).collect();
+        v.extend([
+            Format::Okta,
+            Format::Entra,
+            Format::Gws,
+            Format::Github,
+            Format::Osquery,
+            Format::Ofac,
+            Format::Un,
+            Format::Ftm,
+        ]);
+        v.extend(IpFormat::all().iter().map(|f| Format::Ip(*f)));
+        v
+    }
+
+    pub fn from_name(name: &str) -> Option<Format> {
+        let name = name.trim().to_ascii_lowercase();
+        Format::all().into_iter().find(|f| f.name() == name)
+    }
+
+    pub fn role(self) -> Role {
+        match self {
+            Format::People | Format::Accounts => Role::Records,
+            Format::PayrollChanges
+            | Format::Shipments
+            | Format::Devices
+            | Format::Interviews
+            | Format::References => Role::Records,
+            Format::Ip(_) => Role::Intel,
+            Format::Ofac | Format::Un | Format::Ftm => Role::Lists,
+            _ => Role::Events,
+        }
+    }
+
+    /// Whether this version reads the format (others are listed as skipped).
+    pub fn supported(self) -> bool {
+        matches!(
+            self,
+            Format::People | Format::Accounts | Format::Okta | Format::Ip(_)
+        )
+    }
+
+    /// Required columns of a CSV record format.
+    pub fn required_columns(self) -> &'static [&'static str] {
+        CSV_FORMATS
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map(|(_, c)| *c)
+            .unwrap_or(&[])
+    }
+}
+
+fn has(sample: &[u8], needle: &str) -> bool {
+    memchr::memmem::find(sample, needle.as_bytes()).is_some()
+}
+
+/// Recognises a JSON vendor format from keys in the sample.
+fn sniff_json(sample: &[u8]) -> Option<Format> {
+    if has(sample, "\"eventType\"") && has(sample, "\"published\"") && has(sample, "\"actor\"") {
+        return Some(Format::Okta);
+    }
+    if (has(sample, "\"createdDateTime\"") && has(sample, "\"userPrincipalName\""))
+        || (has(sample, "\"category\"")
+            && has(sample, "SignInLogs")
+            && has(sample, "\"properties\""))
+    {
+        return Some(Format::Entra);
+    }
+    if has(sample, "\"applicationName\"") && has(sample, "\"events\"") && has(sample, "\"actor\"") {
+        return Some(Format::Gws);
+    }
+    if has(sample, "\"hostIdentifier\"")
+        && (has(sample, "\"diffResults\"")
+            || has(sample, "\"snapshot\"")
+            || has(sample, "\"columns\""))
+    {
+        return Some(Format::Osquery);
+    }
+    if has(sample, "\"action\"")
+        && has(sample, "\"actor\"")
+        && (has(sample, "\"@timestamp\"") || has(sample, "\"created_at\""))
+    {
+        return Some(Format::Github);
+    }
+    if has(sample, "\"schema\"") && has(sample, "\"properties\"") && has(sample, "\"id\"") {
+        return Some(Format::Ftm);
+    }
+    None
+}
+
+/// Recognises one of our CSV record formats from the header, after the column map.
+fn sniff_csv(sample: &[u8], map: &ColumnMap) -> Option<Format> {
+    let header = sample_header(sample)?;
+    CSV_FORMATS
+        .iter()
+        .filter(|(f, required)| {
+            let renamed: Vec<String> = header.iter().map(|h| map.rename(f.name(), h)).collect();
+            required.iter().all(|r| renamed.iter().any(|h| h == r))
+        })
+        .max_by_key(|(_, required)| required.len())
+        .map(|(f, _)| *f)
+}
+
+/// Why a file was not read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Recognition {
+    Format(Format),
+    Unknown(String),
+}
+
+/// Recognises `input` from its content.
+pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition> {
+    if input.size == 0 {
+        return Ok(Recognition::Unknown("empty file".into()));
+    }
+    if !input.gzip && ipformats::is_mmdb(&input.raw_tail(128 * 1024)?) {
+        return Ok(Recognition::Format(Format::Ip(IpFormat::Mmdb)));
+    }
+    let sample = input.sample(SAMPLE_BYTES)?;
+    Ok(recognise_sample(&sample, map))
+}
+
+/// Recognition on a content sample (for tests and for pushed data).
+pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
+    let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    let first = body
+        .iter()
+        .position(|c| !c.is_ascii_whitespace())
+        .map(|i| body[i]);
+    match first {
+        None => return Recognition::Unknown("no content".into()),
+        Some(b'{') | Some(b'[') => {
+            return match sniff_json(body) {
+                Some(f) => Recognition::Format(f),
+                None => Recognition::Unknown("JSON without the keys of any known format".into()),
+            };
+        }
+        Some(b'<') => {
+            if has(body, "CONSOLIDATED_LIST") {
+                return Recognition::Format(Format::Un);
+            }
+            return Recognition::Unknown("XML that is not the UN consolidated list".into());
+        }
+        _ => {}
+    }
+    if body.iter().take(4096).any(|&b| b == 0) {
+        return Recognition::Unknown("binary content".into());
+    }
+    if let Some(f) = sniff_csv(body, map) {
+        return Recognition::Format(f);
+    }
+    if let Some(f) = ipformats::sniff(body) {
+        return Recognition::Format(Format::Ip(f));
+    }
+    // OFAC's headerless files: numeric id, then fields with `-0-` as null.
+    if let Some(line) = body.split(|&c| c == b'\n').next() {
+        let line = String::from_utf8_lossy(line);
+        let first = line.split(',').next().unwrap_or("").trim();
+        if !first.is_empty() && first.chars().all(|c| c.is_ascii_digit()) && line.contains("-0-") {
+            return Recognition::Format(Format::Ofac);
+        }
+    }
+    Recognition::Unknown(
+        "not a format bonafide knows (no known CSV header, JSON keys or list layout)".into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rec(s: &str) -> Recognition {
+        recognise_sample(s.as_bytes(), &ColumnMap::default())
+    }
+
+    #[test]
+    fn recognises_from_content() {
+        assert_eq!(
+            rec("subject_id,kind,full_name\nE1,employee,Jane\n"),
+            Recognition::Format(Format::People)
+        );
+        assert_eq!(
+            rec("\u{feff}Subject_ID, Source ,Account\n"),
+            Recognition::Format(Format::Accounts)
+        );
+        assert_eq!(
+            rec("{\"actor\":{},\"eventType\":\"x\",\"published\":\"t\"}\n"),
+            Recognition::Format(Format::Okta)
+        );
+        assert_eq!(
+            rec("{\"value\": [{\"createdDateTime\": \"x\", \"userPrincipalName\": \"y\"}]}"),
+            Recognition::Format(Format::Entra)
+        );
+        assert_eq!(
+            rec("1.0.0.0,1.0.0.255,AU\n"),
+            Recognition::Format(Format::Ip(IpFormat::LocationDbCountry))
+        );
+        assert_eq!(
+            rec("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \n"),
+            Recognition::Format(Format::Ofac)
+        );
+        assert!(matches!(
+            rec("# just some notes\nhello\n"),
+            Recognition::Unknown(_)
+        ));
+        assert!(matches!(rec("{\"hello\": 1}"), Recognition::Unknown(_)));
+        assert!(matches!(rec(""), Recognition::Unknown(_)));
+    }
+
+    #[test]
+    fn the_column_map_takes_part() {
+        let map = ColumnMap::parse(
+            "[people]\n\"Employee ID\" = \"subject_id\"\n\"Legal Name\" = \"full_name\"\n",
+        )
+        .unwrap();
+        assert_eq!(
+            recognise_sample(b"Employee ID,Legal Name\n", &map),
+            Recognition::Format(Format::People)
+        );
+        assert!(matches!(
+            recognise_sample(b"Employee ID,Legal Name\n", &ColumnMap::default()),
+            Recognition::Unknown(_)
+        ));
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for f in Format::all() {
+            assert_eq!(Format::from_name(f.name()), Some(f));
+        }
+    }
+}

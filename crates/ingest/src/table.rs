@@ -1,0 +1,254 @@
+//! CSV record files: header row, free column order, a user's own column names.
+//!
+//! Our record formats (`people.csv`, `accounts.csv`, ...) name their columns in the data
+//! contract. Organisations export with their own names, so a mapping file
+//! (`--map FILE.toml`) renames them per format:
+//!
+//! ```toml
+//! [people]
+//! "Employee ID" = "subject_id"
+//! "Legal Name" = "full_name"
+//! ```
+//!
+//! Header names are compared trimmed and case-insensitively. Rows whose field count
+//! differs from the header's, or that are not UTF-8, are reported, never guessed at.
+
+use std::collections::HashMap;
+use std::io::BufRead;
+use std::path::Path;
+
+/// Column renaming, per format.
+#[derive(Clone, Debug, Default)]
+pub struct ColumnMap {
+    sections: HashMap<String, HashMap<String, String>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ColumnMapError {
+    #[error("cannot read the column map {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("the column map {path} is not valid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+fn fold_header(h: &str) -> String {
+    h.trim_start_matches('\u{feff}').trim().to_lowercase()
+}
+
+impl ColumnMap {
+    pub fn load(path: &Path) -> Result<ColumnMap, ColumnMapError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ColumnMapError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        ColumnMap::parse(&text).map_err(|message| ColumnMapError::Invalid {
+            path: path.display().to_string(),
+            message,
+        })
+    }
+
+    /// Parses the TOML form: one table per format, user name = our name.
+    pub fn parse(text: &str) -> Result<ColumnMap, String> {
+        let raw: HashMap<String, HashMap<String, String>> =
+            toml::from_str(text).map_err(|e| e.to_string())?;
+        let mut sections = HashMap::new();
+        for (format, cols) in raw {
+            let cols = cols
+                .into_iter()
+                .map(|(theirs, ours)| (fold_header(&theirs), fold_header(&ours)))
+                .collect();
+            sections.insert(format.trim().to_lowercase(), cols);
+        }
+        Ok(ColumnMap { sections })
+    }
+
+    /// Our name for a header cell in a file of `format`.
+    pub fn rename(&self, format: &str, header: &str) -> String {
+        let folded = fold_header(header);
+        self.sections
+            .get(format)
+            .and_then(|m| m.get(&folded))
+            .cloned()
+            .unwrap_or(folded)
+    }
+
+    pub fn formats(&self) -> impl Iterator<Item = &str> {
+        self.sections.keys().map(String::as_str)
+    }
+}
+
+/// One data row.
+#[derive(Debug, Default, Clone)]
+pub struct Row {
+    /// 1-based line where the row starts.
+    pub line: u64,
+    pub fields: Vec<String>,
+}
+
+impl Row {
+    /// The trimmed cell at `col`, or `None` when absent or empty.
+    pub fn get(&self, col: Option<usize>) -> Option<&str> {
+        col.and_then(|i| self.fields.get(i))
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// What reading one row gave.
+pub enum RowRead {
+    Row,
+    End,
+    /// The row could not be used; the reason names no cell value.
+    Bad {
+        line: u64,
+        reason: String,
+    },
+}
+
+/// An open CSV file with its (renamed) header.
+pub struct Table<'r> {
+    rdr: csv::Reader<&'r mut dyn BufRead>,
+    pub columns: Vec<String>,
+    index: HashMap<String, usize>,
+    raw: csv::ByteRecord,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("cannot read the header row: {0}")]
+    Header(String),
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Splits the first line of a sample into header names (for recognition).
+pub fn sample_header(sample: &[u8]) -> Option<Vec<String>> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(sample);
+    let mut rec = csv::StringRecord::new();
+    match rdr.read_record(&mut rec) {
+        Ok(true) => Some(rec.iter().map(fold_header).collect()),
+        _ => None,
+    }
+}
+
+impl<'r> Table<'r> {
+    pub fn open(
+        reader: &'r mut dyn BufRead,
+        format: &str,
+        map: &ColumnMap,
+    ) -> Result<Table<'r>, TableError> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(true)
+            .from_reader(reader);
+        let headers = match rdr.byte_headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                return Err(match e.into_kind() {
+                    csv::ErrorKind::Io(io) => TableError::Io(io),
+                    other => TableError::Header(format!("{other:?}")),
+                });
+            }
+        };
+        let columns: Vec<String> = headers
+            .iter()
+            .map(|h| map.rename(format, &String::from_utf8_lossy(h)))
+            .collect();
+        let mut index = HashMap::new();
+        for (i, c) in columns.iter().enumerate() {
+            index.entry(c.clone()).or_insert(i);
+        }
+        Ok(Table {
+            rdr,
+            columns,
+            index,
+            raw: csv::ByteRecord::new(),
+        })
+    }
+
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
+    }
+
+    /// Reads the next row into `row`. I/O errors end the file and are returned.
+    pub fn next(&mut self, row: &mut Row) -> std::io::Result<RowRead> {
+        match self.rdr.read_byte_record(&mut self.raw) {
+            Ok(false) => return Ok(RowRead::End),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map(|p| p.line()).unwrap_or(0);
+                return match e.into_kind() {
+                    csv::ErrorKind::Io(io) => Err(io),
+                    other => Ok(RowRead::Bad {
+                        line,
+                        reason: format!("unreadable CSV row: {other:?}"),
+                    }),
+                };
+            }
+        }
+        let line = self.raw.position().map(|p| p.line()).unwrap_or(0);
+        row.line = line;
+        if self.raw.len() != self.columns.len() {
+            return Ok(RowRead::Bad {
+                line,
+                reason: format!(
+                    "row has {} fields, the header has {}",
+                    self.raw.len(),
+                    self.columns.len()
+                ),
+            });
+        }
+        row.fields.clear();
+        for (i, cell) in self.raw.iter().enumerate() {
+            match std::str::from_utf8(cell) {
+                Ok(s) => row.fields.push(s.to_string()),
+                Err(_) => {
+                    return Ok(RowRead::Bad {
+                        line,
+                        reason: format!("column {} is not valid UTF-8", self.columns[i]),
+                    });
+                }
+            }
+        }
+        Ok(RowRead::Row)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renames_and_reads() {
+        let map = ColumnMap::parse("[people]\n\"Employee ID\" = \"subject_id\"\n").unwrap();
+        let mut input: &[u8] =
+            b"\xef\xbb\xbfEmployee ID, Full_Name ,extra\nE1,Jane,x\nE2,Bob\nE3,\"Q, R\",\xff\n";
+        let mut t = Table::open(&mut input, "people", &map).unwrap();
+        assert_eq!(t.columns, vec!["subject_id", "full_name", "extra"]);
+        let mut row = Row::default();
+        assert!(matches!(t.next(&mut row).unwrap(), RowRead::Row));
+        assert_eq!((row.line, row.get(t.col("full_name"))), (2, Some("Jane")));
+        assert!(matches!(
+            t.next(&mut row).unwrap(),
+            RowRead::Bad { line: 3, .. }
+        ));
+        match t.next(&mut row).unwrap() {
+            RowRead::Bad { reason, .. } => {
+                assert!(reason.contains("extra") && reason.contains("UTF-8"))
+            }
+            _ => panic!("invalid UTF-8 must be reported"),
+        }
+        assert!(matches!(t.next(&mut row).unwrap(), RowRead::End));
+    }
+
+    #[test]
+    fn bad_map_is_an_error() {
+        assert!(ColumnMap::parse("people = 3").is_err());
+    }
+}
