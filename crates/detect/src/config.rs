@@ -1,0 +1,174 @@
+//! `[detect]` in `bonafide.toml`: thresholds of every detector.
+//!
+//! The defaults follow the detection column of the indicator catalog. Each field's doc
+//! comment is its user documentation; `bonafide config` prints the annotated defaults.
+
+use bonafide_core::IpKind;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DetectConfig {
+    /// Indicator IDs whose detectors are switched off, e.g. `["D3"]`.
+    pub disabled: Vec<String>,
+    pub d1: D1Config,
+    pub d2: D2Config,
+    pub d3: D3Config,
+    pub d4: D4Config,
+    pub d6: D6Config,
+}
+
+impl Default for DetectConfig {
+    fn default() -> Self {
+        DetectConfig {
+            disabled: Vec::new(),
+            d1: D1Config::default(),
+            d2: D2Config::default(),
+            d3: D3Config::default(),
+            d4: D4Config::default(),
+            d6: D6Config::default(),
+        }
+    }
+}
+
+/// D1: sign-ins through VPN, proxy, Tor or hosting networks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D1Config {
+    /// Network kinds that count as anonymising.
+    pub kinds: Vec<IpKind>,
+    /// Share of a subject's sign-ins through such networks that fires D1.
+    pub min_share: f64,
+    /// Fewer sign-ins than this are too few to judge a share.
+    pub min_signins: u32,
+    /// Providers named in public reporting; one sign-in through any of them fires D1 at
+    /// `named_bits`. Matched, case-insensitively, against the list label, the AS
+    /// organisation and the ISP.
+    pub named_providers: Vec<String>,
+    /// Weight of a finding through a named provider, in bits.
+    pub named_bits: f64,
+}
+
+impl Default for D1Config {
+    fn default() -> Self {
+        D1Config {
+            kinds: vec![IpKind::Vpn, IpKind::Proxy, IpKind::Tor, IpKind::Hosting],
+            min_share: 0.2,
+            min_signins: 5,
+            named_providers: vec!["astrill".into()],
+            named_bits: 6.0,
+        }
+    }
+}
+
+/// D2: impossible travel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D2Config {
+    /// Implied speed above which travel is impossible, km/h (airliners cruise at ~900).
+    pub max_speed_kmh: f64,
+    /// Below this distance, IP geolocation error dominates and no travel is judged.
+    pub min_distance_km: f64,
+    /// Minimum distance when either end is a mobile network, whose gateways
+    /// geolocate far from the handset.
+    pub min_distance_km_mobile: f64,
+    /// Network kinds whose apparent place is not the person's (D1 reports them).
+    pub exclude_kinds: Vec<IpKind>,
+    /// How many recent located sign-ins per subject each new one is compared with.
+    pub window: usize,
+}
+
+impl Default for D2Config {
+    fn default() -> Self {
+        D2Config {
+            max_speed_kmh: 1000.0,
+            min_distance_km: 500.0,
+            min_distance_km_mobile: 1500.0,
+            exclude_kinds: vec![IpKind::Vpn, IpKind::Proxy, IpKind::Tor, IpKind::Hosting],
+            window: 16,
+        }
+    }
+}
+
+/// D3: several unrelated subjects on one public IP on one day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D3Config {
+    /// Unrelated subjects (households count once) needed on one IP and day.
+    pub min_subjects: usize,
+    /// The same, on VPN, proxy and hosting IPs, whose exits strangers share.
+    pub min_subjects_anonymising: usize,
+    /// More subjects than this on one IP and day looks like a shared office or carrier
+    /// NAT, not a farm: no finding.
+    pub max_subjects: usize,
+    /// Network kinds considered; mobile (carrier NAT) and Tor are left out by default.
+    pub kinds: Vec<IpKind>,
+}
+
+impl Default for D3Config {
+    fn default() -> Self {
+        D3Config {
+            min_subjects: 2,
+            min_subjects_anonymising: 3,
+            max_subjects: 10,
+            kinds: vec![
+                IpKind::Unknown,
+                IpKind::Residential,
+                IpKind::Hosting,
+                IpKind::Vpn,
+                IpKind::Proxy,
+            ],
+        }
+    }
+}
+
+/// D4: sign-in places persistently away from the claimed home.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D4Config {
+    /// Share of active days spent outside the claimed home that fires D4.
+    pub min_share: f64,
+    /// Days outside needed at least: a one-week trip is not persistent.
+    pub min_days: u32,
+    /// Also compare first-level regions (states) when the country matches.
+    pub compare_region: bool,
+    /// Weight of a region-only mismatch, in bits (IP geolocation of regions is coarse).
+    pub region_bits: f64,
+    /// Network kinds whose place is ignored (their place is not the person's).
+    pub exclude_kinds: Vec<IpKind>,
+}
+
+impl Default for D4Config {
+    fn default() -> Self {
+        D4Config {
+            min_share: 0.3,
+            min_days: 14,
+            compare_region: true,
+            region_bits: 2.0,
+            exclude_kinds: vec![IpKind::Vpn, IpKind::Proxy, IpKind::Tor, IpKind::Hosting],
+        }
+    }
+}
+
+/// D6: an interactive session kept alive for a day or more.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D6Config {
+    /// Continuous activity in one session for at least this many hours fires D6.
+    pub min_hours: f64,
+    /// A pause longer than this breaks continuity: a long-lived token used 9 to 5 on
+    /// two days is not a session kept open.
+    pub max_gap_hours: f64,
+    /// Sessions tracked per subject at once; the oldest is judged and dropped first.
+    pub max_open_sessions: usize,
+}
+
+impl Default for D6Config {
+    fn default() -> Self {
+        D6Config {
+            min_hours: 24.0,
+            max_gap_hours: 3.0,
+            max_open_sessions: 64,
+        }
+    }
+}

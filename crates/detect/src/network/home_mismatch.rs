@@ -1,0 +1,249 @@
+//! D4: sign-ins persistently away from the claimed home.
+//!
+//! Per subject and UTC day, successful located sign-ins are tallied as at home or away
+//! (another country; or, when both regions are known, another region of the same
+//! country). A day counts as away when most of its sign-ins were. The finding needs both
+//! a share of away days over the threshold *and* a minimum number of away days, so a
+//! week's business trip is not "persistent". A region-only mismatch weighs less, since
+//! IP geolocation of regions is coarse. VPN, proxy, Tor and hosting exits are ignored
+//! here (their place is not the person's; D1 reports them), as is corporate egress.
+
+use std::collections::BTreeMap;
+
+use bonafide_core::{CountryCode, Event, Finding, Region, UtcMs};
+
+use super::{PerSubject, observation, percent};
+use crate::evidence::{Sample, of_event};
+use crate::{Context, Detector, Findings};
+
+#[derive(Debug, Default, Clone, Copy)]
+struct Day {
+    total: u32,
+    away_country: u32,
+    away_region: u32,
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    days: BTreeMap<i64, Day>,
+    countries: Vec<(CountryCode, u64)>,
+    regions: Vec<(Region, u64)>,
+    sample_country: Sample,
+    sample_region: Sample,
+    first: Option<UtcMs>,
+    last: Option<UtcMs>,
+}
+
+#[derive(Debug, Default)]
+pub struct HomeMismatch {
+    tallies: PerSubject<Tally>,
+}
+
+fn bump<T: PartialEq + Clone>(v: &mut Vec<(T, u64)>, key: &T) {
+    if let Some((_, n)) = v.iter_mut().find(|(k, _)| k == key) {
+        *n += 1;
+    } else if v.len() < 32 {
+        v.push((key.clone(), 1));
+    }
+}
+
+impl Detector for HomeMismatch {
+    fn name(&self) -> &'static str {
+        "home-mismatch"
+    }
+
+    fn indicators(&self) -> &'static [&'static str] {
+        &["D4"]
+    }
+
+    fn observe(&mut self, e: &Event, cx: &Context<'_>) {
+        let Some((subject, net)) = observation(e) else {
+            return;
+        };
+        let cfg = &cx.config.d4;
+        if net.corporate || cfg.exclude_kinds.contains(&net.kind) {
+            return;
+        }
+        let Some(home) = cx.subject(subject).map(|s| &s.home) else {
+            return;
+        };
+        let (Some(home_country), Some(seen_country)) = (home.country, net.place.country) else {
+            return;
+        };
+        let away_country = seen_country != home_country;
+        let away_region = !away_country
+            && cfg.compare_region
+            && matches!((&home.region, &net.place.region), (Some(h), Some(s)) if h != s);
+        let t = self.tallies.get_mut(subject);
+        let d = t.days.entry(e.at.day()).or_default();
+        d.total += 1;
+        if away_country {
+            d.away_country += 1;
+            bump(&mut t.countries, &seen_country);
+            t.sample_country.add(|| of_event(e));
+        } else if away_region {
+            d.away_region += 1;
+            if let Some(r) = &net.place.region {
+                bump(&mut t.regions, r);
+            }
+            t.sample_region.add(|| of_event(e));
+        }
+        if away_country || away_region {
+            t.first = Some(t.first.map_or(e.at, |f| f.min(e.at)));
+            t.last = Some(t.last.map_or(e.at, |l| l.max(e.at)));
+        }
+    }
+
+    fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
+        let cfg = &cx.config.d4;
+        for (subject, t) in self.tallies.iter() {
+            let Some(s) = cx.subject(subject) else {
+                continue;
+            };
+            let active = t.days.len() as u64;
+            let away_c = t
+                .days
+                .values()
+                .filter(|d| d.away_country * 2 > d.total)
+                .count() as u64;
+            let away_r = t
+                .days
+                .values()
+                .filter(|d| (d.away_country + d.away_region) * 2 > d.total)
+                .count() as u64;
+            let persistent = |away: u64| {
+                away >= u64::from(cfg.min_days) && away as f64 > cfg.min_share * active as f64
+            };
+            let claimed = s.home.label();
+            let (weight, summary, sample) = if persistent(away_c) {
+                let mut seen = t.countries.clone();
+                seen.sort_by(|a, b| b.1.cmp(&a.1));
+                let seen: Vec<String> = seen
+                    .iter()
+                    .take(4)
+                    .map(|(c, n)| format!("{c} ×{n}"))
+                    .collect();
+                (
+                    cx.weight("D4"),
+                    format!(
+                        "signed in outside the claimed home ({claimed}) on {away_c} of {active} active days ({}): {}",
+                        percent(away_c, active),
+                        seen.join(", ")
+                    ),
+                    &t.sample_country,
+                )
+            } else if cfg.compare_region && persistent(away_r) {
+                let mut seen = t.regions.clone();
+                seen.sort_by(|a, b| b.1.cmp(&a.1));
+                let seen: Vec<String> = seen
+                    .iter()
+                    .take(4)
+                    .map(|(r, n)| format!("{r} ×{n}"))
+                    .collect();
+                (
+                    cfg.region_bits,
+                    format!(
+                        "signed in outside the claimed region ({claimed}) on {away_r} of {active} active days ({}): {}",
+                        percent(away_r, active),
+                        seen.join(", ")
+                    ),
+                    &t.sample_region,
+                )
+            } else {
+                continue;
+            };
+            let mut f = Finding::new("D4", subject, weight, summary);
+            f.first_seen = t.first;
+            f.last_seen = t.last;
+            f.evidence = sample.items.clone();
+            f.evidence_total = sample.total;
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+    use bonafide_core::IpKind;
+
+    const OHIO: (f64, f64) = (39.96, -83.0);
+    const SHENYANG: (f64, f64) = (41.8, 123.43);
+
+    #[test]
+    fn claims_ohio_lives_in_shenyang() {
+        let mut w = World::new(&["E1"]);
+        for day in 0..40 {
+            if day % 4 == 0 {
+                w.signin("E1", day, 14, "73.1.1.1", IpKind::Residential, OHIO, "US");
+            } else {
+                w.signin(
+                    "E1",
+                    day,
+                    14,
+                    "175.167.1.1",
+                    IpKind::Residential,
+                    SHENYANG,
+                    "CN",
+                );
+            }
+        }
+        let f = w.run();
+        let d4 = f.get("E1", "D4").expect("D4");
+        assert!(d4.summary.contains("CN"), "{}", d4.summary);
+        assert_eq!(d4.weight_bits, w.weight("D4"));
+    }
+
+    #[test]
+    fn a_two_week_business_trip_is_not_persistent() {
+        let mut w = World::new(&["T1"]);
+        for day in 0..60 {
+            let abroad = (20..30).contains(&day);
+            let (ip, place, cc) = if abroad {
+                ("81.2.69.1", (51.5, -0.13), "GB")
+            } else {
+                ("73.1.1.1", OHIO, "US")
+            };
+            w.signin("T1", day, 14, ip, IpKind::Residential, place, cc);
+        }
+        assert!(w.run().ids("T1").is_empty());
+    }
+
+    #[test]
+    fn someone_who_really_lives_in_japan_and_says_so_is_fine() {
+        let mut w = World::new(&["J1"]);
+        w.set_home("J1", "JP", None);
+        for day in 0..40 {
+            w.signin(
+                "J1",
+                day,
+                2,
+                "126.1.1.1",
+                IpKind::Residential,
+                (35.68, 139.69),
+                "JP",
+            );
+        }
+        assert!(w.run().ids("J1").is_empty());
+    }
+
+    #[test]
+    fn another_state_all_the_time_is_a_weaker_d4() {
+        let mut w = World::new(&["E1"]);
+        for day in 0..30 {
+            w.signin_region("E1", day, "73.1.1.1", (40.7, -74.0), "US", "US-NJ");
+        }
+        let f = w.run();
+        let d4 = f.get("E1", "D4").expect("region D4");
+        assert!(d4.weight_bits < w.weight("D4"));
+    }
+
+    #[test]
+    fn vpn_exits_abroad_are_d1_business_not_d4() {
+        let mut w = World::new(&["P1"]);
+        for day in 0..40 {
+            w.signin("P1", day, 14, "185.1.1.1", IpKind::Vpn, (52.37, 4.9), "NL");
+        }
+        assert!(!w.run().ids("P1").contains(&"D4"));
+    }
+}
