@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 pub struct DetectConfig {
     /// Indicator IDs whose detectors are switched off, e.g. `["D3"]`.
     pub disabled: Vec<String>,
@@ -16,19 +17,6 @@ pub struct DetectConfig {
     pub d3: D3Config,
     pub d4: D4Config,
     pub d6: D6Config,
-}
-
-impl Default for DetectConfig {
-    fn default() -> Self {
-        DetectConfig {
-            disabled: Vec::new(),
-            d1: D1Config::default(),
-            d2: D2Config::default(),
-            d3: D3Config::default(),
-            d4: D4Config::default(),
-            d6: D6Config::default(),
-        }
-    }
 }
 
 /// D1: sign-ins through VPN, proxy, Tor or hosting networks.

@@ -1,3 +1,4 @@
+#![allow(clippy::too_many_arguments)]
 //! A small world for detector tests: subjects with claimed homes and a stream of
 //! already-enriched events, run through the real engine.
 

@@ -103,7 +103,7 @@ impl Detector for Anonymiser {
             };
             let kinds = {
                 let mut k = t.kinds.clone();
-                k.sort_by(|a, b| b.1.cmp(&a.1));
+                k.sort_by_key(|b| std::cmp::Reverse(b.1));
                 k.iter()
                     .map(|(k, n)| format!("{} {}", n, k.as_str()))
                     .collect::<Vec<_>>()

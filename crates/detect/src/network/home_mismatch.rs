@@ -117,7 +117,7 @@ impl Detector for HomeMismatch {
             let claimed = s.home.label();
             let (weight, summary, sample) = if persistent(away_c) {
                 let mut seen = t.countries.clone();
-                seen.sort_by(|a, b| b.1.cmp(&a.1));
+                seen.sort_by_key(|b| std::cmp::Reverse(b.1));
                 let seen: Vec<String> = seen
                     .iter()
                     .take(4)
@@ -134,7 +134,7 @@ impl Detector for HomeMismatch {
                 )
             } else if cfg.compare_region && persistent(away_r) {
                 let mut seen = t.regions.clone();
-                seen.sort_by(|a, b| b.1.cmp(&a.1));
+                seen.sort_by_key(|b| std::cmp::Reverse(b.1));
                 let seen: Vec<String> = seen
                     .iter()
                     .take(4)

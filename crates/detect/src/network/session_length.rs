@@ -46,14 +46,14 @@ impl Tally {
         let start = UtcMs(s.last.0 - s.best_ms);
         self.first = Some(self.first.map_or(start, |f| f.min(start)));
         self.last = Some(self.last.map_or(s.last, |l| l.max(s.last)));
-        if let Some((a, b)) = s.best {
-            if self.evidence.len() + 2 <= SAMPLE {
-                let h = (s.best_ms as f64 / 3_600_000.0 * 10.0).round() / 10.0;
-                self.evidence
-                    .push(a.with("run", "start").with("run_hours", h));
-                self.evidence
-                    .push(b.with("run", "end").with("run_hours", h));
-            }
+        if let Some((a, b)) = s.best
+            && self.evidence.len() + 2 <= SAMPLE
+        {
+            let h = (s.best_ms as f64 / 3_600_000.0 * 10.0).round() / 10.0;
+            self.evidence
+                .push(a.with("run", "start").with("run_hours", h));
+            self.evidence
+                .push(b.with("run", "end").with("run_hours", h));
         }
     }
 }
