@@ -1,1 +1,244 @@
-fn main() {}
+//! The `bonafide` command: wires the engine to its sinks.
+
+mod progress;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use bonafide_core::{Catalog, IpKind};
+use bonafide_engine::{Config, ScanError, ScanRequest};
+use bonafide_ingest::{ColumnMap, Format};
+use bonafide_intel::Keyring;
+use clap::{Parser, Subcommand};
+
+/// Tells an employer or a hiring platform which remote workers are not who, or not
+/// where, they claim to be.
+#[derive(Parser)]
+#[command(name = "bonafide", version, about, long_about = None)]
+struct Cli {
+    /// Configuration file (default: ./bonafide.toml when present).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read files and folders, find red flags, score subjects, write the report.
+    Scan(ScanArgs),
+    /// List the indicator catalog.
+    Indicators {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the annotated default configuration (the configuration reference), or
+    /// check a configuration file.
+    Config {
+        /// Check this file instead of printing the defaults.
+        #[arg(long, value_name = "FILE")]
+        check: Option<PathBuf>,
+    },
+    /// List the input formats bonafide recognises and whether this version reads them.
+    Formats,
+}
+
+#[derive(clap::Args)]
+struct ScanArgs {
+    /// Files and folders to read (folders are walked).
+    #[arg(required = true, value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    /// Write report.json and index.html here.
+    #[arg(long, short, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also store the run in this SQLite database (created if missing).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+    /// Rename columns of your CSV exports onto bonafide's (TOML, one table per format).
+    #[arg(long, value_name = "FILE")]
+    map: Option<PathBuf>,
+    /// Read PATH as format NAME whatever its content (e.g. okta=export.txt).
+    #[arg(long = "format", value_name = "NAME=PATH")]
+    formats: Vec<String>,
+    /// A bare list of IPs, CIDRs or AS numbers and what it lists (e.g. vpn=vpn.txt).
+    #[arg(long = "ip-list", value_name = "KIND=FILE")]
+    ip_lists: Vec<String>,
+    /// Fail (exit 2) when any record is quarantined.
+    #[arg(long)]
+    strict: bool,
+    /// The fingerprint key file (default: see `bonafide config`).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+    /// Subjects listed in the terminal table.
+    #[arg(long, default_value_t = 20)]
+    top: usize,
+    /// No terminal table.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn split_pair(s: &str, what: &str) -> Result<(String, PathBuf)> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim().to_string(), PathBuf::from(v))),
+        _ => bail!("{what} must look like NAME=PATH, got {s:?}"),
+    }
+}
+
+fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
+    let config = Config::discover(config_path.map(PathBuf::as_path))?;
+    let column_map = match &args.map {
+        Some(p) => ColumnMap::load(p)?,
+        None => ColumnMap::default(),
+    };
+    let mut forced = Vec::new();
+    for f in &args.formats {
+        let (name, path) = split_pair(f, "--format")?;
+        let format = Format::from_name(&name).with_context(|| {
+            let names: Vec<&str> = Format::all().iter().map(|f| f.name()).collect();
+            format!("unknown format {name:?}; known: {}", names.join(", "))
+        })?;
+        forced.push((format, path));
+    }
+    let mut ip_lists = Vec::new();
+    for l in &args.ip_lists {
+        let (kind, path) = split_pair(l, "--ip-list")?;
+        let kind = IpKind::parse(&kind).with_context(|| {
+            format!("unknown network kind {kind:?}; use vpn, proxy, tor, hosting, mobile, residential or corporate")
+        })?;
+        ip_lists.push((kind, path));
+    }
+    let key_path = args
+        .key_file
+        .clone()
+        .or_else(|| config.fingerprint.key_file.clone())
+        .unwrap_or_else(bonafide_intel::fingerprint::default_key_path);
+    let keyring = Keyring::load_or_create(&key_path)?;
+    let show_progress = std::io::stderr().is_terminal();
+    let progress = bonafide_engine::Progress::default();
+    let bar = show_progress.then(|| progress::start(progress.clone()));
+    let request = ScanRequest {
+        paths: args.paths.clone(),
+        forced,
+        ip_lists,
+        strict: args.strict,
+        column_map,
+        keyring,
+        progress: Some(progress),
+    };
+    let result = bonafide_engine::scan(&config, request);
+    if let Some(bar) = bar {
+        bar.finish();
+    }
+    let outcome = match result {
+        Ok(o) => o,
+        Err(ScanError::Strict { count, first, outcome }) => {
+            if !args.quiet {
+                print!("{}", bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
+            }
+            eprintln!("error: --strict: {count} record(s) quarantined; first: {first}");
+            return Ok(ExitCode::from(2));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    if !args.quiet {
+        print!("{}", bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
+    }
+    if let Some(dir) = &args.out {
+        bonafide_report::write(&outcome, dir)?;
+        if !args.quiet {
+            println!("\nreport: {}  ·  {}", dir.join("index.html").display(), dir.join("report.json").display());
+        }
+    }
+    if let Some(db) = &args.db {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        rt.block_on(async {
+            let store = bonafide_store::Store::open(db).await?;
+            store.save_run(&outcome).await?;
+            store.close().await;
+            Ok::<_, anyhow::Error>(())
+        })
+        .with_context(|| format!("storing the run in {}", db.display()))?;
+        if !args.quiet {
+            println!("stored run {} in {}", outcome.run.run_id, db.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
+    bonafide_report::terminal::Style {
+        color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+        top,
+    }
+}
+
+fn indicators(json: bool) -> Result<()> {
+    let c = Catalog::builtin();
+    if json {
+        println!("{}", serde_json::to_string_pretty(&c)?);
+        return Ok(());
+    }
+    let mut family = String::new();
+    for i in &c.indicators {
+        if i.family != family {
+            family.clone_from(&i.family);
+            println!("\n{} · {}", i.family, c.family_name(&i.family));
+        }
+        println!("  {:<4} {}  {}  [{}]", i.id, i.tier, i.title, i.sources.join(", "));
+    }
+    println!("\nTiers: T1 hard fact (opens a case), T2 strong correlate, T3 soft signal. Sources:");
+    for (k, v) in &c.sources {
+        println!("  {k:<6} {v}");
+    }
+    Ok(())
+}
+
+fn formats() {
+    println!("{:<24} {:<10} reads", "format", "role");
+    for f in Format::all() {
+        println!(
+            "{:<24} {:<10} {}",
+            f.name(),
+            format!("{:?}", f.role()).to_lowercase(),
+            if f.supported() { "yes" } else { "recognised, not yet read" }
+        );
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => scan(cli.config.as_ref(), args),
+        Command::Indicators { json } => indicators(json).map(|_| ExitCode::SUCCESS),
+        Command::Config { check } => {
+            match check.or(cli.config) {
+                Some(p) => {
+                    Config::load(&p)?;
+                    println!("{}: valid", p.display());
+                }
+                None => print!("{}", bonafide_engine::config::REFERENCE),
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Formats => {
+            formats();
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("BONAFIDE_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -82,27 +82,17 @@ impl Catalog {
         let catalog: Catalog = toml::from_str(text)?;
         let mut seen = std::collections::BTreeSet::new();
         for ind in &catalog.indicators {
-            let invalid = |problem: String| CatalogError::Invalid {
-                id: ind.id.clone(),
-                problem,
-            };
+            let invalid = |problem: String| CatalogError::Invalid { id: ind.id.clone(), problem };
             if !seen.insert(ind.id.as_str()) {
                 return Err(invalid("duplicate id".into()));
             }
             if !catalog.families.contains_key(&ind.family) || !ind.id.starts_with(&ind.family) {
-                return Err(invalid(format!(
-                    "family {} is unknown or does not prefix the id",
-                    ind.family
-                )));
+                return Err(invalid(format!("family {} is unknown or does not prefix the id", ind.family)));
             }
             if ind.sources.is_empty() {
                 return Err(invalid("no public source".into()));
             }
-            if let Some(s) = ind
-                .sources
-                .iter()
-                .find(|s| !catalog.sources.contains_key(*s))
-            {
+            if let Some(s) = ind.sources.iter().find(|s| !catalog.sources.contains_key(*s)) {
                 return Err(invalid(format!("unknown source {s}")));
             }
         }
@@ -114,10 +104,7 @@ impl Catalog {
     }
 
     pub fn family_name<'a>(&'a self, family: &'a str) -> &'a str {
-        self.families
-            .get(family)
-            .map(String::as_str)
-            .unwrap_or(family)
+        self.families.get(family).map(String::as_str).unwrap_or(family)
     }
 }
 
@@ -127,11 +114,10 @@ mod tests {
 
     /// Every ID of the design catalog; a change here is a change of the public contract.
     const DESIGN_IDS: &[&str] = &[
-        "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10", "A11", "A12", "A13", "A14",
-        "B1", "B2", "B3", "B4", "B5", "B7", "B8", "C1", "C2", "C3", "C4", "C5", "D1", "D2", "D3",
-        "D4", "D5", "D6", "D7", "D8", "D9", "E1", "E2", "E3", "E4", "E5", "E6", "E8", "E9", "F1",
-        "F2", "F3", "F4", "F5", "F6", "F9", "G1", "G2", "G3", "G4", "G5", "H1", "H2", "H4", "H6",
-        "H7", "I1", "I2", "I5", "I10", "I13", "I14", "S1", "S2", "S3",
+        "A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8", "A9", "A10", "A11", "A12", "A13", "A14", "B1", "B2", "B3",
+        "B4", "B5", "B7", "B8", "C1", "C2", "C3", "C4", "C5", "D1", "D2", "D3", "D4", "D5", "D6", "D7", "D8", "D9",
+        "E1", "E2", "E3", "E4", "E5", "E6", "E8", "E9", "F1", "F2", "F3", "F4", "F5", "F6", "F9", "G1", "G2", "G3",
+        "G4", "G5", "H1", "H2", "H4", "H6", "H7", "I1", "I2", "I5", "I10", "I13", "I14", "S1", "S2", "S3",
     ];
 
     #[test]
@@ -146,15 +132,8 @@ mod tests {
 
     #[test]
     fn rejects_broken_catalogs() {
-        let bad = BUILTIN.replacen(
-            "sources = [\"ADV22\", \"PSA23\", \"SEAL\"]",
-            "sources = [\"NOPE\"]",
-            1,
-        );
-        assert!(matches!(
-            Catalog::parse(&bad),
-            Err(CatalogError::Invalid { .. })
-        ));
+        let bad = BUILTIN.replacen("sources = [\"ADV22\", \"PSA23\", \"SEAL\"]", "sources = [\"NOPE\"]", 1);
+        assert!(matches!(Catalog::parse(&bad), Err(CatalogError::Invalid { .. })));
         let dup = BUILTIN.replacen("id = \"A2\"", "id = \"A1\"", 1);
         assert!(Catalog::parse(&dup).is_err());
     }

@@ -32,8 +32,8 @@ pub struct Actor {
     /// The identity system, as in `accounts.csv` `source` (`okta`, `entra`, ...).
     pub system: Arc<str>,
     /// The account name in that system (login, UPN, email), as the vendor wrote it.
-    pub account: Box<str>,
-    pub display_name: Option<Box<str>>,
+    pub account: Arc<str>,
+    pub display_name: Option<Arc<str>>,
     pub kind: ActorKind,
 }
 
@@ -65,9 +65,7 @@ pub enum Outcome {
 
 /// What kind of network an IP belongs to. Ordered from least to most telling: when two
 /// lists disagree and neither is the user's own, the later variant wins.
-#[derive(
-    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
-)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum IpKind {
     #[default]
@@ -111,10 +109,7 @@ impl IpKind {
 
     /// VPN, proxy, Tor or hosting: the network hides where the person is.
     pub fn is_anonymising(self) -> bool {
-        matches!(
-            self,
-            IpKind::Hosting | IpKind::Vpn | IpKind::Proxy | IpKind::Tor
-        )
+        matches!(self, IpKind::Hosting | IpKind::Vpn | IpKind::Proxy | IpKind::Tor)
     }
 }
 

@@ -16,17 +16,11 @@ pub struct Evidence {
 
 impl Evidence {
     pub fn at(source: SourcePos) -> Self {
-        Evidence {
-            source: Some(source),
-            detail: Map::new(),
-        }
+        Evidence { source: Some(source), detail: Map::new() }
     }
 
     pub fn without_source() -> Self {
-        Evidence {
-            source: None,
-            detail: Map::new(),
-        }
+        Evidence { source: None, detail: Map::new() }
     }
 
     /// Adds a fact (builder style).
@@ -34,6 +28,16 @@ impl Evidence {
         self.detail.insert(key.to_string(), value.into());
         self
     }
+}
+
+/// What the subjects of a cross-subject finding have in common (an IP, an address, a
+/// payout account fingerprint), which is what links them into a cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct Shared {
+    /// `ip`, `shipping_address`, `bank_account`, ...
+    pub kind: String,
+    /// The shared value as it may be shown (masked when sensitive).
+    pub value: String,
 }
 
 /// An indicator that fired.
@@ -53,15 +57,12 @@ pub struct Finding {
     pub evidence: Vec<Evidence>,
     /// How many supporting records there were in all (`>= evidence.len()`).
     pub evidence_total: u64,
+    /// For cross-subject findings: what the subjects share.
+    pub shared: Option<Shared>,
 }
 
 impl Finding {
-    pub fn new(
-        indicator: &str,
-        subject: SubjectIdx,
-        weight_bits: f64,
-        summary: impl Into<String>,
-    ) -> Self {
+    pub fn new(indicator: &str, subject: SubjectIdx, weight_bits: f64, summary: impl Into<String>) -> Self {
         Finding {
             indicator: indicator.to_string(),
             subjects: vec![subject],
@@ -71,6 +72,7 @@ impl Finding {
             weight_bits,
             evidence: Vec::new(),
             evidence_total: 0,
+            shared: None,
         }
     }
 

@@ -19,7 +19,7 @@ pub mod time;
 
 pub use catalog::{Catalog, Indicator, Tier};
 pub use event::{Action, Actor, ActorKind, Event, IpKind, Net, Outcome};
-pub use finding::{Evidence, Finding};
+pub use finding::{Evidence, Finding, Shared};
 pub use place::{CountryCode, GeoPoint, Place, Region};
 pub use scoring::{Band, Contribution, Score, ScoringConfig};
 pub use sensitive::{Fingerprint, Sensitive, SensitiveKind};

@@ -21,10 +21,7 @@ impl CountryCode {
     pub fn new(s: &str) -> Option<Self> {
         let b = s.as_bytes();
         if b.len() == 2 && b[0].is_ascii_alphabetic() && b[1].is_ascii_alphabetic() {
-            Some(CountryCode([
-                b[0].to_ascii_uppercase(),
-                b[1].to_ascii_uppercase(),
-            ]))
+            Some(CountryCode([b[0].to_ascii_uppercase(), b[1].to_ascii_uppercase()]))
         } else {
             None
         }
@@ -57,8 +54,7 @@ impl Serialize for CountryCode {
 impl<'de> Deserialize<'de> for CountryCode {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = std::borrow::Cow::<str>::deserialize(d)?;
-        CountryCode::new(&s)
-            .ok_or_else(|| serde::de::Error::custom(format!("not a country code: {s}")))
+        CountryCode::new(&s).ok_or_else(|| serde::de::Error::custom(format!("not a country code: {s}")))
     }
 }
 
@@ -107,11 +103,7 @@ impl GeoPoint {
     /// Rejects NaN and out-of-range values, which vendors do send (0,0 is kept: it is a
     /// real, if suspicious, answer and the enrichment decides what to make of it).
     pub fn new(lat: f64, lon: f64) -> Option<Self> {
-        if lat.is_finite()
-            && lon.is_finite()
-            && (-90.0..=90.0).contains(&lat)
-            && (-180.0..=180.0).contains(&lon)
-        {
+        if lat.is_finite() && lon.is_finite() && (-90.0..=90.0).contains(&lat) && (-180.0..=180.0).contains(&lon) {
             Some(GeoPoint { lat, lon })
         } else {
             None
@@ -140,10 +132,7 @@ pub struct Place {
 
 impl Place {
     pub fn is_empty(&self) -> bool {
-        self.country.is_none()
-            && self.region.is_none()
-            && self.city.is_none()
-            && self.point.is_none()
+        self.country.is_none() && self.region.is_none() && self.city.is_none() && self.point.is_none()
     }
 
     /// `City, Region, CC` with whatever parts are known.
@@ -163,11 +152,7 @@ impl Place {
         if let Some(c) = &self.country {
             parts.push(c.to_string());
         }
-        if parts.is_empty() {
-            "unknown place".to_string()
-        } else {
-            parts.join(", ")
-        }
+        if parts.is_empty() { "unknown place".to_string() } else { parts.join(", ") }
     }
 }
 

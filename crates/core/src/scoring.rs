@@ -86,17 +86,9 @@ impl Default for ScoringConfig {
     fn default() -> Self {
         ScoringConfig {
             prior_log2_odds: -7.0,
-            tier_bits: TierBits {
-                t1: 8.0,
-                t2: 4.0,
-                t3: 1.5,
-            },
+            tier_bits: TierBits { t1: 8.0, t2: 4.0, t3: 1.5 },
             weights: BTreeMap::new(),
-            bands: BandThresholds {
-                medium: 5,
-                high: 50,
-                critical: 90,
-            },
+            bands: BandThresholds { medium: 5, high: 50, critical: 90 },
         }
     }
 }
@@ -155,40 +147,21 @@ impl ScoringConfig {
     }
 
     /// Scores one subject from its findings and any extra contributions (propagation).
-    pub fn score<'a>(
-        &self,
-        findings: impl IntoIterator<Item = &'a Finding>,
-        extra: &[Contribution],
-    ) -> Score {
+    pub fn score<'a>(&self, findings: impl IntoIterator<Item = &'a Finding>, extra: &[Contribution]) -> Score {
         let mut strongest: BTreeMap<&str, f64> = BTreeMap::new();
         for f in findings {
-            let e = strongest
-                .entry(f.indicator.as_str())
-                .or_insert(f64::NEG_INFINITY);
+            let e = strongest.entry(f.indicator.as_str()).or_insert(f64::NEG_INFINITY);
             *e = e.max(f.weight_bits);
         }
         let mut contributions: Vec<Contribution> = strongest
             .into_iter()
-            .map(|(indicator, bits)| Contribution {
-                indicator: indicator.to_string(),
-                bits,
-                via: None,
-            })
+            .map(|(indicator, bits)| Contribution { indicator: indicator.to_string(), bits, via: None })
             .collect();
         contributions.extend(extra.iter().cloned());
-        contributions.sort_by(|a, b| {
-            b.bits
-                .total_cmp(&a.bits)
-                .then_with(|| a.indicator.cmp(&b.indicator))
-        });
+        contributions.sort_by(|a, b| b.bits.total_cmp(&a.bits).then_with(|| a.indicator.cmp(&b.indicator)));
         let log2_odds = self.prior_log2_odds + contributions.iter().map(|c| c.bits).sum::<f64>();
         let score = probability_score(log2_odds);
-        Score {
-            score,
-            band: self.band(score),
-            log2_odds,
-            contributions,
-        }
+        Score { score, band: self.band(score), log2_odds, contributions }
     }
 }
 
@@ -217,23 +190,11 @@ mod tests {
         let c = Catalog::builtin();
         let w = |id: &str| cfg.weight(c.get(id).unwrap());
         assert_eq!(cfg.score([], &[]).band, Band::Low);
-        assert_eq!(
-            cfg.score([&finding("E2", w("E2"))], &[]).band,
-            Band::High,
-            "one T1 opens a case"
-        );
-        assert_eq!(
-            cfg.score([&finding("D1", w("D1"))], &[]).band,
-            Band::Medium,
-            "one T2 alone does not"
-        );
+        assert_eq!(cfg.score([&finding("E2", w("E2"))], &[]).band, Band::High, "one T1 opens a case");
+        assert_eq!(cfg.score([&finding("D1", w("D1"))], &[]).band, Band::Medium, "one T2 alone does not");
         let two_t2 = [finding("D1", w("D1")), finding("D4", w("D4"))];
         assert_eq!(cfg.score(two_t2.iter(), &[]).band, Band::High, "two T2 do");
-        assert_eq!(
-            cfg.score([&finding("E3", w("E3"))], &[]).band,
-            Band::Low,
-            "a T3 alone stays low"
-        );
+        assert_eq!(cfg.score([&finding("E3", w("E3"))], &[]).band, Band::Low, "a T3 alone stays low");
         let t1_t2 = [finding("E2", w("E2")), finding("D1", w("D1"))];
         assert_eq!(cfg.score(t1_t2.iter(), &[]).band, Band::Critical);
     }

@@ -17,11 +17,7 @@ pub struct SourcePos {
 
 impl SourcePos {
     pub fn line(source: SourceId, line: u64) -> Self {
-        SourcePos {
-            source,
-            line,
-            index: None,
-        }
+        SourcePos { source, line, index: None }
     }
 }
 
@@ -46,10 +42,7 @@ impl SourceTable {
     }
 
     pub fn path(&self, id: SourceId) -> &str {
-        self.paths
-            .get(id.0 as usize)
-            .map(String::as_str)
-            .unwrap_or("?")
+        self.paths.get(id.0 as usize).map(String::as_str).unwrap_or("?")
     }
 
     /// `path:line` (or `path#index` when there is no line), as evidence prints it.

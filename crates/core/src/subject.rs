@@ -69,33 +69,19 @@ pub struct PostalAddress {
 
 impl PostalAddress {
     pub fn is_empty(&self) -> bool {
-        [
-            &self.line1,
-            &self.line2,
-            &self.city,
-            &self.region,
-            &self.postal_code,
-            &self.country,
-        ]
-        .iter()
-        .all(|f| f.as_deref().is_none_or(|s| s.trim().is_empty()))
+        [&self.line1, &self.line2, &self.city, &self.region, &self.postal_code, &self.country]
+            .iter()
+            .all(|f| f.as_deref().is_none_or(|s| s.trim().is_empty()))
     }
 
     /// One line for display.
     pub fn one_line(&self) -> String {
-        let parts: Vec<&str> = [
-            &self.line1,
-            &self.line2,
-            &self.city,
-            &self.region,
-            &self.postal_code,
-            &self.country,
-        ]
-        .iter()
-        .filter_map(|f| f.as_deref())
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .collect();
+        let parts: Vec<&str> = [&self.line1, &self.line2, &self.city, &self.region, &self.postal_code, &self.country]
+            .iter()
+            .filter_map(|f| f.as_deref())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
         parts.join(", ")
     }
 }
@@ -187,16 +173,8 @@ impl Subject {
             Some((before, _)) => before.trim(),
             None => name.split_whitespace().last().unwrap_or(name),
         };
-        let folded: String = family
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_uppercase)
-            .collect();
-        if folded.is_empty() {
-            None
-        } else {
-            Some(folded)
-        }
+        let folded: String = family.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect();
+        if folded.is_empty() { None } else { Some(folded) }
     }
 }
 
@@ -206,10 +184,7 @@ mod tests {
 
     #[test]
     fn surnames() {
-        let mut s = Subject {
-            name: "Jane Roe".into(),
-            ..Default::default()
-        };
+        let mut s = Subject { name: "Jane Roe".into(), ..Default::default() };
         assert_eq!(s.surname().as_deref(), Some("ROE"));
         s.name = "KIM, Sang Man".into();
         assert_eq!(s.surname().as_deref(), Some("KIM"));

@@ -31,17 +31,12 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
     match shared_data_dir() {
         Some(d) => {
             let p = d.join(rel);
-            assert!(
-                p.exists(),
-                "shared test data {} is missing from {}",
-                rel,
-                d.display()
-            );
+            assert!(p.exists(), "shared test data {} is missing from {}", rel, d.display());
             Some(p)
         }
         None => {
-            let required = std::env::var_os("CI").is_some()
-                || std::env::var_os("BONAFIDE_REQUIRE_SHARED_DATA").is_some();
+            let required =
+                std::env::var_os("CI").is_some() || std::env::var_os("BONAFIDE_REQUIRE_SHARED_DATA").is_some();
             assert!(
                 !required,
                 "the shared test data folder ../shared/data is absent, and CI requires it (needed: {rel})"

@@ -58,10 +58,7 @@ impl UtcMs {
         } else {
             s
         };
-        candidate
-            .parse::<jiff::Timestamp>()
-            .map(|t| UtcMs(t.as_millisecond()))
-            .map_err(|_| TimeError(truncate(s, 64)))
+        candidate.parse::<jiff::Timestamp>().map(|t| UtcMs(t.as_millisecond())).map_err(|_| TimeError(truncate(s, 64)))
     }
 
     /// Parses a calendar date `YYYY-MM-DD` as midnight UTC.
@@ -234,14 +231,8 @@ mod tests {
         assert_eq!(okta.0, 1_753_109_304_597);
         let entra = UtcMs::parse("2025-08-15T15:20:26.1234567+02:00").unwrap();
         assert_eq!(entra.0, UtcMs::parse("2025-08-15T13:20:26.123Z").unwrap().0);
-        assert_eq!(
-            UtcMs::parse("2025-03-04 09:15:00Z").unwrap(),
-            UtcMs::parse("2025-03-04T09:15:00Z").unwrap()
-        );
-        assert!(
-            UtcMs::parse("2025-03-04T09:15:00").is_err(),
-            "no offset, no guess"
-        );
+        assert_eq!(UtcMs::parse("2025-03-04 09:15:00Z").unwrap(), UtcMs::parse("2025-03-04T09:15:00Z").unwrap());
+        assert!(UtcMs::parse("2025-03-04T09:15:00").is_err(), "no offset, no guess");
         assert!(UtcMs::parse("2025-02-30T09:15:00Z").is_err());
         assert!(UtcMs::parse("garbage").is_err());
     }
@@ -252,10 +243,7 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2025-03-04T09:15:00Z");
         let t = UtcMs::parse("2025-03-04T09:15:00.250Z").unwrap();
         assert_eq!(t.to_rfc3339(), "2025-03-04T09:15:00.250Z");
-        assert_eq!(
-            UtcMs::parse_date("2024-02-29").unwrap().date_string(),
-            "2024-02-29"
-        );
+        assert_eq!(UtcMs::parse_date("2024-02-29").unwrap().date_string(), "2024-02-29");
         assert!(UtcMs::parse_date("2023-02-29").is_err());
     }
 

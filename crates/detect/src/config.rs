@@ -73,7 +73,7 @@ impl Default for D2Config {
             min_distance_km: 500.0,
             min_distance_km_mobile: 1500.0,
             exclude_kinds: vec![IpKind::Vpn, IpKind::Proxy, IpKind::Tor, IpKind::Hosting],
-            window: 16,
+            window: 8,
         }
     }
 }
@@ -86,8 +86,9 @@ pub struct D3Config {
     pub min_subjects: usize,
     /// The same, on VPN, proxy and hosting IPs, whose exits strangers share.
     pub min_subjects_anonymising: usize,
-    /// More subjects than this on one IP and day looks like a shared office or carrier
-    /// NAT, not a farm: no finding.
+    /// More subjects than this on one IP and day looks like a shared office, coworking
+    /// space or carrier NAT, not a farm: no finding for that day. (Configure real office
+    /// egress as corporate instead of relying on this.)
     pub max_subjects: usize,
     /// Network kinds considered; mobile (carrier NAT) and Tor are left out by default.
     pub kinds: Vec<IpKind>,
@@ -98,14 +99,8 @@ impl Default for D3Config {
         D3Config {
             min_subjects: 2,
             min_subjects_anonymising: 3,
-            max_subjects: 10,
-            kinds: vec![
-                IpKind::Unknown,
-                IpKind::Residential,
-                IpKind::Hosting,
-                IpKind::Vpn,
-                IpKind::Proxy,
-            ],
+            max_subjects: 25,
+            kinds: vec![IpKind::Unknown, IpKind::Residential, IpKind::Hosting, IpKind::Vpn, IpKind::Proxy],
         }
     }
 }
@@ -153,10 +148,6 @@ pub struct D6Config {
 
 impl Default for D6Config {
     fn default() -> Self {
-        D6Config {
-            min_hours: 24.0,
-            max_gap_hours: 3.0,
-            max_open_sessions: 64,
-        }
+        D6Config { min_hours: 24.0, max_gap_hours: 3.0, max_open_sessions: 64 }
     }
 }

@@ -47,10 +47,7 @@ impl Households {
                     by_surname.entry(sn).or_default().push(m);
                 }
             }
-            let mut names: Vec<_> = by_surname
-                .into_iter()
-                .filter(|(_, v)| v.len() > 1)
-                .collect();
+            let mut names: Vec<_> = by_surname.into_iter().filter(|(_, v)| v.len() > 1).collect();
             names.sort();
             for (_, group) in names {
                 for m in group {
@@ -67,10 +64,7 @@ impl Households {
         if a == b {
             return true;
         }
-        match (
-            self.of.get(a.index()).copied().flatten(),
-            self.of.get(b.index()).copied().flatten(),
-        ) {
+        match (self.of.get(a.index()).copied().flatten(), self.of.get(b.index()).copied().flatten()) {
             (Some(x), Some(y)) => x == y,
             _ => false,
         }
@@ -96,10 +90,7 @@ mod tests {
     fn person(name: &str, key: Option<&str>) -> Subject {
         Subject {
             name: name.into(),
-            address: key.map(|k| PostalAddress {
-                key: Some(k.into()),
-                ..Default::default()
-            }),
+            address: key.map(|k| PostalAddress { key: Some(k.into()), ..Default::default() }),
             ..Default::default()
         }
     }
@@ -120,15 +111,9 @@ mod tests {
         let h = Households::build(&subjects);
         let i = |n| SubjectIdx(n);
         assert!(h.related(i(0), i(1)), "two people at one address");
-        assert!(
-            !h.related(i(2), i(3)),
-            "three strangers at one address are not a household"
-        );
+        assert!(!h.related(i(2), i(3)), "three strangers at one address are not a household");
         assert_eq!(h.count_unrelated(&[i(2), i(3), i(4)]), 3);
-        assert!(
-            h.related(i(5), i(6)) && h.related(i(6), i(7)),
-            "a family of three"
-        );
+        assert!(h.related(i(5), i(6)) && h.related(i(6), i(7)), "a family of three");
         assert!(!h.related(i(0), i(8)));
         assert!(h.related(i(8), i(8)));
         assert_eq!(h.count_unrelated(&[i(0), i(1), i(2)]), 2);

@@ -39,10 +39,7 @@ impl Context<'_> {
 
     /// The configured weight of one finding of `indicator`, in bits.
     pub fn weight(&self, indicator: &str) -> f64 {
-        self.catalog
-            .get(indicator)
-            .map(|i| self.scoring.weight(i))
-            .unwrap_or(0.0)
+        self.catalog.get(indicator).map(|i| self.scoring.weight(i)).unwrap_or(0.0)
     }
 }
 
@@ -87,11 +84,7 @@ impl Engine {
         ];
         let detectors = all
             .into_iter()
-            .filter(|d| {
-                !d.indicators()
-                    .iter()
-                    .any(|i| config.disabled.iter().any(|x| x == i))
-            })
+            .filter(|d| !d.indicators().iter().any(|i| config.disabled.iter().any(|x| x == i)))
             .collect();
         Engine { detectors }
     }

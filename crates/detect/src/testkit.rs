@@ -6,8 +6,8 @@ use std::net::IpAddr;
 use std::sync::Arc;
 
 use bonafide_core::{
-    Action, Actor, ActorKind, Catalog, CountryCode, Event, Finding, GeoPoint, IpKind, Net, Outcome,
-    Place, PostalAddress, Region, ScoringConfig, SourceId, SourcePos, Subject, SubjectIdx, UtcMs,
+    Action, Actor, ActorKind, Catalog, CountryCode, Event, Finding, GeoPoint, IpKind, Net, Outcome, Place,
+    PostalAddress, Region, ScoringConfig, SourceId, SourcePos, Subject, SubjectIdx, UtcMs,
 };
 
 use crate::{Context, DetectConfig, Engine, Households};
@@ -27,23 +27,14 @@ pub struct Results {
 
 impl Results {
     fn idx(&self, id: &str) -> SubjectIdx {
-        SubjectIdx(
-            self.subjects
-                .iter()
-                .position(|s| s.id == id)
-                .expect("known subject") as u32,
-        )
+        SubjectIdx(self.subjects.iter().position(|s| s.id == id).expect("known subject") as u32)
     }
 
     /// The indicator IDs fired for `id`, sorted.
     pub fn ids(&self, id: &str) -> Vec<&str> {
         let i = self.idx(id);
-        let mut v: Vec<&str> = self
-            .findings
-            .iter()
-            .filter(|f| f.subjects.contains(&i))
-            .map(|f| f.indicator.as_str())
-            .collect();
+        let mut v: Vec<&str> =
+            self.findings.iter().filter(|f| f.subjects.contains(&i)).map(|f| f.indicator.as_str()).collect();
         v.sort();
         v.dedup();
         v
@@ -51,9 +42,7 @@ impl Results {
 
     pub fn get(&self, id: &str, indicator: &str) -> Option<&Finding> {
         let i = self.idx(id);
-        self.findings
-            .iter()
-            .find(|f| f.indicator == indicator && f.subjects.contains(&i))
+        self.findings.iter().find(|f| f.indicator == indicator && f.subjects.contains(&i))
     }
 }
 
@@ -69,12 +58,7 @@ impl World {
             .map(|id| Subject {
                 id: id.to_string(),
                 name: format!("Person {id}"),
-                home: Place {
-                    country: us,
-                    region: places.region(us, "Ohio"),
-                    city: None,
-                    point: None,
-                },
+                home: Place { country: us, region: places.region(us, "Ohio"), city: None, point: None },
                 ..Default::default()
             })
             .collect();
@@ -88,12 +72,7 @@ impl World {
     }
 
     fn idx(&self, id: &str) -> SubjectIdx {
-        SubjectIdx(
-            self.subjects
-                .iter()
-                .position(|s| s.id == id)
-                .expect("known subject") as u32,
-        )
+        SubjectIdx(self.subjects.iter().position(|s| s.id == id).expect("known subject") as u32)
     }
 
     pub fn t(&self, day: i64, hour: i64, minute: i64) -> UtcMs {
@@ -101,28 +80,20 @@ impl World {
     }
 
     pub fn weight(&self, indicator: &str) -> f64 {
-        self.scoring
-            .weight(Catalog::builtin().get(indicator).expect("known indicator"))
+        self.scoring.weight(Catalog::builtin().get(indicator).expect("known indicator"))
     }
 
     pub fn set_home(&mut self, id: &str, country: &str, region: Option<&str>) {
         let places = bonafide_intel::Places::builtin();
         let i = self.idx(id).index();
         let cc = CountryCode::new(country);
-        self.subjects[i].home = Place {
-            country: cc,
-            region: region.and_then(|r| places.region(cc, r)),
-            city: None,
-            point: None,
-        };
+        self.subjects[i].home =
+            Place { country: cc, region: region.and_then(|r| places.region(cc, r)), city: None, point: None };
     }
 
     pub fn set_address(&mut self, id: &str, key: &str, name: &str) {
         let i = self.idx(id).index();
-        self.subjects[i].address = Some(PostalAddress {
-            key: Some(key.into()),
-            ..Default::default()
-        });
+        self.subjects[i].address = Some(PostalAddress { key: Some(key.into()), ..Default::default() });
         self.subjects[i].name = name.into();
     }
 
@@ -132,7 +103,7 @@ impl World {
             at,
             actor: Actor {
                 system: Arc::from("test"),
-                account: id.to_lowercase().into(),
+                account: Arc::from(id.to_lowercase()),
                 display_name: None,
                 kind: ActorKind::User,
             },
@@ -150,63 +121,28 @@ impl World {
         }
     }
 
-    fn net(
-        ip: &str,
-        kind: IpKind,
-        point: (f64, f64),
-        country: &str,
-        region: Option<Region>,
-    ) -> Net {
+    fn net(ip: &str, kind: IpKind, point: (f64, f64), country: &str, region: Option<Region>) -> Net {
         let ip: IpAddr = ip.parse().expect("test IP");
         let mut n = Net::new(ip);
-        n.place = Place {
-            country: CountryCode::new(country),
-            region,
-            city: None,
-            point: GeoPoint::new(point.0, point.1),
-        };
+        n.place =
+            Place { country: CountryCode::new(country), region, city: None, point: GeoPoint::new(point.0, point.1) };
         n.kind = kind;
         n.corporate = kind == IpKind::Corporate;
         n
     }
 
-    pub fn signin_at(
-        &mut self,
-        id: &str,
-        at: UtcMs,
-        ip: &str,
-        kind: IpKind,
-        point: (f64, f64),
-        country: &str,
-    ) {
+    pub fn signin_at(&mut self, id: &str, at: UtcMs, ip: &str, kind: IpKind, point: (f64, f64), country: &str) {
         let mut e = self.base_event(id, at);
         e.net = Some(Self::net(ip, kind, point, country, None));
         self.events.push(e);
     }
 
-    pub fn signin(
-        &mut self,
-        id: &str,
-        day: i64,
-        hour: i64,
-        ip: &str,
-        kind: IpKind,
-        point: (f64, f64),
-        country: &str,
-    ) {
+    pub fn signin(&mut self, id: &str, day: i64, hour: i64, ip: &str, kind: IpKind, point: (f64, f64), country: &str) {
         let at = self.t(day, hour, 0);
         self.signin_at(id, at, ip, kind, point, country);
     }
 
-    pub fn signin_region(
-        &mut self,
-        id: &str,
-        day: i64,
-        ip: &str,
-        point: (f64, f64),
-        country: &str,
-        region: &str,
-    ) {
+    pub fn signin_region(&mut self, id: &str, day: i64, ip: &str, point: (f64, f64), country: &str, region: &str) {
         let at = self.t(day, 14, 0);
         let mut e = self.base_event(id, at);
         let r = bonafide_intel::Places::builtin().region(CountryCode::new(country), region);
@@ -214,15 +150,7 @@ impl World {
         self.events.push(e);
     }
 
-    pub fn signin_labelled(
-        &mut self,
-        id: &str,
-        day: i64,
-        hour: i64,
-        ip: &str,
-        kind: IpKind,
-        label: &str,
-    ) {
+    pub fn signin_labelled(&mut self, id: &str, day: i64, hour: i64, ip: &str, kind: IpKind, label: &str) {
         let at = self.t(day, hour, 0);
         let mut e = self.base_event(id, at);
         let mut n = Self::net(ip, kind, (0.0, 0.0), "US", None);
@@ -242,13 +170,7 @@ impl World {
         let mut e = self.base_event(id, UtcMs(at_ms));
         e.action = Action::Access;
         e.session = Some(session);
-        e.net = Some(Self::net(
-            "73.1.1.1",
-            IpKind::Residential,
-            (39.96, -83.0),
-            "US",
-            None,
-        ));
+        e.net = Some(Self::net("73.1.1.1", IpKind::Residential, (39.96, -83.0), "US", None));
         self.events.push(e);
     }
 
@@ -265,9 +187,6 @@ impl World {
         for e in &self.events {
             engine.observe(e, &cx);
         }
-        Results {
-            subjects: self.subjects.clone(),
-            findings: engine.conclude(&cx).list,
-        }
+        Results { subjects: self.subjects.clone(), findings: engine.conclude(&cx).list }
     }
 }

@@ -9,11 +9,7 @@ use std::io::BufRead;
 use crate::table::{Row, RowRead, Table};
 use crate::{AccountLink, ReadContext, RecordSink};
 
-pub fn read(
-    cx: &ReadContext<'_>,
-    reader: &mut dyn BufRead,
-    sink: &mut dyn RecordSink,
-) -> std::io::Result<()> {
+pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut table = match Table::open(reader, "accounts", &cx.options.column_map) {
         Ok(t) => t,
         Err(crate::table::TableError::Io(e)) => return Err(e),
@@ -22,11 +18,7 @@ pub fn read(
             return Ok(());
         }
     };
-    let (subject, source, account) = (
-        table.col("subject_id"),
-        table.col("source"),
-        table.col("account"),
-    );
+    let (subject, source, account) = (table.col("subject_id"), table.col("source"), table.col("account"));
     if subject.is_none() || source.is_none() || account.is_none() {
         cx.quarantine(sink, 1, None, "header lacks subject_id, source or account");
         return Ok(());
@@ -45,12 +37,7 @@ pub fn read(
                         source: cx.pos(row.line),
                     });
                 }
-                _ => cx.quarantine(
-                    sink,
-                    row.line,
-                    None,
-                    "subject_id, source and account are required",
-                ),
+                _ => cx.quarantine(sink, row.line, None, "subject_id, source and account are required"),
             },
         }
     }
@@ -63,18 +50,9 @@ mod tests {
 
     #[test]
     fn reads_links() {
-        let c = read_str(
-            Format::Accounts,
-            "subject_id,source,account\nE1,Okta,Jane@Example.com\nE2,okta,\n",
-        );
+        let c = read_str(Format::Accounts, "subject_id,source,account\nE1,Okta,Jane@Example.com\nE2,okta,\n");
         assert_eq!(c.accounts.len(), 1);
-        assert_eq!(
-            (
-                c.accounts[0].system.as_str(),
-                c.accounts[0].account.as_str()
-            ),
-            ("okta", "jane@example.com")
-        );
+        assert_eq!((c.accounts[0].system.as_str(), c.accounts[0].account.as_str()), ("okta", "jane@example.com"));
         assert_eq!(c.quarantined.len(), 1);
         assert_eq!(c.quarantined[0].pos.line, 3);
     }

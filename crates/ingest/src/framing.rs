@@ -16,9 +16,7 @@
 use std::io::{self, BufRead};
 
 /// Keys of a wrapper object whose array holds the records.
-pub const WRAPPER_KEYS: &[&str] = &[
-    "value", "records", "items", "events", "data", "results", "logs",
-];
+pub const WRAPPER_KEYS: &[&str] = &["value", "records", "items", "events", "data", "results", "logs"];
 
 /// One record's bytes and position.
 #[derive(Debug)]
@@ -57,28 +55,16 @@ pub fn detect_shape(sample: &[u8]) -> JsonShape {
     if first.is_some_and(|i| sample[i] == b'[') {
         return JsonShape::Structural;
     }
-    for line in sample
-        .split(|&c| c == b'\n')
-        .map(|l| l.trim_ascii())
-        .filter(|l| !l.is_empty())
-        .take(3)
-    {
+    for line in sample.split(|&c| c == b'\n').map(|l| l.trim_ascii()).filter(|l| !l.is_empty()).take(3) {
         if line.first() != Some(&b'{') {
             continue;
         }
-        if let Ok(obj) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line)
-        {
+        if let Ok(obj) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
             // A one-line wrapper (`{"value": [{...}]}`) is not a record per line.
-            let wrapper = WRAPPER_KEYS.iter().any(|k| {
-                obj.get(*k)
-                    .and_then(|v| v.as_array())
-                    .is_some_and(|a| a.iter().all(|e| e.is_object()))
-            });
-            return if wrapper {
-                JsonShape::Structural
-            } else {
-                JsonShape::Lines
-            };
+            let wrapper = WRAPPER_KEYS
+                .iter()
+                .any(|k| obj.get(*k).and_then(|v| v.as_array()).is_some_and(|a| a.iter().all(|e| e.is_object())));
+            return if wrapper { JsonShape::Structural } else { JsonShape::Lines };
         }
     }
     JsonShape::Structural
@@ -102,11 +88,7 @@ pub fn for_each_record(
 
 /// Reads one line into `buf` (without the newline), keeping at most `limit` bytes.
 /// Returns `None` at end of input, else the line's full length.
-pub fn read_line_bounded(
-    reader: &mut dyn BufRead,
-    buf: &mut Vec<u8>,
-    limit: usize,
-) -> io::Result<Option<usize>> {
+pub fn read_line_bounded(reader: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usize) -> io::Result<Option<usize>> {
     buf.clear();
     let mut total = 0usize;
     let mut any = false;
@@ -157,27 +139,46 @@ fn lines(
     let mut buf = Vec::with_capacity(8 * 1024);
     let mut line = 0u64;
     let mut index = 0u64;
-    while let Some(len) = read_line_bounded(reader, &mut buf, limit)? {
-        line += 1;
-        let mut bytes = buf.trim_ascii();
+    let mut deliver = |raw: &[u8], len: usize, line: u64, index: &mut u64| {
+        let mut bytes = raw.trim_ascii();
         if line == 1 {
             bytes = skip_bom(bytes).trim_ascii();
         }
         if bytes.is_empty() {
-            continue;
+            return;
         }
         if len > limit {
-            on_bad(FrameProblem {
-                line,
-                index,
-                reason: too_large(len, limit),
-            });
+            on_bad(FrameProblem { line, index: *index, reason: too_large(len, limit) });
         } else {
-            on_record(JsonRecord { bytes, line, index });
+            on_record(JsonRecord { bytes, line, index: *index });
         }
-        index += 1;
+        *index += 1;
+    };
+    loop {
+        // Fast path: the whole line is in the reader's buffer; parse it where it lies.
+        let avail = match reader.fill_buf() {
+            Ok(a) => a,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if avail.is_empty() {
+            return Ok(index);
+        }
+        if let Some(i) = memchr::memchr(b'\n', avail) {
+            line += 1;
+            deliver(&avail[..i], i, line, &mut index);
+            reader.consume(i + 1);
+            continue;
+        }
+        // Slow path: the line runs past the buffer; gather it (up to the limit).
+        match read_line_bounded(reader, &mut buf, limit)? {
+            Some(len) => {
+                line += 1;
+                deliver(&buf, len, line, &mut index);
+            }
+            None => return Ok(index),
+        }
     }
-    Ok(index)
 }
 
 /// Where the structural scanner is.
@@ -204,13 +205,7 @@ struct Structural {
 
 impl Structural {
     fn new(limit: usize) -> Self {
-        Structural {
-            limit,
-            buf: Vec::new(),
-            base: 0,
-            line: 1,
-            index: 0,
-        }
+        Structural { limit, buf: Vec::new(), base: 0, line: 1, index: 0 }
     }
 
     fn run(
@@ -282,8 +277,8 @@ impl Structural {
                         if let Some(ks) = key_start.take() {
                             // The key's bytes may have been dropped from the buffer when
                             // the root object grew past the limit; then it is no wrapper.
-                            last_key = (ks >= self.base)
-                                .then(|| self.buf[ks - self.base..pos - 1 - self.base].to_vec());
+                            last_key =
+                                (ks >= self.base).then(|| self.buf[ks - self.base..pos - 1 - self.base].to_vec());
                         }
                         if let Some((start, line, d, false)) = rec
                             && d == depth
@@ -326,9 +321,7 @@ impl Structural {
                         } else if level == Level::RootObject
                             && depth == 1
                             && c == b'['
-                            && last_key
-                                .as_deref()
-                                .is_some_and(|k| WRAPPER_KEYS.iter().any(|w| w.as_bytes() == k))
+                            && last_key.as_deref().is_some_and(|k| WRAPPER_KEYS.iter().any(|w| w.as_bytes() == k))
                         {
                             // A wrapper: its array holds the records.
                             level = Level::Records;
@@ -360,11 +353,7 @@ impl Structural {
                             }
                         }
                         if level == Level::Records && depth + 1 == records_depth && c == b']' {
-                            level = if records_depth == 1 {
-                                Level::Top
-                            } else {
-                                Level::WrapperTail
-                            };
+                            level = if records_depth == 1 { Level::Top } else { Level::WrapperTail };
                         } else if level == Level::WrapperTail && depth == 0 {
                             level = Level::Top;
                         }
@@ -394,11 +383,7 @@ impl Structural {
                 let end = self.base + self.buf.len();
                 self.finish(start, end, line, &mut oversize, on_record, on_bad);
             } else {
-                let at = if level == Level::RootObject {
-                    root_start_line
-                } else {
-                    line
-                };
+                let at = if level == Level::RootObject { root_start_line } else { line };
                 on_bad(FrameProblem {
                     line: at,
                     index: self.index,
@@ -441,18 +426,10 @@ impl Structural {
     ) {
         let size = end - start;
         if *oversize || size > self.limit {
-            on_bad(FrameProblem {
-                line,
-                index: self.index,
-                reason: too_large(size, self.limit),
-            });
+            on_bad(FrameProblem { line, index: self.index, reason: too_large(size, self.limit) });
         } else {
             let bytes = &self.buf[start - self.base..end - self.base];
-            on_record(JsonRecord {
-                bytes,
-                line,
-                index: self.index,
-            });
+            on_record(JsonRecord { bytes, line, index: self.index });
         }
         *oversize = false;
         self.index += 1;
@@ -473,13 +450,7 @@ mod tests {
             &mut r,
             shape,
             limit,
-            &mut |rec| {
-                recs.push((
-                    String::from_utf8_lossy(rec.bytes).into_owned(),
-                    rec.line,
-                    rec.index,
-                ))
-            },
+            &mut |rec| recs.push((String::from_utf8_lossy(rec.bytes).into_owned(), rec.line, rec.index)),
             &mut |p| bad.push(p),
         )
         .unwrap();
@@ -493,18 +464,12 @@ mod tests {
             recs.iter().map(|r| (r.0.as_str(), r.1)).collect::<Vec<_>>(),
             vec![("{\"a\":1}", 1), ("{\"b\":2}", 3), ("{\"c\":", 4)]
         );
-        assert!(
-            bad.is_empty(),
-            "a broken line is the record reader's to reject"
-        );
+        assert!(bad.is_empty(), "a broken line is the record reader's to reject");
     }
 
     #[test]
     fn arrays_and_wrappers() {
-        let (recs, bad) = frame(
-            "[\n {\"a\": [1, {\"x\": \"]\"}]},\n {\"b\": \"q\\\"}\"}\n]\n",
-            100,
-        );
+        let (recs, bad) = frame("[\n {\"a\": [1, {\"x\": \"]\"}]},\n {\"b\": \"q\\\"}\"}\n]\n", 100);
         assert_eq!(recs.len(), 2);
         assert_eq!(recs[0].0, "{\"a\": [1, {\"x\": \"]\"}]}");
         assert_eq!((recs[1].1, recs[1].2), (3, 1));
@@ -513,25 +478,15 @@ mod tests {
             "{\"@odata.context\": \"x\", \"value\": [{\"id\": 1}, {\"id\": 2}], \"next\": {\"value\": [9]}}",
             100,
         );
-        assert_eq!(
-            recs.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
-            vec!["{\"id\": 1}", "{\"id\": 2}"]
-        );
-        let (recs, _) = frame(
-            "{\"kind\": \"admin#reports\", \"items\": [{\"id\": {\"time\": \"t\"}}]}",
-            100,
-        );
+        assert_eq!(recs.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), vec!["{\"id\": 1}", "{\"id\": 2}"]);
+        let (recs, _) = frame("{\"kind\": \"admin#reports\", \"items\": [{\"id\": {\"time\": \"t\"}}]}", 100);
         assert_eq!(recs.len(), 1);
     }
 
     #[test]
     fn pretty_single_and_concatenated_objects() {
         let (recs, bad) = frame("{\n  \"actor\": {\"id\": 1},\n  \"value\": 3\n}\n", 100);
-        assert_eq!(
-            recs.len(),
-            1,
-            "a `value` key that is not an array is just a field"
-        );
+        assert_eq!(recs.len(), 1, "a `value` key that is not an array is just a field");
         assert!(recs[0].0.starts_with("{\n  \"actor\""));
         assert!(bad.is_empty());
         let (recs, _) = frame("{\n \"a\": 1\n}\n{\n \"b\": 2\n}\n", 100);

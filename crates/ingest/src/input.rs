@@ -45,12 +45,7 @@ impl Input {
         let size = f.metadata()?.len();
         let mut magic = [0u8; 2];
         let gzip = f.read_exact(&mut magic).is_ok() && magic == GZIP_MAGIC;
-        Ok(Input {
-            path: path.to_path_buf(),
-            display: display.into(),
-            size,
-            gzip,
-        })
+        Ok(Input { path: path.to_path_buf(), display: display.into(), size, gzip })
     }
 
     /// A reader of the (decompressed) content. Raw bytes read are added to `counter`.
@@ -107,9 +102,6 @@ impl Input {
 
     /// The file name, for naming a list in evidence.
     pub fn file_name(&self) -> String {
-        self.path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| self.display.clone())
+        self.path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| self.display.clone())
     }
 }

@@ -11,12 +11,10 @@ use crate::{ReadContext, RecordSink};
 /// The kind a bare IP or AS list stands for: given explicitly (`--ip-list vpn=FILE`),
 /// else suggested by the file name. `None` for a bare IP list means it cannot be used.
 pub fn list_kind(format: IpFormat, explicit: Option<IpKind>, file_name: &str) -> Option<IpKind> {
-    explicit
-        .or_else(|| formats::kind_from_name(file_name))
-        .or(match format {
-            IpFormat::AsnList => Some(formats::default_asn_list_kind()),
-            _ => None,
-        })
+    explicit.or_else(|| formats::kind_from_name(file_name)).or(match format {
+        IpFormat::AsnList => Some(formats::default_asn_list_kind()),
+        _ => None,
+    })
 }
 
 /// Reads one IP-intelligence file; returns the number of entries used. The list is

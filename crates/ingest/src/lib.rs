@@ -88,10 +88,7 @@ pub struct Counting<'a> {
 
 impl<'a> Counting<'a> {
     pub fn new(inner: &'a mut dyn RecordSink) -> Self {
-        Counting {
-            inner,
-            stats: ReadStats::default(),
-        }
+        Counting { inner, stats: ReadStats::default() }
     }
 
     fn count(&mut self, outcome: Accept, pos: Option<SourcePos>) -> Accept {
@@ -100,10 +97,7 @@ impl<'a> Counting<'a> {
             Accept::Duplicate => self.stats.duplicates += 1,
             Accept::Rejected(reason) => {
                 if let Some(pos) = pos {
-                    self.quarantine(QuarantineEntry {
-                        pos,
-                        reason: reason.clone(),
-                    });
+                    self.quarantine(QuarantineEntry { pos, reason: reason.clone() });
                 } else {
                     self.stats.quarantined += 1;
                 }
@@ -153,21 +147,8 @@ impl ReadContext<'_> {
         SourcePos::line(self.source, line)
     }
 
-    pub fn quarantine(
-        &self,
-        sink: &mut dyn RecordSink,
-        line: u64,
-        index: Option<u64>,
-        reason: impl Into<String>,
-    ) {
-        sink.quarantine(QuarantineEntry {
-            pos: SourcePos {
-                source: self.source,
-                line,
-                index,
-            },
-            reason: reason.into(),
-        });
+    pub fn quarantine(&self, sink: &mut dyn RecordSink, line: u64, index: Option<u64>, reason: impl Into<String>) {
+        sink.quarantine(QuarantineEntry { pos: SourcePos { source: self.source, line, index }, reason: reason.into() });
     }
 }
 
@@ -185,10 +166,7 @@ pub fn read(
         Format::Okta => okta::read(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
-            format!(
-                "format {} is recognised but not read by this version",
-                other.name()
-            ),
+            format!("format {} is recognised but not read by this version", other.name()),
         )),
     }
 }

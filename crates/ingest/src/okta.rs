@@ -13,8 +13,8 @@
 //! parse. When a record does not fit, it is parsed again with path tracking so the
 //! quarantine reason says which field was wrong.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 use std::net::IpAddr;
@@ -157,10 +157,7 @@ fn action_of(event_type: &str) -> Action {
     match event_type {
         "user.session.start" => Action::SignIn,
         "user.session.end" | "user.session.clear" | "user.session.expire" => Action::SignOut,
-        t if t.starts_with("user.authentication.")
-            || t.starts_with("user.mfa.")
-            || t == "policy.evaluate_sign_on" =>
-        {
+        t if t.starts_with("user.authentication.") || t.starts_with("user.mfa.") || t == "policy.evaluate_sign_on" => {
             Action::Authenticate
         }
         t if t.starts_with("user.session.") || t.starts_with("app.") => Action::Access,
@@ -177,10 +174,17 @@ fn outcome_of(result: Option<&str>) -> Outcome {
     }
 }
 
-/// Strings repeated across events, shared rather than allocated per event.
-#[derive(Default)]
+/// Strings repeated across events, shared rather than allocated per event. Bounded:
+/// past its capacity it stops remembering and simply allocates.
 pub struct Interner {
     map: HashMap<String, Arc<str>>,
+    capacity: usize,
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        Interner { map: HashMap::default(), capacity: 200_000 }
+    }
 }
 
 impl Interner {
@@ -189,10 +193,59 @@ impl Interner {
             return a.clone();
         }
         let a: Arc<str> = Arc::from(s);
-        if self.map.len() < 100_000 {
+        if self.map.len() < self.capacity {
             self.map.insert(s.to_string(), a.clone());
         }
         a
+    }
+
+    /// The lower-case form of `s`, interned.
+    pub fn lower(&mut self, s: &str) -> Arc<str> {
+        if s.bytes().any(|b| b.is_ascii_uppercase()) || !s.is_ascii() {
+            self.get(&s.to_lowercase())
+        } else {
+            self.get(s)
+        }
+    }
+}
+
+/// Country and region names into codes, remembered: an export names the same few
+/// hundred places millions of times.
+pub struct PlaceCache {
+    places: &'static Places,
+    countries: HashMap<String, Option<bonafide_core::CountryCode>>,
+    regions: HashMap<bonafide_core::CountryCode, HashMap<String, Option<bonafide_core::Region>>>,
+}
+
+impl Default for PlaceCache {
+    fn default() -> Self {
+        PlaceCache { places: Places::builtin(), countries: HashMap::default(), regions: HashMap::default() }
+    }
+}
+
+impl PlaceCache {
+    pub fn country(&mut self, name: &str) -> Option<bonafide_core::CountryCode> {
+        if let Some(c) = self.countries.get(name) {
+            return *c;
+        }
+        let c = self.places.country(name);
+        if self.countries.len() < 10_000 {
+            self.countries.insert(name.to_string(), c);
+        }
+        c
+    }
+
+    pub fn region(&mut self, country: Option<bonafide_core::CountryCode>, name: &str) -> Option<bonafide_core::Region> {
+        let Some(cc) = country else { return self.places.region(None, name) };
+        let per = self.regions.entry(cc).or_default();
+        if let Some(r) = per.get(name) {
+            return r.clone();
+        }
+        let r = self.places.region(country, name);
+        if per.len() < 10_000 {
+            per.insert(name.to_string(), r.clone());
+        }
+        r
     }
 }
 
@@ -200,83 +253,47 @@ impl Interner {
 pub struct Normaliser {
     system: Arc<str>,
     strings: Interner,
-    places: &'static Places,
+    places: PlaceCache,
 }
 
 impl Default for Normaliser {
     fn default() -> Self {
-        Normaliser {
-            system: Arc::from("okta"),
-            strings: Interner::default(),
-            places: Places::builtin(),
-        }
+        Normaliser { system: Arc::from("okta"), strings: Interner::default(), places: PlaceCache::default() }
     }
 }
 
 impl Normaliser {
-    pub fn normalise(
-        &mut self,
-        e: &OktaEvent<'_>,
-        source: bonafide_core::SourcePos,
-    ) -> Result<Event, String> {
+    pub fn normalise(&mut self, e: &OktaEvent<'_>, source: bonafide_core::SourcePos) -> Result<Event, String> {
         let at = UtcMs::parse(&e.published).map_err(|err| format!("published: {err}"))?;
         let actor = e.actor.as_ref();
-        let account = actor
-            .and_then(|a| a.alternate_id.as_deref())
-            .map(str::trim)
-            .unwrap_or("");
+        let account = actor.and_then(|a| a.alternate_id.as_deref()).map(str::trim).unwrap_or("");
         let kind = match actor.and_then(|a| a.kind.as_deref()) {
             Some("User") if account != "system@okta.com" => ActorKind::User,
-            Some("SystemPrincipal")
-            | Some("PublicClientApp")
-            | Some("Client")
-            | Some("AppInstance") => ActorKind::System,
+            Some("SystemPrincipal") | Some("PublicClientApp") | Some("Client") | Some("AppInstance") => {
+                ActorKind::System
+            }
             _ if account == "system@okta.com" => ActorKind::System,
             _ => ActorKind::Unknown,
         };
         let client = e.client.as_ref();
-        let net = match client
-            .and_then(|c| c.ip_address.as_deref())
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+        let net = match client.and_then(|c| c.ip_address.as_deref()).map(str::trim).filter(|s| !s.is_empty()) {
             None => None,
             Some(ip_text) => {
-                let ip: IpAddr = ip_text
-                    .parse()
-                    .map_err(|_| "client.ipAddress: not an IP address".to_string())?;
+                let ip: IpAddr = ip_text.parse().map_err(|_| "client.ipAddress: not an IP address".to_string())?;
                 let mut net = Net::new(ip);
                 if let Some(g) = client.and_then(|c| c.geo.as_ref()) {
                     let country = g.country.as_deref().and_then(|c| self.places.country(c));
                     net.reported = Place {
                         country,
-                        region: g
-                            .state
-                            .as_deref()
-                            .and_then(|s| self.places.region(country, s)),
-                        city: g
-                            .city
-                            .as_deref()
-                            .filter(|c| !c.is_empty())
-                            .map(|c| self.strings.get(c)),
-                        point: g
-                            .geolocation
-                            .as_ref()
-                            .and_then(|p| GeoPoint::new(p.lat?, p.lon?)),
+                        region: g.state.as_deref().and_then(|s| self.places.region(country, s)),
+                        city: g.city.as_deref().filter(|c| !c.is_empty()).map(|c| self.strings.get(c)),
+                        point: g.geolocation.as_ref().and_then(|p| GeoPoint::new(p.lat?, p.lon?)),
                     };
                 }
                 if let Some(sc) = &e.security_context {
                     net.asn = sc.as_number;
-                    net.as_org = sc
-                        .as_org
-                        .as_deref()
-                        .filter(|s| !s.is_empty())
-                        .map(|s| self.strings.get(s));
-                    net.isp = sc
-                        .isp
-                        .as_deref()
-                        .filter(|s| !s.is_empty())
-                        .map(|s| self.strings.get(s));
+                    net.as_org = sc.as_org.as_deref().filter(|s| !s.is_empty()).map(|s| self.strings.get(s));
+                    net.isp = sc.isp.as_deref().filter(|s| !s.is_empty()).map(|s| self.strings.get(s));
                     net.vendor_proxy = sc.is_proxy;
                 }
                 Some(net)
@@ -285,26 +302,22 @@ impl Normaliser {
         let session = e
             .authentication_context
             .as_ref()
-            .and_then(|a| {
-                a.external_session_id
-                    .as_deref()
-                    .or(a.root_session_id.as_deref())
-            })
+            .and_then(|a| a.external_session_id.as_deref().or(a.root_session_id.as_deref()))
             .map(str::trim)
             .filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("unknown"))
             .map(|s| id_hash("okta", s));
         let ua = client.and_then(|c| c.user_agent.as_ref());
         let browser = ua.and_then(|u| u.browser.as_deref()).unwrap_or("UNKNOWN");
-        let interactive =
-            kind == ActorKind::User && net.is_some() && !browser.eq_ignore_ascii_case("UNKNOWN");
+        let interactive = kind == ActorKind::User && net.is_some() && !browser.eq_ignore_ascii_case("UNKNOWN");
         Ok(Event {
             at,
             actor: Actor {
                 system: self.system.clone(),
-                account: account.to_lowercase().into_boxed_str(),
+                account: self.strings.lower(account),
                 display_name: actor
                     .and_then(|a| a.display_name.as_deref())
-                    .map(Into::into),
+                    .filter(|d| !d.is_empty())
+                    .map(|d| self.strings.get(d)),
                 kind,
             },
             subject: None,
@@ -319,10 +332,7 @@ impl Normaliser {
                 .and_then(|d| d.id.as_deref())
                 .filter(|d| !d.is_empty())
                 .map(|d| self.strings.get(d)),
-            user_agent: ua
-                .and_then(|u| u.raw.as_deref())
-                .filter(|s| !s.is_empty())
-                .map(|s| self.strings.get(s)),
+            user_agent: ua.and_then(|u| u.raw.as_deref()).filter(|s| !s.is_empty()).map(|s| self.strings.get(s)),
             interactive,
             id: e.uuid.as_deref().filter(|s| !s.is_empty()).map(Into::into),
             source,
@@ -346,11 +356,7 @@ pub fn describe_json_error<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> String {
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
                 truncate(&msg, 160)
             };
-            if path == "." || path.is_empty() {
-                what
-            } else {
-                format!("{path}: {what}")
-            }
+            if path == "." || path.is_empty() { what } else { format!("{path}: {what}") }
         }
     }
 }
@@ -366,20 +372,12 @@ fn truncate(s: &str, max: usize) -> String {
     format!("{}…", &s[..end])
 }
 
-pub fn read(
-    cx: &ReadContext<'_>,
-    reader: &mut dyn BufRead,
-    sink: &mut dyn RecordSink,
-) -> std::io::Result<()> {
+pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut norm = Normaliser::default();
     let shape = detect_shape(cx.sample);
     let mut problems = Vec::new();
     let mut on_record = |rec: JsonRecord<'_>| {
-        let pos = bonafide_core::SourcePos {
-            source: cx.source,
-            line: rec.line,
-            index: Some(rec.index),
-        };
+        let pos = bonafide_core::SourcePos { source: cx.source, line: rec.line, index: Some(rec.index) };
         match serde_json::from_slice::<OktaEvent<'_>>(rec.bytes) {
             Ok(e) => match norm.normalise(&e, pos) {
                 Ok(event) => {
@@ -393,13 +391,7 @@ pub fn read(
             }
         }
     };
-    let result = for_each_record(
-        reader,
-        shape,
-        cx.options.max_record_bytes,
-        &mut on_record,
-        &mut |p| problems.push(p),
-    );
+    let result = for_each_record(reader, shape, cx.options.max_record_bytes, &mut on_record, &mut |p| problems.push(p));
     for p in problems {
         cx.quarantine(sink, p.line, Some(p.index), p.reason);
     }
@@ -421,23 +413,10 @@ mod tests {
         let c = read_path(Format::Okta, &dir.join("systemlog_100.ndjson"));
         assert_eq!(c.quarantined, vec![], "real Okta events quarantined");
         assert_eq!(c.events.len(), 100);
-        let system = c
-            .events
-            .iter()
-            .filter(|e| e.actor.kind == ActorKind::System)
-            .count();
+        let system = c.events.iter().filter(|e| e.actor.kind == ActorKind::System).count();
         assert_eq!(system, 95);
-        assert!(
-            c.events
-                .iter()
-                .filter(|e| e.actor.kind == ActorKind::System)
-                .all(|e| e.net.is_none())
-        );
-        let jdoe = c
-            .events
-            .iter()
-            .find(|e| &*e.actor.account == "jdoe@acme.com")
-            .unwrap();
+        assert!(c.events.iter().filter(|e| e.actor.kind == ActorKind::System).all(|e| e.net.is_none()));
+        let jdoe = c.events.iter().find(|e| &*e.actor.account == "jdoe@acme.com").unwrap();
         assert_eq!(jdoe.action, Action::Authenticate);
         assert_eq!(jdoe.outcome, Outcome::Challenge);
         assert!(jdoe.interactive);
@@ -447,23 +426,12 @@ mod tests {
         assert_eq!(net.reported.region.as_ref().unwrap().as_str(), "US-UT");
         assert_eq!(net.asn, Some(6167));
         assert_eq!(jdoe.at.to_rfc3339(), "2025-07-21T14:48:52.292Z");
-        let sdk = c
-            .events
-            .iter()
-            .find(|e| &*e.actor.account == "freetrialorgcreator@okta.com")
-            .unwrap();
-        assert!(
-            !sdk.interactive,
-            "an SDK client is not a person at a keyboard"
-        );
+        let sdk = c.events.iter().find(|e| &*e.actor.account == "freetrialorgcreator@okta.com").unwrap();
+        assert!(!sdk.interactive, "an SDK client is not a person at a keyboard");
 
         let c = read_path(Format::Okta, &dir.join("doc_sample_event.json"));
         assert_eq!(c.quarantined, vec![]);
-        assert_eq!(
-            c.events.len(),
-            1,
-            "a pretty-printed single object is one record"
-        );
+        assert_eq!(c.events.len(), 1, "a pretty-printed single object is one record");
         let e = &c.events[0];
         assert_eq!(&*e.actor.account, "mbegan@okta.com");
         assert_eq!(e.action, Action::Access);
@@ -472,10 +440,7 @@ mod tests {
         assert_eq!(net.reported.city.as_deref(), Some("Ogden"));
         assert_eq!(net.vendor_proxy, Some(false));
         assert!(e.session.is_some());
-        assert_eq!(
-            e.id.as_deref(),
-            Some("53d1e0b0-d0db-11ea-9210-815689eddc18")
-        );
+        assert_eq!(e.id.as_deref(), Some("53d1e0b0-d0db-11ea-9210-815689eddc18"));
     }
 
     #[test]
@@ -494,36 +459,21 @@ mod tests {
         .join("\n");
         let c = read_str(Format::Okta, &text);
         assert_eq!(c.events.len(), 2);
-        let reasons: Vec<(u64, &str)> = c
-            .quarantined
-            .iter()
-            .map(|q| (q.pos.line, q.reason.as_str()))
-            .collect();
+        let reasons: Vec<(u64, &str)> = c.quarantined.iter().map(|q| (q.pos.line, q.reason.as_str())).collect();
         assert_eq!(reasons.len(), 6, "{reasons:?}");
-        assert!(
-            reasons[0].1.starts_with("published: invalid type"),
-            "{reasons:?}"
-        );
-        assert!(
-            reasons[1].1.starts_with("published: not an RFC 3339"),
-            "{reasons:?}"
-        );
+        assert!(reasons[0].1.starts_with("published: invalid type"), "{reasons:?}");
+        assert!(reasons[1].1.starts_with("published: not an RFC 3339"), "{reasons:?}");
         assert!(reasons[2].1.contains("ipAddress"), "{reasons:?}");
-        assert!(
-            reasons[3].1.starts_with("securityContext.asNumber"),
-            "{reasons:?}"
-        );
+        assert!(reasons[3].1.starts_with("securityContext.asNumber"), "{reasons:?}");
         assert!(reasons[4].1.contains("invalid JSON"), "{reasons:?}");
-        assert_eq!(
-            reasons.iter().map(|r| r.0).collect::<Vec<_>>(),
-            vec![2, 3, 4, 5, 6, 7]
-        );
+        assert_eq!(reasons.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 3, 4, 5, 6, 7]);
         assert_eq!(c.events[1].net.as_ref(), None);
     }
 
     #[test]
     fn a_ten_megabyte_line_is_quarantined() {
-        let good = r#"{"published":"2025-01-01T00:00:00Z","eventType":"x","actor":{"type":"User","alternateId":"a@x.io"}}"#;
+        let good =
+            r#"{"published":"2025-01-01T00:00:00Z","eventType":"x","actor":{"type":"User","alternateId":"a@x.io"}}"#;
         let huge = format!(
             r#"{{"published":"2025-01-01T00:00:00Z","eventType":"x","actor":{{}},"pad":"{}"}}"#,
             "x".repeat(10 << 20)
@@ -531,10 +481,6 @@ mod tests {
         let c = read_str(Format::Okta, &format!("{good}\n{huge}\n{good}\n"));
         assert_eq!(c.events.len(), 2);
         assert_eq!(c.quarantined.len(), 1);
-        assert!(
-            c.quarantined[0].reason.contains("limit"),
-            "{:?}",
-            c.quarantined
-        );
+        assert!(c.quarantined[0].reason.contains("limit"), "{:?}", c.quarantined);
     }
 }

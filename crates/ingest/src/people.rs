@@ -16,9 +16,7 @@ use std::io::BufRead;
 use std::path::PathBuf;
 
 use bonafide_core::subject::{IdDocument, IdvResult};
-use bonafide_core::{
-    Place, PostalAddress, QuarantineEntry, SensitiveKind, Subject, SubjectKind, UtcMs,
-};
+use bonafide_core::{Place, PostalAddress, QuarantineEntry, SensitiveKind, Subject, SubjectKind, UtcMs};
 use bonafide_intel::Places;
 use bonafide_intel::address::address_key;
 
@@ -67,39 +65,26 @@ pub const COLUMNS: &[&str] = &[
 
 /// Words that make an unknown column's values sensitive.
 const SENSITIVE_WORDS: &[&str] = &[
-    "ssn", "social", "account", "acct", "iban", "routing", "passport", "licence", "license", "tax",
-    "tin", "national", "document", "card", "sin", "nin", "bsn",
+    "ssn", "social", "account", "acct", "iban", "routing", "passport", "licence", "license", "tax", "tin", "national",
+    "document", "card", "sin", "nin", "bsn",
 ];
 
 fn looks_sensitive(column: &str) -> bool {
-    column
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .any(|w| SENSITIVE_WORDS.contains(&w))
+    column.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SENSITIVE_WORDS.contains(&w))
 }
 
 fn split_multi(s: &str) -> Vec<String> {
-    s.split(';')
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect()
+    s.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
 }
 
 /// A date column: `YYYY-MM-DD`, or an RFC 3339 time (its UTC date is kept).
 pub fn parse_date(s: &str) -> Option<UtcMs> {
-    UtcMs::parse_date(s).ok().or_else(|| {
-        UtcMs::parse(s)
-            .ok()
-            .map(|t| UtcMs(t.day() * bonafide_core::time::MS_PER_DAY))
-    })
+    UtcMs::parse_date(s).ok().or_else(|| UtcMs::parse(s).ok().map(|t| UtcMs(t.day() * bonafide_core::time::MS_PER_DAY)))
 }
 
 /// An amount: digits with optional thousands separators and currency signs.
 pub fn parse_amount(s: &str) -> Option<f64> {
-    let cleaned: String = s
-        .chars()
-        .filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-')
-        .collect();
+    let cleaned: String = s.chars().filter(|c| c.is_ascii_digit() || *c == '.' || *c == '-').collect();
     cleaned.parse::<f64>().ok().filter(|v| v.is_finite())
 }
 
@@ -118,11 +103,7 @@ impl Cols {
     }
 }
 
-pub fn read(
-    cx: &ReadContext<'_>,
-    reader: &mut dyn BufRead,
-    sink: &mut dyn RecordSink,
-) -> std::io::Result<()> {
+pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut table = match Table::open(reader, "people", &cx.options.column_map) {
         Ok(t) => t,
         Err(crate::table::TableError::Io(e)) => return Err(e),
@@ -145,12 +126,7 @@ pub fn read(
         cx.quarantine(sink, 1, None, "header lacks subject_id or full_name");
         return Ok(());
     }
-    let base_dir: PathBuf = cx
-        .input
-        .path
-        .parent()
-        .map(|p| p.to_path_buf())
-        .unwrap_or_default();
+    let base_dir: PathBuf = cx.input.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
     let mut row = Row::default();
     loop {
         match table.next(&mut row)? {
@@ -176,40 +152,21 @@ fn person(
     let get = |name: &str| row.get(cols.get(name));
     let pos = cx.pos(row.line);
     let (Some(id), Some(name)) = (get("subject_id"), get("full_name")) else {
-        cx.quarantine(
-            sink,
-            row.line,
-            None,
-            "subject_id and full_name are required",
-        );
+        cx.quarantine(sink, row.line, None, "subject_id and full_name are required");
         return None;
     };
     let issue = |sink: &mut dyn RecordSink, field: &str, what: String| {
-        sink.field_issue(QuarantineEntry {
-            pos,
-            reason: format!("subject {id}: {field} {what}; field ignored"),
-        });
+        sink.field_issue(QuarantineEntry { pos, reason: format!("subject {id}: {field} {what}; field ignored") });
     };
-    let mut s = Subject {
-        id: id.to_string(),
-        name: name.to_string(),
-        source: Some(pos),
-        ..Default::default()
-    };
+    let mut s = Subject { id: id.to_string(), name: name.to_string(), source: Some(pos), ..Default::default() };
     if let Some(k) = get("kind") {
         match SubjectKind::parse(k) {
             Some(kind) => s.kind = kind,
-            None => issue(
-                sink,
-                "kind",
-                format!("{k:?} is not applicant, employee, contractor or account"),
-            ),
+            None => issue(sink, "kind", format!("{k:?} is not applicant, employee, contractor or account")),
         }
     }
     s.aliases = get("aliases").map(split_multi).unwrap_or_default();
-    s.emails = get("email")
-        .map(|e| split_multi(&e.to_lowercase()))
-        .unwrap_or_default();
+    s.emails = get("email").map(|e| split_multi(&e.to_lowercase())).unwrap_or_default();
     s.phone = get("phone").map(str::to_string);
 
     let address = PostalAddress {
@@ -246,13 +203,9 @@ fn person(
         Some(tz) if is_iana_zone(tz) => Some(tz.to_string()),
         Some(tz) => {
             issue(sink, "timezone", format!("{tz:?} is not an IANA time zone"));
-            places
-                .timezone(s.home.country, s.home.region.as_ref())
-                .map(str::to_string)
+            places.timezone(s.home.country, s.home.region.as_ref()).map(str::to_string)
         }
-        None => places
-            .timezone(s.home.country, s.home.region.as_ref())
-            .map(str::to_string),
+        None => places.timezone(s.home.country, s.home.region.as_ref()).map(str::to_string),
     };
 
     let date = |sink: &mut dyn RecordSink, field: &str, sensitive: bool| -> Option<UtcMs> {
@@ -295,27 +248,16 @@ fn person(
     if let Some(v) = get("idv_result") {
         s.idv_result = IdvResult::parse(v);
         if s.idv_result.is_none() {
-            issue(
-                sink,
-                "idv_result",
-                format!("{v:?} is not pass, fail or resubmitted"),
-            );
+            issue(sink, "idv_result", format!("{v:?} is not pass, fail or resubmitted"));
         }
     }
     if let Some(v) = get("idv_face_match") {
         match v.parse::<f64>().ok().filter(|x| (0.0..=1.0).contains(x)) {
             Some(x) => s.idv_face_match = Some(x),
-            None => issue(
-                sink,
-                "idv_face_match",
-                format!("{v:?} is not a number from 0 to 1"),
-            ),
+            None => issue(sink, "idv_face_match", format!("{v:?} is not a number from 0 to 1")),
         }
     }
-    for (field, slot) in [
-        ("requested_pay", &mut s.requested_pay),
-        ("pay_band_mid", &mut s.pay_band_mid),
-    ] {
+    for (field, slot) in [("requested_pay", &mut s.requested_pay), ("pay_band_mid", &mut s.pay_band_mid)] {
         if let Some(v) = get(field) {
             *slot = parse_amount(v);
             if slot.is_none() {
@@ -342,8 +284,7 @@ fn person(
         };
         if looks_sensitive(column) {
             if let Some(p) = keyring.protect(SensitiveKind::Other, value) {
-                s.extra
-                    .insert(column.clone(), format!("{} ({})", p.masked, p.fingerprint));
+                s.extra.insert(column.clone(), format!("{} ({})", p.masked, p.fingerprint));
             }
         } else {
             s.extra.insert(column.clone(), value.to_string());
@@ -365,37 +306,19 @@ mod tests {
             "{HEADER}E1,employee,Jane Roe,Jane.Roe@Example.com;jr@x.io,12 Oak Street,Apt 4,Springfield,Illinois,62701-1234,United States,,1990-02-03,123-45-6789,X1234567,0.93,\"$95,000\",987654321,blue\n"
         );
         let c: Collect = read_str(Format::People, &text);
-        assert!(
-            c.quarantined.is_empty() && c.issues.is_empty(),
-            "{:?} {:?}",
-            c.quarantined,
-            c.issues
-        );
+        assert!(c.quarantined.is_empty() && c.issues.is_empty(), "{:?} {:?}", c.quarantined, c.issues);
         let s = &c.subjects[0];
         assert_eq!(s.emails, vec!["jane.roe@example.com", "jr@x.io"]);
         assert_eq!(s.home.country.unwrap().as_str(), "US");
         assert_eq!(s.home.region.as_ref().unwrap().as_str(), "US-IL");
-        assert_eq!(
-            s.timezone.as_deref(),
-            Some("America/Chicago"),
-            "derived from the state"
-        );
-        assert_eq!(
-            s.address.as_ref().unwrap().key.as_deref(),
-            Some("12 OAK ST|4|62701|US")
-        );
+        assert_eq!(s.timezone.as_deref(), Some("America/Chicago"), "derived from the state");
+        assert_eq!(s.address.as_ref().unwrap().key.as_deref(), Some("12 OAK ST|4|62701|US"));
         assert_eq!(s.ssn.as_ref().unwrap().masked, "***-**-6789");
         assert_eq!(s.id_document.as_ref().unwrap().number.masked, "****4567");
         assert_eq!(s.requested_pay, Some(95_000.0));
-        assert_eq!(
-            s.extra.get("favourite_colour").map(String::as_str),
-            Some("blue")
-        );
+        assert_eq!(s.extra.get("favourite_colour").map(String::as_str), Some("blue"));
         let fp = s.extra.get("bank_acct_no").unwrap();
-        assert!(
-            fp.starts_with("****4321 (fp:") && !fp.contains("987654321"),
-            "{fp}"
-        );
+        assert!(fp.starts_with("****4321 (fp:") && !fp.contains("987654321"), "{fp}");
         assert_eq!(s.date_of_birth.unwrap().date_string(), "1990-02-03");
     }
 
@@ -408,23 +331,9 @@ mod tests {
         assert_eq!(c.subjects.len(), 1);
         assert_eq!(c.quarantined.len(), 2, "{:?}", c.quarantined);
         let reasons: Vec<&str> = c.issues.iter().map(|q| q.reason.as_str()).collect();
-        for field in [
-            "kind",
-            "country",
-            "timezone",
-            "date_of_birth",
-            "ssn",
-            "idv_face_match",
-            "requested_pay",
-        ] {
-            assert!(
-                reasons.iter().any(|r| r.contains(field)),
-                "{field} not reported: {reasons:?}"
-            );
+        for field in ["kind", "country", "timezone", "date_of_birth", "ssn", "idv_face_match", "requested_pay"] {
+            assert!(reasons.iter().any(|r| r.contains(field)), "{field} not reported: {reasons:?}");
         }
-        assert!(
-            !reasons.iter().any(|r| r.contains("not-a-date")),
-            "a date of birth is not quoted"
-        );
+        assert!(!reasons.iter().any(|r| r.contains("not-a-date")), "a date of birth is not quoted");
     }
 }

@@ -48,10 +48,7 @@ pub enum Role {
 const CSV_FORMATS: &[(Format, &[&str])] = &[
     (Format::People, &["subject_id", "full_name"]),
     (Format::Accounts, &["subject_id", "source", "account"]),
-    (
-        Format::PayrollChanges,
-        &["subject_id", "changed_at", "method"],
-    ),
+    (Format::PayrollChanges, &["subject_id", "changed_at", "method"]),
     (Format::Shipments, &["subject_id", "shipped_at"]),
     (Format::Devices, &["asset_serial", "subject_id"]),
     (Format::Interviews, &["subject_id", "at", "round"]),
@@ -110,11 +107,9 @@ impl Format {
     pub fn role(self) -> Role {
         match self {
             Format::People | Format::Accounts => Role::Records,
-            Format::PayrollChanges
-            | Format::Shipments
-            | Format::Devices
-            | Format::Interviews
-            | Format::References => Role::Records,
+            Format::PayrollChanges | Format::Shipments | Format::Devices | Format::Interviews | Format::References => {
+                Role::Records
+            }
             Format::Ip(_) => Role::Intel,
             Format::Ofac | Format::Un | Format::Ftm => Role::Lists,
             _ => Role::Events,
@@ -123,19 +118,12 @@ impl Format {
 
     /// Whether this version reads the format (others are listed as skipped).
     pub fn supported(self) -> bool {
-        matches!(
-            self,
-            Format::People | Format::Accounts | Format::Okta | Format::Ip(_)
-        )
+        matches!(self, Format::People | Format::Accounts | Format::Okta | Format::Ip(_))
     }
 
     /// Required columns of a CSV record format.
     pub fn required_columns(self) -> &'static [&'static str] {
-        CSV_FORMATS
-            .iter()
-            .find(|(f, _)| *f == self)
-            .map(|(_, c)| *c)
-            .unwrap_or(&[])
+        CSV_FORMATS.iter().find(|(f, _)| *f == self).map(|(_, c)| *c).unwrap_or(&[])
     }
 }
 
@@ -149,9 +137,7 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
         return Some(Format::Okta);
     }
     if (has(sample, "\"createdDateTime\"") && has(sample, "\"userPrincipalName\""))
-        || (has(sample, "\"category\"")
-            && has(sample, "SignInLogs")
-            && has(sample, "\"properties\""))
+        || (has(sample, "\"category\"") && has(sample, "SignInLogs") && has(sample, "\"properties\""))
     {
         return Some(Format::Entra);
     }
@@ -159,9 +145,7 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
         return Some(Format::Gws);
     }
     if has(sample, "\"hostIdentifier\"")
-        && (has(sample, "\"diffResults\"")
-            || has(sample, "\"snapshot\"")
-            || has(sample, "\"columns\""))
+        && (has(sample, "\"diffResults\"") || has(sample, "\"snapshot\"") || has(sample, "\"columns\""))
     {
         return Some(Format::Osquery);
     }
@@ -212,10 +196,7 @@ pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition>
 /// Recognition on a content sample (for tests and for pushed data).
 pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
-    let first = body
-        .iter()
-        .position(|c| !c.is_ascii_whitespace())
-        .map(|i| body[i]);
+    let first = body.iter().position(|c| !c.is_ascii_whitespace()).map(|i| body[i]);
     match first {
         None => return Recognition::Unknown("no content".into()),
         Some(b'{') | Some(b'[') => {
@@ -249,9 +230,7 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
             return Recognition::Format(Format::Ofac);
         }
     }
-    Recognition::Unknown(
-        "not a format bonafide knows (no known CSV header, JSON keys or list layout)".into(),
-    )
+    Recognition::Unknown("not a format bonafide knows (no known CSV header, JSON keys or list layout)".into())
 }
 
 #[cfg(test)]
@@ -264,48 +243,25 @@ mod tests {
 
     #[test]
     fn recognises_from_content() {
-        assert_eq!(
-            rec("subject_id,kind,full_name\nE1,employee,Jane\n"),
-            Recognition::Format(Format::People)
-        );
-        assert_eq!(
-            rec("\u{feff}Subject_ID, Source ,Account\n"),
-            Recognition::Format(Format::Accounts)
-        );
-        assert_eq!(
-            rec("{\"actor\":{},\"eventType\":\"x\",\"published\":\"t\"}\n"),
-            Recognition::Format(Format::Okta)
-        );
+        assert_eq!(rec("subject_id,kind,full_name\nE1,employee,Jane\n"), Recognition::Format(Format::People));
+        assert_eq!(rec("\u{feff}Subject_ID, Source ,Account\n"), Recognition::Format(Format::Accounts));
+        assert_eq!(rec("{\"actor\":{},\"eventType\":\"x\",\"published\":\"t\"}\n"), Recognition::Format(Format::Okta));
         assert_eq!(
             rec("{\"value\": [{\"createdDateTime\": \"x\", \"userPrincipalName\": \"y\"}]}"),
             Recognition::Format(Format::Entra)
         );
-        assert_eq!(
-            rec("1.0.0.0,1.0.0.255,AU\n"),
-            Recognition::Format(Format::Ip(IpFormat::LocationDbCountry))
-        );
-        assert_eq!(
-            rec("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \n"),
-            Recognition::Format(Format::Ofac)
-        );
-        assert!(matches!(
-            rec("# just some notes\nhello\n"),
-            Recognition::Unknown(_)
-        ));
+        assert_eq!(rec("1.0.0.0,1.0.0.255,AU\n"), Recognition::Format(Format::Ip(IpFormat::LocationDbCountry)));
+        assert_eq!(rec("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \n"), Recognition::Format(Format::Ofac));
+        assert!(matches!(rec("# just some notes\nhello\n"), Recognition::Unknown(_)));
         assert!(matches!(rec("{\"hello\": 1}"), Recognition::Unknown(_)));
         assert!(matches!(rec(""), Recognition::Unknown(_)));
     }
 
     #[test]
     fn the_column_map_takes_part() {
-        let map = ColumnMap::parse(
-            "[people]\n\"Employee ID\" = \"subject_id\"\n\"Legal Name\" = \"full_name\"\n",
-        )
-        .unwrap();
-        assert_eq!(
-            recognise_sample(b"Employee ID,Legal Name\n", &map),
-            Recognition::Format(Format::People)
-        );
+        let map =
+            ColumnMap::parse("[people]\n\"Employee ID\" = \"subject_id\"\n\"Legal Name\" = \"full_name\"\n").unwrap();
+        assert_eq!(recognise_sample(b"Employee ID,Legal Name\n", &map), Recognition::Format(Format::People));
         assert!(matches!(
             recognise_sample(b"Employee ID,Legal Name\n", &ColumnMap::default()),
             Recognition::Unknown(_)

@@ -26,10 +26,7 @@ pub struct ColumnMap {
 #[derive(Debug, thiserror::Error)]
 pub enum ColumnMapError {
     #[error("cannot read the column map {path}: {source}")]
-    Read {
-        path: String,
-        source: std::io::Error,
-    },
+    Read { path: String, source: std::io::Error },
     #[error("the column map {path} is not valid: {message}")]
     Invalid { path: String, message: String },
 }
@@ -40,26 +37,17 @@ fn fold_header(h: &str) -> String {
 
 impl ColumnMap {
     pub fn load(path: &Path) -> Result<ColumnMap, ColumnMapError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ColumnMapError::Read {
-            path: path.display().to_string(),
-            source,
-        })?;
-        ColumnMap::parse(&text).map_err(|message| ColumnMapError::Invalid {
-            path: path.display().to_string(),
-            message,
-        })
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ColumnMapError::Read { path: path.display().to_string(), source })?;
+        ColumnMap::parse(&text).map_err(|message| ColumnMapError::Invalid { path: path.display().to_string(), message })
     }
 
     /// Parses the TOML form: one table per format, user name = our name.
     pub fn parse(text: &str) -> Result<ColumnMap, String> {
-        let raw: HashMap<String, HashMap<String, String>> =
-            toml::from_str(text).map_err(|e| e.to_string())?;
+        let raw: HashMap<String, HashMap<String, String>> = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut sections = HashMap::new();
         for (format, cols) in raw {
-            let cols = cols
-                .into_iter()
-                .map(|(theirs, ours)| (fold_header(&theirs), fold_header(&ours)))
-                .collect();
+            let cols = cols.into_iter().map(|(theirs, ours)| (fold_header(&theirs), fold_header(&ours))).collect();
             sections.insert(format.trim().to_lowercase(), cols);
         }
         Ok(ColumnMap { sections })
@@ -68,11 +56,7 @@ impl ColumnMap {
     /// Our name for a header cell in a file of `format`.
     pub fn rename(&self, format: &str, header: &str) -> String {
         let folded = fold_header(header);
-        self.sections
-            .get(format)
-            .and_then(|m| m.get(&folded))
-            .cloned()
-            .unwrap_or(folded)
+        self.sections.get(format).and_then(|m| m.get(&folded)).cloned().unwrap_or(folded)
     }
 
     pub fn formats(&self) -> impl Iterator<Item = &str> {
@@ -91,9 +75,7 @@ pub struct Row {
 impl Row {
     /// The trimmed cell at `col`, or `None` when absent or empty.
     pub fn get(&self, col: Option<usize>) -> Option<&str> {
-        col.and_then(|i| self.fields.get(i))
-            .map(|s| s.trim())
-            .filter(|s| !s.is_empty())
+        col.and_then(|i| self.fields.get(i)).map(|s| s.trim()).filter(|s| !s.is_empty())
     }
 }
 
@@ -126,10 +108,7 @@ pub enum TableError {
 
 /// Splits the first line of a sample into header names (for recognition).
 pub fn sample_header(sample: &[u8]) -> Option<Vec<String>> {
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(sample);
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(sample);
     let mut rec = csv::StringRecord::new();
     match rdr.read_record(&mut rec) {
         Ok(true) => Some(rec.iter().map(fold_header).collect()),
@@ -138,15 +117,8 @@ pub fn sample_header(sample: &[u8]) -> Option<Vec<String>> {
 }
 
 impl<'r> Table<'r> {
-    pub fn open(
-        reader: &'r mut dyn BufRead,
-        format: &str,
-        map: &ColumnMap,
-    ) -> Result<Table<'r>, TableError> {
-        let mut rdr = csv::ReaderBuilder::new()
-            .has_headers(true)
-            .flexible(true)
-            .from_reader(reader);
+    pub fn open(reader: &'r mut dyn BufRead, format: &str, map: &ColumnMap) -> Result<Table<'r>, TableError> {
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);
         let headers = match rdr.byte_headers() {
             Ok(h) => h.clone(),
             Err(e) => {
@@ -156,20 +128,12 @@ impl<'r> Table<'r> {
                 });
             }
         };
-        let columns: Vec<String> = headers
-            .iter()
-            .map(|h| map.rename(format, &String::from_utf8_lossy(h)))
-            .collect();
+        let columns: Vec<String> = headers.iter().map(|h| map.rename(format, &String::from_utf8_lossy(h))).collect();
         let mut index = HashMap::new();
         for (i, c) in columns.iter().enumerate() {
             index.entry(c.clone()).or_insert(i);
         }
-        Ok(Table {
-            rdr,
-            columns,
-            index,
-            raw: csv::ByteRecord::new(),
-        })
+        Ok(Table { rdr, columns, index, raw: csv::ByteRecord::new() })
     }
 
     pub fn col(&self, name: &str) -> Option<usize> {
@@ -185,10 +149,7 @@ impl<'r> Table<'r> {
                 let line = e.position().map(|p| p.line()).unwrap_or(0);
                 return match e.into_kind() {
                     csv::ErrorKind::Io(io) => Err(io),
-                    other => Ok(RowRead::Bad {
-                        line,
-                        reason: format!("unreadable CSV row: {other:?}"),
-                    }),
+                    other => Ok(RowRead::Bad { line, reason: format!("unreadable CSV row: {other:?}") }),
                 };
             }
         }
@@ -197,11 +158,7 @@ impl<'r> Table<'r> {
         if self.raw.len() != self.columns.len() {
             return Ok(RowRead::Bad {
                 line,
-                reason: format!(
-                    "row has {} fields, the header has {}",
-                    self.raw.len(),
-                    self.columns.len()
-                ),
+                reason: format!("row has {} fields, the header has {}", self.raw.len(), self.columns.len()),
             });
         }
         row.fields.clear();
@@ -209,10 +166,7 @@ impl<'r> Table<'r> {
             match std::str::from_utf8(cell) {
                 Ok(s) => row.fields.push(s.to_string()),
                 Err(_) => {
-                    return Ok(RowRead::Bad {
-                        line,
-                        reason: format!("column {} is not valid UTF-8", self.columns[i]),
-                    });
+                    return Ok(RowRead::Bad { line, reason: format!("column {} is not valid UTF-8", self.columns[i]) });
                 }
             }
         }
@@ -227,17 +181,13 @@ mod tests {
     #[test]
     fn renames_and_reads() {
         let map = ColumnMap::parse("[people]\n\"Employee ID\" = \"subject_id\"\n").unwrap();
-        let mut input: &[u8] =
-            b"\xef\xbb\xbfEmployee ID, Full_Name ,extra\nE1,Jane,x\nE2,Bob\nE3,\"Q, R\",\xff\n";
+        let mut input: &[u8] = b"\xef\xbb\xbfEmployee ID, Full_Name ,extra\nE1,Jane,x\nE2,Bob\nE3,\"Q, R\",\xff\n";
         let mut t = Table::open(&mut input, "people", &map).unwrap();
         assert_eq!(t.columns, vec!["subject_id", "full_name", "extra"]);
         let mut row = Row::default();
         assert!(matches!(t.next(&mut row).unwrap(), RowRead::Row));
         assert_eq!((row.line, row.get(t.col("full_name"))), (2, Some("Jane")));
-        assert!(matches!(
-            t.next(&mut row).unwrap(),
-            RowRead::Bad { line: 3, .. }
-        ));
+        assert!(matches!(t.next(&mut row).unwrap(), RowRead::Bad { line: 3, .. }));
         match t.next(&mut row).unwrap() {
             RowRead::Bad { reason, .. } => {
                 assert!(reason.contains("extra") && reason.contains("UTF-8"))

@@ -38,23 +38,14 @@ impl RecordSink for Collect {
 }
 
 pub fn options() -> ReadOptions {
-    ReadOptions {
-        max_record_bytes: 1 << 20,
-        column_map: ColumnMap::default(),
-        keyring: Keyring::from_bytes([9; 32]),
-    }
+    ReadOptions { max_record_bytes: 1 << 20, column_map: ColumnMap::default(), keyring: Keyring::from_bytes([9; 32]) }
 }
 
 pub fn read_path(format: Format, path: &Path) -> Collect {
     let input = Input::new(path, path.display().to_string()).unwrap();
     let sample = input.sample(crate::input::SAMPLE_BYTES).unwrap();
     let opts = options();
-    let cx = ReadContext {
-        source: SourceId(0),
-        input: &input,
-        options: &opts,
-        sample: &sample,
-    };
+    let cx = ReadContext { source: SourceId(0), input: &input, options: &opts, sample: &sample };
     let mut c = Collect::default();
     let mut r = input.open(None).unwrap();
     crate::read(&cx, format, &mut r, &mut c).unwrap();

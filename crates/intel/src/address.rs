@@ -50,14 +50,9 @@ pub fn street_line(line: &str) -> (String, Option<String>) {
     let is_po_box = upper.starts_with("PO BOX");
     while i < tokens.len() {
         let tok = tokens[i];
-        let unit_word =
-            tok == "#" || (t.units.words.iter().any(|w| w == tok) && !(is_po_box && tok == "BOX"));
+        let unit_word = tok == "#" || (t.units.words.iter().any(|w| w == tok) && !(is_po_box && tok == "BOX"));
         if unit_word && i + 1 < tokens.len() && i > 0 {
-            let rest: Vec<&str> = tokens[i + 1..]
-                .iter()
-                .copied()
-                .filter(|s| *s != "#")
-                .collect();
+            let rest: Vec<&str> = tokens[i + 1..].iter().copied().filter(|s| *s != "#").collect();
             if !rest.is_empty() {
                 unit = Some(rest.join(""));
             }
@@ -80,11 +75,7 @@ pub fn street_line(line: &str) -> (String, Option<String>) {
 /// postal codes folded to upper-case letters and digits.
 pub fn postal_key(code: &str) -> Option<String> {
     let digits: String = code.chars().filter(|c| c.is_ascii_digit()).collect();
-    let compact: String = code
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect();
+    let compact: String = code.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect();
     if compact.is_empty() {
         return None;
     }
@@ -99,21 +90,12 @@ pub fn postal_key(code: &str) -> Option<String> {
 /// `street|unit|locality|country`, where the locality is the postal key when there is
 /// one, else `city~region`.
 pub fn address_key(addr: &PostalAddress) -> Option<String> {
-    let line1 = addr
-        .line1
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())?;
+    let line1 = addr.line1.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     let (street, mut unit) = street_line(line1);
     if street.is_empty() {
         return None;
     }
-    if let Some(line2) = addr
-        .line2
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    if let Some(line2) = addr.line2.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         // Line 2 is nearly always the unit; "Apt 4", "#4" and a bare "4" are all unit 4.
         let (l2, l2_unit) = street_line(&format!("X {line2}"));
         let value = l2_unit.unwrap_or_else(|| l2.trim_start_matches('X').trim().replace(' ', ""));
@@ -126,12 +108,7 @@ pub fn address_key(addr: &PostalAddress) -> Option<String> {
     let locality = match addr.postal_code.as_deref().and_then(postal_key) {
         Some(zip) => zip,
         None => {
-            let city = addr
-                .city
-                .as_deref()
-                .map(fold)
-                .unwrap_or_default()
-                .to_uppercase();
+            let city = addr.city.as_deref().map(fold).unwrap_or_default().to_uppercase();
             let region = addr
                 .region
                 .as_deref()
@@ -154,11 +131,7 @@ mod tests {
 
     fn addr(line1: &str, line2: &str, city: &str, region: &str, zip: &str) -> PostalAddress {
         let s = |v: &str| {
-            if v.is_empty() {
-                None
-            } else {
-                Some(v.to_string())
-            }
+            if v.is_empty() { None } else { Some(v.to_string()) }
         };
         PostalAddress {
             line1: s(line1),
@@ -173,22 +146,8 @@ mod tests {
 
     #[test]
     fn one_door_many_spellings() {
-        let a = address_key(&addr(
-            "12 Oak Street",
-            "Apt. 4",
-            "Springfield",
-            "IL",
-            "62701",
-        ))
-        .unwrap();
-        let b = address_key(&addr(
-            "12 OAK ST #4",
-            "",
-            "SPRINGFIELD",
-            "Illinois",
-            "62701-1234",
-        ))
-        .unwrap();
+        let a = address_key(&addr("12 Oak Street", "Apt. 4", "Springfield", "IL", "62701")).unwrap();
+        let b = address_key(&addr("12 OAK ST #4", "", "SPRINGFIELD", "Illinois", "62701-1234")).unwrap();
         let c = address_key(&addr("12 oak st.", "Unit 4", "Springfield", "IL", "62701")).unwrap();
         let d = address_key(&addr("12 Oak St", "4", "Springfield", "IL", "62701")).unwrap();
         assert_eq!(a, b);

@@ -37,34 +37,16 @@ impl NetworkConfig {
     /// Adds the configured ranges to an intelligence builder at the highest priority.
     pub fn apply(&self, builder: &mut IpIntelBuilder) -> Result<(), NetworkConfigError> {
         for (field, list, label) in [
-            (
-                "corporate_egress",
-                &self.corporate_egress,
-                "corporate egress",
-            ),
+            ("corporate_egress", &self.corporate_egress, "corporate egress"),
             ("approved_vpn", &self.approved_vpn, "approved VPN"),
         ] {
             for value in list {
-                let (ip, prefix) = parse_cidr(value).ok_or_else(|| NetworkConfigError {
-                    field,
-                    value: value.clone(),
-                })?;
-                let fact = Fact::Kind {
-                    kind: IpKind::Corporate,
-                    label: Some(label.to_string()),
-                };
+                let (ip, prefix) =
+                    parse_cidr(value).ok_or_else(|| NetworkConfigError { field, value: value.clone() })?;
+                let fact = Fact::Kind { kind: IpKind::Corporate, label: Some(label.to_string()) };
                 builder
-                    .add_net(
-                        ip,
-                        prefix,
-                        fact,
-                        &format!("config [network] {field}"),
-                        Priority::Config,
-                    )
-                    .map_err(|_| NetworkConfigError {
-                        field,
-                        value: value.clone(),
-                    })?;
+                    .add_net(ip, prefix, fact, &format!("config [network] {field}"), Priority::Config)
+                    .map_err(|_| NetworkConfigError { field, value: value.clone() })?;
             }
         }
         Ok(())
@@ -72,17 +54,18 @@ impl NetworkConfig {
 }
 
 /// Fills the enrichment fields of [`Net`].
-pub struct Enricher<'a> {
-    intel: &'a IpIntel,
+pub struct Enricher {
+    intel: Arc<IpIntel>,
     vendor_proxy_source: Arc<str>,
 }
 
-impl<'a> Enricher<'a> {
-    pub fn new(intel: &'a IpIntel) -> Self {
-        Enricher {
-            intel,
-            vendor_proxy_source: Arc::from("vendor anonymiser flag"),
-        }
+impl Enricher {
+    pub fn new(intel: Arc<IpIntel>) -> Self {
+        Enricher { intel, vendor_proxy_source: Arc::from("vendor anonymiser flag") }
+    }
+
+    pub fn intel(&self) -> &IpIntel {
+        &self.intel
     }
 
     pub fn enrich(&self, net: &mut Net) {
@@ -90,12 +73,7 @@ impl<'a> Enricher<'a> {
         net.place = if net.reported.country.is_some() {
             net.reported.clone()
         } else if let Some(r) = rec {
-            Place {
-                country: r.country,
-                region: r.region.clone(),
-                city: r.city.clone(),
-                point: r.point,
-            }
+            Place { country: r.country, region: r.region.clone(), city: r.city.clone(), point: r.point }
         } else {
             net.reported.clone()
         };
@@ -124,10 +102,7 @@ impl<'a> Enricher<'a> {
                 }
             },
         }
-        if net.vendor_proxy == Some(true)
-            && net.kind < IpKind::Proxy
-            && net.kind != IpKind::Corporate
-        {
+        if net.vendor_proxy == Some(true) && net.kind < IpKind::Proxy && net.kind != IpKind::Corporate {
             net.kind = IpKind::Proxy;
             net.kind_source = Some(self.vendor_proxy_source.clone());
         }

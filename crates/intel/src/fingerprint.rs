@@ -29,18 +29,10 @@ impl std::fmt::Debug for Keyring {
 #[derive(Debug, thiserror::Error)]
 pub enum KeyError {
     #[error("cannot read the fingerprint key {path}: {source}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
     #[error("cannot create the fingerprint key {path}: {source}")]
-    Create {
-        path: PathBuf,
-        source: std::io::Error,
-    },
-    #[error(
-        "the fingerprint key {path} is not 64 hex digits; restore it from backup or move it away to start over"
-    )]
+    Create { path: PathBuf, source: std::io::Error },
+    #[error("the fingerprint key {path} is not 64 hex digits; restore it from backup or move it away to start over")]
     Malformed { path: PathBuf },
     #[error("no randomness for a new fingerprint key: {0}")]
     Random(String),
@@ -68,16 +60,11 @@ impl Keyring {
         match fs::read_to_string(path) {
             Ok(text) => parse_hex_key(text.trim())
                 .map(|key| Keyring { key })
-                .ok_or_else(|| KeyError::Malformed {
-                    path: path.to_path_buf(),
-                }),
+                .ok_or_else(|| KeyError::Malformed { path: path.to_path_buf() }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 getrandom::fill(&mut key).map_err(|e| KeyError::Random(e.to_string()))?;
-                let create = |source| KeyError::Create {
-                    path: path.to_path_buf(),
-                    source,
-                };
+                let create = |source| KeyError::Create { path: path.to_path_buf(), source };
                 if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
                     fs::create_dir_all(dir).map_err(create)?;
                 }
@@ -91,22 +78,15 @@ impl Keyring {
                 match opts.open(path) {
                     Ok(mut f) => {
                         let hex: String = key.iter().map(|b| format!("{b:02x}")).collect();
-                        f.write_all(hex.as_bytes())
-                            .and_then(|_| f.write_all(b"\n"))
-                            .map_err(create)?;
+                        f.write_all(hex.as_bytes()).and_then(|_| f.write_all(b"\n")).map_err(create)?;
                         Ok(Keyring { key })
                     }
                     // Another process created it first: use theirs.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                        Keyring::load_or_create(path)
-                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Keyring::load_or_create(path),
                     Err(e) => Err(create(e)),
                 }
             }
-            Err(source) => Err(KeyError::Read {
-                path: path.to_path_buf(),
-                source,
-            }),
+            Err(source) => Err(KeyError::Read { path: path.to_path_buf(), source }),
         }
     }
 
@@ -138,11 +118,7 @@ impl Keyring {
         if normalised.is_empty() {
             return None;
         }
-        Some(Sensitive {
-            kind,
-            fingerprint: self.fingerprint(kind, &normalised),
-            masked: mask(kind, &normalised),
-        })
+        Some(Sensitive { kind, fingerprint: self.fingerprint(kind, &normalised), masked: mask(kind, &normalised) })
     }
 }
 
@@ -165,11 +141,9 @@ pub fn normalise(kind: SensitiveKind, raw: &str) -> String {
         SensitiveKind::Ssn | SensitiveKind::BankAccount | SensitiveKind::RoutingNumber => {
             raw.chars().filter(char::is_ascii_digit).collect()
         }
-        SensitiveKind::IdDocument | SensitiveKind::Iban | SensitiveKind::Other => raw
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .flat_map(char::to_uppercase)
-            .collect(),
+        SensitiveKind::IdDocument | SensitiveKind::Iban | SensitiveKind::Other => {
+            raw.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect()
+        }
         SensitiveKind::Wallet => raw.trim().to_string(),
     }
 }
@@ -177,11 +151,7 @@ pub fn normalise(kind: SensitiveKind, raw: &str) -> String {
 /// The masked display form: never more than the last four characters.
 pub fn mask(kind: SensitiveKind, normalised: &str) -> String {
     let chars: Vec<char> = normalised.chars().collect();
-    let last4: String = if chars.len() > 4 {
-        chars[chars.len() - 4..].iter().collect()
-    } else {
-        String::new()
-    };
+    let last4: String = if chars.len() > 4 { chars[chars.len() - 4..].iter().collect() } else { String::new() };
     match kind {
         SensitiveKind::Ssn if !last4.is_empty() => format!("***-**-{last4}"),
         _ if !last4.is_empty() => format!("****{last4}"),
@@ -208,12 +178,8 @@ mod tests {
 
     #[test]
     fn different_keys_differ() {
-        let a = Keyring::from_bytes([1; 32])
-            .protect(SensitiveKind::Ssn, "123-45-6789")
-            .unwrap();
-        let b = Keyring::from_bytes([2; 32])
-            .protect(SensitiveKind::Ssn, "123-45-6789")
-            .unwrap();
+        let a = Keyring::from_bytes([1; 32]).protect(SensitiveKind::Ssn, "123-45-6789").unwrap();
+        let b = Keyring::from_bytes([2; 32]).protect(SensitiveKind::Ssn, "123-45-6789").unwrap();
         assert_ne!(a.fingerprint, b.fingerprint);
     }
 
@@ -221,10 +187,7 @@ mod tests {
     fn short_and_empty_values() {
         let k = Keyring::from_bytes([7; 32]);
         assert!(k.protect(SensitiveKind::Ssn, "---").is_none());
-        assert_eq!(
-            k.protect(SensitiveKind::IdDocument, "ab1").unwrap().masked,
-            "****"
-        );
+        assert_eq!(k.protect(SensitiveKind::IdDocument, "ab1").unwrap().masked, "****");
     }
 
     #[test]
@@ -233,22 +196,13 @@ mod tests {
         let path = dir.path().join("nested/secret.key");
         let k1 = Keyring::load_or_create(&path).unwrap();
         let k2 = Keyring::load_or_create(&path).unwrap();
-        assert_eq!(
-            k1.fingerprint(SensitiveKind::Ssn, "1"),
-            k2.fingerprint(SensitiveKind::Ssn, "1")
-        );
+        assert_eq!(k1.fingerprint(SensitiveKind::Ssn, "1"), k2.fingerprint(SensitiveKind::Ssn, "1"));
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(
-                fs::metadata(&path).unwrap().permissions().mode() & 0o777,
-                0o600
-            );
+            assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         }
         fs::write(&path, "not a key").unwrap();
-        assert!(matches!(
-            Keyring::load_or_create(&path),
-            Err(KeyError::Malformed { .. })
-        ));
+        assert!(matches!(Keyring::load_or_create(&path), Err(KeyError::Malformed { .. })));
     }
 }

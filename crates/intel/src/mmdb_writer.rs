@@ -23,12 +23,7 @@ pub enum MmdbValue {
 
 impl MmdbValue {
     pub fn map(pairs: &[(&str, MmdbValue)]) -> MmdbValue {
-        MmdbValue::Map(
-            pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.clone()))
-                .collect(),
-        )
+        MmdbValue::Map(pairs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
     }
 
     pub fn str(s: &str) -> MmdbValue {
@@ -141,10 +136,7 @@ impl MmdbWriter {
             ("binary_format_minor_version", MmdbValue::U16(0)),
             ("build_epoch", MmdbValue::U64(1_700_000_000)),
             ("database_type", MmdbValue::Str(self.database_type.clone())),
-            (
-                "description",
-                MmdbValue::map(&[("en", MmdbValue::str("bonafide test database"))]),
-            ),
+            ("description", MmdbValue::map(&[("en", MmdbValue::str("bonafide test database"))])),
             ("ip_version", MmdbValue::U16(self.ip_version)),
             ("languages", MmdbValue::Array(vec![MmdbValue::str("en")])),
             ("node_count", MmdbValue::U32(n as u32)),

@@ -75,10 +75,7 @@ impl Places {
 
     fn parse(countries: &str, regions: &str) -> Places {
         let mut p = Places::default();
-        for line in countries
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        {
+        for line in countries.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
             let Some(code) = cols.first().and_then(|c| CountryCode::new(c)) else {
                 continue;
@@ -86,11 +83,7 @@ impl Places {
             let alpha3 = cols.get(1).copied().unwrap_or_default().to_string();
             let name = cols.get(2).copied().unwrap_or_default().to_string();
             let aliases = cols.get(3).copied().unwrap_or_default();
-            let tz = cols
-                .get(4)
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
+            let tz = cols.get(4).map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
             for key in [fold(code.as_str()), fold(&alpha3), fold(&name)]
                 .into_iter()
                 .chain(aliases.split('|').filter(|a| !a.is_empty()).map(fold))
@@ -99,20 +92,9 @@ impl Places {
                     p.country_by_key.entry(key).or_insert(code);
                 }
             }
-            p.countries.insert(
-                code,
-                CountryInfo {
-                    code,
-                    alpha3,
-                    name,
-                    timezone: tz,
-                },
-            );
+            p.countries.insert(code, CountryInfo { code, alpha3, name, timezone: tz });
         }
-        for line in regions
-            .lines()
-            .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        {
+        for line in regions.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
             let cols: Vec<&str> = line.split('\t').collect();
             let Some((cc, suffix)) = cols.first().and_then(|c| c.split_once('-')) else {
                 continue;
@@ -123,27 +105,14 @@ impl Places {
             let code = format!("{}-{}", country, suffix.to_ascii_uppercase());
             let name = cols.get(1).copied().unwrap_or_default().to_string();
             let aliases = cols.get(2).copied().unwrap_or_default();
-            let tz = cols
-                .get(3)
-                .map(|s| s.trim())
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
+            let tz = cols.get(3).map(|s| s.trim()).filter(|s| !s.is_empty()).map(str::to_string);
             for key in [fold(suffix), fold(&code), fold(&name)]
                 .into_iter()
                 .chain(aliases.split('|').filter(|a| !a.is_empty()).map(fold))
             {
-                p.region_by_key
-                    .entry((country, key))
-                    .or_insert_with(|| code.clone());
+                p.region_by_key.entry((country, key)).or_insert_with(|| code.clone());
             }
-            p.regions.insert(
-                code.clone(),
-                RegionInfo {
-                    region: Region(Arc::from(code.as_str())),
-                    name,
-                    timezone: tz,
-                },
-            );
+            p.regions.insert(code.clone(), RegionInfo { region: Region(Arc::from(code.as_str())), name, timezone: tz });
         }
         p
     }
@@ -167,10 +136,7 @@ impl Places {
     }
 
     pub fn country_name(&self, code: CountryCode) -> String {
-        self.countries
-            .get(&code)
-            .map(|c| c.name.clone())
-            .unwrap_or_else(|| code.to_string())
+        self.countries.get(&code).map(|c| c.name.clone()).unwrap_or_else(|| code.to_string())
     }
 
     /// A region of `country` from an ISO 3166-2 code (`US-UT`), a postal abbreviation
@@ -212,15 +178,10 @@ impl Places {
 
     /// The IANA zone for a claimed home: the region's when known, else the country's.
     pub fn timezone(&self, country: Option<CountryCode>, region: Option<&Region>) -> Option<&str> {
-        if let Some(tz) = region
-            .and_then(|r| self.regions.get(r.as_str()))
-            .and_then(|r| r.timezone.as_deref())
-        {
+        if let Some(tz) = region.and_then(|r| self.regions.get(r.as_str())).and_then(|r| r.timezone.as_deref()) {
             return Some(tz);
         }
-        country
-            .and_then(|c| self.countries.get(&c))
-            .and_then(|c| c.timezone.as_deref())
+        country.and_then(|c| self.countries.get(&c)).and_then(|c| c.timezone.as_deref())
     }
 
     fn known_or_intern(&self, key: String) -> Region {
@@ -231,10 +192,7 @@ impl Places {
             Ok(g) => g,
             Err(poisoned) => poisoned.into_inner(),
         };
-        interned
-            .entry(key.clone())
-            .or_insert_with(|| Region(Arc::from(key.as_str())))
-            .clone()
+        interned.entry(key.clone()).or_insert_with(|| Region(Arc::from(key.as_str()))).clone()
     }
 }
 
@@ -249,24 +207,10 @@ mod tests {
     #[test]
     fn countries_in_every_spelling() {
         let p = Places::builtin();
-        for s in [
-            "United States",
-            "US",
-            "us",
-            "USA",
-            "U.S.",
-            "United States of America",
-            " united states ",
-        ] {
+        for s in ["United States", "US", "us", "USA", "U.S.", "United States of America", " united states "] {
             assert_eq!(p.country(s), Some(cc("US")), "{s}");
         }
-        for s in [
-            "North Korea",
-            "KP",
-            "PRK",
-            "Korea, Democratic People's Republic of",
-            "DPRK",
-        ] {
+        for s in ["North Korea", "KP", "PRK", "Korea, Democratic People's Republic of", "DPRK"] {
             assert_eq!(p.country(s), Some(cc("KP")), "{s}");
         }
         assert_eq!(p.country("South Korea"), Some(cc("KR")));
@@ -289,20 +233,13 @@ mod tests {
         }
         assert_eq!(p.region(None, "US-UT").unwrap().as_str(), "US-UT");
         assert_eq!(p.region(us, "Georgia").unwrap().as_str(), "US-GA");
-        assert_eq!(
-            p.region(Some(cc("CA")), "Québec").unwrap().as_str(),
-            "CA-QC"
-        );
+        assert_eq!(p.region(Some(cc("CA")), "Québec").unwrap().as_str(), "CA-QC");
         let ln = p.region(Some(cc("CN")), "Liaoning").unwrap();
         assert_eq!(ln.as_str(), "CN~liaoning");
         assert!(!ln.is_coded());
         assert_eq!(p.region(Some(cc("CN")), "LIAONING"), Some(ln));
         assert_eq!(p.region(Some(cc("CN")), "CN-LN").unwrap().as_str(), "CN-LN");
-        assert_eq!(
-            p.region(None, "Utah"),
-            None,
-            "a bare name needs its country"
-        );
+        assert_eq!(p.region(None, "Utah"), None, "a bare name needs its country");
         assert_eq!(p.region(us, "  "), None);
     }
 

@@ -1,1 +1,8 @@
+//! Synthetic organisations with known answers, for bonafide's tests, examples and
+//! benchmarks. Everything here is deterministic for a seed and contains no real
+//! person's data.
 
+pub mod bench;
+pub mod okta;
+pub mod rng;
+pub mod small;

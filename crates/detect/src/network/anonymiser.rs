@@ -9,7 +9,7 @@
 use bonafide_core::{Action, Event, Finding, IpKind, UtcMs};
 
 use super::{PerSubject, observation, percent};
-use crate::evidence::{Sample, of_event};
+use crate::evidence::Sample;
 use crate::{Context, Detector, Findings};
 
 #[derive(Debug, Default)]
@@ -35,11 +35,7 @@ pub struct Anonymiser {
 /// providers, as the list wrote it.
 fn named_provider<'e>(e: &'e Event, names: &[String]) -> Option<&'e str> {
     let net = e.net.as_ref()?;
-    let fields = [
-        net.label.as_deref(),
-        net.as_org.as_deref(),
-        net.isp.as_deref(),
-    ];
+    let fields = [net.label.as_deref(), net.as_org.as_deref(), net.isp.as_deref()];
     fields.into_iter().flatten().find(|f| {
         let f = f.to_lowercase();
         names.iter().any(|n| f.contains(&n.to_lowercase()))
@@ -60,11 +56,7 @@ impl Detector for Anonymiser {
             return;
         };
         let cfg = &cx.config.d1;
-        let named = if net.corporate {
-            None
-        } else {
-            named_provider(e, &cfg.named_providers)
-        };
+        let named = if net.corporate { None } else { named_provider(e, &cfg.named_providers) };
         let anon = !net.corporate && (cfg.kinds.contains(&net.kind) || named.is_some());
         let t = self.tallies.get_mut(subject);
         t.events += 1;
@@ -89,7 +81,7 @@ impl Detector for Anonymiser {
         }
         t.first = Some(t.first.map_or(e.at, |f| f.min(e.at)));
         t.last = Some(t.last.map_or(e.at, |l| l.max(e.at)));
-        t.sample.add(|| of_event(e));
+        t.sample.add(e);
     }
 
     fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
@@ -104,10 +96,7 @@ impl Detector for Anonymiser {
             let kinds = {
                 let mut k = t.kinds.clone();
                 k.sort_by_key(|b| std::cmp::Reverse(b.1));
-                k.iter()
-                    .map(|(k, n)| format!("{} {}", n, k.as_str()))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                k.iter().map(|(k, n)| format!("{} {}", n, k.as_str())).collect::<Vec<_>>().join(", ")
             };
             let (weight, summary) = if let Some(name) = &t.named {
                 (
@@ -119,11 +108,7 @@ impl Detector for Anonymiser {
                 )
             } else {
                 let enough = total >= u64::from(cfg.min_signins);
-                let share = if total == 0 {
-                    0.0
-                } else {
-                    anon as f64 / total as f64
-                };
+                let share = if total == 0 { 0.0 } else { anon as f64 / total as f64 };
                 if !enough || share <= cfg.min_share {
                     continue;
                 }
@@ -141,7 +126,7 @@ impl Detector for Anonymiser {
             let mut f = Finding::new("D1", subject, weight, summary);
             f.first_seen = t.first;
             f.last_seen = t.last;
-            f.evidence = t.sample.items.clone();
+            f.evidence = t.sample.evidence();
             f.evidence_total = t.sample.total;
             out.push(f);
         }
@@ -162,11 +147,7 @@ mod tests {
                 day,
                 9,
                 "203.0.113.1",
-                if day < 4 {
-                    IpKind::Vpn
-                } else {
-                    IpKind::Residential
-                },
+                if day < 4 { IpKind::Vpn } else { IpKind::Residential },
                 (40.0, -83.0),
                 "US",
             );
@@ -175,11 +156,7 @@ mod tests {
                 day,
                 9,
                 "198.51.100.1",
-                if day < 2 {
-                    IpKind::Vpn
-                } else {
-                    IpKind::Residential
-                },
+                if day < 2 { IpKind::Vpn } else { IpKind::Residential },
                 (40.0, -83.0),
                 "US",
             );
@@ -193,15 +170,7 @@ mod tests {
     fn one_astrill_sign_in_is_enough_and_weighs_more() {
         let mut w = World::new(&["E1"]);
         for day in 0..20 {
-            w.signin(
-                "E1",
-                day,
-                9,
-                "198.51.100.1",
-                IpKind::Residential,
-                (40.0, -83.0),
-                "US",
-            );
+            w.signin("E1", day, 9, "198.51.100.1", IpKind::Residential, (40.0, -83.0), "US");
         }
         w.signin_labelled("E1", 21, 9, "203.0.113.9", IpKind::Vpn, "Astrill");
         let f = w.run();
@@ -215,15 +184,7 @@ mod tests {
         let mut w = World::new(&["P1", "C1"]);
         for day in 0..30 {
             w.signin("P1", day, 9, "185.1.1.1", IpKind::Vpn, (52.0, 4.0), "NL");
-            w.signin(
-                "C1",
-                day,
-                9,
-                "10.0.0.1",
-                IpKind::Corporate,
-                (40.0, -83.0),
-                "US",
-            );
+            w.signin("C1", day, 9, "10.0.0.1", IpKind::Corporate, (40.0, -83.0), "US");
         }
         let f = w.run();
         assert_eq!(f.ids("P1"), vec!["D1"]);

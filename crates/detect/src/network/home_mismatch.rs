@@ -8,24 +8,36 @@
 //! IP geolocation of regions is coarse. VPN, proxy, Tor and hosting exits are ignored
 //! here (their place is not the person's; D1 reports them), as is corporate egress.
 
-use std::collections::BTreeMap;
-
 use bonafide_core::{CountryCode, Event, Finding, Region, UtcMs};
 
 use super::{PerSubject, observation, percent};
-use crate::evidence::{Sample, of_event};
+use crate::evidence::Sample;
 use crate::{Context, Detector, Findings};
 
+/// One active day of a subject: twelve bytes, kept in a vector sorted by day, so memory
+/// is a few bytes per subject and active day whatever the number of events.
 #[derive(Debug, Default, Clone, Copy)]
 struct Day {
-    total: u32,
-    away_country: u32,
-    away_region: u32,
+    day: i32,
+    total: u16,
+    away_country: u16,
+    away_region: u16,
+}
+
+impl Day {
+    fn away_country_day(&self) -> bool {
+        u32::from(self.away_country) * 2 > u32::from(self.total)
+    }
+
+    fn away_region_day(&self) -> bool {
+        (u32::from(self.away_country) + u32::from(self.away_region)) * 2 > u32::from(self.total)
+    }
 }
 
 #[derive(Debug, Default)]
 struct Tally {
-    days: BTreeMap<i64, Day>,
+    /// Sorted by day.
+    days: Vec<Day>,
     countries: Vec<(CountryCode, u64)>,
     regions: Vec<(Region, u64)>,
     sample_country: Sample,
@@ -75,18 +87,38 @@ impl Detector for HomeMismatch {
             && cfg.compare_region
             && matches!((&home.region, &net.place.region), (Some(h), Some(s)) if h != s);
         let t = self.tallies.get_mut(subject);
-        let d = t.days.entry(e.at.day()).or_default();
+        let day = e.at.day() as i32;
+        // Logs are mostly in time order: the day is usually the last one or a new one.
+        let i = match t.days.last() {
+            Some(last) if last.day == day => t.days.len() - 1,
+            Some(last) if last.day < day => {
+                t.days.push(Day { day, ..Default::default() });
+                t.days.len() - 1
+            }
+            _ => match t.days.binary_search_by_key(&day, |d| d.day) {
+                Ok(i) => i,
+                Err(i) => {
+                    t.days.insert(i, Day { day, ..Default::default() });
+                    i
+                }
+            },
+        };
+        let d = &mut t.days[i];
+        // Counts saturate together: 65,535 sign-ins in a day settle the day's verdict.
+        if d.total == u16::MAX {
+            return;
+        }
         d.total += 1;
         if away_country {
-            d.away_country += 1;
+            d.away_country = d.away_country.saturating_add(1);
             bump(&mut t.countries, &seen_country);
-            t.sample_country.add(|| of_event(e));
+            t.sample_country.add(e);
         } else if away_region {
-            d.away_region += 1;
+            d.away_region = d.away_region.saturating_add(1);
             if let Some(r) = &net.place.region {
                 bump(&mut t.regions, r);
             }
-            t.sample_region.add(|| of_event(e));
+            t.sample_region.add(e);
         }
         if away_country || away_region {
             t.first = Some(t.first.map_or(e.at, |f| f.min(e.at)));
@@ -101,28 +133,14 @@ impl Detector for HomeMismatch {
                 continue;
             };
             let active = t.days.len() as u64;
-            let away_c = t
-                .days
-                .values()
-                .filter(|d| d.away_country * 2 > d.total)
-                .count() as u64;
-            let away_r = t
-                .days
-                .values()
-                .filter(|d| (d.away_country + d.away_region) * 2 > d.total)
-                .count() as u64;
-            let persistent = |away: u64| {
-                away >= u64::from(cfg.min_days) && away as f64 > cfg.min_share * active as f64
-            };
+            let away_c = t.days.iter().filter(|d| d.away_country_day()).count() as u64;
+            let away_r = t.days.iter().filter(|d| d.away_region_day()).count() as u64;
+            let persistent = |away: u64| away >= u64::from(cfg.min_days) && away as f64 > cfg.min_share * active as f64;
             let claimed = s.home.label();
             let (weight, summary, sample) = if persistent(away_c) {
                 let mut seen = t.countries.clone();
                 seen.sort_by_key(|b| std::cmp::Reverse(b.1));
-                let seen: Vec<String> = seen
-                    .iter()
-                    .take(4)
-                    .map(|(c, n)| format!("{c} ×{n}"))
-                    .collect();
+                let seen: Vec<String> = seen.iter().take(4).map(|(c, n)| format!("{c} ×{n}")).collect();
                 (
                     cx.weight("D4"),
                     format!(
@@ -135,11 +153,7 @@ impl Detector for HomeMismatch {
             } else if cfg.compare_region && persistent(away_r) {
                 let mut seen = t.regions.clone();
                 seen.sort_by_key(|b| std::cmp::Reverse(b.1));
-                let seen: Vec<String> = seen
-                    .iter()
-                    .take(4)
-                    .map(|(r, n)| format!("{r} ×{n}"))
-                    .collect();
+                let seen: Vec<String> = seen.iter().take(4).map(|(r, n)| format!("{r} ×{n}")).collect();
                 (
                     cfg.region_bits,
                     format!(
@@ -155,7 +169,7 @@ impl Detector for HomeMismatch {
             let mut f = Finding::new("D4", subject, weight, summary);
             f.first_seen = t.first;
             f.last_seen = t.last;
-            f.evidence = sample.items.clone();
+            f.evidence = sample.evidence();
             f.evidence_total = sample.total;
             out.push(f);
         }
@@ -177,15 +191,7 @@ mod tests {
             if day % 4 == 0 {
                 w.signin("E1", day, 14, "73.1.1.1", IpKind::Residential, OHIO, "US");
             } else {
-                w.signin(
-                    "E1",
-                    day,
-                    14,
-                    "175.167.1.1",
-                    IpKind::Residential,
-                    SHENYANG,
-                    "CN",
-                );
+                w.signin("E1", day, 14, "175.167.1.1", IpKind::Residential, SHENYANG, "CN");
             }
         }
         let f = w.run();
@@ -199,11 +205,7 @@ mod tests {
         let mut w = World::new(&["T1"]);
         for day in 0..60 {
             let abroad = (20..30).contains(&day);
-            let (ip, place, cc) = if abroad {
-                ("81.2.69.1", (51.5, -0.13), "GB")
-            } else {
-                ("73.1.1.1", OHIO, "US")
-            };
+            let (ip, place, cc) = if abroad { ("81.2.69.1", (51.5, -0.13), "GB") } else { ("73.1.1.1", OHIO, "US") };
             w.signin("T1", day, 14, ip, IpKind::Residential, place, cc);
         }
         assert!(w.run().ids("T1").is_empty());
@@ -214,15 +216,7 @@ mod tests {
         let mut w = World::new(&["J1"]);
         w.set_home("J1", "JP", None);
         for day in 0..40 {
-            w.signin(
-                "J1",
-                day,
-                2,
-                "126.1.1.1",
-                IpKind::Residential,
-                (35.68, 139.69),
-                "JP",
-            );
+            w.signin("J1", day, 2, "126.1.1.1", IpKind::Residential, (35.68, 139.69), "JP");
         }
         assert!(w.run().ids("J1").is_empty());
     }

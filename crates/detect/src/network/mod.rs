@@ -45,25 +45,15 @@ impl<T: Default> PerSubject<T> {
 
 impl<T> PerSubject<T> {
     pub fn iter(&self) -> impl Iterator<Item = (SubjectIdx, &T)> {
-        self.items
-            .iter()
-            .enumerate()
-            .filter_map(|(i, t)| t.as_ref().map(|t| (SubjectIdx(i as u32), t)))
+        self.items.iter().enumerate().filter_map(|(i, t)| t.as_ref().map(|t| (SubjectIdx(i as u32), t)))
     }
 
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (SubjectIdx, &mut T)> {
-        self.items
-            .iter_mut()
-            .enumerate()
-            .filter_map(|(i, t)| t.as_mut().map(|t| (SubjectIdx(i as u32), t)))
+        self.items.iter_mut().enumerate().filter_map(|(i, t)| t.as_mut().map(|t| (SubjectIdx(i as u32), t)))
     }
 }
 
 /// `part / whole` as a percentage string.
 pub fn percent(part: u64, whole: u64) -> String {
-    if whole == 0 {
-        "0%".into()
-    } else {
-        format!("{:.0}%", 100.0 * part as f64 / whole as f64)
-    }
+    if whole == 0 { "0%".into() } else { format!("{:.0}%", 100.0 * part as f64 / whole as f64) }
 }

@@ -4,31 +4,32 @@
 //! continues while consecutive events are at most `max_gap_hours` apart. A run of
 //! `min_hours` or more is a machine that never leaves its desk, the always-on laptop of a
 //! farm or a remote-control set-up; a long-lived token used during two working days has
-//! a night-long gap and is not. Only interactive events count (no API clients). Events
-//! older than the session's last one (out-of-order logs) widen the session but do not
-//! break or extend runs. Sessions are tracked per subject up to a bound; the oldest is
-//! judged and dropped first.
+//! a night-long gap and is not. Only interactive events count (no API clients).
+//!
+//! Memory stays small: a session idle for longer than the gap, measured against the
+//! subject's latest event, can only start a new run, so it is judged and dropped as soon
+//! as that is the case. Events older than a session's last one (out-of-order logs) widen
+//! nothing and break nothing.
 
 use bonafide_core::{Event, Evidence, Finding, UtcMs};
 
 use super::PerSubject;
-use crate::evidence::{SAMPLE, of_event};
+use crate::evidence::{Note, SAMPLE};
 use crate::{Context, Detector, Findings};
 
 #[derive(Debug, Clone)]
 struct Session {
     key: u64,
-    run_start: UtcMs,
-    run_start_ev: Evidence,
+    run_start: Note,
     last: UtcMs,
-    last_ev: Evidence,
     best_ms: i64,
-    best: Option<(Evidence, Evidence)>,
+    best: Option<(Note, Note)>,
 }
 
 #[derive(Debug, Default)]
 struct Tally {
     open: Vec<Session>,
+    latest: Option<UtcMs>,
     long: u64,
     longest_ms: i64,
     first: Option<UtcMs>,
@@ -41,19 +42,15 @@ impl Tally {
         if s.best_ms < min_ms {
             return;
         }
+        let Some((a, b)) = s.best else { return };
         self.long += 1;
         self.longest_ms = self.longest_ms.max(s.best_ms);
-        let start = UtcMs(s.last.0 - s.best_ms);
-        self.first = Some(self.first.map_or(start, |f| f.min(start)));
-        self.last = Some(self.last.map_or(s.last, |l| l.max(s.last)));
-        if let Some((a, b)) = s.best
-            && self.evidence.len() + 2 <= SAMPLE
-        {
+        self.first = Some(self.first.map_or(a.at, |f| f.min(a.at)));
+        self.last = Some(self.last.map_or(b.at, |l| l.max(b.at)));
+        if self.evidence.len() + 2 <= SAMPLE {
             let h = (s.best_ms as f64 / 3_600_000.0 * 10.0).round() / 10.0;
-            self.evidence
-                .push(a.with("run", "start").with("run_hours", h));
-            self.evidence
-                .push(b.with("run", "end").with("run_hours", h));
+            self.evidence.push(a.evidence().with("run", "start").with("run_hours", h));
+            self.evidence.push(b.evidence().with("run", "end").with("run_hours", h));
         }
     }
 }
@@ -73,9 +70,7 @@ impl Detector for SessionLength {
     }
 
     fn observe(&mut self, e: &Event, cx: &Context<'_>) {
-        let (Some(subject), Some(key)) = (e.subject, e.session) else {
-            return;
-        };
+        let (Some(subject), Some(key)) = (e.subject, e.session) else { return };
         if !e.interactive {
             return;
         }
@@ -83,44 +78,36 @@ impl Detector for SessionLength {
         let gap_ms = (cfg.max_gap_hours * 3_600_000.0) as i64;
         let min_ms = (cfg.min_hours * 3_600_000.0) as i64;
         let t = self.tallies.get_mut(subject);
+        let latest = t.latest.map_or(e.at, |l| l.max(e.at));
+        t.latest = Some(latest);
         if let Some(s) = t.open.iter_mut().find(|s| s.key == key) {
-            if e.at < s.last {
-                return;
+            if e.at >= s.last {
+                if e.at.0 - s.last.0 > gap_ms {
+                    s.run_start = Note::of(e);
+                }
+                s.last = e.at;
+                let run = s.last.0 - s.run_start.at.0;
+                if run > s.best_ms {
+                    s.best_ms = run;
+                    s.best = Some((s.run_start.clone(), Note::of(e)));
+                }
             }
-            if e.at.0 - s.last.0 > gap_ms {
-                s.run_start = e.at;
-                s.run_start_ev = of_event(e);
-            }
-            s.last = e.at;
-            let run = s.last.0 - s.run_start.0;
-            if run > s.best_ms {
-                s.best_ms = run;
-                let end = of_event(e);
-                s.last_ev = end.clone();
-                s.best = Some((s.run_start_ev.clone(), end));
-            }
-            return;
+        } else {
+            t.open.push(Session { key, run_start: Note::of(e), last: e.at, best_ms: 0, best: None });
         }
-        let ev = of_event(e);
-        t.open.push(Session {
-            key,
-            run_start: e.at,
-            run_start_ev: ev.clone(),
-            last: e.at,
-            last_ev: ev,
-            best_ms: 0,
-            best: None,
-        });
-        if t.open.len() > cfg.max_open_sessions.max(1) {
-            let oldest = t
-                .open
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, s)| s.last)
-                .map(|(i, _)| i)
-                .unwrap_or(0);
-            let s = t.open.swap_remove(oldest);
-            t.judge(s, min_ms);
+        // Judge sessions that can no longer extend a run, and keep the set bounded.
+        let mut i = 0;
+        while i < t.open.len() {
+            let idle = latest.0 - t.open[i].last.0 > gap_ms;
+            if idle || t.open.len() > cfg.max_open_sessions.max(1) {
+                let s = t.open.swap_remove(i);
+                t.judge(s, min_ms);
+            } else {
+                i += 1;
+            }
+        }
+        if t.open.is_empty() {
+            t.open = Vec::new();
         }
     }
 
@@ -181,5 +168,20 @@ mod tests {
         w.session_event("E1", w.t(0, 9, 0).0, 7);
         w.session_event("E1", w.t(1, 10, 0).0, 7);
         assert!(w.run().ids("E1").is_empty());
+    }
+
+    #[test]
+    fn many_daily_sessions_keep_state_small_and_still_find_the_long_one() {
+        let mut w = World::new(&["E1"]);
+        for day in 0..60 {
+            for h in 9..17 {
+                w.session_event("E1", w.t(day, h, 0).0, 1000 + day as u64);
+            }
+        }
+        for h in 0..26 {
+            w.session_event("E1", w.t(60, 0, 0).0 + h * 3_600_000, 5);
+        }
+        let f = w.run();
+        assert_eq!(f.ids("E1"), vec!["D6"]);
     }
 }

@@ -1,30 +1,45 @@
 //! D3: several unrelated subjects signing in from one public IP on one day.
 //!
 //! A laptop farm puts many workers' laptops behind one residential connection. The
-//! detector buckets successful sign-ins by (IP, UTC day), counts the unrelated subjects
-//! in each (a household counts once), and reports each IP whose buckets reach the
-//! threshold as one finding shared by all the subjects on it. Corporate egress is never
-//! counted; carrier-NAT mobile ranges and Tor are left out by default; a bucket with more
-//! subjects than `max_subjects` looks like a shared office, not a farm.
+//! detector records, per IP, which subjects used it and on which UTC days (four bytes
+//! per subject and day, so a home IP used by one person for a year costs about 1.5 kB),
+//! and at the end finds, for every IP used by several subjects, the days on which enough
+//! unrelated subjects (a household counts once) were on it. Each such IP becomes one
+//! finding shared by all the subjects involved. Corporate egress is never counted;
+//! carrier-NAT mobile ranges and Tor are left out by default; a day with more subjects
+//! than `max_subjects` looks like a shared office, and an IP seen with more than
+//! [`TRACKED`] distinct subjects is treated as a public network and dropped.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::net::IpAddr;
 
-use bonafide_core::{Event, Evidence, Finding, IpKind, SubjectIdx, UtcMs};
+use bonafide_core::{Event, Evidence, Finding, IpKind, Shared, SourcePos, SubjectIdx, UtcMs};
 
 use super::observation;
-use crate::evidence::{SAMPLE, of_event};
+use crate::evidence::SAMPLE;
 use crate::{Context, Detector, Findings};
 
+/// Distinct subjects tracked per IP before it is considered a public network.
+pub const TRACKED: usize = 64;
+
+#[derive(Debug)]
+struct Member {
+    subject: SubjectIdx,
+    /// Sorted, distinct UTC days.
+    days: Vec<i32>,
+    first: (UtcMs, SourcePos),
+}
+
 #[derive(Debug, Default)]
-struct Bucket {
+struct IpUse {
     kind: IpKind,
-    members: Vec<(SubjectIdx, UtcMs, Evidence)>,
+    members: Vec<Member>,
+    saturated: bool,
 }
 
 #[derive(Debug, Default)]
 pub struct SharedIp {
-    buckets: HashMap<(IpAddr, i64), Bucket>,
+    ips: HashMap<IpAddr, IpUse>,
 }
 
 impl Detector for SharedIp {
@@ -37,90 +52,107 @@ impl Detector for SharedIp {
     }
 
     fn observe(&mut self, e: &Event, cx: &Context<'_>) {
-        let Some((subject, net)) = observation(e) else {
-            return;
-        };
+        let Some((subject, net)) = observation(e) else { return };
         let cfg = &cx.config.d3;
         if net.corporate || !cfg.kinds.contains(&net.kind) {
             return;
         }
-        let b = self.buckets.entry((net.ip, e.at.day())).or_default();
-        b.kind = net.kind;
-        if b.members.iter().any(|(s, ..)| *s == subject) || b.members.len() > cfg.max_subjects {
+        let u = self.ips.entry(net.ip).or_default();
+        if u.saturated {
             return;
         }
-        b.members.push((subject, e.at, of_event(e)));
+        u.kind = net.kind;
+        let day = e.at.day() as i32;
+        let m = match u.members.iter_mut().position(|m| m.subject == subject) {
+            Some(i) => &mut u.members[i],
+            None => {
+                if u.members.len() >= TRACKED {
+                    u.saturated = true;
+                    u.members = Vec::new();
+                    return;
+                }
+                u.members.push(Member { subject, days: Vec::new(), first: (e.at, e.source) });
+                let last = u.members.len() - 1;
+                &mut u.members[last]
+            }
+        };
+        if e.at < m.first.0 {
+            m.first = (e.at, e.source);
+        }
+        match m.days.last() {
+            Some(&d) if d == day => {}
+            Some(&d) if d < day => m.days.push(day),
+            _ => {
+                if let Err(i) = m.days.binary_search(&day) {
+                    m.days.insert(i, day);
+                }
+            }
+        }
     }
 
     fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
         let cfg = &cx.config.d3;
-        struct Group {
-            kind: IpKind,
-            subjects: BTreeSet<SubjectIdx>,
-            days: BTreeSet<i64>,
-            first: UtcMs,
-            last: UtcMs,
-            evidence: BTreeMap<SubjectIdx, Evidence>,
-        }
-        let mut by_ip: BTreeMap<IpAddr, Group> = BTreeMap::new();
-        for ((ip, day), b) in &self.buckets {
-            if b.members.len() > cfg.max_subjects {
+        let mut ips: Vec<(&IpAddr, &IpUse)> = self.ips.iter().filter(|(_, u)| u.members.len() >= 2).collect();
+        ips.sort_by_key(|(ip, _)| **ip);
+        for (ip, u) in ips {
+            let need = if u.kind.is_anonymising() { cfg.min_subjects_anonymising } else { cfg.min_subjects }.max(2);
+            // Which members were on the IP each day.
+            let mut by_day: BTreeMap<i32, Vec<SubjectIdx>> = BTreeMap::new();
+            for m in &u.members {
+                for d in &m.days {
+                    by_day.entry(*d).or_default().push(m.subject);
+                }
+            }
+            let mut involved: Vec<SubjectIdx> = Vec::new();
+            let mut days = 0usize;
+            let (mut first_day, mut last_day) = (i32::MAX, i32::MIN);
+            for (day, members) in &by_day {
+                if members.len() < need || members.len() > cfg.max_subjects {
+                    continue;
+                }
+                if cx.households.count_unrelated(members) < need {
+                    continue;
+                }
+                days += 1;
+                first_day = first_day.min(*day);
+                last_day = last_day.max(*day);
+                for s in members {
+                    if !involved.contains(s) {
+                        involved.push(*s);
+                    }
+                }
+            }
+            if days == 0 {
                 continue;
             }
-            let ids: Vec<SubjectIdx> = b.members.iter().map(|m| m.0).collect();
-            let need = if b.kind.is_anonymising() {
-                cfg.min_subjects_anonymising
-            } else {
-                cfg.min_subjects
-            };
-            if cx.households.count_unrelated(&ids) < need.max(2) {
-                continue;
-            }
-            let g = by_ip.entry(*ip).or_insert_with(|| Group {
-                kind: b.kind,
-                subjects: BTreeSet::new(),
-                days: BTreeSet::new(),
-                first: UtcMs(i64::MAX),
-                last: UtcMs(i64::MIN),
-                evidence: BTreeMap::new(),
-            });
-            g.days.insert(*day);
-            for (s, at, ev) in &b.members {
-                g.subjects.insert(*s);
-                g.first = g.first.min(*at);
-                g.last = g.last.max(*at);
-                g.evidence.entry(*s).or_insert_with(|| ev.clone());
-            }
-        }
-        for (ip, g) in by_ip {
-            let names: Vec<&str> = g
-                .subjects
-                .iter()
-                .filter_map(|s| cx.subject(*s))
-                .map(|s| s.id.as_str())
-                .collect();
+            involved.sort();
+            let ids: Vec<&str> = involved.iter().filter_map(|s| cx.subject(*s)).map(|s| s.id.as_str()).collect();
             let summary = format!(
                 "{} unrelated subjects ({}) signed in from {} IP {} on {} day(s)",
-                g.subjects.len(),
-                names.join(", "),
-                g.kind.as_str(),
+                involved.len(),
+                ids.join(", "),
+                u.kind.as_str(),
                 ip,
-                g.days.len()
+                days
             );
-            let mut f = Finding::new("D3", SubjectIdx(0), cx.weight("D3"), summary);
-            f.subjects = g.subjects.iter().copied().collect();
-            f.first_seen = Some(g.first);
-            f.last_seen = Some(g.last);
-            f.evidence_total = g.evidence.len() as u64;
-            f.evidence = g
-                .evidence
-                .into_iter()
+            let mut f = Finding::new("D3", involved[0], cx.weight("D3"), summary);
+            f.subjects = involved.clone();
+            f.shared = Some(Shared { kind: "ip".into(), value: ip.to_string() });
+            f.first_seen = Some(bonafide_core::UtcMs(i64::from(first_day) * bonafide_core::time::MS_PER_DAY));
+            f.last_seen = Some(bonafide_core::UtcMs((i64::from(last_day) + 1) * bonafide_core::time::MS_PER_DAY - 1));
+            f.evidence_total = involved.len() as u64;
+            f.evidence = u
+                .members
+                .iter()
+                .filter(|m| involved.contains(&m.subject))
                 .take(SAMPLE)
-                .map(|(s, ev)| {
-                    ev.with(
-                        "subject",
-                        cx.subject(s).map(|x| x.id.clone()).unwrap_or_default(),
-                    )
+                .map(|m| {
+                    Evidence::at(m.first.1)
+                        .with("subject", cx.subject(m.subject).map(|s| s.id.clone()).unwrap_or_default())
+                        .with("ip", ip.to_string())
+                        .with("network", u.kind.as_str())
+                        .with("first_seen", m.first.0.to_rfc3339())
+                        .with("days_on_ip", m.days.len())
                 })
                 .collect();
             out.push(f);
@@ -152,6 +184,14 @@ mod tests {
     }
 
     #[test]
+    fn the_same_ip_on_different_days_is_not_shared() {
+        let mut w = World::new(&["A", "B"]);
+        w.signin("A", 0, 9, "73.1.1.1", IpKind::Residential, HOME, "US");
+        w.signin("B", 1, 9, "73.1.1.1", IpKind::Residential, HOME, "US");
+        assert!(w.run().ids("A").is_empty(), "a reassigned dynamic IP is not a farm");
+    }
+
+    #[test]
     fn a_household_of_two_on_one_ip_is_not_a_farm() {
         let mut w = World::new(&["H1", "H2"]);
         w.set_address("H1", "12 OAK ST||62701|US", "Ann Lee");
@@ -163,7 +203,7 @@ mod tests {
 
     #[test]
     fn corporate_egress_mobile_nat_and_big_offices_are_not_farms() {
-        let ids: Vec<String> = (0..15).map(|i| format!("S{i}")).collect();
+        let ids: Vec<String> = (0..30).map(|i| format!("S{i}")).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let mut w = World::new(&refs);
         for id in &refs {
@@ -172,10 +212,7 @@ mod tests {
             w.signin(id, 2, 9, "73.5.5.5", IpKind::Residential, HOME, "US");
         }
         let f = w.run();
-        assert!(
-            f.ids("S0").is_empty(),
-            "15 on one residential IP is a coworking space, not a farm"
-        );
+        assert!(f.ids("S0").is_empty(), "30 on one residential IP in a day is a shared office, not a farm");
     }
 
     #[test]

@@ -26,21 +26,10 @@ pub enum Priority {
 /// One thing a source says about a range.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Fact {
-    Asn {
-        asn: u32,
-        org: Option<String>,
-    },
+    Asn { asn: u32, org: Option<String> },
     Country(CountryCode),
-    Geo {
-        country: Option<CountryCode>,
-        region: Option<Region>,
-        city: Option<String>,
-        point: Option<GeoPoint>,
-    },
-    Kind {
-        kind: IpKind,
-        label: Option<String>,
-    },
+    Geo { country: Option<CountryCode>, region: Option<Region>, city: Option<String>, point: Option<GeoPoint> },
+    Kind { kind: IpKind, label: Option<String> },
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,10 +43,7 @@ pub(crate) struct Hints {
 pub(crate) fn hints() -> &'static Hints {
     static H: OnceLock<Hints> = OnceLock::new();
     // Checked by the unit tests; a failure is a build defect.
-    H.get_or_init(|| {
-        toml::from_str(include_str!("../../data/ipintel.toml"))
-            .expect("embedded ipintel.toml is valid")
-    })
+    H.get_or_init(|| toml::from_str(include_str!("../../data/ipintel.toml")).expect("embedded ipintel.toml is valid"))
 }
 
 const ASN: usize = 0;
@@ -134,27 +120,13 @@ pub fn prefix_range(ip: IpAddr, prefix: u8) -> Option<(IpAddr, IpAddr)> {
     match ip {
         IpAddr::V4(v4) if prefix <= 32 => {
             let bits = u32::from(v4);
-            let mask = if prefix == 0 {
-                0
-            } else {
-                u32::MAX << (32 - prefix)
-            };
-            Some((
-                IpAddr::V4((bits & mask).into()),
-                IpAddr::V4((bits | !mask).into()),
-            ))
+            let mask = if prefix == 0 { 0 } else { u32::MAX << (32 - prefix) };
+            Some((IpAddr::V4((bits & mask).into()), IpAddr::V4((bits | !mask).into())))
         }
         IpAddr::V6(v6) if prefix <= 128 => {
             let bits = u128::from(v6);
-            let mask = if prefix == 0 {
-                0
-            } else {
-                u128::MAX << (128 - prefix)
-            };
-            Some((
-                IpAddr::V6((bits & mask).into()),
-                IpAddr::V6((bits | !mask).into()),
-            ))
+            let mask = if prefix == 0 { 0 } else { u128::MAX << (128 - prefix) };
+            Some((IpAddr::V6((bits & mask).into()), IpAddr::V6((bits | !mask).into())))
         }
         _ => None,
     }
@@ -176,11 +148,7 @@ impl IpIntelBuilder {
 
     /// Records that a source was read, for the run's summary.
     pub fn note_source(&mut self, name: &str, format: &str, entries: u64) {
-        self.sources.push(SourceStat {
-            name: name.to_string(),
-            format: format.to_string(),
-            entries,
-        });
+        self.sources.push(SourceStat { name: name.to_string(), format: format.to_string(), entries });
     }
 
     /// Adds one fact over `start..=end` from the source `source`.
@@ -201,25 +169,12 @@ impl IpIntelBuilder {
             return Err(RangeError::Reversed);
         }
         let (group, rank, key) = match &fact {
-            Fact::Asn { asn, org } => (
-                ASN,
-                0u8,
-                format!("{asn}|{}|{source}", org.as_deref().unwrap_or("")),
-            ),
+            Fact::Asn { asn, org } => (ASN, 0u8, format!("{asn}|{}|{source}", org.as_deref().unwrap_or(""))),
             Fact::Country(c) => (COUNTRY, 0, format!("{c}|{source}")),
-            Fact::Geo {
-                country,
-                region,
-                city,
-                point,
-            } => (
-                GEO,
-                0,
-                format!("{country:?}|{region:?}|{city:?}|{point:?}|{source}"),
-            ),
-            Fact::Kind { kind, label } => {
-                (KIND, *kind as u8, format!("{kind:?}|{label:?}|{source}"))
+            Fact::Geo { country, region, city, point } => {
+                (GEO, 0, format!("{country:?}|{region:?}|{city:?}|{point:?}|{source}"))
             }
+            Fact::Kind { kind, label } => (KIND, *kind as u8, format!("{kind:?}|{label:?}|{source}")),
         };
         let id = match self.fact_dedup.get(&(group, key.clone())) {
             Some(id) => *id,
@@ -232,38 +187,17 @@ impl IpIntelBuilder {
                         self.asn.len() - 1
                     }
                     Fact::Country(c) => {
-                        self.place.push(PlaceFact {
-                            country: Some(c),
-                            region: None,
-                            city: None,
-                            point: None,
-                            source,
-                        });
+                        self.place.push(PlaceFact { country: Some(c), region: None, city: None, point: None, source });
                         self.place.len() - 1
                     }
-                    Fact::Geo {
-                        country,
-                        region,
-                        city,
-                        point,
-                    } => {
+                    Fact::Geo { country, region, city, point } => {
                         let city = city.map(|c| self.intern(&c));
-                        self.place.push(PlaceFact {
-                            country,
-                            region,
-                            city,
-                            point,
-                            source,
-                        });
+                        self.place.push(PlaceFact { country, region, city, point, source });
                         self.place.len() - 1
                     }
                     Fact::Kind { kind, label } => {
                         let label = label.map(|l| self.intern(&l));
-                        self.kind.push(KindFact {
-                            kind,
-                            label,
-                            source,
-                        });
+                        self.kind.push(KindFact { kind, label, source });
                         self.kind.len() - 1
                     }
                 } as u32;
@@ -271,13 +205,7 @@ impl IpIntelBuilder {
                 id
             }
         };
-        self.intervals[fs][group].push(Interval {
-            start: s,
-            end: e,
-            fact: id,
-            prio: prio as u8,
-            rank,
-        });
+        self.intervals[fs][group].push(Interval { start: s, end: e, fact: id, prio: prio as u8, rank });
         Ok(())
     }
 
@@ -297,11 +225,7 @@ impl IpIntelBuilder {
     /// Marks every address of an autonomous system with a kind (AS-number lists). A
     /// kind from a range list for the same address still wins.
     pub fn add_asn_kind(&mut self, asn: u32, kind: IpKind, label: Option<&str>, source: &str) {
-        let fact = KindFact {
-            kind,
-            label: label.map(|l| self.intern(l)),
-            source: self.intern(source),
-        };
+        let fact = KindFact { kind, label: label.map(|l| self.intern(l)), source: self.intern(source) };
         match self.asn_kinds.get(&asn) {
             Some(existing) if existing.kind >= kind => {}
             _ => {
@@ -352,27 +276,9 @@ impl IpIntelBuilder {
         let asn_kinds = self
             .asn_kinds
             .iter()
-            .map(|(asn, k)| {
-                (
-                    *asn,
-                    super::AsnKind {
-                        kind: k.kind,
-                        label: k.label.clone(),
-                        source: k.source.clone(),
-                    },
-                )
-            })
+            .map(|(asn, k)| (*asn, super::AsnKind { kind: k.kind, label: k.label.clone(), source: k.source.clone() }))
             .collect();
-        IpIntel {
-            v4_index,
-            v4_starts,
-            v4_recs,
-            v6_starts,
-            v6_recs,
-            records,
-            asn_kinds,
-            stats,
-        }
+        IpIntel { v4_index, v4_starts, v4_recs, v6_starts, v6_recs, records, asn_kinds, stats }
     }
 
     fn record(&self, key: [u32; 4]) -> IpRecord {
@@ -409,10 +315,7 @@ impl IpIntelBuilder {
             r.label = k.label.clone().or_else(|| r.as_org.clone());
         } else if let Some(org) = &r.as_org {
             let folded = org.to_lowercase();
-            if h.mobile_org_keywords
-                .iter()
-                .any(|kw| contains_word(&folded, kw))
-            {
+            if h.mobile_org_keywords.iter().any(|kw| contains_word(&folded, kw)) {
                 r.kind = IpKind::Mobile;
                 r.kind_source = Some(Arc::from("mobile network name"));
             } else if h.default_residential {
@@ -428,14 +331,8 @@ impl IpIntelBuilder {
 /// match `Walter`).
 fn contains_word(hay: &str, kw: &str) -> bool {
     hay.match_indices(kw).any(|(i, _)| {
-        let before = hay[..i]
-            .chars()
-            .next_back()
-            .is_none_or(|c| !c.is_alphanumeric());
-        let after = hay[i + kw.len()..]
-            .chars()
-            .next()
-            .is_none_or(|c| !c.is_alphanumeric());
+        let before = hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
+        let after = hay[i + kw.len()..].chars().next().is_none_or(|c| !c.is_alphanumeric());
         before && after
     })
 }
@@ -445,9 +342,7 @@ fn contains_word(hay: &str, kw: &str) -> bool {
 /// the smallest (most specific) range, then the one added last.
 fn segment(ivs: Vec<Interval>, max: u128) -> Vec<(u128, u32)> {
     type Key = (u8, u8, Reverse<u128>, u32);
-    let key = |i: usize, iv: &Interval| -> Key {
-        (iv.prio, iv.rank, Reverse(iv.end - iv.start), i as u32)
-    };
+    let key = |i: usize, iv: &Interval| -> Key { (iv.prio, iv.rank, Reverse(iv.end - iv.start), i as u32) };
     let mut by_start: Vec<usize> = (0..ivs.len()).collect();
     by_start.sort_unstable_by_key(|&i| ivs[i].start);
     let mut by_end: Vec<usize> = (0..ivs.len()).filter(|&i| ivs[i].end < max).collect();
@@ -478,10 +373,7 @@ fn segment(ivs: Vec<Interval>, max: u128) -> Vec<(u128, u32)> {
             active.insert(key(i, &ivs[i]));
             si += 1;
         }
-        let best = active
-            .last()
-            .map(|k| ivs[k.3 as usize].fact)
-            .unwrap_or(NONE);
+        let best = active.last().map(|k| ivs[k.3 as usize].fact).unwrap_or(NONE);
         match out.last_mut() {
             Some(last) if last.0 == p => last.1 = best,
             Some(last) if last.1 == best => {}
@@ -527,27 +419,9 @@ mod tests {
     #[test]
     fn segments_pick_the_most_specific_range() {
         let ivs = vec![
-            Interval {
-                start: 0,
-                end: 99,
-                fact: 1,
-                prio: 1,
-                rank: 0,
-            },
-            Interval {
-                start: 10,
-                end: 19,
-                fact: 2,
-                prio: 1,
-                rank: 0,
-            },
-            Interval {
-                start: 15,
-                end: 30,
-                fact: 3,
-                prio: 2,
-                rank: 0,
-            },
+            Interval { start: 0, end: 99, fact: 1, prio: 1, rank: 0 },
+            Interval { start: 10, end: 19, fact: 2, prio: 1, rank: 0 },
+            Interval { start: 15, end: 30, fact: 3, prio: 2, rank: 0 },
         ];
         let s = segment(ivs, 1000);
         assert_eq!(s, vec![(0, 1), (10, 2), (15, 3), (31, 1), (100, NONE)]);
@@ -555,13 +429,7 @@ mod tests {
 
     #[test]
     fn segments_cover_the_top_of_the_space() {
-        let ivs = vec![Interval {
-            start: 5,
-            end: u128::MAX,
-            fact: 7,
-            prio: 1,
-            rank: 0,
-        }];
+        let ivs = vec![Interval { start: 5, end: u128::MAX, fact: 7, prio: 1, rank: 0 }];
         assert_eq!(segment(ivs, u128::MAX), vec![(0, NONE), (5, 7)]);
         assert_eq!(segment(Vec::new(), 10), vec![(0, NONE)]);
     }
@@ -575,9 +443,6 @@ mod tests {
 
     #[test]
     fn embedded_hints_parse() {
-        assert_eq!(
-            hints().name_hints.get("vpn").map(String::as_str),
-            Some("vpn")
-        );
+        assert_eq!(hints().name_hints.get("vpn").map(String::as_str), Some("vpn"));
     }
 }

@@ -92,10 +92,7 @@ pub fn parse_cidr(s: &str) -> Option<(IpAddr, u8)> {
 
 fn parse_asn(s: &str) -> Option<u32> {
     let s = s.trim().trim_matches('"');
-    let digits = s
-        .strip_prefix("AS")
-        .or_else(|| s.strip_prefix("as"))
-        .unwrap_or(s);
+    let digits = s.strip_prefix("AS").or_else(|| s.strip_prefix("as")).unwrap_or(s);
     digits.trim().parse().ok()
 }
 
@@ -116,9 +113,7 @@ fn sniff_fields(line: &str) -> Vec<String> {
 }
 
 fn content_lines(text: &str) -> impl Iterator<Item = &str> {
-    text.lines()
-        .map(|l| l.trim_start_matches('\u{feff}').trim())
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+    text.lines().map(|l| l.trim_start_matches('\u{feff}').trim()).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
 /// Recognises a text IP-intelligence layout from the first kilobytes of a file.
@@ -126,21 +121,13 @@ pub fn sniff(sample: &[u8]) -> Option<IpFormat> {
     let text = String::from_utf8_lossy(sample);
     let lines: Vec<&str> = content_lines(&text).take(50).collect();
     // The sample may end mid-line; judge on complete lines only when there are several.
-    let lines: Vec<&str> = if lines.len() > 2 {
-        lines[..lines.len() - 1].to_vec()
-    } else {
-        lines
-    };
+    let lines: Vec<&str> = if lines.len() > 2 { lines[..lines.len() - 1].to_vec() } else { lines };
     let first = *lines.first()?;
-    let header: Vec<String> = sniff_fields(first)
-        .into_iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
+    let header: Vec<String> = sniff_fields(first).into_iter().map(|h| h.to_ascii_lowercase()).collect();
     if header.iter().any(|h| h == "cidr") && header.iter().any(|h| h == "kind") {
         return Some(IpFormat::IpintelCsv);
     }
-    if header.first().map(String::as_str) == Some("cidr") && header.iter().any(|h| h == "provider")
-    {
+    if header.first().map(String::as_str) == Some("cidr") && header.iter().any(|h| h == "provider") {
         return Some(IpFormat::CloudRanges);
     }
     if header.first().map(String::as_str) == Some("asn") && header.len() <= 3 {
@@ -157,14 +144,10 @@ pub fn sniff(sample: &[u8]) -> Option<IpFormat> {
         }
     }
     let first_token = |l: &str| {
-        l.split(|c: char| c.is_whitespace() || c == '#' || c == ';' || c == ',')
-            .next()
-            .unwrap_or("")
-            .to_string()
+        l.split(|c: char| c.is_whitespace() || c == '#' || c == ';' || c == ',').next().unwrap_or("").to_string()
     };
-    let share = |pred: &dyn Fn(&str) -> bool| {
-        lines.iter().filter(|l| pred(&first_token(l))).count() * 10 >= lines.len() * 9
-    };
+    let share =
+        |pred: &dyn Fn(&str) -> bool| lines.iter().filter(|l| pred(&first_token(l))).count() * 10 >= lines.len() * 9;
     if share(&|t| parse_cidr(t).is_some()) {
         return Some(IpFormat::IpList);
     }
@@ -204,21 +187,14 @@ pub fn load(
             load_location_db(builder, format, source, reader, on_bad)
         }
         IpFormat::CloudRanges => load_cloud(builder, source, reader, on_bad),
-        IpFormat::AsnList => load_asn_list(
-            builder,
-            source,
-            kind.unwrap_or_else(default_asn_list_kind),
-            reader,
-            on_bad,
-        ),
+        IpFormat::AsnList => load_asn_list(builder, source, kind.unwrap_or_else(default_asn_list_kind), reader, on_bad),
         IpFormat::IpList => {
             let kind = kind.unwrap_or(IpKind::Unknown);
             load_ip_list(builder, source, kind, reader, on_bad)
         }
-        IpFormat::Mmdb => Err(std::io::Error::new(
-            std::io::ErrorKind::InvalidInput,
-            "mmdb files are loaded with ip::mmdb::load",
-        )),
+        IpFormat::Mmdb => {
+            Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "mmdb files are loaded with ip::mmdb::load"))
+        }
     }
 }
 
@@ -271,9 +247,7 @@ fn load_location_db(
             }
         }
         let line = csv_line(&rec);
-        let (Some(start), Some(end)) =
-            (rec.get(0).and_then(parse_ip), rec.get(1).and_then(parse_ip))
-        else {
+        let (Some(start), Some(end)) = (rec.get(0).and_then(parse_ip), rec.get(1).and_then(parse_ip)) else {
             on_bad(line, "start or end is not an IP address".into());
             continue;
         };
@@ -282,20 +256,13 @@ fn load_location_db(
                 on_bad(line, "AS number is not a number".into());
                 continue;
             };
-            let org = rec
-                .get(3)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string);
+            let org = rec.get(3).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
             Fact::Asn { asn, org }
         } else {
             match rec.get(2).and_then(|c| places.country(c)) {
                 Some(c) => Fact::Country(c),
                 None => {
-                    on_bad(
-                        line,
-                        format!("unknown country code {:?}", rec.get(2).unwrap_or("")),
-                    );
+                    on_bad(line, format!("unknown country code {:?}", rec.get(2).unwrap_or("")));
                     continue;
                 }
             }
@@ -331,10 +298,7 @@ fn load_ipintel_csv(
     let places = Places::builtin();
     let mut rdr = csv_reader(reader, true);
     let headers: Vec<String> = match rdr.headers() {
-        Ok(h) => h
-            .iter()
-            .map(|s| s.trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
-            .collect(),
+        Ok(h) => h.iter().map(|s| s.trim_start_matches('\u{feff}').trim().to_ascii_lowercase()).collect(),
         Err(e) => {
             io_or_bad(e, on_bad)?;
             return Ok(0);
@@ -369,11 +333,7 @@ fn load_ipintel_csv(
             }
         }
         let line = csv_line(&rec);
-        let get = |i: Option<usize>| {
-            i.and_then(|i| rec.get(i))
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-        };
+        let get = |i: Option<usize>| i.and_then(|i| rec.get(i)).map(str::trim).filter(|s| !s.is_empty());
         let Some((ip, prefix)) = get(Some(c.cidr)).and_then(parse_cidr) else {
             on_bad(line, "cidr is not a network".into());
             continue;
@@ -388,16 +348,10 @@ fn load_ipintel_csv(
             );
             continue;
         };
-        let mut facts = vec![Fact::Kind {
-            kind,
-            label: get(c.label).map(str::to_string),
-        }];
+        let mut facts = vec![Fact::Kind { kind, label: get(c.label).map(str::to_string) }];
         if let Some(asn_text) = get(c.asn) {
             match parse_asn(asn_text) {
-                Some(asn) => facts.push(Fact::Asn {
-                    asn,
-                    org: get(c.as_org).map(str::to_string),
-                }),
+                Some(asn) => facts.push(Fact::Asn { asn, org: get(c.as_org).map(str::to_string) }),
                 None => {
                     on_bad(line, "asn is not a number".into());
                     continue;
@@ -415,10 +369,7 @@ fn load_ipintel_csv(
             None => None,
         };
         let region = get(c.region).and_then(|r| places.region(country, r));
-        let point = match (
-            get(c.lat).map(str::parse::<f64>),
-            get(c.lon).map(str::parse::<f64>),
-        ) {
+        let point = match (get(c.lat).map(str::parse::<f64>), get(c.lon).map(str::parse::<f64>)) {
             (Some(Ok(lat)), Some(Ok(lon))) => match GeoPoint::new(lat, lon) {
                 Some(p) => Some(p),
                 None => {
@@ -428,21 +379,13 @@ fn load_ipintel_csv(
             },
             (None, None) => None,
             _ => {
-                on_bad(
-                    line,
-                    "latitude and longitude must both be numbers, or both empty".into(),
-                );
+                on_bad(line, "latitude and longitude must both be numbers, or both empty".into());
                 continue;
             }
         };
         let city = get(c.city).map(str::to_string);
         if country.is_some() || region.is_some() || city.is_some() || point.is_some() {
-            facts.push(Fact::Geo {
-                country,
-                region,
-                city,
-                point,
-            });
+            facts.push(Fact::Geo { country, region, city, point });
         }
         for fact in facts {
             if let Err(e) = builder.add_net(ip, prefix, fact, source, Priority::User) {
@@ -477,21 +420,9 @@ fn load_cloud(
             on_bad(line, "cidr is not a network".into());
             continue;
         };
-        let provider = rec
-            .get(1)
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string);
-        match builder.add_net(
-            ip,
-            prefix,
-            Fact::Kind {
-                kind: IpKind::Hosting,
-                label: provider,
-            },
-            source,
-            Priority::List,
-        ) {
+        let provider = rec.get(1).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        match builder.add_net(ip, prefix, Fact::Kind { kind: IpKind::Hosting, label: provider }, source, Priority::List)
+        {
             Ok(()) => ok += 1,
             Err(e) => on_bad(line, e.to_string()),
         }
@@ -534,16 +465,12 @@ fn load_ip_list(
         }
         let token = body.split_whitespace().next().unwrap_or("");
         match parse_cidr(token) {
-            Some((ip, prefix)) => match builder.add_net(
-                ip,
-                prefix,
-                Fact::Kind { kind, label: None },
-                source,
-                Priority::List,
-            ) {
-                Ok(()) => ok += 1,
-                Err(e) => on_bad(line, e.to_string()),
-            },
+            Some((ip, prefix)) => {
+                match builder.add_net(ip, prefix, Fact::Kind { kind, label: None }, source, Priority::List) {
+                    Ok(()) => ok += 1,
+                    Err(e) => on_bad(line, e.to_string()),
+                }
+            }
             None => on_bad(line, "not an IP address or CIDR network".into()),
         }
     })?;
@@ -563,17 +490,9 @@ fn load_asn_list(
             return;
         }
         // `AS9009 # M247, GB (NordVPN)` or `9009,"M247, GB"`; a CSV header is skipped.
-        let csv_style = text.split(',').next().is_some_and(|h| {
-            h.trim()
-                .trim_matches('"')
-                .chars()
-                .all(|c| c.is_ascii_digit())
-        });
-        let split = if csv_style {
-            text.split_once(',')
-        } else {
-            text.split_once('#')
-        };
+        let csv_style =
+            text.split(',').next().is_some_and(|h| h.trim().trim_matches('"').chars().all(|c| c.is_ascii_digit()));
+        let split = if csv_style { text.split_once(',') } else { text.split_once('#') };
         let (head, comment) = match split {
             Some((h, c)) => (h.trim(), Some(c.trim().trim_matches('"').trim())),
             None => (text.split_whitespace().next().unwrap_or(text), None),
@@ -604,44 +523,21 @@ mod tests {
 
     #[test]
     fn sniffs_every_layout() {
+        assert_eq!(sniff(b"cidr,kind,asn\n1.2.3.0/24,vpn,1\n"), Some(IpFormat::IpintelCsv));
         assert_eq!(
-            sniff(b"cidr,kind,asn\n1.2.3.0/24,vpn,1\n"),
-            Some(IpFormat::IpintelCsv)
-        );
-        assert_eq!(
-            sniff(
-                b"1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n1.0.4.0,1.0.7.255,38803,Gtelecom\n"
-            ),
+            sniff(b"1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n1.0.4.0,1.0.7.255,38803,Gtelecom\n"),
             Some(IpFormat::LocationDbAsn)
         );
-        assert_eq!(
-            sniff(b"1.0.0.0,1.0.0.255,AU\n1.0.1.0,1.0.3.255,CN\n"),
-            Some(IpFormat::LocationDbCountry)
-        );
-        assert_eq!(
-            sniff(b"2001::,2001::ffff,6939,Hurricane Electric LLC\n"),
-            Some(IpFormat::LocationDbAsn)
-        );
+        assert_eq!(sniff(b"1.0.0.0,1.0.0.255,AU\n1.0.1.0,1.0.3.255,CN\n"), Some(IpFormat::LocationDbCountry));
+        assert_eq!(sniff(b"2001::,2001::ffff,6939,Hurricane Electric LLC\n"), Some(IpFormat::LocationDbAsn));
         assert_eq!(
             sniff(b"cidr,provider,region,service\n1.178.1.0/24,aws,us-west-2,EC2\n"),
             Some(IpFormat::CloudRanges)
         );
-        assert_eq!(
-            sniff(b"AS9009 # M247\nAS20448 # VPNtranet\n"),
-            Some(IpFormat::AsnList)
-        );
-        assert_eq!(
-            sniff(b"ASN,Entity\n198375,\"INULOGIC SARL, FR\"\n"),
-            Some(IpFormat::AsnList)
-        );
-        assert_eq!(
-            sniff(b"1.12.0.0/14\n1.44.96.0/24\n1.92.0.0/16\n"),
-            Some(IpFormat::IpList)
-        );
-        assert_eq!(
-            sniff(b"101.99.92.179\n101.99.92.182\n"),
-            Some(IpFormat::IpList)
-        );
+        assert_eq!(sniff(b"AS9009 # M247\nAS20448 # VPNtranet\n"), Some(IpFormat::AsnList));
+        assert_eq!(sniff(b"ASN,Entity\n198375,\"INULOGIC SARL, FR\"\n"), Some(IpFormat::AsnList));
+        assert_eq!(sniff(b"1.12.0.0/14\n1.44.96.0/24\n1.92.0.0/16\n"), Some(IpFormat::IpList));
+        assert_eq!(sniff(b"101.99.92.179\n101.99.92.182\n"), Some(IpFormat::IpList));
         assert_eq!(sniff(b"subject_id,full_name\nE1,Jane\n"), None);
         assert_eq!(sniff(b"{\"a\": 1}\n"), None);
         assert_eq!(sniff(b""), None);
@@ -650,14 +546,8 @@ mod tests {
     #[test]
     fn names_give_kinds() {
         assert_eq!(kind_from_name("x4bnet_vpn_ipv4.txt"), Some(IpKind::Vpn));
-        assert_eq!(
-            kind_from_name("tor_exit_nodes_2024-02-27.lst"),
-            Some(IpKind::Tor)
-        );
-        assert_eq!(
-            kind_from_name("x4bnet_datacenter_ASN.txt"),
-            Some(IpKind::Hosting)
-        );
+        assert_eq!(kind_from_name("tor_exit_nodes_2024-02-27.lst"), Some(IpKind::Tor));
+        assert_eq!(kind_from_name("x4bnet_datacenter_ASN.txt"), Some(IpKind::Hosting));
         assert_eq!(kind_from_name("ranges.txt"), None);
     }
 

@@ -93,9 +93,7 @@ pub fn load(
     let reader = Reader::from_source(bytes).map_err(|e| MmdbError(e.to_string()))?;
     let places = Places::builtin();
     let db_type = reader.metadata().database_type.clone();
-    let walk = reader
-        .networks(WithinOptions::default())
-        .map_err(|e| MmdbError(e.to_string()))?;
+    let walk = reader.networks(WithinOptions::default()).map_err(|e| MmdbError(e.to_string()))?;
     let mut ok = 0u64;
     for (i, item) in walk.enumerate() {
         let i = i as u64;
@@ -133,41 +131,17 @@ pub fn load(
             .or(rec.registered_country.as_ref())
             .and_then(|c| c.iso_code)
             .and_then(|c| places.country(c));
-        let region = rec
-            .subdivisions
-            .as_ref()
-            .and_then(|s| s.first())
-            .and_then(|s| match (country, s.iso_code) {
-                (Some(cc), Some(code)) => places.region(Some(cc), &format!("{cc}-{code}")),
-                _ => s
-                    .names
-                    .as_ref()
-                    .and_then(|n| n.en)
-                    .and_then(|n| places.region(country, n)),
-            });
-        let city = rec
-            .city
-            .as_ref()
-            .and_then(|c| c.names.as_ref())
-            .and_then(|n| n.en)
-            .map(str::to_string);
-        let point = rec
-            .location
-            .as_ref()
-            .and_then(|l| GeoPoint::new(l.latitude?, l.longitude?));
+        let region = rec.subdivisions.as_ref().and_then(|s| s.first()).and_then(|s| match (country, s.iso_code) {
+            (Some(cc), Some(code)) => places.region(Some(cc), &format!("{cc}-{code}")),
+            _ => s.names.as_ref().and_then(|n| n.en).and_then(|n| places.region(country, n)),
+        });
+        let city = rec.city.as_ref().and_then(|c| c.names.as_ref()).and_then(|n| n.en).map(str::to_string);
+        let point = rec.location.as_ref().and_then(|l| GeoPoint::new(l.latitude?, l.longitude?));
         if country.is_some() || region.is_some() || city.is_some() || point.is_some() {
-            facts.push(Fact::Geo {
-                country,
-                region,
-                city,
-                point,
-            });
+            facts.push(Fact::Geo { country, region, city, point });
         }
         if let Some(asn) = rec.autonomous_system_number {
-            let org = rec
-                .autonomous_system_organization
-                .or(rec.isp)
-                .map(str::to_string);
+            let org = rec.autonomous_system_organization.or(rec.isp).map(str::to_string);
             facts.push(Fact::Asn { asn, org });
         }
         let kind = if rec.is_tor_exit_node == Some(true) {
@@ -181,10 +155,7 @@ pub fn load(
             Some(IpKind::Vpn)
         } else if rec.is_hosting_provider == Some(true) {
             Some(IpKind::Hosting)
-        } else if rec
-            .connection_type
-            .is_some_and(|c| c.eq_ignore_ascii_case("cellular"))
-        {
+        } else if rec.connection_type.is_some_and(|c| c.eq_ignore_ascii_case("cellular")) {
             Some(IpKind::Mobile)
         } else {
             None

@@ -100,11 +100,7 @@ impl IpIntel {
                 None => self.lookup_v6(v6),
             },
         };
-        if id == NONE {
-            None
-        } else {
-            self.records.get(id as usize)
-        }
+        if id == NONE { None } else { self.records.get(id as usize) }
     }
 
     #[inline]

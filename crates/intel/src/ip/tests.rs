@@ -30,10 +30,7 @@ fn load_file(b: &mut IpIntelBuilder, path: &Path) -> (u64, u64) {
     let name = path.file_name().unwrap().to_string_lossy().to_string();
     let kind = formats::kind_from_name(&name);
     let mut bad = 0u64;
-    let ok = formats::load(b, format, &name, kind, &mut *open(path), &mut |_, _| {
-        bad += 1
-    })
-    .unwrap();
+    let ok = formats::load(b, format, &name, kind, &mut *open(path), &mut |_, _| bad += 1).unwrap();
     (ok, bad)
 }
 
@@ -77,10 +74,7 @@ fn known_answers_on_the_real_public_lists() {
 
     let tor = intel.lookup(ip("101.99.92.179")).unwrap();
     assert_eq!(tor.kind, IpKind::Tor);
-    assert_eq!(
-        tor.kind_source.as_deref(),
-        Some("tor_exit_nodes_2024-02-27.lst")
-    );
+    assert_eq!(tor.kind_source.as_deref(), Some("tor_exit_nodes_2024-02-27.lst"));
 
     let vpn = intel.lookup(ip("2.26.157.1")).unwrap();
     assert_eq!(vpn.kind, IpKind::Vpn);
@@ -90,10 +84,7 @@ fn known_answers_on_the_real_public_lists() {
     let mapped = intel.lookup(ip("::ffff:175.45.176.1")).unwrap();
     assert_eq!(mapped.asn, Some(131_279));
 
-    assert!(
-        intel.lookup(ip("10.1.2.3")).is_none(),
-        "private space is on no list"
-    );
+    assert!(intel.lookup(ip("10.1.2.3")).is_none(), "private space is on no list");
     assert!(intel.asn_kind(9009).is_some_and(|k| k.kind == IpKind::Vpn));
     eprintln!(
         "real lists: {} v4 ranges, {} v6 ranges, {} records, {} MB",
@@ -106,63 +97,30 @@ fn known_answers_on_the_real_public_lists() {
 
 fn city(iso: &str, sub: &str, name: &str, lat: f64, lon: f64) -> MmdbValue {
     MmdbValue::map(&[
-        (
-            "country",
-            MmdbValue::map(&[("iso_code", MmdbValue::str(iso))]),
-        ),
-        (
-            "subdivisions",
-            MmdbValue::Array(vec![MmdbValue::map(&[("iso_code", MmdbValue::str(sub))])]),
-        ),
-        (
-            "city",
-            MmdbValue::map(&[("names", MmdbValue::map(&[("en", MmdbValue::str(name))]))]),
-        ),
-        (
-            "location",
-            MmdbValue::map(&[
-                ("latitude", MmdbValue::F64(lat)),
-                ("longitude", MmdbValue::F64(lon)),
-            ]),
-        ),
+        ("country", MmdbValue::map(&[("iso_code", MmdbValue::str(iso))])),
+        ("subdivisions", MmdbValue::Array(vec![MmdbValue::map(&[("iso_code", MmdbValue::str(sub))])])),
+        ("city", MmdbValue::map(&[("names", MmdbValue::map(&[("en", MmdbValue::str(name))]))])),
+        ("location", MmdbValue::map(&[("latitude", MmdbValue::F64(lat)), ("longitude", MmdbValue::F64(lon))])),
     ])
 }
 
 #[test]
 fn mmdb_city_asn_and_anonymous_databases_merge() {
     let mut w = MmdbWriter::new(6, "GeoLite2-City");
-    w.insert(
-        ip("73.63.0.0"),
-        16,
-        &city("US", "UT", "Ogden", 41.22, -111.96),
-    )
-    .unwrap();
-    w.insert(
-        ip("2600:100f::"),
-        32,
-        &city("US", "OR", "Hillsboro", 45.54, -122.96),
-    )
-    .unwrap();
+    w.insert(ip("73.63.0.0"), 16, &city("US", "UT", "Ogden", 41.22, -111.96)).unwrap();
+    w.insert(ip("2600:100f::"), 32, &city("US", "OR", "Hillsboro", 45.54, -122.96)).unwrap();
     let city_db = w.finish().unwrap();
 
     let mut w = MmdbWriter::new(4, "GeoLite2-ASN");
     let asn = MmdbValue::map(&[
         ("autonomous_system_number", MmdbValue::U32(7922)),
-        (
-            "autonomous_system_organization",
-            MmdbValue::str("Comcast Cable Communications, LLC"),
-        ),
+        ("autonomous_system_organization", MmdbValue::str("Comcast Cable Communications, LLC")),
     ]);
     w.insert(ip("73.0.0.0"), 8, &asn).unwrap();
     let asn_db = w.finish().unwrap();
 
     let mut w = MmdbWriter::new(4, "GeoIP2-Anonymous-IP");
-    w.insert(
-        ip("73.63.9.0"),
-        24,
-        &MmdbValue::map(&[("is_anonymous_vpn", MmdbValue::Bool(true))]),
-    )
-    .unwrap();
+    w.insert(ip("73.63.9.0"), 24, &MmdbValue::map(&[("is_anonymous_vpn", MmdbValue::Bool(true))])).unwrap();
     let anon_db = w.finish().unwrap();
 
     let mut b = IpIntelBuilder::new();
@@ -176,18 +134,9 @@ fn mmdb_city_asn_and_anonymous_databases_merge() {
     )
     .unwrap();
     let mut bad = 0;
-    assert_eq!(
-        mmdb::load(&mut b, "city.mmdb", city_db, &mut |_, _| bad += 1).unwrap(),
-        2
-    );
-    assert_eq!(
-        mmdb::load(&mut b, "asn.mmdb", asn_db, &mut |_, _| bad += 1).unwrap(),
-        1
-    );
-    assert_eq!(
-        mmdb::load(&mut b, "anon.mmdb", anon_db, &mut |_, _| bad += 1).unwrap(),
-        1
-    );
+    assert_eq!(mmdb::load(&mut b, "city.mmdb", city_db, &mut |_, _| bad += 1).unwrap(), 2);
+    assert_eq!(mmdb::load(&mut b, "asn.mmdb", asn_db, &mut |_, _| bad += 1).unwrap(), 1);
+    assert_eq!(mmdb::load(&mut b, "anon.mmdb", anon_db, &mut |_, _| bad += 1).unwrap(), 1);
     assert_eq!(bad, 0);
     let intel = b.build();
 
@@ -202,22 +151,12 @@ fn mmdb_city_asn_and_anonymous_databases_merge() {
     let v = intel.lookup(ip("73.63.9.200")).unwrap();
     assert_eq!(v.kind, IpKind::Vpn);
     assert_eq!(v.kind_source.as_deref(), Some("anon.mmdb"));
-    assert_eq!(
-        v.city.as_deref(),
-        Some("Ogden"),
-        "kind and place come from different databases"
-    );
+    assert_eq!(v.city.as_deref(), Some("Ogden"), "kind and place come from different databases");
 
     let outside = intel.lookup(ip("73.64.0.1")).unwrap();
-    assert_eq!(
-        outside.country,
-        CountryCode::new("CA"),
-        "outside the city network the list still answers"
-    );
+    assert_eq!(outside.country, CountryCode::new("CA"), "outside the city network the list still answers");
 
-    let v6 = intel
-        .lookup(ip("2600:100f:a100:735:2c45:127a:aaaa:0"))
-        .unwrap();
+    let v6 = intel.lookup(ip("2600:100f:a100:735:2c45:127a:aaaa:0")).unwrap();
     assert_eq!(v6.city.as_deref(), Some("Hillsboro"));
 }
 
@@ -226,12 +165,7 @@ fn corrupt_mmdb_is_an_error_not_a_panic() {
     let mut b = IpIntelBuilder::new();
     assert!(mmdb::load(&mut b, "x", b"not a database".to_vec(), &mut |_, _| {}).is_err());
     let mut w = MmdbWriter::new(4, "GeoLite2-ASN");
-    w.insert(
-        ip("1.0.0.0"),
-        8,
-        &MmdbValue::map(&[("autonomous_system_number", MmdbValue::U32(1))]),
-    )
-    .unwrap();
+    w.insert(ip("1.0.0.0"), 8, &MmdbValue::map(&[("autonomous_system_number", MmdbValue::U32(1))])).unwrap();
     let mut db = w.finish().unwrap();
     // Truncate inside the data section: the metadata marker is gone.
     db.truncate(db.len() / 2);
@@ -249,60 +183,35 @@ fn user_file_and_config_override_public_lists() {
                 198.51.100.9/32,vpn,,,Narnia,,,,,\n\
                 198.51.100.10/32,vpn,,,,,,91,0,\n";
     let mut bad = Vec::new();
-    let ok = formats::load(
-        &mut b,
-        IpFormat::IpintelCsv,
-        "ipintel.csv",
-        None,
-        &mut text.as_bytes(),
-        &mut |l, r| bad.push((l, r)),
-    )
+    let ok = formats::load(&mut b, IpFormat::IpintelCsv, "ipintel.csv", None, &mut text.as_bytes(), &mut |l, r| {
+        bad.push((l, r))
+    })
     .unwrap();
     assert_eq!(ok, 2);
-    assert_eq!(
-        bad.iter().map(|b| b.0).collect::<Vec<_>>(),
-        vec![4, 5, 6, 7],
-        "{bad:?}"
-    );
+    assert_eq!(bad.iter().map(|b| b.0).collect::<Vec<_>>(), vec![4, 5, 6, 7], "{bad:?}");
     b.add_net(
         ip("198.51.100.0"),
         24,
-        Fact::Kind {
-            kind: IpKind::Hosting,
-            label: None,
-        },
+        Fact::Kind { kind: IpKind::Hosting, label: None },
         "some-dc-list",
         Priority::List,
     )
     .unwrap();
-    crate::NetworkConfig {
-        corporate_egress: vec!["198.51.100.128/25".into()],
-        approved_vpn: vec![],
-    }
-    .apply(&mut b)
-    .unwrap();
+    crate::NetworkConfig { corporate_egress: vec!["198.51.100.128/25".into()], approved_vpn: vec![] }
+        .apply(&mut b)
+        .unwrap();
     let intel = b.build();
     let astrill = intel.lookup(ip("203.0.113.9")).unwrap();
-    assert_eq!(
-        (astrill.kind, astrill.label.as_deref()),
-        (IpKind::Vpn, Some("Astrill"))
-    );
+    assert_eq!((astrill.kind, astrill.label.as_deref()), (IpKind::Vpn, Some("Astrill")));
     let home = intel.lookup(ip("198.51.100.5")).unwrap();
-    assert_eq!(
-        home.kind,
-        IpKind::Residential,
-        "the user's own file beats a public list"
-    );
+    assert_eq!(home.kind, IpKind::Residential, "the user's own file beats a public list");
     assert_eq!(home.region.as_ref().unwrap().as_str(), "US-OH");
     let corp = intel.lookup(ip("198.51.100.200")).unwrap();
     assert_eq!(corp.kind, IpKind::Corporate);
     assert!(
-        crate::NetworkConfig {
-            corporate_egress: vec!["nope".into()],
-            approved_vpn: vec![]
-        }
-        .apply(&mut IpIntelBuilder::new())
-        .is_err()
+        crate::NetworkConfig { corporate_egress: vec!["nope".into()], approved_vpn: vec![] }
+            .apply(&mut IpIntelBuilder::new())
+            .is_err()
     );
 }
 

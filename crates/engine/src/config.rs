@@ -1,0 +1,139 @@
+//! `bonafide.toml`: the whole configuration, with defaults.
+//!
+//! The annotated reference is `data/bonafide.toml`, shipped in the binary and printed by
+//! `bonafide config`; a test keeps it equal to the defaults in code and checks that every
+//! setting is documented in it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use bonafide_core::ScoringConfig;
+use bonafide_detect::DetectConfig;
+use bonafide_intel::NetworkConfig;
+use serde::{Deserialize, Serialize};
+
+/// The annotated default configuration.
+pub const REFERENCE: &str = include_str!("../data/bonafide.toml");
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Config {
+    pub limits: Limits,
+    pub subjects: SubjectsConfig,
+    pub fingerprint: FingerprintConfig,
+    pub ipintel: IpIntelConfig,
+    pub network: NetworkConfig,
+    pub detect: DetectConfig,
+    pub scoring: ScoringConfig,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Limits {
+    pub max_record_bytes: usize,
+    pub dedup_window: usize,
+    pub max_quarantine_kept: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_record_bytes: 1 << 20, dedup_window: 500_000, max_quarantine_kept: 10_000 }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SubjectsConfig {
+    pub implicit: bool,
+}
+
+impl Default for SubjectsConfig {
+    fn default() -> Self {
+        SubjectsConfig { implicit: true }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FingerprintConfig {
+    pub key_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct IpIntelConfig {
+    pub paths: Vec<PathBuf>,
+    /// Kind name → list files.
+    pub lists: BTreeMap<String, Vec<PathBuf>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration {path}: {source}")]
+    Read { path: String, source: std::io::Error },
+    #[error("the configuration {path} is not valid: {message}")]
+    Invalid { path: String, message: String },
+}
+
+impl Config {
+    pub fn parse(text: &str) -> Result<Config, String> {
+        toml::from_str(text).map_err(|e| e.to_string())
+    }
+
+    pub fn load(path: &Path) -> Result<Config, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
+        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.display().to_string(), message })
+    }
+
+    /// `path` when given, else `./bonafide.toml` when present, else the defaults.
+    pub fn discover(path: Option<&Path>) -> Result<Config, ConfigError> {
+        match path {
+            Some(p) => Config::load(p),
+            None => {
+                let local = Path::new("bonafide.toml");
+                if local.is_file() { Config::load(local) } else { Ok(Config::default()) }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_reference_is_the_default() {
+        assert_eq!(Config::parse(REFERENCE).unwrap(), Config::default());
+    }
+
+    fn keys(v: &toml::Value, prefix: &str, out: &mut Vec<String>) {
+        if let toml::Value::Table(t) = v {
+            for (k, v) in t {
+                let path = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                out.push(path.clone());
+                keys(v, &path, out);
+            }
+        }
+    }
+
+    #[test]
+    fn every_setting_is_in_the_reference() {
+        let default = toml::Value::try_from(Config::default()).unwrap();
+        let reference: toml::Value = toml::from_str(REFERENCE).unwrap();
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        keys(&default, "", &mut a);
+        keys(&reference, "", &mut b);
+        for k in &a {
+            assert!(b.contains(k), "setting {k} is not documented in data/bonafide.toml");
+        }
+        // Optional settings appear commented out.
+        assert!(REFERENCE.contains("# key_file ="));
+    }
+
+    #[test]
+    fn unknown_settings_are_errors() {
+        assert!(Config::parse("[detect.d1]\nmin_shar = 0.5\n").is_err());
+        assert!(Config::parse("[detect.d1]\nmin_share = 0.5\n").is_ok());
+    }
+}

@@ -1,0 +1,116 @@
+//! What a scan produces, for the sinks (report, HTML, terminal, database).
+
+use bonafide_core::source::SourceTable;
+use bonafide_core::{Finding, QuarantineEntry, Score, Subject, SubjectIdx, UtcMs};
+use bonafide_intel::ip::IntelStats;
+use serde::Serialize;
+
+/// One input file and what became of its records.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct InputSummary {
+    pub path: String,
+    /// The format it was read as, or recognised as when skipped.
+    pub format: Option<String>,
+    pub records: u64,
+    pub quarantined: u64,
+    pub duplicates: u64,
+    pub field_issues: u64,
+    /// Why the file was not read.
+    pub skipped: Option<String>,
+    /// Why reading stopped early (a truncated gzip stream, an I/O error).
+    pub error: Option<String>,
+    pub bytes: u64,
+}
+
+/// A link between two subjects of a cluster, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub a: SubjectIdx,
+    pub b: SubjectIdx,
+    pub kind: String,
+    pub value: String,
+    /// The indicator whose finding established the link.
+    pub indicator: String,
+}
+
+/// Subjects connected by shared identifiers.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cluster {
+    /// Stable for the same members and kind across runs.
+    pub id: String,
+    pub kind: String,
+    pub subjects: Vec<SubjectIdx>,
+    pub links: Vec<Link>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct RunInfo {
+    pub run_id: String,
+    pub started_at: UtcMs,
+    pub finished_at: UtcMs,
+    pub version: &'static str,
+}
+
+/// Counts over the whole run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Totals {
+    pub files_read: u64,
+    pub files_skipped: u64,
+    pub records: u64,
+    pub quarantined: u64,
+    pub duplicates: u64,
+    pub field_issues: u64,
+    pub events: u64,
+    /// Events tied to a subject.
+    pub attributed: u64,
+    /// Events of the vendors' own system principals.
+    pub system_events: u64,
+    /// User events whose identity nobody claims (only when implicit subjects are off).
+    pub unattributed: u64,
+    pub implicit_subjects: u64,
+    pub bytes: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ScanOutcome {
+    pub run: RunInfo,
+    pub sources: SourceTable,
+    pub inputs: Vec<InputSummary>,
+    pub subjects: Vec<Subject>,
+    pub findings: Vec<Finding>,
+    /// Indices into `findings`, per subject.
+    pub by_subject: Vec<Vec<usize>>,
+    pub scores: Vec<Score>,
+    pub clusters: Vec<Cluster>,
+    /// A bounded sample of quarantined records (counts in `totals` are exact).
+    pub quarantine: Vec<QuarantineEntry>,
+    /// A bounded sample of accepted records' unusable fields.
+    pub field_issues: Vec<QuarantineEntry>,
+    pub totals: Totals,
+    pub intel: IntelStats,
+    /// Identities nobody claims, most frequent first: (system, account, events).
+    pub unmatched: Vec<(String, String, u64)>,
+    pub detectors: Vec<&'static str>,
+}
+
+impl ScanOutcome {
+    /// Subjects from the highest score down, ties by subject id.
+    pub fn ranking(&self) -> Vec<SubjectIdx> {
+        let mut order: Vec<SubjectIdx> = (0..self.subjects.len()).map(|i| SubjectIdx(i as u32)).collect();
+        order.sort_by(|a, b| {
+            let (sa, sb) = (&self.scores[a.index()], &self.scores[b.index()]);
+            sb.score
+                .cmp(&sa.score)
+                .then(sb.log2_odds.total_cmp(&sa.log2_odds))
+                .then_with(|| self.subjects[a.index()].id.cmp(&self.subjects[b.index()].id))
+        });
+        order
+    }
+
+    /// The findings of one subject, strongest first.
+    pub fn findings_of(&self, s: SubjectIdx) -> Vec<&Finding> {
+        let mut v: Vec<&Finding> = self.by_subject[s.index()].iter().map(|&i| &self.findings[i]).collect();
+        v.sort_by(|a, b| b.weight_bits.total_cmp(&a.weight_bits).then_with(|| a.indicator.cmp(&b.indicator)));
+        v
+    }
+}

@@ -1,0 +1,145 @@
+//! Which files a scan reads, as what, and in which order.
+//!
+//! Folders are walked (sorted, hidden entries skipped), every file is recognised from
+//! its content (or forced with `--format NAME=PATH`), and the files are ordered by what
+//! they contribute: people and accounts first (they define subjects), IP intelligence
+//! next (events are enriched with it), events last. A file that cannot be recognised or
+//! is not read by this version is listed with the reason, never a failure.
+
+use std::path::{Path, PathBuf};
+
+use bonafide_core::IpKind;
+use bonafide_ingest::sniff::{Recognition, Role};
+use bonafide_ingest::{ColumnMap, Format, Input};
+use bonafide_intel::ip::IpFormat;
+
+/// One input as the scan will treat it.
+#[derive(Debug, Clone)]
+pub struct Planned {
+    pub display: String,
+    pub input: Option<Input>,
+    pub format: Option<Format>,
+    /// For bare IP and AS lists: what they list.
+    pub kind: Option<IpKind>,
+    /// Why the file is not read.
+    pub skip: Option<String>,
+}
+
+const MAX_DEPTH: usize = 32;
+
+/// All files under `path` (the path itself when it is a file), sorted.
+pub fn walk(path: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    walk_into(path, 0, true, &mut out);
+    out
+}
+
+fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<PathBuf, (PathBuf, String)>>) {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => {
+            out.push(Err((path.to_path_buf(), format!("cannot open: {e}"))));
+            return;
+        }
+    };
+    if meta.is_file() {
+        out.push(Ok(path.to_path_buf()));
+        return;
+    }
+    if !meta.is_dir() {
+        if explicit {
+            out.push(Err((path.to_path_buf(), "not a regular file or folder".into())));
+        }
+        return;
+    }
+    if depth >= MAX_DEPTH {
+        out.push(Err((path.to_path_buf(), format!("folder nesting deeper than {MAX_DEPTH}"))));
+        return;
+    }
+    let mut entries: Vec<PathBuf> = match std::fs::read_dir(path) {
+        Ok(rd) => rd.filter_map(Result::ok).map(|e| e.path()).collect(),
+        Err(e) => {
+            out.push(Err((path.to_path_buf(), format!("cannot list: {e}"))));
+            return;
+        }
+    };
+    entries.sort();
+    for entry in entries {
+        let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        if !hidden {
+            walk_into(&entry, depth + 1, false, out);
+        }
+    }
+}
+
+fn display(p: &Path) -> String {
+    let s = p.display().to_string();
+    s.strip_prefix("./").map(str::to_string).unwrap_or(s)
+}
+
+/// Recognises one file; `forced` overrides recognition, `kind` labels a bare list.
+pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map: &ColumnMap) -> Planned {
+    let shown = display(path);
+    let input = match Input::new(path, shown.clone()) {
+        Ok(i) => i,
+        Err(e) => {
+            return Planned {
+                display: shown,
+                input: None,
+                format: None,
+                kind,
+                skip: Some(format!("cannot open: {e}")),
+            };
+        }
+    };
+    let format = match forced {
+        Some(f) => f,
+        None => match bonafide_ingest::recognise(&input, map) {
+            Ok(Recognition::Format(f)) => f,
+            Ok(Recognition::Unknown(why)) => {
+                return Planned { display: shown, input: Some(input), format: None, kind, skip: Some(why) };
+            }
+            Err(e) => {
+                return Planned {
+                    display: shown,
+                    input: Some(input),
+                    format: None,
+                    kind,
+                    skip: Some(format!("cannot read: {e}")),
+                };
+            }
+        },
+    };
+    let mut planned = Planned { display: shown, input: Some(input), format: Some(format), kind, skip: None };
+    if !format.supported() {
+        planned.skip = Some(format!("recognised as {}, which this version does not read yet", format.name()));
+    }
+    if let Format::Ip(ipf @ (IpFormat::IpList | IpFormat::AsnList)) = format {
+        let name = planned.input.as_ref().map(|i| i.file_name()).unwrap_or_default();
+        planned.kind = bonafide_ingest::ipintel::list_kind(ipf, kind, &name);
+        if planned.kind.is_none() {
+            planned.skip = Some(format!(
+                "a bare IP list says nothing about what it lists: pass it as --ip-list KIND={} (vpn, proxy, tor, hosting, ...)",
+                planned.display
+            ));
+        }
+    }
+    planned
+}
+
+/// Orders planned inputs for reading: records (people before accounts), intelligence,
+/// lists, events; skipped files keep their place at the end.
+pub fn order(planned: &mut [Planned]) {
+    planned.sort_by_key(|p| match (p.skip.is_some(), p.format) {
+        (true, _) | (_, None) => (9, 0),
+        (false, Some(f)) => {
+            let role = match f.role() {
+                Role::Records => 0,
+                Role::Intel => 1,
+                Role::Lists => 2,
+                Role::Events => 3,
+            };
+            (role, if f == Format::People { 0 } else { 1 })
+        }
+    });
+}

@@ -1,0 +1,480 @@
+//! The batch pipeline: sources → normalise → enrich → detect → score.
+//!
+//! One pass over the inputs, in the order [`plan::order`] gives: people and accounts
+//! build the subject table and the account directory; IP-intelligence files build one
+//! merged lookup; then event files stream through resolution (which subject?),
+//! enrichment (which place, which network?) and every detector, one event at a time, so
+//! memory grows with subjects and distinct places, not with events. Cross-subject work
+//! (shared IPs, clusters) and scoring happen once the stream ends.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+
+use bonafide_core::source::SourceTable;
+use bonafide_core::{ActorKind, Catalog, Event, QuarantineEntry, Subject, SubjectIdx, SubjectKind, UtcMs};
+use bonafide_detect::{Context, Engine, Households};
+use bonafide_ingest::input::SAMPLE_BYTES;
+use bonafide_ingest::{Accept, AccountLink, ColumnMap, Counting, Format, ReadContext, ReadOptions, RecordSink, Role};
+use bonafide_intel::ip::IpFormat;
+use bonafide_intel::{Enricher, IpIntel, IpIntelBuilder, Keyring};
+
+use crate::clusters;
+use crate::config::Config;
+use crate::directory::Directory;
+use crate::outcome::{InputSummary, RunInfo, ScanOutcome, Totals};
+use crate::plan::{self, Planned};
+
+/// Counters a progress display can poll while the scan runs.
+#[derive(Clone, Debug, Default)]
+pub struct Progress {
+    pub bytes: Arc<AtomicU64>,
+    pub total_bytes: Arc<AtomicU64>,
+    pub records: Arc<AtomicU64>,
+    pub current: Arc<Mutex<String>>,
+}
+
+/// What to scan.
+pub struct ScanRequest {
+    pub paths: Vec<PathBuf>,
+    /// `--format NAME=PATH`: read these as the given format, whatever their content.
+    pub forced: Vec<(Format, PathBuf)>,
+    /// `--ip-list KIND=FILE`.
+    pub ip_lists: Vec<(bonafide_core::IpKind, PathBuf)>,
+    pub strict: bool,
+    pub column_map: ColumnMap,
+    pub keyring: Keyring,
+    pub progress: Option<Progress>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScanError {
+    #[error("no input could be read:\n{0}")]
+    NoInput(String),
+    #[error("--strict: {count} record(s) quarantined; first: {first}")]
+    Strict { count: u64, first: String, outcome: Box<ScanOutcome> },
+    #[error("configuration: {0}")]
+    Config(String),
+}
+
+/// Two generations of recent event ids: membership is exact within the window, memory
+/// is bounded by it.
+struct Dedup {
+    window: usize,
+    current: rustc_hash::FxHashSet<u64>,
+    previous: rustc_hash::FxHashSet<u64>,
+}
+
+impl Dedup {
+    fn new(window: usize) -> Self {
+        Dedup { window: window.max(1), current: Default::default(), previous: Default::default() }
+    }
+
+    /// True when the id was seen within the window.
+    fn seen(&mut self, id: u64) -> bool {
+        if self.current.contains(&id) || self.previous.contains(&id) {
+            return true;
+        }
+        if self.current.len() > self.window / 2 {
+            self.previous = std::mem::take(&mut self.current);
+        }
+        self.current.insert(id);
+        false
+    }
+}
+
+fn id_hash(system: &str, id: &str) -> u64 {
+    let mut h = std::hash::DefaultHasher::new();
+    system.hash(&mut h);
+    id.hash(&mut h);
+    h.finish()
+}
+
+/// The scan's state while inputs stream through it.
+struct Pipeline<'c> {
+    config: &'c Config,
+    subjects: Vec<Subject>,
+    by_id: HashMap<String, SubjectIdx>,
+    directory: Directory,
+    households: Households,
+    enricher: Option<Enricher>,
+    engine: Engine,
+    dedup: Dedup,
+    quarantine: Vec<QuarantineEntry>,
+    field_issues: Vec<QuarantineEntry>,
+    totals: Totals,
+    unmatched: HashMap<(String, String), u64>,
+    records_progress: Option<Arc<AtomicU64>>,
+}
+
+impl Pipeline<'_> {
+    fn add_subject(&mut self, s: Subject) -> SubjectIdx {
+        let idx = SubjectIdx(self.subjects.len() as u32);
+        self.by_id.insert(s.id.clone(), idx);
+        for e in &s.emails {
+            self.directory.email(e, idx);
+        }
+        self.subjects.push(s);
+        idx
+    }
+
+    fn implicit(
+        &mut self,
+        id: String,
+        name: String,
+        email: Option<String>,
+        source: Option<bonafide_core::SourcePos>,
+    ) -> SubjectIdx {
+        self.totals.implicit_subjects += 1;
+        let s = Subject {
+            id,
+            kind: SubjectKind::Account,
+            name,
+            emails: email.into_iter().collect(),
+            source,
+            implicit: true,
+            ..Default::default()
+        };
+        self.add_subject(s)
+    }
+
+    fn resolve(&mut self, e: &Event) -> Option<SubjectIdx> {
+        if e.actor.kind == ActorKind::System {
+            self.totals.system_events += 1;
+            return None;
+        }
+        if let Some(s) = self.directory.resolve(&e.actor) {
+            return Some(s);
+        }
+        if e.actor.account.is_empty() {
+            return None;
+        }
+        if e.actor.kind == ActorKind::User && self.config.subjects.implicit {
+            let id = format!("{}:{}", e.actor.system, e.actor.account);
+            if let Some(&s) = self.by_id.get(&id) {
+                self.directory.link(&e.actor.system, &e.actor.account, s);
+                return Some(s);
+            }
+            let name = e.actor.display_name.as_deref().unwrap_or(&e.actor.account).to_string();
+            let email = e.actor.account.contains('@').then(|| e.actor.account.to_string());
+            let s = self.implicit(id, name, email, Some(e.source));
+            self.directory.link(&e.actor.system, &e.actor.account, s);
+            return Some(s);
+        }
+        self.totals.unattributed += 1;
+        let key = (e.actor.system.to_string(), e.actor.account.to_string());
+        if self.unmatched.len() < 10_000 || self.unmatched.contains_key(&key) {
+            *self.unmatched.entry(key).or_default() += 1;
+        }
+        None
+    }
+
+    fn keep(list: &mut Vec<QuarantineEntry>, entry: QuarantineEntry, max: usize) {
+        if list.len() < max {
+            list.push(entry);
+        }
+    }
+}
+
+impl RecordSink for Pipeline<'_> {
+    fn subject(&mut self, s: Subject) -> Accept {
+        if let Some(&existing) = self.by_id.get(&s.id) {
+            let first = self.subjects[existing.index()].source.map(|p| p.line).unwrap_or(0);
+            return Accept::Rejected(format!("subject_id {} already read (first at line {first} of its file)", s.id));
+        }
+        self.add_subject(s);
+        if let Some(p) = &self.records_progress {
+            p.fetch_add(1, Ordering::Relaxed);
+        }
+        Accept::Accepted
+    }
+
+    fn account(&mut self, link: AccountLink) -> Accept {
+        let idx = match self.by_id.get(&link.subject_id) {
+            Some(&i) => i,
+            None => self.implicit(link.subject_id.clone(), link.subject_id.clone(), None, Some(link.source)),
+        };
+        self.directory.link(&link.system, &link.account, idx);
+        Accept::Accepted
+    }
+
+    fn event(&mut self, mut e: Event) -> Accept {
+        if let Some(p) = &self.records_progress {
+            p.fetch_add(1, Ordering::Relaxed);
+        }
+        if let Some(id) = &e.id
+            && self.dedup.seen(id_hash(&e.actor.system, id))
+        {
+            return Accept::Duplicate;
+        }
+        self.totals.events += 1;
+        e.subject = self.resolve(&e);
+        if e.subject.is_none() {
+            return Accept::Accepted;
+        }
+        self.totals.attributed += 1;
+        if let (Some(net), Some(enricher)) = (e.net.as_mut(), self.enricher.as_ref()) {
+            enricher.enrich(net);
+        }
+        let cx = Context {
+            subjects: &self.subjects,
+            households: &self.households,
+            config: &self.config.detect,
+            scoring: &self.config.scoring,
+            catalog: Catalog::builtin(),
+        };
+        self.engine.observe(&e, &cx);
+        Accept::Accepted
+    }
+
+    fn quarantine(&mut self, entry: QuarantineEntry) {
+        Self::keep(&mut self.quarantine, entry, self.config.limits.max_quarantine_kept);
+    }
+
+    fn field_issue(&mut self, entry: QuarantineEntry) {
+        Self::keep(&mut self.field_issues, entry, self.config.limits.max_quarantine_kept);
+    }
+}
+
+fn run_id(now: UtcMs) -> String {
+    let mut h = std::hash::DefaultHasher::new();
+    std::process::id().hash(&mut h);
+    std::time::SystemTime::now().hash(&mut h);
+    format!("{}-{:04x}", now.to_jiff().strftime("%Y%m%dT%H%M%SZ"), h.finish() & 0xffff)
+}
+
+fn now() -> UtcMs {
+    UtcMs(jiff::Timestamp::now().as_millisecond())
+}
+
+/// Plans every input of the request and the configuration.
+pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
+    let mut planned: Vec<Planned> = Vec::new();
+    let mut seen: HashSet<PathBuf> = HashSet::new();
+    let mut add = |planned: &mut Vec<Planned>, path: PathBuf, forced: Option<Format>, kind| {
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.insert(key) {
+            planned.push(plan::plan_file(&path, forced, kind, &req.column_map));
+        }
+    };
+    let mut walk = |planned: &mut Vec<Planned>, root: &PathBuf, forced: Option<Format>, kind| {
+        for item in plan::walk(root) {
+            match item {
+                Ok(p) => add(planned, p, forced, kind),
+                Err((p, why)) => planned.push(Planned {
+                    display: p.display().to_string(),
+                    input: None,
+                    format: forced,
+                    kind: None,
+                    skip: Some(why),
+                }),
+            }
+        }
+    };
+    for (format, path) in &req.forced {
+        walk(&mut planned, path, Some(*format), None);
+    }
+    for (kind, path) in &req.ip_lists {
+        walk(&mut planned, path, None, Some(*kind));
+    }
+    for (kind, paths) in &config.ipintel.lists {
+        let k = bonafide_core::IpKind::parse(kind);
+        for path in paths {
+            walk(&mut planned, path, None, k);
+        }
+    }
+    for path in &config.ipintel.paths {
+        walk(&mut planned, path, None, None);
+    }
+    for path in &req.paths {
+        walk(&mut planned, path, None, None);
+    }
+    plan::order(&mut planned);
+    planned
+}
+
+/// Runs a scan to completion.
+pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError> {
+    let started = now();
+    let planned = plan_inputs(config, &req);
+    let options = ReadOptions {
+        max_record_bytes: config.limits.max_record_bytes,
+        column_map: req.column_map.clone(),
+        keyring: req.keyring.clone(),
+    };
+    let progress = req.progress.clone().unwrap_or_default();
+    let total: u64 = planned.iter().filter(|p| p.skip.is_none()).filter_map(|p| p.input.as_ref()).map(|i| i.size).sum();
+    progress.total_bytes.store(total, Ordering::Relaxed);
+
+    let mut sources = SourceTable::default();
+    let mut inputs: Vec<InputSummary> = Vec::new();
+    let mut pipeline = Pipeline {
+        config,
+        subjects: Vec::new(),
+        by_id: HashMap::new(),
+        directory: Directory::default(),
+        households: Households::default(),
+        enricher: None,
+        engine: Engine::new(&config.detect),
+        dedup: Dedup::new(config.limits.dedup_window),
+        quarantine: Vec::new(),
+        field_issues: Vec::new(),
+        totals: Totals::default(),
+        unmatched: HashMap::new(),
+        records_progress: Some(progress.records.clone()),
+    };
+    let mut builder = Some(IpIntelBuilder::new());
+    config
+        .network
+        .apply(builder.as_mut().expect("builder present before events"))
+        .map_err(|e| ScanError::Config(e.to_string()))?;
+
+    for p in &planned {
+        let source = sources.add(p.display.clone());
+        let mut summary = InputSummary {
+            path: p.display.clone(),
+            format: p.format.map(|f| f.name().to_string()),
+            skipped: p.skip.clone(),
+            bytes: p.input.as_ref().map(|i| i.size).unwrap_or(0),
+            ..Default::default()
+        };
+        let (Some(input), Some(format), None) = (&p.input, p.format, &p.skip) else {
+            pipeline.totals.files_skipped += 1;
+            inputs.push(summary);
+            continue;
+        };
+        if let Ok(mut cur) = progress.current.lock() {
+            cur.clone_from(&p.display);
+        }
+        // Events come last: build the intelligence and households before the first.
+        if format.role() == Role::Events && pipeline.enricher.is_none() {
+            let intel = builder.take().map(IpIntelBuilder::build).unwrap_or_else(IpIntel::empty);
+            pipeline.enricher = Some(Enricher::new(Arc::new(intel)));
+            pipeline.households = Households::build(&pipeline.subjects);
+        }
+        let sample = match input.sample(SAMPLE_BYTES) {
+            Ok(s) => s,
+            Err(e) => {
+                summary.error = Some(format!("cannot read: {e}"));
+                pipeline.totals.files_skipped += 1;
+                inputs.push(summary);
+                continue;
+            }
+        };
+        let cx = ReadContext { source, input, options: &options, sample: &sample };
+        let mut counting = Counting::new(&mut pipeline);
+        let result = match input.open(Some(progress.bytes.clone())) {
+            Err(e) => Err(e),
+            Ok(mut reader) => match format {
+                Format::Ip(ipf) => match builder.as_mut() {
+                    Some(b) => {
+                        bonafide_ingest::ipintel::read(&cx, ipf, p.kind, b, &mut reader, &mut counting).map(|used| {
+                            counting.stats.records += used;
+                        })
+                    }
+                    None => Ok(()),
+                },
+                _ => bonafide_ingest::read(&cx, format, &mut reader, &mut counting),
+            },
+        };
+        if let Err(e) = result {
+            summary.error = Some(format!("reading stopped early: {e}"));
+            counting.quarantine(QuarantineEntry {
+                pos: bonafide_core::SourcePos { source, line: 0, index: None },
+                reason: format!("input ends early ({e}); the records before were read"),
+            });
+        }
+        let stats = counting.stats;
+        summary.records = stats.records;
+        summary.quarantined = stats.quarantined;
+        summary.duplicates = stats.duplicates;
+        summary.field_issues = stats.field_issues;
+        pipeline.totals.files_read += 1;
+        pipeline.totals.records += stats.records;
+        pipeline.totals.quarantined += stats.quarantined;
+        pipeline.totals.duplicates += stats.duplicates;
+        pipeline.totals.field_issues += stats.field_issues;
+        pipeline.totals.bytes += input.size;
+        inputs.push(summary);
+        if matches!(format, Format::Ip(IpFormat::Mmdb)) {
+            tracing::debug!(path = %p.display, "mmdb loaded");
+        }
+    }
+    if pipeline.enricher.is_none() {
+        let intel = builder.take().map(IpIntelBuilder::build).unwrap_or_else(IpIntel::empty);
+        pipeline.enricher = Some(Enricher::new(Arc::new(intel)));
+        pipeline.households = Households::build(&pipeline.subjects);
+    }
+
+    if pipeline.totals.files_read == 0 {
+        let reasons: Vec<String> = inputs
+            .iter()
+            .map(|i| format!("  {}: {}", i.path, i.skipped.as_deref().or(i.error.as_deref()).unwrap_or("not read")))
+            .collect();
+        let reasons = if reasons.is_empty() { "  (no files given or found)".to_string() } else { reasons.join("\n") };
+        return Err(ScanError::NoInput(reasons));
+    }
+
+    let cx = Context {
+        subjects: &pipeline.subjects,
+        households: &pipeline.households,
+        config: &config.detect,
+        scoring: &config.scoring,
+        catalog: Catalog::builtin(),
+    };
+    let findings = pipeline.engine.conclude(&cx).list;
+    let mut by_subject: Vec<Vec<usize>> = vec![Vec::new(); pipeline.subjects.len()];
+    for (i, f) in findings.iter().enumerate() {
+        for s in &f.subjects {
+            if let Some(list) = by_subject.get_mut(s.index())
+                && !list.contains(&i)
+            {
+                list.push(i);
+            }
+        }
+    }
+    let scores = by_subject.iter().map(|idx| config.scoring.score(idx.iter().map(|&i| &findings[i]), &[])).collect();
+    let clusters = clusters::from_findings(&findings, &pipeline.subjects);
+    let mut unmatched: Vec<(String, String, u64)> =
+        pipeline.unmatched.into_iter().map(|((s, a), n)| (s, a, n)).collect();
+    unmatched.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    unmatched.truncate(100);
+    let intel = pipeline.enricher.as_ref().map(|e| e.intel().stats().clone()).unwrap_or_default();
+    let outcome = ScanOutcome {
+        run: RunInfo {
+            run_id: run_id(started),
+            started_at: started,
+            finished_at: now(),
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        sources,
+        inputs,
+        subjects: pipeline.subjects,
+        findings,
+        by_subject,
+        scores,
+        clusters,
+        quarantine: pipeline.quarantine,
+        field_issues: pipeline.field_issues,
+        totals: pipeline.totals,
+        intel,
+        unmatched,
+        detectors: pipeline.engine.names(),
+    };
+    if req.strict && outcome.totals.quarantined > 0 {
+        let first = outcome
+            .quarantine
+            .first()
+            .map(|q| format!("{}: {}", outcome.sources.display(&q.pos), q.reason))
+            .unwrap_or_default();
+        return Err(ScanError::Strict { count: outcome.totals.quarantined, first, outcome: Box::new(outcome) });
+    }
+    Ok(outcome)
+}
+
+/// The id of the subject at `idx`, for messages.
+pub fn subject_id(outcome: &ScanOutcome, idx: SubjectIdx) -> &str {
+    outcome.subjects.get(idx.index()).map(|s| s.id.as_str()).unwrap_or("?")
+}

@@ -1,0 +1,259 @@
+//! `index.html`: a self-contained page (inline CSS, a few lines of inline script, no
+//! network) with the ranked subjects, each finding with its evidence and source
+//! positions, the clusters and what became of every input.
+
+use askama::Template;
+use bonafide_core::{Catalog, SubjectIdx};
+use bonafide_engine::ScanOutcome;
+use serde_json::Value;
+
+struct RankedRow {
+    rank: usize,
+    score: u8,
+    band: &'static str,
+    id: String,
+    anchor: String,
+    name: String,
+    search: String,
+    contributions: Vec<(String, String)>,
+}
+
+struct EvidenceView {
+    source: String,
+    detail: Vec<(String, String)>,
+}
+
+struct FindingView {
+    indicator: String,
+    title: String,
+    tier: String,
+    weight: String,
+    summary: String,
+    when: String,
+    with: String,
+    evidence: Vec<EvidenceView>,
+    more: u64,
+}
+
+struct SubjectView {
+    id: String,
+    anchor: String,
+    name: String,
+    score: u8,
+    band: &'static str,
+    meta: String,
+    log2_odds: String,
+    contributions: Vec<(String, String)>,
+    findings: Vec<FindingView>,
+}
+
+struct ClusterView {
+    id: String,
+    kind: String,
+    members: Vec<(String, String)>,
+    links: Vec<String>,
+}
+
+struct InputView {
+    path: String,
+    format: String,
+    records: u64,
+    quarantined: u64,
+    duplicates: u64,
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "report.html")]
+struct Page {
+    version: String,
+    generated_at: String,
+    run_id: String,
+    subjects_total: usize,
+    critical: usize,
+    high: usize,
+    medium: usize,
+    events: u64,
+    quarantined: u64,
+    prior: String,
+    ranked: Vec<RankedRow>,
+    quiet_count: usize,
+    quiet_ids: String,
+    clusters: Vec<ClusterView>,
+    detailed: Vec<SubjectView>,
+    inputs: Vec<InputView>,
+    quarantine: Vec<(String, String)>,
+}
+
+/// An id usable in an HTML anchor.
+pub fn anchor(id: &str) -> String {
+    id.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect()
+}
+
+fn bits(x: f64) -> String {
+    format!("{x:+.1}")
+}
+
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn subject_meta(o: &ScanOutcome, idx: SubjectIdx) -> String {
+    let s = &o.subjects[idx.index()];
+    let mut parts = vec![s.kind.as_str().to_string()];
+    if s.implicit {
+        parts.push("log identity not in people records".into());
+    }
+    if !s.home.is_empty() {
+        parts.push(format!("claims {}", s.home.label()));
+    }
+    if let Some(tz) = &s.timezone {
+        parts.push(tz.clone());
+    }
+    if let Some(d) = &s.department {
+        parts.push(d.clone());
+    }
+    if let Some(v) = &s.vendor {
+        parts.push(format!("via {v}"));
+    }
+    if let Some(h) = s.hire_date {
+        parts.push(format!("hired {}", h.date_string()));
+    }
+    parts.join(" · ")
+}
+
+pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
+    let catalog = Catalog::builtin();
+    let ranking = o.ranking();
+    let mut ranked = Vec::new();
+    let mut detailed = Vec::new();
+    let mut quiet = Vec::new();
+    for (i, idx) in ranking.iter().enumerate() {
+        let s = &o.subjects[idx.index()];
+        let score = &o.scores[idx.index()];
+        let findings = o.findings_of(*idx);
+        if findings.is_empty() {
+            quiet.push(s.id.clone());
+            continue;
+        }
+        let contributions: Vec<(String, String)> =
+            score.contributions.iter().map(|c| (c.indicator.clone(), bits(c.bits))).collect();
+        ranked.push(RankedRow {
+            rank: i + 1,
+            score: score.score,
+            band: score.band.as_str(),
+            id: s.id.clone(),
+            anchor: anchor(&s.id),
+            name: s.name.clone(),
+            search: format!(
+                "{} {} {}",
+                s.id,
+                s.name,
+                contributions.iter().map(|c| c.0.as_str()).collect::<Vec<_>>().join(" ")
+            )
+            .to_lowercase(),
+            contributions: contributions.clone(),
+        });
+        let findings = findings
+            .into_iter()
+            .map(|f| {
+                let ind = catalog.get(&f.indicator);
+                let when = match (f.first_seen, f.last_seen) {
+                    (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
+                    (Some(a), _) => a.to_string(),
+                    _ => String::new(),
+                };
+                let with: Vec<&str> = f
+                    .subjects
+                    .iter()
+                    .filter(|x| **x != *idx)
+                    .filter_map(|x| o.subjects.get(x.index()))
+                    .map(|x| x.id.as_str())
+                    .collect();
+                FindingView {
+                    indicator: f.indicator.clone(),
+                    title: ind.map(|i| i.title.clone()).unwrap_or_default(),
+                    tier: ind.map(|i| i.tier.to_string()).unwrap_or_default(),
+                    weight: format!("{:.1}", f.weight_bits),
+                    summary: f.summary.clone(),
+                    when,
+                    with: with.join(", "),
+                    evidence: f
+                        .evidence
+                        .iter()
+                        .map(|e| EvidenceView {
+                            source: e.source.map(|p| o.sources.display(&p)).unwrap_or_else(|| "-".into()),
+                            detail: e.detail.iter().map(|(k, v)| (k.clone(), value_text(v))).collect(),
+                        })
+                        .collect(),
+                    more: f.evidence_total.saturating_sub(f.evidence.len() as u64),
+                }
+            })
+            .collect();
+        detailed.push(SubjectView {
+            id: s.id.clone(),
+            anchor: anchor(&s.id),
+            name: s.name.clone(),
+            score: score.score,
+            band: score.band.as_str(),
+            meta: subject_meta(o, *idx),
+            log2_odds: format!("{:.1}", score.log2_odds),
+            contributions,
+            findings,
+        });
+    }
+    let quiet_count = quiet.len();
+    quiet.truncate(5000);
+    let count = |b: bonafide_core::Band| o.scores.iter().filter(|s| s.band == b).count();
+    let id = |i: SubjectIdx| o.subjects.get(i.index()).map(|s| s.id.clone()).unwrap_or_default();
+    let page = Page {
+        version: o.run.version.to_string(),
+        generated_at: o.run.finished_at.to_rfc3339(),
+        run_id: o.run.run_id.clone(),
+        subjects_total: o.subjects.len(),
+        critical: count(bonafide_core::Band::Critical),
+        high: count(bonafide_core::Band::High),
+        medium: count(bonafide_core::Band::Medium),
+        events: o.totals.events,
+        quarantined: o.totals.quarantined,
+        prior: format!(
+            "{:.1}",
+            o.scores.first().map(|s| s.log2_odds - s.contributions.iter().map(|c| c.bits).sum::<f64>()).unwrap_or(0.0)
+        ),
+        ranked,
+        quiet_count,
+        quiet_ids: quiet.join(", "),
+        clusters: o
+            .clusters
+            .iter()
+            .map(|c| ClusterView {
+                id: c.id.clone(),
+                kind: c.kind.clone(),
+                members: c.subjects.iter().map(|s| (id(*s), anchor(&id(*s)))).collect(),
+                links: c
+                    .links
+                    .iter()
+                    .map(|l| format!("{} — {}: {} {} ({})", id(l.a), id(l.b), l.kind, l.value, l.indicator))
+                    .collect(),
+            })
+            .collect(),
+        detailed,
+        inputs: o
+            .inputs
+            .iter()
+            .map(|i| InputView {
+                path: i.path.clone(),
+                format: i.format.clone().unwrap_or_else(|| "-".into()),
+                records: i.records,
+                quarantined: i.quarantined,
+                duplicates: i.duplicates,
+                note: i.skipped.clone().or_else(|| i.error.clone()).unwrap_or_default(),
+            })
+            .collect(),
+        quarantine: o.quarantine.iter().take(500).map(|q| (o.sources.display(&q.pos), q.reason.clone())).collect(),
+    };
+    page.render()
+}

@@ -1,0 +1,122 @@
+//! The terminal summary: a ranked table an analyst reads first.
+
+use std::fmt::Write;
+
+use bonafide_core::Band;
+use bonafide_engine::ScanOutcome;
+
+/// How to print.
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    pub color: bool,
+    /// Subjects shown in the table.
+    pub top: usize,
+}
+
+fn paint(s: &str, band: Band, color: bool) -> String {
+    if !color {
+        return s.to_string();
+    }
+    let code = match band {
+        Band::Critical => "1;31",
+        Band::High => "31",
+        Band::Medium => "33",
+        Band::Low => "2",
+    };
+    format!("\x1b[{code}m{s}\x1b[0m")
+}
+
+fn clip(s: &str, width: usize) -> String {
+    let count = s.chars().count();
+    if count <= width {
+        format!("{s:<width$}")
+    } else {
+        format!("{}…", s.chars().take(width - 1).collect::<String>())
+    }
+}
+
+pub fn render(o: &ScanOutcome, style: Style) -> String {
+    let mut out = String::new();
+    let t = &o.totals;
+    let _ = writeln!(
+        out,
+        "bonafide {} · {} file(s) read, {} skipped · {} records, {} quarantined, {} duplicates · {} events ({} attributed)",
+        o.run.version, t.files_read, t.files_skipped, t.records, t.quarantined, t.duplicates, t.events, t.attributed
+    );
+    let mut bands = [0usize; 4];
+    for s in &o.scores {
+        bands[s.band as usize] += 1;
+    }
+    let _ = writeln!(
+        out,
+        "{} subjects: {} critical, {} high, {} medium, {} low{}",
+        o.subjects.len(),
+        bands[3],
+        bands[2],
+        bands[1],
+        bands[0],
+        if t.implicit_subjects > 0 {
+            format!(" ({} from log identities not in people.csv)", t.implicit_subjects)
+        } else {
+            String::new()
+        }
+    );
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "{:>4}  {:>5}  {:<8}  {:<12}  {:<24}  indicators (bits)",
+        "rank", "score", "band", "subject", "name"
+    );
+    let ranking = o.ranking();
+    for (rank, idx) in ranking.iter().take(style.top).enumerate() {
+        let s = &o.subjects[idx.index()];
+        let score = &o.scores[idx.index()];
+        let indicators: Vec<String> =
+            score.contributions.iter().take(6).map(|c| format!("{} {:+.1}", c.indicator, c.bits)).collect();
+        let band = paint(&format!("{:<8}", score.band.as_str()), score.band, style.color);
+        let _ = writeln!(
+            out,
+            "{:>4}  {:>5}  {}  {}  {}  {}",
+            rank + 1,
+            score.score,
+            band,
+            clip(&s.id, 12),
+            clip(&s.name, 24),
+            if indicators.is_empty() { "-".to_string() } else { indicators.join(", ") }
+        );
+    }
+    if ranking.len() > style.top {
+        let _ = writeln!(out, "      … {} more in the report", ranking.len() - style.top);
+    }
+    if !o.clusters.is_empty() {
+        let _ = writeln!(out);
+        for c in o.clusters.iter().take(10) {
+            let ids: Vec<&str> =
+                c.subjects.iter().filter_map(|s| o.subjects.get(s.index())).map(|s| s.id.as_str()).collect();
+            let _ = writeln!(out, "cluster {} ({}): {}", c.id, c.kind, ids.join(", "));
+        }
+    }
+    let problems: Vec<&bonafide_engine::InputSummary> =
+        o.inputs.iter().filter(|i| i.quarantined > 0 || i.skipped.is_some() || i.error.is_some()).collect();
+    if !problems.is_empty() {
+        let _ = writeln!(out);
+        for i in problems.iter().take(20) {
+            if let Some(why) = &i.skipped {
+                let _ = writeln!(out, "skipped {}: {}", i.path, why);
+            } else {
+                let _ = writeln!(
+                    out,
+                    "{}: {} read, {} quarantined{}",
+                    i.path,
+                    i.records,
+                    i.quarantined,
+                    i.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+                );
+            }
+        }
+        if problems.len() > 20 {
+            let _ = writeln!(out, "… and {} more inputs with problems (see report.json)", problems.len() - 20);
+        }
+    }
+    out
+}
