@@ -58,3 +58,47 @@ pub fn read_str(format: Format, text: &str) -> Collect {
     std::fs::write(&path, text).unwrap();
     read_path(format, &path)
 }
+
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn arbitrary_text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,400}",
+            proptest::collection::vec(any::<u8>(), 0..400).prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
+            // Near-valid inputs: real headers and JSON keys with junk around them.
+            "subject_id,full_name,ssn,country,date_of_birth\n[a-z0-9,;\"\n -]{0,200}",
+            "subject_id,source,account\n[a-z0-9,;\"\n@.-]{0,200}",
+            "\\{\"published\":\"[0-9T:Z-]{0,24}\",\"eventType\":\"[a-z.]{0,20}\",\"actor\":\\{\"type\":\"User\",\"alternateId\":\"[a-z@.]{0,12}\"\\},\"client\":\\{\"ipAddress\":\"[0-9.:a-f]{0,20}\"\\}\\}\n?",
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(128))]
+
+        /// Every reader accepts or quarantines; none panics, whatever the bytes.
+        #[test]
+        fn readers_never_panic(text in arbitrary_text()) {
+            for format in [Format::People, Format::Accounts, Format::Okta] {
+                let c = read_str(format, &text);
+                // Nothing vanishes: a non-empty Okta line is an event or a quarantine entry.
+                if format == Format::Okta {
+                    let lines = text
+                        .split('\n')
+                        .enumerate()
+                        .map(|(i, l)| if i == 0 { l.trim_start_matches('\u{feff}') } else { l })
+                        .filter(|l| !l.trim_matches(|c: char| c.is_ascii_whitespace()).is_empty())
+                        .count();
+                    let shape = crate::framing::detect_shape(text.as_bytes());
+                    if shape == crate::framing::JsonShape::Lines {
+                        prop_assert_eq!(c.events.len() + c.quarantined.len(), lines);
+                    }
+                }
+            }
+            let _ = crate::sniff::recognise_sample(text.as_bytes(), &ColumnMap::default());
+        }
+    }
+}

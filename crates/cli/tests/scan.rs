@@ -1,0 +1,393 @@
+//! End-to-end: the real `bonafide` binary on real files.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+struct Run {
+    out: Output,
+    dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+    fn code(&self) -> i32 {
+        self.out.status.code().unwrap_or(-1)
+    }
+    fn report(&self) -> Value {
+        let text = std::fs::read_to_string(self.dir.path().join("out/report.json")).expect("report.json written");
+        serde_json::from_str(&text).expect("report.json is JSON")
+    }
+}
+
+/// Runs `bonafide ARGS...` with a fresh key file; `out` and `db` live in the temp dir.
+fn bonafide(args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_bonafide"))
+        .args(args)
+        .env("BONAFIDE_KEY_FILE", dir.path().join("secret.key"))
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .output()
+        .expect("run bonafide");
+    Run { out, dir }
+}
+
+fn scan(paths: &[&Path], extra: &[&str]) -> Run {
+    let mut args: Vec<String> = vec!["scan".into()];
+    args.extend(paths.iter().map(|p| p.display().to_string()));
+    args.extend(["--out".into(), "out".into(), "--db".into(), "bonafide.db".into()]);
+    args.extend(extra.iter().map(|s| s.to_string()));
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    bonafide(&refs)
+}
+
+fn indicators_by_subject(report: &Value) -> BTreeMap<String, Vec<String>> {
+    report["subjects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            let mut ids: Vec<String> =
+                s["findings"].as_array().unwrap().iter().map(|f| f["indicator"].as_str().unwrap().to_string()).collect();
+            ids.sort();
+            (s["subject_id"].as_str().unwrap().to_string(), ids)
+        })
+        .collect()
+}
+
+#[test]
+fn the_example_finds_what_its_story_says() {
+    let run = scan(&[&repo().join("examples/small")], &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    assert_eq!(r["schema"], "bonafide.report/1");
+    let got = indicators_by_subject(&r);
+    let want: BTreeMap<&str, Vec<&str>> = [
+        ("E1001", vec![]),
+        ("E1002", vec![]),
+        ("E1003", vec!["D1"]),
+        ("E1004", vec![]),
+        ("E1005", vec![]),
+        ("E1006", vec![]),
+        ("E1007", vec!["D1", "D4"]),
+        ("E1008", vec!["D3", "D4", "D6"]),
+        ("E1009", vec!["D3", "D4", "D6"]),
+        ("E1010", vec!["D3", "D4", "D6"]),
+        ("E1011", vec![]),
+        ("E1012", vec!["D2", "D4"]),
+        ("E1013", vec![]),
+        ("E1014", vec![]),
+        ("E1015", vec![]),
+        ("A2001", vec![]),
+        ("okta:m.okafor@partner.example", vec![]),
+    ]
+    .into_iter()
+    .collect();
+    let got_ref: BTreeMap<&str, Vec<&str>> =
+        got.iter().map(|(k, v)| (k.as_str(), v.iter().map(String::as_str).collect())).collect();
+    assert_eq!(got_ref, want);
+
+    // Ranked from the highest score down; bands as the tiers promise.
+    let subjects = r["subjects"].as_array().unwrap();
+    let scores: Vec<u64> = subjects.iter().map(|s| s["score"].as_u64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
+    let band = |id: &str| subjects.iter().find(|s| s["subject_id"] == id).unwrap()["band"].as_str().unwrap().to_string();
+    for id in ["E1007", "E1008", "E1009", "E1010", "E1012"] {
+        assert!(matches!(band(id).as_str(), "high" | "critical"), "{id} is {}", band(id));
+    }
+    assert_eq!(band("E1003"), "medium", "a privacy-VPN user alone is not a case");
+    for id in ["E1001", "E1002", "E1004", "E1005", "E1006", "E1011", "E1013", "E1014", "E1015"] {
+        assert_eq!(band(id), "low", "{id}");
+    }
+
+    // Every finding carries evidence that points back to a line of an input.
+    for s in subjects {
+        for f in s["findings"].as_array().unwrap() {
+            let ev = f["evidence"].as_array().unwrap();
+            assert!(!ev.is_empty(), "{} {} has no evidence", s["subject_id"], f["indicator"]);
+            let src = ev[0]["source"].as_str().unwrap();
+            assert!(src.contains("okta_system_log.ndjson.gz:"), "{src}");
+            assert!(f["title"].as_str().unwrap().len() > 5);
+            assert!(matches!(f["tier"].as_str().unwrap(), "T1" | "T2" | "T3"));
+        }
+    }
+    let clusters = r["clusters"].as_array().unwrap();
+    assert!(clusters.iter().any(|c| c["subjects"] == serde_json::json!(["E1008", "E1009", "E1010"])));
+    assert_eq!(r["inputs"].as_array().unwrap().iter().map(|i| i["quarantined"].as_u64().unwrap()).sum::<u64>(), 0);
+
+    // The terminal table and a self-contained HTML page.
+    let stdout = run.stdout();
+    assert!(stdout.contains("Kevin Smith") && stdout.contains("rank"), "{stdout}");
+    let html = std::fs::read_to_string(run.dir.path().join("out/index.html")).unwrap();
+    assert!(html.contains("E1007") && html.contains("okta_system_log.ndjson.gz:"));
+    for bad in ["src=\"http", "href=\"http", "src='http", "@import", "<link "] {
+        assert!(!html.contains(bad), "the report must work offline: found {bad}");
+    }
+}
+
+#[test]
+fn the_example_is_what_the_generator_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    bonafide_sim::small::write(dir.path()).unwrap();
+    for f in ["people.csv", "accounts.csv", "ipintel.csv", "okta_system_log.ndjson.gz", "README.md"] {
+        let want = std::fs::read(dir.path().join(f)).unwrap();
+        let have = std::fs::read(repo().join("examples/small").join(f)).unwrap();
+        assert!(want == have, "examples/small/{f} is stale: run cargo run -p bonafide-sim --example write_small -- examples/small");
+    }
+}
+
+#[test]
+fn the_run_is_stored_in_the_database() {
+    let run = scan(&[&repo().join("examples/small")], &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let counts = rt.block_on(async {
+        let store = bonafide_store::Store::open(&run.dir.path().join("bonafide.db")).await.unwrap();
+        let c = store.counts().await.unwrap();
+        // A second open applies no migration twice and keeps the data.
+        drop(store);
+        let again = bonafide_store::Store::open(&run.dir.path().join("bonafide.db")).await.unwrap();
+        assert_eq!(again.counts().await.unwrap(), c);
+        c
+    });
+    let get = |t: &str| counts.iter().find(|(n, _)| n == t).unwrap().1;
+    assert_eq!(get("runs"), 1);
+    assert_eq!(get("subjects"), 17);
+    assert_eq!(get("subject_scores"), 17);
+    assert!(get("findings") >= 10);
+    assert_eq!(get("clusters"), 1);
+}
+
+fn gz(bytes: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    e.write_all(bytes).unwrap();
+    e.finish().unwrap()
+}
+
+/// A folder of damaged inputs.
+fn damaged() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("people.csv"), "subject_id,full_name,country\nE1,Jane Roe,US\nE2\nE3,Bob,Narnia\n").unwrap();
+    let good = r#"{"uuid":"u1","published":"2025-01-01T10:00:00Z","eventType":"user.session.start","actor":{"type":"User","alternateId":"jane@x.io"},"client":{"ipAddress":"1.2.3.4"},"outcome":{"result":"SUCCESS"}}"#;
+    let mut okta = String::new();
+    okta.push_str(good);
+    okta.push('\n');
+    okta.push_str("{\"uuid\":\"u2\",\"published\":\"2025-01-01T10:00:00Z\",\"eventType\":\"x\",\n");
+    okta.push_str(r#"{"uuid":"u3","published":["not","a","time"],"eventType":"x","actor":{}}"#);
+    okta.push('\n');
+    okta.push_str(&format!(r#"{{"uuid":"u4","published":"2025-01-01T10:00:00Z","eventType":"x","actor":{{}},"pad":"{}"}}"#, "x".repeat(10 << 20)));
+    okta.push('\n');
+    okta.push_str(&good.replace("u1", "u5"));
+    okta.push('\n');
+    okta.push_str(good); // a duplicate of u1
+    okta.push('\n');
+    std::fs::write(p.join("okta.ndjson"), &okta).unwrap();
+    // A gzip stream cut in half.
+    let mut many = String::new();
+    for i in 0..2000 {
+        many.push_str(&good.replace("\"u1\"", &format!("\"g{i}\"")));
+        many.push('\n');
+    }
+    let compressed = gz(many.as_bytes());
+    std::fs::write(p.join("okta-truncated.ndjson.gz"), &compressed[..compressed.len() / 2]).unwrap();
+    std::fs::write(p.join("notes.txt"), "meeting notes, nothing to see\n").unwrap();
+    std::fs::write(p.join("blob.bin"), [0u8, 159, 146, 150, 0, 1, 2, 3]).unwrap();
+    dir
+}
+
+#[test]
+fn bad_input_is_quarantined_with_a_reason_never_fatal() {
+    let d = damaged();
+    let run = scan(&[d.path()], &[]);
+    assert_eq!(run.code(), 0, "bad input never stops a scan: {}", run.stderr());
+    let r = run.report();
+    let inputs = r["inputs"].as_array().unwrap();
+    let input = |name: &str| inputs.iter().find(|i| i["path"].as_str().unwrap().ends_with(name)).unwrap().clone();
+    let people = input("people.csv");
+    assert_eq!((people["records"].as_u64(), people["quarantined"].as_u64()), (Some(2), Some(1)));
+    assert_eq!(people["field_issues"].as_u64(), Some(1), "Narnia is not a country");
+    let okta = input("/okta.ndjson");
+    assert_eq!(okta["records"].as_u64(), Some(2), "{okta}");
+    assert_eq!(okta["quarantined"].as_u64(), Some(3), "{okta}");
+    assert_eq!(okta["duplicates"].as_u64(), Some(1), "{okta}");
+    let cut = input("okta-truncated.ndjson.gz");
+    assert!(cut["records"].as_u64().unwrap() > 0, "records before the cut are read: {cut}");
+    assert!(cut["quarantined"].as_u64().unwrap() >= 1, "{cut}");
+    assert!(cut["error"].as_str().is_some(), "{cut}");
+    assert!(input("notes.txt")["skipped"].as_str().is_some());
+    assert!(input("blob.bin")["skipped"].as_str().is_some());
+    let reasons: Vec<String> = r["quarantine"].as_array().unwrap().iter().map(|q| format!("{} {}", q["source"], q["reason"])).collect();
+    let all = reasons.join("\n");
+    for want in ["fields, the header has", "invalid JSON", "published: invalid type", "over the 1048576-byte limit", "input ends early"] {
+        assert!(all.contains(want), "no quarantine reason like {want:?} in:\n{all}");
+    }
+    assert!(all.contains("okta.ndjson:2") && all.contains("okta.ndjson:4"), "positions are file:line\n{all}");
+}
+
+#[test]
+fn strict_turns_quarantine_into_failure() {
+    let d = damaged();
+    let run = scan(&[d.path()], &["--strict"]);
+    assert_eq!(run.code(), 2);
+    assert!(run.stderr().contains("quarantined"), "{}", run.stderr());
+    let clean = scan(&[&repo().join("examples/small")], &["--strict"]);
+    assert_eq!(clean.code(), 0, "{}", clean.stderr());
+}
+
+#[test]
+fn no_readable_input_is_an_error_with_reasons() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "hello\n").unwrap();
+    let run = scan(&[dir.path(), Path::new("/nonexistent/bonafide")], &[]);
+    assert_eq!(run.code(), 1);
+    let err = run.stderr();
+    assert!(err.contains("no input could be read") && err.contains("notes.txt") && err.contains("cannot open"), "{err}");
+}
+
+#[test]
+fn real_okta_samples_scan_without_quarantine() {
+    let Some(dir) = bonafide_core::testdata::shared("signin/okta") else { return };
+    let run = scan(&[&dir], &["--strict"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    let okta: Vec<&Value> = r["inputs"].as_array().unwrap().iter().filter(|i| i["format"] == "okta").collect();
+    assert_eq!(okta.len(), 2);
+    assert_eq!(okta.iter().map(|i| i["records"].as_u64().unwrap()).sum::<u64>(), 101);
+}
+
+#[test]
+fn real_ip_lists_classify_the_known_answers() {
+    let Some(ipintel) = bonafide_core::testdata::shared("ipintel") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let ev = |n: u32, ip: &str, user: &str| {
+        format!(
+            r#"{{"uuid":"e{n}","published":"2025-03-{:02}T15:00:00Z","eventType":"user.session.start","actor":{{"type":"User","alternateId":"{user}"}},"client":{{"ipAddress":"{ip}","userAgent":{{"browser":"CHROME"}}}},"outcome":{{"result":"SUCCESS"}}}}"#,
+            1 + n % 28
+        )
+    };
+    let mut log = String::new();
+    for n in 0..10 {
+        log.push_str(&ev(n, "52.207.21.207", "cloudy@x.io"));
+        log.push('\n');
+        log.push_str(&ev(100 + n, "73.63.112.167", "homely@x.io"));
+        log.push('\n');
+    }
+    std::fs::write(dir.path().join("okta.ndjson"), log).unwrap();
+    let run = scan(&[dir.path(), &ipintel], &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    let got = indicators_by_subject(&r);
+    assert_eq!(got["okta:cloudy@x.io"], vec!["D1"], "all sign-ins from Amazon hosting");
+    assert!(got["okta:homely@x.io"].is_empty(), "Comcast is residential");
+    let cloudy = r["subjects"].as_array().unwrap().iter().find(|s| s["subject_id"] == "okta:cloudy@x.io").unwrap();
+    let detail = &cloudy["findings"][0]["evidence"][0]["detail"];
+    assert_eq!(detail["network"], "hosting");
+    assert!(detail["as_org"].as_str().unwrap().contains("Amazon"), "{detail}");
+}
+
+#[test]
+fn raw_sensitive_values_never_reach_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let raw_ssn = "078-05-1120";
+    let raw_doc = "X99887766";
+    let raw_acct = "123456789012";
+    std::fs::write(
+        dir.path().join("people.csv"),
+        format!("subject_id,full_name,ssn,id_doc_number,bank_account_number,date_of_birth\nE1,Jane Roe,{raw_ssn},{raw_doc},{raw_acct},1990-13-45\nE2,Jim Roe,{raw_ssn},,,\n"),
+    )
+    .unwrap();
+    let run = scan(&[dir.path()], &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let mut outputs: Vec<(String, Vec<u8>)> = vec![("stdout".into(), run.out.stdout.clone()), ("stderr".into(), run.out.stderr.clone())];
+    for entry in walk(run.dir.path()) {
+        if entry.file_name().is_some_and(|n| n == "secret.key") {
+            continue;
+        }
+        outputs.push((entry.display().to_string(), std::fs::read(&entry).unwrap()));
+    }
+    assert!(outputs.iter().any(|(n, _)| n.ends_with("bonafide.db")));
+    for (name, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes);
+        for raw in [raw_ssn, "078051120", raw_doc, raw_acct] {
+            assert!(!text.contains(raw), "{raw} found in {name}");
+        }
+    }
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
+    }
+    out
+}
+
+#[test]
+fn column_maps_forced_formats_and_ip_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(p.join("hr_export.csv"), "Employee ID,Legal Name,Work Email,Country\nE7,Pat Doe,pat@x.io,US\n").unwrap();
+    std::fs::write(p.join("map.toml"), "[people]\n\"Employee ID\" = \"subject_id\"\n\"Legal Name\" = \"full_name\"\n\"Work Email\" = \"email\"\n").unwrap();
+    let mut log = String::new();
+    for d in 1..=10 {
+        log.push_str(&format!(
+            r#"{{"uuid":"v{d}","published":"2025-03-{d:02}T15:00:00Z","eventType":"user.session.start","actor":{{"type":"User","alternateId":"pat@x.io"}},"client":{{"ipAddress":"203.0.113.{d}","userAgent":{{"browser":"CHROME"}}}},"outcome":{{"result":"SUCCESS"}}}}"#
+        ));
+        log.push('\n');
+    }
+    std::fs::write(p.join("weird.log"), log).unwrap();
+    std::fs::write(p.join("exits.txt"), "203.0.113.0/24\n").unwrap();
+    let map = p.join("map.toml");
+    let run = scan(
+        &[&p.join("hr_export.csv")],
+        &[
+            "--map",
+            map.to_str().unwrap(),
+            "--format",
+            &format!("okta={}", p.join("weird.log").display()),
+            "--ip-list",
+            &format!("vpn={}", p.join("exits.txt").display()),
+        ],
+    );
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let got = indicators_by_subject(&run.report());
+    assert_eq!(got["E7"], vec!["D1"], "{got:?}");
+    let bad = bonafide(&["scan", p.to_str().unwrap(), "--format", "bogus=x"]);
+    assert_eq!(bad.code(), 1);
+    assert!(bad.stderr().contains("unknown format"));
+    let unlabelled = scan(&[&p.join("exits.txt")], &[]);
+    assert_eq!(unlabelled.code(), 1, "a bare list without a kind is skipped, and nothing else was given");
+    assert!(unlabelled.stderr().contains("--ip-list"), "{}", unlabelled.stderr());
+}
+
+#[test]
+fn indicators_and_config_reference() {
+    let run = bonafide(&["indicators"]);
+    assert_eq!(run.code(), 0);
+    let text = run.stdout();
+    for id in ["A1", "D1", "D6", "E2", "H7", "I14", "S3"] {
+        assert!(text.contains(&format!("  {id} ")), "{id} missing");
+    }
+    let json = bonafide(&["indicators", "--json"]);
+    let v: Value = serde_json::from_slice(&json.out.stdout).unwrap();
+    assert_eq!(v["indicator"].as_array().unwrap().len(), 69);
+    let config = bonafide(&["config"]);
+    assert_eq!(config.stdout(), bonafide_engine::config::REFERENCE);
+    let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
+    assert!(readme.contains(bonafide_engine::config::REFERENCE.trim()), "README's configuration reference is out of date");
+}
