@@ -60,8 +60,12 @@ fn indicators_by_subject(report: &Value) -> BTreeMap<String, Vec<String>> {
         .unwrap()
         .iter()
         .map(|s| {
-            let mut ids: Vec<String> =
-                s["findings"].as_array().unwrap().iter().map(|f| f["indicator"].as_str().unwrap().to_string()).collect();
+            let mut ids: Vec<String> = s["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|f| f["indicator"].as_str().unwrap().to_string())
+                .collect();
             ids.sort();
             (s["subject_id"].as_str().unwrap().to_string(), ids)
         })
@@ -104,7 +108,8 @@ fn the_example_finds_what_its_story_says() {
     let subjects = r["subjects"].as_array().unwrap();
     let scores: Vec<u64> = subjects.iter().map(|s| s["score"].as_u64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "{scores:?}");
-    let band = |id: &str| subjects.iter().find(|s| s["subject_id"] == id).unwrap()["band"].as_str().unwrap().to_string();
+    let band =
+        |id: &str| subjects.iter().find(|s| s["subject_id"] == id).unwrap()["band"].as_str().unwrap().to_string();
     for id in ["E1007", "E1008", "E1009", "E1010", "E1012"] {
         assert!(matches!(band(id).as_str(), "high" | "critical"), "{id} is {}", band(id));
     }
@@ -145,7 +150,10 @@ fn the_example_is_what_the_generator_writes() {
     for f in ["people.csv", "accounts.csv", "ipintel.csv", "okta_system_log.ndjson.gz", "README.md"] {
         let want = std::fs::read(dir.path().join(f)).unwrap();
         let have = std::fs::read(repo().join("examples/small").join(f)).unwrap();
-        assert!(want == have, "examples/small/{f} is stale: run cargo run -p bonafide-sim --example write_small -- examples/small");
+        assert!(
+            want == have,
+            "examples/small/{f} is stale: run cargo run -p bonafide-sim --example write_small -- examples/small"
+        );
     }
 }
 
@@ -189,7 +197,10 @@ fn damaged() -> tempfile::TempDir {
     okta.push_str("{\"uuid\":\"u2\",\"published\":\"2025-01-01T10:00:00Z\",\"eventType\":\"x\",\n");
     okta.push_str(r#"{"uuid":"u3","published":["not","a","time"],"eventType":"x","actor":{}}"#);
     okta.push('\n');
-    okta.push_str(&format!(r#"{{"uuid":"u4","published":"2025-01-01T10:00:00Z","eventType":"x","actor":{{}},"pad":"{}"}}"#, "x".repeat(10 << 20)));
+    okta.push_str(&format!(
+        r#"{{"uuid":"u4","published":"2025-01-01T10:00:00Z","eventType":"x","actor":{{}},"pad":"{}"}}"#,
+        "x".repeat(10 << 20)
+    ));
     okta.push('\n');
     okta.push_str(&good.replace("u1", "u5"));
     okta.push('\n');
@@ -230,9 +241,16 @@ fn bad_input_is_quarantined_with_a_reason_never_fatal() {
     assert!(cut["error"].as_str().is_some(), "{cut}");
     assert!(input("notes.txt")["skipped"].as_str().is_some());
     assert!(input("blob.bin")["skipped"].as_str().is_some());
-    let reasons: Vec<String> = r["quarantine"].as_array().unwrap().iter().map(|q| format!("{} {}", q["source"], q["reason"])).collect();
+    let reasons: Vec<String> =
+        r["quarantine"].as_array().unwrap().iter().map(|q| format!("{} {}", q["source"], q["reason"])).collect();
     let all = reasons.join("\n");
-    for want in ["fields, the header has", "invalid JSON", "published: invalid type", "over the 1048576-byte limit", "input ends early"] {
+    for want in [
+        "fields, the header has",
+        "invalid JSON",
+        "published: invalid type",
+        "over the 1048576-byte limit",
+        "input ends early",
+    ] {
         assert!(all.contains(want), "no quarantine reason like {want:?} in:\n{all}");
     }
     assert!(all.contains("okta.ndjson:2") && all.contains("okta.ndjson:4"), "positions are file:line\n{all}");
@@ -255,7 +273,10 @@ fn no_readable_input_is_an_error_with_reasons() {
     let run = scan(&[dir.path(), Path::new("/nonexistent/bonafide")], &[]);
     assert_eq!(run.code(), 1);
     let err = run.stderr();
-    assert!(err.contains("no input could be read") && err.contains("notes.txt") && err.contains("cannot open"), "{err}");
+    assert!(
+        err.contains("no input could be read") && err.contains("notes.txt") && err.contains("cannot open"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -312,7 +333,8 @@ fn raw_sensitive_values_never_reach_any_output() {
     .unwrap();
     let run = scan(&[dir.path()], &[]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
-    let mut outputs: Vec<(String, Vec<u8>)> = vec![("stdout".into(), run.out.stdout.clone()), ("stderr".into(), run.out.stderr.clone())];
+    let mut outputs: Vec<(String, Vec<u8>)> =
+        vec![("stdout".into(), run.out.stdout.clone()), ("stderr".into(), run.out.stderr.clone())];
     for entry in walk(run.dir.path()) {
         if entry.file_name().is_some_and(|n| n == "secret.key") {
             continue;
@@ -341,8 +363,13 @@ fn walk(dir: &Path) -> Vec<PathBuf> {
 fn column_maps_forced_formats_and_ip_lists() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
-    std::fs::write(p.join("hr_export.csv"), "Employee ID,Legal Name,Work Email,Country\nE7,Pat Doe,pat@x.io,US\n").unwrap();
-    std::fs::write(p.join("map.toml"), "[people]\n\"Employee ID\" = \"subject_id\"\n\"Legal Name\" = \"full_name\"\n\"Work Email\" = \"email\"\n").unwrap();
+    std::fs::write(p.join("hr_export.csv"), "Employee ID,Legal Name,Work Email,Country\nE7,Pat Doe,pat@x.io,US\n")
+        .unwrap();
+    std::fs::write(
+        p.join("map.toml"),
+        "[people]\n\"Employee ID\" = \"subject_id\"\n\"Legal Name\" = \"full_name\"\n\"Work Email\" = \"email\"\n",
+    )
+    .unwrap();
     let mut log = String::new();
     for d in 1..=10 {
         log.push_str(&format!(
@@ -389,5 +416,8 @@ fn indicators_and_config_reference() {
     let config = bonafide(&["config"]);
     assert_eq!(config.stdout(), bonafide_engine::config::REFERENCE);
     let readme = std::fs::read_to_string(repo().join("README.md")).unwrap();
-    assert!(readme.contains(bonafide_engine::config::REFERENCE.trim()), "README's configuration reference is out of date");
+    assert!(
+        readme.contains(bonafide_engine::config::REFERENCE.trim()),
+        "README's configuration reference is out of date"
+    );
 }

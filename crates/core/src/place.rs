@@ -144,10 +144,18 @@ impl Place {
         if let Some(r) = &self.region {
             let r = r.as_str();
             let short = match r.split_once('~') {
-                Some((_, name)) => name,
-                None => r.split_once('-').map(|(_, s)| s).unwrap_or(r),
+                // A folded name: show it in title case.
+                Some((_, name)) => name
+                    .split(' ')
+                    .map(|w| {
+                        let mut c = w.chars();
+                        c.next().map(|f| f.to_uppercase().chain(c).collect::<String>()).unwrap_or_default()
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                None => r.split_once('-').map(|(_, s)| s).unwrap_or(r).to_string(),
             };
-            parts.push(short.to_string());
+            parts.push(short);
         }
         if let Some(c) = &self.country {
             parts.push(c.to_string());

@@ -96,14 +96,19 @@ impl Detector for Anonymiser {
             let kinds = {
                 let mut k = t.kinds.clone();
                 k.sort_by_key(|b| std::cmp::Reverse(b.1));
-                k.iter().map(|(k, n)| format!("{} {}", n, k.as_str())).collect::<Vec<_>>().join(", ")
+                k.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join(", ")
             };
             let (weight, summary) = if let Some(name) = &t.named {
                 (
                     base.max(cfg.named_bits),
                     format!(
-                        "{} events through {} (named in public reporting); {} of {} {} anonymised ({kinds})",
-                        t.named_count, name, anon, total, unit
+                        "{} of {} {} ({}) through anonymising networks ({kinds}), {} event(s) through {} (named in public reporting)",
+                        anon,
+                        total,
+                        unit,
+                        percent(anon, total),
+                        t.named_count,
+                        name
                     ),
                 )
             } else {
