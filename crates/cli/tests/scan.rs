@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 //! End-to-end: the real `bonafide` binary on real files.
 
 use std::collections::BTreeMap;
