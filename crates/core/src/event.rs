@@ -49,6 +49,10 @@ pub enum Action {
     SignOut,
     /// Any other activity by the user with a client context.
     Access,
+    /// Work done: a commit, a chat message, a meeting, a ticket (see [`Detail`]).
+    Work,
+    /// An inventory observation of an endpoint (see [`Detail::Endpoint`]).
+    Inventory,
     /// Everything else the vendor logs (administration, system changes).
     Other,
 }
@@ -156,6 +160,61 @@ impl Net {
     }
 }
 
+/// A commit's metadata. The author email is the event's actor and the author time is
+/// the event's time; the offsets are the UTC offsets the author's machine recorded.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Commit {
+    pub repo: Option<Arc<str>>,
+    pub id: Box<str>,
+    pub author_name: Option<Arc<str>>,
+    pub author_offset_minutes: Option<i16>,
+    pub committer_time: Option<UtcMs>,
+    pub committer_offset_minutes: Option<i16>,
+}
+
+/// Work activity of any other kind (`activity.csv`): chat, meetings, tickets.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ActivityInfo {
+    pub kind: Option<Arc<str>>,
+    pub camera_on: Option<bool>,
+    pub duration_seconds: Option<u32>,
+}
+
+/// What an osquery row reports about its table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RowAction {
+    Added,
+    Removed,
+    Snapshot,
+}
+
+/// One row of an endpoint-inventory table (osquery).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EndpointRow {
+    pub host: Arc<str>,
+    /// The table the row belongs to, recognised from its columns.
+    pub table: Arc<str>,
+    pub action: RowAction,
+    pub columns: Vec<(Arc<str>, String)>,
+}
+
+impl EndpointRow {
+    pub fn get(&self, column: &str) -> Option<&str> {
+        self.columns.iter().find(|(k, _)| k.as_ref() == column).map(|(_, v)| v.as_str())
+    }
+}
+
+/// What an event carries beyond the common fields.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub enum Detail {
+    #[default]
+    None,
+    Commit(Box<Commit>),
+    Activity(Box<ActivityInfo>),
+    Endpoint(Box<EndpointRow>),
+}
+
 /// A normalised, timestamped observation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Event {
@@ -172,6 +231,12 @@ pub struct Event {
     pub session: Option<u64>,
     /// The vendor's device identifier or fingerprint, when it has one.
     pub device: Option<Arc<str>>,
+    /// Whether the identity provider saw a managed (compliant) device, when it says.
+    pub device_managed: Option<bool>,
+    /// What the action was done to, when the vendor names it (a repository, a key).
+    pub target: Option<Arc<str>>,
+    /// Commit, activity or endpoint specifics.
+    pub detail: Detail,
     pub user_agent: Option<Arc<str>>,
     /// False for API and service traffic that no person drives.
     pub interactive: bool,

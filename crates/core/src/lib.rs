@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod event;
 pub mod finding;
 pub mod place;
+pub mod records;
 pub mod scoring;
 pub mod sensitive;
 pub mod source;
@@ -18,9 +19,12 @@ pub mod testdata;
 pub mod time;
 
 pub use catalog::{Catalog, Indicator, Tier};
-pub use event::{Action, Actor, ActorKind, Event, IpKind, Net, Outcome};
+pub use event::{
+    Action, ActivityInfo, Actor, ActorKind, Commit, Detail, EndpointRow, Event, IpKind, Net, Outcome, RowAction,
+};
 pub use finding::{Evidence, Finding, Shared};
 pub use place::{CountryCode, GeoPoint, Place, Region};
+pub use records::{Record, Records};
 pub use scoring::{Band, Contribution, Score, ScoringConfig};
 pub use sensitive::{Fingerprint, Sensitive, SensitiveKind};
 pub use source::{QuarantineEntry, SourceId, SourcePos};

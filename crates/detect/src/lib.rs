@@ -18,7 +18,7 @@ pub mod evidence;
 pub mod households;
 pub mod network;
 
-use bonafide_core::{Catalog, Event, Finding, ScoringConfig, Subject, SubjectIdx};
+use bonafide_core::{Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
 
 pub use config::DetectConfig;
 pub use households::Households;
@@ -26,6 +26,8 @@ pub use households::Households;
 /// What a detector may consult besides the event in hand.
 pub struct Context<'a> {
     pub subjects: &'a [Subject],
+    /// Subject-keyed records (pay, shipments, devices, interviews, references).
+    pub records: &'a Records,
     pub households: &'a Households,
     pub config: &'a DetectConfig,
     pub scoring: &'a ScoringConfig,

@@ -14,6 +14,7 @@ use crate::{Context, DetectConfig, Engine, Households};
 
 pub struct World {
     pub subjects: Vec<Subject>,
+    pub records: bonafide_core::Records,
     pub events: Vec<Event>,
     pub config: DetectConfig,
     pub scoring: ScoringConfig,
@@ -64,6 +65,7 @@ impl World {
             .collect();
         World {
             subjects,
+            records: Default::default(),
             events: Vec::new(),
             config: DetectConfig::default(),
             scoring: ScoringConfig::default(),
@@ -114,6 +116,9 @@ impl World {
             net: None,
             session: None,
             device: None,
+            device_managed: None,
+            target: None,
+            detail: bonafide_core::Detail::None,
             user_agent: None,
             interactive: true,
             id: None,
@@ -178,6 +183,7 @@ impl World {
         let households = Households::build(&self.subjects);
         let cx = Context {
             subjects: &self.subjects,
+            records: &self.records,
             households: &households,
             config: &self.config,
             scoring: &self.scoring,

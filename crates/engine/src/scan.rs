@@ -14,7 +14,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bonafide_core::source::SourceTable;
-use bonafide_core::{ActorKind, Catalog, Event, QuarantineEntry, Subject, SubjectIdx, SubjectKind, UtcMs};
+use bonafide_core::{
+    ActorKind, Catalog, Event, QuarantineEntry, Record, Records, Subject, SubjectIdx, SubjectKind, UtcMs,
+};
 use bonafide_detect::{Context, Engine, Households};
 use bonafide_ingest::input::SAMPLE_BYTES;
 use bonafide_ingest::{Accept, AccountLink, ColumnMap, Counting, Format, ReadContext, ReadOptions, RecordSink, Role};
@@ -97,6 +99,7 @@ struct Pipeline<'c> {
     config: &'c Config,
     subjects: Vec<Subject>,
     by_id: HashMap<String, SubjectIdx>,
+    records: Records,
     directory: Directory,
     households: Households,
     enricher: Option<Enricher>,
@@ -140,6 +143,15 @@ impl Pipeline<'_> {
         self.add_subject(s)
     }
 
+    /// The subject of a record's `subject_id`, created as implicit when no people record
+    /// has it (the record still belongs to someone the organisation knows by that id).
+    fn subject_for_id(&mut self, id: &str, source: bonafide_core::SourcePos) -> SubjectIdx {
+        match self.by_id.get(id) {
+            Some(&i) => i,
+            None => self.implicit(id.to_string(), id.to_string(), None, Some(source)),
+        }
+    }
+
     fn resolve(&mut self, e: &Event) -> Option<SubjectIdx> {
         if e.actor.kind == ActorKind::System {
             self.totals.system_events += 1;
@@ -171,6 +183,22 @@ impl Pipeline<'_> {
         None
     }
 
+    /// Ends the records phase: builds the IP lookup and the households, and enriches the
+    /// IPs that records carry (interview clients).
+    fn finish_records(&mut self, builder: Option<IpIntelBuilder>) {
+        let intel = builder.map(IpIntelBuilder::build).unwrap_or_else(IpIntel::empty);
+        let enricher = Enricher::new(Arc::new(intel));
+        for i in &mut self.records.interviews {
+            if let Some(ip) = i.client_ip {
+                let mut net = bonafide_core::Net::new(ip);
+                enricher.enrich(&mut net);
+                i.client = Some(net);
+            }
+        }
+        self.enricher = Some(enricher);
+        self.households = Households::build(&self.subjects);
+    }
+
     fn keep(list: &mut Vec<QuarantineEntry>, entry: QuarantineEntry, max: usize) {
         if list.len() < max {
             list.push(entry);
@@ -192,11 +220,24 @@ impl RecordSink for Pipeline<'_> {
     }
 
     fn account(&mut self, link: AccountLink) -> Accept {
-        let idx = match self.by_id.get(&link.subject_id) {
-            Some(&i) => i,
-            None => self.implicit(link.subject_id.clone(), link.subject_id.clone(), None, Some(link.source)),
-        };
+        let idx = self.subject_for_id(&link.subject_id, link.source);
         self.directory.link(&link.system, &link.account, idx);
+        Accept::Accepted
+    }
+
+    fn record(&mut self, record: Record) -> Accept {
+        let idx = self.subject_for_id(record.subject_id(), record.source());
+        if let Record::Device(d) = &record {
+            // Endpoint rows name their host; the device record says whose it is.
+            for host in [&d.host_identifier, &d.hostname].into_iter().flatten() {
+                self.directory.link("osquery", host, idx);
+            }
+            self.directory.link("asset", &d.asset_serial, idx);
+        }
+        if let Some(p) = &self.records_progress {
+            p.fetch_add(1, Ordering::Relaxed);
+        }
+        self.records.add(record);
         Accept::Accepted
     }
 
@@ -220,6 +261,7 @@ impl RecordSink for Pipeline<'_> {
         }
         let cx = Context {
             subjects: &self.subjects,
+            records: &self.records,
             households: &self.households,
             config: &self.config.detect,
             scoring: &self.config.scoring,
@@ -314,6 +356,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         config,
         subjects: Vec::new(),
         by_id: HashMap::new(),
+        records: Records::default(),
         directory: Directory::default(),
         households: Households::default(),
         enricher: None,
@@ -350,9 +393,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         }
         // Events come last: build the intelligence and households before the first.
         if format.role() == Role::Events && pipeline.enricher.is_none() {
-            let intel = builder.take().map(IpIntelBuilder::build).unwrap_or_else(IpIntel::empty);
-            pipeline.enricher = Some(Enricher::new(Arc::new(intel)));
-            pipeline.households = Households::build(&pipeline.subjects);
+            pipeline.finish_records(builder.take());
         }
         let sample = match input.sample(SAMPLE_BYTES) {
             Ok(s) => s,
@@ -403,9 +444,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         }
     }
     if pipeline.enricher.is_none() {
-        let intel = builder.take().map(IpIntelBuilder::build).unwrap_or_else(IpIntel::empty);
-        pipeline.enricher = Some(Enricher::new(Arc::new(intel)));
-        pipeline.households = Households::build(&pipeline.subjects);
+        pipeline.finish_records(builder.take());
     }
 
     if pipeline.totals.files_read == 0 {
@@ -419,6 +458,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
 
     let cx = Context {
         subjects: &pipeline.subjects,
+        records: &pipeline.records,
         households: &pipeline.households,
         config: &config.detect,
         scoring: &config.scoring,
@@ -452,6 +492,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         sources,
         inputs,
         subjects: pipeline.subjects,
+        records: pipeline.records,
         findings,
         by_subject,
         scores,

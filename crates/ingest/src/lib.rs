@@ -21,7 +21,7 @@ mod test_support;
 
 use std::io::BufRead;
 
-use bonafide_core::{Event, QuarantineEntry, SourceId, SourcePos, Subject};
+use bonafide_core::{Event, QuarantineEntry, Record, SourceId, SourcePos, Subject};
 use bonafide_intel::Keyring;
 
 pub use input::Input;
@@ -54,6 +54,8 @@ pub trait RecordSink {
     fn subject(&mut self, subject: Subject) -> Accept;
     fn account(&mut self, link: AccountLink) -> Accept;
     fn event(&mut self, event: Event) -> Accept;
+    /// A subject-keyed record (pay change, shipment, device, interview, reference).
+    fn record(&mut self, record: Record) -> Accept;
     /// A record that was not accepted, and why.
     fn quarantine(&mut self, entry: QuarantineEntry);
     /// A record that was accepted without one of its fields, which was unusable; the
@@ -121,6 +123,11 @@ impl RecordSink for Counting<'_> {
     fn event(&mut self, event: Event) -> Accept {
         let pos = event.source;
         let outcome = self.inner.event(event);
+        self.count(outcome, Some(pos))
+    }
+    fn record(&mut self, record: Record) -> Accept {
+        let pos = record.source();
+        let outcome = self.inner.record(record);
         self.count(outcome, Some(pos))
     }
     fn quarantine(&mut self, entry: QuarantineEntry) {

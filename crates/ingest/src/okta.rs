@@ -127,6 +127,9 @@ pub struct SecurityContext<'a> {
 pub struct OktaDevice<'a> {
     #[serde(borrow, default)]
     pub id: Option<Cow<'a, str>>,
+    /// Identity Engine reports whether the device is managed.
+    #[serde(default)]
+    pub managed: Option<bool>,
 }
 
 /// Accepts `7922`, `"7922"` and `null`.
@@ -332,6 +335,9 @@ impl Normaliser {
                 .and_then(|d| d.id.as_deref())
                 .filter(|d| !d.is_empty())
                 .map(|d| self.strings.get(d)),
+            device_managed: e.device.as_ref().and_then(|d| d.managed),
+            target: None,
+            detail: bonafide_core::Detail::None,
             user_agent: ua.and_then(|u| u.raw.as_deref()).filter(|s| !s.is_empty()).map(|s| self.strings.get(s)),
             interactive,
             id: e.uuid.as_deref().filter(|s| !s.is_empty()).map(Into::into),

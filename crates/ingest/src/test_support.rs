@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use bonafide_core::{Event, QuarantineEntry, SourceId, Subject};
+use bonafide_core::{Event, QuarantineEntry, Record, SourceId, Subject};
 use bonafide_intel::Keyring;
 
 use crate::{Accept, AccountLink, ColumnMap, Format, Input, ReadContext, ReadOptions, RecordSink};
@@ -12,6 +12,7 @@ pub struct Collect {
     pub subjects: Vec<Subject>,
     pub accounts: Vec<AccountLink>,
     pub events: Vec<Event>,
+    pub records: Vec<Record>,
     pub quarantined: Vec<QuarantineEntry>,
     pub issues: Vec<QuarantineEntry>,
 }
@@ -27,6 +28,10 @@ impl RecordSink for Collect {
     }
     fn event(&mut self, e: Event) -> Accept {
         self.events.push(e);
+        Accept::Accepted
+    }
+    fn record(&mut self, r: Record) -> Accept {
+        self.records.push(r);
         Accept::Accepted
     }
     fn quarantine(&mut self, q: QuarantineEntry) {

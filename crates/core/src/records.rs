@@ -1,0 +1,257 @@
+//! Records tied to a subject by its `subject_id` rather than through a log identity:
+//! pay changes, equipment shipments, devices, interviews and references.
+//!
+//! They are read before any event (like people and accounts), kept whole in [`Records`]
+//! because there are few of them per person, and consulted by detectors when they
+//! conclude. Sensitive numbers arrive here already fingerprinted.
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::event::Net;
+use crate::place::CountryCode;
+use crate::sensitive::Sensitive;
+use crate::source::SourcePos;
+use crate::subject::PostalAddress;
+use crate::time::UtcMs;
+
+/// How a person is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PayMethod {
+    Ach,
+    Wire,
+    Check,
+    Paypal,
+    Payoneer,
+    Wise,
+    Crypto,
+    Other,
+}
+
+impl PayMethod {
+    pub fn parse(s: &str) -> Option<PayMethod> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "ach" | "direct_deposit" | "direct deposit" => PayMethod::Ach,
+            "wire" | "swift" => PayMethod::Wire,
+            "check" | "cheque" => PayMethod::Check,
+            "paypal" => PayMethod::Paypal,
+            "payoneer" => PayMethod::Payoneer,
+            "wise" | "transferwise" => PayMethod::Wise,
+            "crypto" | "cryptocurrency" | "stablecoin" => PayMethod::Crypto,
+            "other" => PayMethod::Other,
+            _ => return None,
+        })
+    }
+
+    /// A payout platform rather than a bank (G2).
+    pub fn is_platform(self) -> bool {
+        matches!(self, PayMethod::Paypal | PayMethod::Payoneer | PayMethod::Wise)
+    }
+}
+
+/// A digital-currency address. Addresses are public identifiers (they are published on
+/// sanctions lists), so they are kept as given for screening.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
+pub struct Wallet {
+    pub address: String,
+    pub chain: Option<String>,
+}
+
+/// One change of where a person is paid.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PayrollChange {
+    pub subject_id: String,
+    pub changed_at: UtcMs,
+    pub method: PayMethod,
+    pub account_holder: Option<String>,
+    pub bank_name: Option<String>,
+    pub bank_country: Option<CountryCode>,
+    pub routing_number: Option<Sensitive>,
+    pub account_number: Option<Sensitive>,
+    pub iban: Option<Sensitive>,
+    pub wallet: Option<Wallet>,
+    pub source: SourcePos,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShipmentStatus {
+    Delivered,
+    HeldForPickup,
+    Redirected,
+    Returned,
+    Other,
+}
+
+impl ShipmentStatus {
+    pub fn parse(s: &str) -> Option<ShipmentStatus> {
+        Some(match s.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
+            "delivered" => ShipmentStatus::Delivered,
+            "held_for_pickup" | "held" | "pickup" => ShipmentStatus::HeldForPickup,
+            "redirected" | "rerouted" => ShipmentStatus::Redirected,
+            "returned" | "return_to_sender" => ShipmentStatus::Returned,
+            "other" | "in_transit" | "shipped" => ShipmentStatus::Other,
+            _ => return None,
+        })
+    }
+}
+
+/// Equipment sent to a person.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Shipment {
+    pub subject_id: String,
+    pub shipped_at: UtcMs,
+    pub shipment_id: Option<String>,
+    pub asset_serial: Option<String>,
+    pub recipient_name: Option<String>,
+    /// The delivery address, with its comparison key.
+    pub address: PostalAddress,
+    pub status: Option<ShipmentStatus>,
+    pub signed_by: Option<String>,
+    pub source: SourcePos,
+}
+
+/// A managed (or unmanaged) device and who holds it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Device {
+    pub asset_serial: String,
+    pub subject_id: String,
+    /// osquery's host identifier, which ties endpoint rows to the device.
+    pub host_identifier: Option<String>,
+    pub hostname: Option<String>,
+    pub assigned_at: Option<UtcMs>,
+    pub managed: Option<bool>,
+    pub source: SourcePos,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Medium {
+    Video,
+    Phone,
+    Onsite,
+    Chat,
+}
+
+impl Medium {
+    pub fn parse(s: &str) -> Option<Medium> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "video" => Medium::Video,
+            "phone" | "call" => Medium::Phone,
+            "onsite" | "on-site" | "in_person" | "in-person" => Medium::Onsite,
+            "chat" | "text" => Medium::Chat,
+            _ => return None,
+        })
+    }
+}
+
+/// The interview flag codes of the data contract.
+pub const INTERVIEW_FLAGS: &[&str] = &[
+    "camera_refused",
+    "camera_broken",
+    "liveness_failed",
+    "face_mismatch",
+    "voice_mismatch",
+    "reading_answers",
+    "ai_answers",
+    "location_smalltalk_failed",
+    "other_identity_on_screen",
+    "declined_onsite",
+    "declined_drug_test",
+];
+
+/// One interview round.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Interview {
+    pub subject_id: String,
+    pub at: UtcMs,
+    pub round: Option<String>,
+    pub interviewer: Option<String>,
+    pub medium: Option<Medium>,
+    pub duration_seconds: Option<u32>,
+    pub video_seconds: Option<u32>,
+    pub client_ip: Option<IpAddr>,
+    /// The client IP, placed and classified by enrichment once IP intelligence is loaded.
+    pub client: Option<Net>,
+    /// Flag codes from [`INTERVIEW_FLAGS`].
+    pub flags: Vec<String>,
+    pub notes: Option<String>,
+    pub source: SourcePos,
+}
+
+/// A reference a candidate gave.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Reference {
+    pub subject_id: String,
+    pub name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub company: Option<String>,
+    pub company_domain: Option<String>,
+    pub verified: Option<bool>,
+    pub source: SourcePos,
+}
+
+/// Any of the above, as a reader hands it over.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub enum Record {
+    Payroll(PayrollChange),
+    Shipment(Shipment),
+    Device(Device),
+    Interview(Interview),
+    Reference(Reference),
+}
+
+impl Record {
+    pub fn subject_id(&self) -> &str {
+        match self {
+            Record::Payroll(r) => &r.subject_id,
+            Record::Shipment(r) => &r.subject_id,
+            Record::Device(r) => &r.subject_id,
+            Record::Interview(r) => &r.subject_id,
+            Record::Reference(r) => &r.subject_id,
+        }
+    }
+
+    pub fn source(&self) -> SourcePos {
+        match self {
+            Record::Payroll(r) => r.source,
+            Record::Shipment(r) => r.source,
+            Record::Device(r) => r.source,
+            Record::Interview(r) => r.source,
+            Record::Reference(r) => r.source,
+        }
+    }
+}
+
+/// All records of a run.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Records {
+    pub payroll: Vec<PayrollChange>,
+    pub shipments: Vec<Shipment>,
+    pub devices: Vec<Device>,
+    pub interviews: Vec<Interview>,
+    pub references: Vec<Reference>,
+}
+
+impl Records {
+    pub fn add(&mut self, r: Record) {
+        match r {
+            Record::Payroll(x) => self.payroll.push(x),
+            Record::Shipment(x) => self.shipments.push(x),
+            Record::Device(x) => self.devices.push(x),
+            Record::Interview(x) => self.interviews.push(x),
+            Record::Reference(x) => self.references.push(x),
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.payroll.len() + self.shipments.len() + self.devices.len() + self.interviews.len() + self.references.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
