@@ -18,6 +18,10 @@ use std::io::{self, BufRead};
 /// Keys of a wrapper object whose array holds the records.
 pub const WRAPPER_KEYS: &[&str] = &["value", "records", "items", "events", "data", "results", "logs"];
 
+/// Object-valued members that make an object a record, never a wrapper, whatever arrays
+/// it holds.
+const RECORD_KEYS: &[&str] = &["actor", "id"];
+
 /// One record's bytes and position.
 #[derive(Debug)]
 pub struct JsonRecord<'a> {
@@ -60,10 +64,13 @@ pub fn detect_shape(sample: &[u8]) -> JsonShape {
             continue;
         }
         if let Ok(obj) = serde_json::from_slice::<serde_json::Map<String, serde_json::Value>>(line) {
-            // A one-line wrapper (`{"value": [{...}]}`) is not a record per line.
+            // A one-line wrapper (`{"value": [{...}]}`) is not a record per line. A record
+            // that merely holds an array under such a key (a Google Workspace activity's
+            // `events`) says who acted: it has an `actor` or `id` object of its own.
             let wrapper = WRAPPER_KEYS
                 .iter()
-                .any(|k| obj.get(*k).and_then(|v| v.as_array()).is_some_and(|a| a.iter().all(|e| e.is_object())));
+                .any(|k| obj.get(*k).and_then(|v| v.as_array()).is_some_and(|a| a.iter().all(|e| e.is_object())))
+                && !RECORD_KEYS.iter().any(|k| obj.get(*k).is_some_and(|v| v.is_object()));
             return if wrapper { JsonShape::Structural } else { JsonShape::Lines };
         }
     }
@@ -226,6 +233,8 @@ impl Structural {
         let mut last_key: Option<Vec<u8>> = None;
         let mut expecting_key = false;
         let mut records_depth = 0usize;
+        // An object-valued member of the root object: then it is a record, not a wrapper.
+        let mut root_has_object = false;
         let mut first = true;
         let mut pos = 0usize; // absolute offset of the next byte to scan
         let mut root_start_line = 1u64;
@@ -315,12 +324,14 @@ impl Structural {
                             } else {
                                 level = Level::RootObject;
                                 expecting_key = true;
+                                root_has_object = false;
                                 root_start_line = self.line;
                                 rec = Some((pos - 1, self.line, 0, true));
                             }
                         } else if level == Level::RootObject
                             && depth == 1
                             && c == b'['
+                            && !root_has_object
                             && last_key.as_deref().is_some_and(|k| WRAPPER_KEYS.iter().any(|w| w.as_bytes() == k))
                         {
                             // A wrapper: its array holds the records.
@@ -329,6 +340,13 @@ impl Structural {
                             rec = None;
                             oversize = false;
                         } else {
+                            if level == Level::RootObject
+                                && depth == 1
+                                && c == b'{'
+                                && last_key.as_deref().is_some_and(|k| RECORD_KEYS.iter().any(|w| w.as_bytes() == k))
+                            {
+                                root_has_object = true;
+                            }
                             self.maybe_start(level, depth, records_depth, pos - 1, true, &mut rec);
                         }
                         depth += 1;
@@ -481,6 +499,15 @@ mod tests {
         assert_eq!(recs.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(), vec!["{\"id\": 1}", "{\"id\": 2}"]);
         let (recs, _) = frame("{\"kind\": \"admin#reports\", \"items\": [{\"id\": {\"time\": \"t\"}}]}", 100);
         assert_eq!(recs.len(), 1);
+        // A Google Workspace activity holds `events`, but it is a record, on one line or
+        // pretty-printed.
+        let activity = "{\"id\": {\"time\": \"t\"}, \"actor\": {\"email\": \"a\"}, \"events\": [{\"name\": \"x\"}, {\"name\": \"y\"}]}";
+        let (recs, _) = frame(&format!("{activity}\n{activity}\n"), 1000);
+        assert_eq!(recs.len(), 2);
+        assert!(recs.iter().all(|r| r.0 == activity));
+        let (recs, _) = frame(&activity.replace(", ", ",\n  "), 1000);
+        assert_eq!(recs.len(), 1);
+        assert!(recs[0].0.starts_with("{\"id\""));
     }
 
     #[test]

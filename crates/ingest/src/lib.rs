@@ -8,11 +8,17 @@
 //! reader.
 
 pub mod accounts;
+pub mod activity;
+pub mod entra;
 pub mod framing;
+pub mod github;
+pub mod gws;
 pub mod input;
 pub mod ipintel;
+pub mod normalise;
 pub mod okta;
 pub mod people;
+pub mod signins;
 pub mod sniff;
 pub mod table;
 
@@ -171,6 +177,11 @@ pub fn read(
         Format::People => people::read(cx, reader, sink),
         Format::Accounts => accounts::read(cx, reader, sink),
         Format::Okta => okta::read(cx, reader, sink),
+        Format::Entra => entra::read(cx, reader, sink),
+        Format::Gws => gws::read(cx, reader, sink),
+        Format::Github => github::read(cx, reader, sink),
+        Format::Signins => signins::read(cx, reader, sink),
+        Format::Activity => activity::read(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),

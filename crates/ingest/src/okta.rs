@@ -13,18 +13,18 @@
 //! parse. When a record does not fit, it is parsed again with path tracking so the
 //! quarantine reason says which field was wrong.
 
-use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::hash::{Hash, Hasher};
 use std::io::BufRead;
 use std::net::IpAddr;
 use std::sync::Arc;
 
 use bonafide_core::{Action, Actor, ActorKind, Event, GeoPoint, Net, Outcome, Place, UtcMs};
-use bonafide_intel::Places;
 use serde::Deserialize;
 
 use crate::framing::{JsonRecord, detect_shape, for_each_record};
+use crate::normalise::lenient_u32;
+// Shared with the other JSON readers; re-exported where they were first defined.
+pub use crate::normalise::{Interner, PlaceCache, describe_json_error, id_hash};
 use crate::{ReadContext, RecordSink};
 
 #[derive(Deserialize)]
@@ -47,6 +47,19 @@ pub struct OktaEvent<'a> {
     pub security_context: Option<SecurityContext<'a>>,
     #[serde(borrow, default)]
     pub device: Option<OktaDevice<'a>>,
+    #[serde(borrow, default)]
+    pub target: Option<Vec<OktaTarget<'a>>>,
+}
+
+/// What an event was done to: a user (the grantee of a privilege), an app, a token.
+#[derive(Deserialize)]
+pub struct OktaTarget<'a> {
+    #[serde(borrow, default, rename = "type")]
+    pub kind: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "alternateId")]
+    pub alternate_id: Option<Cow<'a, str>>,
+    #[serde(borrow, default, rename = "displayName")]
+    pub display_name: Option<Cow<'a, str>>,
 }
 
 #[derive(Deserialize)]
@@ -132,30 +145,6 @@ pub struct OktaDevice<'a> {
     pub managed: Option<bool>,
 }
 
-/// Accepts `7922`, `"7922"` and `null`.
-fn lenient_u32<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum N<'a> {
-        Num(u64),
-        Str(#[serde(borrow)] Cow<'a, str>),
-    }
-    match Option::<N>::deserialize(d)? {
-        None => Ok(None),
-        Some(N::Num(n)) => u32::try_from(n).map(Some).map_err(serde::de::Error::custom),
-        Some(N::Str(s)) if s.trim().is_empty() => Ok(None),
-        Some(N::Str(s)) => s.trim().parse().map(Some).map_err(serde::de::Error::custom),
-    }
-}
-
-/// A stable 64-bit hash of a vendor identifier (sessions, devices).
-pub fn id_hash(system: &str, id: &str) -> u64 {
-    let mut h = std::hash::DefaultHasher::new();
-    system.hash(&mut h);
-    id.hash(&mut h);
-    h.finish()
-}
-
 fn action_of(event_type: &str) -> Action {
     match event_type {
         "user.session.start" => Action::SignIn,
@@ -177,81 +166,6 @@ fn outcome_of(result: Option<&str>) -> Outcome {
     }
 }
 
-/// Strings repeated across events, shared rather than allocated per event. Bounded:
-/// past its capacity it stops remembering and simply allocates.
-pub struct Interner {
-    map: HashMap<String, Arc<str>>,
-    capacity: usize,
-}
-
-impl Default for Interner {
-    fn default() -> Self {
-        Interner { map: HashMap::default(), capacity: 200_000 }
-    }
-}
-
-impl Interner {
-    pub fn get(&mut self, s: &str) -> Arc<str> {
-        if let Some(a) = self.map.get(s) {
-            return a.clone();
-        }
-        let a: Arc<str> = Arc::from(s);
-        if self.map.len() < self.capacity {
-            self.map.insert(s.to_string(), a.clone());
-        }
-        a
-    }
-
-    /// The lower-case form of `s`, interned.
-    pub fn lower(&mut self, s: &str) -> Arc<str> {
-        if s.bytes().any(|b| b.is_ascii_uppercase()) || !s.is_ascii() {
-            self.get(&s.to_lowercase())
-        } else {
-            self.get(s)
-        }
-    }
-}
-
-/// Country and region names into codes, remembered: an export names the same few
-/// hundred places millions of times.
-pub struct PlaceCache {
-    places: &'static Places,
-    countries: HashMap<String, Option<bonafide_core::CountryCode>>,
-    regions: HashMap<bonafide_core::CountryCode, HashMap<String, Option<bonafide_core::Region>>>,
-}
-
-impl Default for PlaceCache {
-    fn default() -> Self {
-        PlaceCache { places: Places::builtin(), countries: HashMap::default(), regions: HashMap::default() }
-    }
-}
-
-impl PlaceCache {
-    pub fn country(&mut self, name: &str) -> Option<bonafide_core::CountryCode> {
-        if let Some(c) = self.countries.get(name) {
-            return *c;
-        }
-        let c = self.places.country(name);
-        if self.countries.len() < 10_000 {
-            self.countries.insert(name.to_string(), c);
-        }
-        c
-    }
-
-    pub fn region(&mut self, country: Option<bonafide_core::CountryCode>, name: &str) -> Option<bonafide_core::Region> {
-        let Some(cc) = country else { return self.places.region(None, name) };
-        let per = self.regions.entry(cc).or_default();
-        if let Some(r) = per.get(name) {
-            return r.clone();
-        }
-        let r = self.places.region(country, name);
-        if per.len() < 10_000 {
-            per.insert(name.to_string(), r.clone());
-        }
-        r
-    }
-}
-
 /// Turns one parsed event into the shared model.
 pub struct Normaliser {
     system: Arc<str>,
@@ -266,6 +180,26 @@ impl Default for Normaliser {
 }
 
 impl Normaliser {
+    /// The event's target: another user it was done to (lower case, so the engine can
+    /// resolve it to a subject: an admin granting privileges), else the first target's
+    /// name (the app signed into, the token created).
+    fn target(&mut self, e: &OktaEvent<'_>, actor: &str) -> Option<Arc<str>> {
+        let targets = e.target.as_deref()?;
+        fn clean(s: Option<&str>) -> Option<&str> {
+            s.map(str::trim).filter(|s| !s.is_empty() && !s.eq_ignore_ascii_case("unknown"))
+        }
+        if let Some(user) = targets
+            .iter()
+            .filter(|t| t.kind.as_deref() == Some("User"))
+            .filter_map(|t| clean(t.alternate_id.as_deref()))
+            .find(|a| !a.eq_ignore_ascii_case(actor))
+        {
+            return Some(self.strings.lower(user));
+        }
+        let first = targets.first()?;
+        clean(first.display_name.as_deref()).or(clean(first.alternate_id.as_deref())).map(|s| self.strings.get(s))
+    }
+
     pub fn normalise(&mut self, e: &OktaEvent<'_>, source: bonafide_core::SourcePos) -> Result<Event, String> {
         let at = UtcMs::parse(&e.published).map_err(|err| format!("published: {err}"))?;
         let actor = e.actor.as_ref();
@@ -336,7 +270,7 @@ impl Normaliser {
                 .filter(|d| !d.is_empty())
                 .map(|d| self.strings.get(d)),
             device_managed: e.device.as_ref().and_then(|d| d.managed),
-            target: None,
+            target: self.target(e, account),
             detail: bonafide_core::Detail::None,
             user_agent: ua.and_then(|u| u.raw.as_deref()).filter(|s| !s.is_empty()).map(|s| self.strings.get(s)),
             interactive,
@@ -344,38 +278,6 @@ impl Normaliser {
             source,
         })
     }
-}
-
-/// The quarantine reason for a record that did not deserialise: where and what.
-pub fn describe_json_error<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> String {
-    let mut de = serde_json::Deserializer::from_slice(bytes);
-    match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(_) => "record does not fit the format".to_string(),
-        Err(e) => {
-            let path = e.path().to_string();
-            let inner = e.into_inner();
-            let what = if inner.is_syntax() || inner.is_eof() {
-                format!("invalid JSON ({inner})")
-            } else {
-                // serde's message may quote the offending value; keep it short.
-                let msg = inner.to_string();
-                let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                truncate(&msg, 160)
-            };
-            if path == "." || path.is_empty() { what } else { format!("{path}: {what}") }
-        }
-    }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    if s.len() <= max {
-        return s.to_string();
-    }
-    let mut end = max;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    format!("{}…", &s[..end])
 }
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
@@ -457,7 +359,7 @@ mod tests {
             r#"{"uuid":"u2","published":12345,"eventType":"x","actor":{}}"#,
             r#"{"uuid":"u3","published":"yesterday","eventType":"x"}"#,
             r#"{"uuid":"u4","published":"2025-01-01T00:00:00Z","eventType":"x","client":{"ipAddress":"999.1.1.1"}}"#,
-            r#"{"uuid":"u5","published":"2025-01-01T00:00:00Z","eventType":"x","securityContext":{"asNumber":"AS12"}}"#,
+            r#"{"uuid":"u5","published":"2025-01-01T00:00:00Z","eventType":"x","securityContext":{"asNumber":"twelve"}}"#,
             r#"{"uuid":"u6","published":"2025-01-01T00:00"#,
             "not json at all",
             r#"{"uuid":"u7","published":"2025-01-01T00:00:00Z","eventType":"x","securityContext":{"asNumber":"7922"}}"#,

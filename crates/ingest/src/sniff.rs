@@ -54,7 +54,7 @@ const CSV_FORMATS: &[(Format, &[&str])] = &[
     (Format::Interviews, &["subject_id", "at", "round"]),
     (Format::References, &["subject_id", "company"]),
     (Format::Signins, &["account", "at", "ip"]),
-    (Format::Activity, &["account", "at", "kind"]),
+    (Format::Activity, &["account", "at"]),
     (Format::Commits, &["author_email", "author_time"]),
 ];
 
@@ -119,6 +119,7 @@ impl Format {
     /// Whether this version reads the format (others are listed as skipped).
     pub fn supported(self) -> bool {
         matches!(self, Format::People | Format::Accounts | Format::Okta | Format::Ip(_))
+            || matches!(self, Format::Entra | Format::Gws | Format::Github | Format::Signins | Format::Activity)
     }
 
     /// Required columns of a CSV record format.
@@ -136,12 +137,17 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
     if has(sample, "\"eventType\"") && has(sample, "\"published\"") && has(sample, "\"actor\"") {
         return Some(Format::Okta);
     }
-    if (has(sample, "\"createdDateTime\"") && has(sample, "\"userPrincipalName\""))
+    if (has(sample, "\"createdDateTime\"")
+        && (has(sample, "\"userPrincipalName\"")
+            || has(sample, "\"servicePrincipalName\"")
+            || has(sample, "\"signInEventTypes\"")))
         || (has(sample, "\"category\"") && has(sample, "SignInLogs") && has(sample, "\"properties\""))
     {
         return Some(Format::Entra);
     }
-    if has(sample, "\"applicationName\"") && has(sample, "\"events\"") && has(sample, "\"actor\"") {
+    if (has(sample, "\"applicationName\"") && has(sample, "\"events\"") && has(sample, "\"actor\""))
+        || has(sample, "\"admin#reports#activit")
+    {
         return Some(Format::Gws);
     }
     if has(sample, "\"hostIdentifier\"")
@@ -255,6 +261,49 @@ mod tests {
         assert!(matches!(rec("# just some notes\nhello\n"), Recognition::Unknown(_)));
         assert!(matches!(rec("{\"hello\": 1}"), Recognition::Unknown(_)));
         assert!(matches!(rec(""), Recognition::Unknown(_)));
+    }
+
+    #[test]
+    fn recognises_every_real_sign_in_sample() {
+        let Some(dir) = bonafide_core::testdata::shared("signin") else { return };
+        for (file, want) in [
+            ("okta/systemlog_100.ndjson", Format::Okta),
+            ("okta/doc_sample_event.json", Format::Okta),
+            ("entra/graph_signins.json", Format::Entra),
+            ("github/user_security_log.json", Format::Github),
+        ] {
+            let input = Input::new(&dir.join(file), file).unwrap();
+            assert_eq!(recognise(&input, &ColumnMap::default()).unwrap(), Recognition::Format(want), "{file}");
+        }
+    }
+
+    #[test]
+    fn recognises_the_other_sign_in_shapes() {
+        assert_eq!(
+            rec(
+                "{\"records\": [{\"time\": \"t\", \"category\": \"NonInteractiveUserSignInLogs\", \"properties\": {}}]}"
+            ),
+            Recognition::Format(Format::Entra)
+        );
+        assert_eq!(
+            rec("{\"value\": [{\"createdDateTime\": \"t\", \"servicePrincipalName\": \"sync\"}]}"),
+            Recognition::Format(Format::Entra)
+        );
+        assert_eq!(rec("{\"kind\": \"admin#reports#activities\", \"items\": []}"), Recognition::Format(Format::Gws));
+        assert_eq!(
+            rec("{\"id\": {\"time\": \"t\", \"applicationName\": \"login\"}, \"actor\": {}, \"events\": []}\n"),
+            Recognition::Format(Format::Gws)
+        );
+        assert_eq!(
+            rec("[{\"@timestamp\": 1, \"action\": \"git.clone\", \"actor\": \"a\"}]"),
+            Recognition::Format(Format::Github)
+        );
+        assert_eq!(rec("account,at,ip,result\n"), Recognition::Format(Format::Signins));
+        assert_eq!(rec("account,at,kind,source\n"), Recognition::Format(Format::Activity));
+        assert_eq!(rec("account,at\n"), Recognition::Format(Format::Activity), "kind is optional");
+        for f in [Format::Entra, Format::Gws, Format::Github, Format::Signins, Format::Activity] {
+            assert!(f.supported(), "{f:?}");
+        }
     }
 
     #[test]
