@@ -73,21 +73,21 @@ impl Enricher {
         net.place = if net.reported.country.is_some() {
             net.reported.clone()
         } else if let Some(r) = rec {
-            Place { country: r.country, region: r.region.clone(), city: r.city.clone(), point: r.point }
+            Place { country: r.country(), region: r.region().cloned(), city: r.city().cloned(), point: r.point() }
         } else {
             net.reported.clone()
         };
         if net.asn.is_none()
             && let Some(r) = rec
         {
-            net.asn = r.asn;
-            net.as_org = r.as_org.clone();
+            net.asn = r.asn();
+            net.as_org = r.as_org().cloned();
         }
         match rec {
-            Some(r) if r.kind != IpKind::Unknown || r.kind_source.is_some() => {
-                net.kind = r.kind;
-                net.kind_source = r.kind_source.clone();
-                net.label = r.label.clone().or_else(|| r.as_org.clone());
+            Some(r) if r.kind() != IpKind::Unknown || r.kind_source().is_some() => {
+                net.kind = r.kind();
+                net.kind_source = r.kind_source().cloned();
+                net.label = r.label().or(r.as_org()).cloned();
             }
             _ => match net.asn.and_then(|a| self.intel.asn_kind(a)) {
                 Some(k) => {

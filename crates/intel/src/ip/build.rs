@@ -8,7 +8,7 @@ use std::sync::{Arc, OnceLock};
 use bonafide_core::{CountryCode, GeoPoint, IpKind, Region};
 use serde::Deserialize;
 
-use super::{IntelStats, IpIntel, IpRecord, NONE, SourceStat};
+use super::{IntelStats, IpIntel, IpRecord, NONE, Parts, PlaceRow, Slot, SourceStat};
 
 /// How much a source is trusted when it disagrees with another about the same field.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -236,7 +236,8 @@ impl IpIntelBuilder {
 
     /// Cuts, decides and interns: see the module documentation.
     pub fn build(mut self) -> IpIntel {
-        let mut records: Vec<IpRecord> = Vec::new();
+        let mut tables = Tables::default();
+        let mut slots: Vec<Slot> = Vec::new();
         let mut interned: HashMap<[u32; 4], u32> = HashMap::new();
         let mut families: [(Vec<u128>, Vec<u32>); 2] = Default::default();
         for (fam, max) in [(0usize, u128::from(u32::MAX)), (1, u128::MAX)] {
@@ -249,8 +250,8 @@ impl IpIntelBuilder {
                     NONE
                 } else {
                     *interned.entry(key).or_insert_with(|| {
-                        records.push(self.record(key));
-                        (records.len() - 1) as u32
+                        slots.push(tables.slot(&self.record(key)));
+                        (slots.len() - 1) as u32
                     })
                 };
                 if recs.last() != Some(&id) {
@@ -259,18 +260,28 @@ impl IpIntelBuilder {
                 }
             }
         }
-        let [(v4s, v4_recs), (v6_starts, v6_recs)] = families;
+        let [(v4s, mut v4_recs), (mut v6_starts, mut v6_recs)] = families;
         let v4_starts: Vec<u32> = v4s.into_iter().map(|s| s as u32).collect();
         let mut v4_index = Vec::with_capacity(65_537);
         for p in 0..=65_536u64 {
             let boundary = p << 16;
             v4_index.push(v4_starts.partition_point(|&s| u64::from(s) < boundary) as u32);
         }
+        let mut v6_index = Vec::with_capacity(65_537);
+        for p in 0..65_536u128 {
+            let boundary = p << 112;
+            v6_index.push(v6_starts.partition_point(|&s| s < boundary) as u32);
+        }
+        v6_index.push(v6_starts.len() as u32);
+        v4_recs.shrink_to_fit();
+        v6_starts.shrink_to_fit();
+        v6_recs.shrink_to_fit();
+        slots.shrink_to_fit();
         let stats = IntelStats {
             sources: self.sources,
             v4_ranges: v4_starts.len(),
             v6_ranges: v6_starts.len(),
-            records: records.len(),
+            records: slots.len(),
             asn_kinds: self.asn_kinds.len(),
         };
         let asn_kinds = self
@@ -278,7 +289,20 @@ impl IpIntelBuilder {
             .iter()
             .map(|(asn, k)| (*asn, super::AsnKind { kind: k.kind, label: k.label.clone(), source: k.source.clone() }))
             .collect();
-        IpIntel { v4_index, v4_starts, v4_recs, v6_starts, v6_recs, records, asn_kinds, stats }
+        let (strings, places) = tables.finish();
+        IpIntel::from_parts(Parts {
+            v4_index,
+            v4_starts,
+            v4_recs,
+            v6_index,
+            v6_starts,
+            v6_recs,
+            slots,
+            strings,
+            places,
+            asn_kinds,
+            stats,
+        })
     }
 
     fn record(&self, key: [u32; 4]) -> IpRecord {
@@ -324,6 +348,74 @@ impl IpIntelBuilder {
             }
         }
         r
+    }
+}
+
+/// Strings and places shared by the stored records, each kept once.
+#[derive(Default)]
+struct Tables {
+    strings: Vec<Arc<str>>,
+    string_ids: HashMap<Arc<str>, u32>,
+    places: Vec<PlaceRow>,
+    place_ids: HashMap<(Option<CountryCode>, Option<Region>, Option<Arc<str>>, Option<(u64, u64)>, u32), u32>,
+}
+
+impl Tables {
+    fn string(&mut self, s: &Option<Arc<str>>) -> u32 {
+        let Some(s) = s else { return NONE };
+        if let Some(id) = self.string_ids.get(s) {
+            return *id;
+        }
+        let id = self.strings.len() as u32;
+        self.strings.push(s.clone());
+        self.string_ids.insert(s.clone(), id);
+        id
+    }
+
+    fn slot(&mut self, r: &IpRecord) -> Slot {
+        let place = if r.country.is_none() && r.region.is_none() && r.city.is_none() && r.point.is_none() {
+            NONE
+        } else {
+            let source = self.string(&r.place_source);
+            let key = (
+                r.country,
+                r.region.clone(),
+                r.city.clone(),
+                r.point.map(|p| (p.lat.to_bits(), p.lon.to_bits())),
+                source,
+            );
+            match self.place_ids.get(&key) {
+                Some(id) => *id,
+                None => {
+                    let id = self.places.len() as u32;
+                    self.places.push(PlaceRow {
+                        country: r.country,
+                        region: r.region.clone(),
+                        city: r.city.clone(),
+                        point: r.point,
+                        source,
+                    });
+                    self.place_ids.insert(key, id);
+                    id
+                }
+            }
+        };
+        Slot {
+            asn: r.asn.unwrap_or(0),
+            has_asn: r.asn.is_some(),
+            as_org: self.string(&r.as_org),
+            asn_source: self.string(&r.asn_source),
+            place,
+            kind: r.kind,
+            kind_source: self.string(&r.kind_source),
+            label: self.string(&r.label),
+        }
+    }
+
+    fn finish(mut self) -> (Vec<Arc<str>>, Vec<PlaceRow>) {
+        self.strings.shrink_to_fit();
+        self.places.shrink_to_fit();
+        (self.strings, self.places)
     }
 }
 

@@ -64,6 +64,32 @@ pub struct SourceStat {
 
 const NONE: u32 = u32::MAX;
 
+/// A merged record as stored: 28 bytes, every string and place an index into a shared
+/// table. The real public lists merge into about 180,000 distinct records; kept as
+/// [`IpRecord`]s (with their `Arc`s and options, 176 bytes each) they took most of the
+/// lookup's memory.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Slot {
+    pub asn: u32,
+    pub as_org: u32,
+    pub asn_source: u32,
+    pub place: u32,
+    pub kind_source: u32,
+    pub label: u32,
+    pub kind: IpKind,
+    pub has_asn: bool,
+}
+
+/// A place as stored, shared by every record that names it.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) struct PlaceRow {
+    pub country: Option<CountryCode>,
+    pub region: Option<Region>,
+    pub city: Option<Arc<str>>,
+    pub point: Option<GeoPoint>,
+    pub source: u32,
+}
+
 /// The merged lookup.
 #[derive(Debug, Default)]
 pub struct IpIntel {
@@ -71,9 +97,13 @@ pub struct IpIntel {
     v4_index: Vec<u32>,
     v4_starts: Vec<u32>,
     v4_recs: Vec<u32>,
+    /// `v6_index[p]` = number of v6 segments that start before `p << 112`.
+    v6_index: Vec<u32>,
     v6_starts: Vec<u128>,
     v6_recs: Vec<u32>,
-    records: Vec<IpRecord>,
+    slots: Vec<Slot>,
+    strings: Vec<Arc<str>>,
+    places: Vec<PlaceRow>,
     asn_kinds: std::collections::HashMap<u32, AsnKind>,
     stats: IntelStats,
 }
@@ -86,13 +116,97 @@ pub struct AsnKind {
     pub source: Arc<str>,
 }
 
+/// The answer for one IP, borrowed from the lookup: every field of [`IpRecord`] without
+/// copying a string (clone the `Arc`s that are kept).
+#[derive(Clone, Copy, Debug)]
+pub struct IpInfo<'a> {
+    intel: &'a IpIntel,
+    slot: &'a Slot,
+}
+
+impl<'a> IpInfo<'a> {
+    fn string(&self, id: u32) -> Option<&'a Arc<str>> {
+        if id == NONE { None } else { self.intel.strings.get(id as usize) }
+    }
+
+    fn place(&self) -> Option<&'a PlaceRow> {
+        if self.slot.place == NONE { None } else { self.intel.places.get(self.slot.place as usize) }
+    }
+
+    pub fn country(&self) -> Option<CountryCode> {
+        self.place().and_then(|p| p.country)
+    }
+
+    pub fn region(&self) -> Option<&'a Region> {
+        self.place().and_then(|p| p.region.as_ref())
+    }
+
+    pub fn city(&self) -> Option<&'a Arc<str>> {
+        self.place().and_then(|p| p.city.as_ref())
+    }
+
+    pub fn point(&self) -> Option<GeoPoint> {
+        self.place().and_then(|p| p.point)
+    }
+
+    /// Which list gave the location.
+    pub fn place_source(&self) -> Option<&'a Arc<str>> {
+        self.place().and_then(|p| self.string(p.source))
+    }
+
+    pub fn asn(&self) -> Option<u32> {
+        self.slot.has_asn.then_some(self.slot.asn)
+    }
+
+    pub fn as_org(&self) -> Option<&'a Arc<str>> {
+        self.string(self.slot.as_org)
+    }
+
+    pub fn asn_source(&self) -> Option<&'a Arc<str>> {
+        self.string(self.slot.asn_source)
+    }
+
+    pub fn kind(&self) -> IpKind {
+        self.slot.kind
+    }
+
+    /// Which list or rule decided the kind.
+    pub fn kind_source(&self) -> Option<&'a Arc<str>> {
+        self.string(self.slot.kind_source)
+    }
+
+    /// A name the deciding list gave (`Astrill`, `aws`, `M247, GB (NordVPN)`).
+    pub fn label(&self) -> Option<&'a Arc<str>> {
+        self.string(self.slot.label)
+    }
+
+    /// The answer as an owned record.
+    pub fn to_record(&self) -> IpRecord {
+        IpRecord {
+            country: self.country(),
+            region: self.region().cloned(),
+            city: self.city().cloned(),
+            point: self.point(),
+            place_source: self.place_source().cloned(),
+            asn: self.asn(),
+            as_org: self.as_org().cloned(),
+            asn_source: self.asn_source().cloned(),
+            kind: self.kind(),
+            kind_source: self.kind_source().cloned(),
+            label: self.label().cloned(),
+        }
+    }
+}
+
 impl IpIntel {
     /// An empty lookup: every query answers `None`.
     pub fn empty() -> IpIntel {
         IpIntelBuilder::default().build()
     }
 
-    pub fn lookup(&self, ip: IpAddr) -> Option<&IpRecord> {
+    /// What the lists say about `ip`, borrowed (the hot path of enrichment).
+    #[inline]
+    pub fn lookup(&self, ip: IpAddr) -> Option<IpInfo<'_>> {
         let id = match ip {
             IpAddr::V4(v4) => self.lookup_v4(v4),
             IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
@@ -100,7 +214,12 @@ impl IpIntel {
                 None => self.lookup_v6(v6),
             },
         };
-        if id == NONE { None } else { self.records.get(id as usize) }
+        if id == NONE { None } else { self.slots.get(id as usize).map(|slot| IpInfo { intel: self, slot }) }
+    }
+
+    /// What the lists say about `ip`, as an owned record.
+    pub fn record(&self, ip: IpAddr) -> Option<IpRecord> {
+        self.lookup(ip).map(|i| i.to_record())
     }
 
     #[inline]
@@ -122,7 +241,14 @@ impl IpIntel {
     #[inline]
     fn lookup_v6(&self, ip: Ipv6Addr) -> u32 {
         let ip = u128::from(ip);
-        let i = self.v6_starts.partition_point(|&s| s <= ip);
+        if self.v6_starts.is_empty() {
+            return NONE;
+        }
+        // The same two-step search as IPv4, on the top 16 bits.
+        let p = (ip >> 112) as usize;
+        let lo = self.v6_index[p] as usize;
+        let hi = self.v6_index[p + 1] as usize;
+        let i = lo + self.v6_starts[lo..hi].partition_point(|&s| s <= ip);
         if i == 0 { NONE } else { self.v6_recs[i - 1] }
     }
 
@@ -137,19 +263,57 @@ impl IpIntel {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.records.is_empty()
+        self.slots.is_empty()
     }
 
-    /// Heap bytes held by the lookup tables and records (approximate for strings).
+    /// Heap bytes held by the lookup: range tables, records, places, and the strings
+    /// they share (each counted once).
     pub fn memory_bytes(&self) -> usize {
         let tables = self.v4_index.capacity() * 4
             + self.v4_starts.capacity() * 4
             + self.v4_recs.capacity() * 4
+            + self.v6_index.capacity() * 4
             + self.v6_starts.capacity() * 16
             + self.v6_recs.capacity() * 4;
-        let recs = self.records.capacity() * std::mem::size_of::<IpRecord>();
-        tables + recs
+        let slots = self.slots.capacity() * std::mem::size_of::<Slot>();
+        let places = self.places.capacity() * std::mem::size_of::<PlaceRow>()
+            + self.places.iter().map(|p| p.region.as_ref().map_or(0, |r| r.0.len() + 16)).sum::<usize>();
+        let strings = self.strings.capacity() * std::mem::size_of::<Arc<str>>()
+            + self.strings.iter().map(|s| s.len() + 16).sum::<usize>();
+        let asn = self.asn_kinds.capacity() * (std::mem::size_of::<(u32, AsnKind)>() + 1);
+        tables + slots + places + strings + asn
     }
+
+    pub(crate) fn from_parts(parts: Parts) -> IpIntel {
+        IpIntel {
+            v4_index: parts.v4_index,
+            v4_starts: parts.v4_starts,
+            v4_recs: parts.v4_recs,
+            v6_index: parts.v6_index,
+            v6_starts: parts.v6_starts,
+            v6_recs: parts.v6_recs,
+            slots: parts.slots,
+            strings: parts.strings,
+            places: parts.places,
+            asn_kinds: parts.asn_kinds,
+            stats: parts.stats,
+        }
+    }
+}
+
+/// What the builder hands over.
+pub(crate) struct Parts {
+    pub v4_index: Vec<u32>,
+    pub v4_starts: Vec<u32>,
+    pub v4_recs: Vec<u32>,
+    pub v6_index: Vec<u32>,
+    pub v6_starts: Vec<u128>,
+    pub v6_recs: Vec<u32>,
+    pub slots: Vec<Slot>,
+    pub strings: Vec<Arc<str>>,
+    pub places: Vec<PlaceRow>,
+    pub asn_kinds: std::collections::HashMap<u32, AsnKind>,
+    pub stats: IntelStats,
 }
 
 #[cfg(test)]

