@@ -357,8 +357,11 @@ struct Tables {
     strings: Vec<Arc<str>>,
     string_ids: HashMap<Arc<str>, u32>,
     places: Vec<PlaceRow>,
-    place_ids: HashMap<(Option<CountryCode>, Option<Region>, Option<Arc<str>>, Option<(u64, u64)>, u32), u32>,
+    place_ids: HashMap<PlaceKey, u32>,
 }
+
+/// Country, region, city, coordinate bits and source of a stored place.
+type PlaceKey = (Option<CountryCode>, Option<Region>, Option<Arc<str>>, Option<(u64, u64)>, u32);
 
 impl Tables {
     fn string(&mut self, s: &Option<Arc<str>>) -> u32 {
