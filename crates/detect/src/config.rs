@@ -17,6 +17,15 @@ pub struct DetectConfig {
     pub d3: D3Config,
     pub d4: D4Config,
     pub d6: D6Config,
+    pub sessions: crate::sessions::SessionsConfig,
+    pub d5: D5Config,
+    pub i1: I1Config,
+    pub i2: I2Config,
+    pub a13: A13Config,
+    pub b7: B7Config,
+    pub e6: E6Config,
+    pub f6: F6Config,
+    pub f9: F9Config,
 }
 
 /// D1: sign-ins through VPN, proxy, Tor or hosting networks.
@@ -149,5 +158,247 @@ pub struct D6Config {
 impl Default for D6Config {
     fn default() -> Self {
         D6Config { min_hours: 24.0, max_gap_hours: 3.0, max_open_sessions: 64 }
+    }
+}
+
+/// D5: a new device inside an existing session (a replayed session token), or access
+/// mostly from devices the identity provider says are unmanaged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D5Config {
+    /// With no device id, compare the operating system of the user agent: Windows in one
+    /// half of a session and Linux in the other is another machine.
+    pub compare_user_agent: bool,
+    /// Vendor sessions followed per subject for device changes; the oldest is dropped.
+    pub max_sessions: usize,
+    /// Share of a subject's successful sign-ins with device context that came from
+    /// unmanaged devices, above which D5 fires for unmanaged access.
+    pub unmanaged_min_share: f64,
+    /// Sign-ins with device context needed before the share is judged.
+    pub unmanaged_min_signins: u32,
+    /// Unmanaged access is only telling where managed devices are the norm: at least
+    /// this share of the organisation's sign-ins with device context must be managed.
+    pub org_managed_share: f64,
+    /// Weight of an unmanaged-access finding, in bits (a replayed session weighs the
+    /// indicator's full weight).
+    pub unmanaged_bits: f64,
+}
+
+impl Default for D5Config {
+    fn default() -> Self {
+        D5Config {
+            compare_user_agent: true,
+            max_sessions: 32,
+            unmanaged_min_share: 0.5,
+            unmanaged_min_signins: 5,
+            org_managed_share: 0.5,
+            unmanaged_bits: 2.0,
+        }
+    }
+}
+
+/// I1: many countries on one account within a day.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct I1Config {
+    /// Distinct countries within the window that fire I1.
+    pub min_countries: usize,
+    /// Distinct IPs needed among them.
+    pub min_ips: usize,
+    /// The window, in hours.
+    pub window_hours: f64,
+    /// Network kinds left out (Tor changes country with every circuit; D1 reports it).
+    pub exclude_kinds: Vec<IpKind>,
+}
+
+impl Default for I1Config {
+    fn default() -> Self {
+        I1Config { min_countries: 3, min_ips: 3, window_hours: 24.0, exclude_kinds: vec![IpKind::Tor] }
+    }
+}
+
+/// I2: many accounts from one IP, each with its own device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct I2Config {
+    /// Unrelated accounts (households count once), each with a device of its own, needed
+    /// on one IP within the window.
+    pub min_accounts: usize,
+    /// The window, in days.
+    pub window_days: u32,
+    /// More accounts than this on one IP within the window looks like a public network
+    /// (a café, a campus, carrier NAT): no finding.
+    pub max_accounts: usize,
+    /// Network kinds considered (mobile carrier NAT and Tor are left out).
+    pub kinds: Vec<IpKind>,
+}
+
+impl Default for I2Config {
+    fn default() -> Self {
+        I2Config {
+            min_accounts: 3,
+            window_days: 7,
+            max_accounts: 25,
+            kinds: vec![IpKind::Unknown, IpKind::Residential, IpKind::Hosting, IpKind::Vpn, IpKind::Proxy],
+        }
+    }
+}
+
+/// A13: several candidate accounts from one IP or one device on the careers site.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A13Config {
+    /// Unrelated candidate accounts (households count once) on one IP or device that
+    /// fire A13.
+    pub min_accounts: usize,
+    /// The window, in days.
+    pub window_days: u32,
+    /// More accounts than this on one IP looks like a campus or a public network.
+    pub max_accounts: usize,
+    /// Words that make a sign-in's app (`signins.csv` `app`, the event's target) a
+    /// careers-site login, matched case-insensitively against the words of the app name.
+    /// Sign-ins of subjects whose kind is `applicant` count whatever the app.
+    pub apps: Vec<String>,
+    /// Network kinds considered for IP sharing (mobile carrier NAT is left out; a
+    /// shared device fingerprint counts on any network).
+    pub kinds: Vec<IpKind>,
+}
+
+impl Default for A13Config {
+    fn default() -> Self {
+        A13Config {
+            min_accounts: 3,
+            window_days: 30,
+            max_accounts: 50,
+            apps: [
+                "careers",
+                "career",
+                "jobs",
+                "job",
+                "recruiting",
+                "recruitment",
+                "applicant",
+                "applicants",
+                "apply",
+                "candidate",
+                "candidates",
+                "talent",
+                "hiring",
+                "ats",
+                "greenhouse",
+                "lever",
+                "workable",
+                "smartrecruiters",
+                "icims",
+                "taleo",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            kinds: vec![IpKind::Unknown, IpKind::Residential, IpKind::Hosting, IpKind::Vpn, IpKind::Proxy, IpKind::Tor],
+        }
+    }
+}
+
+/// B7: the interview client IP far from the claimed home, or an anonymiser.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct B7Config {
+    /// Network kinds that fire B7 by themselves.
+    pub kinds: Vec<IpKind>,
+    /// When both the home and the IP have coordinates, farther than this (km) is far.
+    pub max_km: f64,
+    /// Also compare first-level regions (states) when the country matches.
+    pub compare_region: bool,
+    /// Weight of a region-only mismatch, in bits.
+    pub region_bits: f64,
+}
+
+impl Default for B7Config {
+    fn default() -> Self {
+        B7Config {
+            kinds: vec![IpKind::Vpn, IpKind::Proxy, IpKind::Tor, IpKind::Hosting],
+            max_km: 500.0,
+            compare_region: true,
+            region_bits: 2.0,
+        }
+    }
+}
+
+/// E6: code pulled far above peers in the first weeks, and pushes outside the
+/// organisation. Which event types pull and push is data (`data/conduct.toml`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct E6Config {
+    /// Days after the hire date (or, without one, after the subject's first pull) in
+    /// which pulls are counted.
+    pub window_days: u32,
+    /// Distinct repositories pulled in the window that are suspicious whatever peers do.
+    pub min_repos: u32,
+    /// The subject must also exceed this quantile of peers' counts in their own windows.
+    pub peer_quantile: f64,
+    /// Peers needed before the quantile is used (with fewer, `min_repos` alone decides).
+    pub min_peers: usize,
+    /// Repository owners (organisations) that belong to the organisation. Empty: the
+    /// owners of the repositories anyone pulled.
+    pub organisations: Vec<String>,
+}
+
+impl Default for E6Config {
+    fn default() -> Self {
+        E6Config { window_days: 30, min_repos: 20, peer_quantile: 0.99, min_peers: 10, organisations: Vec::new() }
+    }
+}
+
+/// F6: early privilege grants and new persistence. Which event types grant privileges
+/// or create credentials is data (`data/conduct.toml`); add your own here.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct F6Config {
+    /// Days after the hire date in which a privilege grant or new credentials are early.
+    pub early_days: u32,
+    /// Credentials created in the first days are onboarding (MFA enrolment, the first
+    /// SSH key): not counted. Privilege grants are never excused.
+    pub grace_days: u32,
+    /// New credentials after the grace period and within the early window that fire.
+    pub min_credentials: u32,
+    /// New credentials within `burst_hours`, at any time after the grace period, that fire.
+    pub burst_count: u32,
+    pub burst_hours: f64,
+    /// Further event types, as `system:event_type=kind` (`okta:user.mfa.factor.activate=mfa_factor`);
+    /// kinds: privilege, ssh_key, token, oauth_app, mfa_factor, recovery.
+    pub extra_event_types: Vec<String>,
+    /// Built-in event types to ignore, as `system:event_type`.
+    pub ignore_event_types: Vec<String>,
+}
+
+impl Default for F6Config {
+    fn default() -> Self {
+        F6Config {
+            early_days: 90,
+            grace_days: 7,
+            min_credentials: 3,
+            burst_count: 5,
+            burst_hours: 24.0,
+            extra_event_types: Vec::new(),
+            ignore_event_types: Vec::new(),
+        }
+    }
+}
+
+/// F9: access after the HR end date.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct F9Config {
+    /// Hours after the end of the end date before access counts (time zones, the last
+    /// evening's hand-over).
+    pub grace_hours: f64,
+    /// Failed attempts after the end date that fire when nothing succeeded.
+    pub min_failures: u32,
+}
+
+impl Default for F9Config {
+    fn default() -> Self {
+        F9Config { grace_hours: 12.0, min_failures: 3 }
     }
 }

@@ -16,12 +16,15 @@
 pub mod config;
 pub mod evidence;
 pub mod households;
+pub mod inside;
 pub mod network;
+pub mod sessions;
 
 use bonafide_core::{Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
 
 pub use config::DetectConfig;
 pub use households::Households;
+pub use sessions::{SessionMark, Sessions};
 
 /// What a detector may consult besides the event in hand.
 pub struct Context<'a> {
@@ -67,11 +70,27 @@ pub trait Detector {
     fn observe(&mut self, _event: &Event, _cx: &Context<'_>) {}
     /// Called once all input is read.
     fn conclude(&mut self, _cx: &Context<'_>, _out: &mut Findings) {}
+    /// Called for every event attributed to a subject, with the session the engine
+    /// placed it in ([`sessions`]). Detectors that follow sessions implement this instead
+    /// of [`observe`](Self::observe), which it calls by default.
+    fn observe_in_session(&mut self, event: &Event, _session: &SessionMark, cx: &Context<'_>) {
+        self.observe(event, cx)
+    }
+    /// Called for an event done *to* a subject by another identity, such as an admin
+    /// granting them a role: `target` is the subject the event's target resolved to.
+    fn observe_target(&mut self, _event: &Event, _target: SubjectIdx, _cx: &Context<'_>) {}
+    /// Called once all input is read, with every subject's sessions and presence.
+    /// Detectors that need them implement this instead of [`conclude`](Self::conclude),
+    /// which it calls by default.
+    fn conclude_with_sessions(&mut self, cx: &Context<'_>, _sessions: &Sessions, out: &mut Findings) {
+        self.conclude(cx, out)
+    }
 }
 
-/// Drives all enabled detectors.
+/// Drives all enabled detectors, and the session reconstruction they share.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
+    sessions: Sessions,
 }
 
 impl Engine {
@@ -83,12 +102,20 @@ impl Engine {
             Box::new(network::shared_ip::SharedIp::default()),
             Box::new(network::home_mismatch::HomeMismatch::default()),
             Box::new(network::session_length::SessionLength::default()),
+            Box::new(network::device::DeviceChange::default()),
+            Box::new(network::countries::ManyCountries::default()),
+            Box::new(network::accounts_per_ip::AccountsPerIp::default()),
+            Box::new(network::careers::CareersSite::default()),
+            Box::new(network::interview_ip::InterviewIp),
+            Box::new(inside::exfiltration::Exfiltration::default()),
+            Box::new(inside::persistence::Persistence::default()),
+            Box::new(inside::after_exit::AfterExit::default()),
         ];
         let detectors = all
             .into_iter()
             .filter(|d| !d.indicators().iter().any(|i| config.disabled.iter().any(|x| x == i)))
             .collect();
-        Engine { detectors }
+        Engine { detectors, sessions: Sessions::default() }
     }
 
     /// The detectors in use, by name.
@@ -97,18 +124,32 @@ impl Engine {
     }
 
     pub fn observe(&mut self, event: &Event, cx: &Context<'_>) {
-        if event.subject.is_none() {
+        let Some(mark) = self.sessions.observe(event, &cx.config.sessions) else {
             return;
-        }
+        };
         for d in &mut self.detectors {
-            d.observe(event, cx);
+            d.observe_in_session(event, &mark, cx);
         }
     }
 
+    /// An event whose target is the subject `target` (resolved by the caller), done by
+    /// another identity.
+    pub fn observe_target(&mut self, event: &Event, target: SubjectIdx, cx: &Context<'_>) {
+        for d in &mut self.detectors {
+            d.observe_target(event, target, cx);
+        }
+    }
+
+    /// Every subject's sessions and presence so far.
+    pub fn sessions(&self) -> &Sessions {
+        &self.sessions
+    }
+
     pub fn conclude(&mut self, cx: &Context<'_>) -> Findings {
+        self.sessions.finish();
         let mut out = Findings::default();
         for d in &mut self.detectors {
-            d.conclude(cx, &mut out);
+            d.conclude_with_sessions(cx, &self.sessions, &mut out);
         }
         out
     }

@@ -179,6 +179,160 @@ impl World {
         self.events.push(e);
     }
 
+    /// Interactive work activity with no network side (chat, commits, a GitHub export
+    /// without IPs) in the identity system `system`.
+    pub fn activity(&mut self, id: &str, system: &str, at: UtcMs) {
+        let mut e = self.base_event(id, at);
+        e.actor.system = Arc::from(system);
+        e.action = Action::Access;
+        e.event_type = Arc::from("activity");
+        self.events.push(e);
+    }
+
+    pub fn set_kind(&mut self, id: &str, kind: bonafide_core::SubjectKind) {
+        let i = self.idx(id).index();
+        self.subjects[i].kind = kind;
+    }
+
+    /// Hire date `day` days after T0 (negative: before).
+    pub fn set_hire(&mut self, id: &str, day: i64) {
+        let i = self.idx(id).index();
+        self.subjects[i].hire_date = Some(UtcMs(T0 + day * 86_400_000));
+    }
+
+    pub fn set_end(&mut self, id: &str, day: i64) {
+        let i = self.idx(id).index();
+        self.subjects[i].end_date = Some(UtcMs(T0 + day * 86_400_000));
+    }
+
+    /// A sign-in in vendor session `session` with a device id and/or user agent, and the
+    /// identity provider's managed-device verdict.
+    pub fn device_event(
+        &mut self,
+        id: &str,
+        at: UtcMs,
+        session: u64,
+        device: Option<&str>,
+        ua: Option<&str>,
+        managed: Option<bool>,
+    ) {
+        let mut e = self.base_event(id, at);
+        e.session = Some(session);
+        e.device = device.map(Arc::from);
+        e.user_agent = ua.map(Arc::from);
+        e.device_managed = managed;
+        e.net = Some(Self::net("73.1.1.1", IpKind::Residential, (39.96, -83.0), "US", None));
+        self.events.push(e);
+    }
+
+    pub fn device_event_no_session(&mut self, id: &str, at: UtcMs, device: Option<&str>) {
+        let mut e = self.base_event(id, at);
+        e.device = device.map(Arc::from);
+        e.net = Some(Self::net("73.1.1.1", IpKind::Residential, (39.96, -83.0), "US", None));
+        self.events.push(e);
+    }
+
+    /// An MFA step inside a session, from another client (a phone approving a push).
+    pub fn mfa_event(&mut self, id: &str, at: UtcMs, session: u64, ua: &str) {
+        let mut e = self.base_event(id, at);
+        e.action = Action::Authenticate;
+        e.event_type = Arc::from("user.authentication.auth_via_mfa");
+        e.session = Some(session);
+        e.user_agent = Some(Arc::from(ua));
+        e.net = Some(Self::net("73.1.1.1", IpKind::Residential, (39.96, -83.0), "US", None));
+        self.events.push(e);
+    }
+
+    pub fn signin_device(&mut self, id: &str, at: UtcMs, ip: &str, kind: IpKind, device: &str) {
+        let mut e = self.base_event(id, at);
+        e.device = Some(Arc::from(device));
+        e.net = Some(Self::net(ip, kind, (39.96, -83.0), "US", None));
+        self.events.push(e);
+    }
+
+    /// A `signins.csv` sign-in to `app`.
+    pub fn app_signin(&mut self, id: &str, at: UtcMs, ip: &str, kind: IpKind, device: Option<&str>, app: &str) {
+        let mut e = self.base_event(id, at);
+        e.actor.system = Arc::from("signins");
+        e.device = device.map(Arc::from);
+        e.target = Some(Arc::from(app));
+        e.net = Some(Self::net(ip, kind, (39.96, -83.0), "US", None));
+        self.events.push(e);
+    }
+
+    /// A GitHub audit event (`git.clone`, `public_key.create`, ...) on `repo` (none when
+    /// empty), without IP (as most exports are).
+    pub fn github(&mut self, id: &str, at: UtcMs, action: &str, repo: &str) {
+        let mut e = self.base_event(id, at);
+        e.actor.system = Arc::from("github");
+        e.action = if action.starts_with("git.") { Action::Access } else { Action::Other };
+        e.event_type = Arc::from(action);
+        e.target = (!repo.is_empty()).then(|| Arc::from(repo));
+        e.interactive = false;
+        self.events.push(e);
+    }
+
+    pub fn github_failed(&mut self, id: &str, at: UtcMs, action: &str) {
+        self.github(id, at, action, "");
+        if let Some(e) = self.events.last_mut() {
+            e.outcome = Outcome::Failure;
+        }
+    }
+
+    /// `actor` does `event_type` to `target` (an admin granting a role).
+    pub fn grant(&mut self, actor: &str, target: &str, at: UtcMs, system: &str, event_type: &str) {
+        let mut e = self.base_event(actor, at);
+        e.actor.system = Arc::from(system);
+        e.action = Action::Other;
+        e.event_type = Arc::from(event_type);
+        e.target = Some(Arc::from(target.to_lowercase()));
+        e.interactive = false;
+        self.events.push(e);
+    }
+
+    /// An interview round `day` days after T0 joined from `ip`, already enriched.
+    pub fn interview(
+        &mut self,
+        id: &str,
+        day: i64,
+        round: &str,
+        ip: &str,
+        kind: IpKind,
+        country: &str,
+        region: Option<&str>,
+    ) {
+        let r = region.and_then(|r| bonafide_intel::Places::builtin().region(CountryCode::new(country), r));
+        let net = Self::net(ip, kind, (0.0, 0.0), country, r);
+        let mut iv = self.interview_record(id, day);
+        iv.round = Some(round.to_string());
+        iv.client_ip = Some(net.ip);
+        iv.client = Some(Net { place: Place { point: None, ..net.place.clone() }, ..net });
+        self.records.interviews.push(iv);
+    }
+
+    pub fn interview_without_ip(&mut self, id: &str, day: i64) {
+        let iv = self.interview_record(id, day);
+        self.records.interviews.push(iv);
+    }
+
+    fn interview_record(&mut self, id: &str, day: i64) -> bonafide_core::records::Interview {
+        self.line += 1;
+        bonafide_core::records::Interview {
+            subject_id: id.to_string(),
+            at: UtcMs(T0 + day * 86_400_000 + 15 * 3_600_000),
+            round: None,
+            interviewer: None,
+            medium: Some(bonafide_core::records::Medium::Video),
+            duration_seconds: Some(3600),
+            video_seconds: Some(3600),
+            client_ip: None,
+            client: None,
+            flags: Vec::new(),
+            notes: None,
+            source: SourcePos::line(SourceId(1), self.line),
+        }
+    }
+
     pub fn run(&self) -> Results {
         let households = Households::build(&self.subjects);
         let cx = Context {
@@ -192,6 +346,13 @@ impl World {
         let mut engine = Engine::new(&self.config);
         for e in &self.events {
             engine.observe(e, &cx);
+            // As the scan does: an event whose target is another subject's account.
+            if let Some(t) = e.target.as_deref()
+                && let Some(i) = self.subjects.iter().position(|s| s.id.to_lowercase() == t)
+                && Some(SubjectIdx(i as u32)) != e.subject
+            {
+                engine.observe_target(e, SubjectIdx(i as u32), &cx);
+            }
         }
         Results { subjects: self.subjects.clone(), findings: engine.conclude(&cx).list }
     }

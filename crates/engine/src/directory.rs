@@ -35,4 +35,21 @@ impl Directory {
             .or_else(|| self.by_email.get(account))
             .copied()
     }
+
+    /// The subject of an account named in an event's target (the grantee of a role),
+    /// looked up like an actor of the same system. Accounts are compared lower case.
+    pub fn resolve_account(&self, system: &str, account: &str) -> Option<SubjectIdx> {
+        let account = account.trim();
+        if account.is_empty() {
+            return None;
+        }
+        let lower;
+        let account = if account.bytes().any(|b| b.is_ascii_uppercase()) {
+            lower = account.to_lowercase();
+            lower.as_str()
+        } else {
+            account
+        };
+        self.by_account.get(system).and_then(|m| m.get(account)).or_else(|| self.by_email.get(account)).copied()
+    }
 }

@@ -252,10 +252,18 @@ impl RecordSink for Pipeline<'_> {
         }
         self.totals.events += 1;
         e.subject = self.resolve(&e);
-        if e.subject.is_none() {
+        // An event done to another subject (an admin granting them a role) is theirs too.
+        let target = e
+            .target
+            .as_deref()
+            .and_then(|t| self.directory.resolve_account(&e.actor.system, t))
+            .filter(|t| Some(*t) != e.subject);
+        if e.subject.is_none() && target.is_none() {
             return Accept::Accepted;
         }
-        self.totals.attributed += 1;
+        if e.subject.is_some() {
+            self.totals.attributed += 1;
+        }
         if let (Some(net), Some(enricher)) = (e.net.as_mut(), self.enricher.as_ref()) {
             enricher.enrich(net);
         }
@@ -267,7 +275,12 @@ impl RecordSink for Pipeline<'_> {
             scoring: &self.config.scoring,
             catalog: Catalog::builtin(),
         };
-        self.engine.observe(&e, &cx);
+        if e.subject.is_some() {
+            self.engine.observe(&e, &cx);
+        }
+        if let Some(t) = target {
+            self.engine.observe_target(&e, t, &cx);
+        }
         Accept::Accepted
     }
 

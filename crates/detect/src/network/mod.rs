@@ -1,13 +1,21 @@
-//! Network and sign-in indicators (D family): where people sign in from, through what,
-//! and how.
+//! Network and sign-in indicators: where people sign in from, through what, and how
+//! (the D family), and the indicators of other families that read the same network
+//! side: many countries or accounts per IP on a platform (I1, I2), candidate accounts
+//! sharing an IP or device on the careers site (A13), and the interview's client IP (B7).
 //!
 //! All of them read the same thing: successful events attributed to a subject, with a
 //! network side that enrichment has already placed and classified. Failed and challenged
 //! attempts are left out on purpose: a password-spraying attacker's IP says nothing about
 //! where the employee is.
 
+pub mod accounts_per_ip;
 pub mod anonymiser;
+pub mod careers;
+pub mod cohort;
+pub mod countries;
+pub mod device;
 pub mod home_mismatch;
+pub mod interview_ip;
 pub mod session_length;
 pub mod shared_ip;
 pub mod travel;
@@ -44,6 +52,10 @@ impl<T: Default> PerSubject<T> {
 }
 
 impl<T> PerSubject<T> {
+    pub fn get(&self, s: SubjectIdx) -> Option<&T> {
+        self.items.get(s.index()).and_then(Option::as_ref)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (SubjectIdx, &T)> {
         self.items.iter().enumerate().filter_map(|(i, t)| t.as_ref().map(|t| (SubjectIdx(i as u32), t)))
     }

@@ -1,35 +1,56 @@
-//! D6: an interactive session kept alive and active for a day or more.
+//! D6: a subject active for a day or more without a break.
 //!
-//! Per session (the vendor's session id), the detector follows runs of activity: a run
-//! continues while consecutive events are at most `max_gap_hours` apart. A run of
-//! `min_hours` or more is a machine that never leaves its desk, the always-on laptop of a
-//! farm or a remote-control set-up; a long-lived token used during two working days has
-//! a night-long gap and is not. Only interactive events count (no API clients).
+//! Two readings of "continuously logged in", both from the engine's [`sessions`]:
 //!
-//! Memory stays small: a session idle for longer than the gap, measured against the
-//! subject's latest event, can only start a new run, so it is judged and dropped as soon
-//! as that is the case. Events older than a session's last one (out-of-order logs) widen
-//! nothing and break nothing.
+//! - **Per session.** For every session (the vendor's, or one the engine inferred for a
+//!   source without session ids) the detector follows runs of activity: a run continues
+//!   while consecutive events are at most `max_gap_hours` apart, in either direction of
+//!   time (exports are often newest-first). A run of `min_hours` or more is a machine that
+//!   never leaves its desk, the always-on laptop of a farm or a remote-control set-up; a
+//!   long-lived token used during two working days has a night-long gap and is not.
+//! - **Across sources.** A person whose sign-ins end at six and whose commits and chat
+//!   carry on through the night is present without a break even though no single session
+//!   shows it. The engine's presence bitmap (the UTC hours with any interactive event, any
+//!   source) gives the longest run of consecutive active hours; `min_hours` of them fire
+//!   too.
+//!
+//! Only interactive events count (no API clients, no token refreshes). Memory stays small:
+//! a session whose run is more than the gap away from the event in hand is judged and
+//! dropped, and at most `max_open_sessions` are followed per subject.
+//!
+//! [`sessions`]: crate::sessions
 
 use bonafide_core::{Event, Evidence, Finding, UtcMs};
 
 use super::PerSubject;
 use crate::evidence::{Note, SAMPLE};
+use crate::sessions::{SessionMark, Sessions};
 use crate::{Context, Detector, Findings};
 
 #[derive(Debug, Clone)]
 struct Session {
     key: u64,
-    run_start: Note,
-    last: UtcMs,
+    lo: Note,
+    hi: Note,
     best_ms: i64,
     best: Option<(Note, Note)>,
+}
+
+impl Session {
+    fn distance(&self, t: UtcMs) -> i64 {
+        if t < self.lo.at {
+            self.lo.at.0 - t.0
+        } else if t > self.hi.at {
+            t.0 - self.hi.at.0
+        } else {
+            0
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 struct Tally {
     open: Vec<Session>,
-    latest: Option<UtcMs>,
     long: u64,
     longest_ms: i64,
     first: Option<UtcMs>,
@@ -69,8 +90,8 @@ impl Detector for SessionLength {
         &["D6"]
     }
 
-    fn observe(&mut self, e: &Event, cx: &Context<'_>) {
-        let (Some(subject), Some(key)) = (e.subject, e.session) else { return };
+    fn observe_in_session(&mut self, e: &Event, mark: &SessionMark, cx: &Context<'_>) {
+        let Some(subject) = e.subject else { return };
         if !e.interactive {
             return;
         }
@@ -78,28 +99,32 @@ impl Detector for SessionLength {
         let gap_ms = (cfg.max_gap_hours * 3_600_000.0) as i64;
         let min_ms = (cfg.min_hours * 3_600_000.0) as i64;
         let t = self.tallies.get_mut(subject);
-        let latest = t.latest.map_or(e.at, |l| l.max(e.at));
-        t.latest = Some(latest);
-        if let Some(s) = t.open.iter_mut().find(|s| s.key == key) {
-            if e.at >= s.last {
-                if e.at.0 - s.last.0 > gap_ms {
-                    s.run_start = Note::of(e);
+        if let Some(s) = t.open.iter_mut().find(|s| s.key == mark.key) {
+            if s.distance(e.at) <= gap_ms {
+                if e.at < s.lo.at {
+                    s.lo = Note::of(e);
+                } else if e.at > s.hi.at {
+                    s.hi = Note::of(e);
                 }
-                s.last = e.at;
-                let run = s.last.0 - s.run_start.at.0;
-                if run > s.best_ms {
-                    s.best_ms = run;
-                    s.best = Some((s.run_start.clone(), Note::of(e)));
-                }
+            } else {
+                // A pause longer than the gap: a new run starts here.
+                s.lo = Note::of(e);
+                s.hi = s.lo.clone();
+            }
+            let run = s.hi.at.0 - s.lo.at.0;
+            if run > s.best_ms {
+                s.best_ms = run;
+                s.best = Some((s.lo.clone(), s.hi.clone()));
             }
         } else {
-            t.open.push(Session { key, run_start: Note::of(e), last: e.at, best_ms: 0, best: None });
+            let n = Note::of(e);
+            t.open.push(Session { key: mark.key, lo: n.clone(), hi: n, best_ms: 0, best: None });
         }
-        // Judge sessions that can no longer extend a run, and keep the set bounded.
+        // Judge sessions this stream has left behind, and keep the set bounded.
         let mut i = 0;
         while i < t.open.len() {
-            let idle = latest.0 - t.open[i].last.0 > gap_ms;
-            if idle || t.open.len() > cfg.max_open_sessions.max(1) {
+            let behind = t.open[i].key != mark.key && t.open[i].distance(e.at) > gap_ms;
+            if behind || t.open.len() > cfg.max_open_sessions.max(1) {
                 let s = t.open.swap_remove(i);
                 t.judge(s, min_ms);
             } else {
@@ -111,25 +136,72 @@ impl Detector for SessionLength {
         }
     }
 
-    fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
-        let min_ms = (cx.config.d6.min_hours * 3_600_000.0) as i64;
-        for (subject, t) in self.tallies.iter_mut() {
+    fn conclude_with_sessions(&mut self, cx: &Context<'_>, sessions: &Sessions, out: &mut Findings) {
+        let cfg = &cx.config.d6;
+        let min_ms = (cfg.min_hours * 3_600_000.0) as i64;
+        for (_, t) in self.tallies.iter_mut() {
             for s in std::mem::take(&mut t.open) {
                 t.judge(s, min_ms);
             }
-            if t.long == 0 {
+        }
+        let mut subjects: Vec<bonafide_core::SubjectIdx> = self.tallies.iter().map(|(s, _)| s).collect();
+        for (s, _) in sessions.iter() {
+            if !subjects.contains(&s) {
+                subjects.push(s);
+            }
+        }
+        subjects.sort();
+        for subject in subjects {
+            let tally = self.tallies.get(subject).filter(|t| t.long > 0);
+            let presence = sessions
+                .timeline(subject)
+                .and_then(|tl| tl.presence.longest_run().map(|r| (r, tl.systems.clone())))
+                .filter(|((_, hours), _)| f64::from(*hours) >= cfg.min_hours);
+            let mut parts = Vec::new();
+            if let Some(t) = tally {
+                parts.push(format!(
+                    "{} session(s) active without a break of over {} h for a day or more; longest {:.1} h",
+                    t.long,
+                    cfg.max_gap_hours,
+                    t.longest_ms as f64 / 3_600_000.0
+                ));
+            }
+            if let Some(((start, hours), systems)) = &presence {
+                let longest_session_h = tally.map_or(0.0, |t| t.longest_ms as f64 / 3_600_000.0);
+                if f64::from(*hours) > longest_session_h + 1.0 {
+                    let names: Vec<&str> = systems.iter().map(|s| &**s).collect();
+                    parts.push(format!(
+                        "active in every hour for {hours} consecutive hours from {} ({})",
+                        start.to_rfc3339(),
+                        names.join(", ")
+                    ));
+                }
+            }
+            if parts.is_empty() {
                 continue;
             }
-            let hours = t.longest_ms as f64 / 3_600_000.0;
-            let summary = format!(
-                "{} session(s) active without a break of over {} h for a day or more; longest {:.1} h",
-                t.long, cx.config.d6.max_gap_hours, hours
-            );
-            let mut f = Finding::new("D6", subject, cx.weight("D6"), summary);
-            f.first_seen = t.first;
-            f.last_seen = t.last;
-            f.evidence = t.evidence.clone();
-            f.evidence_total = t.long * 2;
+            let mut f = Finding::new("D6", subject, cx.weight("D6"), parts.join("; "));
+            if let Some(t) = tally {
+                f.first_seen = t.first;
+                f.last_seen = t.last;
+                f.evidence = t.evidence.clone();
+                f.evidence_total = t.long * 2;
+            }
+            if let Some(((start, hours), systems)) = presence {
+                let end = UtcMs(start.0 + i64::from(hours) * 3_600_000 - 1);
+                f.seen(start);
+                f.seen(end);
+                if f.evidence.len() < SAMPLE {
+                    let names: Vec<String> = systems.iter().map(|s| s.to_string()).collect();
+                    f.evidence.push(
+                        Evidence::without_source()
+                            .with("presence_from", start.to_rfc3339())
+                            .with("presence_hours", hours)
+                            .with("systems", names),
+                    );
+                }
+                f.evidence_total += 1;
+            }
             out.push(f);
         }
     }
@@ -159,6 +231,41 @@ mod tests {
             }
         }
         assert!(w.run().ids("E1").is_empty());
+    }
+
+    #[test]
+    fn newest_first_exports_find_the_same_run() {
+        let mut w = World::new(&["E1"]);
+        for h in (0..30).rev() {
+            w.session_event("E1", w.t(0, 0, 0).0 + h * 3_600_000, 42);
+        }
+        let f = w.run();
+        assert!(f.get("E1", "D6").expect("D6").summary.contains("29.0 h"));
+    }
+
+    #[test]
+    fn sign_ins_by_day_and_commits_by_night_are_one_presence() {
+        let mut w = World::new(&["E1", "E2"]);
+        // E1: Okta 08-18 with a session, then, from another export, GitHub activity every
+        // hour of the night. Neither source alone has a day-long session.
+        for h in 8..18 {
+            w.session_event("E1", w.t(0, h, 10).0, 7);
+        }
+        for h in 18..34 {
+            w.activity("E1", "github", w.t(0, h, 40));
+        }
+        // E2: the same day job, and evenings off.
+        for h in 8..18 {
+            w.session_event("E2", w.t(0, h, 10).0, 8);
+        }
+        for h in 18..21 {
+            w.activity("E2", "github", w.t(0, h, 40));
+        }
+        let f = w.run();
+        let d6 = f.get("E1", "D6").expect("cross-source presence");
+        assert!(d6.summary.contains("26 consecutive hours"), "{}", d6.summary);
+        assert!(d6.summary.contains("github"), "{}", d6.summary);
+        assert!(f.get("E2", "D6").is_none(), "{:?}", f.findings);
     }
 
     #[test]

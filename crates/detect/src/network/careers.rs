@@ -1,0 +1,188 @@
+//! A13: several candidate accounts from one IP or one device on the careers site.
+//!
+//! A candidate-site login is recognised from the data contract: a sign-in whose app
+//! (`signins.csv` `app`, the event's target) contains one of the configured words
+//! (`careers`, `jobs`, `greenhouse`, ...), or any sign-in of a subject whose kind is
+//! `applicant`. Per IP and per device fingerprint, the candidate accounts seen within
+//! `window_days` are counted; `min_accounts` unrelated ones (a household counts once) on
+//! one key fire one finding shared by all of them, which links them into a cluster: one
+//! operator applying under several personas. Corporate egress (a recruiting event at
+//! the office) and carrier-NAT mobile ranges are left out for IPs; a shared device
+//! fingerprint counts on any network.
+
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use bonafide_core::{Event, Finding, Shared, SubjectIdx, SubjectKind};
+
+use super::cohort::Cohort;
+use super::observation;
+use crate::{Context, Detector, Findings};
+
+#[derive(Debug, Default)]
+pub struct CareersSite {
+    ips: HashMap<IpAddr, Cohort>,
+    devices: HashMap<Arc<str>, Cohort>,
+}
+
+/// True when the app name's words include one of `words`.
+pub fn is_careers_app(app: &str, words: &[String]) -> bool {
+    app.to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .any(|w| words.iter().any(|x| x.eq_ignore_ascii_case(w)))
+}
+
+impl Detector for CareersSite {
+    fn name(&self) -> &'static str {
+        "careers-site"
+    }
+
+    fn indicators(&self) -> &'static [&'static str] {
+        &["A13"]
+    }
+
+    fn observe(&mut self, e: &Event, cx: &Context<'_>) {
+        let Some((subject, net)) = observation(e) else { return };
+        let cfg = &cx.config.a13;
+        let candidate = e.target.as_deref().is_some_and(|app| is_careers_app(app, &cfg.apps))
+            || cx.subject(subject).is_some_and(|s| s.kind == SubjectKind::Applicant);
+        if !candidate {
+            return;
+        }
+        if !net.corporate && cfg.kinds.contains(&net.kind) {
+            self.ips.entry(net.ip).or_default().add(subject, e.at, e.source, e.device.as_ref());
+        }
+        if let Some(d) = &e.device {
+            self.devices.entry(d.clone()).or_default().add(subject, e.at, e.source, Some(d));
+        }
+    }
+
+    fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
+        let cfg = &cx.config.a13;
+        let need = cfg.min_accounts.max(2);
+        let mut keyed: Vec<(String, &str, &Cohort)> = Vec::new();
+        for (ip, c) in &self.ips {
+            keyed.push((ip.to_string(), "ip", c));
+        }
+        for (d, c) in &self.devices {
+            keyed.push((d.to_string(), "device", c));
+        }
+        keyed.sort_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)));
+        for (key, kind, c) in keyed {
+            if c.members.len() < need {
+                continue;
+            }
+            let mut involved: Vec<usize> = Vec::new();
+            for group in c.windows(cfg.window_days) {
+                if group.len() < need || group.len() > cfg.max_accounts {
+                    continue;
+                }
+                let subjects: Vec<SubjectIdx> = group.iter().map(|&i| c.members[i].subject).collect();
+                if cx.households.count_unrelated(&subjects) < need {
+                    continue;
+                }
+                for i in group {
+                    if !involved.contains(&i) {
+                        involved.push(i);
+                    }
+                }
+            }
+            if involved.is_empty() {
+                continue;
+            }
+            involved.sort_by_key(|&i| c.members[i].subject);
+            let subjects: Vec<SubjectIdx> = involved.iter().map(|&i| c.members[i].subject).collect();
+            let ids: Vec<&str> = subjects.iter().filter_map(|s| cx.subject(*s)).map(|s| s.id.as_str()).collect();
+            let what = if kind == "ip" { format!("IP {key}") } else { format!("device {key}") };
+            let summary = format!(
+                "{} candidate accounts ({}) on the careers site from one {} within {} days",
+                subjects.len(),
+                ids.join(", "),
+                what,
+                cfg.window_days
+            );
+            let mut f = Finding::new("A13", subjects[0], cx.weight("A13"), summary);
+            f.subjects = subjects;
+            f.shared = Some(Shared { kind: kind.to_string(), value: key.clone() });
+            let (first, last) = c.span(&involved);
+            f.first_seen = Some(first);
+            f.last_seen = Some(last);
+            f.evidence = c.evidence(&involved, cx, kind, &key);
+            f.evidence_total = involved.len() as u64;
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_careers_app;
+    use crate::testkit::*;
+    use bonafide_core::{IpKind, SubjectKind};
+
+    #[test]
+    fn careers_apps_are_recognised_by_word() {
+        let words = crate::DetectConfig::default().a13.apps;
+        for app in ["careers", "Careers Site", "jobs.acme.example", "Greenhouse", "ats-prod"] {
+            assert!(is_careers_app(app, &words), "{app}");
+        }
+        for app in ["Workday", "Slack", "payroll", "jobsearch-internal"] {
+            assert!(!is_careers_app(app, &words), "{app}");
+        }
+    }
+
+    #[test]
+    fn three_candidates_from_one_ip_and_one_device() {
+        let mut w = World::new(&["C1", "C2", "C3", "C4", "C5", "C6", "E1"]);
+        for (i, id) in ["C1", "C2", "C3"].iter().enumerate() {
+            w.app_signin(id, w.t(i as i64, 10, 0), "73.9.9.9", IpKind::Residential, None, "careers");
+        }
+        // Another persona ring: three IPs, one browser fingerprint.
+        for (i, id) in ["C4", "C5", "C6"].iter().enumerate() {
+            let ip = format!("203.0.113.{}", i + 1);
+            w.app_signin(id, w.t(i as i64, 11, 0), &ip, IpKind::Vpn, Some("fp-77"), "jobs portal");
+        }
+        // An employee on the same home IP signing in to work apps is not a candidate.
+        w.app_signin("E1", w.t(0, 9, 0), "73.9.9.9", IpKind::Residential, None, "Workday");
+        let f = w.run();
+        let a13 = |kind: &str| {
+            f.findings.iter().find(|x| x.indicator == "A13" && x.shared.as_ref().is_some_and(|s| s.kind == kind))
+        };
+        let by_ip = a13("ip").expect("by IP");
+        assert_eq!(by_ip.subjects.len(), 3);
+        let by_device = a13("device").expect("by device");
+        assert_eq!(by_device.shared.as_ref().unwrap().value, "fp-77");
+        assert!(f.get("E1", "A13").is_none());
+    }
+
+    #[test]
+    fn applicants_count_on_any_app_and_confounders_do_not() {
+        let mut w = World::new(&["P1", "P2", "P3"]);
+        for id in ["P1", "P2", "P3"] {
+            w.set_kind(id, SubjectKind::Applicant);
+            w.app_signin(id, w.t(0, 10, 0), "73.9.9.9", IpKind::Residential, None, "portal");
+        }
+        assert_eq!(w.run().get("P1", "A13").map(|f| f.subjects.len()), Some(3));
+
+        // Two candidates from one home, a campus of sixty, and three over three months.
+        let ids: Vec<String> = (0..60).map(|i| format!("U{i}")).collect();
+        let mut refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        refs.extend(["H1", "H2", "M1", "M2", "M3", "O1", "O2", "O3"]);
+        let mut w = World::new(&refs);
+        w.app_signin("H1", w.t(0, 10, 0), "73.5.5.5", IpKind::Residential, None, "careers");
+        w.app_signin("H2", w.t(0, 11, 0), "73.5.5.5", IpKind::Residential, None, "careers");
+        for id in &ids {
+            w.app_signin(id, w.t(1, 10, 0), "128.1.1.1", IpKind::Residential, None, "careers");
+        }
+        for (i, id) in ["M1", "M2", "M3"].iter().enumerate() {
+            w.app_signin(id, w.t(45 * i as i64, 10, 0), "73.6.6.6", IpKind::Residential, None, "careers");
+        }
+        // A recruiting day at the office: corporate egress.
+        for id in ["O1", "O2", "O3"] {
+            w.app_signin(id, w.t(2, 10, 0), "10.0.0.1", IpKind::Corporate, None, "careers");
+        }
+        assert!(w.run().findings.iter().all(|f| f.indicator != "A13"), "{:?}", w.run().findings);
+    }
+}

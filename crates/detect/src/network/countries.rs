@@ -1,0 +1,210 @@
+//! I1: one account used from many IPs in several countries within a day.
+//!
+//! A shared or rented platform account hops between the operators' locations and their
+//! VPN exits; a person, even a travelling one, is in one or two countries a day. Per
+//! subject, the located successful events of the last `window_hours` are kept in a small
+//! time-sorted window (both directions of time, so newest-first exports work) and the
+//! distinct countries and IPs within any window around each new event are counted.
+//! Corporate egress never counts, and Tor is left out by default (every circuit is a new
+//! country; D1 reports it).
+
+use std::net::IpAddr;
+
+use bonafide_core::{CountryCode, Event, Finding, UtcMs};
+
+use super::{PerSubject, observation};
+use crate::evidence::{Note, SAMPLE};
+use crate::{Context, Detector, Findings};
+
+/// Located events kept per subject.
+const WINDOW_CAP: usize = 64;
+
+#[derive(Debug, Clone)]
+struct Fix {
+    at: UtcMs,
+    country: CountryCode,
+    ip: IpAddr,
+    note: Note,
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    window: Vec<Fix>,
+    hits: u64,
+    best: usize,
+    best_evidence: Vec<Note>,
+    first: Option<UtcMs>,
+    last: Option<UtcMs>,
+}
+
+#[derive(Debug, Default)]
+pub struct ManyCountries {
+    tallies: PerSubject<Tally>,
+}
+
+/// Distinct countries and IPs among `fixes`, with one note per country.
+fn distinct(fixes: &[Fix]) -> (usize, usize, Vec<Note>) {
+    let mut countries: Vec<CountryCode> = Vec::new();
+    let mut ips: Vec<IpAddr> = Vec::new();
+    let mut notes = Vec::new();
+    for f in fixes {
+        if !countries.contains(&f.country) {
+            countries.push(f.country);
+            notes.push(f.note.clone());
+        }
+        if !ips.contains(&f.ip) {
+            ips.push(f.ip);
+        }
+    }
+    (countries.len(), ips.len(), notes)
+}
+
+impl Detector for ManyCountries {
+    fn name(&self) -> &'static str {
+        "many-countries"
+    }
+
+    fn indicators(&self) -> &'static [&'static str] {
+        &["I1"]
+    }
+
+    fn observe(&mut self, e: &Event, cx: &Context<'_>) {
+        let Some((subject, net)) = observation(e) else { return };
+        let cfg = &cx.config.i1;
+        if net.corporate || cfg.exclude_kinds.contains(&net.kind) {
+            return;
+        }
+        let Some(country) = net.place.country else { return };
+        let w = (cfg.window_hours * 3_600_000.0) as i64;
+        let t = self.tallies.get_mut(subject);
+        // A repeat of a country and IP already in the window moves nothing.
+        if let Some(f) =
+            t.window.iter_mut().find(|f| f.country == country && f.ip == net.ip && (f.at.0 - e.at.0).abs() <= w / 4)
+        {
+            if e.at > f.at {
+                f.at = e.at;
+            }
+            return;
+        }
+        let pos = t.window.partition_point(|f| f.at <= e.at);
+        t.window.insert(pos, Fix { at: e.at, country, ip: net.ip, note: Note::of(e) });
+        t.window.retain(|f| (f.at.0 - e.at.0).abs() <= w);
+        while t.window.len() > WINDOW_CAP {
+            // Drop a repeated country farthest in time from this event.
+            let far = (0..t.window.len())
+                .filter(|&i| t.window.iter().filter(|g| g.country == t.window[i].country).count() > 1)
+                .max_by_key(|&i| (t.window[i].at.0 - e.at.0).abs())
+                .unwrap_or(0);
+            t.window.remove(far);
+        }
+        let at = e.at;
+        let before: Vec<Fix> = t.window.iter().filter(|f| f.at <= at).cloned().collect();
+        let after: Vec<Fix> = t.window.iter().filter(|f| f.at >= at).cloned().collect();
+        for side in [before, after] {
+            let (countries, ips, notes) = distinct(&side);
+            if countries >= cfg.min_countries && ips >= cfg.min_ips {
+                t.hits += 1;
+                let lo = side.first().map_or(at, |f| f.at);
+                let hi = side.last().map_or(at, |f| f.at);
+                t.first = Some(t.first.map_or(lo, |x| x.min(lo)));
+                t.last = Some(t.last.map_or(hi, |x| x.max(hi)));
+                if countries > t.best {
+                    t.best = countries;
+                    t.best_evidence = notes;
+                }
+                break;
+            }
+        }
+    }
+
+    fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
+        let cfg = &cx.config.i1;
+        for (subject, t) in self.tallies.iter() {
+            if t.hits == 0 {
+                continue;
+            }
+            let names: Vec<String> = t
+                .best_evidence
+                .iter()
+                .filter_map(|n| n.net.as_ref().and_then(|x| x.place.country).map(|c| c.to_string()))
+                .collect();
+            let summary = format!(
+                "signed in from {} countries within {} h ({}); {} such sign-in(s) in all",
+                t.best,
+                cfg.window_hours,
+                names.join(", "),
+                t.hits
+            );
+            let mut f = Finding::new("I1", subject, cx.weight("I1"), summary);
+            f.first_seen = t.first;
+            f.last_seen = t.last;
+            f.evidence = t.best_evidence.iter().take(SAMPLE).map(Note::evidence).collect();
+            f.evidence_total = t.hits;
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+    use bonafide_core::IpKind;
+
+    const NYC: (f64, f64) = (40.71, -74.01);
+    const LONDON: (f64, f64) = (51.51, -0.13);
+
+    #[test]
+    fn three_countries_in_a_day_fire() {
+        let mut w = World::new(&["A1"]);
+        w.signin_at("A1", w.t(0, 1, 0), "175.167.1.1", IpKind::Residential, (41.8, 123.4), "CN");
+        w.signin_at("A1", w.t(0, 9, 0), "203.0.113.5", IpKind::Vpn, (1.35, 103.8), "SG");
+        w.signin_at("A1", w.t(0, 15, 0), "73.1.1.1", IpKind::Residential, NYC, "US");
+        let f = w.run();
+        let i1 = f.get("A1", "I1").expect("I1");
+        assert!(i1.summary.contains("3 countries"), "{}", i1.summary);
+        assert_eq!(i1.evidence.len(), 3);
+    }
+
+    #[test]
+    fn newest_first_exports_fire_too() {
+        let mut w = World::new(&["A1"]);
+        w.signin_at("A1", w.t(0, 15, 0), "73.1.1.1", IpKind::Residential, NYC, "US");
+        w.signin_at("A1", w.t(0, 9, 0), "203.0.113.5", IpKind::Vpn, (1.35, 103.8), "SG");
+        w.signin_at("A1", w.t(0, 1, 0), "175.167.1.1", IpKind::Residential, (41.8, 123.4), "CN");
+        assert!(w.run().get("A1", "I1").is_some());
+    }
+
+    #[test]
+    fn a_flight_a_week_of_countries_tor_and_the_office_do_not() {
+        let mut w = World::new(&["T1", "W1", "O1", "P1"]);
+        // A traveller: two countries in a day.
+        w.signin_at("T1", w.t(0, 8, 0), "73.1.1.1", IpKind::Residential, NYC, "US");
+        w.signin_at("T1", w.t(0, 22, 0), "81.2.69.1", IpKind::Residential, LONDON, "GB");
+        // Three countries, but over three days.
+        for (d, ip, cc) in [(0, "73.1.1.2", "US"), (2, "81.2.69.2", "GB"), (4, "85.1.1.1", "FR")] {
+            w.signin_at("W1", w.t(d, 9, 0), ip, IpKind::Residential, NYC, cc);
+        }
+        // Tor exits in three countries in an hour.
+        for (m, ip, cc) in [(0, "185.220.1.1", "DE"), (20, "185.220.1.2", "NL"), (40, "185.220.1.3", "SE")] {
+            w.signin_at("P1", w.t(0, 9, m), ip, IpKind::Tor, NYC, cc);
+        }
+        // Corporate egress in three countries (a global VPN the company runs).
+        for (h, ip, cc) in [(1, "10.0.0.1", "US"), (2, "10.0.0.2", "GB"), (3, "10.0.0.3", "JP")] {
+            w.signin_at("O1", w.t(0, h, 0), ip, IpKind::Corporate, NYC, cc);
+        }
+        let f = w.run();
+        for id in ["T1", "W1", "O1", "P1"] {
+            assert!(f.get(id, "I1").is_none(), "{id}");
+        }
+    }
+
+    #[test]
+    fn one_ip_geolocated_three_ways_is_not_three_places() {
+        let mut w = World::new(&["A1"]);
+        w.config.i1.min_ips = 2;
+        for (h, cc) in [(1, "US"), (2, "CA"), (3, "MX")] {
+            w.signin_at("A1", w.t(0, h, 0), "73.1.1.1", IpKind::Residential, NYC, cc);
+        }
+        assert!(w.run().get("A1", "I1").is_none());
+    }
+}
