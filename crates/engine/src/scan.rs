@@ -119,6 +119,10 @@ impl Pipeline<'_> {
         for e in &s.emails {
             self.directory.email(e, idx);
         }
+        // The data contract: people.csv `github` ties GitHub audit-log actors to the person.
+        if let Some(login) = &s.github {
+            self.directory.link("github", login, idx);
+        }
         self.subjects.push(s);
         idx
     }

@@ -60,6 +60,11 @@ pub fn detect_shape(sample: &[u8]) -> JsonShape {
         return JsonShape::Structural;
     }
     for line in sample.split(|&c| c == b'\n').map(|l| l.trim_ascii()).filter(|l| !l.is_empty()).take(3) {
+        // A line that opens a value it does not close, or an array element followed by a
+        // comma, belongs to a multi-line document (`{"value": [` then one record per line).
+        if matches!(line.last(), Some(b'[' | b'{' | b',')) {
+            return JsonShape::Structural;
+        }
         if line.first() != Some(&b'{') {
             continue;
         }
@@ -508,6 +513,19 @@ mod tests {
         let (recs, _) = frame(&activity.replace(", ", ",\n  "), 1000);
         assert_eq!(recs.len(), 1);
         assert!(recs[0].0.starts_with("{\"id\""));
+    }
+
+    #[test]
+    fn a_wrapper_with_one_record_per_line_is_not_ndjson() {
+        let text = "{\"value\": [\n {\"id\": 1, \"a\": {\"b\": 2}},\n {\"id\": 2},\n {\"id\": 3}\n]}\n";
+        let (recs, bad) = frame(text, 100);
+        assert_eq!(
+            recs.iter().map(|r| r.0.as_str()).collect::<Vec<_>>(),
+            vec!["{\"id\": 1, \"a\": {\"b\": 2}}", "{\"id\": 2}", "{\"id\": 3}"]
+        );
+        assert!(bad.is_empty());
+        let (recs, _) = frame("[\n{\"id\": 1},\n{\"id\": 2}\n]", 100);
+        assert_eq!(recs.len(), 2);
     }
 
     #[test]
