@@ -188,7 +188,7 @@ impl Default for D5Config {
     fn default() -> Self {
         D5Config {
             compare_user_agent: true,
-            max_sessions: 32,
+            max_sessions: 16,
             unmanaged_min_share: 0.5,
             unmanaged_min_signins: 5,
             org_managed_share: 0.5,
@@ -224,6 +224,8 @@ pub struct I2Config {
     /// Unrelated accounts (households count once), each with a device of its own, needed
     /// on one IP within the window.
     pub min_accounts: usize,
+    /// The same on VPN, proxy and hosting IPs, whose exits strangers share.
+    pub min_accounts_anonymising: usize,
     /// The window, in days.
     pub window_days: u32,
     /// More accounts than this on one IP within the window looks like a public network
@@ -237,6 +239,7 @@ impl Default for I2Config {
     fn default() -> Self {
         I2Config {
             min_accounts: 3,
+            min_accounts_anonymising: 5,
             window_days: 7,
             max_accounts: 25,
             kinds: vec![IpKind::Unknown, IpKind::Residential, IpKind::Hosting, IpKind::Vpn, IpKind::Proxy],

@@ -6,7 +6,8 @@
 //! shared IP: people who share a home share an IP, but the "own device per account"
 //! pattern is the set-up a farm or an account reseller builds. Only events with a device
 //! identifier count (Entra device ids, Okta devices, `signins.csv` `device_id`).
-//! Corporate egress, carrier-NAT mobile ranges and Tor are left out; more than
+//! Corporate egress, carrier-NAT mobile ranges and Tor are left out; VPN, proxy and
+//! hosting exits, which strangers share, need `min_accounts_anonymising`; more than
 //! `max_accounts` on one IP is a public network; households count once.
 
 use std::collections::HashMap;
@@ -21,6 +22,8 @@ use crate::{Context, Detector, Findings};
 #[derive(Debug, Default)]
 pub struct AccountsPerIp {
     ips: HashMap<IpAddr, Cohort>,
+    /// IPs whose network hides its users (VPN, proxy, hosting exits).
+    anonymising: std::collections::HashSet<IpAddr>,
 }
 
 impl Detector for AccountsPerIp {
@@ -38,15 +41,20 @@ impl Detector for AccountsPerIp {
         if net.corporate || !cx.config.i2.kinds.contains(&net.kind) {
             return;
         }
+        if net.kind.is_anonymising() {
+            self.anonymising.insert(net.ip);
+        }
         self.ips.entry(net.ip).or_default().add(subject, e.at, e.source, Some(device));
     }
 
     fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
         let cfg = &cx.config.i2;
-        let need = cfg.min_accounts.max(2);
-        let mut ips: Vec<(&IpAddr, &Cohort)> = self.ips.iter().filter(|(_, c)| c.members.len() >= need).collect();
+        let mut ips: Vec<(&IpAddr, &Cohort)> =
+            self.ips.iter().filter(|(_, c)| c.members.len() >= cfg.min_accounts.max(2)).collect();
         ips.sort_by_key(|(ip, _)| **ip);
         for (ip, c) in ips {
+            let need =
+                if self.anonymising.contains(ip) { cfg.min_accounts_anonymising } else { cfg.min_accounts }.max(2);
             let mut involved: Vec<usize> = Vec::new();
             for group in c.windows(cfg.window_days) {
                 if group.len() < need || group.len() > cfg.max_accounts {
@@ -150,6 +158,19 @@ mod tests {
         }
         w.signin_device("S5", w.t(0, 10, 0), "100.64.0.1", IpKind::Mobile, "dev-S5");
         assert!(w.run().findings.iter().all(|f| f.indicator != "I2"));
+    }
+
+    #[test]
+    fn strangers_on_a_vpn_exit_need_more_accounts() {
+        let mut w = World::new(&["A", "B", "C", "D", "E"]);
+        for id in ["A", "B", "C"] {
+            w.signin_device(id, w.t(0, 10, 0), "185.1.1.1", IpKind::Vpn, &format!("dev-{id}"));
+        }
+        assert!(w.run().get("A", "I2").is_none(), "three strangers on one VPN exit");
+        for id in ["D", "E"] {
+            w.signin_device(id, w.t(1, 10, 0), "185.1.1.1", IpKind::Vpn, &format!("dev-{id}"));
+        }
+        assert_eq!(w.run().get("A", "I2").map(|f| f.subjects.len()), Some(5));
     }
 
     #[test]

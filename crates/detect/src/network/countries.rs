@@ -42,21 +42,32 @@ pub struct ManyCountries {
     tallies: PerSubject<Tally>,
 }
 
-/// Distinct countries and IPs among `fixes`, with one note per country.
-fn distinct(fixes: &[Fix]) -> (usize, usize, Vec<Note>) {
+/// Distinct countries and IPs among `fixes` (a window holds a few dozen at most).
+fn distinct(fixes: &[Fix]) -> (usize, usize) {
     let mut countries: Vec<CountryCode> = Vec::new();
     let mut ips: Vec<IpAddr> = Vec::new();
-    let mut notes = Vec::new();
     for f in fixes {
         if !countries.contains(&f.country) {
             countries.push(f.country);
-            notes.push(f.note.clone());
         }
         if !ips.contains(&f.ip) {
             ips.push(f.ip);
         }
     }
-    (countries.len(), ips.len(), notes)
+    (countries.len(), ips.len())
+}
+
+/// One note per country among `fixes`.
+fn notes(fixes: &[Fix]) -> Vec<Note> {
+    let mut seen: Vec<CountryCode> = Vec::new();
+    let mut out = Vec::new();
+    for f in fixes {
+        if !seen.contains(&f.country) {
+            seen.push(f.country);
+            out.push(f.note.clone());
+        }
+    }
+    out
 }
 
 impl Detector for ManyCountries {
@@ -98,10 +109,11 @@ impl Detector for ManyCountries {
             t.window.remove(far);
         }
         let at = e.at;
-        let before: Vec<Fix> = t.window.iter().filter(|f| f.at <= at).cloned().collect();
-        let after: Vec<Fix> = t.window.iter().filter(|f| f.at >= at).cloned().collect();
-        for side in [before, after] {
-            let (countries, ips, notes) = distinct(&side);
+        // The window is sorted by time: the fixes up to this one, and from it on.
+        let split_hi = t.window.partition_point(|f| f.at <= at);
+        let split_lo = t.window.partition_point(|f| f.at < at);
+        for side in [&t.window[..split_hi], &t.window[split_lo..]] {
+            let (countries, ips) = distinct(side);
             if countries >= cfg.min_countries && ips >= cfg.min_ips {
                 t.hits += 1;
                 let lo = side.first().map_or(at, |f| f.at);
@@ -110,7 +122,7 @@ impl Detector for ManyCountries {
                 t.last = Some(t.last.map_or(hi, |x| x.max(hi)));
                 if countries > t.best {
                     t.best = countries;
-                    t.best_evidence = notes;
+                    t.best_evidence = notes(side);
                 }
                 break;
             }

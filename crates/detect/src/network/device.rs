@@ -20,8 +20,25 @@ use crate::evidence::{Note, SAMPLE, Sample};
 use crate::sessions::SessionMark;
 use crate::{Context, Detector, Findings};
 
-/// The operating-system family of a user agent.
+/// The operating-system family of a user agent. User agents spell the system the same
+/// way nearly always, so the common spellings are found without lower-casing (this runs
+/// for every sign-in).
 pub fn os_family(ua: &str) -> Option<&'static str> {
+    const SPELLINGS: &[(&str, &str)] = &[
+        ("iPhone", "ios"),
+        ("iPad", "ios"),
+        ("Android", "android"),
+        ("CrOS", "chromeos"),
+        ("Windows", "windows"),
+        ("Macintosh", "macos"),
+        ("Mac OS", "macos"),
+        ("Linux", "linux"),
+        ("X11", "linux"),
+    ];
+    let b = ua.as_bytes();
+    if let Some((_, f)) = SPELLINGS.iter().find(|(needle, _)| memchr::memmem::find(b, needle.as_bytes()).is_some()) {
+        return Some(f);
+    }
     let u = ua.to_ascii_lowercase();
     let family = if u.contains("iphone") || u.contains("ipad") || u.contains("ios") {
         "ios"
@@ -63,11 +80,15 @@ impl Fingerprint {
     }
 }
 
+/// A followed session: its key, the device that opened it and where that was logged.
+/// Kept small (no evidence note) because every subject has dozens of sessions and
+/// nearly none is ever replayed.
 #[derive(Debug)]
 struct Tracked {
     key: u64,
     first: Fingerprint,
-    note: Note,
+    at: UtcMs,
+    source: bonafide_core::SourcePos,
     replayed: bool,
 }
 
@@ -136,7 +157,7 @@ impl Detector for DeviceChange {
                 if t.sessions.len() >= cfg.max_sessions.max(1) {
                     t.sessions.remove(0);
                 }
-                t.sessions.push(Tracked { key: mark.key, first: fp, note: Note::of(e), replayed: false });
+                t.sessions.push(Tracked { key: mark.key, first: fp, at: e.at, source: e.source, replayed: false });
             }
             Some(s) => {
                 if s.replayed || !s.first.same_kind(&fp) || s.first == fp {
@@ -144,16 +165,20 @@ impl Detector for DeviceChange {
                 }
                 s.replayed = true;
                 t.replays += 1;
-                let (a, b) =
-                    if s.note.at <= e.at { (s.note.clone(), Note::of(e)) } else { (Note::of(e), s.note.clone()) };
-                t.first = Some(t.first.map_or(a.at, |f| f.min(a.at)));
-                t.last = Some(t.last.map_or(b.at, |l| l.max(b.at)));
+                let (lo, hi) = (s.at.min(e.at), s.at.max(e.at));
+                t.first = Some(t.first.map_or(lo, |f| f.min(lo)));
+                t.last = Some(t.last.map_or(hi, |l| l.max(hi)));
                 if t.evidence.len() + 2 <= SAMPLE {
-                    let first_label = s.first.label();
-                    let now_label = fp.label();
-                    let (la, lb) = if s.note.at <= e.at { (first_label, now_label) } else { (now_label, first_label) };
-                    t.evidence.push(a.evidence().with("session_device", la));
-                    t.evidence.push(b.evidence().with("session_device", lb));
+                    let opened = bonafide_core::Evidence::at(s.source)
+                        .with("at", s.at.to_rfc3339())
+                        .with("session_device", s.first.label())
+                        .with("role", "opened the session");
+                    let other = Note::of(e).evidence().with("session_device", fp.label()).with("role", "continued it");
+                    if s.at <= e.at {
+                        t.evidence.extend([opened, other]);
+                    } else {
+                        t.evidence.extend([other, opened]);
+                    }
                 }
             }
         }

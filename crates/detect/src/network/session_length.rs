@@ -27,13 +27,35 @@ use crate::evidence::{Note, SAMPLE};
 use crate::sessions::{SessionMark, Sessions};
 use crate::{Context, Detector, Findings};
 
+/// The cheap end of a run: it moves with nearly every event, so it holds only what the
+/// evidence of a run's end shows.
+#[derive(Debug, Clone)]
+struct Mark {
+    at: UtcMs,
+    source: bonafide_core::SourcePos,
+    event_type: std::sync::Arc<str>,
+}
+
+impl Mark {
+    fn of(e: &Event) -> Mark {
+        Mark { at: e.at, source: e.source, event_type: e.event_type.clone() }
+    }
+
+    fn evidence(&self) -> Evidence {
+        Evidence::at(self.source).with("at", self.at.to_rfc3339()).with("event_type", self.event_type.as_ref())
+    }
+}
+
 #[derive(Debug, Clone)]
 struct Session {
     key: u64,
     lo: Note,
-    hi: Note,
+    hi: Mark,
+    /// Counts runs, so the best run's start is copied once, not at every event.
+    run: u32,
+    best_run: u32,
     best_ms: i64,
-    best: Option<(Note, Note)>,
+    best: Option<(Note, Mark)>,
 }
 
 impl Session {
@@ -103,22 +125,37 @@ impl Detector for SessionLength {
             if s.distance(e.at) <= gap_ms {
                 if e.at < s.lo.at {
                     s.lo = Note::of(e);
+                    s.run += 1;
                 } else if e.at > s.hi.at {
-                    s.hi = Note::of(e);
+                    s.hi = Mark::of(e);
                 }
             } else {
                 // A pause longer than the gap: a new run starts here.
                 s.lo = Note::of(e);
-                s.hi = s.lo.clone();
+                s.hi = Mark::of(e);
+                s.run += 1;
             }
             let run = s.hi.at.0 - s.lo.at.0;
             if run > s.best_ms {
                 s.best_ms = run;
-                s.best = Some((s.lo.clone(), s.hi.clone()));
+                match &mut s.best {
+                    Some((_, end)) if s.best_run == s.run => *end = s.hi.clone(),
+                    _ => {
+                        s.best = Some((s.lo.clone(), s.hi.clone()));
+                        s.best_run = s.run;
+                    }
+                }
             }
         } else {
-            let n = Note::of(e);
-            t.open.push(Session { key: mark.key, lo: n.clone(), hi: n, best_ms: 0, best: None });
+            t.open.push(Session {
+                key: mark.key,
+                lo: Note::of(e),
+                hi: Mark::of(e),
+                run: 0,
+                best_run: 0,
+                best_ms: 0,
+                best: None,
+            });
         }
         // Judge sessions this stream has left behind, and keep the set bounded.
         let mut i = 0;

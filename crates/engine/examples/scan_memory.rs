@@ -1,10 +1,11 @@
-//! Throughput and peak memory of a whole scan of a generated Okta export, on one core.
+//! Throughput and peak memory of a whole scan of a generated export, on one core.
 //!
-//! `cargo run --release -p bonafide-engine --example okta_scan_memory -- EVENTS [USERS]`
+//! `cargo run --release -p bonafide-engine --example scan_memory -- EVENTS [USERS] [okta|mixed]`
 //! generates (once, under the system temp folder) an organisation of USERS people
-//! (default 5,000) and an Okta log of EVENTS events, scans it, and prints events per
-//! second and the process's peak resident memory. Run it with 1M and 2M events: the
-//! population is the same, so the peak should be too.
+//! (default 5,000) and EVENTS events, either one Okta log (`okta`, the default) or one
+//! export each of Okta, Entra ID, Google Workspace and GitHub (`mixed`), scans it, and
+//! prints events per second and the process's peak heap and resident memory. Run it with
+//! 1M and 2M events: the population is the same, so the peak should be too.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -50,15 +51,38 @@ fn peak_rss_kb() -> u64 {
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let events: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
     let users: u64 = std::env::args().nth(2).and_then(|s| s.parse().ok()).unwrap_or(5_000);
-    let dir = std::env::temp_dir().join(format!("bonafide-bench-okta-{events}-{users}"));
-    if !dir.join("okta.ndjson").exists() {
-        let w = bonafide_sim::bench::write_okta_org(&dir, events, users, 7)?;
-        eprintln!("generated {} events, {} MB", w.events, w.bytes / 1_000_000);
-    }
+    let mixed = std::env::args().nth(3).is_some_and(|s| s == "mixed");
+    let dir = if mixed {
+        let dir = std::env::temp_dir().join(format!("bonafide-bench-mixed-{events}-{users}"));
+        if !dir.join("github.ndjson").exists() {
+            let w = bonafide_sim::bench::write_mixed_org(&dir, events, users, 7)?;
+            eprintln!(
+                "generated {} events (okta {}, entra {}, gws {}, github {}), {} MB",
+                w.events(),
+                w.okta,
+                w.entra,
+                w.gws,
+                w.github,
+                w.bytes / 1_000_000
+            );
+        }
+        dir
+    } else {
+        let dir = std::env::temp_dir().join(format!("bonafide-bench-okta-{events}-{users}"));
+        if !dir.join("okta.ndjson").exists() {
+            let w = bonafide_sim::bench::write_okta_org(&dir, events, users, 7)?;
+            eprintln!("generated {} events, {} MB", w.events, w.bytes / 1_000_000);
+        }
+        dir
+    };
     let before = peak_rss_kb();
     let mut config = bonafide_engine::Config::default();
     if let Some(w) = std::env::var("BONAFIDE_DEDUP_WINDOW").ok().and_then(|s| s.parse().ok()) {
         config.limits.dedup_window = w;
+    }
+    // Indicator IDs to switch off, to see what each detector costs: `BONAFIDE_DISABLE=D5,I1`.
+    if let Ok(list) = std::env::var("BONAFIDE_DISABLE") {
+        config.detect.disabled = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     }
     let req = bonafide_engine::ScanRequest {
         paths: vec![dir.clone()],
@@ -82,5 +106,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         before / 1024,
         outcome.findings.len()
     );
+    let mut by: std::collections::BTreeMap<&str, usize> = Default::default();
+    for f in &outcome.findings {
+        *by.entry(f.indicator.as_str()).or_default() += 1;
+    }
+    println!("findings by indicator: {by:?}");
     Ok(())
 }
