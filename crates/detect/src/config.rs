@@ -262,6 +262,11 @@ pub struct A13Config {
     /// careers-site login, matched case-insensitively against the words of the app name.
     /// Sign-ins of subjects whose kind is `applicant` count whatever the app.
     pub apps: Vec<String>,
+    /// Identity systems whose sign-ins can be careers-site logins. The careers site's
+    /// own login table arrives as `signins.csv` (`signins`); an employee's single
+    /// sign-on into the applicant-tracking system (Okta into "Greenhouse") is a recruiter
+    /// at work, not a candidate.
+    pub systems: Vec<String>,
     /// Network kinds considered for IP sharing (mobile carrier NAT is left out; a
     /// shared device fingerprint counts on any network).
     pub kinds: Vec<IpKind>,
@@ -298,6 +303,7 @@ impl Default for A13Config {
             .iter()
             .map(|s| s.to_string())
             .collect(),
+            systems: vec!["signins".into()],
             kinds: vec![IpKind::Unknown, IpKind::Residential, IpKind::Hosting, IpKind::Vpn, IpKind::Proxy, IpKind::Tor],
         }
     }

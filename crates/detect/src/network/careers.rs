@@ -1,9 +1,10 @@
 //! A13: several candidate accounts from one IP or one device on the careers site.
 //!
-//! A candidate-site login is recognised from the data contract: a sign-in whose app
-//! (`signins.csv` `app`, the event's target) contains one of the configured words
+//! A candidate-site login is recognised from the data contract: a `signins.csv` sign-in
+//! (the platform's own login table) whose `app` contains one of the configured words
 //! (`careers`, `jobs`, `greenhouse`, ...), or any sign-in of a subject whose kind is
-//! `applicant`. Per IP and per device fingerprint, the candidate accounts seen within
+//! `applicant`. An employee's single sign-on into the applicant-tracking system is a
+//! recruiter at work and does not count. Per IP and per device fingerprint, the candidate accounts seen within
 //! `window_days` are counted; `min_accounts` unrelated ones (a household counts once) on
 //! one key fire one finding shared by all of them, which links them into a cluster: one
 //! operator applying under several personas. Corporate egress (a recruiting event at
@@ -46,8 +47,9 @@ impl Detector for CareersSite {
     fn observe(&mut self, e: &Event, cx: &Context<'_>) {
         let Some((subject, net)) = observation(e) else { return };
         let cfg = &cx.config.a13;
-        let candidate = e.target.as_deref().is_some_and(|app| is_careers_app(app, &cfg.apps))
-            || cx.subject(subject).is_some_and(|s| s.kind == SubjectKind::Applicant);
+        let careers_login = cfg.systems.iter().any(|s| s.as_str() == &*e.actor.system)
+            && e.target.as_deref().is_some_and(|app| is_careers_app(app, &cfg.apps));
+        let candidate = careers_login || cx.subject(subject).is_some_and(|s| s.kind == SubjectKind::Applicant);
         if !candidate {
             return;
         }
@@ -135,7 +137,7 @@ mod tests {
 
     #[test]
     fn three_candidates_from_one_ip_and_one_device() {
-        let mut w = World::new(&["C1", "C2", "C3", "C4", "C5", "C6", "E1"]);
+        let mut w = World::new(&["C1", "C2", "C3", "C4", "C5", "C6", "E1", "R1", "R2", "R3"]);
         for (i, id) in ["C1", "C2", "C3"].iter().enumerate() {
             w.app_signin(id, w.t(i as i64, 10, 0), "73.9.9.9", IpKind::Residential, None, "careers");
         }
@@ -144,8 +146,15 @@ mod tests {
             let ip = format!("203.0.113.{}", i + 1);
             w.app_signin(id, w.t(i as i64, 11, 0), &ip, IpKind::Vpn, Some("fp-77"), "jobs portal");
         }
-        // An employee on the same home IP signing in to work apps is not a candidate.
+        // An employee on the same home IP signing in to work apps is not a candidate,
+        // nor are recruiters signing in to the applicant-tracking system through Okta.
         w.app_signin("E1", w.t(0, 9, 0), "73.9.9.9", IpKind::Residential, None, "Workday");
+        for id in ["R1", "R2", "R3"] {
+            w.app_signin(id, w.t(0, 9, 0), "73.4.4.4", IpKind::Residential, None, "Greenhouse");
+            if let Some(e) = w.events.last_mut() {
+                e.actor.system = std::sync::Arc::from("okta");
+            }
+        }
         let f = w.run();
         let a13 = |kind: &str| {
             f.findings.iter().find(|x| x.indicator == "A13" && x.shared.as_ref().is_some_and(|s| s.kind == kind))
@@ -155,6 +164,7 @@ mod tests {
         let by_device = a13("device").expect("by device");
         assert_eq!(by_device.shared.as_ref().unwrap().value, "fp-77");
         assert!(f.get("E1", "A13").is_none());
+        assert!(f.get("R1", "A13").is_none(), "recruiters at work");
     }
 
     #[test]
