@@ -17,6 +17,10 @@
 //! organisation enabled IP disclosure, with `actor_location.country_code`; some user
 //! events (`user.forgot_password`) have no `actor`, only `user`; bots (`actor_is_bot`,
 //! `name[bot]`) are not people. `_document_id` is the deduplication key.
+//!
+//! Only web sessions (a browser user agent) are interactive: git clients pull on their
+//! own (IDE auto-fetch, scheduled jobs), and token use is a program, so neither says a
+//! person is at the keyboard for the session and presence analysis.
 
 use std::borrow::Cow;
 use std::io::BufRead;

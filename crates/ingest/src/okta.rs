@@ -379,6 +379,18 @@ mod tests {
     }
 
     #[test]
+    fn targets_name_the_grantee_or_the_app() {
+        let grant = r#"{"uuid":"g1","published":"2025-01-01T00:00:00Z","eventType":"user.account.privilege.grant","actor":{"type":"User","alternateId":"admin@acme.example"},"target":[{"type":"User","alternateId":"New.Hire@Acme.example","displayName":"New Hire"}]}"#;
+        let sso = r#"{"uuid":"g2","published":"2025-01-01T00:00:00Z","eventType":"user.authentication.sso","actor":{"type":"User","alternateId":"a@acme.example"},"target":[{"type":"AppInstance","alternateId":"unknown","displayName":"Greenhouse"},{"type":"User","alternateId":"a@acme.example"}]}"#;
+        let none = r#"{"uuid":"g3","published":"2025-01-01T00:00:00Z","eventType":"user.session.start","actor":{"type":"User","alternateId":"a@acme.example"},"target":null}"#;
+        let c = read_str(Format::Okta, &[grant, sso, none].join("\n"));
+        assert_eq!(c.quarantined, vec![]);
+        assert_eq!(c.events[0].target.as_deref(), Some("new.hire@acme.example"), "the grantee, lower case");
+        assert_eq!(c.events[1].target.as_deref(), Some("Greenhouse"), "the user's own entry is not a target");
+        assert_eq!(c.events[2].target, None);
+    }
+
+    #[test]
     fn a_ten_megabyte_line_is_quarantined() {
         let good =
             r#"{"published":"2025-01-01T00:00:00Z","eventType":"x","actor":{"type":"User","alternateId":"a@x.io"}}"#;
