@@ -17,8 +17,9 @@ pub mod config;
 pub mod evidence;
 pub mod households;
 pub mod network;
+pub mod time;
 
-use bonafide_core::{Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
+use bonafide_core::{ActivitySummary, Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
 
 pub use config::DetectConfig;
 pub use households::Households;
@@ -72,6 +73,10 @@ pub trait Detector {
 /// Drives all enabled detectors.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
+    /// The time family shares one profile per subject and hands its summaries to the
+    /// report, so it is driven directly rather than through the list.
+    time: time::TimeDetectors,
+    disabled: Vec<String>,
 }
 
 impl Engine {
@@ -88,7 +93,7 @@ impl Engine {
             .into_iter()
             .filter(|d| !d.indicators().iter().any(|i| config.disabled.iter().any(|x| x == i)))
             .collect();
-        Engine { detectors }
+        Engine { detectors, time: time::TimeDetectors::default(), disabled: config.disabled.clone() }
     }
 
     /// The detectors in use, by name.
@@ -103,6 +108,7 @@ impl Engine {
         for d in &mut self.detectors {
             d.observe(event, cx);
         }
+        self.time.observe(event, cx);
     }
 
     pub fn conclude(&mut self, cx: &Context<'_>) -> Findings {
@@ -110,7 +116,15 @@ impl Engine {
         for d in &mut self.detectors {
             d.conclude(cx, &mut out);
         }
+        self.time.conclude(cx, &mut out);
+        out.list.retain(|f| !self.disabled.iter().any(|d| d == &f.indicator));
         out
+    }
+
+    /// Each subject's activity rhythm and inferred working zone, after
+    /// [`conclude`](Self::conclude).
+    pub fn take_activity(&mut self) -> Vec<Option<ActivitySummary>> {
+        self.time.take_summaries()
     }
 }
 

@@ -8,6 +8,7 @@
 //! reader.
 
 pub mod accounts;
+pub mod commits;
 pub mod framing;
 pub mod input;
 pub mod ipintel;
@@ -171,6 +172,7 @@ pub fn read(
         Format::People => people::read(cx, reader, sink),
         Format::Accounts => accounts::read(cx, reader, sink),
         Format::Okta => okta::read(cx, reader, sink),
+        Format::Commits => commits::read_csv(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),
