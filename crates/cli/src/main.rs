@@ -2,6 +2,25 @@
 
 mod progress;
 
+/// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
+/// instead of panicking, as Unix tools do.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output: {e}");
+        std::process::exit(1);
+    }
+}
+
+macro_rules! out {
+    () => { emit("\n") };
+    ($($arg:tt)*) => { emit(&format!("{}\n", format_args!($($arg)*))) };
+}
+
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -136,7 +155,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         Ok(o) => o,
         Err(ScanError::Strict { count, first, outcome }) => {
             if !args.quiet {
-                print!("{}", bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
+                emit(&bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
             }
             eprintln!("error: --strict: {count} record(s) quarantined; first: {first}");
             return Ok(ExitCode::from(2));
@@ -144,12 +163,12 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         Err(e) => return Err(e.into()),
     };
     if !args.quiet {
-        print!("{}", bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
+        emit(&bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
     }
     if let Some(dir) = &args.out {
         bonafide_report::write(&outcome, dir)?;
         if !args.quiet {
-            println!("\nreport: {}  ·  {}", dir.join("index.html").display(), dir.join("report.json").display());
+            out!("\nreport: {}  ·  {}", dir.join("index.html").display(), dir.join("report.json").display());
         }
     }
     if let Some(db) = &args.db {
@@ -162,7 +181,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         })
         .with_context(|| format!("storing the run in {}", db.display()))?;
         if !args.quiet {
-            println!("stored run {} in {}", outcome.run.run_id, db.display());
+            out!("stored run {} in {}", outcome.run.run_id, db.display());
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -178,28 +197,28 @@ fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
 fn indicators(json: bool) -> Result<()> {
     let c = Catalog::builtin();
     if json {
-        println!("{}", serde_json::to_string_pretty(&c)?);
+        out!("{}", serde_json::to_string_pretty(&c)?);
         return Ok(());
     }
     let mut family = String::new();
     for i in &c.indicators {
         if i.family != family {
             family.clone_from(&i.family);
-            println!("\n{} · {}", i.family, c.family_name(&i.family));
+            out!("\n{} · {}", i.family, c.family_name(&i.family));
         }
-        println!("  {:<4} {}  {}  [{}]", i.id, i.tier, i.title, i.sources.join(", "));
+        out!("  {:<4} {}  {}  [{}]", i.id, i.tier, i.title, i.sources.join(", "));
     }
-    println!("\nTiers: T1 hard fact (opens a case), T2 strong correlate, T3 soft signal. Sources:");
+    out!("\nTiers: T1 hard fact (opens a case), T2 strong correlate, T3 soft signal. Sources:");
     for (k, v) in &c.sources {
-        println!("  {k:<6} {v}");
+        out!("  {k:<6} {v}");
     }
     Ok(())
 }
 
 fn formats() {
-    println!("{:<24} {:<10} reads", "format", "role");
+    out!("{:<24} {:<10} reads", "format", "role");
     for f in Format::all() {
-        println!(
+        out!(
             "{:<24} {:<10} {}",
             f.name(),
             format!("{:?}", f.role()).to_lowercase(),
@@ -217,9 +236,9 @@ fn run() -> Result<ExitCode> {
             match check.or(cli.config) {
                 Some(p) => {
                     Config::load(&p)?;
-                    println!("{}: valid", p.display());
+                    out!("{}: valid", p.display());
                 }
-                None => print!("{}", bonafide_engine::config::REFERENCE),
+                None => emit(bonafide_engine::config::REFERENCE),
             }
             Ok(ExitCode::SUCCESS)
         }

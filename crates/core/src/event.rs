@@ -167,6 +167,11 @@ pub struct Commit {
     pub repo: Option<Arc<str>>,
     pub id: Box<str>,
     pub author_name: Option<Arc<str>>,
+    /// The committer's email, lower case, when the source has it (git repositories).
+    pub committer: Option<Arc<str>>,
+    /// Set by the engine when the author identity is nobody's and the commit was tied to
+    /// its subject through the committer instead.
+    pub attributed_via_committer: bool,
     pub author_offset_minutes: Option<i16>,
     pub committer_time: Option<UtcMs>,
     pub committer_offset_minutes: Option<i16>,

@@ -6,6 +6,7 @@
 //! events with their source positions, findings with evidence, the indicator catalog
 //! (data, embedded from `data/indicators.toml`) and the likelihood-ratio score.
 
+pub mod activity;
 pub mod catalog;
 pub mod event;
 pub mod finding;
@@ -18,6 +19,7 @@ pub mod subject;
 pub mod testdata;
 pub mod time;
 
+pub use activity::ActivitySummary;
 pub use catalog::{Catalog, Indicator, Tier};
 pub use event::{
     Action, ActivityInfo, Actor, ActorKind, Commit, Detail, EndpointRow, Event, IpKind, Net, Outcome, RowAction,

@@ -61,6 +61,25 @@ impl UtcMs {
         candidate.parse::<jiff::Timestamp>().map(|t| UtcMs(t.as_millisecond())).map_err(|_| TimeError(truncate(s, 64)))
     }
 
+    /// Parses RFC 3339 and also returns the UTC offset the text recorded, in minutes
+    /// (`Z` and `+00:00` are 0).
+    pub fn parse_with_offset(s: &str) -> Result<(UtcMs, i16), TimeError> {
+        let t = UtcMs::parse(s)?;
+        let s = s.trim();
+        let b = s.as_bytes();
+        let offset = if s.ends_with(['Z', 'z']) {
+            0
+        } else if b.len() >= 6 && matches!(b[b.len() - 6], b'+' | b'-') && b[b.len() - 3] == b':' {
+            let h = num(&b[b.len() - 5..b.len() - 3]).ok_or_else(|| TimeError(truncate(s, 64)))?;
+            let m = num(&b[b.len() - 2..]).ok_or_else(|| TimeError(truncate(s, 64)))?;
+            let v = (h * 60 + m) as i16;
+            if b[b.len() - 6] == b'-' { -v } else { v }
+        } else {
+            return Err(TimeError(truncate(s, 64)));
+        };
+        Ok((t, offset))
+    }
+
     /// Parses a calendar date `YYYY-MM-DD` as midnight UTC.
     pub fn parse_date(s: &str) -> Result<UtcMs, TimeError> {
         let b = s.trim().as_bytes();
@@ -235,6 +254,9 @@ mod tests {
         assert!(UtcMs::parse("2025-03-04T09:15:00").is_err(), "no offset, no guess");
         assert!(UtcMs::parse("2025-02-30T09:15:00Z").is_err());
         assert!(UtcMs::parse("garbage").is_err());
+        assert_eq!(UtcMs::parse_with_offset("2025-03-04T09:15:00+08:00").unwrap().1, 480);
+        assert_eq!(UtcMs::parse_with_offset("2025-03-04T09:15:00-05:30").unwrap().1, -330);
+        assert_eq!(UtcMs::parse_with_offset("2025-03-04T09:15:00Z").unwrap().1, 0);
     }
 
     #[test]

@@ -4,6 +4,9 @@
 //! comment is its user documentation; `bonafide config` prints the annotated defaults.
 
 use bonafide_core::IpKind;
+
+use crate::time::rhythm::RhythmConfig;
+use crate::time::{E9Config, F1Config, F4Config};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -26,6 +29,11 @@ pub struct DetectConfig {
     pub e6: E6Config,
     pub f6: F6Config,
     pub f9: F9Config,
+    /// How working rhythms are fitted (F1's inferred zones).
+    pub rhythm: RhythmConfig,
+    pub f1: F1Config,
+    pub f4: F4Config,
+    pub e9: E9Config,
 }
 
 /// D1: sign-ins through VPN, proxy, Tor or hosting networks.

@@ -19,8 +19,9 @@ pub mod households;
 pub mod inside;
 pub mod network;
 pub mod sessions;
+pub mod time;
 
-use bonafide_core::{Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
+use bonafide_core::{ActivitySummary, Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
 
 pub use config::DetectConfig;
 pub use households::Households;
@@ -91,6 +92,10 @@ pub trait Detector {
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
     sessions: Sessions,
+    /// The time family shares one profile per subject and hands its summaries to the
+    /// report, so it is driven directly rather than through the list.
+    time: time::TimeDetectors,
+    disabled: Vec<String>,
 }
 
 impl Engine {
@@ -115,7 +120,12 @@ impl Engine {
             .into_iter()
             .filter(|d| !d.indicators().iter().any(|i| config.disabled.iter().any(|x| x == i)))
             .collect();
-        Engine { detectors, sessions: Sessions::default() }
+        Engine {
+            detectors,
+            sessions: Sessions::default(),
+            time: time::TimeDetectors::default(),
+            disabled: config.disabled.clone(),
+        }
     }
 
     /// The detectors in use, by name.
@@ -130,6 +140,7 @@ impl Engine {
         for d in &mut self.detectors {
             d.observe_in_session(event, &mark, cx);
         }
+        self.time.observe(event, cx);
     }
 
     /// An event whose target is the subject `target` (resolved by the caller), done by
@@ -151,7 +162,15 @@ impl Engine {
         for d in &mut self.detectors {
             d.conclude_with_sessions(cx, &self.sessions, &mut out);
         }
+        self.time.conclude(cx, &mut out);
+        out.list.retain(|f| !self.disabled.iter().any(|d| d == &f.indicator));
         out
+    }
+
+    /// Each subject's activity rhythm and inferred working zone, after
+    /// [`conclude`](Self::conclude).
+    pub fn take_activity(&mut self) -> Vec<Option<ActivitySummary>> {
+        self.time.take_summaries()
     }
 }
 

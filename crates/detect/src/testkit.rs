@@ -24,6 +24,7 @@ pub struct World {
 pub struct Results {
     subjects: Vec<Subject>,
     pub findings: Vec<Finding>,
+    pub activity: Vec<Option<bonafide_core::ActivitySummary>>,
 }
 
 impl Results {
@@ -91,6 +92,77 @@ impl World {
         let cc = CountryCode::new(country);
         self.subjects[i].home =
             Place { country: cc, region: region.and_then(|r| places.region(cc, r)), city: None, point: None };
+    }
+
+    /// The instant of local `hour:minute` on day `day` (0 = Monday 3 March 2025) in `tz`.
+    pub fn local(&self, tz: &str, day: i64, hour: i64, minute: i64) -> UtcMs {
+        let date = jiff::civil::date(2025, 3, 3).checked_add(jiff::Span::new().days(day)).expect("date");
+        let zone = jiff::tz::TimeZone::get(tz).expect("zone");
+        let dt = date.at(hour as i8, minute as i8, 0, 0);
+        UtcMs(zone.to_ambiguous_zoned(dt).compatible().expect("instant").timestamp().as_millisecond())
+    }
+
+    pub fn set_timezone(&mut self, id: &str, tz: &str) {
+        let i = self.idx(id).index();
+        self.subjects[i].timezone = Some(tz.to_string());
+    }
+
+    pub fn set_role(&mut self, id: &str, role: &str) {
+        let i = self.idx(id).index();
+        self.subjects[i].role = Some(role.to_string());
+    }
+
+    /// A unit of work (chat message, ticket) at `at`.
+    pub fn work_at(&mut self, id: &str, at: UtcMs) {
+        let mut e = self.base_event(id, at);
+        e.action = Action::Work;
+        e.event_type = Arc::from("activity.chat");
+        e.detail = bonafide_core::Detail::Activity(Box::new(bonafide_core::ActivityInfo {
+            kind: Some(Arc::from("chat")),
+            camera_on: None,
+            duration_seconds: None,
+        }));
+        self.events.push(e);
+    }
+
+    /// A meeting or screen share of `kind` at `at`.
+    pub fn meeting_at(&mut self, id: &str, at: UtcMs, kind: &str, camera_on: Option<bool>, seconds: u32) {
+        let mut e = self.base_event(id, at);
+        e.action = Action::Work;
+        e.event_type = Arc::from("activity.meeting");
+        e.detail = bonafide_core::Detail::Activity(Box::new(bonafide_core::ActivityInfo {
+            kind: Some(Arc::from(kind)),
+            camera_on,
+            duration_seconds: Some(seconds),
+        }));
+        self.events.push(e);
+    }
+
+    /// A commit authored at `at` with the given recorded offset.
+    pub fn commit_at(&mut self, id: &str, at: UtcMs, recorded_offset_minutes: i16, author: &str, via_committer: bool) {
+        let mut e = self.base_event(id, at);
+        e.action = Action::Work;
+        e.event_type = Arc::from("git.commit");
+        e.actor.account = Arc::from(author);
+        e.detail = bonafide_core::Detail::Commit(Box::new(bonafide_core::Commit {
+            repo: Some(Arc::from("acme/app")),
+            id: format!("{:040x}", self.line).into(),
+            author_name: None,
+            committer: None,
+            attributed_via_committer: via_committer,
+            author_offset_minutes: Some(recorded_offset_minutes),
+            committer_time: None,
+            committer_offset_minutes: None,
+        }));
+        self.events.push(e);
+    }
+
+    /// Any event at `at` that is not human activity (an inventory heartbeat).
+    pub fn heartbeat_at(&mut self, id: &str, at: UtcMs) {
+        let mut e = self.base_event(id, at);
+        e.action = Action::Inventory;
+        e.interactive = false;
+        self.events.push(e);
     }
 
     pub fn set_address(&mut self, id: &str, key: &str, name: &str) {
@@ -354,6 +426,7 @@ impl World {
                 engine.observe_target(e, SubjectIdx(i as u32), &cx);
             }
         }
-        Results { subjects: self.subjects.clone(), findings: engine.conclude(&cx).list }
+        let findings = engine.conclude(&cx).list;
+        Results { subjects: self.subjects.clone(), findings, activity: engine.take_activity() }
     }
 }

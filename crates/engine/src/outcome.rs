@@ -1,7 +1,7 @@
 //! What a scan produces, for the sinks (report, HTML, terminal, database).
 
 use bonafide_core::source::SourceTable;
-use bonafide_core::{Finding, QuarantineEntry, Records, Score, Subject, SubjectIdx, UtcMs};
+use bonafide_core::{ActivitySummary, Finding, QuarantineEntry, Records, Score, Subject, SubjectIdx, UtcMs};
 use bonafide_intel::ip::IntelStats;
 use serde::Serialize;
 
@@ -79,6 +79,8 @@ pub struct ScanOutcome {
     pub subjects: Vec<Subject>,
     /// Subject-keyed records read (pay changes, shipments, devices, interviews, references).
     pub records: Records,
+    /// Each subject's activity rhythm and inferred working zone (by subject index).
+    pub activity: Vec<Option<ActivitySummary>>,
     pub findings: Vec<Finding>,
     /// Indices into `findings`, per subject.
     pub by_subject: Vec<Vec<usize>>,

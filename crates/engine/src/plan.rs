@@ -46,6 +46,11 @@ fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<Pat
         out.push(Ok(path.to_path_buf()));
         return;
     }
+    // A git repository is read as one input; its files are source code, not records.
+    if meta.is_dir() && bonafide_ingest::commits::is_repository(path) {
+        out.push(Ok(path.to_path_buf()));
+        return;
+    }
     if !meta.is_dir() {
         if explicit {
             out.push(Err((path.to_path_buf(), "not a regular file or folder".into())));
@@ -80,6 +85,22 @@ fn display(p: &Path) -> String {
 /// Recognises one file; `forced` overrides recognition, `kind` labels a bare list.
 pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map: &ColumnMap) -> Planned {
     let shown = display(path);
+    if path.is_dir() {
+        let repo = bonafide_ingest::commits::is_repository(path);
+        let input = Input { path: path.to_path_buf(), display: shown.clone(), size: 0, gzip: false };
+        return match (repo, forced) {
+            (true, None | Some(Format::Git)) => {
+                Planned { display: shown, input: Some(input), format: Some(Format::Git), kind, skip: None }
+            }
+            _ => Planned {
+                display: shown,
+                input: None,
+                format: forced,
+                kind,
+                skip: Some("a folder that is not a git repository".into()),
+            },
+        };
+    }
     let input = match Input::new(path, shown.clone()) {
         Ok(i) => i,
         Err(e) => {

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod commits;
 pub mod entra;
 pub mod framing;
 pub mod github;
@@ -182,6 +183,7 @@ pub fn read(
         Format::Github => github::read(cx, reader, sink),
         Format::Signins => signins::read(cx, reader, sink),
         Format::Activity => activity::read(cx, reader, sink),
+        Format::Commits => commits::read_csv(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),

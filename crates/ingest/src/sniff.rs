@@ -24,6 +24,8 @@ pub enum Format {
     Signins,
     Activity,
     Commits,
+    /// A git repository on disk (a folder, recognised by its `.git`).
+    Git,
     Okta,
     Entra,
     Gws,
@@ -71,6 +73,7 @@ impl Format {
             Format::Signins => "signins",
             Format::Activity => "activity",
             Format::Commits => "commits",
+            Format::Git => "git",
             Format::Okta => "okta",
             Format::Entra => "entra",
             Format::Gws => "gws",
@@ -86,6 +89,7 @@ impl Format {
     pub fn all() -> Vec<Format> {
         let mut v: Vec<Format> = CSV_FORMATS.iter().map(|(f, _)| *f).collect();
         v.extend([
+            Format::Git,
             Format::Okta,
             Format::Entra,
             Format::Gws,
@@ -120,6 +124,7 @@ impl Format {
     pub fn supported(self) -> bool {
         matches!(self, Format::People | Format::Accounts | Format::Okta | Format::Ip(_))
             || matches!(self, Format::Entra | Format::Gws | Format::Github | Format::Signins | Format::Activity)
+            || matches!(self, Format::Commits | Format::Git)
     }
 
     /// Required columns of a CSV record format.

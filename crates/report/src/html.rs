@@ -36,6 +36,7 @@ struct FindingView {
 }
 
 struct SubjectView {
+    clock: Option<String>,
     id: String,
     anchor: String,
     name: String,
@@ -194,6 +195,7 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
             })
             .collect();
         detailed.push(SubjectView {
+            clock: o.activity.get(idx.index()).and_then(Option::as_ref).map(crate::svg::activity_clock),
             id: s.id.clone(),
             anchor: anchor(&s.id),
             name: s.name.clone(),

@@ -57,7 +57,29 @@ pub struct SubjectOut<'a> {
     pub implicit: bool,
     pub log2_odds: f64,
     pub contributions: Vec<ContributionOut<'a>>,
+    /// When the subject has timestamped activity: the working zone its times imply.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activity: Option<ActivityOut<'a>>,
     pub findings: Vec<FindingOut>,
+}
+
+#[derive(Serialize)]
+pub struct ActivityOut<'a> {
+    pub events: u64,
+    pub inferred_utc_offset_minutes: Option<i32>,
+    pub confidence: f64,
+    pub claimed_utc_offset_minutes: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub claimed_zone: Option<&'a str>,
+    /// Active 30-minute slots per UTC hour.
+    pub utc_hours: &'a [u32],
+    /// The same per claimed local hour (when the claimed zone is known).
+    #[serde(skip_serializing_if = "<[u32]>::is_empty")]
+    pub local_hours: &'a [u32],
+    #[serde(skip_serializing_if = "<[(i32, u32)]>::is_empty")]
+    pub recorded_commit_offsets: &'a [(i32, u32)],
+    #[serde(skip_serializing_if = "<[(String, String, i32)]>::is_empty")]
+    pub periods: &'a [(String, String, i32)],
 }
 
 #[derive(Serialize)]
@@ -166,6 +188,17 @@ pub fn build<'a>(o: &'a ScanOutcome) -> Report<'a> {
                     .iter()
                     .map(|c| ContributionOut { indicator: &c.indicator, bits: round(c.bits), via: c.via.as_deref() })
                     .collect(),
+                activity: o.activity.get(idx.index()).and_then(Option::as_ref).map(|a| ActivityOut {
+                    events: a.events,
+                    inferred_utc_offset_minutes: a.inferred_utc_offset_minutes,
+                    confidence: a.confidence,
+                    claimed_utc_offset_minutes: a.claimed_utc_offset_minutes,
+                    claimed_zone: a.claimed_zone.as_deref(),
+                    utc_hours: &a.utc_hours,
+                    local_hours: &a.local_hours,
+                    recorded_commit_offsets: &a.recorded_offsets,
+                    periods: &a.periods,
+                }),
                 findings: o.findings_of(idx).into_iter().map(|f| finding_out(o, f, idx)).collect(),
             }
         })

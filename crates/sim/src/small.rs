@@ -14,9 +14,9 @@
 //! | E1007 Kevin Smith | claims Columbus; Astrill, and direct sign-ins from Shenyang | D1 (Astrill), D4 |
 //! | E1008-E1010 | claim Dallas, Denver, Atlanta; three always-on laptops on one Springfield IP | D3, D4 (region), D6 |
 //! | E1011 Li Wei | lives in Singapore and says so | nothing |
-//! | E1012 Sam Carter | claims Phoenix, works from Shenyang, a facilitator signs in from Phoenix | D2, D4 |
+//! | E1012 Sam Carter | claims Phoenix, works from Shenyang, a facilitator signs in from Phoenix | D2, D4, F1 |
 //! | E1013 Olivia Grant | IT, office egress and home | nothing |
-//! | E1014 Tom Becker | night-shift SRE in Portland | nothing |
+//! | E1014 Tom Becker | night-shift SRE in Portland, role says so | nothing |
 //! | E1015 Rosa Diaz | field sales on a mobile network across Texas | nothing |
 //! | A2001 Nina Ivanova | an applicant, no sign-ins | nothing |
 //!
@@ -526,7 +526,7 @@ const PEOPLE: &[Person] = &[
         email: "tom.becker@northwind.example",
         address: ["2121 NW Irving St", "", "Portland", "OR", "97210"],
         country: "US",
-        role: "Site Reliability Engineer",
+        role: "Site Reliability Engineer (night shift)",
         department: "Engineering",
         hire_date: "2022-10-03",
     },

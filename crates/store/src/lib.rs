@@ -16,7 +16,10 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePo
 use sqlx::{Row, SqlStr};
 
 /// The embedded migrations, in order.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(1, "init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "init", include_str!("../migrations/0001_init.sql")),
+    (2, "activity", include_str!("../migrations/0002_activity.sql")),
+];
 
 #[derive(Debug)]
 struct Embedded;
@@ -143,7 +146,7 @@ impl Store {
             .await?;
             let score = &o.scores[idx];
             sqlx::query(
-                "INSERT INTO subject_scores (run_id, subject_id, score, band, log2_odds, contributions) VALUES ($1, $2, $3, $4, $5, $6)",
+                "INSERT INTO subject_scores (run_id, subject_id, score, band, log2_odds, contributions, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)",
             )
             .bind(run_id)
             .bind(&s.id)
@@ -151,6 +154,7 @@ impl Store {
             .bind(score.band.as_str())
             .bind(score.log2_odds)
             .bind(serde_json::to_string(&score.contributions)?)
+            .bind(o.activity.get(idx).and_then(Option::as_ref).map(serde_json::to_string).transpose()?)
             .execute(&mut *tx)
             .await?;
         }

@@ -1,0 +1,131 @@
+//! End-to-end: working hours from a real git repository and from commits.csv.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::Value;
+
+fn git(repo: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(repo)
+        .envs(env.iter().copied())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_SYSTEM", "/dev/null")
+        .status()
+        .expect("git is installed");
+    assert!(status.success(), "git {args:?}");
+}
+
+fn scan(dir: &Path) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_bonafide"))
+        .args(["scan", dir.to_str().unwrap(), "--out", "out", "-q"])
+        .env("BONAFIDE_KEY_FILE", dir.join("key"))
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(dir.join("out/report.json")).unwrap()).unwrap()
+}
+
+fn subject<'a>(r: &'a Value, id: &str) -> &'a Value {
+    r["subjects"].as_array().unwrap().iter().find(|s| s["subject_id"] == id).unwrap()
+}
+
+fn indicators(s: &Value) -> Vec<&str> {
+    s["findings"].as_array().unwrap().iter().map(|f| f["indicator"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn a_repository_shows_shenyang_hours_behind_a_new_york_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("app");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"], &[]);
+    // Kim claims New York; commits 09:00-17:00 Shenyang time with a Shenyang clock.
+    // Lee claims New York and commits 09:00-17:00 New York time with a New York clock.
+    for day in 3..=28 {
+        for hour in [9, 10, 11, 13, 14, 15, 16] {
+            for (who, email, date) in [
+                ("Kim", "kim@acme.example", format!("2025-02-{day:02}T{hour:02}:{:02}:00+08:00", day % 50)),
+                ("Lee", "lee@acme.example", format!("2025-02-{day:02}T{hour:02}:{:02}:00-05:00", day % 50)),
+            ] {
+                git(
+                    &repo,
+                    &[
+                        "-c",
+                        &format!("user.name={who}"),
+                        "-c",
+                        &format!("user.email={email}"),
+                        "commit",
+                        "-q",
+                        "--allow-empty",
+                        "-m",
+                        "work",
+                    ],
+                    &[("GIT_AUTHOR_DATE", date.as_str()), ("GIT_COMMITTER_DATE", date.as_str())],
+                );
+            }
+        }
+    }
+    // One commit authored by an identity nobody claims, committed by Kim.
+    git(
+        &repo,
+        &["-c", "user.name=Kim", "-c", "user.email=kim@acme.example", "commit", "-q", "--allow-empty", "-m", "x"],
+        &[
+            ("GIT_AUTHOR_NAME", "Ghost"),
+            ("GIT_AUTHOR_EMAIL", "ghost@mail.example"),
+            ("GIT_AUTHOR_DATE", "2025-02-27T10:00:00+08:00"),
+            ("GIT_COMMITTER_DATE", "2025-02-27T10:05:00+08:00"),
+        ],
+    );
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "subject_id,full_name,email,city,region,country\nK1,Kim Lee,kim@acme.example,New York,NY,US\nL1,Lee Park,lee@acme.example,New York,NY,US\n",
+    )
+    .unwrap();
+    let r = scan(dir.path());
+    let git_input =
+        r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "git").expect("the repository is an input");
+    assert_eq!(git_input["records"].as_u64(), Some(26 * 7 * 2 + 1));
+    let kim = subject(&r, "K1");
+    let mut ids = indicators(kim);
+    ids.sort();
+    assert_eq!(ids, vec!["F1", "F5"]);
+    let a = &kim["activity"];
+    let inferred = a["inferred_utc_offset_minutes"].as_i64().unwrap();
+    assert!((360..=600).contains(&inferred), "{a}");
+    assert_eq!(a["claimed_utc_offset_minutes"].as_i64(), Some(-300));
+    assert!(a["confidence"].as_f64().unwrap() >= 0.5);
+    assert_eq!(a["recorded_commit_offsets"][0][0].as_i64(), Some(480));
+    let lee = subject(&r, "L1");
+    assert!(indicators(lee).is_empty(), "{lee}");
+    let lee_inferred = lee["activity"]["inferred_utc_offset_minutes"].as_i64().unwrap();
+    assert!((-420..=-180).contains(&lee_inferred), "{}", lee["activity"]);
+    let html = std::fs::read_to_string(dir.path().join("out/index.html")).unwrap();
+    assert!(html.contains("<svg") && html.contains("claimed working hours"));
+}
+
+#[test]
+fn commits_csv_gives_the_same_picture() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("repo,commit,author_email,author_name,author_time\n");
+    let mut n = 0;
+    for day in 3..=28 {
+        for hour in [9, 10, 11, 13, 14, 15, 16] {
+            n += 1;
+            csv.push_str(&format!("acme/app,c{n},kim@acme.example,Kim,2025-02-{day:02}T{hour:02}:10:00+09:00\n"));
+        }
+    }
+    std::fs::write(dir.path().join("commits.csv"), csv).unwrap();
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "subject_id,full_name,email,country,timezone\nK1,Kim Lee,kim@acme.example,US,America/Chicago\n",
+    )
+    .unwrap();
+    let r = scan(dir.path());
+    let kim = subject(&r, "K1");
+    assert_eq!(indicators(kim), vec!["F1"]);
+    assert!(kim["findings"][0]["summary"].as_str().unwrap().contains("UTC+9"), "{}", kim["findings"][0]["summary"]);
+}
