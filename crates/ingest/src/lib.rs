@@ -8,11 +8,15 @@
 //! reader.
 
 pub mod accounts;
+pub mod devices;
 pub mod framing;
 pub mod input;
 pub mod ipintel;
 pub mod okta;
+pub mod osquery;
 pub mod people;
+pub mod record_csv;
+pub mod shipments;
 pub mod sniff;
 pub mod table;
 
@@ -171,6 +175,9 @@ pub fn read(
         Format::People => people::read(cx, reader, sink),
         Format::Accounts => accounts::read(cx, reader, sink),
         Format::Okta => okta::read(cx, reader, sink),
+        Format::Osquery => osquery::read(cx, reader, sink),
+        Format::Devices => devices::read(cx, reader, sink),
+        Format::Shipments => shipments::read(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),

@@ -118,7 +118,16 @@ impl Format {
 
     /// Whether this version reads the format (others are listed as skipped).
     pub fn supported(self) -> bool {
-        matches!(self, Format::People | Format::Accounts | Format::Okta | Format::Ip(_))
+        matches!(
+            self,
+            Format::People
+                | Format::Accounts
+                | Format::Okta
+                | Format::Ip(_)
+                | Format::Osquery
+                | Format::Devices
+                | Format::Shipments
+        )
     }
 
     /// Required columns of a CSV record format.
@@ -144,7 +153,8 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
     if has(sample, "\"applicationName\"") && has(sample, "\"events\"") && has(sample, "\"actor\"") {
         return Some(Format::Gws);
     }
-    if has(sample, "\"hostIdentifier\"")
+    // Older event and batch lines name the host `hostname` rather than `hostIdentifier`.
+    if (has(sample, "\"hostIdentifier\"") || (has(sample, "\"hostname\"") && has(sample, "\"calendarTime\"")))
         && (has(sample, "\"diffResults\"") || has(sample, "\"snapshot\"") || has(sample, "\"columns\""))
     {
         return Some(Format::Osquery);

@@ -47,10 +47,13 @@ pub fn options() -> ReadOptions {
 }
 
 pub fn read_path(format: Format, path: &Path) -> Collect {
+    read_path_with(format, path, &options())
+}
+
+pub fn read_path_with(format: Format, path: &Path, opts: &ReadOptions) -> Collect {
     let input = Input::new(path, path.display().to_string()).unwrap();
     let sample = input.sample(crate::input::SAMPLE_BYTES).unwrap();
-    let opts = options();
-    let cx = ReadContext { source: SourceId(0), input: &input, options: &opts, sample: &sample };
+    let cx = ReadContext { source: SourceId(0), input: &input, options: opts, sample: &sample };
     let mut c = Collect::default();
     let mut r = input.open(None).unwrap();
     crate::read(&cx, format, &mut r, &mut c).unwrap();
@@ -58,9 +61,13 @@ pub fn read_path(format: Format, path: &Path) -> Collect {
 }
 
 pub fn read_str(format: Format, text: &str) -> Collect {
+    read_bytes(format, text.as_bytes())
+}
+
+pub fn read_bytes(format: Format, bytes: &[u8]) -> Collect {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("input");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, bytes).unwrap();
     read_path(format, &path)
 }
 
@@ -77,6 +84,8 @@ mod fuzz {
             // Near-valid inputs: real headers and JSON keys with junk around them.
             "subject_id,full_name,ssn,country,date_of_birth\n[a-z0-9,;\"\n -]{0,200}",
             "subject_id,source,account\n[a-z0-9,;\"\n@.-]{0,200}",
+            "asset_serial,subject_id,host_identifier,hostname,assigned_at,managed\n[a-zA-Z0-9,;\"\n:T-]{0,200}",
+            "subject_id,shipped_at,address_line1,address_line2,city,region,postal_code,country,status,signed_by\n[a-zA-Z0-9,;#.\"\n :T-]{0,200}",
             "\\{\"published\":\"[0-9T:Z-]{0,24}\",\"eventType\":\"[a-z.]{0,20}\",\"actor\":\\{\"type\":\"User\",\"alternateId\":\"[a-z@.]{0,12}\"\\},\"client\":\\{\"ipAddress\":\"[0-9.:a-f]{0,20}\"\\}\\}\n?",
         ]
     }
@@ -87,7 +96,7 @@ mod fuzz {
         /// Every reader accepts or quarantines; none panics, whatever the bytes.
         #[test]
         fn readers_never_panic(text in arbitrary_text()) {
-            for format in [Format::People, Format::Accounts, Format::Okta] {
+            for format in [Format::People, Format::Accounts, Format::Okta, Format::Osquery, Format::Devices, Format::Shipments] {
                 let c = read_str(format, &text);
                 // Nothing vanishes: a non-empty Okta line is an event or a quarantine entry.
                 if format == Format::Okta {

@@ -252,9 +252,8 @@ pub fn parse(addr: &PostalAddress) -> Option<Parsed> {
     let given = addr.country.as_deref().and_then(|c| places.country(c));
     let region = addr.region.as_deref().and_then(|r| places.region(given.or(us), r));
     // No country given, but a US state is: the address is in the US.
-    let country = given.or_else(|| {
-        region.as_ref().filter(|r| r.is_coded() && r.country() == us).and_then(|r| r.country())
-    });
+    let country =
+        given.or_else(|| region.as_ref().filter(|r| r.is_coded() && r.country() == us).and_then(|r| r.country()));
     let postal = addr.postal_code.as_deref().and_then(|z| postal_key_in(z, country == us));
     let region_text = match &region {
         Some(r) if r.is_coded() => r.as_str().split_once('-').map(|(_, s)| s.to_string()).unwrap_or_default(),
@@ -303,8 +302,10 @@ impl Parsed {
             out.push_str(", ");
             out.push_str(&self.city);
         }
-        let tail: Vec<&str> =
-            [self.region.as_str(), self.postal.as_deref().unwrap_or("")].into_iter().filter(|s| !s.is_empty()).collect();
+        let tail: Vec<&str> = [self.region.as_str(), self.postal.as_deref().unwrap_or("")]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
         if !tail.is_empty() {
             out.push_str(", ");
             out.push_str(&tail.join(" "));
