@@ -14,9 +14,11 @@
 //! `bonafide.toml`), never constants in code.
 
 pub mod config;
+pub mod endpoint;
 pub mod evidence;
 pub mod households;
 pub mod network;
+pub mod onboarding;
 
 use bonafide_core::{Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
 
@@ -72,23 +74,43 @@ pub trait Detector {
 /// Drives all enabled detectors.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
+    disabled: Vec<String>,
 }
 
 impl Engine {
-    /// The built-in detectors, minus those disabled in the configuration.
+    /// The built-in detectors, minus those disabled in the configuration. A signature
+    /// file that cannot be read is logged and the built-in signatures are used; use
+    /// [`Engine::try_new`] where the configuration comes from a user.
     pub fn new(config: &DetectConfig) -> Engine {
+        let inventory = endpoint::Inventory::new(config).unwrap_or_else(|e| {
+            tracing::error!("{e}; using the built-in endpoint signatures only");
+            endpoint::Inventory::builtin()
+        });
+        Engine::assemble(config, inventory)
+    }
+
+    /// As [`Engine::new`], failing when a configured signature file is unusable.
+    pub fn try_new(config: &DetectConfig) -> Result<Engine, endpoint::signatures::SignatureError> {
+        Ok(Engine::assemble(config, endpoint::Inventory::new(config)?))
+    }
+
+    fn assemble(config: &DetectConfig, inventory: endpoint::Inventory) -> Engine {
         let all: Vec<Box<dyn Detector>> = vec![
             Box::new(network::anonymiser::Anonymiser::default()),
             Box::new(network::travel::ImpossibleTravel::default()),
             Box::new(network::shared_ip::SharedIp::default()),
             Box::new(network::home_mismatch::HomeMismatch::default()),
             Box::new(network::session_length::SessionLength::default()),
+            Box::new(inventory),
+            Box::new(onboarding::shipping::Shipping),
+            Box::new(onboarding::managed_device::ManagedDevice::default()),
         ];
-        let detectors = all
-            .into_iter()
-            .filter(|d| !d.indicators().iter().any(|i| config.disabled.iter().any(|x| x == i)))
-            .collect();
-        Engine { detectors }
+        // A detector raising several indicators runs while any of them is enabled; the
+        // findings of disabled ones are dropped in `conclude`.
+        let disabled = config.disabled.clone();
+        let detectors =
+            all.into_iter().filter(|d| !d.indicators().iter().all(|i| disabled.iter().any(|x| x == i))).collect();
+        Engine { detectors, disabled }
     }
 
     /// The detectors in use, by name.
@@ -110,6 +132,7 @@ impl Engine {
         for d in &mut self.detectors {
             d.conclude(cx, &mut out);
         }
+        out.list.retain(|f| !self.disabled.contains(&f.indicator));
         out
     }
 }

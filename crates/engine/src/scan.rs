@@ -196,7 +196,7 @@ impl Pipeline<'_> {
             }
         }
         self.enricher = Some(enricher);
-        self.households = Households::build(&self.subjects);
+        self.households = Households::from_records(&self.subjects, &self.records);
     }
 
     fn keep(list: &mut Vec<QuarantineEntry>, entry: QuarantineEntry, max: usize) {
@@ -341,11 +341,13 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
 pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let started = now();
     let planned = plan_inputs(config, &req);
-    let options = ReadOptions {
-        max_record_bytes: config.limits.max_record_bytes,
-        column_map: req.column_map.clone(),
-        keyring: req.keyring.clone(),
-    };
+    let mut column_map = req.column_map.clone();
+    for (query, table) in &config.osquery.queries {
+        column_map.insert("osquery", query, table);
+    }
+    let options =
+        ReadOptions { max_record_bytes: config.limits.max_record_bytes, column_map, keyring: req.keyring.clone() };
+    let engine = Engine::try_new(&config.detect).map_err(|e| ScanError::Config(e.to_string()))?;
     let progress = req.progress.clone().unwrap_or_default();
     let total: u64 = planned.iter().filter(|p| p.skip.is_none()).filter_map(|p| p.input.as_ref()).map(|i| i.size).sum();
     progress.total_bytes.store(total, Ordering::Relaxed);
@@ -360,7 +362,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         directory: Directory::default(),
         households: Households::default(),
         enricher: None,
-        engine: Engine::new(&config.detect),
+        engine,
         dedup: Dedup::new(config.limits.dedup_window),
         quarantine: Vec::new(),
         field_issues: Vec::new(),

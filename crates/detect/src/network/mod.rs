@@ -44,6 +44,10 @@ impl<T: Default> PerSubject<T> {
 }
 
 impl<T> PerSubject<T> {
+    pub fn get(&self, s: SubjectIdx) -> Option<&T> {
+        self.items.get(s.index()).and_then(Option::as_ref)
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = (SubjectIdx, &T)> {
         self.items.iter().enumerate().filter_map(|(i, t)| t.as_ref().map(|t| (SubjectIdx(i as u32), t)))
     }
