@@ -344,14 +344,15 @@ impl Default for C1Config {
 pub struct C2Config {
     /// Unrelated workers (a household counts once) receiving equipment at one door.
     pub min_subjects: usize,
-    /// More than this at one door looks like an office or depot (list real ones in
-    /// `[detect.shipping] office_addresses`).
+    /// Doors with more workers than this are ignored; 0 for no limit (the default: the
+    /// largest public farms held 90+ laptops at one house). Offices and depots are told
+    /// apart by `[detect.shipping] office_addresses`, not by a count.
     pub max_subjects: usize,
 }
 
 impl Default for C2Config {
     fn default() -> Self {
-        C2Config { min_subjects: 2, max_subjects: 25 }
+        C2Config { min_subjects: 2, max_subjects: 0 }
     }
 }
 

@@ -481,7 +481,22 @@ pub struct Normaliser<'m> {
     unplaced: BTreeMap<String, (SourcePos, String)>,
     /// The query name's mapped table, remembered.
     mapped: HashMap<String, Option<Arc<str>>>,
+    /// The last column names (interned) and table of each query: a query's rows nearly
+    /// always have the same columns, so the next row compares names instead of hashing
+    /// them and recognising the table again.
+    shapes: HashMap<String, Shape>,
     pub rows: u64,
+}
+
+struct Shape {
+    names: Vec<Arc<str>>,
+    table: Arc<str>,
+}
+
+impl Shape {
+    fn fits(&self, cols: &[(Text<'_>, Text<'_>)]) -> bool {
+        self.names.len() == cols.len() && self.names.iter().zip(cols).all(|(n, (k, _))| n.as_ref() == k.0.as_ref())
+    }
 }
 
 impl<'m> Normaliser<'m> {
@@ -494,6 +509,7 @@ impl<'m> Normaliser<'m> {
             no_table: Arc::from(""),
             unplaced: BTreeMap::new(),
             mapped: HashMap::default(),
+            shapes: HashMap::default(),
             rows: 0,
         }
     }
@@ -534,6 +550,29 @@ impl<'m> Normaliser<'m> {
                 self.no_table.clone()
             }
         }
+    }
+
+    /// The row's table and its columns with interned names.
+    fn columns(
+        &mut self,
+        query: &str,
+        cols: &[(Text<'_>, Text<'_>)],
+        pos: SourcePos,
+    ) -> (Arc<str>, Vec<(Arc<str>, String)>) {
+        if let Some(shape) = self.shapes.get(query)
+            && shape.fits(cols)
+        {
+            let columns =
+                shape.names.iter().zip(cols).map(|(n, (_, v))| (n.clone(), v.0.as_ref().to_string())).collect();
+            return (shape.table.clone(), columns);
+        }
+        let table = self.table_of(query, cols, pos);
+        let names: Vec<Arc<str>> = cols.iter().map(|(k, _)| self.strings.get(&k.0)).collect();
+        let columns = names.iter().zip(cols).map(|(n, (_, v))| (n.clone(), v.0.as_ref().to_string())).collect();
+        if self.shapes.len() < 10_000 || self.shapes.contains_key(query) {
+            self.shapes.insert(query.to_string(), Shape { names, table: table.clone() });
+        }
+        (table, columns)
     }
 
     fn event(&mut self, at: UtcMs, host: &str, query: &Arc<str>, row: EndpointRow, pos: SourcePos) -> Event {
@@ -623,9 +662,7 @@ impl<'m> Normaliser<'m> {
                     }
                     Row::Columns(cols) => {
                         any = true;
-                        let table = self.table_of(query_text, cols, pos);
-                        let columns =
-                            cols.iter().map(|(k, v)| (self.strings.get(&k.0), v.0.as_ref().to_string())).collect();
+                        let (table, columns) = self.columns(query_text, cols, pos);
                         let row = EndpointRow { host: host_arc.clone(), table, action, columns, counter };
                         let e = self.event(at, host, &query, row, pos);
                         sink.event(e);

@@ -3,6 +3,7 @@
 //! person's data.
 
 pub mod bench;
+pub mod fleet;
 pub mod okta;
 pub mod rng;
 pub mod small;

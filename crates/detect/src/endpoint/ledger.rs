@@ -148,6 +148,18 @@ impl Host {
         }
     }
 
+    /// Notes another sighting of a known device; false when the device is new to the
+    /// ledger (or this sighting is earlier) and needs [`Host::usb`].
+    pub fn usb_again(&mut self, key: &str, at: UtcMs, initial: bool) -> bool {
+        match self.usb.iter_mut().find(|u| u.key == key) {
+            Some(u) if at >= u.first => {
+                u.initial |= initial;
+                true
+            }
+            _ => false,
+        }
+    }
+
     pub fn usb(&mut self, seen: UsbSeen) {
         let full = self.usb.len() >= MAX_USB;
         match self.usb.iter_mut().find(|u| u.key == seen.key) {

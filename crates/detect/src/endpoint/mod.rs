@@ -143,6 +143,9 @@ impl Detector for Inventory {
                         row.get("model_id").map(hex_id).unwrap_or_default()
                     );
                     let key = format!("{vp}:{}", row.get("serial").unwrap_or("").trim().to_lowercase());
+                    if host.usb_again(&key, e.at, initial) {
+                        return;
+                    }
                     let label = usb_label(row);
                     let col: Arc<str> = Arc::from("usb");
                     host.usb(UsbSeen {

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
+use aho_corasick::{AhoCorasick, MatchKind};
 use bonafide_core::EndpointRow;
 use serde::Deserialize;
 
@@ -189,35 +190,103 @@ impl Pattern {
     }
 }
 
-/// Patterns of one field: exact ones by hash, the others in a list.
+/// The patterns of one field, indexed by a literal piece each must contain: one
+/// Aho-Corasick pass over a value finds the few patterns worth checking, and a value
+/// that contains none of the pieces (nearly all of them) is never even folded.
 #[derive(Debug, Default)]
 struct PatternSet {
-    exact: HashMap<String, Vec<u16>>,
-    other: Vec<(Pattern, u16)>,
+    patterns: Vec<(Pattern, u16)>,
+    automaton: Option<AhoCorasick>,
+    /// Patterns by the needle the automaton reports.
+    by_needle: Vec<Vec<usize>>,
+    /// Patterns without an ASCII piece to index (checked on every value).
+    always: Vec<usize>,
+}
+
+impl Pattern {
+    /// The longest ASCII run of the pattern's literal text that holds no separator: a
+    /// value matching the pattern contains it, whatever its case and separators.
+    fn needle(&self) -> Option<&str> {
+        let pieces: Vec<&str> = match self {
+            Pattern::Exact(s) | Pattern::Prefix(s) | Pattern::Suffix(s) | Pattern::Contains(s) => vec![s.as_str()],
+            Pattern::Pieces { pieces, .. } => pieces.iter().map(String::as_str).collect(),
+        };
+        pieces
+            .into_iter()
+            .flat_map(|p| p.split(['/', '\\']))
+            .filter(|p| !p.is_empty() && p.is_ascii())
+            .max_by_key(|p| p.len())
+    }
 }
 
 impl PatternSet {
     fn add(&mut self, p: Pattern, sig: u16) {
-        match p {
-            Pattern::Exact(s) => self.exact.entry(s).or_default().push(sig),
-            other => self.other.push((other, sig)),
-        }
+        self.patterns.push((p, sig));
     }
 
     fn is_empty(&self) -> bool {
-        self.exact.is_empty() && self.other.is_empty()
+        self.patterns.is_empty()
     }
 
-    fn each(&self, v: &str, f: &mut dyn FnMut(u16)) {
-        if let Some(s) = self.exact.get(v) {
-            for &i in s {
-                f(i);
+    /// Builds the index once all patterns are in.
+    fn seal(&mut self) -> Result<(), String> {
+        let mut needles: Vec<String> = Vec::new();
+        let mut index: HashMap<String, usize> = HashMap::new();
+        self.by_needle.clear();
+        self.always.clear();
+        for (i, (p, _)) in self.patterns.iter().enumerate() {
+            match p.needle() {
+                Some(n) => {
+                    let id = *index.entry(n.to_string()).or_insert_with(|| {
+                        needles.push(n.to_string());
+                        needles.len() - 1
+                    });
+                    if self.by_needle.len() <= id {
+                        self.by_needle.resize_with(id + 1, Vec::new);
+                    }
+                    self.by_needle[id].push(i);
+                }
+                None => self.always.push(i),
             }
         }
-        for (p, i) in &self.other {
-            if p.matches(v) {
-                f(*i);
+        self.automaton = if needles.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .build(&needles)
+                    .map_err(|e| e.to_string())?,
+            )
+        };
+        Ok(())
+    }
+
+    /// Calls `f` with every signature whose pattern matches `raw`, folded by `fold`.
+    fn each(&self, raw: &str, fold: fn(&str) -> String, f: &mut dyn FnMut(u16)) {
+        let mut folded: Option<String> = None;
+        let mut check = |i: usize, folded: &mut Option<String>| {
+            let (p, sig) = &self.patterns[i];
+            if p.matches(folded.get_or_insert_with(|| fold(raw))) {
+                f(*sig);
             }
+        };
+        if let Some(ac) = &self.automaton {
+            let mut done: Vec<usize> = Vec::new();
+            for m in ac.find_overlapping_iter(raw) {
+                let id = m.pattern().as_usize();
+                if done.contains(&id) {
+                    continue;
+                }
+                done.push(id);
+                for &i in &self.by_needle[id] {
+                    check(i, &mut folded);
+                }
+            }
+        }
+        for &i in &self.always {
+            check(i, &mut folded);
         }
     }
 }
@@ -309,6 +378,11 @@ pub fn fold_name(v: &str) -> String {
         }
     }
     v
+}
+
+/// Other text as compared: trimmed, lower case.
+pub fn fold_lower(v: &str) -> String {
+    v.trim().to_lowercase()
 }
 
 /// A path as compared: lower case with `/` separators.
@@ -435,25 +509,24 @@ impl Signatures {
                     }
                     let key = k.as_ref();
                     if NAME_COLUMNS.contains(&key) && !self.names.is_empty() {
-                        self.names.each(&fold_name(v), &mut |s| push(s, k, v));
+                        self.names.each(v, fold_name, &mut |s| push(s, k, v));
                     }
                     if PATH_COLUMNS.contains(&key) {
                         let shown = if key == "cmdline" { argv0(v) } else { v.as_str() };
-                        let folded = fold_path(v);
-                        self.paths.each(&folded, &mut |s| push(s, k, shown));
+                        self.paths.each(v, fold_path, &mut |s| push(s, k, shown));
                         if key == "path" || key == "cmdline" {
                             let exe = if key == "cmdline" { argv0(v) } else { v.as_str() };
-                            self.names.each(&fold_name(basename(exe)), &mut |s| push(s, k, shown));
+                            self.names.each(basename(exe), fold_name, &mut |s| push(s, k, shown));
                         }
                     }
                     if key == "bundle_identifier" {
-                        self.bundles.each(&v.trim().to_lowercase(), &mut |s| push(s, k, v));
+                        self.bundles.each(v, fold_lower, &mut |s| push(s, k, v));
                     }
                     if PUBLISHER_COLUMNS.contains(&key) {
-                        self.publishers.each(&v.trim().to_lowercase(), &mut |s| push(s, k, v));
+                        self.publishers.each(v, fold_lower, &mut |s| push(s, k, v));
                     }
                     if EXTENSION_COLUMNS.contains(&key) {
-                        self.extensions.each(&v.trim().to_lowercase(), &mut |s| push(s, k, v));
+                        self.extensions.each(v, fold_lower, &mut |s| push(s, k, v));
                     }
                 }
             }
@@ -642,6 +715,9 @@ fn compile(file: SignatureFile) -> Result<Signatures, String> {
             return Err(format!("port rule {} has no ports", p.name));
         }
         s.ports.push(PortRule { name: p.name, ranges });
+    }
+    for set in [&mut s.names, &mut s.paths, &mut s.bundles, &mut s.publishers, &mut s.extensions] {
+        set.seal()?;
     }
     Ok(s)
 }

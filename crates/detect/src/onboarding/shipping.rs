@@ -303,7 +303,7 @@ fn farms(set: &Setting<'_>, by_subject: &BTreeMap<SubjectIdx, Vec<&Shipment>>, o
         let mut members: Vec<SubjectIdx> = list.iter().map(|(i, _)| *i).collect();
         members.sort();
         members.dedup();
-        if members.len() < 2 || members.len() > cfg.max_subjects {
+        if members.len() < 2 || (cfg.max_subjects > 0 && members.len() > cfg.max_subjects) {
             continue;
         }
         let unrelated = cx.households.count_unrelated(&members);
@@ -313,11 +313,16 @@ fn farms(set: &Setting<'_>, by_subject: &BTreeMap<SubjectIdx, Vec<&Shipment>>, o
         let ids: Vec<&str> = members.iter().filter_map(|m| cx.subject(*m)).map(|s| s.id.as_str()).collect();
         let door = shown(list[0].1);
         let households = if unrelated < members.len() { format!(" ({} households)", unrelated) } else { String::new() };
-        let summary = format!(
-            "{} unrelated workers{households} had equipment delivered to one address, {door}: {}",
+        let shown_ids: Vec<&str> = ids.iter().copied().take(12).collect();
+        let mut summary = format!(
+            "{} unrelated workers{households} had equipment delivered to one address, {door}: {}{}",
             members.len(),
-            ids.join(", ")
+            shown_ids.join(", "),
+            if ids.len() > shown_ids.len() { ", …" } else { "" }
         );
+        if members.len() > 25 {
+            summary.push_str(" (if this is an office or depot, list it in [detect.shipping] office_addresses)");
+        }
         let mut f = Finding::new("C2", members[0], cx.weight("C2"), summary);
         f.subjects = members;
         f.shared = Some(Shared { kind: "shipping_address".into(), value: door });
@@ -421,6 +426,23 @@ mod tests {
         assert_eq!(f.weight_bits, w.weight("C2"));
         assert_eq!(r.ids("F2"), ["C1", "C2"]);
         assert!(r.ids("OK").is_empty());
+    }
+
+    #[test]
+    fn c2_a_big_farm_is_still_a_farm_unless_capped() {
+        let ids: Vec<String> = (0..60).map(|i| format!("W{i}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut w = World::new(&refs);
+        for (i, id) in refs.iter().enumerate() {
+            w.home(id, &format!("Pat Person{i}"), &format!("{} Elm St", i + 1), "", ZIP);
+            w.shipment(id, 1, "9 Farm Rd", "", ZIP);
+        }
+        let r = w.run();
+        let f = r.get("W0", "C2").expect("90 laptops at one house is the public case; 60 here");
+        assert_eq!(f.subjects.len(), 60);
+        assert!(f.summary.contains("office_addresses") && f.summary.contains('…'), "{}", f.summary);
+        w.config.c2.max_subjects = 25;
+        assert!(w.run().get("W0", "C2").is_none());
     }
 
     #[test]
