@@ -40,6 +40,7 @@ fn org() -> tempfile::TempDir {
         "devices.csv",
         "asset_serial,subject_id,host_identifier,hostname,assigned_at,managed\n\
          SN-F1,F1,LT-F1,,2025-03-03,true\n\
+         SN-F2,F2,,LT-F2,2025-03-03,true\n\
          SN-IT1,IT1,LT-IT1,,2025-03-03,true\n\
          SN-PI1,PI1,ws-pi1,,2025-03-03,true\n",
     );
@@ -68,6 +69,11 @@ fn org() -> tempfile::TempDir {
                "columns": {"pid": "4412", "port": "7070", "protocol": "6", "family": "2", "address": "0.0.0.0", "fd": "-1", "socket": "18812", "path": ""}})
         .to_string(),
         batch("LT-IT1", "pack_it_software", t0, 0, json!([anydesk, teamviewer])),
+        // F2's laptop reports under its UUID; devices.csv knows only its hostname.
+        json!({"name": "pack_it_software", "hostIdentifier": "4C4C4544-0042-3010-8052-B4C04F564433",
+               "decorations": {"hostname": "LT-F2", "host_uuid": "4C4C4544-0042-3010-8052-B4C04F564433"},
+               "unixTime": t0 + 86_400 * 10, "counter": 4, "diffResults": {"added": [{"name": "RustDesk", "version": "1.3", "publisher": "Purslane Ltd"}], "removed": []}})
+        .to_string(),
         json!({"snapshot": [gadget], "action": "snapshot", "name": "pack_it_usb", "hostIdentifier": "ws-pi1", "unixTime": t0 + 86_400 * 20, "counter": 0}).to_string(),
         // A row from a host nobody has on record, and a damaged line.
         batch("unknown-host", "pack_it_software", t0, 0, json!([{"name": "Slack"}])),
@@ -98,10 +104,10 @@ fn a_laptop_farm_from_shipments_and_inventory() {
     let inputs = r["inputs"].as_array().unwrap();
     let input =
         |f: &str| inputs.iter().find(|i| i["format"] == f).unwrap_or_else(|| panic!("no {f} input: {inputs:?}"));
-    assert_eq!(input("devices")["records"], 3);
+    assert_eq!(input("devices")["records"], 4);
     assert_eq!(input("shipments")["records"], 7);
     let osq = input("osquery");
-    assert_eq!((osq["records"].as_u64(), osq["quarantined"].as_u64()), (Some(9), Some(1)), "{osq}");
+    assert_eq!((osq["records"].as_u64(), osq["quarantined"].as_u64()), (Some(10), Some(1)), "{osq}");
 
     let subjects = r["subjects"].as_array().unwrap();
     let ids = |id: &str| -> Vec<String> {
@@ -113,7 +119,10 @@ fn a_laptop_farm_from_shipments_and_inventory() {
         v
     };
     assert_eq!(ids("F1"), ["C1", "C2", "C3", "C5", "D7", "E1", "E2"]);
-    assert_eq!(ids("F2"), ["C1", "C2", "C3"]);
+    assert_eq!(ids("F2"), ["C1", "C2", "C3", "E1"]);
+    let f2 = subjects.iter().find(|s| s["subject_id"] == "F2").unwrap();
+    let e1 = f2["findings"].as_array().unwrap().iter().find(|f| f["indicator"] == "E1").unwrap();
+    assert!(e1["summary"].as_str().unwrap().contains("LT-F2 (4C4C4544-0042-3010-8052-B4C04F564433): RustDesk"), "{e1}");
     assert_eq!(ids("F3"), ["C1", "C2", "C3"]);
     let f1 = subjects.iter().find(|s| s["subject_id"] == "F1").unwrap();
     assert_eq!(f1["band"], "critical", "{f1}");

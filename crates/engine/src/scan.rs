@@ -160,6 +160,15 @@ impl Pipeline<'_> {
         if let Some(s) = self.directory.resolve(&e.actor) {
             return Some(s);
         }
+        // osquery hosts identified by UUID carry their hostname as the display name;
+        // devices.csv may know the machine by either.
+        if &*e.actor.system == "osquery"
+            && let Some(name) = e.actor.display_name.as_deref()
+            && let Some(s) = self.directory.resolve_in("osquery", &name.to_lowercase())
+        {
+            self.directory.link("osquery", &e.actor.account, s);
+            return Some(s);
+        }
         if e.actor.account.is_empty() {
             return None;
         }

@@ -575,14 +575,22 @@ impl<'m> Normaliser<'m> {
         (table, columns)
     }
 
-    fn event(&mut self, at: UtcMs, host: &str, query: &Arc<str>, row: EndpointRow, pos: SourcePos) -> Event {
+    fn event(
+        &mut self,
+        at: UtcMs,
+        host: &str,
+        name: &Arc<str>,
+        query: &Arc<str>,
+        row: EndpointRow,
+        pos: SourcePos,
+    ) -> Event {
         self.rows += 1;
         Event {
             at,
             actor: Actor {
                 system: self.system.clone(),
                 account: self.strings.lower(host),
-                display_name: Some(row.host.clone()),
+                display_name: Some(name.clone()),
                 kind: ActorKind::User,
             },
             subject: None,
@@ -631,6 +639,12 @@ impl<'m> Normaliser<'m> {
         let query_text = l.name.as_ref().map(|n| n.0.trim()).unwrap_or("");
         let query = self.strings.get(query_text);
         let host_arc = self.strings.get(host);
+        // The machine's name: the decorations' hostname when the host identifier is a
+        // UUID, else the identifier itself.
+        let name = match l.decorations.as_ref().and_then(|d| d.hostname.as_ref()).map(|t| t.0.trim()) {
+            Some(n) if !n.is_empty() => self.strings.get(n),
+            _ => host_arc.clone(),
+        };
         let mut groups: Vec<(&'static str, RowAction, &[Row<'_>])> = Vec::with_capacity(2);
         if let Some(diff) = &l.diff {
             groups.push(("diffResults.added", RowAction::Added, diff.added.as_deref().unwrap_or(&[])));
@@ -664,7 +678,7 @@ impl<'m> Normaliser<'m> {
                         any = true;
                         let (table, columns) = self.columns(query_text, cols, pos);
                         let row = EndpointRow { host: host_arc.clone(), table, action, columns, counter };
-                        let e = self.event(at, host, &query, row, pos);
+                        let e = self.event(at, host, &name, &query, row, pos);
                         sink.event(e);
                     }
                 }
@@ -680,7 +694,7 @@ impl<'m> Normaliser<'m> {
                 columns: Vec::new(),
                 counter,
             };
-            let e = self.event(at, host, &query, row, pos);
+            let e = self.event(at, host, &name, &query, row, pos);
             sink.event(e);
         }
     }
@@ -993,6 +1007,18 @@ mod tests {
         let e = &c.events[4];
         assert_eq!((&*e.actor.account, e.at.to_rfc3339().as_str()), ("h2", "2016-05-02T22:27:32Z"));
         assert_eq!(row(e).get("extra"), Some(r#"{"a":[1]}"#));
+    }
+
+    #[test]
+    fn a_uuid_host_identifier_keeps_the_hostname_as_display_name() {
+        let c = read_str(
+            Format::Osquery,
+            r#"{"name":"p","hostIdentifier":"4C4C4544-0042-3010-8052-B4C04F564433","decorations":{"hostname":"LT-0042","host_uuid":"4C4C4544-0042-3010-8052-B4C04F564433"},"unixTime":1741000000,"columns":{"name":"x","pid":"1","path":"/x"}}"#,
+        );
+        let e = &c.events[0];
+        assert_eq!(&*e.actor.account, "4c4c4544-0042-3010-8052-b4c04f564433");
+        assert_eq!(e.actor.display_name.as_deref(), Some("LT-0042"));
+        assert_eq!(&*row(e).host, "4C4C4544-0042-3010-8052-B4C04F564433");
     }
 
     #[test]

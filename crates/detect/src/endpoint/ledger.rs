@@ -81,12 +81,17 @@ pub struct PortSeen {
 
 #[derive(Clone, Debug)]
 pub struct Host {
-    /// The host as osquery named it.
+    /// The host as osquery identified it (`hostIdentifier`).
     pub name: Arc<str>,
+    /// The machine's hostname when the identifier is something else (a UUID).
+    pub alias: Option<Arc<str>>,
     pub first: UtcMs,
     pub last: UtcMs,
     /// The earliest rows seen came from a first run (counter 0).
     pub first_initial: bool,
+    /// The smallest osquery counter among the earliest rows: 2 or more says the host
+    /// ran its queries before the first row seen.
+    pub first_counter: Option<u64>,
     pub rows: u64,
     pub signatures: Vec<SignatureSeen>,
     pub usb: Vec<UsbSeen>,
@@ -97,12 +102,14 @@ pub struct Host {
 }
 
 impl Host {
-    pub fn new(name: Arc<str>, at: UtcMs, initial: bool) -> Host {
+    pub fn new(name: Arc<str>, at: UtcMs, counter: Option<u64>) -> Host {
         Host {
             name,
+            alias: None,
             first: at,
             last: at,
-            first_initial: initial,
+            first_initial: counter == Some(0),
+            first_counter: counter,
             rows: 0,
             signatures: Vec::new(),
             usb: Vec::new(),
@@ -112,14 +119,28 @@ impl Host {
         }
     }
 
-    /// Notes that the host reported at `at`.
-    pub fn saw(&mut self, at: UtcMs, initial: bool) {
+    /// How findings name the host: its hostname, with the identifier when they differ.
+    pub fn label(&self) -> String {
+        match &self.alias {
+            Some(a) => format!("{a} ({})", self.name),
+            None => self.name.to_string(),
+        }
+    }
+
+    /// Notes that the host reported at `at`, with the row's osquery counter.
+    pub fn saw(&mut self, at: UtcMs, counter: Option<u64>) {
         self.rows += 1;
+        let initial = counter == Some(0);
         if at < self.first {
             self.first = at;
             self.first_initial = initial;
+            self.first_counter = counter;
         } else if at == self.first {
             self.first_initial |= initial;
+            self.first_counter = match (self.first_counter, counter) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
         }
         self.last = self.last.max(at);
         let day = at.day() as i32;

@@ -95,7 +95,7 @@ impl Detector for Inventory {
         let i = match hosts.iter().position(|h| h.name == row.host || h.name.eq_ignore_ascii_case(&row.host)) {
             Some(i) => i,
             None if hosts.len() < MAX_HOSTS => {
-                hosts.push(Host::new(row.host.clone(), e.at, initial));
+                hosts.push(Host::new(row.host.clone(), e.at, row.counter));
                 hosts.len() - 1
             }
             None => {
@@ -104,7 +104,12 @@ impl Detector for Inventory {
             }
         };
         let host = &mut hosts[i];
-        host.saw(e.at, initial);
+        if host.alias.is_none()
+            && let Some(n) = e.actor.display_name.as_ref().filter(|n| !n.eq_ignore_ascii_case(&host.name))
+        {
+            host.alias = Some(n.clone());
+        }
+        host.saw(e.at, row.counter);
         if row.columns.is_empty() {
             return;
         }
@@ -213,8 +218,10 @@ impl<'a> DeviceIndex<'a> {
         DeviceIndex { by_host }
     }
 
-    fn of(&self, host: &str) -> Option<&'a Device> {
-        self.by_host.get(&host.trim().to_lowercase()).copied()
+    fn of(&self, host: &Host) -> Option<&'a Device> {
+        std::iter::once(&host.name)
+            .chain(host.alias.as_ref())
+            .find_map(|h| self.by_host.get(&h.trim().to_lowercase()).copied())
     }
 }
 
@@ -255,15 +262,15 @@ fn days_ms(days: u32) -> i64 {
     i64::from(days) * MS_PER_DAY
 }
 
-fn hosts_label(names: &BTreeSet<&str>) -> String {
-    names.iter().copied().collect::<Vec<_>>().join(", ")
+fn hosts_label(names: &BTreeSet<String>) -> String {
+    names.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
 }
 
 impl Judge<'_> {
     /// When the laptop was provisioned: its assignment, else the hire date, else its
     /// first check-in.
     fn provisioned(&self, h: &Host) -> UtcMs {
-        self.devices.of(&h.name).and_then(|d| d.assigned_at).or(self.person.hire_date).unwrap_or(h.first)
+        self.devices.of(h).and_then(|d| d.assigned_at).or(self.person.hire_date).unwrap_or(h.first)
     }
 
     /// Unapproved sightings of one category, with their host.
@@ -294,7 +301,7 @@ impl Judge<'_> {
 
     fn evidence(h: &Host, s: &SignatureSeen, sig: &Signature) -> Evidence {
         s.sighting
-            .evidence(&h.name)
+            .evidence(&h.label())
             .with("signature", sig.id.as_str())
             .with("tool", sig.name.as_str())
             .with("first_seen", s.first.to_rfc3339())
@@ -311,7 +318,7 @@ impl Judge<'_> {
         let cx = self.cx;
         let base = cx.weight(indicator);
         let weight_of = |sig: &Signature| sig.bits.unwrap_or(base);
-        let hosts: BTreeSet<&str> = seen.iter().map(|(h, _, _)| h.name.as_ref()).collect();
+        let hosts: BTreeSet<String> = seen.iter().map(|(h, _, _)| h.label()).collect();
         let mut names: Vec<&str> = Vec::new();
         for (_, _, sig) in &seen {
             if !names.contains(&sig.name.as_str()) {
@@ -343,7 +350,7 @@ impl Judge<'_> {
                 match strong.first() {
                     Some((h, s, sig)) => {
                         let weight = strong.iter().map(|(_, _, sig)| weight_of(sig)).fold(f64::MIN, f64::max);
-                        (weight, format!("IP-KVM {} on {}: {}", sig.name, h.name, s.sighting.value))
+                        (weight, format!("IP-KVM {} on {}: {}", sig.name, h.label(), s.sighting.value))
                     }
                     None => {
                         let (h, s, _) = &seen[0];
@@ -355,7 +362,8 @@ impl Judge<'_> {
                             w,
                             format!(
                                 "Generic Linux USB gadget on {}: {} (IP-KVMs show it, so do Raspberry Pi boards in gadget mode; weak without IP-KVM strings or EDID)",
-                                h.name, s.sighting.value
+                                h.label(),
+                                s.sighting.value
                             ),
                         )
                     }
@@ -391,7 +399,7 @@ impl Judge<'_> {
         }
         seen.sort_by_key(|(_, p)| (p.first, p.port));
         let rules = &self.signatures.ports;
-        let hosts: BTreeSet<&str> = seen.iter().map(|(h, _)| h.name.as_ref()).collect();
+        let hosts: BTreeSet<String> = seen.iter().map(|(h, _)| h.label()).collect();
         let mut listed: Vec<String> = Vec::new();
         for (_, p) in &seen {
             let l = format!("{} ({})", p.port, rules[p.rule].name);
@@ -404,7 +412,7 @@ impl Judge<'_> {
             .map(|(h, p)| {
                 let e = p
                     .sighting
-                    .evidence(&h.name)
+                    .evidence(&h.label())
                     .with("service", rules[p.rule].name.as_str())
                     .with("first_seen", p.first.to_rfc3339())
                     .with("last_seen", p.last.to_rfc3339())
@@ -419,27 +427,27 @@ impl Judge<'_> {
     fn always_on(&self) -> Option<Finding> {
         let cfg = &self.cx.config.e9;
         // A day counts when any of the subject's hosts was on for most of it.
-        let mut days: BTreeMap<i32, (u32, &str)> = BTreeMap::new();
+        let mut days: BTreeMap<i32, (u32, String)> = BTreeMap::new();
         let mut observed: BTreeSet<i32> = BTreeSet::new();
         for h in self.hosts {
             observed.extend(h.hours.keys());
             for (d, hours) in h.always_on_days(cfg.min_hours) {
-                let e = days.entry(d).or_insert((0, &h.name));
+                let e = days.entry(d).or_insert((0, String::new()));
                 if hours > e.0 {
-                    *e = (hours, &h.name);
+                    *e = (hours, h.label());
                 }
             }
         }
         if (days.len() as u64) < u64::from(cfg.min_days.max(1)) {
             return None;
         }
-        let hosts: BTreeSet<&str> = days.values().map(|(_, h)| *h).collect();
+        let hosts: BTreeSet<String> = days.values().map(|(_, h)| h.clone()).collect();
         let day_ms = |d: i32| UtcMs(i64::from(d) * MS_PER_DAY);
         let items: Vec<(UtcMs, UtcMs, Evidence)> = days
             .iter()
             .map(|(d, (hours, host))| {
                 let e = Evidence::without_source()
-                    .with("host", *host)
+                    .with("host", host.as_str())
                     .with("day", day_ms(*d).date_string())
                     .with("hours_reporting", *hours);
                 (day_ms(*d), UtcMs(day_ms(*d).0 + MS_PER_DAY - 1), e)
@@ -455,9 +463,14 @@ impl Judge<'_> {
         Some(self.finding("E9", self.cx.weight("E9"), summary, &items))
     }
 
-    /// Whether the host's first report seen is the laptop's first check-in.
+    /// Whether the host's first report seen is the laptop's first check-in: near its
+    /// assignment (or the hire), and not from a query that had run before (osquery's
+    /// counter is 0 or 1 on a query's first run).
     fn first_checkin_known(&self, h: &Host) -> bool {
-        let anchor = self.devices.of(&h.name).and_then(|d| d.assigned_at).or(self.person.hire_date);
+        if h.first_counter.is_some_and(|c| c >= 2) {
+            return false;
+        }
+        let anchor = self.devices.of(h).and_then(|d| d.assigned_at).or(self.person.hire_date);
         match anchor {
             Some(a) => {
                 h.first.0 >= a.0 - 2 * MS_PER_DAY
@@ -515,7 +528,7 @@ impl Judge<'_> {
             new_usb += 1;
             let e = u
                 .sighting
-                .evidence(&h.name)
+                .evidence(&h.label())
                 .with("new_usb_device", u.label.as_str())
                 .with("hours_after_first_checkin", hours(h.first, u.first));
             items.push((u.first, u.first, e));
@@ -538,7 +551,7 @@ impl Judge<'_> {
         let summary = format!(
             "In the first {} hours after {}'s first check-in ({}): {}",
             cfg.window_hours,
-            h.name,
+            h.label(),
             h.first.date_string(),
             parts.join("; ")
         );

@@ -235,7 +235,7 @@ fn e9_a_machine_that_never_sleeps_counts_with_remote_control_only() {
 
 #[test]
 fn c5_the_first_72_hours() {
-    let mut w = World::new(&["F", "G", "H", "LATE"]);
+    let mut w = World::new(&["F", "G", "H", "LATE", "RERUN"]);
     hire(&mut w, "F", "lt-f");
     w.endpoint_at(
         "F",
@@ -282,7 +282,12 @@ fn c5_the_first_72_hours() {
     w.hired("LATE", 0);
     w.device("LATE", "SN-L", "lt-late", Some(0), Some(true));
     w.endpoint("LATE", "lt-late", 200, 1, "programs", ANYDESK);
+    // A first row from a query that had already run four times: not the first check-in.
+    w.hired("RERUN", 0);
+    w.device("RERUN", "SN-R", "lt-rerun", Some(0), Some(true));
+    w.endpoint_at("RERUN", "lt-rerun", w.t(1, 1, 0), "programs", ANYDESK, Some(4));
     let r = w.run();
+    assert_eq!(r.ids("RERUN"), ["E1"]);
     let f = r.get("F", "C5").expect("C5");
     assert!(f.summary.contains("AnyDesk") && f.summary.contains("PiKVM"), "{}", f.summary);
     assert_eq!(f.weight_bits, w.weight("C5"));
