@@ -91,7 +91,6 @@ pub fn write_fleet(dir: &Path, hosts: u64, days: i64, seed: u64) -> std::io::Res
     ships.flush()?;
     let path = dir.join("osquery.ndjson");
     let mut out = BufWriter::with_capacity(1 << 20, std::fs::File::create(&path)?);
-    let mut counter = 0u64;
     for day in 0..days {
         for hour in 0..24i64 {
             for h in 0..hosts {
@@ -101,7 +100,8 @@ pub fn write_fleet(dir: &Path, hosts: u64, days: i64, seed: u64) -> std::io::Res
                 if !awake {
                     continue;
                 }
-                counter += 1;
+                // osquery counts each query's runs per host: 0 on the first.
+                let counter = (day * 24 + hour) as u64;
                 // The hourly heartbeat.
                 writeln!(
                     out,
