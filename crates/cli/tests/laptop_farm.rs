@@ -83,7 +83,7 @@ fn org() -> tempfile::TempDir {
     write(
         p,
         "bonafide.toml",
-        "[detect.endpoint.approved_by_department]\n\"IT Support\" = [\"anydesk\", \"teamviewer\"]\n",
+        "[osquery.queries]\npack_it_software = \"programs\"\n\n[detect.endpoint.approved_by_department]\n\"IT Support\" = [\"anydesk\", \"teamviewer\"]\n",
     );
     dir
 }
@@ -108,6 +108,11 @@ fn a_laptop_farm_from_shipments_and_inventory() {
     assert_eq!(input("shipments")["records"], 7);
     let osq = input("osquery");
     assert_eq!((osq["records"].as_u64(), osq["quarantined"].as_u64()), (Some(10), Some(1)), "{osq}");
+    assert_eq!(
+        osq["field_issues"].as_u64().unwrap_or(0),
+        0,
+        "the configuration names the table of pack_it_software: {osq}"
+    );
 
     let subjects = r["subjects"].as_array().unwrap();
     let ids = |id: &str| -> Vec<String> {

@@ -492,7 +492,9 @@ impl Judge<'_> {
         let mut shown_usb: Vec<&str> = Vec::new();
         for s in &h.signatures {
             let sig = self.signatures.get(s.signature);
+            // A weak signature (the bare Linux gadget) counts only as a new USB device.
             if within(s.first)
+                && !sig.weak
                 && cfg.categories.iter().any(|c| c == sig.category.as_str())
                 && !self.approved.covers(sig)
             {

@@ -108,7 +108,7 @@ struct PortDef {
     ports: Vec<String>,
 }
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SignatureFile {
     #[serde(default)]
@@ -468,7 +468,10 @@ impl Signatures {
         for path in files {
             let text = std::fs::read_to_string(path)
                 .map_err(|source| SignatureError::Read { path: path.display().to_string(), source })?;
-            let extra = parse(&path.display().to_string(), &text)?;
+            let shown = path.display().to_string();
+            let extra = parse(&shown, &text)?;
+            // Checked on its own first, so that a mistake names its file.
+            compile(extra.clone()).map_err(|message| SignatureError::Invalid { path: shown.clone(), message })?;
             for s in extra.signature {
                 match sigs.signature.iter_mut().find(|x| x.id == s.id) {
                     Some(existing) => *existing = s,
@@ -477,7 +480,10 @@ impl Signatures {
             }
             sigs.port.extend(extra.port);
         }
-        compile(sigs).map_err(|message| SignatureError::Invalid { path: "signatures".into(), message })
+        compile(sigs).map_err(|message| SignatureError::Invalid {
+            path: "the built-in and configured signatures".into(),
+            message,
+        })
     }
 
     /// Checks the user's files without keeping them.
@@ -867,7 +873,7 @@ mod tests {
         assert!(s.port_rule(9999).is_some());
         std::fs::write(&f, "[[signature]]\nid = \"x\"\nname = \"X\"\ncategory = \"remote_access\"\n").unwrap();
         let e = Signatures::load(std::slice::from_ref(&f)).unwrap_err().to_string();
-        assert!(e.contains("signature x: no names"), "{e}");
+        assert!(e.contains("mine.toml") && e.contains("signature x: no names"), "{e}");
         std::fs::write(&f, "[[signature]]\nid = \"x\"\nname = \"X\"\ncategory = \"teleport\"\nnames = [\"x\"]\n")
             .unwrap();
         let e = Signatures::load(std::slice::from_ref(&f)).unwrap_err().to_string();

@@ -113,6 +113,23 @@ fn e2_a_raspberry_pi_developer_is_only_a_weak_signal() {
     assert_eq!(band(&r, "PI"), Band::Low, "a developer board alone keeps the score low");
     w.config.e2.weak_bits = 0.0;
     assert!(w.run().ids("PI").is_empty());
+    w.config.e2.weak_bits = 1.0;
+    // Plugged in on the laptop's second day: a new unknown USB device, no more.
+    let mut early = World::new(&["PI2"]);
+    hire(&mut early, "PI2", "ws-pi2");
+    early.endpoint_at(
+        "PI2",
+        "ws-pi2",
+        early.t(0, 16, 0),
+        "usb_devices",
+        &[("vendor_id", "8087"), ("model_id", "0026")],
+        Some(0),
+    );
+    early.endpoint("PI2", "ws-pi2", 1, 14, "usb_devices", PI_GADGET);
+    let r = early.run();
+    assert_eq!(r.ids("PI2"), ["C5", "E2"]);
+    assert_eq!(r.get("PI2", "C5").unwrap().weight_bits, early.config.c5.unknown_usb_bits);
+    assert!(band(&r, "PI2") <= Band::Medium, "a Pi on day two raises priority, it does not open a case");
     // The same gadget with a PiKVM's EDID on the laptop is an IP-KVM.
     w.endpoint(
         "PI",
