@@ -816,6 +816,18 @@ mod tests {
     }
 
     #[test]
+    fn every_fixture_and_an_old_event_line_alone_is_recognised() {
+        for f in ["batch.ndjson", "event.ndjson", "snapshot.ndjson"] {
+            let sample = std::fs::read(fixture(f)).unwrap();
+            assert_eq!(recognise_sample(&sample, &ColumnMap::default()), Recognition::Format(Format::Osquery), "{f}");
+        }
+        let old = std::fs::read_to_string(fixture("event.ndjson")).unwrap();
+        let first = old.lines().next().unwrap();
+        assert!(first.contains("\"hostname\"") && !first.contains("hostIdentifier"));
+        assert_eq!(recognise_sample(first.as_bytes(), &ColumnMap::default()), Recognition::Format(Format::Osquery));
+    }
+
+    #[test]
     fn event_lines_old_and_new() {
         let c = read_path(Format::Osquery, &fixture("event.ndjson"));
         assert!(c.quarantined.is_empty() && c.issues.is_empty(), "{:?} {:?}", c.quarantined, c.issues);
