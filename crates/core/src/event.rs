@@ -195,13 +195,21 @@ pub enum RowAction {
 }
 
 /// One row of an endpoint-inventory table (osquery).
+///
+/// A row with no columns is a heartbeat: the host ran the query and reported nothing new
+/// (an empty differential or snapshot), which still says the machine was on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EndpointRow {
     pub host: Arc<str>,
-    /// The table the row belongs to, recognised from its columns.
+    /// The table the row belongs to, recognised from its columns; empty when the columns
+    /// fit no known table (or several equally well).
     pub table: Arc<str>,
     pub action: RowAction,
     pub columns: Vec<(Arc<str>, String)>,
+    /// osquery's schedule counter: `0` marks the query's first run on the host (the
+    /// baseline of everything present at installation), later runs count up.
+    #[serde(default)]
+    pub counter: Option<u64>,
 }
 
 impl EndpointRow {

@@ -125,6 +125,8 @@ pub struct Subject {
     pub emails: Vec<String>,
     pub phone: Option<String>,
     pub address: Option<PostalAddress>,
+    /// When the home on record last changed, if the HR system says (`address_changed_at`).
+    pub address_changed_at: Option<UtcMs>,
     /// The claimed home, normalised: country, region, city.
     pub home: Place,
     /// IANA zone of the claimed home, as given or derived from the address.

@@ -3,10 +3,13 @@
 //! The defaults follow the detection column of the indicator catalog. Each field's doc
 //! comment is its user documentation; `bonafide config` prints the annotated defaults.
 
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
 use bonafide_core::IpKind;
 
 use crate::time::rhythm::RhythmConfig;
-use crate::time::{E9Config, F1Config, F4Config};
+use crate::time::{F1Config, F4Config};
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -34,6 +37,16 @@ pub struct DetectConfig {
     pub f1: F1Config,
     pub f4: F4Config,
     pub e9: E9Config,
+    pub endpoint: EndpointConfig,
+    pub e1: E1Config,
+    pub e2: E2Config,
+    pub d7: D7Config,
+    pub c5: C5Config,
+    pub shipping: ShippingConfig,
+    pub c1: C1Config,
+    pub c2: C2Config,
+    pub c3: C3Config,
+    pub c4: C4Config,
 }
 
 /// D1: sign-ins through VPN, proxy, Tor or hosting networks.
@@ -417,5 +430,265 @@ pub struct F9Config {
 impl Default for F9Config {
     fn default() -> Self {
         F9Config { grace_hours: 12.0, min_failures: 3 }
+    }
+}
+
+/// Endpoint signatures (E1-E5, D7, C5) and the tools the organisation approves.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct EndpointConfig {
+    /// Extra signature files (the format of the built-in `signatures.toml`); a signature
+    /// with a built-in id replaces it.
+    pub signature_files: Vec<PathBuf>,
+    /// Tools the organisation deploys itself, by signature id or family (`teamviewer`):
+    /// never a finding for anyone.
+    pub approved_tools: Vec<String>,
+    /// Tools approved only for people of a department or role (matched to people.csv
+    /// `department` or `role`, case-insensitively), e.g. `"IT Support" = ["anydesk"]`.
+    pub approved_by_department: BTreeMap<String, Vec<String>>,
+}
+
+/// E1: remote-access tools.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct E1Config {
+    /// Distinct tool families that, first seen within `window_days` of provisioning,
+    /// make E1 a hard fact (weighted as T1).
+    pub min_families: usize,
+    /// Days after provisioning (device assignment, else hire date, else the host's first
+    /// check-in) in which several families count as T1.
+    pub window_days: u32,
+}
+
+impl Default for E1Config {
+    fn default() -> Self {
+        E1Config { min_families: 2, window_days: 30 }
+    }
+}
+
+/// E2: IP-KVM hardware.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct E2Config {
+    /// Weight, in bits, of a weak signature alone (the generic Linux gadget 1d6b:0104,
+    /// which a Raspberry Pi in gadget mode also shows); 0 silences it.
+    pub weak_bits: f64,
+}
+
+impl Default for E2Config {
+    fn default() -> Self {
+        E2Config { weak_bits: 1.0 }
+    }
+}
+
+/// D7: remote-desktop ports listening on a laptop.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D7Config {
+    /// Ports the organisation uses itself (e.g. 3389 on machines IT reaches by RDP).
+    pub approved_ports: Vec<u16>,
+    /// Count listeners bound to loopback only (127.0.0.1, ::1), which cannot be reached
+    /// from the network without a tunnel.
+    pub include_loopback: bool,
+}
+
+/// E9: a machine that never sleeps.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct E9Config {
+    /// A day counts when the host reported in more than this many distinct hours (UTC).
+    pub min_hours: u32,
+    /// Days that count needed at least.
+    pub min_days: u32,
+    /// Report E9 only for subjects with an E1 or E2 finding, as the catalog says (a
+    /// machine left on is common; one left on with remote control is not).
+    pub only_with_e1_e2: bool,
+}
+
+impl Default for E9Config {
+    fn default() -> Self {
+        E9Config { min_hours: 20, min_days: 14, only_with_e1_e2: true }
+    }
+}
+
+/// C5: suspicious activity in the laptop's first hours.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct C5Config {
+    /// Hours after the laptop's first check-in that count.
+    pub window_hours: f64,
+    /// The first check-in seen is the laptop's first only when it falls within this many
+    /// days of its assignment (or the hire date); otherwise the logs start too late to
+    /// judge. Without either date, only a first check-in with osquery counter 0 counts.
+    pub first_checkin_max_days: u32,
+    /// Signature categories that count in the window.
+    pub categories: Vec<String>,
+    /// USB devices never counted as new: vendor ids (`046d`) or vendor:product
+    /// (`1d6b:0002`, root hubs) of ordinary peripherals, docks and hubs.
+    pub benign_usb: Vec<String>,
+    /// USB device classes never counted (`9`: hubs).
+    pub benign_usb_classes: Vec<String>,
+    /// Weight, in bits, when only new unknown USB devices appeared (no signature).
+    pub unknown_usb_bits: f64,
+}
+
+impl Default for C5Config {
+    fn default() -> Self {
+        C5Config {
+            window_hours: 72.0,
+            first_checkin_max_days: 14,
+            categories: ["remote_access", "ip_kvm", "keep_awake", "vpn"].map(String::from).to_vec(),
+            benign_usb: [
+                "05ac",
+                "046d",
+                "045e",
+                "413c",
+                "17ef",
+                "03f0",
+                "8087",
+                "0bda",
+                "05e3",
+                "2109",
+                "06cb",
+                "17e9",
+                "0b0e",
+                "047f",
+                "1395",
+                "1050",
+                "1532",
+                "1b1c",
+                "1038",
+                "0fd9",
+                "04e8",
+                "0781",
+                "0951",
+                "0bc2",
+                "1058",
+                "046a",
+                "1d6b:0001",
+                "1d6b:0002",
+                "1d6b:0003",
+            ]
+            .map(String::from)
+            .to_vec(),
+            benign_usb_classes: vec!["9".into()],
+            unknown_usb_bits: 2.0,
+        }
+    }
+}
+
+/// Shipping addresses (C1, C2).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ShippingConfig {
+    /// The organisation's own addresses (offices, IT depots), one line each:
+    /// `"1 Corporate Way, Suite 100, Springfield, IL 62701, US"`. Equipment sent there
+    /// is neither elsewhere than home (C1) nor a farm (C2).
+    pub office_addresses: Vec<String>,
+    /// Names of mail drops to recognise besides the built-in list (forwarders, virtual
+    /// mailboxes, carrier stores), matched as whole words in the address.
+    pub mail_drops: Vec<String>,
+}
+
+/// C1: equipment shipped elsewhere than the home on record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct C1Config {
+    /// A change of the home on record (people.csv `address_changed_at`), or a shipment
+    /// to a new address, this many days after hire or fewer counts.
+    pub change_window_days: u32,
+}
+
+impl Default for C1Config {
+    fn default() -> Self {
+        C1Config { change_window_days: 30 }
+    }
+}
+
+/// C2: one delivery address for several unrelated workers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct C2Config {
+    /// Unrelated workers (a household counts once) receiving equipment at one door.
+    pub min_subjects: usize,
+    /// Doors with more workers than this are ignored; 0 for no limit (the default: the
+    /// largest public farms held 90+ laptops at one house). Offices and depots are told
+    /// apart by `[detect.shipping] office_addresses`, not by a count.
+    pub max_subjects: usize,
+}
+
+impl Default for C2Config {
+    fn default() -> Self {
+        C2Config { min_subjects: 2, max_subjects: 0 }
+    }
+}
+
+/// C3: equipment signed for by someone else.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct C3Config {
+    /// What carriers write instead of a person's name (compared after folding case and
+    /// punctuation): no finding for these.
+    pub non_person_signatures: Vec<String>,
+}
+
+impl Default for C3Config {
+    fn default() -> Self {
+        C3Config {
+            non_person_signatures: [
+                "front door",
+                "frontdoor",
+                "back door",
+                "side door",
+                "door",
+                "porch",
+                "garage",
+                "mailroom",
+                "mail room",
+                "reception",
+                "receptionist",
+                "front desk",
+                "concierge",
+                "leasing office",
+                "office",
+                "management",
+                "driver release",
+                "released",
+                "shipper release",
+                "signature not required",
+                "no signature",
+                "not required",
+                "signature on file",
+                "sof",
+                "left at door",
+                "contactless",
+                "covid",
+                "covid19",
+                "c19",
+                "cv19",
+                "n a",
+                "na",
+                "none",
+                "unknown",
+                "parcel locker",
+                "locker",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
+}
+
+/// C4: no managed device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct C4Config {
+    /// Days after hire by which a managed device must have checked in.
+    pub grace_days: u32,
+}
+
+impl Default for C4Config {
+    fn default() -> Self {
+        C4Config { grace_days: 7 }
     }
 }

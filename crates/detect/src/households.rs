@@ -4,11 +4,14 @@
 //! Two subjects are one household when they claim the same home (the normalised address
 //! key, unit included) and either share a surname or are the only two people claiming
 //! that address. More than two people with different surnames at one address is exactly
-//! the pattern a farm makes, so it does not make them related.
+//! the pattern a farm makes, so it does not make them related. Addresses people are tied
+//! to besides the claimed home (where their equipment was delivered) join people into a
+//! household only when they also share a surname: a family whose records lag behind a
+//! move, not two strangers receiving laptops at one door.
 
 use std::collections::HashMap;
 
-use bonafide_core::{Subject, SubjectIdx};
+use bonafide_core::{Records, Subject, SubjectIdx};
 
 #[derive(Debug, Default)]
 pub struct Households {
@@ -16,47 +19,98 @@ pub struct Households {
     of: Vec<Option<u32>>,
 }
 
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+fn union(parent: &mut [usize], a: usize, b: usize) {
+    let (ra, rb) = (find(parent, a), find(parent, b));
+    if ra != rb {
+        parent[ra.max(rb)] = ra.min(rb);
+    }
+}
+
 impl Households {
     pub fn build(subjects: &[Subject]) -> Households {
+        Households::build_with(subjects, &[])
+    }
+
+    /// Households from claimed homes and from `delivered`: (subject, address key) pairs
+    /// of where a subject's equipment went.
+    pub fn build_with(subjects: &[Subject], delivered: &[(SubjectIdx, &str)]) -> Households {
+        let mut parent: Vec<usize> = (0..subjects.len()).collect();
+        let mut joined = vec![false; subjects.len()];
+        let mut join = |parent: &mut Vec<usize>, a: usize, b: usize| {
+            union(parent, a, b);
+            joined[a] = true;
+            joined[b] = true;
+        };
         let mut by_address: HashMap<&str, Vec<usize>> = HashMap::new();
         for (i, s) in subjects.iter().enumerate() {
             if let Some(key) = s.address.as_ref().and_then(|a| a.key.as_deref()) {
                 by_address.entry(key).or_default().push(i);
             }
         }
-        let mut of = vec![None; subjects.len()];
-        let mut next = 0u32;
-        let mut keys: Vec<&&str> = by_address.keys().collect();
-        keys.sort();
-        for key in keys {
-            let members = &by_address[*key];
-            if members.len() == 1 {
-                continue;
-            }
+        for members in by_address.values() {
             if members.len() == 2 {
-                for &m in members {
-                    of[m] = Some(next);
-                }
-                next += 1;
-                continue;
+                join(&mut parent, members[0], members[1]);
+            } else if members.len() > 2 {
+                Households::by_surname(subjects, members, &mut |a, b| join(&mut parent, a, b));
             }
-            // Larger groups: only people sharing a surname form a household.
-            let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
-            for &m in members {
-                if let Some(sn) = subjects[m].surname() {
-                    by_surname.entry(sn).or_default().push(m);
+        }
+        let mut at_door: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (s, key) in delivered {
+            if s.index() < subjects.len() {
+                let v = at_door.entry(*key).or_default();
+                if !v.contains(&s.index()) {
+                    v.push(s.index());
                 }
             }
-            let mut names: Vec<_> = by_surname.into_iter().filter(|(_, v)| v.len() > 1).collect();
-            names.sort();
-            for (_, group) in names {
-                for m in group {
-                    of[m] = Some(next);
-                }
-                next += 1;
+        }
+        for members in at_door.values().filter(|m| m.len() > 1) {
+            Households::by_surname(subjects, members, &mut |a, b| join(&mut parent, a, b));
+        }
+        // Number the households in subject order, so ids are stable.
+        let mut ids: HashMap<usize, u32> = HashMap::new();
+        let mut of = vec![None; subjects.len()];
+        for (i, slot) in of.iter_mut().enumerate() {
+            if joined[i] {
+                let root = find(&mut parent, i);
+                let next = ids.len() as u32;
+                *slot = Some(*ids.entry(root).or_insert(next));
             }
         }
         Households { of }
+    }
+
+    /// The households of a run: claimed homes plus shipment addresses.
+    pub fn from_records(subjects: &[Subject], records: &Records) -> Households {
+        let by_id: HashMap<&str, SubjectIdx> =
+            subjects.iter().enumerate().map(|(i, s)| (s.id.as_str(), SubjectIdx(i as u32))).collect();
+        let delivered: Vec<(SubjectIdx, &str)> = records
+            .shipments
+            .iter()
+            .filter_map(|s| Some((*by_id.get(s.subject_id.as_str())?, s.address.key.as_deref()?)))
+            .collect();
+        Households::build_with(subjects, &delivered)
+    }
+
+    fn by_surname(subjects: &[Subject], members: &[usize], join: &mut dyn FnMut(usize, usize)) {
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
+        for &m in members {
+            if let Some(sn) = subjects[m].surname() {
+                by_surname.entry(sn).or_default().push(m);
+            }
+        }
+        for group in by_surname.values().filter(|g| g.len() > 1) {
+            for &m in &group[1..] {
+                join(group[0], m);
+            }
+        }
     }
 
     /// True when `a` and `b` are the same subject or one household.
@@ -117,5 +171,21 @@ mod tests {
         assert!(!h.related(i(0), i(8)));
         assert!(h.related(i(8), i(8)));
         assert_eq!(h.count_unrelated(&[i(0), i(1), i(2)]), 2);
+    }
+
+    #[test]
+    fn a_delivery_address_joins_families_not_strangers() {
+        let subjects = vec![
+            person("Ann Lee", Some("1 A ST||10001|US")),
+            person("Bo Lee", Some("7 OLD RD||10002|US")),
+            person("Cy Park", Some("8 ELM ST||10003|US")),
+        ];
+        let i = |n| SubjectIdx(n);
+        let door = "1 A ST||10001|US";
+        let h = Households::build_with(&subjects, &[(i(0), door), (i(1), door), (i(2), door)]);
+        assert!(h.related(i(0), i(1)), "one surname at one door: a family whose records lag");
+        assert!(!h.related(i(0), i(2)) && !h.related(i(1), i(2)));
+        assert_eq!(h.count_unrelated(&[i(0), i(1), i(2)]), 2);
+        assert!(!Households::build(&subjects).related(i(0), i(1)), "claimed homes alone do not join them");
     }
 }

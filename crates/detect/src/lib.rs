@@ -14,10 +14,12 @@
 //! `bonafide.toml`), never constants in code.
 
 pub mod config;
+pub mod endpoint;
 pub mod evidence;
 pub mod households;
 pub mod inside;
 pub mod network;
+pub mod onboarding;
 pub mod sessions;
 pub mod time;
 
@@ -99,8 +101,23 @@ pub struct Engine {
 }
 
 impl Engine {
-    /// The built-in detectors, minus those disabled in the configuration.
+    /// The built-in detectors, minus those whose indicators are all disabled in the
+    /// configuration. A configured signature file that cannot be used is logged and the
+    /// built-in signatures are used instead ([`Engine::try_new`] fails on it).
     pub fn new(config: &DetectConfig) -> Engine {
+        let inventory = endpoint::Inventory::new(config).unwrap_or_else(|e| {
+            tracing::error!("{e}; using the built-in endpoint signatures only");
+            endpoint::Inventory::builtin()
+        });
+        Engine::assemble(config, inventory)
+    }
+
+    /// As [`Engine::new`], failing when a configured signature file is unusable.
+    pub fn try_new(config: &DetectConfig) -> Result<Engine, endpoint::signatures::SignatureError> {
+        Ok(Engine::assemble(config, endpoint::Inventory::new(config)?))
+    }
+
+    fn assemble(config: &DetectConfig, inventory: endpoint::Inventory) -> Engine {
         let all: Vec<Box<dyn Detector>> = vec![
             Box::new(network::anonymiser::Anonymiser::default()),
             Box::new(network::travel::ImpossibleTravel::default()),
@@ -115,17 +132,16 @@ impl Engine {
             Box::new(inside::exfiltration::Exfiltration::default()),
             Box::new(inside::persistence::Persistence::default()),
             Box::new(inside::after_exit::AfterExit::default()),
+            Box::new(inventory),
+            Box::new(onboarding::shipping::Shipping),
+            Box::new(onboarding::managed_device::ManagedDevice::default()),
         ];
-        let detectors = all
-            .into_iter()
-            .filter(|d| !d.indicators().iter().any(|i| config.disabled.iter().any(|x| x == i)))
-            .collect();
-        Engine {
-            detectors,
-            sessions: Sessions::default(),
-            time: time::TimeDetectors::default(),
-            disabled: config.disabled.clone(),
-        }
+        // A detector raising several indicators runs while any of them is enabled; the
+        // findings of disabled ones are dropped in `conclude`.
+        let disabled = config.disabled.clone();
+        let detectors =
+            all.into_iter().filter(|d| !d.indicators().iter().all(|i| disabled.iter().any(|x| x == i))).collect();
+        Engine { detectors, sessions: Sessions::default(), time: time::TimeDetectors::default(), disabled }
     }
 
     /// The detectors in use, by name.
@@ -163,7 +179,7 @@ impl Engine {
             d.conclude_with_sessions(cx, &self.sessions, &mut out);
         }
         self.time.conclude(cx, &mut out);
-        out.list.retain(|f| !self.disabled.iter().any(|d| d == &f.indicator));
+        out.list.retain(|f| !self.disabled.contains(&f.indicator));
         out
     }
 

@@ -42,6 +42,12 @@ impl Results {
         v
     }
 
+    /// Every finding naming `id`.
+    pub fn of(&self, id: &str) -> Vec<&Finding> {
+        let i = self.idx(id);
+        self.findings.iter().filter(|f| f.subjects.contains(&i)).collect()
+    }
+
     pub fn get(&self, id: &str, indicator: &str) -> Option<&Finding> {
         let i = self.idx(id);
         self.findings.iter().find(|f| f.indicator == indicator && f.subjects.contains(&i))
@@ -154,14 +160,6 @@ impl World {
             committer_time: None,
             committer_offset_minutes: None,
         }));
-        self.events.push(e);
-    }
-
-    /// Any event at `at` that is not human activity (an inventory heartbeat).
-    pub fn heartbeat_at(&mut self, id: &str, at: UtcMs) {
-        let mut e = self.base_event(id, at);
-        e.action = Action::Inventory;
-        e.interactive = false;
         self.events.push(e);
     }
 
@@ -405,8 +403,122 @@ impl World {
         }
     }
 
+    /// Changes a subject's record.
+    pub fn person(&mut self, id: &str, f: impl FnOnce(&mut Subject)) {
+        let i = self.idx(id).index();
+        f(&mut self.subjects[i]);
+    }
+
+    pub fn hired(&mut self, id: &str, day: i64) {
+        let t = self.t(day, 0, 0);
+        self.person(id, |s| s.hire_date = Some(t));
+    }
+
+    /// Sets the claimed home from its parts (the key as the people reader computes it).
+    pub fn home(&mut self, id: &str, name: &str, line1: &str, line2: &str, zip: &str) {
+        let a = postal(line1, line2, zip);
+        self.person(id, |s| {
+            s.name = name.to_string();
+            s.address = Some(a);
+        });
+    }
+
+    pub fn device(&mut self, id: &str, serial: &str, host: &str, assigned_day: Option<i64>, managed: Option<bool>) {
+        self.line += 1;
+        let assigned_at = assigned_day.map(|d| self.t(d, 0, 0));
+        self.records.devices.push(bonafide_core::records::Device {
+            asset_serial: serial.into(),
+            subject_id: id.into(),
+            host_identifier: Some(host.into()),
+            hostname: None,
+            assigned_at,
+            managed,
+            source: SourcePos::line(SourceId(1), self.line),
+        });
+    }
+
+    pub fn shipment(
+        &mut self,
+        id: &str,
+        day: i64,
+        line1: &str,
+        line2: &str,
+        zip: &str,
+    ) -> &mut bonafide_core::records::Shipment {
+        self.line += 1;
+        let shipped_at = self.t(day, 15, 0);
+        self.records.shipments.push(bonafide_core::records::Shipment {
+            subject_id: id.into(),
+            shipped_at,
+            shipment_id: Some(format!("S{}", self.line)),
+            asset_serial: None,
+            recipient_name: None,
+            address: postal(line1, line2, zip),
+            status: Some(bonafide_core::records::ShipmentStatus::Delivered),
+            signed_by: None,
+            source: SourcePos::line(SourceId(2), self.line),
+        });
+        let last = self.records.shipments.len() - 1;
+        &mut self.records.shipments[last]
+    }
+
+    /// An osquery row from `host`, attributed to `id`.
+    pub fn endpoint_at(
+        &mut self,
+        id: &str,
+        host: &str,
+        at: UtcMs,
+        table: &str,
+        cols: &[(&str, &str)],
+        counter: Option<u64>,
+    ) {
+        let mut e = self.base_event(id, at);
+        e.actor = Actor {
+            system: Arc::from("osquery"),
+            account: Arc::from(host.to_lowercase()),
+            display_name: Some(Arc::from(host)),
+            kind: ActorKind::User,
+        };
+        e.action = Action::Inventory;
+        e.event_type = Arc::from(format!("pack_{table}"));
+        e.interactive = false;
+        e.detail = bonafide_core::Detail::Endpoint(Box::new(bonafide_core::EndpointRow {
+            host: Arc::from(host),
+            table: Arc::from(table),
+            action: bonafide_core::RowAction::Added,
+            columns: cols.iter().map(|(k, v)| (Arc::from(*k), v.to_string())).collect(),
+            counter,
+        }));
+        self.events.push(e);
+    }
+
+    pub fn endpoint(&mut self, id: &str, host: &str, day: i64, hour: i64, table: &str, cols: &[(&str, &str)]) {
+        let at = self.t(day, hour, 0);
+        self.endpoint_at(id, host, at, table, cols, Some(1));
+    }
+
+    /// A heartbeat (an empty differential) from `host` at every listed hour of `day`.
+    pub fn heartbeats(&mut self, id: &str, host: &str, day: i64, hours: std::ops::Range<i64>) {
+        for h in hours {
+            let at = self.t(day, h, 5);
+            self.endpoint_at(id, host, at, "", &[], Some(3));
+        }
+    }
+
+    /// An interactive sign-in, with the IdP's managed-device verdict.
+    pub fn signin_managed(&mut self, id: &str, day: i64, hour: i64, managed: Option<bool>) {
+        let at = self.t(day, hour, 0);
+        let mut e = self.base_event(id, at);
+        // Each subject at home on its own IP.
+        let n = self.idx(id).0;
+        let ip = format!("73.{}.{}.1", 10 + n / 200, n % 200);
+        e.net = Some(Self::net(&ip, IpKind::Residential, (39.96, -83.0), "US", None));
+        e.device_managed = managed;
+        self.events.push(e);
+    }
+
     pub fn run(&self) -> Results {
-        let households = Households::build(&self.subjects);
+        let households = Households::from_records(&self.subjects, &self.records);
         let cx = Context {
             subjects: &self.subjects,
             records: &self.records,
@@ -429,4 +541,20 @@ impl World {
         let findings = engine.conclude(&cx).list;
         Results { subjects: self.subjects.clone(), findings, activity: engine.take_activity() }
     }
+}
+
+/// A US postal address in Springfield, IL, keyed as the readers key it.
+pub fn postal(line1: &str, line2: &str, zip: &str) -> PostalAddress {
+    let opt = |v: &str| (!v.is_empty()).then(|| v.to_string());
+    let mut a = PostalAddress {
+        line1: opt(line1),
+        line2: opt(line2),
+        city: Some("Springfield".into()),
+        region: Some("IL".into()),
+        postal_code: opt(zip),
+        country: Some("US".into()),
+        key: None,
+    };
+    a.key = bonafide_intel::address::address_key(&a);
+    a
 }

@@ -25,6 +25,17 @@ pub struct Config {
     pub network: NetworkConfig,
     pub detect: DetectConfig,
     pub scoring: ScoringConfig,
+    pub osquery: OsqueryConfig,
+}
+
+/// `[osquery]`: how this deployment's queries map to osquery tables.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct OsqueryConfig {
+    /// Query name → table, for queries whose columns do not say their table (a `SELECT
+    /// name, version` fits several). A `[osquery]` section of the `--map` file does the
+    /// same and wins.
+    pub queries: BTreeMap<String, String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -80,10 +91,22 @@ impl Config {
         toml::from_str(text).map_err(|e| e.to_string())
     }
 
+    /// Reads and checks a configuration file. Signature files named in it are resolved
+    /// against the file's folder and must be readable and valid.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
         let text = std::fs::read_to_string(path)
             .map_err(|source| ConfigError::Read { path: path.display().to_string(), source })?;
-        Config::parse(&text).map_err(|message| ConfigError::Invalid { path: path.display().to_string(), message })
+        let invalid = |message: String| ConfigError::Invalid { path: path.display().to_string(), message };
+        let mut config = Config::parse(&text).map_err(invalid)?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        for f in &mut config.detect.endpoint.signature_files {
+            if f.is_relative() {
+                *f = base.join(&*f);
+            }
+        }
+        bonafide_detect::endpoint::signatures::Signatures::check(&config.detect.endpoint.signature_files)
+            .map_err(|e| invalid(e.to_string()))?;
+        Ok(config)
     }
 
     /// `path` when given, else `./bonafide.toml` when present, else the defaults.
@@ -129,6 +152,24 @@ mod tests {
         }
         // Optional settings appear commented out.
         assert!(REFERENCE.contains("# key_file ="));
+    }
+
+    #[test]
+    fn signature_files_are_checked_at_load_relative_to_the_config() {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = dir.path().join("bonafide.toml");
+        std::fs::write(&cfg, "[detect.endpoint]\nsignature_files = [\"sigs.toml\"]\n").unwrap();
+        let e = Config::load(&cfg).unwrap_err().to_string();
+        assert!(e.contains("sigs.toml") && e.contains("cannot read"), "{e}");
+        std::fs::write(
+            dir.path().join("sigs.toml"),
+            "[[signature]]\nid = \"x\"\nname = \"X\"\ncategory = \"vpn\"\nnames = [\"xvpn\"]\n",
+        )
+        .unwrap();
+        let c = Config::load(&cfg).unwrap();
+        assert_eq!(c.detect.endpoint.signature_files, vec![dir.path().join("sigs.toml")]);
+        std::fs::write(dir.path().join("sigs.toml"), "[[signature]]\nid = \"x\"\n").unwrap();
+        assert!(Config::load(&cfg).unwrap_err().to_string().contains("not valid"));
     }
 
     #[test]

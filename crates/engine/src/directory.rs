@@ -25,6 +25,12 @@ impl Directory {
         self.by_email.entry(email.to_lowercase()).or_insert(subject);
     }
 
+    /// The subject linked to `account` (lower case) in `system`, without the email
+    /// fallback.
+    pub fn resolve_in(&self, system: &str, account: &str) -> Option<SubjectIdx> {
+        self.by_account.get(system).and_then(|m| m.get(account)).copied()
+    }
+
     /// The subject of an actor, if any record claims it. Accounts are stored lower case
     /// by the readers.
     pub fn resolve(&self, actor: &Actor) -> Option<SubjectIdx> {

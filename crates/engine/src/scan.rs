@@ -175,6 +175,15 @@ impl Pipeline<'_> {
                 return Some(s);
             }
         }
+        // osquery hosts identified by UUID carry their hostname as the display name;
+        // devices.csv may know the machine by either.
+        if &*e.actor.system == "osquery"
+            && let Some(name) = e.actor.display_name.as_deref()
+            && let Some(s) = self.directory.resolve_in("osquery", &name.to_lowercase())
+        {
+            self.directory.link("osquery", &e.actor.account, s);
+            return Some(s);
+        }
         if e.actor.account.is_empty() {
             return None;
         }
@@ -211,7 +220,7 @@ impl Pipeline<'_> {
             }
         }
         self.enricher = Some(enricher);
-        self.households = Households::build(&self.subjects);
+        self.households = Households::from_records(&self.subjects, &self.records);
     }
 
     fn keep(list: &mut Vec<QuarantineEntry>, entry: QuarantineEntry, max: usize) {
@@ -369,11 +378,13 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
 pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError> {
     let started = now();
     let planned = plan_inputs(config, &req);
-    let options = ReadOptions {
-        max_record_bytes: config.limits.max_record_bytes,
-        column_map: req.column_map.clone(),
-        keyring: req.keyring.clone(),
-    };
+    let mut column_map = req.column_map.clone();
+    for (query, table) in &config.osquery.queries {
+        column_map.insert("osquery", query, table);
+    }
+    let options =
+        ReadOptions { max_record_bytes: config.limits.max_record_bytes, column_map, keyring: req.keyring.clone() };
+    let engine = Engine::try_new(&config.detect).map_err(|e| ScanError::Config(e.to_string()))?;
     let progress = req.progress.clone().unwrap_or_default();
     let total: u64 = planned.iter().filter(|p| p.skip.is_none()).filter_map(|p| p.input.as_ref()).map(|i| i.size).sum();
     progress.total_bytes.store(total, Ordering::Relaxed);
@@ -388,7 +399,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         directory: Directory::default(),
         households: Households::default(),
         enricher: None,
-        engine: Engine::new(&config.detect),
+        engine,
         dedup: Dedup::new(config.limits.dedup_window),
         quarantine: Vec::new(),
         field_issues: Vec::new(),

@@ -52,7 +52,9 @@ fn skip_bom(b: &[u8]) -> &[u8] {
 }
 
 /// Decides the shape from the first bytes of the content: lines when one of the first
-/// three non-empty lines is a complete JSON object by itself.
+/// three non-empty lines is a complete JSON object by itself, or when none is but all of
+/// them look like one (`{...}` on one line): NDJSON whose first lines are damaged, which
+/// must still cost one record per bad line, not the rest of the file.
 pub fn detect_shape(sample: &[u8]) -> JsonShape {
     let sample = skip_bom(sample);
     let first = sample.iter().position(|c| !c.is_ascii_whitespace());
@@ -78,6 +80,11 @@ pub fn detect_shape(sample: &[u8]) -> JsonShape {
                 && !RECORD_KEYS.iter().any(|k| obj.get(*k).is_some_and(|v| v.is_object()));
             return if wrapper { JsonShape::Structural } else { JsonShape::Lines };
         }
+    }
+    let mut first_lines =
+        sample.split(|&c| c == b'\n').map(|l| l.trim_ascii()).filter(|l| !l.is_empty()).take(3).peekable();
+    if first_lines.peek().is_some() && first_lines.all(|l| l.len() > 1 && l[0] == b'{' && l[l.len() - 1] == b'}') {
+        return JsonShape::Lines;
     }
     JsonShape::Structural
 }
@@ -478,6 +485,16 @@ mod tests {
         )
         .unwrap();
         (recs, bad)
+    }
+
+    #[test]
+    fn damaged_ndjson_stays_line_by_line() {
+        let text = "{\"a\":\"x}\n{\"b\":2}\n";
+        assert_eq!(detect_shape(text.as_bytes()), JsonShape::Lines);
+        let (recs, _) = frame(text, 100);
+        assert_eq!(recs.len(), 2, "the broken first line costs only itself");
+        assert_eq!(detect_shape(b"{\n  \"a\": 1\n}\n"), JsonShape::Structural, "pretty objects");
+        assert_eq!(detect_shape(b"{\"value\": [\n{\"a\": 1},\n"), JsonShape::Structural, "an open wrapper");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod activity;
 pub mod commits;
+pub mod devices;
 pub mod entra;
 pub mod framing;
 pub mod github;
@@ -18,7 +19,10 @@ pub mod input;
 pub mod ipintel;
 pub mod normalise;
 pub mod okta;
+pub mod osquery;
 pub mod people;
+pub mod record_csv;
+pub mod shipments;
 pub mod signins;
 pub mod sniff;
 pub mod table;
@@ -184,6 +188,9 @@ pub fn read(
         Format::Signins => signins::read(cx, reader, sink),
         Format::Activity => activity::read(cx, reader, sink),
         Format::Commits => commits::read_csv(cx, reader, sink),
+        Format::Osquery => osquery::read(cx, reader, sink),
+        Format::Devices => devices::read(cx, reader, sink),
+        Format::Shipments => shipments::read(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),

@@ -61,6 +61,7 @@ pub const COLUMNS: &[&str] = &[
     "requested_pay",
     "pay_band_mid",
     "currency",
+    "address_changed_at",
 ];
 
 /// Words that make an unknown column's values sensitive.
@@ -225,6 +226,7 @@ fn person(
     s.applied_date = date(sink, "applied_date", false);
     s.hire_date = date(sink, "hire_date", false);
     s.end_date = date(sink, "end_date", false);
+    s.address_changed_at = date(sink, "address_changed_at", false);
 
     let keyring = &cx.options.keyring;
     if let Some(raw) = get("ssn") {

@@ -60,6 +60,87 @@ const CSV_FORMATS: &[(Format, &[&str])] = &[
     (Format::Commits, &["author_email", "author_time"]),
 ];
 
+/// Every column of each CSV record format in the data contract: when a header carries the
+/// required columns of two formats (a shipments file with `asset_serial` has those of
+/// devices too), the format that knows more of its columns wins.
+const CSV_COLUMNS: &[(Format, &[&str])] = &[
+    (Format::People, crate::people::COLUMNS),
+    (Format::Accounts, &["subject_id", "source", "account"]),
+    (
+        Format::PayrollChanges,
+        &[
+            "subject_id",
+            "changed_at",
+            "method",
+            "account_holder",
+            "bank_name",
+            "bank_country",
+            "routing_number",
+            "account_number",
+            "iban",
+            "wallet_address",
+            "wallet_chain",
+        ],
+    ),
+    (
+        Format::Shipments,
+        &[
+            "subject_id",
+            "shipped_at",
+            "shipment_id",
+            "asset_serial",
+            "recipient_name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "status",
+            "signed_by",
+        ],
+    ),
+    (Format::Devices, &["asset_serial", "subject_id", "host_identifier", "hostname", "assigned_at", "managed"]),
+    (
+        Format::Interviews,
+        &[
+            "subject_id",
+            "at",
+            "round",
+            "interviewer",
+            "medium",
+            "duration_seconds",
+            "video_seconds",
+            "client_ip",
+            "flags",
+            "notes",
+        ],
+    ),
+    (Format::References, &["subject_id", "name", "email", "phone", "company", "company_domain", "verified"]),
+    (
+        Format::Signins,
+        &[
+            "account",
+            "at",
+            "ip",
+            "result",
+            "country",
+            "region",
+            "city",
+            "latitude",
+            "longitude",
+            "asn",
+            "as_org",
+            "user_agent",
+            "device_id",
+            "session_id",
+            "app",
+        ],
+    ),
+    (Format::Activity, &["account", "at", "kind", "source", "camera_on", "duration_seconds"]),
+    (Format::Commits, &["repo", "commit", "author_email", "author_name", "author_time", "committer_time"]),
+];
+
 impl Format {
     pub fn name(self) -> &'static str {
         match self {
@@ -125,6 +206,7 @@ impl Format {
         matches!(self, Format::People | Format::Accounts | Format::Okta | Format::Ip(_))
             || matches!(self, Format::Entra | Format::Gws | Format::Github | Format::Signins | Format::Activity)
             || matches!(self, Format::Commits | Format::Git)
+            || matches!(self, Format::Osquery | Format::Devices | Format::Shipments)
     }
 
     /// Required columns of a CSV record format.
@@ -155,7 +237,8 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
     {
         return Some(Format::Gws);
     }
-    if has(sample, "\"hostIdentifier\"")
+    // Older event and batch lines name the host `hostname` rather than `hostIdentifier`.
+    if (has(sample, "\"hostIdentifier\"") || (has(sample, "\"hostname\"") && has(sample, "\"calendarTime\"")))
         && (has(sample, "\"diffResults\"") || has(sample, "\"snapshot\"") || has(sample, "\"columns\""))
     {
         return Some(Format::Osquery);
@@ -177,12 +260,17 @@ fn sniff_csv(sample: &[u8], map: &ColumnMap) -> Option<Format> {
     let header = sample_header(sample)?;
     CSV_FORMATS
         .iter()
-        .filter(|(f, required)| {
+        .filter_map(|(f, required)| {
             let renamed: Vec<String> = header.iter().map(|h| map.rename(f.name(), h)).collect();
-            required.iter().all(|r| renamed.iter().any(|h| h == r))
+            if !required.iter().all(|r| renamed.iter().any(|h| h == r)) {
+                return None;
+            }
+            let all = CSV_COLUMNS.iter().find(|(g, _)| g == f).map(|(_, c)| *c).unwrap_or(required);
+            let known = renamed.iter().filter(|h| all.contains(&h.as_str())).count();
+            Some((*f, required.len(), known))
         })
-        .max_by_key(|(_, required)| required.len())
-        .map(|(f, _)| *f)
+        .max_by_key(|(_, required, known)| (*required, *known))
+        .map(|(f, _, _)| f)
 }
 
 /// Why a file was not read.
@@ -264,6 +352,12 @@ mod tests {
         assert_eq!(rec("1.0.0.0,1.0.0.255,AU\n"), Recognition::Format(Format::Ip(IpFormat::LocationDbCountry)));
         assert_eq!(rec("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \n"), Recognition::Format(Format::Ofac));
         assert!(matches!(rec("# just some notes\nhello\n"), Recognition::Unknown(_)));
+        assert_eq!(
+            rec("subject_id,shipped_at,shipment_id,asset_serial,address_line1,signed_by\n"),
+            Recognition::Format(Format::Shipments),
+            "a shipments file with asset_serial is not a devices file"
+        );
+        assert_eq!(rec("asset_serial,subject_id,hostname,managed\n"), Recognition::Format(Format::Devices));
         assert!(matches!(rec("{\"hello\": 1}"), Recognition::Unknown(_)));
         assert!(matches!(rec(""), Recognition::Unknown(_)));
     }

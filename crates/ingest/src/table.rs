@@ -62,6 +62,20 @@ impl ColumnMap {
     pub fn formats(&self) -> impl Iterator<Item = &str> {
         self.sections.keys().map(String::as_str)
     }
+
+    /// Our name for `theirs` in `format`, only when the map names it.
+    pub fn get(&self, format: &str, theirs: &str) -> Option<&str> {
+        self.sections.get(format).and_then(|m| m.get(&fold_header(theirs))).map(String::as_str)
+    }
+
+    /// Adds one renaming (from configuration); an entry of the map file wins.
+    pub fn insert(&mut self, format: &str, theirs: &str, ours: &str) {
+        self.sections
+            .entry(format.trim().to_lowercase())
+            .or_default()
+            .entry(fold_header(theirs))
+            .or_insert_with(|| fold_header(ours));
+    }
 }
 
 /// One data row.

@@ -47,10 +47,13 @@ pub fn options() -> ReadOptions {
 }
 
 pub fn read_path(format: Format, path: &Path) -> Collect {
+    read_path_with(format, path, &options())
+}
+
+pub fn read_path_with(format: Format, path: &Path, opts: &ReadOptions) -> Collect {
     let input = Input::new(path, path.display().to_string()).unwrap();
     let sample = input.sample(crate::input::SAMPLE_BYTES).unwrap();
-    let opts = options();
-    let cx = ReadContext { source: SourceId(0), input: &input, options: &opts, sample: &sample };
+    let cx = ReadContext { source: SourceId(0), input: &input, options: opts, sample: &sample };
     let mut c = Collect::default();
     let mut r = input.open(None).unwrap();
     crate::read(&cx, format, &mut r, &mut c).unwrap();
@@ -58,9 +61,13 @@ pub fn read_path(format: Format, path: &Path) -> Collect {
 }
 
 pub fn read_str(format: Format, text: &str) -> Collect {
+    read_bytes(format, text.as_bytes())
+}
+
+pub fn read_bytes(format: Format, bytes: &[u8]) -> Collect {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("input");
-    std::fs::write(&path, text).unwrap();
+    std::fs::write(&path, bytes).unwrap();
     read_path(format, &path)
 }
 
@@ -77,6 +84,8 @@ mod fuzz {
             // Near-valid inputs: real headers and JSON keys with junk around them.
             "subject_id,full_name,ssn,country,date_of_birth\n[a-z0-9,;\"\n -]{0,200}",
             "subject_id,source,account\n[a-z0-9,;\"\n@.-]{0,200}",
+            "asset_serial,subject_id,host_identifier,hostname,assigned_at,managed\n[a-zA-Z0-9,;\"\n:T-]{0,200}",
+            "subject_id,shipped_at,address_line1,address_line2,city,region,postal_code,country,status,signed_by\n[a-zA-Z0-9,;#.\"\n :T-]{0,200}",
             "\\{\"published\":\"[0-9T:Z-]{0,24}\",\"eventType\":\"[a-z.]{0,20}\",\"actor\":\\{\"type\":\"User\",\"alternateId\":\"[a-z@.]{0,12}\"\\},\"client\":\\{\"ipAddress\":\"[0-9.:a-f]{0,20}\"\\}\\}\n?",
             "(\\{\"createdDateTime\":\"[0-9T:Z.+-]{0,30}\",\"userPrincipalName\":\"[a-z@.]{0,12}\",\"ipAddress\":\"[0-9.:a-f]{0,16}\",\"status\":\\{\"errorCode\":[0-9\"]{0,6}\\},\"location\":(\"US\"|\\{\"countryOrRegion\":\"[A-Z]{0,3}\"\\}|[0-9]{1,3})\\}\n){1,4}",
             "(\\{\"time\":\"[0-9T:Z.-]{0,28}\",\"category\":\"[A-Za-z]{0,30}\",\"properties\":\\{\"userPrincipalName\":\"[a-z@.]{0,8}\",\"isInteractive\":(true|\"false\"|1|null)\\}\\}\n){1,3}",
@@ -102,6 +111,10 @@ mod fuzz {
                 Format::Github,
                 Format::Signins,
                 Format::Activity,
+                Format::Commits,
+                Format::Osquery,
+                Format::Devices,
+                Format::Shipments,
             ] {
                 let c = read_str(format, &text);
                 // Nothing vanishes: a non-empty line of a one-event-per-record format is an

@@ -6,6 +6,7 @@
 #![recursion_limit = "256"]
 
 pub mod bench;
+pub mod fleet;
 pub mod okta;
 pub mod rng;
 pub mod small;

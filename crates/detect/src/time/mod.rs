@@ -1,11 +1,10 @@
-//! Work behaviour and time (F1, F4, F5, E9): when people work says where they are.
+//! Work behaviour and time (F1, F4, F5): when people work says where they are.
 //!
 //! One pass builds a bounded activity profile per subject from every timestamped event
 //! (sign-ins, sessions, commits, chat and meetings): active 30-minute slots over the UTC
 //! day, the same over the claimed home's local day (daylight saving applied per event
-//! through the IANA zone), the same per four-week period (to see a relocation or an
-//! account changing hands), the offsets commits recorded, and per-day activity of the
-//! machine. At the end [`rhythm::fit`] infers each subject's working offset from the UTC
+//! through the IANA zone), the same per week (to see a relocation or an account changing
+//! hands), and the offsets commits recorded. At the end [`rhythm::fit`] infers each subject's working offset from the UTC
 //! histogram alone and the findings follow:
 //!
 //! - F1: the rhythm fits a zone at least `min_shift_hours` from the claimed one with
@@ -15,7 +14,6 @@
 //!   (role keywords) explains night activity.
 //! - F5: commits tied to a subject through the committer but authored under an identity
 //!   never seen for that subject.
-//! - E9: a machine active more than `min_active_hours` a day on `min_days` days.
 //! - F4: camera off in most meetings, or screen-share sessions longer than 8 hours.
 //!
 //! Memory per subject is fixed: about 1.5 kB whatever the number of events.
@@ -95,22 +93,6 @@ impl Default for F1Config {
     }
 }
 
-/// `[detect.e9]`: a machine that never sleeps.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
-pub struct E9Config {
-    /// Hours of a UTC day with any activity that make the day "always on".
-    pub min_active_hours: u32,
-    /// Always-on days that fire E9.
-    pub min_days: u32,
-}
-
-impl Default for E9Config {
-    fn default() -> Self {
-        E9Config { min_active_hours: 21, min_days: 14 }
-    }
-}
-
 /// `[detect.f4]`: camera off, endless screen shares.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -144,7 +126,6 @@ impl Default for F4Config {
 const PERIOD_DAYS: i64 = 7;
 const PERIODS: usize = 26;
 const PERIOD_BINS: usize = 24;
-const DAY_RING: usize = 8;
 
 #[derive(Debug)]
 struct Period {
@@ -171,11 +152,6 @@ struct Profile {
     sample: Sample,
     first: Option<UtcMs>,
     last: Option<UtcMs>,
-    // E9: a short ring of recent days, judged as they leave it.
-    days: Vec<(i64, u32)>,
-    always_on_days: u32,
-    always_on_sample: Vec<i64>,
-    machine_days: u32,
     // F4
     meetings: u32,
     camera_off: u32,
@@ -190,26 +166,6 @@ struct Profile {
 impl Profile {
     fn new() -> Profile {
         Profile { utc: vec![0; 96], local: vec![0; 24], last_slot: i64::MIN, ..Default::default() }
-    }
-
-    fn flush_day(&mut self, min_hours: u32) {
-        if self.days.len() <= DAY_RING {
-            return;
-        }
-        // Judge the oldest day.
-        let (i, _) = self.days.iter().enumerate().min_by_key(|(_, (d, _))| *d).unwrap_or((0, &(0, 0)));
-        let (day, mask) = self.days.swap_remove(i);
-        self.judge_day(day, mask, min_hours);
-    }
-
-    fn judge_day(&mut self, day: i64, mask: u32, min_hours: u32) {
-        self.machine_days += 1;
-        if mask.count_ones() >= min_hours {
-            self.always_on_days += 1;
-            if self.always_on_sample.len() < 8 {
-                self.always_on_sample.push(day);
-            }
-        }
     }
 }
 
@@ -253,7 +209,7 @@ fn matches_any(text: &str, needles: &[String]) -> bool {
     })
 }
 
-/// The time family: one profile per subject feeding F1, F4, F5 and E9.
+/// The time family: one profile per subject feeding F1, F4 and F5.
 #[derive(Debug, Default)]
 pub struct TimeDetectors {
     profiles: PerSubject<Profile>,
@@ -273,16 +229,7 @@ impl TimeDetectors {
                 cx.subject(subject).and_then(|s| s.timezone.as_deref()).and_then(|z| jiff::tz::db().get(z).ok())
             })
             .clone();
-        // The machine's day (E9) counts everything that happened.
         let day = e.at.day();
-        let hour = (e.at.0.rem_euclid(MS_PER_DAY) / 3_600_000) as u32;
-        match p.days.iter_mut().find(|(d, _)| *d == day) {
-            Some((_, mask)) => *mask |= 1 << hour,
-            None => {
-                p.days.push((day, 1 << hour));
-                p.flush_day(cx.config.e9.min_active_hours);
-            }
-        }
         if let Detail::Activity(a) = &e.detail {
             let kind = a.kind.as_deref().unwrap_or("");
             let cfg = &cx.config.f4;
@@ -381,10 +328,6 @@ impl TimeDetectors {
         let cfg = &cx.config.f1;
         self.summaries = vec![None; cx.subjects.len()];
         for (subject, p) in self.profiles.iter_mut() {
-            let pending: Vec<(i64, u32)> = std::mem::take(&mut p.days);
-            for (d, m) in pending {
-                p.judge_day(d, m, cx.config.e9.min_active_hours);
-            }
             let weeks = fit_weeks(p, rcfg, cfg);
             let overall = consensus(fit(&p.utc, rcfg), &weeks, rcfg);
             let claimed = p.claimed_offsets.iter().max_by_key(|(_, n)| *n).map(|(o, _)| *o);
@@ -396,9 +339,6 @@ impl TimeDetectors {
                 }
             }
             if let Some(f) = f1(cx, subject, p, overall.as_ref(), claimed, &periods) {
-                out.push(f);
-            }
-            if let Some(f) = e9(cx, subject, p) {
                 out.push(f);
             }
             if let Some(f) = f4(cx, subject, p) {
@@ -654,24 +594,6 @@ fn f1(
             .extend(p.night.evidence().into_iter().map(|e| e.with("note", "activity at night, claimed local time")));
     }
     f.evidence_total = p.events;
-    Some(f)
-}
-
-fn e9(cx: &Context<'_>, subject: SubjectIdx, p: &Profile) -> Option<Finding> {
-    let cfg = &cx.config.e9;
-    if p.always_on_days < cfg.min_days {
-        return None;
-    }
-    let summary = format!(
-        "active in at least {} hours of the day on {} of {} days",
-        cfg.min_active_hours, p.always_on_days, p.machine_days
-    );
-    let mut f = Finding::new("E9", subject, cx.weight("E9"), summary);
-    f.first_seen = p.always_on_sample.iter().min().map(|d| UtcMs(d * MS_PER_DAY));
-    f.last_seen = p.last;
-    f.evidence =
-        p.always_on_sample.iter().map(|d| Evidence::without_source().with("always_on_day", date(*d))).collect();
-    f.evidence_total = u64::from(p.always_on_days);
     Some(f)
 }
 

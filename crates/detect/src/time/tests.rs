@@ -134,24 +134,6 @@ fn a_chinese_clock_behind_us_hours_is_a_clock_mismatch_but_utc_is_neutral() {
 }
 
 #[test]
-fn an_always_on_machine_is_e9_an_office_machine_is_not() {
-    let mut w = World::new(&["M", "O"]);
-    for day in 0..20 {
-        for h in 0..24 {
-            let at = w.t(day, h, 10);
-            w.heartbeat_at("M", at);
-        }
-        for h in 9..18 {
-            let at = w.t(day, h, 10);
-            w.heartbeat_at("O", at);
-        }
-    }
-    let r = w.run();
-    assert_eq!(r.ids("M"), vec!["E9"]);
-    assert!(r.ids("O").is_empty());
-}
-
-#[test]
 fn camera_always_off_and_endless_screen_shares_are_f4() {
     let mut w = World::new(&["A", "B", "C"]);
     for day in 0..10 {
