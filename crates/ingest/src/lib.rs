@@ -8,11 +8,15 @@
 //! reader.
 
 pub mod accounts;
+pub mod columns;
 pub mod framing;
 pub mod input;
+pub mod interviews;
 pub mod ipintel;
 pub mod okta;
+pub mod payroll;
 pub mod people;
+pub mod references;
 pub mod sniff;
 pub mod table;
 
@@ -171,6 +175,9 @@ pub fn read(
         Format::People => people::read(cx, reader, sink),
         Format::Accounts => accounts::read(cx, reader, sink),
         Format::Okta => okta::read(cx, reader, sink),
+        Format::PayrollChanges => payroll::read(cx, reader, sink),
+        Format::Interviews => interviews::read(cx, reader, sink),
+        Format::References => references::read(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),

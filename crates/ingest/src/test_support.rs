@@ -77,6 +77,10 @@ mod fuzz {
             // Near-valid inputs: real headers and JSON keys with junk around them.
             "subject_id,full_name,ssn,country,date_of_birth\n[a-z0-9,;\"\n -]{0,200}",
             "subject_id,source,account\n[a-z0-9,;\"\n@.-]{0,200}",
+            "subject_id,changed_at,method,account_holder,bank_country,routing_number,account_number,iban,wallet_address\n[a-zA-Z0-9,;:\"\n +.-]{0,200}",
+            "subject_id,at,round,medium,duration_seconds,video_seconds,client_ip,flags\n[a-z0-9,;:|\"\n .-]{0,200}",
+            "subject_id,name,email,phone,company,company_domain,verified,domain_created\n[a-zA-Z0-9,;@\"\n +.-]{0,200}",
+            "subject_id,full_name,phone,phone_line_type,country,ssn,date_of_birth\n[a-zA-Z0-9,;+()\"\n .-]{0,200}",
             "\\{\"published\":\"[0-9T:Z-]{0,24}\",\"eventType\":\"[a-z.]{0,20}\",\"actor\":\\{\"type\":\"User\",\"alternateId\":\"[a-z@.]{0,12}\"\\},\"client\":\\{\"ipAddress\":\"[0-9.:a-f]{0,20}\"\\}\\}\n?",
         ]
     }
@@ -87,7 +91,14 @@ mod fuzz {
         /// Every reader accepts or quarantines; none panics, whatever the bytes.
         #[test]
         fn readers_never_panic(text in arbitrary_text()) {
-            for format in [Format::People, Format::Accounts, Format::Okta] {
+            for format in [
+                Format::People,
+                Format::Accounts,
+                Format::Okta,
+                Format::PayrollChanges,
+                Format::Interviews,
+                Format::References,
+            ] {
                 let c = read_str(format, &text);
                 // Nothing vanishes: a non-empty Okta line is an event or a quarantine entry.
                 if format == Format::Okta {
