@@ -18,7 +18,14 @@ pub mod evidence;
 pub mod households;
 pub mod network;
 
-use bonafide_core::{Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
+pub mod contacts;
+pub mod identity;
+pub mod interview;
+pub mod payroll;
+pub mod people;
+pub mod shared;
+
+use bonafide_core::{Catalog, Event, Finding, Records, Score, ScoringConfig, Subject, SubjectIdx};
 
 pub use config::DetectConfig;
 pub use households::Households;
@@ -57,6 +64,15 @@ impl Findings {
     }
 }
 
+/// What the first scoring concluded, for detectors that look again once risk is known
+/// (A11 raises the referral chain of high-risk subjects). The engine scores all
+/// findings of `conclude`, calls [`Detector::reconsider`] once, and scores again with
+/// what that added; it does not iterate, so no finding feeds on itself.
+pub struct Risk<'a> {
+    /// Per subject, indexed like `Context::subjects`.
+    pub scores: &'a [Score],
+}
+
 /// One family of indicators.
 pub trait Detector {
     /// A short name for logs and timings.
@@ -67,11 +83,14 @@ pub trait Detector {
     fn observe(&mut self, _event: &Event, _cx: &Context<'_>) {}
     /// Called once all input is read.
     fn conclude(&mut self, _cx: &Context<'_>, _out: &mut Findings) {}
+    /// Called once after the first scoring, with every subject's score.
+    fn reconsider(&mut self, _cx: &Context<'_>, _risk: &Risk<'_>, _out: &mut Findings) {}
 }
 
 /// Drives all enabled detectors.
 pub struct Engine {
     detectors: Vec<Box<dyn Detector>>,
+    disabled: Vec<String>,
 }
 
 impl Engine {
@@ -83,12 +102,27 @@ impl Engine {
             Box::new(network::shared_ip::SharedIp::default()),
             Box::new(network::home_mismatch::HomeMismatch::default()),
             Box::new(network::session_length::SessionLength::default()),
+            Box::new(identity::ssn::IdentityNumbers),
+            Box::new(identity::idv::IdentityVerification),
+            Box::new(identity::jurisdiction::Jurisdictions),
+            Box::new(identity::consistency::DeclaredFacts),
+            Box::new(identity::pay_band::PayBand),
+            Box::new(identity::domains::Domains),
+            Box::new(identity::referrals::Referrals),
+            Box::new(interview::rounds::Interviews),
+            Box::new(contacts::shared::SharedContacts),
+            Box::new(contacts::voip::VoipPhones),
+            Box::new(payroll::crypto::CryptoPay),
+            Box::new(payroll::changes::PayChanges),
+            Box::new(payroll::shared_account::SharedAccounts),
         ];
+        // A detector is left out when all its indicators are disabled; findings of a
+        // disabled indicator from a detector that raises several are dropped.
         let detectors = all
             .into_iter()
-            .filter(|d| !d.indicators().iter().any(|i| config.disabled.iter().any(|x| x == i)))
+            .filter(|d| !d.indicators().iter().all(|i| config.disabled.iter().any(|x| x == i)))
             .collect();
-        Engine { detectors }
+        Engine { detectors, disabled: config.disabled.clone() }
     }
 
     /// The detectors in use, by name.
@@ -110,6 +144,17 @@ impl Engine {
         for d in &mut self.detectors {
             d.conclude(cx, &mut out);
         }
+        out.list.retain(|f| !self.disabled.contains(&f.indicator));
+        out
+    }
+
+    /// The second pass, after the first scoring (see [`Risk`]).
+    pub fn reconsider(&mut self, cx: &Context<'_>, risk: &Risk<'_>) -> Findings {
+        let mut out = Findings::default();
+        for d in &mut self.detectors {
+            d.reconsider(cx, risk, &mut out);
+        }
+        out.list.retain(|f| !self.disabled.contains(&f.indicator));
         out
     }
 }

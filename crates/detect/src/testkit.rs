@@ -77,6 +77,18 @@ impl World {
         SubjectIdx(self.subjects.iter().position(|s| s.id == id).expect("known subject") as u32)
     }
 
+    /// A subject to set claims on.
+    pub fn person(&mut self, id: &str) -> &mut Subject {
+        let i = self.idx(id).index();
+        &mut self.subjects[i]
+    }
+
+    /// A source position for a record (a line of an imaginary file).
+    pub fn pos(&mut self) -> SourcePos {
+        self.line += 1;
+        SourcePos::line(SourceId(1), self.line)
+    }
+
     pub fn t(&self, day: i64, hour: i64, minute: i64) -> UtcMs {
         UtcMs(T0 + day * 86_400_000 + hour * 3_600_000 + minute * 60_000)
     }
@@ -193,6 +205,15 @@ impl World {
         for e in &self.events {
             engine.observe(e, &cx);
         }
-        Results { subjects: self.subjects.clone(), findings: engine.conclude(&cx).list }
+        let mut findings = engine.conclude(&cx).list;
+        // The engine's second pass, as the scan runs it.
+        let scores: Vec<bonafide_core::Score> = (0..self.subjects.len())
+            .map(|i| {
+                let idx = SubjectIdx(i as u32);
+                self.scoring.score(findings.iter().filter(|f| f.subjects.contains(&idx)), &[])
+            })
+            .collect();
+        findings.extend(engine.reconsider(&cx, &crate::Risk { scores: &scores }).list);
+        Results { subjects: self.subjects.clone(), findings }
     }
 }
