@@ -363,9 +363,19 @@ fn raw_sensitive_values_never_reach_any_output() {
     let compact_iban: String = raw_iban.chars().filter(|c| !c.is_whitespace()).collect();
     for (name, bytes) in &outputs {
         let text = String::from_utf8_lossy(bytes);
-        for raw in
-            [raw_ssn, "078051120", raw_doc, raw_acct, raw_routing, raw_iban, compact_iban.as_str(), raw_sort, "404784", "666-01-2345", "666012345"]
-        {
+        for raw in [
+            raw_ssn,
+            "078051120",
+            raw_doc,
+            raw_acct,
+            raw_routing,
+            raw_iban,
+            compact_iban.as_str(),
+            raw_sort,
+            "404784",
+            "666-01-2345",
+            "666012345",
+        ] {
             assert!(!text.contains(raw), "{raw} found in {name}");
         }
     }
@@ -379,7 +389,10 @@ fn raw_sensitive_values_never_reach_any_output() {
     let finding = |id: &str, ind: &str| findings(id, ind).into_iter().next();
     let g3s = findings("E3", "G3");
     assert_eq!(g3s.len(), 2, "the account and the IBAN: {g3s:?}");
-    let g3 = g3s.into_iter().find(|f| f["shared"]["kind"] == "bank_account" && f["summary"].as_str().unwrap().starts_with("bank account")).unwrap();
+    let g3 = g3s
+        .into_iter()
+        .find(|f| f["shared"]["kind"] == "bank_account" && f["summary"].as_str().unwrap().starts_with("bank account"))
+        .unwrap();
     let ev = &g3["evidence"][0];
     assert!(ev["source"].as_str().unwrap().ends_with("payroll_changes.csv:2"), "{ev}");
     assert!(ev["detail"]["account_number"].as_str().unwrap().starts_with("****9012 (fp:"), "{ev}");

@@ -117,7 +117,11 @@ fn change(cx: &ReadContext<'_>, cols: &Cols, row: &Row, sink: &mut dyn RecordSin
     };
     let method = match get("method") {
         Some(m) => PayMethod::parse(m).unwrap_or_else(|| {
-            issue(sink, "method", format!("{m:?} is not ach, wire, check, paypal, payoneer, wise, crypto or other; read as other"));
+            issue(
+                sink,
+                "method",
+                format!("{m:?} is not ach, wire, check, paypal, payoneer, wise, crypto or other; read as other"),
+            );
             PayMethod::Other
         }),
         None => {
@@ -159,10 +163,8 @@ fn change(cx: &ReadContext<'_>, cols: &Cols, row: &Row, sink: &mut dyn RecordSin
             issue(sink, "iban", "fails the IBAN check digits (kept, fingerprinted)".into());
         }
     }
-    let wallet = get("wallet_address").map(|a| Wallet {
-        address: a.trim().to_string(),
-        chain: get("wallet_chain").map(|c| c.trim().to_lowercase()),
-    });
+    let wallet = get("wallet_address")
+        .map(|a| Wallet { address: a.trim().to_string(), chain: get("wallet_chain").map(|c| c.trim().to_lowercase()) });
     Some(PayrollChange {
         subject_id: subject_id.to_string(),
         changed_at,

@@ -208,7 +208,13 @@ fn person(
     if let Some(v) = get("phone_line_type") {
         match bonafide_core::LineType::parse(v) {
             Some(t) => s.phone_line_type = Some(t),
-            None => issue(sink, "phone_line_type", format!("{v:?} is not a known line type (mobile, landline, voip, fixed_voip, non_fixed_voip, toll_free, other)")),
+            None => issue(
+                sink,
+                "phone_line_type",
+                format!(
+                    "{v:?} is not a known line type (mobile, landline, voip, fixed_voip, non_fixed_voip, toll_free, other)"
+                ),
+            ),
         }
     }
     s.applied_date = date(sink, "applied_date", false);

@@ -14,14 +14,37 @@ const NOISE: &[&str] = &["and", "or", "mr", "mrs", "ms", "dr", "jr", "sr", "ii",
 
 /// Legal-form words that mark a company rather than a person.
 const COMPANY: &[&str] = &[
-    "llc", "inc", "ltd", "limited", "corp", "corporation", "gmbh", "co", "company", "pty", "plc", "sa", "bv", "srl",
-    "consulting", "solutions", "services", "technologies", "tech", "group", "holdings", "studio",
+    "llc",
+    "inc",
+    "ltd",
+    "limited",
+    "corp",
+    "corporation",
+    "gmbh",
+    "co",
+    "company",
+    "pty",
+    "plc",
+    "sa",
+    "bv",
+    "srl",
+    "consulting",
+    "solutions",
+    "services",
+    "technologies",
+    "tech",
+    "group",
+    "holdings",
+    "studio",
 ];
 
 /// The folded tokens of a name.
 pub fn tokens(name: &str) -> Vec<String> {
-    let folded: String =
-        name.nfkd().filter(|c| !unicode_normalization::char::is_combining_mark(*c)).flat_map(char::to_lowercase).collect();
+    let folded: String = name
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
     folded
         .split(|c: char| !c.is_alphanumeric())
         .filter(|t| !t.is_empty() && !NOISE.contains(t))
@@ -38,22 +61,18 @@ pub fn name_key(name: &str) -> String {
 }
 
 fn token_matches(a: &str, b: &str) -> bool {
-    a == b
-        || (a.chars().count() == 1 && b.starts_with(a))
-        || (b.chars().count() == 1 && a.starts_with(b))
+    a == b || (a.chars().count() == 1 && b.starts_with(a)) || (b.chars().count() == 1 && a.starts_with(b))
 }
 
 /// Every token of `small` matches a distinct token of `big`.
 fn covers(big: &[String], small: &[String]) -> bool {
     let mut used = vec![false; big.len()];
-    small.iter().all(|s| {
-        match big.iter().enumerate().position(|(i, b)| !used[i] && token_matches(b, s)) {
-            Some(i) => {
-                used[i] = true;
-                true
-            }
-            None => false,
+    small.iter().all(|s| match big.iter().enumerate().position(|(i, b)| !used[i] && token_matches(b, s)) {
+        Some(i) => {
+            used[i] = true;
+            true
         }
+        None => false,
     })
 }
 

@@ -72,7 +72,10 @@ mod tests {
         assert_eq!(problems("912-70-5678"), vec![SsnProblem::Itin]);
         assert_eq!(problems("123-00-4567"), vec![SsnProblem::GroupZero]);
         assert_eq!(problems("123-45-0000"), vec![SsnProblem::SerialZero]);
-        assert_eq!(problems("000-00-0000"), vec![SsnProblem::AreaNeverIssued, SsnProblem::GroupZero, SsnProblem::SerialZero]);
+        assert_eq!(
+            problems("000-00-0000"),
+            vec![SsnProblem::AreaNeverIssued, SsnProblem::GroupZero, SsnProblem::SerialZero]
+        );
         assert_eq!(problems("078-05-1120"), vec![SsnProblem::Publicised]);
         assert_eq!(problems("987-65-4321"), vec![SsnProblem::Publicised]);
         assert_eq!(problems("12345678"), vec![SsnProblem::Malformed]);

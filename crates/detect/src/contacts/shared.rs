@@ -58,9 +58,8 @@ impl Detector for SharedContacts {
                 let Some(&idx) = ids.get(r.subject_id.as_str()) else { continue };
                 let Some(s) = cx.subject(idx) else { continue };
                 let Some(name) = r.name.clone() else { continue };
-                let ev = || {
-                    Evidence::at(r.source).with("subject", r.subject_id.as_str()).with("reference", name.as_str())
-                };
+                let ev =
+                    || Evidence::at(r.source).with("subject", r.subject_id.as_str()).with("reference", name.as_str());
                 let holder = |ev: Evidence| Holder { subject: idx, name: name.clone(), at: None, evidence: ev };
                 if let Some(p) = r.phone.as_deref().and_then(|p| phone::normalise(p, s.home.country)) {
                     groups.entry(("phone", p.e164.clone())).or_default().push(holder(ev().with("phone", p.e164)));
@@ -75,20 +74,17 @@ impl Detector for SharedContacts {
             if subjects.len() < 2 || subjects.len() > cfg.max_subjects {
                 continue;
             }
+            // A holder claims under its subject's own name, or (a reference) another.
+            let own = |h: &Holder| cx.subject(h.subject).is_some_and(|s| s.name == h.name);
             let same = |a: &Holder, b: &Holder| {
-                if names::same_name(&a.name, &b.name) {
-                    return true;
-                }
-                // One subject's own records under its aliases, or one household.
-                let own = |h: &Holder, other: &str| {
-                    cx.subject(h.subject).is_some_and(|s| h.name == s.name && names_of(s).iter().any(|n| names::same_name(n, other)))
+                let own_alias = |h: &Holder, other: &str| {
+                    own(h)
+                        && cx.subject(h.subject).is_some_and(|s| names_of(s).iter().any(|n| names::same_name(n, other)))
                 };
-                own(a, &b.name)
-                    || own(b, &a.name)
-                    || (a.subject != b.subject
-                        && a.name == cx.subject(a.subject).map(|s| s.name.clone()).unwrap_or_default()
-                        && b.name == cx.subject(b.subject).map(|s| s.name.clone()).unwrap_or_default()
-                        && cx.households.related(a.subject, b.subject))
+                names::same_name(&a.name, &b.name)
+                    || own_alias(a, &b.name)
+                    || own_alias(b, &a.name)
+                    || (own(a) && own(b) && cx.households.related(a.subject, b.subject))
             };
             let n = shared::identities(&holders, same);
             if n < 2 {

@@ -37,14 +37,18 @@ pub fn email_names_someone_else(email: &str, person: &[&str]) -> bool {
         return false;
     }
     let tokens: Vec<String> = person.iter().flat_map(|n| names::tokens(n)).collect();
-    !words.iter().any(|w| tokens.iter().any(|t| t.len() >= 2 && (t.starts_with(w.as_str()) || w.starts_with(t.as_str()))))
+    !words
+        .iter()
+        .any(|w| tokens.iter().any(|t| t.len() >= 2 && (t.starts_with(w.as_str()) || w.starts_with(t.as_str()))))
 }
 
 /// True when an account holder is the person, their household (the surname), or their
 /// own business.
 pub fn holder_fits(holder: &str, s: &Subject) -> bool {
     let names = names_of(s);
-    if names::names_person(holder, &names) || names.iter().any(|n| names::shares_token(holder, n) && shares_surname(holder, s)) {
+    if names::names_person(holder, &names)
+        || names.iter().any(|n| names::shares_token(holder, n) && shares_surname(holder, s))
+    {
         return true;
     }
     names::is_company(holder)
@@ -104,7 +108,10 @@ impl Detector for DeclaredFacts {
                     && (a - b).abs() > cfg.max_timezone_gap_hours
                 {
                     let ev = subject_evidence(s).with("timezone", declared).with("home_timezone", home_zone);
-                    mismatches.push((format!("declared time zone {declared} is {:.0} h from the home's ({home_zone})", a - b), ev));
+                    mismatches.push((
+                        format!("declared time zone {declared} is {:.0} h from the home's ({home_zone})", a - b),
+                        ev,
+                    ));
                 }
             }
             if let Some(e) = s.emails.iter().find(|e| email_names_someone_else(e, &names_of(s))) {

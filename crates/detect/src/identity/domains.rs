@@ -21,6 +21,9 @@ use crate::{Context, Detector, Findings};
 #[derive(Debug, Default)]
 pub struct Domains;
 
+/// A sign against a domain: what, and whether it is strong.
+type Sign = (String, bool);
+
 /// What is wrong with one domain, and whether it is a strong sign.
 pub fn judge_domain(
     lists: &DomainLists,
@@ -116,7 +119,9 @@ fn reference_signs(lists: &DomainLists, cx: &Context<'_>, s: &Subject, r: &Refer
 
 fn reference_evidence(r: &Reference) -> Evidence {
     let mut ev = Evidence::at(r.source).with("subject", r.subject_id.as_str());
-    for (k, v) in [("reference", &r.name), ("email", &r.email), ("company", &r.company), ("company_domain", &r.company_domain)] {
+    for (k, v) in
+        [("reference", &r.name), ("email", &r.email), ("company", &r.company), ("company_domain", &r.company_domain)]
+    {
         if let Some(v) = v {
             ev = ev.with(k, v.as_str());
         }
@@ -140,7 +145,7 @@ impl Detector for Domains {
         let lists = DomainLists::builtin();
         let ids = index(cx);
         let cfg = &cx.config.a4;
-        let mut by_subject: HashMap<SubjectIdx, Vec<(Vec<(String, bool)>, &Reference)>> = HashMap::new();
+        let mut by_subject: HashMap<SubjectIdx, Vec<(Vec<Sign>, &Reference)>> = HashMap::new();
         for r in &cx.records.references {
             let Some(&idx) = ids.get(r.subject_id.as_str()) else { continue };
             let Some(s) = cx.subject(idx) else { continue };
@@ -184,10 +189,8 @@ impl Detector for Domains {
                 continue;
             }
             let vendor = s.vendor.as_deref().unwrap_or(d);
-            let summary = format!(
-                "placed by {vendor}: {}",
-                signs.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join("; ")
-            );
+            let summary =
+                format!("placed by {vendor}: {}", signs.iter().map(|(m, _)| m.as_str()).collect::<Vec<_>>().join("; "));
             let mut f = Finding::new("A14", SubjectIdx(i as u32), cx.weight("A14"), summary);
             f.evidence = vec![subject_evidence(s).with("vendor", vendor).with("vendor_domain", d)];
             f.evidence_total = 1;

@@ -17,6 +17,9 @@ use crate::{Context, Detector, Findings};
 #[derive(Debug, Default)]
 pub struct Jurisdictions;
 
+/// Per country: what put the person there, and a piece of evidence.
+type Countries = BTreeMap<CountryCode, (Vec<&'static str>, Option<Evidence>)>;
+
 impl Detector for Jurisdictions {
     fn name(&self) -> &'static str {
         "jurisdictions"
@@ -30,8 +33,7 @@ impl Detector for Jurisdictions {
         let places = Places::builtin();
         let ids = index(cx);
         // Per subject: country → (what put them there, a piece of evidence).
-        let mut seen: HashMap<SubjectIdx, BTreeMap<CountryCode, (Vec<&'static str>, Option<Evidence>)>> =
-            HashMap::new();
+        let mut seen: HashMap<SubjectIdx, Countries> = HashMap::new();
         let mut add = |s: SubjectIdx, c: CountryCode, what: &'static str, ev: Option<Evidence>| {
             let e = seen.entry(s).or_default().entry(c).or_default();
             if !e.0.contains(&what) {

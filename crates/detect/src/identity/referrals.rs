@@ -50,7 +50,8 @@ impl Detector for Referrals {
                 return Some(format!("{} (confirmed)", s.id));
             }
             let score = risk.scores.get(i.index())?;
-            (score.band >= cfg.min_band).then(|| format!("{} ({} risk, score {})", s.id, score.band.as_str(), score.score))
+            (score.band >= cfg.min_band)
+                .then(|| format!("{} ({} risk, score {})", s.id, score.band.as_str(), score.score))
         };
         let mut seeds: Vec<(SubjectIdx, String)> =
             edges.keys().filter_map(|&i| is_seed(i).map(|why| (i, why))).collect();
@@ -70,7 +71,8 @@ impl Detector for Referrals {
                     }
                     visited.push(next);
                     let at_id = cx.subject(at).map(|s| s.id.as_str()).unwrap_or("?");
-                    let step = if at_referred_next { format!("referred by {at_id}") } else { format!("referred {at_id}") };
+                    let step =
+                        if at_referred_next { format!("referred by {at_id}") } else { format!("referred {at_id}") };
                     let path = if path.is_empty() { step } else { format!("{step}, who {path}") };
                     if seeds.iter().all(|(s, _)| *s != next) {
                         let better = raised.get(&next).is_none_or(|(h, _, _)| hops + 1 < *h);

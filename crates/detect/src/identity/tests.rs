@@ -69,7 +69,8 @@ fn a7_an_identity_document_under_two_names() {
     w.person("B").name = "Mia Chen".into();
     for id in ["A", "B"] {
         let number = keyring().protect(SensitiveKind::IdDocument, "X1234567").unwrap();
-        w.person(id).id_document = Some(IdDocument { doc_type: Some("passport".into()), number, country: Some("US".into()) });
+        w.person(id).id_document =
+            Some(IdDocument { doc_type: Some("passport".into()), number, country: Some("US".into()) });
     }
     let f = w.run().get("A", "A7").cloned().unwrap();
     assert_eq!(f.shared.unwrap().kind, "id_document");
@@ -126,7 +127,8 @@ fn pay(w: &mut World, id: &str, at: &str, holder: Option<&str>, country: Option<
         bank_name: None,
         bank_country: country.and_then(CountryCode::new),
         routing_number: None,
-        account_number: keyring().protect(SensitiveKind::BankAccount, &id.bytes().map(|b| format!("{b:03}")).collect::<String>()),
+        account_number: keyring()
+            .protect(SensitiveKind::BankAccount, &id.bytes().map(|b| format!("{b:03}")).collect::<String>()),
         iban: None,
         wallet: None,
         source,

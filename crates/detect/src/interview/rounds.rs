@@ -102,15 +102,21 @@ impl Detector for Interviews {
             let video: Vec<&Interview> = rounds
                 .iter()
                 .copied()
-                .filter(|r| r.medium == Some(Medium::Video) || r.video_seconds.is_some() || camera_off(r, 0.0).is_some())
+                .filter(|r| {
+                    r.medium == Some(Medium::Video) || r.video_seconds.is_some() || camera_off(r, 0.0).is_some()
+                })
                 .collect();
             let off: Vec<(&Interview, &str)> =
                 video.iter().filter_map(|r| camera_off(r, cfg.min_video_share).map(|why| (*r, why))).collect();
             let refused = off.iter().any(|(_, why)| *why == "refused the camera");
-            if !disabled("B1") && !off.is_empty() && (refused || off.len() >= cfg.min_camera_rounds || off.len() == video.len()) {
+            if !disabled("B1")
+                && !off.is_empty()
+                && (refused || off.len() >= cfg.min_camera_rounds || off.len() == video.len())
+            {
                 let mut whys: Vec<&str> = off.iter().map(|(_, w)| *w).collect();
                 whys.dedup();
-                let summary = format!("camera off in {} of {} video round(s): {}", off.len(), video.len(), whys.join(", "));
+                let summary =
+                    format!("camera off in {} of {} video round(s): {}", off.len(), video.len(), whys.join(", "));
                 let list: Vec<&Interview> = off.iter().map(|(r, _)| *r).collect();
                 out.push(finding(cx, "B1", idx, summary, &list));
             }
@@ -124,11 +130,8 @@ impl Detector for Interviews {
                 if hit.is_empty() {
                     continue;
                 }
-                let mut flags: Vec<&str> = hit
-                    .iter()
-                    .flat_map(|r| r.flags.iter().map(String::as_str))
-                    .filter(|f| codes.contains(f))
-                    .collect();
+                let mut flags: Vec<&str> =
+                    hit.iter().flat_map(|r| r.flags.iter().map(String::as_str)).filter(|f| codes.contains(f)).collect();
                 flags.sort();
                 flags.dedup();
                 let summary = format!("{meaning}: {} in {} of {} round(s)", flags.join(", "), hit.len(), rounds.len());

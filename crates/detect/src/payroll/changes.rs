@@ -71,7 +71,10 @@ impl Detector for PayChanges {
                 note(&mut rows, p);
             }
             if let Some(p) = changes.iter().find(|p| p.method.is_platform()) {
-                let m = serde_json::to_value(p.method).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default();
+                let m = serde_json::to_value(p.method)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_string))
+                    .unwrap_or_default();
                 signs.push(format!("paid through payout platform {m}"));
                 note(&mut rows, p);
             }

@@ -41,7 +41,8 @@ impl Detector for SharedAccounts {
         for p in &cx.records.payroll {
             let Some(&idx) = ids.get(p.subject_id.as_str()) else { continue };
             let Some(s) = cx.subject(idx) else { continue };
-            let holder = || Holder { subject: idx, name: s.name.clone(), at: Some(p.changed_at), evidence: payroll_evidence(p) };
+            let holder =
+                || Holder { subject: idx, name: s.name.clone(), at: Some(p.changed_at), evidence: payroll_evidence(p) };
             if let Some(iban) = &p.iban {
                 let shown = format!("IBAN {} ({})", iban.masked, iban.fingerprint);
                 groups.entry(Key::Iban(iban.fingerprint)).or_insert_with(|| (shown, Vec::new())).1.push(holder());
@@ -49,7 +50,11 @@ impl Detector for SharedAccounts {
             if let Some(acct) = &p.account_number {
                 let routing = p.routing_number.as_ref().map(|r| r.fingerprint);
                 let shown = format!("bank account {} ({})", acct.masked, acct.fingerprint);
-                groups.entry(Key::Account(acct.fingerprint, routing)).or_insert_with(|| (shown, Vec::new())).1.push(holder());
+                groups
+                    .entry(Key::Account(acct.fingerprint, routing))
+                    .or_insert_with(|| (shown, Vec::new()))
+                    .1
+                    .push(holder());
             }
             if let Some(w) = &p.wallet {
                 let a = w.address.trim();
@@ -86,7 +91,8 @@ impl Detector for SharedAccounts {
                 continue;
             }
             let kind = if matches!(key, Key::Wallet(_)) { "wallet" } else { "bank_account" };
-            let ids: Vec<&str> = subjects.iter().filter_map(|s: &SubjectIdx| cx.subject(*s)).map(|s| s.id.as_str()).collect();
+            let ids: Vec<&str> =
+                subjects.iter().filter_map(|s: &SubjectIdx| cx.subject(*s)).map(|s| s.id.as_str()).collect();
             let summary = format!("{shown} pays {n} unrelated payees: {}", ids.join(", "));
             let value = shown.clone();
             out.push(shared::finding("G3", cx.weight("G3"), &holders, Shared { kind: kind.into(), value }, summary));

@@ -18,7 +18,15 @@ struct Pay<'a> {
 
 impl Default for Pay<'_> {
     fn default() -> Self {
-        Pay { at: "2025-01-01", method: PayMethod::Ach, holder: None, country: None, account: None, routing: None, wallet: None }
+        Pay {
+            at: "2025-01-01",
+            method: PayMethod::Ach,
+            holder: None,
+            country: None,
+            account: None,
+            routing: None,
+            wallet: None,
+        }
     }
 }
 
@@ -45,7 +53,11 @@ fn pay(w: &mut World, id: &str, p: Pay<'_>) {
 #[test]
 fn g1_crypto() {
     let mut w = World::new(&["C", "B"]);
-    pay(&mut w, "C", Pay { method: PayMethod::Crypto, wallet: Some("TXYZ1234567890abcdefghijklmnopqrst"), ..Default::default() });
+    pay(
+        &mut w,
+        "C",
+        Pay { method: PayMethod::Crypto, wallet: Some("TXYZ1234567890abcdefghijklmnopqrst"), ..Default::default() },
+    );
     pay(&mut w, "B", Pay { account: Some("111222333"), ..Default::default() });
     let r = w.run();
     assert!(r.get("C", "G1").unwrap().summary.contains("TXYZ1234567890abcdefghijklmnopqrst (tron)"));
@@ -57,10 +69,18 @@ fn g2_signs_and_their_weights() {
     let mut w = World::new(&["Hopper", "Mule", "Mover", "Wise", "Contractor"]);
     w.person("Hopper").name = "Jane Roe".into();
     for at in ["2025-01-01", "2025-02-01", "2025-03-01"] {
-        pay(&mut w, "Hopper", Pay { at, account: Some(at), holder: Some("Jane Roe"), country: Some("US"), ..Default::default() });
+        pay(
+            &mut w,
+            "Hopper",
+            Pay { at, account: Some(at), holder: Some("Jane Roe"), country: Some("US"), ..Default::default() },
+        );
     }
     w.person("Mule").name = "John Smith".into();
-    pay(&mut w, "Mule", Pay { account: Some("999"), holder: Some("Zhang Wei"), country: Some("HK"), ..Default::default() });
+    pay(
+        &mut w,
+        "Mule",
+        Pay { account: Some("999"), holder: Some("Zhang Wei"), country: Some("HK"), ..Default::default() },
+    );
     // Changed banks once after moving: ordinary.
     w.person("Mover").name = "Ana Silva".into();
     pay(&mut w, "Mover", Pay { at: "2025-01-01", account: Some("1"), holder: Some("Ana Silva"), ..Default::default() });
@@ -70,7 +90,11 @@ fn g2_signs_and_their_weights() {
     // A contractor paid to their own company.
     w.person("Contractor").name = "Raj Patel".into();
     w.person("Contractor").kind = SubjectKind::Contractor;
-    pay(&mut w, "Contractor", Pay { holder: Some("Patel Consulting LLC"), country: Some("US"), account: Some("5"), ..Default::default() });
+    pay(
+        &mut w,
+        "Contractor",
+        Pay { holder: Some("Patel Consulting LLC"), country: Some("US"), account: Some("5"), ..Default::default() },
+    );
     let r = w.run();
     let hop = r.get("Hopper", "G2").unwrap();
     assert!(hop.summary.contains("2 pay changes within 90 days"), "{}", hop.summary);
@@ -115,7 +139,19 @@ fn g3_one_account_several_payees_but_not_spouses() {
 fn g3_wallets_and_unrouted_rows() {
     let mut w = World::new(&["A", "B", "C", "D"]);
     for id in ["A", "B"] {
-        pay(&mut w, id, Pay { method: PayMethod::Crypto, wallet: Some(if id == "A" { "0xAbCd00000000000000000000000000000000EF01" } else { "0xabcd00000000000000000000000000000000ef01" }), ..Default::default() });
+        pay(
+            &mut w,
+            id,
+            Pay {
+                method: PayMethod::Crypto,
+                wallet: Some(if id == "A" {
+                    "0xAbCd00000000000000000000000000000000EF01"
+                } else {
+                    "0xabcd00000000000000000000000000000000ef01"
+                }),
+                ..Default::default()
+            },
+        );
     }
     pay(&mut w, "C", Pay { account: Some("4444"), routing: Some("021000021"), ..Default::default() });
     pay(&mut w, "D", Pay { account: Some("4444"), ..Default::default() });
