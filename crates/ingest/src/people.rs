@@ -202,7 +202,12 @@ fn person(
                 s.phone_country = p.country;
                 s.phone_line_type = p.line_type.filter(|t| *t == bonafide_core::LineType::Voip);
             }
-            None => issue(sink, "phone", format!("{raw:?} is not a phone number")),
+            None if s.home.country.is_none() && !raw.trim_start().starts_with(['+', '(']) => issue(
+                sink,
+                "phone",
+                "has no country code and the row no country to read it by; kept as given, not compared".into(),
+            ),
+            None => issue(sink, "phone", format!("{raw:?} is not a phone number; kept as given, not compared")),
         }
     }
     if let Some(v) = get("phone_line_type") {

@@ -41,6 +41,17 @@ pub fn email_domain(raw: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn keys_are_stable_and_never_panic(raw in ".{0,40}") {
+            if let Some(k) = email_key(&raw) {
+                prop_assert_eq!(email_key(&k), Some(k.clone()), "a key is its own key");
+            }
+            let _ = email_domain(&raw);
+        }
+    }
 
     #[test]
     fn one_inbox_one_key() {

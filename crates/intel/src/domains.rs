@@ -106,42 +106,101 @@ impl LookAlike {
     }
 }
 
-/// Whether `candidate` imitates `target`. `strict` (for the organisation's own domains)
-/// also reports the same name under another suffix and shorter combos; well-known
-/// companies own many suffixes, so for them only character tricks count.
-pub fn look_alike(lists: &DomainLists, candidate: &str, target: &str, strict: bool) -> Option<LookAlike> {
-    let (c, t) = (clean(candidate), clean(target));
-    if c.is_empty() || t.is_empty() || c == t || c.ends_with(&format!(".{t}")) {
+/// A domain prepared for comparison: its registrable label (punycode decoded), suffix
+/// and skeleton, computed once.
+#[derive(Debug, Clone)]
+struct Prepared {
+    domain: String,
+    label: String,
+    suffix: String,
+    skeleton: String,
+    chars: usize,
+}
+
+fn prepare(lists: &DomainLists, domain: &str) -> Option<Prepared> {
+    let domain = clean(domain);
+    if domain.is_empty() {
         return None;
     }
-    let (cl, cs) = lists.registrable(&c)?;
-    let (tl, ts) = lists.registrable(&t)?;
-    let cl = decode_label(&cl);
-    let tl = decode_label(&tl);
-    if cl == tl {
-        return (strict && cs != ts).then_some(LookAlike::OtherSuffix);
-    }
-    let tlen = tl.chars().count();
-    if tlen < 4 {
+    let (label, suffix) = lists.registrable(&domain)?;
+    let label = decode_label(&label);
+    let skeleton = skeleton(&label);
+    let chars = label.chars().count();
+    Some(Prepared { domain, label, suffix, skeleton, chars })
+}
+
+fn compare(c: &Prepared, t: &Prepared, strict: bool) -> Option<LookAlike> {
+    if c.domain == t.domain || c.domain.ends_with(&format!(".{}", t.domain)) {
         return None;
     }
-    if skeleton(&cl) == skeleton(&tl) {
+    if c.label == t.label {
+        return (strict && c.suffix != t.suffix).then_some(LookAlike::OtherSuffix);
+    }
+    if t.chars < 4 {
+        return None;
+    }
+    if c.skeleton == t.skeleton {
         return Some(LookAlike::Homoglyph);
     }
-    let d = osa_distance(&cl, &tl);
-    if (d == 1 && tlen >= 5) || (d == 2 && tlen >= 10) {
-        return Some(LookAlike::Typo);
+    if c.chars.abs_diff(t.chars) <= 2 {
+        let d = osa_distance(&c.label, &t.label);
+        if (d == 1 && t.chars >= 5) || (d == 2 && t.chars >= 10) {
+            return Some(LookAlike::Typo);
+        }
     }
     let min_combo = if strict { 4 } else { 6 };
-    if tlen >= min_combo {
-        let parts: Vec<&str> = cl.split('-').collect();
-        let hyphen_word = parts.len() > 1 && parts.contains(&tl.as_str());
-        let glued = strict && cl.len() > tl.len() && (cl.starts_with(&tl) || cl.ends_with(&tl));
+    if t.chars >= min_combo && c.chars > t.chars {
+        let hyphen_word = c.label.split('-').any(|p| p == t.label);
+        let glued = strict && (c.label.starts_with(&t.label) || c.label.ends_with(&t.label));
         if hyphen_word || glued {
             return Some(LookAlike::Combo);
         }
     }
     None
+}
+
+/// Whether `candidate` imitates `target`. `strict` (for the organisation's own domains)
+/// also reports the same name under another suffix and shorter combos; well-known
+/// companies own many suffixes, so for them only character tricks count.
+pub fn look_alike(lists: &DomainLists, candidate: &str, target: &str, strict: bool) -> Option<LookAlike> {
+    compare(&prepare(lists, candidate)?, &prepare(lists, target)?, strict)
+}
+
+/// Many targets prepared once, so that checking a domain against all of them costs a
+/// few string comparisons per target (the edit distance only runs when the lengths are
+/// within two).
+#[derive(Debug, Default)]
+pub struct LookAlikeIndex {
+    targets: Vec<(Prepared, bool)>,
+}
+
+impl LookAlikeIndex {
+    /// `strict` targets are the organisation's own domains; `loose` ones other companies'.
+    pub fn new<'a>(
+        lists: &DomainLists,
+        strict: impl IntoIterator<Item = &'a str>,
+        loose: impl IntoIterator<Item = &'a str>,
+    ) -> LookAlikeIndex {
+        let mut targets = Vec::new();
+        for (domains, is_strict) in [(strict.into_iter().collect::<Vec<_>>(), true), (loose.into_iter().collect(), false)]
+        {
+            for d in domains {
+                if let Some(p) = prepare(lists, d) {
+                    targets.push((p, is_strict));
+                }
+            }
+        }
+        LookAlikeIndex { targets }
+    }
+
+    /// Every target `candidate` imitates: (target domain, how, strict target).
+    pub fn check(&self, lists: &DomainLists, candidate: &str) -> Vec<(&str, LookAlike, bool)> {
+        let Some(c) = prepare(lists, candidate) else { return Vec::new() };
+        self.targets
+            .iter()
+            .filter_map(|(t, strict)| compare(&c, t, *strict).map(|k| (t.domain.as_str(), k, *strict)))
+            .collect()
+    }
 }
 
 /// A label after folding characters that look alike in common fonts.

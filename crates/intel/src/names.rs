@@ -114,6 +114,17 @@ pub fn shares_token(a: &str, b: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn comparison_is_symmetric_and_never_panics(a in ".{0,30}", b in "[A-Za-z ,.'-]{0,30}") {
+            prop_assert_eq!(same_name(&a, &b), same_name(&b, &a));
+            prop_assert_eq!(name_key(&name_key(&a)), name_key(&a));
+            let _ = names_person(&a, &[b.as_str()]);
+            let _ = is_company(&a);
+        }
+    }
 
     #[test]
     fn spellings_of_one_name() {

@@ -75,6 +75,8 @@ impl Detector for DeclaredFacts {
         let cfg = &cx.config.a1;
         let places = Places::builtin();
         let ids = index(cx);
+        let mut zones: HashMap<(String, UtcMs), Option<f64>> = HashMap::new();
+        let mut offset = |zone: &str, t: UtcMs| *zones.entry((zone.to_string(), t)).or_insert_with(|| offset_hours(zone, t));
         let mut holders: HashMap<SubjectIdx, Vec<&bonafide_core::records::PayrollChange>> = HashMap::new();
         for p in &cx.records.payroll {
             if let Some(&i) = ids.get(p.subject_id.as_str()) {
@@ -104,7 +106,7 @@ impl Detector for DeclaredFacts {
                 (s.timezone.as_deref(), places.timezone(s.home.country, s.home.region.as_ref()))
             {
                 let t = s.applied_date.or(s.hire_date).unwrap_or(UtcMs(1_736_899_200_000));
-                if let (Some(a), Some(b)) = (offset_hours(declared, t), offset_hours(home_zone, t))
+                if let (Some(a), Some(b)) = (offset(declared, t), offset(home_zone, t))
                     && (a - b).abs() > cfg.max_timezone_gap_hours
                 {
                     let ev = subject_evidence(s).with("timezone", declared).with("home_timezone", home_zone);

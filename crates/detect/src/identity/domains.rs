@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use bonafide_core::records::Reference;
 use bonafide_core::{Evidence, Finding, Subject, SubjectIdx, UtcMs};
 use bonafide_intel::contact::{email_domain, email_key};
-use bonafide_intel::domains::{DomainLists, look_alike};
+use bonafide_intel::domains::{DomainLists, LookAlikeIndex, look_alike};
 
 use crate::config::DomainsConfig;
 use crate::people::{index, subject_evidence};
@@ -24,87 +24,102 @@ pub struct Domains;
 /// A sign against a domain: what, and whether it is strong.
 type Sign = (String, bool);
 
-/// What is wrong with one domain, and whether it is a strong sign.
-pub fn judge_domain(
-    lists: &DomainLists,
-    cfg: &DomainsConfig,
-    domain: &str,
-    created: Option<UtcMs>,
-    asof: Option<UtcMs>,
+/// Judges domains against the lists and the organisation's own domains, remembering
+/// each domain's verdict (references of one company repeat its domain).
+pub struct Judge<'a> {
+    lists: &'a DomainLists,
+    cfg: &'a DomainsConfig,
+    index: LookAlikeIndex,
+    cache: HashMap<String, Vec<Sign>>,
     young_days: u32,
-) -> Vec<(String, bool)> {
-    let mut out = Vec::new();
-    if lists.is_seized(domain) {
-        out.push((format!("{domain} is a domain seized from the DPRK IT-worker networks"), true));
-    }
-    for e in &cfg.employer {
-        if let Some(kind) = look_alike(lists, domain, e, true) {
-            out.push((format!("{domain} imitates the employer's {e} ({})", kind.as_str()), true));
-        }
-    }
-    for w in lists.well_known.iter().chain(cfg.well_known.iter()) {
-        if let Some(kind) = look_alike(lists, domain, w, false) {
-            out.push((format!("{domain} imitates {w} ({})", kind.as_str()), true));
-            break;
-        }
-    }
-    for s in lists.seized.iter() {
-        if let Some(kind) = look_alike(lists, domain, s, false) {
-            out.push((format!("{domain} imitates the seized {s} ({})", kind.as_str()), true));
-            break;
-        }
-    }
-    if let (Some(c), Some(t)) = (created, asof) {
-        let days = (t.0 - c.0) / bonafide_core::time::MS_PER_DAY;
-        if days < i64::from(young_days) {
-            out.push((format!("{domain} was registered {days} day(s) before the application"), true));
-        }
-    }
-    out
 }
 
-fn free_mail(lists: &DomainLists, cfg: &DomainsConfig, domain: &str) -> bool {
-    lists.is_free_mail(domain) || cfg.free_mail.iter().any(|d| d.eq_ignore_ascii_case(domain))
+impl<'a> Judge<'a> {
+    pub fn new(lists: &'a DomainLists, cfg: &'a DomainsConfig, young_days: u32) -> Judge<'a> {
+        let loose = lists.well_known.iter().chain(cfg.well_known.iter()).chain(lists.seized.iter());
+        let index = LookAlikeIndex::new(lists, cfg.employer.iter().map(String::as_str), loose.map(String::as_str));
+        Judge { lists, cfg, index, cache: HashMap::new(), young_days }
+    }
+
+    /// What is wrong with one domain (strong signs): seized, imitating the employer, a
+    /// well-known company or a seized domain, or registered shortly before `asof`.
+    pub fn domain(&mut self, domain: &str, created: Option<UtcMs>, asof: Option<UtcMs>) -> Vec<Sign> {
+        let mut out = match self.cache.get(domain) {
+            Some(v) => v.clone(),
+            None => {
+                let v = self.judge(domain);
+                self.cache.insert(domain.to_string(), v.clone());
+                v
+            }
+        };
+        if let (Some(c), Some(t)) = (created, asof) {
+            let days = (t.0 - c.0) / bonafide_core::time::MS_PER_DAY;
+            if days < i64::from(self.young_days) {
+                out.push((format!("{domain} was registered {days} day(s) before the application"), true));
+            }
+        }
+        out
+    }
+
+    fn judge(&self, domain: &str) -> Vec<Sign> {
+        let mut out = Vec::new();
+        if self.lists.is_seized(domain) {
+            out.push((format!("{domain} is a domain seized from the DPRK IT-worker networks"), true));
+        }
+        let (mut other, mut seized) = (false, false);
+        for (target, kind, strict) in self.index.check(self.lists, domain) {
+            if strict {
+                out.push((format!("{domain} imitates the employer's {target} ({})", kind.as_str()), true));
+            } else if self.lists.seized.contains(target) {
+                if !seized {
+                    out.push((format!("{domain} imitates the seized {target} ({})", kind.as_str()), true));
+                    seized = true;
+                }
+            } else if !other {
+                out.push((format!("{domain} imitates {target} ({})", kind.as_str()), true));
+                other = true;
+            }
+        }
+        out
+    }
+
+    pub fn free_mail(&self, domain: &str) -> bool {
+        self.lists.is_free_mail(domain) || self.cfg.free_mail.iter().any(|d| d.eq_ignore_ascii_case(domain))
+    }
 }
 
-fn reference_signs(lists: &DomainLists, cx: &Context<'_>, s: &Subject, r: &Reference) -> Vec<(String, bool)> {
-    let cfg = &cx.config.domains;
+fn reference_signs(judge: &mut Judge<'_>, s: &Subject, r: &Reference) -> Vec<Sign> {
     let asof = s.applied_date.or(s.hire_date);
     let who = r.name.as_deref().unwrap_or("a reference");
     let mut signs = Vec::new();
     let email_dom = r.email.as_deref().and_then(email_domain);
     if let Some(d) = &email_dom {
-        if free_mail(lists, cfg, d) {
+        if judge.free_mail(d) {
             if r.company.is_some() || r.company_domain.is_some() {
                 let at = r.company.as_deref().or(r.company_domain.as_deref()).unwrap_or_default();
                 signs.push((format!("{who} (of {at}) writes from free mail {d}"), false));
             }
         } else {
             if let Some(cd) = &r.company_domain
-                && let Some(kind) = look_alike(lists, d, cd, true)
+                && let Some(kind) = look_alike(judge.lists, d, cd, true)
             {
                 signs.push((format!("{who}'s email domain {d} imitates the company's {cd} ({})", kind.as_str()), true));
             }
-            signs.extend(judge_domain(lists, cfg, d, None, None, cx.config.a4.young_days));
+            signs.extend(judge.domain(d, None, None));
         }
     }
-    if let Some(cd) = &r.company_domain
-        && email_dom.as_deref() != Some(cd.as_str())
-    {
-        signs.extend(judge_domain(lists, cfg, cd, r.domain_created, asof, cx.config.a4.young_days));
-    } else if let Some(cd) = &r.company_domain {
-        // Same domain as the email: only its age is left to judge.
-        signs.extend(
-            judge_domain(lists, cfg, cd, r.domain_created, asof, cx.config.a4.young_days)
-                .into_iter()
-                .filter(|(m, _)| m.contains("registered")),
-        );
+    if let Some(cd) = &r.company_domain {
+        if email_dom.as_deref() == Some(cd.as_str()) {
+            // Judged above as the email's domain: only its age is left.
+            signs.extend(judge.domain(cd, r.domain_created, asof).into_iter().filter(|(m, _)| m.contains("registered")));
+        } else {
+            signs.extend(judge.domain(cd, r.domain_created, asof));
+        }
     }
     if r.verified == Some(false) {
         signs.push((format!("{who} could not be verified"), false));
     }
-    let own_phone = s.phone_e164.as_deref();
-    if let (Some(p), Some(own)) = (r.phone.as_deref(), own_phone)
+    if let (Some(p), Some(own)) = (r.phone.as_deref(), s.phone_e164.as_deref())
         && bonafide_intel::phone::normalise(p, s.home.country).is_some_and(|x| x.e164 == own)
     {
         signs.push((format!("{who}'s phone is the candidate's own"), true));
@@ -145,11 +160,12 @@ impl Detector for Domains {
         let lists = DomainLists::builtin();
         let ids = index(cx);
         let cfg = &cx.config.a4;
+        let mut judge = Judge::new(lists, &cx.config.domains, cfg.young_days);
         let mut by_subject: HashMap<SubjectIdx, Vec<(Vec<Sign>, &Reference)>> = HashMap::new();
         for r in &cx.records.references {
             let Some(&idx) = ids.get(r.subject_id.as_str()) else { continue };
             let Some(s) = cx.subject(idx) else { continue };
-            let signs = reference_signs(lists, cx, s, r);
+            let signs = reference_signs(&mut judge, s, r);
             if !signs.is_empty() {
                 by_subject.entry(idx).or_default().push((signs, r));
             }
@@ -174,15 +190,8 @@ impl Detector for Domains {
         }
         for (i, s) in cx.subjects.iter().enumerate() {
             let Some(d) = s.vendor_domain.as_deref() else { continue };
-            let mut signs = judge_domain(
-                lists,
-                &cx.config.domains,
-                d,
-                s.vendor_domain_created,
-                s.applied_date.or(s.hire_date),
-                cfg.young_days,
-            );
-            if free_mail(lists, &cx.config.domains, d) {
+            let mut signs = judge.domain(d, s.vendor_domain_created, s.applied_date.or(s.hire_date));
+            if judge.free_mail(d) {
                 signs.push((format!("vendor domain {d} is a free-mail provider"), true));
             }
             if signs.is_empty() {
