@@ -20,6 +20,21 @@ pub struct Holder {
     pub evidence: Evidence,
 }
 
+/// Groups `items` by key and keeps the groups of two or more, so that the costly part
+/// (evidence for each holder) is only built for values that are actually shared.
+pub fn groups<K: Ord, T>(mut items: Vec<(K, T)>) -> Vec<(K, Vec<T>)> {
+    items.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out: Vec<(K, Vec<T>)> = Vec::new();
+    for (k, t) in items {
+        match out.last_mut() {
+            Some((last, v)) if *last == k => v.push(t),
+            _ => out.push((k, vec![t])),
+        }
+    }
+    out.retain(|(_, v)| v.len() >= 2);
+    out
+}
+
 /// The number of distinct identities among `holders`, where `same(a, b)` says two
 /// holders are one identity.
 pub fn identities(holders: &[Holder], same: impl Fn(&Holder, &Holder) -> bool) -> usize {

@@ -182,7 +182,8 @@ impl LookAlikeIndex {
         loose: impl IntoIterator<Item = &'a str>,
     ) -> LookAlikeIndex {
         let mut targets = Vec::new();
-        for (domains, is_strict) in [(strict.into_iter().collect::<Vec<_>>(), true), (loose.into_iter().collect(), false)]
+        for (domains, is_strict) in
+            [(strict.into_iter().collect::<Vec<_>>(), true), (loose.into_iter().collect(), false)]
         {
             for d in domains {
                 if let Some(p) = prepare(lists, d) {

@@ -7,8 +7,6 @@
 //! landline) count once, so a family sharing a phone is not a ring, while a reference
 //! "Bob Lee" whose phone is another candidate's is.
 
-use std::collections::BTreeMap;
-
 use bonafide_core::{Evidence, Shared, SubjectIdx};
 use bonafide_intel::contact::email_key;
 use bonafide_intel::{names, phone};
@@ -31,44 +29,79 @@ impl Detector for SharedContacts {
 
     fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
         let cfg = &cx.config.h2;
-        let mut groups: BTreeMap<(&'static str, String), Vec<Holder>> = BTreeMap::new();
+        // (kind, value) → who claims it: a subject's own contact, or a reference's.
+        #[derive(Clone, Copy)]
+        enum Claim {
+            Own(SubjectIdx),
+            Reference(SubjectIdx, usize),
+        }
+        let mut items: Vec<((&'static str, String), Claim)> = Vec::new();
         for (i, s) in cx.subjects.iter().enumerate() {
             if s.implicit {
                 continue;
             }
-            let ev = || crate::people::subject_evidence(s);
-            let holder = |ev: Evidence| Holder {
-                subject: SubjectIdx(i as u32),
-                name: s.name.clone(),
-                at: s.applied_date.or(s.hire_date),
-                evidence: ev,
-            };
+            let idx = SubjectIdx(i as u32);
             if let Some(p) = &s.phone_e164 {
-                groups.entry(("phone", p.clone())).or_default().push(holder(ev().with("phone", p.as_str())));
+                items.push((("phone", p.clone()), Claim::Own(idx)));
             }
             for e in &s.emails {
                 if let Some(k) = email_key(e) {
-                    groups.entry(("email", k)).or_default().push(holder(ev().with("email", e.as_str())));
+                    items.push((("email", k), Claim::Own(idx)));
                 }
             }
         }
         if cfg.include_references {
             let ids = index(cx);
-            for r in &cx.records.references {
+            for (n, r) in cx.records.references.iter().enumerate() {
                 let Some(&idx) = ids.get(r.subject_id.as_str()) else { continue };
                 let Some(s) = cx.subject(idx) else { continue };
-                let Some(name) = r.name.clone() else { continue };
-                let ev =
-                    || Evidence::at(r.source).with("subject", r.subject_id.as_str()).with("reference", name.as_str());
-                let holder = |ev: Evidence| Holder { subject: idx, name: name.clone(), at: None, evidence: ev };
+                if r.name.is_none() {
+                    continue;
+                }
                 if let Some(p) = r.phone.as_deref().and_then(|p| phone::normalise(p, s.home.country)) {
-                    groups.entry(("phone", p.e164.clone())).or_default().push(holder(ev().with("phone", p.e164)));
+                    items.push((("phone", p.e164), Claim::Reference(idx, n)));
                 }
                 if let Some(k) = r.email.as_deref().and_then(email_key) {
-                    groups.entry(("email", k)).or_default().push(holder(ev().with("email", r.email.clone())));
+                    items.push((("email", k), Claim::Reference(idx, n)));
                 }
             }
         }
+        let holder = |kind: &str, value: &str, c: Claim| -> Option<Holder> {
+            Some(match c {
+                Claim::Own(idx) => {
+                    let s = cx.subject(idx)?;
+                    let shown = match kind {
+                        "phone" => s.phone_e164.clone().unwrap_or_default(),
+                        _ => s
+                            .emails
+                            .iter()
+                            .find(|e| email_key(e).as_deref() == Some(value))
+                            .cloned()
+                            .unwrap_or_default(),
+                    };
+                    Holder {
+                        subject: idx,
+                        name: s.name.clone(),
+                        at: s.applied_date.or(s.hire_date),
+                        evidence: crate::people::subject_evidence(s).with(kind, shown),
+                    }
+                }
+                Claim::Reference(idx, n) => {
+                    let r = cx.records.references.get(n)?;
+                    let name = r.name.clone()?;
+                    let shown = if kind == "phone" { value.to_string() } else { r.email.clone().unwrap_or_default() };
+                    let evidence = Evidence::at(r.source)
+                        .with("subject", r.subject_id.as_str())
+                        .with("reference", name.as_str())
+                        .with(kind, shown);
+                    Holder { subject: idx, name, at: None, evidence }
+                }
+            })
+        };
+        let groups = shared::groups(items).into_iter().map(|((kind, value), claims)| {
+            let holders: Vec<Holder> = claims.into_iter().filter_map(|c| holder(kind, &value, c)).collect();
+            ((kind, value), holders)
+        });
         for ((kind, value), holders) in groups {
             let subjects = shared::subjects(&holders);
             if subjects.len() < 2 || subjects.len() > cfg.max_subjects {

@@ -45,6 +45,10 @@ pub fn email_names_someone_else(email: &str, person: &[&str]) -> bool {
 /// True when an account holder is the person, their household (the surname), or their
 /// own business.
 pub fn holder_fits(holder: &str, s: &Subject) -> bool {
+    // Most holders are written exactly as the person's name: skip the folding.
+    if holder.trim().eq_ignore_ascii_case(s.name.trim()) {
+        return true;
+    }
     let names = names_of(s);
     if names::names_person(holder, &names)
         || names.iter().any(|n| names::shares_token(holder, n) && shares_surname(holder, s))
@@ -76,7 +80,8 @@ impl Detector for DeclaredFacts {
         let places = Places::builtin();
         let ids = index(cx);
         let mut zones: HashMap<(String, UtcMs), Option<f64>> = HashMap::new();
-        let mut offset = |zone: &str, t: UtcMs| *zones.entry((zone.to_string(), t)).or_insert_with(|| offset_hours(zone, t));
+        let mut offset =
+            |zone: &str, t: UtcMs| *zones.entry((zone.to_string(), t)).or_insert_with(|| offset_hours(zone, t));
         let mut holders: HashMap<SubjectIdx, Vec<&bonafide_core::records::PayrollChange>> = HashMap::new();
         for p in &cx.records.payroll {
             if let Some(&i) = ids.get(p.subject_id.as_str()) {

@@ -111,7 +111,8 @@ fn reference_signs(judge: &mut Judge<'_>, s: &Subject, r: &Reference) -> Vec<Sig
     if let Some(cd) = &r.company_domain {
         if email_dom.as_deref() == Some(cd.as_str()) {
             // Judged above as the email's domain: only its age is left.
-            signs.extend(judge.domain(cd, r.domain_created, asof).into_iter().filter(|(m, _)| m.contains("registered")));
+            signs
+                .extend(judge.domain(cd, r.domain_created, asof).into_iter().filter(|(m, _)| m.contains("registered")));
         } else {
             signs.extend(judge.domain(cd, r.domain_created, asof));
         }

@@ -17,8 +17,15 @@ use crate::{Context, Detector, Findings};
 #[derive(Debug, Default)]
 pub struct Jurisdictions;
 
-/// Per country: what put the person there, and a piece of evidence.
-type Countries = BTreeMap<CountryCode, (Vec<&'static str>, Option<Evidence>)>;
+/// The record that put a person in a country (built into evidence only when reported).
+#[derive(Clone, Copy)]
+enum Origin {
+    Pay(usize),
+    Interview(usize),
+}
+
+/// Per country: what put the person there, and the first record that did.
+type Countries = BTreeMap<CountryCode, (Vec<&'static str>, Option<Origin>)>;
 
 impl Detector for Jurisdictions {
     fn name(&self) -> &'static str {
@@ -34,7 +41,7 @@ impl Detector for Jurisdictions {
         let ids = index(cx);
         // Per subject: country → (what put them there, a piece of evidence).
         let mut seen: HashMap<SubjectIdx, Countries> = HashMap::new();
-        let mut add = |s: SubjectIdx, c: CountryCode, what: &'static str, ev: Option<Evidence>| {
+        let mut add = |s: SubjectIdx, c: CountryCode, what: &'static str, ev: Option<Origin>| {
             let e = seen.entry(s).or_default().entry(c).or_default();
             if !e.0.contains(&what) {
                 e.0.push(what);
@@ -55,23 +62,19 @@ impl Detector for Jurisdictions {
                 add(idx, c, "phone", None);
             }
         }
-        for p in &cx.records.payroll {
+        for (n, p) in cx.records.payroll.iter().enumerate() {
             if let (Some(&idx), Some(c)) = (ids.get(p.subject_id.as_str()), p.country()) {
-                add(idx, c, "bank", Some(crate::people::payroll_evidence(p)));
+                add(idx, c, "bank", Some(Origin::Pay(n)));
             }
         }
-        for iv in &cx.records.interviews {
+        for (n, iv) in cx.records.interviews.iter().enumerate() {
             let Some(&idx) = ids.get(iv.subject_id.as_str()) else { continue };
             let Some(net) = &iv.client else { continue };
             if net.corporate || net.kind.is_anonymising() {
                 continue;
             }
             if let Some(c) = net.place.country {
-                let ev = Evidence::at(iv.source)
-                    .with("interview_at", iv.at.to_rfc3339())
-                    .with("client_ip", net.ip.to_string())
-                    .with("country", c.as_str());
-                add(idx, c, "interview connection", Some(ev));
+                add(idx, c, "interview connection", Some(Origin::Interview(n)));
             }
         }
         let mut subjects: Vec<_> = seen.into_iter().collect();
@@ -89,7 +92,19 @@ impl Detector for Jurisdictions {
                 "countries",
                 countries.iter().map(|(c, (w, _))| format!("{}: {}", c.as_str(), w.join(", "))).collect::<Vec<_>>(),
             )];
-            evidence.extend(countries.into_values().filter_map(|(_, ev)| ev));
+            evidence.extend(countries.into_values().filter_map(|(_, origin)| match origin? {
+                Origin::Pay(n) => cx.records.payroll.get(n).map(crate::people::payroll_evidence),
+                Origin::Interview(n) => {
+                    let iv = cx.records.interviews.get(n)?;
+                    let net = iv.client.as_ref()?;
+                    Some(
+                        Evidence::at(iv.source)
+                            .with("interview_at", iv.at.to_rfc3339())
+                            .with("client_ip", net.ip.to_string())
+                            .with("country", net.place.country.map(|c| c.as_str().to_string()).unwrap_or_default()),
+                    )
+                }
+            }));
             f.evidence_total = evidence.len() as u64;
             f.evidence = evidence;
             out.push(f);

@@ -6,8 +6,6 @@
 //! different names is a shared identity (T1); the same name with the same date of birth
 //! is one person's two records (a re-application) and is not.
 
-use std::collections::BTreeMap;
-
 use bonafide_core::{Finding, Fingerprint, Shared, SsnProblem, SubjectIdx, SubjectKind};
 
 use crate::people::{same_person, subject_evidence};
@@ -68,32 +66,44 @@ impl Detector for IdentityNumbers {
             f.evidence_total = 1;
             out.push(f);
         }
-        // Numbers held under different names.
-        let mut ssns: BTreeMap<Fingerprint, Vec<Holder>> = BTreeMap::new();
-        let mut docs: BTreeMap<(Fingerprint, Option<String>), Vec<Holder>> = BTreeMap::new();
+        // Numbers held under different names: group cheaply, build evidence for the
+        // shared ones only.
+        let mut ssns: Vec<(Fingerprint, SubjectIdx)> = Vec::new();
+        let mut docs: Vec<((Fingerprint, Option<String>), SubjectIdx)> = Vec::new();
         for (i, s) in cx.subjects.iter().enumerate() {
-            let holder = |masked: &str, fp: Fingerprint, key: &str| Holder {
-                subject: SubjectIdx(i as u32),
-                name: s.name.clone(),
-                at: s.applied_date.or(s.hire_date),
-                evidence: subject_evidence(s).with(key, format!("{masked} ({fp})")),
-            };
+            let idx = SubjectIdx(i as u32);
             if let Some(ssn) = &s.ssn {
-                ssns.entry(ssn.fingerprint).or_default().push(holder(&ssn.masked, ssn.fingerprint, "ssn"));
+                ssns.push((ssn.fingerprint, idx));
             }
             if let Some(doc) = &s.id_document {
                 let country = doc.country.as_ref().map(|c| c.trim().to_uppercase());
-                docs.entry((doc.number.fingerprint, country)).or_default().push(holder(
-                    &doc.number.masked,
-                    doc.number.fingerprint,
-                    "id_document",
-                ));
+                docs.push(((doc.number.fingerprint, country), idx));
             }
         }
-        let groups = ssns
-            .into_values()
-            .map(|h| ("ssn", "SSN", h))
-            .chain(docs.into_values().map(|h| ("id_document", "identity document", h)));
+        let holders = |members: Vec<SubjectIdx>, key: &str| -> Vec<Holder> {
+            members
+                .into_iter()
+                .filter_map(|idx| {
+                    let s = cx.subject(idx)?;
+                    let number = if key == "ssn" { s.ssn.as_ref()? } else { &s.id_document.as_ref()?.number };
+                    Some(Holder {
+                        subject: idx,
+                        name: s.name.clone(),
+                        at: s.applied_date.or(s.hire_date),
+                        evidence: subject_evidence(s).with(key, format!("{} ({})", number.masked, number.fingerprint)),
+                    })
+                })
+                .collect()
+        };
+        let groups = shared::groups(ssns)
+            .into_iter()
+            .map(|(_, m)| ("ssn", "SSN", holders(m, "ssn")))
+            .chain(
+                shared::groups(docs)
+                    .into_iter()
+                    .map(|(_, m)| ("id_document", "identity document", holders(m, "id_document"))),
+            )
+            .collect::<Vec<_>>();
         for (kind, label, holders) in groups {
             if holders.len() < 2 || holders.len() > cfg.max_subjects {
                 continue;

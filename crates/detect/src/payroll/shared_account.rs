@@ -37,45 +37,68 @@ impl Detector for SharedAccounts {
 
     fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
         let ids = index(cx);
-        let mut groups: BTreeMap<Key, (String, Vec<Holder>)> = BTreeMap::new();
-        for p in &cx.records.payroll {
-            let Some(&idx) = ids.get(p.subject_id.as_str()) else { continue };
-            let Some(s) = cx.subject(idx) else { continue };
-            let holder =
-                || Holder { subject: idx, name: s.name.clone(), at: Some(p.changed_at), evidence: payroll_evidence(p) };
+        // Key → payroll rows, grouped cheaply; evidence only for shared keys.
+        let mut items: Vec<(Key, usize)> = Vec::new();
+        for (n, p) in cx.records.payroll.iter().enumerate() {
+            if !ids.contains_key(p.subject_id.as_str()) {
+                continue;
+            }
             if let Some(iban) = &p.iban {
-                let shown = format!("IBAN {} ({})", iban.masked, iban.fingerprint);
-                groups.entry(Key::Iban(iban.fingerprint)).or_insert_with(|| (shown, Vec::new())).1.push(holder());
+                items.push((Key::Iban(iban.fingerprint), n));
             }
             if let Some(acct) = &p.account_number {
-                let routing = p.routing_number.as_ref().map(|r| r.fingerprint);
-                let shown = format!("bank account {} ({})", acct.masked, acct.fingerprint);
-                groups
-                    .entry(Key::Account(acct.fingerprint, routing))
-                    .or_insert_with(|| (shown, Vec::new()))
-                    .1
-                    .push(holder());
+                items.push((Key::Account(acct.fingerprint, p.routing_number.as_ref().map(|r| r.fingerprint)), n));
             }
             if let Some(w) = &p.wallet {
                 let a = w.address.trim();
                 let key = if a.starts_with("0x") || a.starts_with("0X") { a.to_lowercase() } else { a.to_string() };
-                let shown = format!("wallet {a}");
-                groups.entry(Key::Wallet(key)).or_insert_with(|| (shown, Vec::new())).1.push(holder());
+                items.push((Key::Wallet(key), n));
             }
         }
         // A row without a routing number joins the account's only routed group.
-        let unrouted: Vec<Key> = groups.keys().filter(|k| matches!(k, Key::Account(_, None))).cloned().collect();
-        for k in unrouted {
-            let Key::Account(acct, None) = &k else { continue };
-            let routed: Vec<Key> =
-                groups.keys().filter(|g| matches!(g, Key::Account(a, Some(_)) if a == acct)).cloned().collect();
-            if routed.len() == 1
-                && let Some((_, holders)) = groups.remove(&k)
-                && let Some(g) = groups.get_mut(&routed[0])
-            {
-                g.1.extend(holders);
+        items.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut routed: BTreeMap<Fingerprint, Vec<Option<Fingerprint>>> = BTreeMap::new();
+        for (k, _) in &items {
+            if let Key::Account(a, r) = k {
+                let v = routed.entry(*a).or_default();
+                if r.is_some() && !v.contains(r) {
+                    v.push(*r);
+                }
             }
         }
+        for (k, _) in &mut items {
+            if let Key::Account(a, None) = k
+                && let Some(v) = routed.get(a)
+                && v.len() == 1
+            {
+                *k = Key::Account(*a, v[0]);
+            }
+        }
+        let groups = shared::groups(items).into_iter().filter_map(|(key, rows)| {
+            let first = cx.records.payroll.get(rows[0])?;
+            let shown = match &key {
+                Key::Iban(_) => first.iban.as_ref().map(|i| format!("IBAN {} ({})", i.masked, i.fingerprint))?,
+                Key::Account(..) => {
+                    first.account_number.as_ref().map(|a| format!("bank account {} ({})", a.masked, a.fingerprint))?
+                }
+                Key::Wallet(_) => format!("wallet {}", first.wallet.as_ref()?.address.trim()),
+            };
+            let holders: Vec<Holder> = rows
+                .into_iter()
+                .filter_map(|n| {
+                    let p = cx.records.payroll.get(n)?;
+                    let idx = *ids.get(p.subject_id.as_str())?;
+                    let s = cx.subject(idx)?;
+                    Some(Holder {
+                        subject: idx,
+                        name: s.name.clone(),
+                        at: Some(p.changed_at),
+                        evidence: payroll_evidence(p),
+                    })
+                })
+                .collect();
+            Some((key, (shown, holders)))
+        });
         for (key, (shown, holders)) in groups {
             let subjects = shared::subjects(&holders);
             if subjects.len() < 2 || subjects.len() > cx.config.g3.max_payees {
