@@ -475,3 +475,57 @@ fn indicators_and_config_reference() {
         "README's configuration reference is out of date"
     );
 }
+
+#[test]
+fn hiring_records_flow_into_findings_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("people.csv"),
+        "subject_id,kind,full_name,email,phone,phone_line_type,country,region,idv_result,referred_by,requested_pay,pay_band_mid,currency,vendor,vendor_domain\n\
+         A1,applicant,Alex Turner,alex.turner@gmail.com,(202) 555-0143,non_fixed_voip,US,DC,fail,E9,38000,100000,USD,,\n\
+         A2,applicant,Brian Cole,brian.cole@outlook.com,202.555.0143,,US,DC,pass,,,,,Silver Star,silverstarchina.com\n\
+         E9,employee,Dana Fox,dana.fox@northwind.example,+1 303 555 0199,,US,CO,pass,,,,,,\n\
+         E8,employee,Eve Park,eve.park@northwind.example,+1 303 555 0100,,US,CO,resubmitted,,,,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("interviews.csv"),
+        "subject_id,at,round,interviewer,medium,duration_seconds,video_seconds,client_ip,flags\n\
+         A1,2025-02-03T15:00:00Z,screen,Pat,video,1800,60,203.0.113.9,camera_broken\n\
+         A1,2025-02-05T15:00:00Z,technical,Lee,video,3600,300,203.0.113.9,reading_answers;face_mismatch\n\
+         E8,2025-01-03T15:00:00Z,screen,Pat,video,1800,1790,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("references.csv"),
+        "subject_id,name,email,phone,company,company_domain,verified\n\
+         A1,Bob Lee,bob@n0rthwind.example,,Northwind,n0rthwind.example,false\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("bonafide.toml"), "[detect.domains]\nemployer = [\"northwind.example\"]\n").unwrap();
+    let cfg = p.join("bonafide.toml");
+    let run = scan(&[p], &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    let got = indicators_by_subject(&r);
+    assert_eq!(got["A1"], vec!["A12", "A4", "A5", "B1", "B3", "B5", "D9", "H2"], "{got:?}");
+    assert_eq!(got["A2"], vec!["A14", "H2"], "{got:?}");
+    assert_eq!(got["E9"], vec!["A11"], "referred a high-risk applicant: {got:?}");
+    assert_eq!(got["E8"], vec!["A5"], "a resubmission alone");
+    let subjects = r["subjects"].as_array().unwrap();
+    let a1 = subjects.iter().find(|s| s["subject_id"] == "A1").unwrap();
+    let b5 = a1["findings"].as_array().unwrap().iter().find(|f| f["indicator"] == "B5").unwrap();
+    assert!(b5["evidence"][0]["source"].as_str().unwrap().ends_with("interviews.csv:3"), "{b5}");
+    let a4 = a1["findings"].as_array().unwrap().iter().find(|f| f["indicator"] == "A4").unwrap();
+    assert!(a4["evidence"][0]["source"].as_str().unwrap().ends_with("references.csv:2"), "{a4}");
+    let e8 = subjects.iter().find(|s| s["subject_id"] == "E8").unwrap();
+    assert_eq!(e8["band"], "low", "a re-submitted ID photo stays modest");
+    let clusters = r["clusters"].as_array().unwrap();
+    assert!(
+        clusters.iter().any(|c| c["subjects"] == serde_json::json!(["A1", "A2"]) && c["kind"] == "persona_ring"),
+        "{clusters:?}"
+    );
+    let interviews = r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "interviews").unwrap().clone();
+    assert_eq!(interviews["records"].as_u64(), Some(3));
+}
