@@ -332,9 +332,26 @@ fn raw_sensitive_values_never_reach_any_output() {
     let raw_ssn = "078-05-1120";
     let raw_doc = "X99887766";
     let raw_acct = "123456789012";
+    let raw_routing = "021000021";
+    let raw_iban = "GB82 WEST 1234 5698 7654 32";
+    let raw_sort = "40-47-84";
     std::fs::write(
         dir.path().join("people.csv"),
-        format!("subject_id,full_name,ssn,id_doc_number,bank_account_number,date_of_birth\nE1,Jane Roe,{raw_ssn},{raw_doc},{raw_acct},1990-13-45\nE2,Jim Roe,{raw_ssn},,,\n"),
+        format!("subject_id,full_name,ssn,id_doc_number,bank_account_number,date_of_birth\nE1,Jane Roe,{raw_ssn},{raw_doc},{raw_acct},1990-13-45\nE2,Jim Roe,{raw_ssn},{raw_doc},,\nE3,Kim Sang,666-01-2345,,,\n"),
+    )
+    .unwrap();
+    // Two unrelated payees on one account and one IBAN; a damaged row; a sensitive extra.
+    std::fs::write(
+        dir.path().join("payroll_changes.csv"),
+        format!(
+            "subject_id,changed_at,method,account_holder,bank_country,routing_number,account_number,iban,sort_code\n\
+             E1,2025-03-01T00:00:00Z,ach,Jane Roe,US,{raw_routing},{raw_acct},,\n\
+             E3,2025-03-02T00:00:00Z,ach,Kim Sang,US,{raw_routing},{raw_acct},,\n\
+             E1,2025-04-01T00:00:00Z,wise,Jane Roe,,,,{raw_iban},{raw_sort}\n\
+             E3,2025-04-02T00:00:00Z,wise,Kim Sang,,,,{raw_iban},{raw_sort}\n\
+             E2,not-a-time,ach,,,{raw_routing},{raw_acct},{raw_iban},{raw_sort}\n\
+             E2,2025-04-03T00:00:00Z,zelle,,,999999999,{raw_acct}9,GB00{raw_iban},\n"
+        ),
     )
     .unwrap();
     let run = scan(&[dir.path()], &[]);
@@ -348,12 +365,48 @@ fn raw_sensitive_values_never_reach_any_output() {
         outputs.push((entry.display().to_string(), std::fs::read(&entry).unwrap()));
     }
     assert!(outputs.iter().any(|(n, _)| n.ends_with("bonafide.db")));
+    let compact_iban: String = raw_iban.chars().filter(|c| !c.is_whitespace()).collect();
     for (name, bytes) in &outputs {
         let text = String::from_utf8_lossy(bytes);
-        for raw in [raw_ssn, "078051120", raw_doc, raw_acct] {
+        for raw in [
+            raw_ssn,
+            "078051120",
+            raw_doc,
+            raw_acct,
+            raw_routing,
+            raw_iban,
+            compact_iban.as_str(),
+            raw_sort,
+            "404784",
+            "666-01-2345",
+            "666012345",
+        ] {
             assert!(!text.contains(raw), "{raw} found in {name}");
         }
     }
+    // The findings that used those numbers are there, masked, pointing at their lines.
+    let r = run.report();
+    let subjects = r["subjects"].as_array().unwrap();
+    let findings = |id: &str, ind: &str| -> Vec<Value> {
+        let s = subjects.iter().find(|s| s["subject_id"] == id).unwrap();
+        s["findings"].as_array().unwrap().iter().filter(|f| f["indicator"] == ind).cloned().collect()
+    };
+    let finding = |id: &str, ind: &str| findings(id, ind).into_iter().next();
+    let g3s = findings("E3", "G3");
+    assert_eq!(g3s.len(), 2, "the account and the IBAN: {g3s:?}");
+    let g3 = g3s
+        .into_iter()
+        .find(|f| f["shared"]["kind"] == "bank_account" && f["summary"].as_str().unwrap().starts_with("bank account"))
+        .unwrap();
+    let ev = &g3["evidence"][0];
+    assert!(ev["source"].as_str().unwrap().ends_with("payroll_changes.csv:2"), "{ev}");
+    assert!(ev["detail"]["account_number"].as_str().unwrap().starts_with("****9012 (fp:"), "{ev}");
+    assert!(g3["shared"]["value"].as_str().unwrap().contains("****"), "{g3}");
+    assert!(finding("E1", "A7").is_some() && finding("E3", "A7").is_some(), "shared and never-issued SSNs");
+    let html = std::fs::read_to_string(run.dir.path().join("out/index.html")).unwrap();
+    assert!(html.contains("payroll_changes.csv:2") && html.contains("****9012"));
+    let payroll = r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "payroll_changes").unwrap().clone();
+    assert_eq!((payroll["records"].as_u64(), payroll["quarantined"].as_u64()), (Some(5), Some(1)), "{payroll}");
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {
@@ -426,4 +479,58 @@ fn indicators_and_config_reference() {
         readme.contains(bonafide_engine::config::REFERENCE.trim()),
         "README's configuration reference is out of date"
     );
+}
+
+#[test]
+fn hiring_records_flow_into_findings_with_their_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path();
+    std::fs::write(
+        p.join("people.csv"),
+        "subject_id,kind,full_name,email,phone,phone_line_type,country,region,idv_result,referred_by,requested_pay,pay_band_mid,currency,vendor,vendor_domain\n\
+         A1,applicant,Alex Turner,alex.turner@gmail.com,(202) 555-0143,non_fixed_voip,US,DC,fail,E9,38000,100000,USD,,\n\
+         A2,applicant,Brian Cole,brian.cole@outlook.com,202.555.0143,,US,DC,pass,,,,,Silver Star,silverstarchina.com\n\
+         E9,employee,Dana Fox,dana.fox@northwind.example,+1 303 555 0199,,US,CO,pass,,,,,,\n\
+         E8,employee,Eve Park,eve.park@northwind.example,+1 303 555 0100,,US,CO,resubmitted,,,,,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("interviews.csv"),
+        "subject_id,at,round,interviewer,medium,duration_seconds,video_seconds,client_ip,flags\n\
+         A1,2025-02-03T15:00:00Z,screen,Pat,video,1800,60,203.0.113.9,camera_broken\n\
+         A1,2025-02-05T15:00:00Z,technical,Lee,video,3600,300,203.0.113.9,reading_answers;face_mismatch\n\
+         E8,2025-01-03T15:00:00Z,screen,Pat,video,1800,1790,,\n",
+    )
+    .unwrap();
+    std::fs::write(
+        p.join("references.csv"),
+        "subject_id,name,email,phone,company,company_domain,verified\n\
+         A1,Bob Lee,bob@n0rthwind.example,,Northwind,n0rthwind.example,false\n",
+    )
+    .unwrap();
+    std::fs::write(p.join("bonafide.toml"), "[detect.domains]\nemployer = [\"northwind.example\"]\n").unwrap();
+    let cfg = p.join("bonafide.toml");
+    let run = scan(&[p], &["--config", cfg.to_str().unwrap()]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    let got = indicators_by_subject(&r);
+    assert_eq!(got["A1"], vec!["A12", "A4", "A5", "B1", "B3", "B5", "D9", "H2"], "{got:?}");
+    assert_eq!(got["A2"], vec!["A14", "H2"], "{got:?}");
+    assert_eq!(got["E9"], vec!["A11"], "referred a high-risk applicant: {got:?}");
+    assert_eq!(got["E8"], vec!["A5"], "a resubmission alone");
+    let subjects = r["subjects"].as_array().unwrap();
+    let a1 = subjects.iter().find(|s| s["subject_id"] == "A1").unwrap();
+    let b5 = a1["findings"].as_array().unwrap().iter().find(|f| f["indicator"] == "B5").unwrap();
+    assert!(b5["evidence"][0]["source"].as_str().unwrap().ends_with("interviews.csv:3"), "{b5}");
+    let a4 = a1["findings"].as_array().unwrap().iter().find(|f| f["indicator"] == "A4").unwrap();
+    assert!(a4["evidence"][0]["source"].as_str().unwrap().ends_with("references.csv:2"), "{a4}");
+    let e8 = subjects.iter().find(|s| s["subject_id"] == "E8").unwrap();
+    assert_eq!(e8["band"], "low", "a re-submitted ID photo stays modest");
+    let clusters = r["clusters"].as_array().unwrap();
+    assert!(
+        clusters.iter().any(|c| c["subjects"] == serde_json::json!(["A1", "A2"]) && c["kind"] == "persona_ring"),
+        "{clusters:?}"
+    );
+    let interviews = r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "interviews").unwrap().clone();
+    assert_eq!(interviews["records"].as_u64(), Some(3));
 }

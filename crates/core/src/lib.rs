@@ -10,6 +10,7 @@ pub mod activity;
 pub mod catalog;
 pub mod event;
 pub mod finding;
+pub mod identity;
 pub mod place;
 pub mod records;
 pub mod scoring;
@@ -25,6 +26,7 @@ pub use event::{
     Action, ActivityInfo, Actor, ActorKind, Commit, Detail, EndpointRow, Event, IpKind, Net, Outcome, RowAction,
 };
 pub use finding::{Evidence, Finding, Shared};
+pub use identity::{LineType, SsnCheck, SsnProblem};
 pub use place::{CountryCode, GeoPoint, Place, Region};
 pub use records::{Record, Records};
 pub use scoring::{Band, Contribution, Score, ScoringConfig};

@@ -5,6 +5,7 @@
 //! because there are few of them per person, and consulted by detectors when they
 //! conclude. Sensitive numbers arrive here already fingerprinted.
 
+use std::collections::BTreeMap;
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -73,6 +74,18 @@ pub struct PayrollChange {
     pub iban: Option<Sensitive>,
     pub wallet: Option<Wallet>,
     pub source: SourcePos,
+    /// The country of the IBAN (its first two letters), read before the IBAN is
+    /// fingerprinted: the bank's country when `bank_country` is not given.
+    pub iban_country: Option<CountryCode>,
+    /// Columns the contract does not know (sensitive-looking ones fingerprinted).
+    pub extra: BTreeMap<String, String>,
+}
+
+impl PayrollChange {
+    /// The bank's country: as given, else the IBAN's.
+    pub fn country(&self) -> Option<CountryCode> {
+        self.bank_country.or(self.iban_country)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -179,6 +192,8 @@ pub struct Interview {
     pub flags: Vec<String>,
     pub notes: Option<String>,
     pub source: SourcePos,
+    /// Columns the contract does not know.
+    pub extra: BTreeMap<String, String>,
 }
 
 /// A reference a candidate gave.
@@ -192,6 +207,10 @@ pub struct Reference {
     pub company_domain: Option<String>,
     pub verified: Option<bool>,
     pub source: SourcePos,
+    /// When `company_domain` was registered, when the file says (`domain_created`).
+    pub domain_created: Option<UtcMs>,
+    /// Columns the contract does not know.
+    pub extra: BTreeMap<String, String>,
 }
 
 /// Any of the above, as a reader hands it over.

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
-use crate::place::Place;
+use crate::identity::{LineType, SsnCheck};
+use crate::place::{CountryCode, Place};
 use crate::sensitive::Sensitive;
 use crate::source::SourcePos;
 use crate::time::UtcMs;
@@ -161,6 +162,18 @@ pub struct Subject {
     /// True when the subject was created from a log identity that no people record
     /// claims; such a subject has no claims to compare against.
     pub implicit: bool,
+    /// The phone in E.164 (`+16145551001`), read with the home country as the default
+    /// region; `None` when the phone cannot be read as a number.
+    pub phone_e164: Option<String>,
+    /// The country the phone number belongs to by its numbering plan.
+    pub phone_country: Option<CountryCode>,
+    /// The phone's line type, as given (`phone_line_type`) or as the numbering plan
+    /// implies when it can tell (VoIP ranges).
+    pub phone_line_type: Option<LineType>,
+    /// Conclusions of the SSN checks made at ingest (never the number itself).
+    pub ssn_check: Option<SsnCheck>,
+    /// When the vendor's domain was registered, when the people file says.
+    pub vendor_domain_created: Option<UtcMs>,
 }
 
 impl Subject {

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use bonafide_core::IpKind;
+use bonafide_core::{Band, IpKind, LineType};
 
 use crate::time::rhythm::RhythmConfig;
 use crate::time::{F1Config, F4Config};
@@ -47,6 +47,19 @@ pub struct DetectConfig {
     pub c2: C2Config,
     pub c3: C3Config,
     pub c4: C4Config,
+    pub a1: A1Config,
+    pub a4: A4Config,
+    pub a5: A5Config,
+    pub a7: A7Config,
+    pub a10: A10Config,
+    pub a11: A11Config,
+    pub a12: A12Config,
+    pub interview: InterviewConfig,
+    pub h2: H2Config,
+    pub d9: D9Config,
+    pub g2: G2Config,
+    pub g3: G3Config,
+    pub domains: DomainsConfig,
 }
 
 /// D1: sign-ins through VPN, proxy, Tor or hosting networks.
@@ -690,5 +703,233 @@ pub struct C4Config {
 impl Default for C4Config {
     fn default() -> Self {
         C4Config { grace_days: 7 }
+    }
+}
+
+/// A1: the same person's declared facts disagree across records.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A1Config {
+    /// Mismatches needed (pay-account holder, phone country, declared time zone, an
+    /// email that names someone else).
+    pub min_mismatches: usize,
+    /// A declared time zone whose UTC offset differs from the home's by more than this
+    /// many hours is a mismatch.
+    pub max_timezone_gap_hours: f64,
+}
+
+impl Default for A1Config {
+    fn default() -> Self {
+        A1Config { min_mismatches: 2, max_timezone_gap_hours: 3.0 }
+    }
+}
+
+/// A4 (references) and A14 (staffing vendors): free-mail, young, look-alike or seized
+/// domains.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A4Config {
+    /// A domain registered fewer than this many days before the application is young.
+    pub young_days: u32,
+    /// Weight, in bits, of weak signs alone (one reference on free mail, one that HR
+    /// could not verify); look-alike, young and seized domains, and two or more weak
+    /// signs, carry the indicator's full weight.
+    pub soft_bits: f64,
+}
+
+impl Default for A4Config {
+    fn default() -> Self {
+        A4Config { young_days: 90, soft_bits: 1.5 }
+    }
+}
+
+/// Domains the reference, vendor and contact checks compare against, besides the
+/// built-in lists (free mail, well-known companies, seized domains).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DomainsConfig {
+    /// The organisation's own domains (every one it owns): imitations of them are
+    /// look-alikes, including the same name under another suffix.
+    pub employer: Vec<String>,
+    /// More free or disposable mail domains.
+    pub free_mail: Vec<String>,
+    /// More company domains that impostors imitate.
+    pub well_known: Vec<String>,
+}
+
+/// A5: identity verification failed, was resubmitted, or the face did not match.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A5Config {
+    /// A face-match score (0..1) below this fires A5.
+    pub min_face_match: f64,
+    /// Weight, in bits, of a resubmission alone (a blurred photo retaken is common).
+    pub resubmitted_bits: f64,
+}
+
+impl Default for A5Config {
+    fn default() -> Self {
+        A5Config { min_face_match: 0.8, resubmitted_bits: 1.0 }
+    }
+}
+
+/// A7: an SSN or identity document used by different names, or an SSN that cannot be
+/// the holder's.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A7Config {
+    /// A holder at least this old on 25 June 2011 with an SSN first issued after that
+    /// day got the number as an adult: possible (immigration), so a soft signal.
+    pub late_issue_min_age_years: f64,
+    /// Weight of that late issue, in bits.
+    pub late_issue_bits: f64,
+    /// Weight, in bits, of an ITIN given as an SSN (legitimate for some contractors).
+    pub itin_bits: f64,
+    /// More subjects than this on one number looks like a placeholder entered for
+    /// many (a test value), not a shared identity: no finding.
+    pub max_subjects: usize,
+}
+
+impl Default for A7Config {
+    fn default() -> Self {
+        A7Config { late_issue_min_age_years: 18.0, late_issue_bits: 1.5, itin_bits: 1.5, max_subjects: 25 }
+    }
+}
+
+/// A10: declared and observed technical jurisdictions that do not fit together.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A10Config {
+    /// Distinct countries among home, identity document, phone, bank and interview IP
+    /// that fire A10 (two is an ordinary immigrant's life).
+    pub min_countries: usize,
+}
+
+impl Default for A10Config {
+    fn default() -> Self {
+        A10Config { min_countries: 3 }
+    }
+}
+
+/// A11: referral chains around a confirmed or high-risk subject.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A11Config {
+    /// Subjects whose score lands in this band or above (before A11 itself) raise the
+    /// people they referred and who referred them.
+    pub min_band: Band,
+    /// Subject ids an analyst has confirmed (until case dispositions are stored, list
+    /// them here); they raise their referral chain whatever their score.
+    pub confirmed: Vec<String>,
+    /// How many referral steps away from such a subject are raised.
+    pub max_hops: usize,
+}
+
+impl Default for A11Config {
+    fn default() -> Self {
+        A11Config { min_band: Band::High, confirmed: Vec::new(), max_hops: 2 }
+    }
+}
+
+/// A12: asks for pay far below the band.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A12Config {
+    /// Requested pay below this share of the band midpoint fires A12.
+    pub max_ratio: f64,
+    /// Below this share the two figures are taken to be in different units (hourly or
+    /// monthly against annual): no finding.
+    pub min_plausible_ratio: f64,
+}
+
+impl Default for A12Config {
+    fn default() -> Self {
+        A12Config { max_ratio: 0.6, min_plausible_ratio: 0.15 }
+    }
+}
+
+/// B1-B5 and B8: interview rounds.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct InterviewConfig {
+    /// A video round with the camera on for less than this share of the call counts
+    /// as camera-off (B1).
+    pub min_video_share: f64,
+    /// Camera-off or "broken" video rounds needed for B1 (a refusal fires at once; so
+    /// does a camera off in every video round).
+    pub min_camera_rounds: usize,
+    /// Declined in-person meetings or drug tests needed for B8.
+    pub min_declines: usize,
+}
+
+impl Default for InterviewConfig {
+    fn default() -> Self {
+        InterviewConfig { min_video_share: 0.5, min_camera_rounds: 2, min_declines: 2 }
+    }
+}
+
+/// H2: phones or emails shared by different claimed names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct H2Config {
+    /// More subjects than this on one phone or email looks like a switchboard or a
+    /// shared recruiting inbox: no finding.
+    pub max_subjects: usize,
+    /// Also compare the contacts candidates gave for their references.
+    pub include_references: bool,
+}
+
+impl Default for H2Config {
+    fn default() -> Self {
+        H2Config { max_subjects: 25, include_references: true }
+    }
+}
+
+/// D9: VoIP phone numbers.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct D9Config {
+    /// Line types that fire D9 (fixed VoIP, such as a cable company's home phone, is
+    /// left out by default).
+    pub line_types: Vec<LineType>,
+}
+
+impl Default for D9Config {
+    fn default() -> Self {
+        D9Config { line_types: vec![LineType::Voip, LineType::NonFixedVoip] }
+    }
+}
+
+/// G2: where pay goes keeps changing or does not fit the person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct G2Config {
+    /// Window for counting changes, in days.
+    pub window_days: u32,
+    /// Changes (rows after the first) within the window that count as frequent.
+    pub min_changes: usize,
+    /// Weight, in bits, of a single sign alone (a payout platform, a foreign bank);
+    /// two or more signs carry the indicator's full weight.
+    pub single_bits: f64,
+}
+
+impl Default for G2Config {
+    fn default() -> Self {
+        G2Config { window_days: 90, min_changes: 2, single_bits: 2.0 }
+    }
+}
+
+/// G3: one payout account or wallet paid to several unrelated payees.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct G3Config {
+    /// More payees than this on one account looks like a payroll provider's pooled
+    /// account entered for everyone: no finding.
+    pub max_payees: usize,
+}
+
+impl Default for G3Config {
+    fn default() -> Self {
+        G3Config { max_payees: 25 }
     }
 }

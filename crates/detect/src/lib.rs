@@ -23,7 +23,14 @@ pub mod onboarding;
 pub mod sessions;
 pub mod time;
 
-use bonafide_core::{ActivitySummary, Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
+pub mod contacts;
+pub mod identity;
+pub mod interview;
+pub mod payroll;
+pub mod people;
+pub mod shared;
+
+use bonafide_core::{ActivitySummary, Catalog, Event, Finding, Records, Score, ScoringConfig, Subject, SubjectIdx};
 
 pub use config::DetectConfig;
 pub use households::Households;
@@ -63,6 +70,15 @@ impl Findings {
     }
 }
 
+/// What the first scoring concluded, for detectors that look again once risk is known
+/// (A11 raises the referral chain of high-risk subjects). The engine scores all
+/// findings of `conclude`, calls [`Detector::reconsider`] once, and scores again with
+/// what that added; it does not iterate, so no finding feeds on itself.
+pub struct Risk<'a> {
+    /// Per subject, indexed like `Context::subjects`.
+    pub scores: &'a [Score],
+}
+
 /// One family of indicators.
 pub trait Detector {
     /// A short name for logs and timings.
@@ -88,6 +104,8 @@ pub trait Detector {
     fn conclude_with_sessions(&mut self, cx: &Context<'_>, _sessions: &Sessions, out: &mut Findings) {
         self.conclude(cx, out)
     }
+    /// Called once after the first scoring, with every subject's score.
+    fn reconsider(&mut self, _cx: &Context<'_>, _risk: &Risk<'_>, _out: &mut Findings) {}
 }
 
 /// Drives all enabled detectors, and the session reconstruction they share.
@@ -135,6 +153,19 @@ impl Engine {
             Box::new(inventory),
             Box::new(onboarding::shipping::Shipping),
             Box::new(onboarding::managed_device::ManagedDevice::default()),
+            Box::new(identity::ssn::IdentityNumbers),
+            Box::new(identity::idv::IdentityVerification),
+            Box::new(identity::jurisdiction::Jurisdictions),
+            Box::new(identity::consistency::DeclaredFacts),
+            Box::new(identity::pay_band::PayBand),
+            Box::new(identity::domains::Domains),
+            Box::new(identity::referrals::Referrals),
+            Box::new(interview::rounds::Interviews),
+            Box::new(contacts::shared::SharedContacts),
+            Box::new(contacts::voip::VoipPhones),
+            Box::new(payroll::crypto::CryptoPay),
+            Box::new(payroll::changes::PayChanges),
+            Box::new(payroll::shared_account::SharedAccounts),
         ];
         // A detector raising several indicators runs while any of them is enabled; the
         // findings of disabled ones are dropped in `conclude`.
@@ -179,6 +210,16 @@ impl Engine {
             d.conclude_with_sessions(cx, &self.sessions, &mut out);
         }
         self.time.conclude(cx, &mut out);
+        out.list.retain(|f| !self.disabled.contains(&f.indicator));
+        out
+    }
+
+    /// The second pass, after the first scoring (see [`Risk`]).
+    pub fn reconsider(&mut self, cx: &Context<'_>, risk: &Risk<'_>) -> Findings {
+        let mut out = Findings::default();
+        for d in &mut self.detectors {
+            d.reconsider(cx, risk, &mut out);
+        }
         out.list.retain(|f| !self.disabled.contains(&f.indicator));
         out
     }

@@ -84,6 +84,18 @@ impl World {
         SubjectIdx(self.subjects.iter().position(|s| s.id == id).expect("known subject") as u32)
     }
 
+    /// A subject to set claims on.
+    pub fn person(&mut self, id: &str) -> &mut Subject {
+        let i = self.idx(id).index();
+        &mut self.subjects[i]
+    }
+
+    /// A source position for a record (a line of an imaginary file).
+    pub fn pos(&mut self) -> SourcePos {
+        self.line += 1;
+        SourcePos::line(SourceId(1), self.line)
+    }
+
     pub fn t(&self, day: i64, hour: i64, minute: i64) -> UtcMs {
         UtcMs(T0 + day * 86_400_000 + hour * 3_600_000 + minute * 60_000)
     }
@@ -399,25 +411,26 @@ impl World {
             client: None,
             flags: Vec::new(),
             notes: None,
+            extra: Default::default(),
             source: SourcePos::line(SourceId(1), self.line),
         }
     }
 
     /// Changes a subject's record.
-    pub fn person(&mut self, id: &str, f: impl FnOnce(&mut Subject)) {
+    pub fn edit_person(&mut self, id: &str, f: impl FnOnce(&mut Subject)) {
         let i = self.idx(id).index();
         f(&mut self.subjects[i]);
     }
 
     pub fn hired(&mut self, id: &str, day: i64) {
         let t = self.t(day, 0, 0);
-        self.person(id, |s| s.hire_date = Some(t));
+        self.edit_person(id, |s| s.hire_date = Some(t));
     }
 
     /// Sets the claimed home from its parts (the key as the people reader computes it).
     pub fn home(&mut self, id: &str, name: &str, line1: &str, line2: &str, zip: &str) {
         let a = postal(line1, line2, zip);
-        self.person(id, |s| {
+        self.edit_person(id, |s| {
             s.name = name.to_string();
             s.address = Some(a);
         });
@@ -538,7 +551,15 @@ impl World {
                 engine.observe_target(e, SubjectIdx(i as u32), &cx);
             }
         }
-        let findings = engine.conclude(&cx).list;
+        let mut findings = engine.conclude(&cx).list;
+        // The engine's second pass, as the scan runs it.
+        let scores: Vec<bonafide_core::Score> = (0..self.subjects.len())
+            .map(|i| {
+                let idx = SubjectIdx(i as u32);
+                self.scoring.score(findings.iter().filter(|f| f.subjects.contains(&idx)), &[])
+            })
+            .collect();
+        findings.extend(engine.reconsider(&cx, &crate::Risk { scores: &scores }).list);
         Results { subjects: self.subjects.clone(), findings, activity: engine.take_activity() }
     }
 }

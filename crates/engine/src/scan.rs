@@ -17,7 +17,7 @@ use bonafide_core::source::SourceTable;
 use bonafide_core::{
     ActorKind, Catalog, Event, QuarantineEntry, Record, Records, Subject, SubjectIdx, SubjectKind, UtcMs,
 };
-use bonafide_detect::{Context, Engine, Households};
+use bonafide_detect::{Context, Engine, Households, Risk};
 use bonafide_ingest::input::SAMPLE_BYTES;
 use bonafide_ingest::{Accept, AccountLink, ColumnMap, Counting, Format, ReadContext, ReadOptions, RecordSink, Role};
 use bonafide_intel::ip::IpFormat;
@@ -524,20 +524,16 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         scoring: &config.scoring,
         catalog: Catalog::builtin(),
     };
-    let findings = pipeline.engine.conclude(&cx).list;
+    let mut findings = pipeline.engine.conclude(&cx).list;
     let mut activity = pipeline.engine.take_activity();
     activity.resize(pipeline.subjects.len(), None);
-    let mut by_subject: Vec<Vec<usize>> = vec![Vec::new(); pipeline.subjects.len()];
-    for (i, f) in findings.iter().enumerate() {
-        for s in &f.subjects {
-            if let Some(list) = by_subject.get_mut(s.index())
-                && !list.contains(&i)
-            {
-                list.push(i);
-            }
-        }
+    let (mut by_subject, mut scores) = score_all(config, &findings, pipeline.subjects.len());
+    // Second pass: detectors that need to know who is high-risk (A11), then score again.
+    let more = pipeline.engine.reconsider(&cx, &Risk { scores: &scores }).list;
+    if !more.is_empty() {
+        findings.extend(more);
+        (by_subject, scores) = score_all(config, &findings, pipeline.subjects.len());
     }
-    let scores = by_subject.iter().map(|idx| config.scoring.score(idx.iter().map(|&i| &findings[i]), &[])).collect();
     let clusters = clusters::from_findings(&findings, &pipeline.subjects);
     let mut unmatched: Vec<(String, String, u64)> =
         pipeline.unmatched.into_iter().map(|((s, a), n)| (s, a, n)).collect();
@@ -576,6 +572,26 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         return Err(ScanError::Strict { count: outcome.totals.quarantined, first, outcome: Box::new(outcome) });
     }
     Ok(outcome)
+}
+
+/// Each subject's findings (indices into `findings`) and score.
+fn score_all(
+    config: &Config,
+    findings: &[bonafide_core::Finding],
+    subjects: usize,
+) -> (Vec<Vec<usize>>, Vec<bonafide_core::Score>) {
+    let mut by_subject: Vec<Vec<usize>> = vec![Vec::new(); subjects];
+    for (i, f) in findings.iter().enumerate() {
+        for s in &f.subjects {
+            if let Some(list) = by_subject.get_mut(s.index())
+                && !list.contains(&i)
+            {
+                list.push(i);
+            }
+        }
+    }
+    let scores = by_subject.iter().map(|idx| config.scoring.score(idx.iter().map(|&i| &findings[i]), &[])).collect();
+    (by_subject, scores)
 }
 
 /// The id of the subject at `idx`, for messages.

@@ -9,6 +9,7 @@
 
 pub mod accounts;
 pub mod activity;
+pub mod columns;
 pub mod commits;
 pub mod devices;
 pub mod entra;
@@ -16,12 +17,15 @@ pub mod framing;
 pub mod github;
 pub mod gws;
 pub mod input;
+pub mod interviews;
 pub mod ipintel;
 pub mod normalise;
 pub mod okta;
 pub mod osquery;
+pub mod payroll;
 pub mod people;
 pub mod record_csv;
+pub mod references;
 pub mod shipments;
 pub mod signins;
 pub mod sniff;
@@ -191,6 +195,9 @@ pub fn read(
         Format::Osquery => osquery::read(cx, reader, sink),
         Format::Devices => devices::read(cx, reader, sink),
         Format::Shipments => shipments::read(cx, reader, sink),
+        Format::PayrollChanges => payroll::read(cx, reader, sink),
+        Format::Interviews => interviews::read(cx, reader, sink),
+        Format::References => references::read(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),

@@ -11,7 +11,6 @@
 //! row with an unusable optional value (a date that is not a date) is accepted without
 //! that value, and the value's problem is reported as a field issue.
 
-use std::collections::BTreeMap;
 use std::io::BufRead;
 use std::path::PathBuf;
 
@@ -20,6 +19,7 @@ use bonafide_core::{Place, PostalAddress, QuarantineEntry, SensitiveKind, Subjec
 use bonafide_intel::Places;
 use bonafide_intel::address::address_key;
 
+use crate::columns::Cols;
 use crate::table::{Row, RowRead, Table};
 use crate::{ReadContext, RecordSink};
 
@@ -62,17 +62,9 @@ pub const COLUMNS: &[&str] = &[
     "pay_band_mid",
     "currency",
     "address_changed_at",
+    "phone_line_type",
+    "vendor_domain_created",
 ];
-
-/// Words that make an unknown column's values sensitive.
-const SENSITIVE_WORDS: &[&str] = &[
-    "ssn", "social", "account", "acct", "iban", "routing", "passport", "licence", "license", "tax", "tin", "national",
-    "document", "card", "sin", "nin", "bsn",
-];
-
-fn looks_sensitive(column: &str) -> bool {
-    column.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SENSITIVE_WORDS.contains(&w))
-}
 
 fn split_multi(s: &str) -> Vec<String> {
     s.split(';').map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
@@ -93,17 +85,6 @@ pub fn is_iana_zone(name: &str) -> bool {
     jiff::tz::db().get(name).is_ok()
 }
 
-struct Cols {
-    c: BTreeMap<&'static str, Option<usize>>,
-    extra: Vec<(usize, String)>,
-}
-
-impl Cols {
-    fn get(&self, name: &str) -> Option<usize> {
-        self.c.get(name).copied().flatten()
-    }
-}
-
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut table = match Table::open(reader, "people", &cx.options.column_map) {
         Ok(t) => t,
@@ -113,16 +94,7 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
             return Ok(());
         }
     };
-    let cols = Cols {
-        c: COLUMNS.iter().map(|c| (*c, table.col(c))).collect(),
-        extra: table
-            .columns
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| !COLUMNS.contains(&c.as_str()))
-            .map(|(i, c)| (i, c.clone()))
-            .collect(),
-    };
+    let cols = Cols::new(&table, COLUMNS);
     if cols.get("subject_id").is_none() || cols.get("full_name").is_none() {
         cx.quarantine(sink, 1, None, "header lacks subject_id or full_name");
         return Ok(());
@@ -223,6 +195,34 @@ fn person(
         d
     };
     s.date_of_birth = date(sink, "date_of_birth", true);
+    s.vendor_domain_created = date(sink, "vendor_domain_created", false);
+    if let Some(raw) = s.phone.as_deref() {
+        match bonafide_intel::phone::normalise(raw, s.home.country) {
+            Some(p) => {
+                s.phone_e164 = Some(p.e164);
+                s.phone_country = p.country;
+                s.phone_line_type = p.line_type.filter(|t| *t == bonafide_core::LineType::Voip);
+            }
+            None if s.home.country.is_none() && !raw.trim_start().starts_with(['+', '(']) => issue(
+                sink,
+                "phone",
+                "has no country code and the row no country to read it by; kept as given, not compared".into(),
+            ),
+            None => issue(sink, "phone", format!("{raw:?} is not a phone number; kept as given, not compared")),
+        }
+    }
+    if let Some(v) = get("phone_line_type") {
+        match bonafide_core::LineType::parse(v) {
+            Some(t) => s.phone_line_type = Some(t),
+            None => issue(
+                sink,
+                "phone_line_type",
+                format!(
+                    "{v:?} is not a known line type (mobile, landline, voip, fixed_voip, non_fixed_voip, toll_free, other)"
+                ),
+            ),
+        }
+    }
     s.applied_date = date(sink, "applied_date", false);
     s.hire_date = date(sink, "hire_date", false);
     s.end_date = date(sink, "end_date", false);
@@ -230,6 +230,9 @@ fn person(
 
     let keyring = &cx.options.keyring;
     if let Some(raw) = get("ssn") {
+        // The issuance rules need the digits: check them before they are fingerprinted,
+        // and keep only the conclusions.
+        s.ssn_check = bonafide_intel::ssn::check(raw);
         s.ssn = keyring.protect(SensitiveKind::Ssn, raw);
         if s.ssn.is_none() {
             issue(sink, "ssn", "has no digits".into());
@@ -280,18 +283,7 @@ fn person(
     s.resume_path = get("resume_path").map(|p| base_dir.join(p));
     s.photo_path = get("photo_path").map(|p| base_dir.join(p));
 
-    for (i, column) in &cols.extra {
-        let Some(value) = row.get(Some(*i)) else {
-            continue;
-        };
-        if looks_sensitive(column) {
-            if let Some(p) = keyring.protect(SensitiveKind::Other, value) {
-                s.extra.insert(column.clone(), format!("{} ({})", p.masked, p.fingerprint));
-            }
-        } else {
-            s.extra.insert(column.clone(), value.to_string());
-        }
-    }
+    s.extra = cols.extras(row, keyring);
     Some(s)
 }
 
@@ -337,5 +329,31 @@ mod tests {
             assert!(reasons.iter().any(|r| r.contains(field)), "{field} not reported: {reasons:?}");
         }
         assert!(!reasons.iter().any(|r| r.contains("not-a-date")), "a date of birth is not quoted");
+    }
+
+    #[test]
+    fn ssn_conclusions_phones_and_line_types() {
+        let text = "subject_id,full_name,country,phone,phone_line_type,ssn,date_of_birth,vendor_domain_created\n\
+            E1,Jane Roe,US,(614) 555-0123,nonFixedVoip,666-12-3456,1980-01-01,2025-01-01\n\
+            E2,Bob Roe,GB,+44 56 1234 5678,,773-12-3456,1970-05-05,\n\
+            E3,Ann Roe,US,call me,carrier pigeon,123-45-6789,,\n";
+        let c = read_str(Format::People, text);
+        let s = |i: usize| &c.subjects[i];
+        let check = s(0).ssn_check.as_ref().unwrap();
+        assert_eq!(check.problems, vec![bonafide_core::SsnProblem::AreaNeverIssued]);
+        assert_eq!(s(0).phone_e164.as_deref(), Some("+16145550123"));
+        assert_eq!(s(0).phone_line_type, Some(bonafide_core::LineType::NonFixedVoip));
+        assert_eq!(s(0).vendor_domain_created.unwrap().date_string(), "2025-01-01");
+        assert_eq!(s(1).phone_country.unwrap().as_str(), "GB");
+        assert_eq!(s(1).phone_line_type, Some(bonafide_core::LineType::Voip), "the numbering plan says VoIP");
+        assert_eq!(s(1).ssn_check.as_ref().unwrap().issued_not_before.unwrap().date_string(), "2011-06-25");
+        assert!(s(2).ssn_check.as_ref().unwrap().problems.is_empty());
+        let reasons: Vec<&str> = c.issues.iter().map(|q| q.reason.as_str()).collect();
+        assert!(reasons.iter().any(|r| r.contains("phone ") && r.contains("call me")), "{reasons:?}");
+        assert!(reasons.iter().any(|r| r.contains("phone_line_type")), "{reasons:?}");
+        let shown = format!("{:?}", c.subjects);
+        for raw in ["666-12-3456", "666123456", "773123456", "123456789"] {
+            assert!(!shown.contains(raw), "{raw} kept");
+        }
     }
 }

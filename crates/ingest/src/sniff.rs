@@ -207,6 +207,7 @@ impl Format {
             || matches!(self, Format::Entra | Format::Gws | Format::Github | Format::Signins | Format::Activity)
             || matches!(self, Format::Commits | Format::Git)
             || matches!(self, Format::Osquery | Format::Devices | Format::Shipments)
+            || matches!(self, Format::PayrollChanges | Format::Interviews | Format::References)
     }
 
     /// Required columns of a CSV record format.
@@ -351,6 +352,12 @@ mod tests {
         );
         assert_eq!(rec("1.0.0.0,1.0.0.255,AU\n"), Recognition::Format(Format::Ip(IpFormat::LocationDbCountry)));
         assert_eq!(rec("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \n"), Recognition::Format(Format::Ofac));
+        assert_eq!(
+            rec("subject_id,changed_at,method,account_number\nE1,2025-01-01,ach,1\n"),
+            Recognition::Format(Format::PayrollChanges)
+        );
+        assert_eq!(rec("subject_id,at,round,flags\n"), Recognition::Format(Format::Interviews));
+        assert_eq!(rec("subject_id,name,email,company\n"), Recognition::Format(Format::References));
         assert!(matches!(rec("# just some notes\nhello\n"), Recognition::Unknown(_)));
         assert_eq!(
             rec("subject_id,shipped_at,shipment_id,asset_serial,address_line1,signed_by\n"),

@@ -7,11 +7,16 @@
 //! before any detector sees them.
 
 pub mod address;
+pub mod contact;
+pub mod domains;
 pub mod enrich;
 pub mod fingerprint;
 pub mod ip;
 pub mod mmdb_writer;
+pub mod names;
+pub mod phone;
 pub mod places;
+pub mod ssn;
 
 pub use enrich::{Enricher, NetworkConfig};
 pub use fingerprint::Keyring;

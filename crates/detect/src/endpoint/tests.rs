@@ -58,9 +58,9 @@ fn e1_it_support_with_approved_tools_is_not_a_finding() {
     let mut w = World::new(&["IT", "DEV"]);
     w.config.endpoint.approved_by_department.insert("IT Support".into(), vec!["teamviewer".into(), "anydesk".into()]);
     hire(&mut w, "IT", "LT-IT");
-    w.person("IT", |s| s.department = Some("it support".into()));
+    w.edit_person("IT", |s| s.department = Some("it support".into()));
     hire(&mut w, "DEV", "LT-DEV");
-    w.person("DEV", |s| s.department = Some("Engineering".into()));
+    w.edit_person("DEV", |s| s.department = Some("Engineering".into()));
     for (id, host) in [("IT", "LT-IT"), ("DEV", "LT-DEV")] {
         w.endpoint(id, host, 0, 18, "programs", TEAMVIEWER);
         w.endpoint(id, host, 0, 19, "programs", ANYDESK);

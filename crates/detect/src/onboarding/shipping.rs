@@ -379,7 +379,7 @@ mod tests {
         for (id, changed) in [("NEW", 10), ("OLD", 400)] {
             w.hired(id, 0);
             let t = w.t(changed, 0, 0);
-            w.person(id, |s| s.address_changed_at = Some(t));
+            w.edit_person(id, |s| s.address_changed_at = Some(t));
         }
         let r = w.run();
         assert!(r.get("NEW", "C1").unwrap().summary.contains("changed 10 days after hire"));

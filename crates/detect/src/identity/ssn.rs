@@ -1,0 +1,126 @@
+//! A7: an identity that belongs to someone else.
+//!
+//! Reads the SSN conclusions made at ingest (numbers never issued, ITINs, numbers first
+//! issued after the 2011 randomisation held by people born long before) and the SSN and
+//! identity-document fingerprints of all subjects. One fingerprint held under two
+//! different names is a shared identity (T1); the same name with the same date of birth
+//! is one person's two records (a re-application) and is not.
+
+use bonafide_core::{Finding, Fingerprint, Shared, SsnProblem, SubjectIdx, SubjectKind};
+
+use crate::people::{same_person, subject_evidence};
+use crate::shared::{self, Holder};
+use crate::{Context, Detector, Findings};
+
+#[derive(Debug, Default)]
+pub struct IdentityNumbers;
+
+const YEAR_MS: f64 = 365.2425 * 86_400_000.0;
+
+impl Detector for IdentityNumbers {
+    fn name(&self) -> &'static str {
+        "identity-numbers"
+    }
+
+    fn indicators(&self) -> &'static [&'static str] {
+        &["A7"]
+    }
+
+    fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
+        let cfg = &cx.config.a7;
+        let full = cx.weight("A7");
+        for (i, s) in cx.subjects.iter().enumerate() {
+            let idx = SubjectIdx(i as u32);
+            let (Some(check), Some(ssn)) = (&s.ssn_check, &s.ssn) else { continue };
+            let mut reasons: Vec<String> = Vec::new();
+            let mut weight: f64 = 0.0;
+            for p in &check.problems {
+                let w = match p {
+                    SsnProblem::Itin if s.kind == SubjectKind::Contractor => continue,
+                    SsnProblem::Itin => cfg.itin_bits,
+                    SsnProblem::Malformed => cfg.late_issue_bits,
+                    _ => full,
+                };
+                weight = weight.max(w);
+                reasons.push(p.describe().to_string());
+            }
+            if let (Some(issued), Some(dob)) = (check.issued_not_before, s.date_of_birth) {
+                let age = (issued.0 - dob.0) as f64 / YEAR_MS;
+                if age >= cfg.late_issue_min_age_years {
+                    weight = weight.max(cfg.late_issue_bits);
+                    reasons.push(format!(
+                        "was first issued on or after {} (randomisation), when its holder, born {}, was {:.0}",
+                        issued.date_string(),
+                        dob.date_string(),
+                        age
+                    ));
+                }
+            }
+            if reasons.is_empty() {
+                continue;
+            }
+            let mut f = Finding::new("A7", idx, weight, format!("SSN {} {}", ssn.masked, reasons.join("; ")));
+            let mut ev = subject_evidence(s).with("ssn", format!("{} ({})", ssn.masked, ssn.fingerprint));
+            ev = ev.with("problems", check.problems.iter().map(|p| p.as_str()).collect::<Vec<_>>());
+            f.evidence = vec![ev];
+            f.evidence_total = 1;
+            out.push(f);
+        }
+        // Numbers held under different names: group cheaply, build evidence for the
+        // shared ones only.
+        let mut ssns: Vec<(Fingerprint, SubjectIdx)> = Vec::new();
+        let mut docs: Vec<((Fingerprint, Option<String>), SubjectIdx)> = Vec::new();
+        for (i, s) in cx.subjects.iter().enumerate() {
+            let idx = SubjectIdx(i as u32);
+            if let Some(ssn) = &s.ssn {
+                ssns.push((ssn.fingerprint, idx));
+            }
+            if let Some(doc) = &s.id_document {
+                let country = doc.country.as_ref().map(|c| c.trim().to_uppercase());
+                docs.push(((doc.number.fingerprint, country), idx));
+            }
+        }
+        let holders = |members: Vec<SubjectIdx>, key: &str| -> Vec<Holder> {
+            members
+                .into_iter()
+                .filter_map(|idx| {
+                    let s = cx.subject(idx)?;
+                    let number = if key == "ssn" { s.ssn.as_ref()? } else { &s.id_document.as_ref()?.number };
+                    Some(Holder {
+                        subject: idx,
+                        name: s.name.clone(),
+                        at: s.applied_date.or(s.hire_date),
+                        evidence: subject_evidence(s).with(key, format!("{} ({})", number.masked, number.fingerprint)),
+                    })
+                })
+                .collect()
+        };
+        let groups = shared::groups(ssns)
+            .into_iter()
+            .map(|(_, m)| ("ssn", "SSN", holders(m, "ssn")))
+            .chain(
+                shared::groups(docs)
+                    .into_iter()
+                    .map(|(_, m)| ("id_document", "identity document", holders(m, "id_document"))),
+            )
+            .collect::<Vec<_>>();
+        for (kind, label, holders) in groups {
+            if holders.len() < 2 || holders.len() > cfg.max_subjects {
+                continue;
+            }
+            let same = |a: &Holder, b: &Holder| match (cx.subject(a.subject), cx.subject(b.subject)) {
+                (Some(x), Some(y)) => a.subject == b.subject || same_person(x, y),
+                _ => false,
+            };
+            let n = shared::identities(&holders, same);
+            if n < 2 {
+                continue;
+            }
+            let masked = holders[0].evidence.detail.get(kind).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let names: Vec<&str> = holders.iter().map(|h| h.name.as_str()).collect();
+            let summary = format!("{label} {masked} is held by {n} different people: {}", names.join(", "));
+            let shared = Shared { kind: kind.into(), value: masked };
+            out.push(shared::finding("A7", full, &holders, shared, summary));
+        }
+    }
+}
