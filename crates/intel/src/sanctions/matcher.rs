@@ -11,7 +11,7 @@
 //!
 //! The score of a name is a weighted Dice coefficient over an alignment of words that
 //! ignores order: each query word pairs with at most one list word (exact 1.0, same
-//! variant-folded spelling 1.0, same phonetic key 0.9, one or two typos 0.8-0.85, one
+//! variant-folded spelling 1.0, same phonetic key 0.9, one typo from six letters or two from nine 0.8-0.85, one
 //! word equal to two joined words 0.95), and
 //! `score = Σ similarity × (w_query + w_list) / (Σ w_query + Σ w_list)`.
 //! A word's weight is 0.5 plus half its normalised inverse frequency among list names,
@@ -603,8 +603,9 @@ impl Screening {
         }
         let (a, b) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
         let shortest = a.len().min(b.len());
-        if shortest >= 4 {
-            let max = if shortest >= 8 { 2 } else { 1 };
+        // Short words are left alone: Mary/Mark, Zheng/Zhang, Ting/Teng are other names.
+        if shortest >= 6 {
+            let max = if shortest >= 9 { 2 } else { 1 };
             if let Some(d) = osa(a, b, max) {
                 return (if d == 1 { 0.85 } else { 0.8 }, "typo");
             }

@@ -13,7 +13,7 @@
 //!
 //! [`skeleton`] gives a coarser phonetic key for spellings the tables do not list:
 //! voiced and voiceless consonants merge (k/g, t/d, p/b), `ch`/`zh`/`j` merge, `eo`
-//! becomes `o`, `r` becomes `l`, doubled letters collapse.
+//! becomes `o`, `r` becomes `l`, a silent `h` goes, doubled letters collapse.
 
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Deserialize;
@@ -203,7 +203,9 @@ pub fn skeleton(word: &str) -> String {
             (b'y', _) => (b"i", 1),
             (b'w', _) => (b"u", 1),
             (b'v', _) => (b"f", 1),
-            (b'h', _) if i > 0 => (b"", 1),
+            // A silent `h` after a consonant or at the end (Allah/Alla); kept between
+            // vowels, where it is heard (Zihan is not Jian).
+            (b'h', n) if i > 0 && (n.is_none() || !b"aeiouy".contains(&b[i - 1])) => (b"", 1),
             _ => (std::slice::from_ref(&b[i]), 1),
         };
         for &m in mapped {
