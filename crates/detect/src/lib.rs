@@ -17,6 +17,7 @@ pub mod config;
 pub mod evidence;
 pub mod households;
 pub mod network;
+pub mod screening;
 
 use bonafide_core::{Catalog, Event, Finding, Records, ScoringConfig, Subject, SubjectIdx};
 
@@ -32,6 +33,9 @@ pub struct Context<'a> {
     pub config: &'a DetectConfig,
     pub scoring: &'a ScoringConfig,
     pub catalog: &'static Catalog,
+    /// Sanctions lists and published identifiers loaded for this run (empty when none
+    /// were given: the built-in published identifiers are always there).
+    pub screening: &'a bonafide_intel::sanctions::Screening,
 }
 
 impl Context<'_> {
@@ -83,6 +87,9 @@ impl Engine {
             Box::new(network::shared_ip::SharedIp::default()),
             Box::new(network::home_mismatch::HomeMismatch::default()),
             Box::new(network::session_length::SessionLength::default()),
+            Box::new(screening::names::NameScreening),
+            Box::new(screening::identifiers::IdentifierScreening),
+            Box::new(screening::lookalike::LookalikeDomains),
         ];
         let detectors = all
             .into_iter()

@@ -66,6 +66,49 @@ pub fn normalise_domain(s: &str) -> Option<String> {
     Some(s)
 }
 
+/// Platforms whose pages lists publish as an entry's "website": the page identifies the
+/// entry, the platform's domain does not.
+const PLATFORMS: &[&str] = &[
+    "facebook.com",
+    "twitter.com",
+    "x.com",
+    "instagram.com",
+    "linkedin.com",
+    "youtube.com",
+    "t.me",
+    "telegram.me",
+    "vk.com",
+    "ok.ru",
+    "github.com",
+    "medium.com",
+    "blogspot.com",
+    "wordpress.com",
+    "tiktok.com",
+    "google.com",
+    "sites.google.com",
+    "upwork.com",
+    "freelancer.com",
+    "fiverr.com",
+    "gmail.com",
+    "yahoo.com",
+    "hotmail.com",
+    "outlook.com",
+    "mail.ru",
+    "yandex.ru",
+    "qq.com",
+    "163.com",
+    "126.com",
+    "protonmail.com",
+];
+
+/// The domain a listed website stands for, or `None` for a page on a shared platform
+/// (a path under a platform domain, or a platform's own domain).
+pub fn site_domain(website: &str) -> Option<String> {
+    let d = normalise_domain(website)?;
+    let platform = PLATFORMS.iter().any(|p| d == *p || d.ends_with(&format!(".{p}")));
+    (!platform).then_some(d)
+}
+
 /// Whether the address format is case-insensitive.
 pub fn case_insensitive_address(address: &str) -> bool {
     let a = address.trim();
@@ -112,6 +155,8 @@ mod tests {
         assert_eq!(normalise_domain("not a domain.com"), None);
         assert_eq!(normalise_email(" Info@GICDF.org ").as_deref(), Some("info@gicdf.org"));
         assert_eq!(normalise_email("nobody"), None);
+        assert_eq!(site_domain("www.facebook.com/some.front").as_deref(), None);
+        assert_eq!(site_domain("http://www.suex.io/").as_deref(), Some("suex.io"));
     }
 
     #[test]

@@ -281,11 +281,15 @@ impl Screening {
                 let rec = NameRec { entry: ei as u32, alias: ai as u16, start: 0, len: 0, weight: 0.0, weak };
                 pending.push((rec, words));
             }
-            for (kind, values) in [(IdKind::Email, &e.emails), (IdKind::Domain, &e.websites)] {
-                for v in values {
-                    if let Some(n) = identifiers::normalise(kind, v) {
-                        s.ids.entry((kind, n)).or_default().push(ei as u32);
-                    }
+            for v in &e.emails {
+                if let Some(n) = identifiers::normalise_email(v) {
+                    s.ids.entry((IdKind::Email, n)).or_default().push(ei as u32);
+                }
+            }
+            for v in &e.websites {
+                // A page on a shared platform (`facebook.com/...`) is not the platform.
+                if let Some(n) = identifiers::site_domain(v) {
+                    s.ids.entry((IdKind::Domain, n)).or_default().push(ei as u32);
                 }
             }
             for w in &e.wallets {
