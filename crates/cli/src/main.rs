@@ -1,6 +1,7 @@
 //! The `bonafide` command: wires the engine to its sinks.
 
 mod progress;
+mod screen;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -44,6 +45,9 @@ enum Command {
     },
     /// List the input formats bonafide recognises and whether this version reads them.
     Formats,
+    /// Screen names, emails, domains or wallet addresses against sanctions lists and
+    /// published identifiers; or show what a newer list changes (--diff).
+    Screen(screen::ScreenArgs),
 }
 
 #[derive(clap::Args)]
@@ -223,6 +227,7 @@ fn run() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Screen(args) => screen::run(cli.config.as_ref(), args),
         Command::Formats => {
             formats();
             Ok(ExitCode::SUCCESS)
