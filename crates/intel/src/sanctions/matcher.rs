@@ -11,8 +11,8 @@
 //!
 //! The score of a name is a weighted Dice coefficient over an alignment of words that
 //! ignores order: each query word pairs with at most one list word (exact 1.0, same
-//! variant-folded spelling 1.0, same phonetic key 0.9, one typo from six letters or two from nine 0.8-0.85, one
-//! word equal to two joined words 0.95), and
+//! variant-folded spelling 1.0, same phonetic key 0.85, one typo from six letters or two from nine
+//! 0.8/0.75 (two letters swapped 0.9), one word equal to two joined words 0.95, or to their joined phonetic keys 0.85), and
 //! `score = Σ similarity × (w_query + w_list) / (Σ w_query + Σ w_list)`.
 //! A word's weight is 0.5 plus half its normalised inverse frequency among list names,
 //! so a rare word counts up to twice a common one, and company forms count 0.25: a
@@ -171,6 +171,10 @@ struct QTok {
     form: bool,
 }
 
+/// Similarity of two words with the same phonetic key but different spellings. Two such
+/// words alone (Zhou Zhen / Zhu Chen) stay under the default threshold.
+const PHONETIC: f64 = 0.85;
+
 /// Names longer than this many words are cut (list names rarely exceed 12).
 const MAX_WORDS: usize = 24;
 /// Postings longer than this are checked against candidates rather than walked.
@@ -190,6 +194,7 @@ pub struct Screening {
     by_skel: Vec<Vec<u32>>,
     by_pair: FxHashMap<Box<str>, Vec<u32>>,
     by_prefix: FxHashMap<Box<str>, Vec<u32>>,
+    by_suffix: FxHashMap<Box<str>, Vec<u32>>,
     canon_w: Vec<f32>,
     ids: FxHashMap<(IdKind, String), Vec<u32>>,
 }
@@ -210,15 +215,25 @@ fn prefix_key(skel: &str) -> Option<&str> {
     (skel.len() >= 5).then(|| &skel[..4])
 }
 
-/// Edit distance with transpositions, or `None` when above `max`.
+fn suffix_key(skel: &str) -> Option<&str> {
+    (skel.len() >= 7).then(|| &skel[skel.len() - 4..])
+}
+
+/// Edit distance with transpositions, or `None` when above `max`. Words longer than
+/// 31 bytes are compared on their first 31.
 fn osa(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    const W: usize = 32;
+    let (a, b) = (&a[..a.len().min(W - 1)], &b[..b.len().min(W - 1)]);
     if a.len().abs_diff(b.len()) > max {
         return None;
     }
     let n = b.len();
-    let mut prev2 = vec![0usize; n + 1];
-    let mut prev: Vec<usize> = (0..=n).collect();
-    let mut cur = vec![0usize; n + 1];
+    let mut prev2 = [0usize; W];
+    let mut prev = [0usize; W];
+    let mut cur = [0usize; W];
+    for (j, p) in prev.iter_mut().enumerate().take(n + 1) {
+        *p = j;
+    }
     for i in 1..=a.len() {
         cur[0] = i;
         let mut row_min = cur[0];
@@ -234,8 +249,8 @@ fn osa(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
         if row_min > max {
             return None;
         }
-        std::mem::swap(&mut prev2, &mut prev);
-        std::mem::swap(&mut prev, &mut cur);
+        prev2 = prev;
+        prev = cur;
     }
     let d = prev[n];
     (d <= max).then_some(d)
@@ -257,6 +272,7 @@ impl Screening {
             by_skel: Vec::new(),
             by_pair: FxHashMap::default(),
             by_prefix: FxHashMap::default(),
+            by_suffix: FxHashMap::default(),
             canon_w: Vec::new(),
             ids: FxHashMap::default(),
         };
@@ -343,10 +359,15 @@ impl Screening {
                 if let Some(p) = prefix_key(&sk) {
                     push_once(s.by_prefix.entry(p.into()).or_default(), ni);
                 }
+                if let Some(p) = suffix_key(&sk) {
+                    push_once(s.by_suffix.entry(p.into()).or_default(), ni);
+                }
             }
             for pair in words.windows(2) {
                 if !pair[0].form && !pair[1].form {
                     let joined = format!("{}{}", pair[0].text, pair[1].text);
+                    push_once(s.by_pair.entry(joined.into()).or_default(), ni);
+                    let joined = format!("{}{}", skeleton(&pair[0].text), skeleton(&pair[1].text));
                     push_once(s.by_pair.entry(joined.into()).or_default(), ni);
                 }
             }
@@ -411,7 +432,6 @@ impl Screening {
             return Vec::new();
         }
         // Candidate generation: (name -> (shared weight, last query word counted, its add)).
-        let mut acc: FxHashMap<u32, (f32, u16, f32)> = FxHashMap::default();
         let mut sources: Vec<(usize, f32, &[u32])> = Vec::new(); // (query word, strength, postings)
         for (i, t) in qt.iter().enumerate() {
             if t.form {
@@ -426,8 +446,13 @@ impl Screening {
             if let Some(p) = prefix_key(&t.skel).and_then(|p| self.by_prefix.get(p)) {
                 sources.push((i, 0.7, p));
             }
+            if let Some(p) = suffix_key(&t.skel).and_then(|p| self.by_suffix.get(p)) {
+                sources.push((i, 0.7, p));
+            }
             if let Some(p) = self.by_pair.get(t.canon.as_str()) {
                 sources.push((i, 0.95, p));
+            } else if let Some(p) = self.by_pair.get(t.skel.as_str()) {
+                sources.push((i, 0.85, p));
             }
         }
         for (i, pair) in qt.windows(2).enumerate() {
@@ -439,9 +464,19 @@ impl Screening {
                 && let Some(p) = self.by_canon.get(c as usize)
             {
                 sources.push((i, 0.95, p));
+            } else {
+                let joined = format!("{}{}", pair[0].skel, pair[1].skel);
+                if let Some(k) = self.skel.get(&joined)
+                    && let Some(p) = self.by_skel.get(k as usize)
+                {
+                    sources.push((i, 0.85, p));
+                }
             }
         }
         sources.sort_by_key(|(_, _, p)| p.len());
+        let walked: usize = sources.iter().map(|(_, _, p)| p.len()).filter(|&n| n <= LARGE).sum();
+        let mut acc: FxHashMap<u32, (f32, u16, f32)> =
+            FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
         let mut probe: Vec<(usize, f32)> = Vec::new();
         for (ti, strength, postings) in &sources {
             if postings.len() > LARGE && !acc.is_empty() {
@@ -493,16 +528,30 @@ impl Screening {
             }
         }
         let floor = self.config.min_candidate_share as f32 * wq;
-        cands.retain(|(_, a)| *a >= floor);
+        // A name can score at most (shared + its own weight) / (query + its own weight):
+        // the query weight it does not share counts against it. Words the index cannot
+        // see (typos early in a word) get some slack; below the bound, skip the name.
+        let slack = self.config.dob_match_bonus.max(0.0) + self.config.country_match_bonus.max(0.0);
+        let need = (min - slack - 0.02) as f32;
+        let qform: f32 = qt.iter().filter(|t| t.form).map(|t| t.w).sum();
+        cands.retain(|(ni, a)| {
+            if *a < floor {
+                return false;
+            }
+            let wn = self.names[*ni as usize].weight;
+            let shared = (a + 0.15 * wq).min(wq) + qform;
+            need <= 0.0 || (shared + wn) / (wq + qform + wn) >= need
+        });
         cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         cands.truncate(self.config.max_candidates);
 
         // Per entry, the best of its names; among equals, the one written in the
         // query's word order (`Alis LLC` is reported as the a.k.a. `ALIS LLC`).
         let mut best: BTreeMap<u32, (f64, bool, u32)> = BTreeMap::new();
+        let mut scratch = Vec::new();
         for (ni, _) in &cands {
             let rec = self.names[*ni as usize];
-            let mut score = self.align(&qt, rec, false).0;
+            let mut score = self.align(&qt, rec, false, &mut scratch).0;
             if rec.weak {
                 score *= self.config.weak_alias_factor;
             }
@@ -513,7 +562,6 @@ impl Screening {
                 *e = (score, in_order, *ni);
             }
         }
-        let slack = self.config.dob_match_bonus.max(0.0) + self.config.country_match_bonus.max(0.0);
         let mut out: Vec<Match> = Vec::new();
         for (entry, (name_score, _, ni)) in best {
             if name_score + slack < min {
@@ -548,7 +596,7 @@ impl Screening {
             if score < min {
                 continue;
             }
-            let (_, pairs, uq, ul) = self.align(&qt, rec, true);
+            let (_, pairs, uq, ul) = self.align(&qt, rec, true, &mut scratch);
             let matched_name = e.all_names().nth(rec.alias as usize).unwrap_or(&e.name).to_string();
             out.push(Match {
                 entry: entry as usize,
@@ -596,25 +644,43 @@ impl Screening {
     }
 
     fn sim(&self, q: &QTok, n: &NTok) -> (f64, &'static str) {
-        if q.form || n.form {
-            return if q.form && n.form && q.canon_id == Some(n.canon) { (1.0, "form") } else { (0.0, "") };
+        if q.form && n.form {
+            return if q.canon_id == Some(n.canon) { (1.0, "form") } else { (0.0, "") };
         }
-        if q.canon_id == Some(n.canon) {
-            return (1.0, "exact");
-        }
-        if q.skel_id == Some(n.skel) {
-            return (0.9, "phonetic");
-        }
-        let (a, b) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
-        let shortest = a.len().min(b.len());
-        // Short words are left alone: Mary/Mark, Zheng/Zhang, Ting/Teng are other names.
-        if shortest >= 6 {
-            let max = if shortest >= 9 { 2 } else { 1 };
-            if let Some(d) = osa(a, b, max) {
-                return (if d == 1 { 0.85 } else { 0.8 }, "typo");
+        if !q.form && !n.form {
+            if q.canon_id == Some(n.canon) {
+                return (1.0, "exact");
+            }
+            if q.skel_id == Some(n.skel) {
+                return (PHONETIC, "phonetic");
             }
         }
-        (0.0, "")
+        // A typo, on the spelling or on the phonetic key, also of a company form word
+        // (`Interantional`); short words are left alone: Mary/Mark, Zheng/Zhang,
+        // Ting/Teng are other names.
+        let (a, b) = (q.canon.as_bytes(), self.canon.str(n.canon).as_bytes());
+        let shortest = a.len().min(b.len());
+        if shortest < 6 {
+            return (0.0, "");
+        }
+        let max = if shortest >= 9 { 2 } else { 1 };
+        let mut d = osa(a, b, max);
+        if !q.form && !n.form {
+            let (c, e) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
+            if c.len().min(e.len()) >= 6
+                && let Some(k) = osa(c, e, max)
+            {
+                d = Some(d.map_or(k, |x| x.min(k)));
+            }
+        }
+        match d {
+            // Two letters swapped is a slip of the keyboard, not another name
+            // (Hernandez/Fernandez is one substitution and stays at 0.8).
+            Some(1) if swapped(a, b) => (0.9, "typo"),
+            Some(1) => (0.8, "typo"),
+            Some(_) => (0.75, "typo"),
+            None => (0.0, ""),
+        }
     }
 
     fn joined(a: &str, b: &str, target: &str) -> bool {
@@ -623,9 +689,15 @@ impl Screening {
 
     /// Aligns query words with one list name; returns the score and, when `explain`,
     /// the pairs and the words left over.
-    fn align(&self, q: &[QTok], rec: NameRec, explain: bool) -> (f64, Vec<TokenPair>, Vec<String>, Vec<String>) {
+    fn align(
+        &self,
+        q: &[QTok],
+        rec: NameRec,
+        explain: bool,
+        cand: &mut Vec<(f64, usize, usize, &'static str)>,
+    ) -> (f64, Vec<TokenPair>, Vec<String>, Vec<String>) {
         let n = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
-        let mut cand: Vec<(f64, usize, usize, &'static str)> = Vec::with_capacity(q.len() * n.len());
+        cand.clear();
         for (i, qt) in q.iter().enumerate() {
             for (j, nt) in n.iter().enumerate() {
                 let (s, how) = self.sim(qt, nt);
@@ -634,12 +706,12 @@ impl Screening {
                 }
             }
         }
-        cand.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        cand.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
         let mut qused = [false; MAX_WORDS];
         let mut nused = [false; MAX_WORDS];
         let mut num = 0.0f64;
         let mut pairs = Vec::new();
-        for (s, i, j, how) in cand {
+        for &(s, i, j, how) in cand.iter() {
             if qused[i] || nused[j] {
                 continue;
             }
@@ -665,21 +737,26 @@ impl Screening {
                 if nused[j] || nused[j + 1] || n[j].form || n[j + 1].form {
                     continue;
                 }
-                if Self::joined(self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon), &q[i].canon) {
-                    qused[i] = true;
-                    nused[j] = true;
-                    nused[j + 1] = true;
-                    num += 0.95 * f64::from(q[i].w + n[j].w + n[j + 1].w);
-                    if explain {
-                        pairs.push(TokenPair {
-                            query: q[i].raw.clone(),
-                            list: format!("{} {}", self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon)),
-                            similarity: 0.95,
-                            how: "joined",
-                        });
-                    }
-                    break;
+                let sim = if Self::joined(self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon), &q[i].canon) {
+                    0.95
+                } else if Self::joined(self.skel.str(n[j].skel), self.skel.str(n[j + 1].skel), &q[i].skel) {
+                    PHONETIC
+                } else {
+                    continue;
+                };
+                qused[i] = true;
+                nused[j] = true;
+                nused[j + 1] = true;
+                num += sim * f64::from(q[i].w + n[j].w + n[j + 1].w);
+                if explain {
+                    pairs.push(TokenPair {
+                        query: q[i].raw.clone(),
+                        list: format!("{} {}", self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon)),
+                        similarity: sim,
+                        how: "joined",
+                    });
                 }
+                break;
             }
         }
         for j in 0..n.len() {
@@ -690,21 +767,26 @@ impl Screening {
                 if qused[i] || qused[i + 1] || q[i].form || q[i + 1].form {
                     continue;
                 }
-                if Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
-                    qused[i] = true;
-                    qused[i + 1] = true;
-                    nused[j] = true;
-                    num += 0.95 * f64::from(q[i].w + q[i + 1].w + n[j].w);
-                    if explain {
-                        pairs.push(TokenPair {
-                            query: format!("{} {}", q[i].raw, q[i + 1].raw),
-                            list: self.canon.str(n[j].canon).to_string(),
-                            similarity: 0.95,
-                            how: "joined",
-                        });
-                    }
-                    break;
+                let sim = if Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
+                    0.95
+                } else if Self::joined(&q[i].skel, &q[i + 1].skel, self.skel.str(n[j].skel)) {
+                    PHONETIC
+                } else {
+                    continue;
+                };
+                qused[i] = true;
+                qused[i + 1] = true;
+                nused[j] = true;
+                num += sim * f64::from(q[i].w + q[i + 1].w + n[j].w);
+                if explain {
+                    pairs.push(TokenPair {
+                        query: format!("{} {}", q[i].raw, q[i + 1].raw),
+                        list: self.canon.str(n[j].canon).to_string(),
+                        similarity: sim,
+                        how: "joined",
+                    });
                 }
+                break;
             }
         }
         let den = f64::from(q.iter().map(|t| t.w).sum::<f32>() + rec.weight);
@@ -721,6 +803,15 @@ impl Screening {
             .collect();
         (score, pairs, uq, ul)
     }
+}
+
+/// Whether `b` is `a` with two adjacent letters swapped.
+fn swapped(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
 }
 
 fn push_once(v: &mut Vec<u32>, x: u32) {

@@ -75,7 +75,8 @@ impl NameRules {
         for (canon, spellings) in file.forms {
             let canon = fold_words(&canon).join("");
             for s in spellings.iter().chain(std::iter::once(&canon)) {
-                let words = fold_words(s);
+                // Phrases are matched after stop words are dropped and letters joined.
+                let words: Vec<String> = join_letters(fold_words(s).into_iter().filter(|w| !self.stop.contains(w)).collect());
                 let Some(first) = words.first().cloned() else { continue };
                 let list = self.forms.entry(first).or_default();
                 if !list.iter().any(|(w, _)| *w == words) {
@@ -101,7 +102,7 @@ impl NameRules {
 
     /// The folded words of a name.
     pub fn words(&self, name: &str) -> Vec<Word> {
-        let raw: Vec<String> = fold_words(name).into_iter().filter(|w| !self.stop.contains(w)).collect();
+        let raw: Vec<String> = join_letters(fold_words(name).into_iter().filter(|w| !self.stop.contains(w)).collect());
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
         'outer: while i < raw.len() {
@@ -126,6 +127,21 @@ impl NameRules {
     pub fn variant<'a>(&'a self, word: &'a str) -> &'a str {
         self.variants.get(word).map(String::as_str).unwrap_or(word)
     }
+}
+
+/// Runs of single letters become one word: `S A S` = `S.A.S.` = `SAS`.
+fn join_letters(words: Vec<String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::with_capacity(words.len());
+    let mut run = false;
+    for w in words {
+        let single = w.len() == 1 && w.as_bytes()[0].is_ascii_alphabetic();
+        match out.last_mut() {
+            Some(last) if single && run => last.push_str(&w),
+            _ => out.push(w),
+        }
+        run = single;
+    }
+    out
 }
 
 fn is_syllabic(c: char) -> bool {
@@ -248,6 +264,9 @@ mod tests {
         assert_eq!(texts(&r, "José  MÜLLER-O'Neil"), ["jose", "muller", "oneil"]);
         assert_eq!(texts(&r, "Виталий КУЗЬМЕНКО"), ["vitaliy", "kuzmenko"]);
         assert_eq!(texts(&r, "Department 53 of the Ministry"), ["department", "53", "ministry"]);
+        assert_eq!(texts(&r, "PARQUES S A S"), ["parques", "<sas>"]);
+        assert_eq!(texts(&r, "Grupo Crisatl S.A. de C.V."), ["grupo", "crisatl", "<sacv>"]);
+        assert_eq!(texts(&r, "John F Kennedy"), ["john", "f", "kennedy"]);
         assert_eq!(texts(&r, "王伟"), ["wang", "wei"]);
         assert_eq!(texts(&r, "RI Je-son"), texts(&r, "Lee Je Son"));
         assert_eq!(texts(&r, ""), Vec::<String>::new());
