@@ -230,3 +230,26 @@ not json
         assert_eq!(e.programs, ["us_ofac_sdn"]);
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Every non-blank line is a record or reported.
+        #[test]
+        fn every_line_is_accounted_for(lines in proptest::collection::vec(prop_oneof![
+            "\\PC{0,40}",
+            Just(r#"{"id":"a","schema":"Person","properties":{"name":["A B"]}}"#.to_string()),
+            Just(r#"{"id":"w","schema":"CryptoWallet","properties":{"holder":["zz"],"publicKey":["0xabc"]}}"#.to_string()),
+            Just(r#"{"id":"b","schema":"Person","properties":{}}"#.to_string()),
+        ], 0..12)) {
+            let text = lines.join("\n");
+            let mut bad = 0u64;
+            let r = read("x", &mut text.as_bytes(), &mut |_| bad += 1).unwrap();
+            let nonblank = lines.iter().map(|l| l.split('\n').filter(|x| !x.trim().is_empty()).count() as u64).sum::<u64>();
+            prop_assert_eq!(r.records + bad, nonblank);
+        }
+    }
+}

@@ -971,3 +971,40 @@ mod tests {
         assert_eq!(osa(b"", b"ab", 2), Some(2));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::super::Alias;
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any query: no panic, scores in 0..=1, best first, at or above the minimum; a
+        /// listed name always finds its own entry at 1.0.
+        #[test]
+        fn screening_is_well_behaved(names in proptest::collection::vec("[A-Za-z ,.'\\-]{1,30}", 1..8), q in "\\PC{0,40}") {
+            let entries: Vec<Entry> = names.iter().enumerate().map(|(i, n)| Entry {
+                id: i.to_string(), name: n.clone(),
+                aliases: vec![Alias { name: format!("{n} LLC"), quality: "a.k.a.".into(), weak: i % 2 == 0 }],
+                ..Default::default()
+            }).collect();
+            let mut l = Lists::default();
+            l.push_list("p".into(), entries);
+            let s = Screening::build(l, NameRules::builtin(), MatchConfig::default());
+            let m = s.screen(&Query::name(q), Some(0.5));
+            for w in m.windows(2) {
+                prop_assert!(w[0].score >= w[1].score);
+            }
+            for x in &m {
+                prop_assert!((0.5..=1.0).contains(&x.score));
+            }
+            for (i, n) in names.iter().enumerate() {
+                if NameRules::builtin().words(n).iter().any(|w| !w.form) {
+                    let m = s.screen(&Query::name(n.clone()), Some(0.99));
+                    prop_assert!(m.iter().any(|x| x.entry == i), "{n:?} does not find itself");
+                }
+            }
+        }
+    }
+}

@@ -290,3 +290,25 @@ mod tests {
         assert!(r.extend("nonsense = 1\n").is_err());
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn folding_never_panics_and_is_stable(s in "\\PC{0,60}") {
+            let r = NameRules::builtin();
+            let words = r.words(&s);
+            let again: Vec<String> = words.iter().map(|w| w.text.clone()).collect();
+            for w in &words {
+                prop_assert!(!w.text.is_empty());
+                prop_assert!(w.text.bytes().all(|b| b.is_ascii_alphanumeric()));
+                let _ = skeleton(&w.text);
+            }
+            let joined = again.join(" ");
+            let _ = r.words(&joined);
+        }
+    }
+}

@@ -459,3 +459,54 @@ mod tests {
         assert_eq!(entries[0].name, "MUÑOZ, José");
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn field() -> impl Strategy<Value = String> {
+        prop_oneof![
+            Just("-0- ".to_string()),
+            "[A-Za-z ,.'\\-]{0,30}".prop_map(|s| format!("\"{s}\"")),
+            "[0-9]{1,6}",
+            "\\PC{0,20}",
+        ]
+    }
+
+    proptest! {
+        /// Any bytes: no panic, and every row is an entry, an end-of-file marker or
+        /// reported, in every file of the set.
+        #[test]
+        fn any_input_is_accounted_for(rows in proptest::collection::vec(proptest::collection::vec(field(), 1..14), 0..20), kind in 0usize..4, eof in any::<bool>()) {
+            let kind = [OfacFile::Sdn, OfacFile::Alias, OfacFile::Address, OfacFile::Comments][kind];
+            let mut text = String::new();
+            for r in &rows {
+                text.push_str(&r.join(","));
+                text.push_str("\r\n");
+            }
+            let mut bytes = text.into_bytes();
+            if eof {
+                bytes.push(0x1a);
+            }
+            let mut set = OfacSet::new("p");
+            let mut bad = 0u64;
+            let used = set.read(kind, 0, "f", &mut &bytes[..], &mut |_| bad += 1).unwrap();
+            let mut late = 0u64;
+            let (_, entries) = set.finish(&mut |_, _| late += 1);
+            prop_assert!(used + bad <= rows.len() as u64 + 1);
+            if kind == OfacFile::Sdn {
+                prop_assert_eq!(entries.len() as u64, used);
+            } else {
+                prop_assert_eq!(late, used);
+            }
+            let _ = sniff(&bytes);
+        }
+
+        #[test]
+        fn remarks_never_panic(s in "\\PC{0,300}", truncated in any::<bool>()) {
+            let mut e = Entry::default();
+            remarks::apply(&mut e, &s, truncated);
+        }
+    }
+}

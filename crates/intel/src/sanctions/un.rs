@@ -237,10 +237,10 @@ pub fn read(source: &str, reader: &mut dyn BufRead, bad: &mut dyn FnMut(BadRow))
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+    pub(super) const SAMPLE: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <CONSOLIDATED_LIST><INDIVIDUALS>
 <INDIVIDUAL><DATAID>6908044</DATAID><FIRST_NAME>YUN</FIRST_NAME><SECOND_NAME>HO-JIN</SECOND_NAME>
 <UN_LIST_TYPE>DPRK</UN_LIST_TYPE><REFERENCE_NUMBER>KPi.001</REFERENCE_NUMBER>
@@ -287,5 +287,24 @@ mod tests {
         let v = read("un.xml", &mut broken.as_bytes(), &mut |b| bad.push(b));
         assert_eq!(v.len(), 1);
         assert!(bad.iter().any(|b| b.reason.contains("XML error")), "{bad:?}");
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Cut or corrupted XML: no panic; what is read before the damage is kept.
+        #[test]
+        fn damaged_xml_never_panics(cut in 0usize..2000, junk in "\\PC{0,20}") {
+            let sample = tests::SAMPLE;
+            let cut = cut.min(sample.len());
+            let cut = (0..=cut).rev().find(|&i| sample.is_char_boundary(i)).unwrap_or(0);
+            let text = format!("{}{junk}", &sample[..cut]);
+            let v = read("x", &mut text.as_bytes(), &mut |_| {});
+            prop_assert!(v.len() <= 2);
+        }
     }
 }
