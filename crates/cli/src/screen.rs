@@ -261,6 +261,9 @@ pub fn run(config_path: Option<&PathBuf>, args: ScreenArgs) -> Result<ExitCode> 
     Ok(ExitCode::SUCCESS)
 }
 
+/// A subject's match with the new lists: (field, value, entry index, score).
+type NewHit = (String, String, usize, f64);
+
 /// A stored subject's screenable claims.
 struct Known {
     id: String,
@@ -268,7 +271,7 @@ struct Known {
     queries: Vec<(String, Query)>,
 }
 
-fn known_subjects(db: &PathBuf) -> Result<Vec<Known>> {
+fn known_subjects(db: &std::path::Path) -> Result<Vec<Known>> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let rows = rt
         .block_on(async {
@@ -314,10 +317,10 @@ fn run_diff(config: &Config, args: &ScreenArgs) -> Result<ExitCode> {
     let (oe, ne) = (old.screening.entries(), new.screening.entries());
     let d = diff(oe, ne);
     let min = args.min_score.unwrap_or(config.screening.matching.min_score);
-    let mut now: Vec<(String, String, Vec<(String, String, usize, f64)>)> = Vec::new();
+    let mut now: Vec<(String, String, Vec<NewHit>)> = Vec::new();
     if let Some(db) = &args.db {
         for k in known_subjects(db)? {
-            let mut hits: Vec<(String, String, usize, f64)> = Vec::new();
+            let mut hits: Vec<NewHit> = Vec::new();
             for (field, q) in &k.queries {
                 let before: Vec<String> = screen_one(&old.screening, q, min)
                     .iter()

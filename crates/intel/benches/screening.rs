@@ -30,7 +30,8 @@ fn bench(c: &mut Criterion) {
         eprintln!("shared data absent: screening benchmark skipped");
         return;
     };
-    let ordinary: Vec<&str> = include_str!("../tests/data/ordinary_names.txt").lines().filter(|l| !l.is_empty()).collect();
+    let ordinary: Vec<&str> =
+        include_str!("../tests/data/ordinary_names.txt").lines().filter(|l| !l.is_empty()).collect();
     let variants = [
         "Sang Man Kim",
         "Gim Yeong Jeol",

@@ -80,7 +80,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // comparison with the other matchers.
     for (q, ns) in qs.iter().zip(times.clone()) {
         let m = s.screen(&Query::name(*q), Some(0.0));
-        let top: Vec<String> = m.iter().take(5).map(|m| format!("{}={:.4}", s.entries()[m.entry].id, m.score)).collect();
+        let top: Vec<String> =
+            m.iter().take(5).map(|m| format!("{}={:.4}", s.entries()[m.entry].id, m.score)).collect();
         rows.push((top.join(" "), ns));
     }
     let mut f = std::io::BufWriter::new(std::fs::File::create(out)?);

@@ -20,6 +20,9 @@ use crate::{Context, Detector, Findings};
 #[derive(Debug, Default)]
 pub struct LookalikeDomains;
 
+/// One look-alike: the field, its value, the comparison, what was imitated, the record.
+type Hit = (&'static str, String, Lookalike, &'static str, Option<bonafide_core::SourcePos>);
+
 impl Detector for LookalikeDomains {
     fn name(&self) -> &'static str {
         "lookalike-domains"
@@ -62,10 +65,7 @@ impl Detector for LookalikeDomains {
                 values.push((subject, "reference.email", d.clone(), Some(r.source)));
             }
         }
-        let mut hits: BTreeMap<
-            (SubjectIdx, String),
-            Vec<(&'static str, String, Lookalike, &'static str, Option<bonafide_core::SourcePos>)>,
-        > = BTreeMap::new();
+        let mut hits: BTreeMap<(SubjectIdx, String), Vec<Hit>> = BTreeMap::new();
         for (subject, field, value, source) in values {
             let Some(d) = normalise_domain(&value) else { continue };
             // The organisation's own domains (and subdomains) are never look-alikes.

@@ -30,7 +30,7 @@ pub struct Screened<'a> {
 }
 
 /// Subject indices by `subject_id`, for records.
-pub fn subject_ids<'a>(subjects: &'a [Subject]) -> HashMap<&'a str, SubjectIdx> {
+pub fn subject_ids(subjects: &[Subject]) -> HashMap<&str, SubjectIdx> {
     subjects.iter().enumerate().map(|(i, s)| (s.id.as_str(), SubjectIdx(i as u32))).collect()
 }
 

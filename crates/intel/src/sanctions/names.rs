@@ -76,7 +76,8 @@ impl NameRules {
             let canon = fold_words(&canon).join("");
             for s in spellings.iter().chain(std::iter::once(&canon)) {
                 // Phrases are matched after stop words are dropped and letters joined.
-                let words: Vec<String> = join_letters(fold_words(s).into_iter().filter(|w| !self.stop.contains(w)).collect());
+                let words: Vec<String> =
+                    join_letters(fold_words(s).into_iter().filter(|w| !self.stop.contains(w)).collect());
                 let Some(first) = words.first().cloned() else { continue };
                 let list = self.forms.entry(first).or_default();
                 if !list.iter().any(|(w, _)| *w == words) {
