@@ -13,8 +13,9 @@ variant each, by rules written from the public conventions, not from bonafide's 
              Ko/Go, Kang/Gang, Cho/Jo, Yun/Yoon, Sin/Shin, Chon/Jeon, Mun/Moon, Yu/Yoo), in
              given-name syllables o -> eo after a consonant, initial k -> g, ch -> j,
              p -> b, t -> d, u -> eu in `un`, given names hyphenated or run together
-  translit   generic transliteration noise: doubled letters single, ou <-> u, y <-> i,
-             ph -> f, kh -> h, dh -> d, final h dropped, word order changed
+  translit   generic transliteration noise on words of 4+ letters: doubled letters
+             single, ou -> u, y -> i, ph -> f, kh -> h, dh -> d, final h dropped; a
+             person's name parts shuffled (an organisation's words keep their order)
   company    company forms written another way (COMPANY -> Co., CORPORATION -> Corp.,
              LIMITED -> Ltd., `LIMITED LIABILITY COMPANY X` -> `X LLC`, `JOINT STOCK
              COMPANY X` -> `X JSC`), title case, punctuation dropped
@@ -78,19 +79,24 @@ def order(name, rng):
     return f"{first} {last.title()}"
 
 
-def translit(name, rng):
-    words = re.sub(r"[,.]", " ", name).split()
+def translit(name, rng, person):
+    # Abbreviations keep their letters together (S.A. -> SA); a person's name parts may
+    # come in any order, an organisation's words keep theirs.
+    words = re.sub(r"(?<=\b\w)\.(?=\w\b)", "", name).replace(",", " ").replace(".", " ").split()
     if len(words) < 2:
         return None
     out = []
     for w in words:
-        w = w.lower()
-        w = re.sub(r"(.)\1", r"\1", w)
-        w = w.replace("ou", "u").replace("ph", "f").replace("kh", "h").replace("dh", "d")
-        w = re.sub(r"y", "i", w) if rng.random() < 0.5 else w
-        w = re.sub(r"h$", "", w) if len(w) > 4 else w
-        out.append(w.capitalize())
-    rng.shuffle(out)
+        if len(w) >= 4:
+            w = w.lower()
+            w = re.sub(r"(.)\1", r"\1", w)
+            w = w.replace("ou", "u").replace("ph", "f").replace("kh", "h").replace("dh", "d")
+            w = re.sub(r"y", "i", w) if rng.random() < 0.5 else w
+            w = re.sub(r"h$", "", w) if len(w) > 4 else w
+            w = w.capitalize()
+        out.append(w)
+    if person:
+        rng.shuffle(out)
     v = " ".join(out)
     return v if v.lower() != " ".join(words).lower() else None
 
@@ -133,7 +139,9 @@ def main():
         rules = ["korean", "order", "typo"] if "DPRK" in r[3] and typ == "individual" else (
             ["order", "translit", "typo"] if typ == "individual" else ["company", "typo", "translit"])
         for rule in rules:
-            v = {"korean": korean, "order": order, "translit": translit, "company": company, "typo": typo}[rule](name, rng)
+            fns = {"korean": korean, "order": order, "company": company, "typo": typo,
+                   "translit": lambda n, r: translit(n, r, typ == "individual")}
+            v = fns[rule](name, rng)
             if v and v.strip():
                 out.append(("positive", ent, rule, v))
                 break

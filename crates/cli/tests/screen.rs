@@ -131,3 +131,25 @@ fn a_newer_list_and_who_now_matches() {
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("added") && text.contains("E1 Jane Roe") && text.contains("43379"), "{text}");
 }
+
+/// Benign confounder at scale: the example organisation (employees with Korean and
+/// Chinese names among them) scanned with every real list gives no screening finding.
+#[test]
+fn the_example_organisation_is_clear_of_every_list() {
+    let Some(lists) = shared("sanctions") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let out = bonafide(
+        dir.path(),
+        &["scan", repo.join("examples/small").to_str().unwrap(), lists.to_str().unwrap(), "--out", "out", "--quiet"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap()).unwrap();
+    let lists_read = report["inputs"].as_array().unwrap().iter().filter(|i| ["ofac", "un", "ftm"].contains(&i["format"].as_str().unwrap_or(""))).count();
+    assert_eq!(lists_read, 12);
+    for s in report["subjects"].as_array().unwrap() {
+        for f in s["findings"].as_array().unwrap() {
+            assert!(!f["indicator"].as_str().unwrap().starts_with('S'), "{}: {f}", s["subject_id"]);
+        }
+    }
+}

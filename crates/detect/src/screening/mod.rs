@@ -64,6 +64,15 @@ pub fn evidence(cx: &Context<'_>, s: &Screened<'_>, m: &Match, e: &Entry) -> Evi
     }
     if let Some((kind, value)) = &m.identifier {
         ev = ev.with("identifier", format!("{} {}", kind.name(), value));
+        let chains: Vec<&str> = e
+            .wallets
+            .iter()
+            .filter(|w| w.address.eq_ignore_ascii_case(value))
+            .map(|w| w.chain.as_str())
+            .collect();
+        if !chains.is_empty() {
+            ev = ev.with("listed_chains", chains.join(", "));
+        }
     } else {
         let pairs: Vec<String> =
             m.pairs.iter().map(|p| format!("{}={} ({}, {:.2})", p.query, p.list, p.how, p.similarity)).collect();
@@ -246,7 +255,10 @@ mod tests {
         w.subjects[5].website = Some("https://example.org".into());
         let r = w.run();
         assert_eq!(r.ids("E1"), ["S2"]);
-        assert!(r.get("E1", "S2").unwrap().summary.contains("43377"));
+        let f = r.get("E1", "S2").unwrap();
+        assert!(f.summary.contains("43377"));
+        assert_eq!(f.evidence[0].detail["listed_chains"], "USDT");
+        assert_eq!(f.evidence[0].source, Some(pos(2)));
         assert_eq!(r.ids("E2"), ["S2"]);
         assert_eq!(r.ids("E3"), ["S2"]);
         assert_eq!(r.ids("E4"), ["S2"]);

@@ -12,7 +12,7 @@
 //! The score of a name is a weighted Dice coefficient over an alignment of words that
 //! ignores order: each query word pairs with at most one list word (exact 1.0, same
 //! variant-folded spelling 1.0, same phonetic key 0.85, one typo from six letters or two from nine
-//! 0.8/0.75 (two letters swapped 0.9), one word equal to two joined words 0.95, or to their joined phonetic keys 0.85), and
+//! 0.8/0.75 (two letters swapped 0.9), one word equal to two joined words 0.95, or to their joined phonetic key 0.9), and
 //! `score = Σ similarity × (w_query + w_list) / (Σ w_query + Σ w_list)`.
 //! A word's weight is 0.5 plus half its normalised inverse frequency among list names,
 //! so a rare word counts up to twice a common one, and company forms count 0.25: a
@@ -133,6 +133,8 @@ struct NameRec {
 struct NTok {
     canon: u32,
     skel: u32,
+    /// The phonetic key of this word joined with the next (`u32::MAX` when none).
+    pair_skel: u32,
     w: f32,
     form: bool,
 }
@@ -167,6 +169,8 @@ struct QTok {
     skel: String,
     canon_id: Option<u32>,
     skel_id: Option<u32>,
+    /// The phonetic key of this word joined with the next, when the lists know it.
+    pair_skel_id: Option<u32>,
     w: f32,
     form: bool,
 }
@@ -174,6 +178,10 @@ struct QTok {
 /// Similarity of two words with the same phonetic key but different spellings. Two such
 /// words alone (Zhou Zhen / Zhu Chen) stay under the default threshold.
 const PHONETIC: f64 = 0.85;
+
+/// Similarity of one word with two joined words under the phonetic key (`Seongnam` =
+/// `Song Nam`): joined syllables of a given name, a common way to write Korean names.
+const JOINED_PHONETIC: f64 = 0.9;
 
 /// Names longer than this many words are cut (list names rarely exceed 12).
 const MAX_WORDS: usize = 24;
@@ -344,7 +352,7 @@ impl Screening {
                 let skel = s.skel.intern(&sk);
                 let tw = if w.form { 0.25 } else { s.canon_w.get(canon as usize).copied().unwrap_or(1.0) };
                 weight += tw;
-                s.toks.push(NTok { canon, skel, w: tw, form: w.form });
+                s.toks.push(NTok { canon, skel, pair_skel: u32::MAX, w: tw, form: w.form });
                 if w.form {
                     continue;
                 }
@@ -363,11 +371,12 @@ impl Screening {
                     push_once(s.by_suffix.entry(p.into()).or_default(), ni);
                 }
             }
-            for pair in words.windows(2) {
+            for (k, pair) in words.windows(2).enumerate() {
                 if !pair[0].form && !pair[1].form {
                     let joined = format!("{}{}", pair[0].text, pair[1].text);
-                    push_once(s.by_pair.entry(joined.into()).or_default(), ni);
-                    let joined = format!("{}{}", skeleton(&pair[0].text), skeleton(&pair[1].text));
+                    push_once(s.by_pair.entry(joined.as_str().into()).or_default(), ni);
+                    let joined = skeleton(&joined);
+                    s.toks[rec.start as usize + k].pair_skel = s.skel.intern(&joined);
                     push_once(s.by_pair.entry(joined.into()).or_default(), ni);
                 }
             }
@@ -406,9 +415,19 @@ impl Screening {
     fn query_tokens(&self, name: &str) -> Vec<QTok> {
         let mut words = self.rules.words(name);
         words.truncate(MAX_WORDS);
+        let pair_skels: Vec<Option<u32>> = (0..words.len())
+            .map(|i| {
+                let next = words.get(i + 1)?;
+                if words[i].form || next.form {
+                    return None;
+                }
+                self.skel.get(&skeleton(&format!("{}{}", words[i].text, next.text)))
+            })
+            .collect();
         words
             .into_iter()
-            .map(|w| {
+            .zip(pair_skels)
+            .map(|(w, pair_skel_id)| {
                 let canon_id = self.canon.get(&w.text);
                 let sk = skeleton(&w.text);
                 let skel_id = self.skel.get(&sk);
@@ -417,7 +436,7 @@ impl Screening {
                 } else {
                     canon_id.and_then(|c| self.canon_w.get(c as usize).copied()).unwrap_or(1.0)
                 };
-                QTok { raw: w.raw, canon: w.text, skel: sk, canon_id, skel_id, w: w_, form: w.form }
+                QTok { raw: w.raw, canon: w.text, skel: sk, canon_id, skel_id, pair_skel_id, w: w_, form: w.form }
             })
             .collect()
     }
@@ -465,7 +484,7 @@ impl Screening {
             {
                 sources.push((i, 0.95, p));
             } else {
-                let joined = format!("{}{}", pair[0].skel, pair[1].skel);
+                let joined = skeleton(&joined);
                 if let Some(k) = self.skel.get(&joined)
                     && let Some(p) = self.by_skel.get(k as usize)
                 {
@@ -737,10 +756,11 @@ impl Screening {
                 if nused[j] || nused[j + 1] || n[j].form || n[j + 1].form {
                     continue;
                 }
-                let sim = if Self::joined(self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon), &q[i].canon) {
+                let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
+                let sim = if Self::joined(a, b, &q[i].canon) {
                     0.95
-                } else if Self::joined(self.skel.str(n[j].skel), self.skel.str(n[j + 1].skel), &q[i].skel) {
-                    PHONETIC
+                } else if n[j].pair_skel != u32::MAX && q[i].skel_id == Some(n[j].pair_skel) {
+                    JOINED_PHONETIC
                 } else {
                     continue;
                 };
@@ -769,8 +789,8 @@ impl Screening {
                 }
                 let sim = if Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
                     0.95
-                } else if Self::joined(&q[i].skel, &q[i + 1].skel, self.skel.str(n[j].skel)) {
-                    PHONETIC
+                } else if q[i].pair_skel_id == Some(n[j].skel) {
+                    JOINED_PHONETIC
                 } else {
                     continue;
                 };
