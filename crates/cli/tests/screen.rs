@@ -144,8 +144,14 @@ fn the_example_organisation_is_clear_of_every_list() {
         &["scan", repo.join("examples/small").to_str().unwrap(), lists.to_str().unwrap(), "--out", "out", "--quiet"],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap()).unwrap();
-    let lists_read = report["inputs"].as_array().unwrap().iter().filter(|i| ["ofac", "un", "ftm"].contains(&i["format"].as_str().unwrap_or(""))).count();
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/report.json")).unwrap()).unwrap();
+    let lists_read = report["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| ["ofac", "un", "ftm"].contains(&i["format"].as_str().unwrap_or("")))
+        .count();
     assert_eq!(lists_read, 12);
     for s in report["subjects"].as_array().unwrap() {
         for f in s["findings"].as_array().unwrap() {

@@ -64,12 +64,8 @@ pub fn evidence(cx: &Context<'_>, s: &Screened<'_>, m: &Match, e: &Entry) -> Evi
     }
     if let Some((kind, value)) = &m.identifier {
         ev = ev.with("identifier", format!("{} {}", kind.name(), value));
-        let chains: Vec<&str> = e
-            .wallets
-            .iter()
-            .filter(|w| w.address.eq_ignore_ascii_case(value))
-            .map(|w| w.chain.as_str())
-            .collect();
+        let chains: Vec<&str> =
+            e.wallets.iter().filter(|w| w.address.eq_ignore_ascii_case(value)).map(|w| w.chain.as_str()).collect();
         if !chains.is_empty() {
             ev = ev.with("listed_chains", chains.join(", "));
         }

@@ -11,7 +11,8 @@
 //!
 //! The score of a name is a weighted Dice coefficient over an alignment of words that
 //! ignores order: each query word pairs with at most one list word (exact 1.0, same
-//! variant-folded spelling 1.0, same phonetic key 0.85, one typo from six letters or two from nine
+//! variant-folded spelling 1.0, same sound spelt otherwise (doubled letters, silent h) 0.9,
+//! same phonetic key 0.85 (short words only in Korean names), one typo from six letters or two from nine
 //! 0.8/0.75 (two letters swapped 0.9), one word equal to two joined words 0.95, or to their joined phonetic key 0.9), and
 //! `score = Σ similarity × (w_query + w_list) / (Σ w_query + Σ w_list)`.
 //! A word's weight is 0.5 plus half its normalised inverse frequency among list names,
@@ -27,7 +28,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::identifiers::{self, IdKind};
-use super::names::{NameRules, Word, skeleton};
+use super::names::{NameRules, Word, light_key, skeleton};
 use super::{Entry, EntryKind, Lists};
 
 /// `[screening]` matching settings.
@@ -127,6 +128,10 @@ struct NameRec {
     len: u16,
     weight: f32,
     weak: bool,
+    /// A Korean name (the entry concerns North or South Korea): its short syllables
+    /// may match by phonetic key (Kyu/Gyu, Chun/Jun, Tok/Deok), which in other
+    /// languages joins different names (Zhen/Chen, Zhou/Chu).
+    korean: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -135,6 +140,7 @@ struct NTok {
     skel: u32,
     /// The phonetic key of this word joined with the next (`u32::MAX` when none).
     pair_skel: u32,
+    light: u32,
     w: f32,
     form: bool,
 }
@@ -171,9 +177,13 @@ struct QTok {
     skel_id: Option<u32>,
     /// The phonetic key of this word joined with the next, when the lists know it.
     pair_skel_id: Option<u32>,
+    light_id: Option<u32>,
     w: f32,
     form: bool,
 }
+
+/// Similarity of two spellings of one sound (doubled letters, silent h, y/i).
+const SPELLING: f64 = 0.9;
 
 /// Similarity of two words with the same phonetic key but different spellings. Two such
 /// words alone (Zhou Zhen / Zhu Chen) stay under the default threshold.
@@ -198,6 +208,7 @@ pub struct Screening {
     toks: Vec<NTok>,
     canon: Interner,
     skel: Interner,
+    light: Interner,
     by_canon: Vec<Vec<u32>>,
     by_skel: Vec<Vec<u32>>,
     by_pair: FxHashMap<Box<str>, Vec<u32>>,
@@ -276,6 +287,7 @@ impl Screening {
             toks: Vec::new(),
             canon: Interner::default(),
             skel: Interner::default(),
+            light: Interner::default(),
             by_canon: Vec::new(),
             by_skel: Vec::new(),
             by_pair: FxHashMap::default(),
@@ -285,8 +297,11 @@ impl Screening {
             ids: FxHashMap::default(),
         };
         let mut pending: Vec<(NameRec, Vec<Word>)> = Vec::new();
+        let (kp, kr) = (CountryCode::new("KP"), CountryCode::new("KR"));
         for (ei, e) in s.entries.iter().enumerate() {
             let mut seen: Vec<Vec<Word>> = Vec::new();
+            let korean = e.dprk.is_some()
+                || e.nationalities.iter().chain(&e.countries).any(|c| Some(*c) == kp || Some(*c) == kr);
             for (ai, name) in e.all_names().enumerate() {
                 if e.kind == EntryKind::Identifier {
                     break;
@@ -302,7 +317,7 @@ impl Screening {
                 drop(key);
                 seen.push(words.clone());
                 let weak = ai > 0 && e.aliases[ai - 1].weak;
-                let rec = NameRec { entry: ei as u32, alias: ai as u16, start: 0, len: 0, weight: 0.0, weak };
+                let rec = NameRec { entry: ei as u32, alias: ai as u16, start: 0, len: 0, weight: 0.0, weak, korean };
                 pending.push((rec, words));
             }
             for v in &e.emails {
@@ -352,7 +367,8 @@ impl Screening {
                 let skel = s.skel.intern(&sk);
                 let tw = if w.form { 0.25 } else { s.canon_w.get(canon as usize).copied().unwrap_or(1.0) };
                 weight += tw;
-                s.toks.push(NTok { canon, skel, pair_skel: u32::MAX, w: tw, form: w.form });
+                let light = s.light.intern(&light_key(&w.text));
+                s.toks.push(NTok { canon, skel, pair_skel: u32::MAX, light, w: tw, form: w.form });
                 if w.form {
                     continue;
                 }
@@ -436,7 +452,18 @@ impl Screening {
                 } else {
                     canon_id.and_then(|c| self.canon_w.get(c as usize).copied()).unwrap_or(1.0)
                 };
-                QTok { raw: w.raw, canon: w.text, skel: sk, canon_id, skel_id, pair_skel_id, w: w_, form: w.form }
+                let light_id = self.light.get(&light_key(&w.text));
+                QTok {
+                    raw: w.raw,
+                    canon: w.text,
+                    skel: sk,
+                    canon_id,
+                    skel_id,
+                    pair_skel_id,
+                    light_id,
+                    w: w_,
+                    form: w.form,
+                }
             })
             .collect()
     }
@@ -662,7 +689,7 @@ impl Screening {
         self.ids.iter().filter(move |((k, _), _)| *k == kind).map(|((_, v), e)| (v.as_str(), e.as_slice()))
     }
 
-    fn sim(&self, q: &QTok, n: &NTok) -> (f64, &'static str) {
+    fn sim(&self, q: &QTok, n: &NTok, korean: bool) -> (f64, &'static str) {
         if q.form && n.form {
             return if q.canon_id == Some(n.canon) { (1.0, "form") } else { (0.0, "") };
         }
@@ -670,7 +697,12 @@ impl Screening {
             if q.canon_id == Some(n.canon) {
                 return (1.0, "exact");
             }
-            if q.skel_id == Some(n.skel) {
+            if q.light_id == Some(n.light) {
+                return (SPELLING, "spelling");
+            }
+            // Short words sound alike too easily across languages (Zhen/Chen, Zhou/Chu),
+            // except the syllables of Korean names, written in three romanisations.
+            if q.skel_id == Some(n.skel) && (korean || q.canon.len().min(self.canon.str(n.canon).len()) >= 5) {
                 return (PHONETIC, "phonetic");
             }
         }
@@ -719,7 +751,7 @@ impl Screening {
         cand.clear();
         for (i, qt) in q.iter().enumerate() {
             for (j, nt) in n.iter().enumerate() {
-                let (s, how) = self.sim(qt, nt);
+                let (s, how) = self.sim(qt, nt, rec.korean);
                 if s > 0.0 {
                     cand.push((s, i, j, how));
                 }
@@ -759,7 +791,7 @@ impl Screening {
                 let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
                 let sim = if Self::joined(a, b, &q[i].canon) {
                     0.95
-                } else if n[j].pair_skel != u32::MAX && q[i].skel_id == Some(n[j].pair_skel) {
+                } else if n[j].pair_skel != u32::MAX && q[i].canon.len() >= 7 && q[i].skel_id == Some(n[j].pair_skel) {
                     JOINED_PHONETIC
                 } else {
                     continue;
@@ -789,7 +821,7 @@ impl Screening {
                 }
                 let sim = if Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
                     0.95
-                } else if q[i].pair_skel_id == Some(n[j].skel) {
+                } else if self.canon.str(n[j].canon).len() >= 7 && q[i].pair_skel_id == Some(n[j].skel) {
                     JOINED_PHONETIC
                 } else {
                     continue;
