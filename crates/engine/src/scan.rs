@@ -207,12 +207,13 @@ impl Pipeline<'_> {
 
     /// Ends the lists phase: joins OFAC sets, adds the published identifiers, builds the
     /// index. Rows rejected at the join come back with their file's source id.
-    fn finish_lists(&mut self) -> Result<Vec<(u32, BadRow)>, ScanError> {
+    fn finish_lists(&mut self, keyring: &Keyring) -> Result<Vec<(u32, BadRow)>, ScanError> {
         let Some(loader) = self.lists.take() else { return Ok(Vec::new()) };
         let mut late = Vec::new();
         self.screening = loader
             .finish(&self.config.screening, &mut |tag, b| late.push((tag, b)))
             .map_err(|e| ScanError::Config(format!("screening lists: {e}")))?;
+        self.screening.index_documents(keyring);
         Ok(late)
     }
 
@@ -417,7 +418,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         // Events come last: build the intelligence and households before the first.
         if format.role() == Role::Events && pipeline.enricher.is_none() {
             pipeline.finish_records(builder.take());
-            let late = pipeline.finish_lists()?;
+            let late = pipeline.finish_lists(&options.keyring)?;
             apply_late(&mut pipeline, &mut inputs, late);
         }
         let sample = match input.sample(SAMPLE_BYTES) {
@@ -491,7 +492,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
     if pipeline.enricher.is_none() {
         pipeline.finish_records(builder.take());
     }
-    let late = pipeline.finish_lists()?;
+    let late = pipeline.finish_lists(&options.keyring)?;
     apply_late(&mut pipeline, &mut inputs, late);
 
     if pipeline.totals.files_read == 0 {

@@ -20,12 +20,13 @@ fn scan(paths: Vec<PathBuf>, config: &Config) -> ScanOutcome {
     bonafide_engine::scan(config, req).unwrap()
 }
 
-const PEOPLE: &str = "subject_id,full_name,aliases,email,date_of_birth,vendor,vendor_domain,website\n\
-E1,Sang-man Kim,,smk@example.com,1965-04-25,,,\n\
-E2,Jane Roe,,jane@example.com,1990-01-01,Chinyong Information Technology Cooperation Co.,,\n\
-E3,John Smith,,john@silverstarchina.com,1985-03-03,,,\n\
-E4,Ann Lee,,ann@example.com,1988-08-08,Acme Staffing,silverstarchina-group.com,\n\
-E5,Bob Brown,,bob@example.com,1970-07-07,Globex,globex.com,https://bob.example.org\n";
+const PEOPLE: &str = "subject_id,full_name,aliases,email,date_of_birth,vendor,vendor_domain,website,id_doc_type,id_doc_number\n\
+E1,Sang-man Kim,,smk@example.com,1965-04-25,,,,,\n\
+E2,Jane Roe,,jane@example.com,1990-01-01,Chinyong Information Technology Cooperation Co.,,,,\n\
+E3,John Smith,,john@silverstarchina.com,1985-03-03,,,,,\n\
+E4,Ann Lee,,ann@example.com,1988-08-08,Acme Staffing,silverstarchina-group.com,,,\n\
+E5,Bob Brown,,bob@example.com,1970-07-07,Globex,globex.com,https://bob.example.org,passport,X1234567\n\
+E6,Carl Doe,,carl@example.com,1971-07-07,,,,passport,109 420 132\n";
 
 fn ids(o: &ScanOutcome, id: &str) -> Vec<String> {
     let i = o.subjects.iter().position(|s| s.id == id).unwrap();
@@ -49,6 +50,11 @@ fn a_scan_reads_lists_and_screens_subjects() {
     assert_eq!(ids(&o, "E3"), ["S2"]);
     assert_eq!(ids(&o, "E4"), ["S3"]);
     assert!(ids(&o, "E5").is_empty());
+    // KIM Sang Man's listed passport, compared by fingerprint and never shown.
+    assert_eq!(ids(&o, "E6"), ["S2"]);
+    let text = serde_json::to_string(&o.findings).unwrap();
+    assert!(!text.contains("109420132") && !text.contains("109 420 132"));
+    assert!(text.contains("****0132"));
     let e2 = o.findings.iter().find(|f| f.indicator == "S1" && f.summary.contains("Vendor")).unwrap();
     assert!(e2.summary.contains("43379"), "{}", e2.summary);
     assert!(o.lists.iter().any(|l| l.contains("14965 entries")), "{:?}", o.lists);

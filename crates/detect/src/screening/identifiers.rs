@@ -1,6 +1,7 @@
 //! S2: an email, website or vendor domain, reference contact or payroll wallet is an
 //! identifier a list publishes (an SDN email, website or digital-currency address, a
-//! seized domain).
+//! seized domain), or the subject's identity document is a listed passport or national
+//! ID (compared by keyed fingerprint, never in clear).
 //!
 //! Exact comparison after normalisation (see `bonafide_intel::sanctions::identifiers`:
 //! emails and domains lower-cased, wallets lower-cased only where the address format is
@@ -46,6 +47,7 @@ impl Detector for IdentifierScreening {
     fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
         let scr = cx.screening;
         let mut values: Vec<(Screened<'_>, IdKind)> = Vec::new();
+        let mut hits: BTreeMap<(SubjectIdx, usize), Vec<(Screened<'_>, Match)>> = BTreeMap::new();
         for (i, s) in cx.subjects.iter().enumerate() {
             let subject = SubjectIdx(i as u32);
             for e in &s.emails {
@@ -54,6 +56,21 @@ impl Detector for IdentifierScreening {
             for (field, v) in [("website", &s.website), ("vendor_domain", &s.vendor_domain)] {
                 if let Some(v) = v {
                     values.push((Screened { subject, field, value: v, source: s.source }, IdKind::Domain));
+                }
+            }
+        }
+        for (i, s) in cx.subjects.iter().enumerate() {
+            // A subject's identity document is only a fingerprint: compared as such,
+            // shown masked.
+            if let Some(d) = &s.id_document {
+                let sc = Screened {
+                    subject: SubjectIdx(i as u32),
+                    field: "id_document",
+                    value: &d.number.masked,
+                    source: s.source,
+                };
+                for m in scr.document(&d.number.fingerprint) {
+                    hits.entry((sc.subject, m.entry)).or_default().push((sc.clone(), m));
                 }
             }
         }
@@ -78,7 +95,6 @@ impl Detector for IdentifierScreening {
                 values.push((s, IdKind::Wallet));
             }
         }
-        let mut hits: BTreeMap<(SubjectIdx, usize), Vec<(Screened<'_>, Match)>> = BTreeMap::new();
         for (sc, kind) in values {
             let mut found: Vec<Match> = scr.identifier(kind, sc.value);
             if kind != IdKind::Wallet {
@@ -112,7 +128,7 @@ impl Detector for IdentifierScreening {
             );
             let mut f = Finding::new("S2", subject, weight, summary);
             f.evidence_total = list.len() as u64;
-            f.evidence = list.iter().take(SAMPLE).map(|(s, m)| evidence(cx, s, m, e)).collect();
+            f.evidence = list.iter().take(SAMPLE).map(|(s, m)| evidence(s, m, e)).collect();
             out.push(f);
         }
     }

@@ -17,8 +17,6 @@ use std::collections::HashMap;
 use bonafide_core::{Evidence, SourcePos, Subject, SubjectIdx, UtcMs};
 use bonafide_intel::sanctions::{Entry, Match};
 
-use crate::Context;
-
 /// A value screened, where it came from, and whose it is.
 #[derive(Clone, Debug)]
 pub struct Screened<'a> {
@@ -42,7 +40,7 @@ pub fn ymd(t: UtcMs) -> Option<(i32, u8, u8)> {
 }
 
 /// Evidence of one match: the value screened, the entry, and why they match.
-pub fn evidence(cx: &Context<'_>, s: &Screened<'_>, m: &Match, e: &Entry) -> Evidence {
+pub fn evidence(s: &Screened<'_>, m: &Match, e: &Entry) -> Evidence {
     let mut ev = match s.source {
         Some(p) => Evidence::at(p),
         None => Evidence::without_source(),
@@ -83,7 +81,6 @@ pub fn evidence(cx: &Context<'_>, s: &Screened<'_>, m: &Match, e: &Entry) -> Evi
             ev = ev.with(if *v >= 0.0 { "lifted" } else { "lowered" }, format!("{why} ({v:+.2})"));
         }
     }
-    let _ = cx;
     ev
 }
 
@@ -118,6 +115,11 @@ mod tests {
         kim.dobs = vec![Dob { month: Some(4), day: Some(25), ..Dob::year(1965) }];
         kim.wallets =
             vec![ListedWallet { chain: "USDT".into(), address: "0xb6f5ec1a0a9cd1526536d3f0426c429529471f40".into() }];
+        kim.documents = vec![bonafide_intel::sanctions::ListedDocument {
+            kind: "Passport".into(),
+            number: "109420132".into(),
+            country: None,
+        }];
         let mut alis = entry("48260", "LIMITED LIABILITY COMPANY ALIS", "DPRK2");
         alis.aliases.push(Alias { name: "ALIS LLC".into(), quality: "a.k.a.".into(), weak: false });
         let mut npwmd = entry("9", "RI, Je Son", "NPWMD");
@@ -249,6 +251,16 @@ mod tests {
         });
         w.subjects[5].emails = vec!["someone@gmail.com".into()];
         w.subjects[5].website = Some("https://example.org".into());
+        // A passport number the list publishes, known only by its fingerprint.
+        let keyring = bonafide_intel::Keyring::from_bytes([5; 32]);
+        w.screening.index_documents(&keyring);
+        let doc = |n: &str| bonafide_core::subject::IdDocument {
+            doc_type: Some("passport".into()),
+            number: keyring.protect(bonafide_core::SensitiveKind::IdDocument, n).unwrap(),
+            country: None,
+        };
+        w.subjects[4].id_document = Some(doc("109 420 132"));
+        w.subjects[5].id_document = Some(doc("109420133"));
         let r = w.run();
         assert_eq!(r.ids("E1"), ["S2"]);
         let f = r.get("E1", "S2").unwrap();
@@ -258,7 +270,10 @@ mod tests {
         assert_eq!(r.ids("E2"), ["S2"]);
         assert_eq!(r.ids("E3"), ["S2"]);
         assert_eq!(r.ids("E4"), ["S2"]);
-        assert!(r.ids("E5").is_empty());
+        let f = r.get("E5", "S2").expect("listed passport");
+        assert!(f.summary.contains("****0132") && !f.summary.contains("109420132"), "{}", f.summary);
+        assert!(!serde_json::to_string(&f.evidence).unwrap().contains("420132"));
+        assert_eq!(r.ids("E5"), ["S2"], "the wrong-case Bitcoin address still gives nothing");
         assert!(r.ids("E6").is_empty());
     }
 

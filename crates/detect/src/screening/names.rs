@@ -136,7 +136,7 @@ impl Detector for NameScreening {
             );
             let mut f = Finding::new("S1", subject, weight, summary);
             f.evidence_total = list.len() as u64;
-            f.evidence = list.iter().take(SAMPLE).map(|(s, m)| evidence(cx, s, m, e)).collect();
+            f.evidence = list.iter().take(SAMPLE).map(|(s, m)| evidence(s, m, e)).collect();
             out.push(f);
         }
     }

@@ -19,6 +19,8 @@ pub enum IdKind {
     Email,
     Domain,
     Wallet,
+    /// An identity document number, compared by keyed fingerprint only.
+    Document,
 }
 
 impl IdKind {
@@ -27,6 +29,7 @@ impl IdKind {
             IdKind::Email => "email",
             IdKind::Domain => "domain",
             IdKind::Wallet => "wallet",
+            IdKind::Document => "identity document",
         }
     }
 }
@@ -134,6 +137,8 @@ pub fn normalise(kind: IdKind, value: &str) -> Option<String> {
         IdKind::Email => normalise_email(value),
         IdKind::Domain => normalise_domain(value),
         IdKind::Wallet => normalise_wallet(value),
+        // Document numbers never travel in clear: see `Screening::document`.
+        IdKind::Document => None,
     }
 }
 

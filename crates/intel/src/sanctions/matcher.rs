@@ -216,6 +216,8 @@ pub struct Screening {
     by_suffix: FxHashMap<Box<str>, Vec<u32>>,
     canon_w: Vec<f32>,
     ids: FxHashMap<(IdKind, String), Vec<u32>>,
+    /// Listed document numbers by keyed fingerprint, with their masked form.
+    documents: FxHashMap<bonafide_core::Fingerprint, Vec<(u32, String)>>,
 }
 
 impl std::fmt::Debug for Screening {
@@ -295,6 +297,7 @@ impl Screening {
             by_suffix: FxHashMap::default(),
             canon_w: Vec::new(),
             ids: FxHashMap::default(),
+            documents: FxHashMap::default(),
         };
         let mut pending: Vec<(NameRec, Vec<Word>)> = Vec::new();
         let (kp, kr) = (CountryCode::new("KP"), CountryCode::new("KR"));
@@ -684,6 +687,49 @@ impl Screening {
             .collect()
     }
 
+    /// Fingerprints every listed identity-document number under the installation key,
+    /// so a subject's document (which arrives only as a fingerprint) can be compared.
+    pub fn index_documents(&mut self, keyring: &crate::Keyring) {
+        use bonafide_core::SensitiveKind::IdDocument;
+        self.documents.clear();
+        for (ei, e) in self.entries.iter().enumerate() {
+            for d in &e.documents {
+                let n = crate::fingerprint::normalise(IdDocument, &d.number);
+                if n.len() < 5 {
+                    continue;
+                }
+                let fp = keyring.fingerprint(IdDocument, &n);
+                let masked = crate::fingerprint::mask(IdDocument, &n);
+                let list = self.documents.entry(fp).or_default();
+                if !list.iter().any(|(x, _)| *x == ei as u32) {
+                    list.push((ei as u32, format!("{} {masked}", d.kind)));
+                }
+            }
+        }
+    }
+
+    /// The entries listing an identity document with this fingerprint (certainty; the
+    /// number shows only masked).
+    pub fn document(&self, fp: &bonafide_core::Fingerprint) -> Vec<Match> {
+        self.documents
+            .get(fp)
+            .into_iter()
+            .flatten()
+            .map(|(e, masked)| Match {
+                entry: *e as usize,
+                matched_name: self.entries[*e as usize].name.clone(),
+                alias: false,
+                score: 1.0,
+                name_score: 0.0,
+                pairs: Vec::new(),
+                unmatched_query: Vec::new(),
+                unmatched_list: Vec::new(),
+                adjustments: Vec::new(),
+                identifier: Some((IdKind::Document, masked.clone())),
+            })
+            .collect()
+    }
+
     /// Every normalised identifier of `kind` the lists publish, with its entries.
     pub fn identifiers(&self, kind: IdKind) -> impl Iterator<Item = (&str, &[u32])> {
         self.ids.iter().filter(move |((k, _), _)| *k == kind).map(|((_, v), e)| (v.as_str(), e.as_slice()))
@@ -1004,6 +1050,25 @@ mod tests {
         assert_eq!(m.len(), 1);
         assert_eq!(m[0].score, 1.0);
         assert!(s.identifier(IdKind::Wallet, "0xb6f5ec1a0a9cd1526536d3f0426c429529471f41").is_empty());
+    }
+
+    #[test]
+    fn documents_compare_by_fingerprint() {
+        let mut e = entry("7", "X, Y", &[]);
+        e.documents.push(super::super::ListedDocument {
+            kind: "Passport".into(),
+            number: "109420132".into(),
+            country: None,
+        });
+        let mut s = screening(vec![e]);
+        let keyring = crate::Keyring::from_bytes([3; 32]);
+        s.index_documents(&keyring);
+        let subject = keyring.protect(bonafide_core::SensitiveKind::IdDocument, "1094-20132").unwrap();
+        let m = s.document(&subject.fingerprint);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].identifier.as_ref().unwrap().1, "Passport ****0132");
+        let other = keyring.protect(bonafide_core::SensitiveKind::IdDocument, "109420133").unwrap();
+        assert!(s.document(&other.fingerprint).is_empty());
     }
 
     #[test]
