@@ -1,6 +1,7 @@
 //! The `bonafide` command: wires the engine to its sinks.
 
 mod progress;
+mod screen;
 
 /// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
 /// instead of panicking, as Unix tools do.
@@ -63,6 +64,9 @@ enum Command {
     },
     /// List the input formats bonafide recognises and whether this version reads them.
     Formats,
+    /// Screen names, emails, domains or wallet addresses against sanctions lists and
+    /// published identifiers; or show what a newer list changes (--diff).
+    Screen(screen::ScreenArgs),
 }
 
 #[derive(clap::Args)]
@@ -242,6 +246,7 @@ fn run() -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Command::Screen(args) => screen::run(cli.config.as_ref(), args),
         Command::Formats => {
             formats();
             Ok(ExitCode::SUCCESS)

@@ -515,7 +515,8 @@ fn hiring_records_flow_into_findings_with_their_lines() {
     let r = run.report();
     let got = indicators_by_subject(&r);
     assert_eq!(got["A1"], vec!["A12", "A4", "A5", "B1", "B3", "B5", "D9", "H2"], "{got:?}");
-    assert_eq!(got["A2"], vec!["A14", "H2"], "{got:?}");
+    // A seized vendor domain: A14 (vendor domain) and S2 (published identifier).
+    assert_eq!(got["A2"], vec!["A14", "H2", "S2"], "{got:?}");
     assert_eq!(got["E9"], vec!["A11"], "referred a high-risk applicant: {got:?}");
     assert_eq!(got["E8"], vec!["A5"], "a resubmission alone");
     let subjects = r["subjects"].as_array().unwrap();

@@ -153,6 +153,7 @@ fn bench(c: &mut Criterion) {
     let households = Households::build(&subjects);
     let config = DetectConfig::default();
     let scoring = ScoringConfig::default();
+    let screening = bonafide_intel::sanctions::Screening::default();
     let cx = Context {
         subjects: &subjects,
         records: &records,
@@ -160,6 +161,7 @@ fn bench(c: &mut Criterion) {
         config: &config,
         scoring: &scoring,
         catalog: Catalog::builtin(),
+        screening: &screening,
     };
     let mut g = c.benchmark_group("endpoint");
     g.sample_size(10);

@@ -60,6 +60,8 @@ pub struct DetectConfig {
     pub g2: G2Config,
     pub g3: G3Config,
     pub domains: DomainsConfig,
+    pub s1: S1Config,
+    pub s3: S3Config,
 }
 
 /// D1: sign-ins through VPN, proxy, Tor or hosting networks.
@@ -931,5 +933,64 @@ pub struct G3Config {
 impl Default for G3Config {
     fn default() -> Self {
         G3Config { max_payees: 25 }
+    }
+}
+
+/// S1: names, aliases, vendors, references and payees matching a sanctions entry.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S1Config {
+    /// Lowest match score (0..1) that fires S1; `[screening.matching] min_score` when
+    /// absent.
+    pub min_score: Option<f64>,
+    /// Report matches with every list entry, not only those concerning North Korea (by
+    /// program, nationality, addresses or remarks). Off by default: S1 is the DPRK
+    /// indicator; use `bonafide screen` for general sanctions screening.
+    pub all_programs: bool,
+    /// Also screen the names of references, payroll account holders and shipment
+    /// recipients, not only subjects and their vendors.
+    pub screen_records: bool,
+}
+
+impl Default for S1Config {
+    fn default() -> Self {
+        S1Config { min_score: None, all_programs: false, screen_records: true }
+    }
+}
+
+/// S3: vendor and reference domains that imitate a seized or a legitimate domain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct S3Config {
+    /// The organisation's own and its real partners' domains: a vendor or reference
+    /// domain that imitates one of them fires S3 (the domains themselves never do).
+    pub legitimate_domains: Vec<String>,
+    /// Labels shorter than this are not compared (too many honest near neighbours).
+    pub min_label_len: usize,
+    /// Edits allowed between labels shorter than eight letters; one more from eight.
+    pub max_edits: usize,
+    /// Shortest label, in letters, that counts as imitated when words are added to it.
+    pub min_insertion_base: usize,
+}
+
+impl Default for S3Config {
+    fn default() -> Self {
+        let l = bonafide_intel::sanctions::LookalikeConfig::default();
+        S3Config {
+            legitimate_domains: Vec::new(),
+            min_label_len: l.min_label_len,
+            max_edits: l.max_edits,
+            min_insertion_base: l.min_insertion_base,
+        }
+    }
+}
+
+impl S3Config {
+    pub fn lookalike(&self) -> bonafide_intel::sanctions::LookalikeConfig {
+        bonafide_intel::sanctions::LookalikeConfig {
+            min_label_len: self.min_label_len,
+            max_edits: self.max_edits,
+            min_insertion_base: self.min_insertion_base,
+        }
     }
 }

@@ -20,6 +20,7 @@ pub mod households;
 pub mod inside;
 pub mod network;
 pub mod onboarding;
+pub mod screening;
 pub mod sessions;
 pub mod time;
 
@@ -45,6 +46,9 @@ pub struct Context<'a> {
     pub config: &'a DetectConfig,
     pub scoring: &'a ScoringConfig,
     pub catalog: &'static Catalog,
+    /// Sanctions lists and published identifiers loaded for this run (empty when none
+    /// were given: the built-in published identifiers are always there).
+    pub screening: &'a bonafide_intel::sanctions::Screening,
 }
 
 impl Context<'_> {
@@ -166,6 +170,9 @@ impl Engine {
             Box::new(payroll::crypto::CryptoPay),
             Box::new(payroll::changes::PayChanges),
             Box::new(payroll::shared_account::SharedAccounts),
+            Box::new(screening::names::NameScreening),
+            Box::new(screening::identifiers::IdentifierScreening),
+            Box::new(screening::lookalike::LookalikeDomains),
         ];
         // A detector raising several indicators runs while any of them is enabled; the
         // findings of disabled ones are dropped in `conclude`.

@@ -13,6 +13,7 @@ use bonafide_core::{
 use crate::{Context, DetectConfig, Engine, Households};
 
 pub struct World {
+    pub screening: bonafide_intel::sanctions::Screening,
     pub subjects: Vec<Subject>,
     pub records: bonafide_core::Records,
     pub events: Vec<Event>,
@@ -71,6 +72,7 @@ impl World {
             })
             .collect();
         World {
+            screening: Default::default(),
             subjects,
             records: Default::default(),
             events: Vec::new(),
@@ -539,6 +541,7 @@ impl World {
             config: &self.config,
             scoring: &self.scoring,
             catalog: Catalog::builtin(),
+            screening: &self.screening,
         };
         let mut engine = Engine::new(&self.config);
         for e in &self.events {

@@ -158,6 +158,7 @@ fn run(
     let scoring = ScoringConfig::default();
     let records = Records::default();
     let households = Households::build(subjects);
+    let screening = bonafide_intel::sanctions::Screening::default();
     let cx = Context {
         subjects,
         records: &records,
@@ -165,6 +166,7 @@ fn run(
         config: &config,
         scoring: &scoring,
         catalog: Catalog::builtin(),
+        screening: &screening,
     };
     let mut engine = Engine::new(&config);
     for e in events {
@@ -247,6 +249,7 @@ fn daylight_saving_pairs_raise_no_f1() {
     let scoring = ScoringConfig::default();
     let records = Records::default();
     let households = Households::build(&subjects);
+    let screening = bonafide_intel::sanctions::Screening::default();
     let cx = Context {
         subjects: &subjects,
         records: &records,
@@ -254,6 +257,7 @@ fn daylight_saving_pairs_raise_no_f1() {
         config: &config,
         scoring: &scoring,
         catalog: Catalog::builtin(),
+        screening: &screening,
     };
     let mut engine = Engine::new(&config);
     for e in &events {
@@ -334,6 +338,7 @@ fn f1_on_honest_developers_claiming_their_clock_zone() {
     let scoring = ScoringConfig::default();
     let records = Records::default();
     let households = Households::build(&subjects);
+    let screening = bonafide_intel::sanctions::Screening::default();
     let cx = Context {
         subjects: &subjects,
         records: &records,
@@ -341,6 +346,7 @@ fn f1_on_honest_developers_claiming_their_clock_zone() {
         config: &config,
         scoring: &scoring,
         catalog: Catalog::builtin(),
+        screening: &screening,
     };
     let mut engine = Engine::new(&config);
     for e in &events {

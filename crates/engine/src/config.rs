@@ -23,6 +23,7 @@ pub struct Config {
     pub fingerprint: FingerprintConfig,
     pub ipintel: IpIntelConfig,
     pub network: NetworkConfig,
+    pub screening: crate::lists::ScreeningConfig,
     pub detect: DetectConfig,
     pub scoring: ScoringConfig,
     pub osquery: OsqueryConfig,

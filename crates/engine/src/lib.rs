@@ -8,6 +8,7 @@
 pub mod clusters;
 pub mod config;
 pub mod directory;
+pub mod lists;
 pub mod outcome;
 pub mod plan;
 pub mod scan;

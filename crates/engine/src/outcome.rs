@@ -95,6 +95,8 @@ pub struct ScanOutcome {
     /// Identities nobody claims, most frequent first: (system, account, events).
     pub unmatched: Vec<(String, String, u64)>,
     pub detectors: Vec<&'static str>,
+    /// The screening lists loaded, one line each (`ofac ...: 14965 entries`).
+    pub lists: Vec<String>,
 }
 
 impl ScanOutcome {

@@ -21,11 +21,13 @@ use bonafide_detect::{Context, Engine, Households, Risk};
 use bonafide_ingest::input::SAMPLE_BYTES;
 use bonafide_ingest::{Accept, AccountLink, ColumnMap, Counting, Format, ReadContext, ReadOptions, RecordSink, Role};
 use bonafide_intel::ip::IpFormat;
+use bonafide_intel::sanctions::{BadRow, Screening};
 use bonafide_intel::{Enricher, IpIntel, IpIntelBuilder, Keyring};
 
 use crate::clusters;
 use crate::config::Config;
 use crate::directory::Directory;
+use crate::lists::ListLoader;
 use crate::outcome::{InputSummary, RunInfo, ScanOutcome, Totals};
 use crate::plan::{self, Planned};
 
@@ -103,6 +105,10 @@ struct Pipeline<'c> {
     directory: Directory,
     households: Households,
     enricher: Option<Enricher>,
+    /// List files read so far; taken when the lists phase ends.
+    lists: Option<ListLoader>,
+    /// The loaded lists, indexed (the built-in published identifiers at least).
+    screening: Screening,
     engine: Engine,
     dedup: Dedup,
     quarantine: Vec<QuarantineEntry>,
@@ -223,6 +229,18 @@ impl Pipeline<'_> {
         self.households = Households::from_records(&self.subjects, &self.records);
     }
 
+    /// Ends the lists phase: joins OFAC sets, adds the published identifiers, builds the
+    /// index. Rows rejected at the join come back with their file's source id.
+    fn finish_lists(&mut self, keyring: &Keyring) -> Result<Vec<(u32, BadRow)>, ScanError> {
+        let Some(loader) = self.lists.take() else { return Ok(Vec::new()) };
+        let mut late = Vec::new();
+        self.screening = loader
+            .finish(&self.config.screening, &mut |tag, b| late.push((tag, b)))
+            .map_err(|e| ScanError::Config(format!("screening lists: {e}")))?;
+        self.screening.index_documents(keyring);
+        Ok(late)
+    }
+
     fn keep(list: &mut Vec<QuarantineEntry>, entry: QuarantineEntry, max: usize) {
         if list.len() < max {
             list.push(entry);
@@ -298,6 +316,7 @@ impl RecordSink for Pipeline<'_> {
             config: &self.config.detect,
             scoring: &self.config.scoring,
             catalog: Catalog::builtin(),
+            screening: &self.screening,
         };
         if e.subject.is_some() {
             self.engine.observe(&e, &cx);
@@ -367,6 +386,9 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
     for path in &config.ipintel.paths {
         walk(&mut planned, path, None, None);
     }
+    for path in &config.screening.lists {
+        walk(&mut planned, path, None, None);
+    }
     for path in &req.paths {
         walk(&mut planned, path, None, None);
     }
@@ -399,6 +421,8 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         directory: Directory::default(),
         households: Households::default(),
         enricher: None,
+        lists: Some(ListLoader::default()),
+        screening: Screening::default(),
         engine,
         dedup: Dedup::new(config.limits.dedup_window),
         quarantine: Vec::new(),
@@ -433,6 +457,8 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         // Events come last: build the intelligence and households before the first.
         if format.role() == Role::Events && pipeline.enricher.is_none() {
             pipeline.finish_records(builder.take());
+            let late = pipeline.finish_lists(&options.keyring)?;
+            apply_late(&mut pipeline, &mut inputs, late);
         }
         if format == Format::Git {
             let cx = ReadContext { source, input, options: &options, sample: &[] };
@@ -465,6 +491,8 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
             }
         };
         let cx = ReadContext { source, input, options: &options, sample: &sample };
+        // The list loader is lent out while a list file is read.
+        let mut lists = if format.role() == Role::Lists { pipeline.lists.take() } else { None };
         let mut counting = Counting::new(&mut pipeline);
         let result = match input.open(Some(progress.bytes.clone())) {
             Err(e) => Err(e),
@@ -477,6 +505,21 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
                     }
                     None => Ok(()),
                 },
+                _ if format.role() == Role::Lists => match lists.as_mut() {
+                    Some(loader) => {
+                        let mut bad_rows = Vec::new();
+                        let read =
+                            loader.read(format, input, source.0, &sample, &mut reader, &mut |b| bad_rows.push(b));
+                        for b in bad_rows {
+                            counting.quarantine(QuarantineEntry {
+                                pos: bonafide_core::SourcePos { source, line: b.line, index: b.index },
+                                reason: b.reason,
+                            });
+                        }
+                        read.map(|n| counting.stats.records += n)
+                    }
+                    None => Err(std::io::Error::other("lists were already built when this list was reached")),
+                },
                 _ => bonafide_ingest::read(&cx, format, &mut reader, &mut counting),
             },
         };
@@ -488,6 +531,9 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
             });
         }
         let stats = counting.stats;
+        if lists.is_some() {
+            pipeline.lists = lists.take();
+        }
         summary.records = stats.records;
         summary.quarantined = stats.quarantined;
         summary.duplicates = stats.duplicates;
@@ -506,6 +552,8 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
     if pipeline.enricher.is_none() {
         pipeline.finish_records(builder.take());
     }
+    let late = pipeline.finish_lists(&options.keyring)?;
+    apply_late(&mut pipeline, &mut inputs, late);
 
     if pipeline.totals.files_read == 0 {
         let reasons: Vec<String> = inputs
@@ -523,6 +571,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         config: &config.detect,
         scoring: &config.scoring,
         catalog: Catalog::builtin(),
+        screening: &pipeline.screening,
     };
     let mut findings = pipeline.engine.conclude(&cx).list;
     let mut activity = pipeline.engine.take_activity();
@@ -562,6 +611,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         intel,
         unmatched,
         detectors: pipeline.engine.names(),
+        lists: pipeline.screening.sources().to_vec(),
     };
     if req.strict && outcome.totals.quarantined > 0 {
         let first = outcome
@@ -592,6 +642,22 @@ fn score_all(
     }
     let scores = by_subject.iter().map(|idx| config.scoring.score(idx.iter().map(|&i| &findings[i]), &[])).collect();
     (by_subject, scores)
+}
+
+/// Quarantines list rows rejected when the lists were joined, in their file's counts.
+fn apply_late(pipeline: &mut Pipeline<'_>, inputs: &mut [InputSummary], late: Vec<(u32, BadRow)>) {
+    for (tag, b) in late {
+        if let Some(i) = inputs.get_mut(tag as usize) {
+            i.records = i.records.saturating_sub(1);
+            i.quarantined += 1;
+        }
+        pipeline.totals.records = pipeline.totals.records.saturating_sub(1);
+        pipeline.totals.quarantined += 1;
+        pipeline.quarantine(QuarantineEntry {
+            pos: bonafide_core::SourcePos { source: bonafide_core::SourceId(tag), line: b.line, index: b.index },
+            reason: b.reason,
+        });
+    }
 }
 
 /// The id of the subject at `idx`, for messages.

@@ -208,6 +208,7 @@ impl Format {
             || matches!(self, Format::Commits | Format::Git)
             || matches!(self, Format::Osquery | Format::Devices | Format::Shipments)
             || matches!(self, Format::PayrollChanges | Format::Interviews | Format::References)
+            || matches!(self, Format::Ofac | Format::Un | Format::Ftm)
     }
 
     /// Required columns of a CSV record format.
@@ -322,13 +323,10 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     if let Some(f) = ipformats::sniff(body) {
         return Recognition::Format(Format::Ip(f));
     }
-    // OFAC's headerless files: numeric id, then fields with `-0-` as null.
-    if let Some(line) = body.split(|&c| c == b'\n').next() {
-        let line = String::from_utf8_lossy(line);
-        let first = line.split(',').next().unwrap_or("").trim();
-        if !first.is_empty() && first.chars().all(|c| c.is_ascii_digit()) && line.contains("-0-") {
-            return Recognition::Format(Format::Ofac);
-        }
+    // OFAC's headerless files: numeric id, then 12, 5, 6 or 2 fields (sdn, alt, add,
+    // comments), `-0-` as null.
+    if bonafide_intel::sanctions::ofac::sniff(body).is_some() {
+        return Recognition::Format(Format::Ofac);
     }
     Recognition::Unknown("not a format bonafide knows (no known CSV header, JSON keys or list layout)".into())
 }
@@ -351,7 +349,10 @@ mod tests {
             Recognition::Format(Format::Entra)
         );
         assert_eq!(rec("1.0.0.0,1.0.0.255,AU\n"), Recognition::Format(Format::Ip(IpFormat::LocationDbCountry)));
-        assert_eq!(rec("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- \n"), Recognition::Format(Format::Ofac));
+        assert_eq!(
+            rec("36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n"),
+            Recognition::Format(Format::Ofac)
+        );
         assert_eq!(
             rec("subject_id,changed_at,method,account_number\nE1,2025-01-01,ach,1\n"),
             Recognition::Format(Format::PayrollChanges)

@@ -17,7 +17,6 @@ use serde::Deserialize;
 struct Lists {
     free_mail: Vec<String>,
     well_known: Vec<String>,
-    seized: Vec<String>,
     multi_label_suffixes: Vec<String>,
 }
 
@@ -32,16 +31,30 @@ pub struct DomainLists {
 
 const DATA: &str = include_str!("../data/domains.toml");
 
+/// The seized domains are kept once, with the other published identifiers that
+/// screening (S2, S3) reads.
+#[derive(Debug, Default, Deserialize)]
+struct Published {
+    #[serde(default)]
+    domain: Vec<PublishedDomain>,
+}
+
+#[derive(Debug, Deserialize)]
+struct PublishedDomain {
+    domain: String,
+}
+
 impl DomainLists {
     pub fn builtin() -> &'static DomainLists {
         static LISTS: OnceLock<DomainLists> = OnceLock::new();
         LISTS.get_or_init(|| {
             // The embedded file is checked by a test; an unreadable one leaves the lists empty.
             let l: Lists = toml::from_str(DATA).unwrap_or_default();
+            let published: Published = toml::from_str(crate::sanctions::published::BUILTIN).unwrap_or_default();
             DomainLists {
                 free_mail: l.free_mail.into_iter().collect(),
                 well_known: l.well_known,
-                seized: l.seized.into_iter().collect(),
+                seized: published.domain.into_iter().map(|d| clean(&d.domain)).collect(),
                 suffixes: l.multi_label_suffixes.into_iter().collect(),
             }
         })
@@ -347,7 +360,9 @@ mod tests {
     #[test]
     fn the_lists_load() {
         let lists: Lists = toml::from_str(DATA).unwrap();
-        assert!(lists.free_mail.len() > 50 && lists.seized.len() == 18 && !lists.well_known.is_empty());
+        assert!(lists.free_mail.len() > 50 && !lists.well_known.is_empty());
+        // The seized domains come from published.toml.
+        assert_eq!(l().seized.len(), 18);
         assert!(l().is_free_mail("Gmail.com") && !l().is_free_mail("northwind.example"));
         assert!(l().is_seized("ktsolution.tech") && l().is_seized("www.KTsolution.tech"));
         assert_eq!(l().registrable("hr.acme.co.uk"), Some(("acme".into(), "co.uk".into())));

@@ -4,7 +4,8 @@
 //! "what is this IP", "which country is `Korea, Democratic People's Republic of`", "are
 //! these two addresses one door" and "what is the fingerprint of this SSN under this
 //! installation's key". Readers use it to normalise; the engine uses it to enrich events
-//! before any detector sees them.
+//! before any detector sees them. It also knows sanctions lists and published identifiers
+//! ([`sanctions`]): how to read them and how to match a name or an identifier against them.
 
 pub mod address;
 pub mod contact;
@@ -16,6 +17,7 @@ pub mod mmdb_writer;
 pub mod names;
 pub mod phone;
 pub mod places;
+pub mod sanctions;
 pub mod ssn;
 
 pub use enrich::{Enricher, NetworkConfig};

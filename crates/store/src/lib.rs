@@ -233,6 +233,13 @@ impl Store {
         Ok(row.map(|r| r.get::<String, _>(0)))
     }
 
+    /// Every stored subject: its id and its claims (the subject as JSON), by id.
+    pub async fn subjects(&self) -> Result<Vec<(String, String)>, StoreError> {
+        let rows =
+            sqlx::query("SELECT subject_id, claims FROM subjects ORDER BY subject_id").fetch_all(&self.pool).await?;
+        Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<String, _>(1))).collect())
+    }
+
     /// Row counts per table, for summaries and tests.
     pub async fn counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
         let mut out = Vec::new();

@@ -1,0 +1,1127 @@
+//! The name matcher: which list entries does a name match, how well, and why.
+//!
+//! Every name and alias of every entry is folded into words ([`super::names`]) and
+//! indexed four ways: by word, by the word's phonetic key, by its first four key
+//! letters (typos later in the word), and by adjacent word pairs joined (`sang man` is
+//! found by `Sangman`). A query is folded the same way; its words fetch candidate names
+//! from the index, rarest word first, and the words of lists too common to walk (a
+//! `kim` among North Korean designations) are checked against the candidates already
+//! found instead. Only candidates that share enough of the query's weight are scored
+//! in full, so a query never scans the list.
+//!
+//! The score of a name is a weighted Dice coefficient over an alignment of words that
+//! ignores order: each query word pairs with at most one list word (exact 1.0, same
+//! variant-folded spelling 1.0, same sound spelt otherwise (doubled letters, silent h) 0.9,
+//! same phonetic key 0.85 (short words only in Korean names), one typo from six letters or two from nine
+//! 0.8/0.75 (two letters swapped 0.9), one word equal to two joined words 0.95, or to their joined phonetic key 0.9), and
+//! `score = Σ similarity × (w_query + w_list) / (Σ w_query + Σ w_list)`.
+//! A word's weight is 0.5 plus half its normalised inverse frequency among list names,
+//! so a rare word counts up to twice a common one, and company forms count 0.25: a
+//! missing `LLC` costs little, a missing surname a lot. Aliases a list marks weak count
+//! a little less. A date of birth and countries, when the query has them, then lift or
+//! lower the name score by configured amounts. Every match carries its breakdown.
+
+use std::collections::BTreeMap;
+
+use bonafide_core::CountryCode;
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use super::identifiers::{self, IdKind};
+use super::names::{NameRules, Word, light_key, skeleton};
+use super::{Entry, EntryKind, Lists};
+
+/// `[screening]` matching settings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MatchConfig {
+    /// Matches scoring below this are not reported (0..1). `bonafide screen --min-score`
+    /// overrides it for one run.
+    pub min_score: f64,
+    /// Factor on the score of a name the list marks as a weak alias.
+    pub weak_alias_factor: f64,
+    /// Added when the query's date of birth agrees with one of the entry's.
+    pub dob_match_bonus: f64,
+    /// Subtracted when the entry has dates of birth and none agrees.
+    pub dob_mismatch_penalty: f64,
+    /// Added when one of the query's countries is one of the entry's.
+    pub country_match_bonus: f64,
+    /// Subtracted when both have countries and none is shared.
+    pub country_mismatch_penalty: f64,
+    /// Candidates scored in full per query, at most.
+    pub max_candidates: usize,
+    /// Share of the query's word weight a candidate must share through the index to be
+    /// scored in full.
+    pub min_candidate_share: f64,
+}
+
+impl Default for MatchConfig {
+    fn default() -> Self {
+        MatchConfig {
+            min_score: 0.88,
+            weak_alias_factor: 0.92,
+            dob_match_bonus: 0.05,
+            dob_mismatch_penalty: 0.15,
+            country_match_bonus: 0.03,
+            country_mismatch_penalty: 0.05,
+            max_candidates: 40,
+            min_candidate_share: 0.34,
+        }
+    }
+}
+
+/// What to screen: a name, and facts that lift or lower a name match.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Query {
+    pub name: String,
+    /// Date of birth (year, month, day).
+    pub dob: Option<(i32, u8, u8)>,
+    /// Countries comparable with the list's nationalities and addresses (a nationality
+    /// or an identity document's country, not a claimed home: see the S1 detector).
+    pub countries: Vec<CountryCode>,
+}
+
+impl Query {
+    pub fn name(name: impl Into<String>) -> Query {
+        Query { name: name.into(), ..Default::default() }
+    }
+}
+
+/// How one query word met one list word.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TokenPair {
+    pub query: String,
+    pub list: String,
+    pub similarity: f64,
+    /// `exact`, `variant`, `phonetic`, `typo`, `joined`, `form`.
+    pub how: &'static str,
+}
+
+/// One entry a query matches.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Match {
+    /// Index of the entry in [`Screening::entries`].
+    pub entry: usize,
+    /// The name or alias that matched.
+    pub matched_name: String,
+    pub alias: bool,
+    /// Final score, 0..1, after date-of-birth and country adjustments.
+    pub score: f64,
+    /// The name score before adjustments.
+    pub name_score: f64,
+    pub pairs: Vec<TokenPair>,
+    /// Query words left without a partner, and list words likewise.
+    pub unmatched_query: Vec<String>,
+    pub unmatched_list: Vec<String>,
+    /// Adjustments applied, e.g. `("date of birth agrees", 0.05)`.
+    pub adjustments: Vec<(String, f64)>,
+    /// Set when the match is an exact identifier (email, domain, wallet): certainty.
+    pub identifier: Option<(IdKind, String)>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct NameRec {
+    entry: u32,
+    /// 0 for the primary name, i for alias i - 1.
+    alias: u16,
+    start: u32,
+    len: u16,
+    weight: f32,
+    weak: bool,
+    /// A Korean name (the entry concerns North or South Korea): its short syllables
+    /// may match by phonetic key (Kyu/Gyu, Chun/Jun, Tok/Deok), which in other
+    /// languages joins different names (Zhen/Chen, Zhou/Chu).
+    korean: bool,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct NTok {
+    canon: u32,
+    skel: u32,
+    /// The phonetic key of this word joined with the next (`u32::MAX` when none).
+    pair_skel: u32,
+    light: u32,
+    w: f32,
+    form: bool,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Interner {
+    map: FxHashMap<Box<str>, u32>,
+    strs: Vec<Box<str>>,
+}
+
+impl Interner {
+    fn intern(&mut self, s: &str) -> u32 {
+        if let Some(&i) = self.map.get(s) {
+            return i;
+        }
+        let i = self.strs.len() as u32;
+        self.strs.push(s.into());
+        self.map.insert(s.into(), i);
+        i
+    }
+    fn get(&self, s: &str) -> Option<u32> {
+        self.map.get(s).copied()
+    }
+    fn str(&self, i: u32) -> &str {
+        &self.strs[i as usize]
+    }
+}
+
+struct QTok {
+    raw: String,
+    canon: String,
+    skel: String,
+    canon_id: Option<u32>,
+    skel_id: Option<u32>,
+    /// The phonetic key of this word joined with the next, when the lists know it.
+    pair_skel_id: Option<u32>,
+    light_id: Option<u32>,
+    w: f32,
+    form: bool,
+}
+
+/// Similarity of two spellings of one sound (doubled letters, silent h, y/i).
+const SPELLING: f64 = 0.9;
+
+/// Similarity of two words with the same phonetic key but different spellings. Two such
+/// words alone (Zhou Zhen / Zhu Chen) stay under the default threshold.
+const PHONETIC: f64 = 0.85;
+
+/// Similarity of one word with two joined words under the phonetic key (`Seongnam` =
+/// `Song Nam`): joined syllables of a given name, a common way to write Korean names.
+const JOINED_PHONETIC: f64 = 0.9;
+
+/// Names longer than this many words are cut (list names rarely exceed 12).
+const MAX_WORDS: usize = 24;
+/// Postings longer than this are checked against candidates rather than walked.
+const LARGE: usize = 384;
+
+/// Loaded lists, indexed for screening.
+pub struct Screening {
+    entries: Vec<Entry>,
+    sources: Vec<String>,
+    rules: NameRules,
+    config: MatchConfig,
+    names: Vec<NameRec>,
+    toks: Vec<NTok>,
+    canon: Interner,
+    skel: Interner,
+    light: Interner,
+    by_canon: Vec<Vec<u32>>,
+    by_skel: Vec<Vec<u32>>,
+    by_pair: FxHashMap<Box<str>, Vec<u32>>,
+    by_prefix: FxHashMap<Box<str>, Vec<u32>>,
+    by_suffix: FxHashMap<Box<str>, Vec<u32>>,
+    canon_w: Vec<f32>,
+    ids: FxHashMap<(IdKind, String), Vec<u32>>,
+    /// Listed document numbers by keyed fingerprint, with their masked form.
+    documents: FxHashMap<bonafide_core::Fingerprint, Vec<(u32, String)>>,
+}
+
+impl std::fmt::Debug for Screening {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Screening").field("entries", &self.entries.len()).field("names", &self.names.len()).finish()
+    }
+}
+
+impl Default for Screening {
+    fn default() -> Self {
+        Screening::build(Lists::default(), NameRules::builtin(), MatchConfig::default())
+    }
+}
+
+fn prefix_key(skel: &str) -> Option<&str> {
+    (skel.len() >= 5).then(|| &skel[..4])
+}
+
+fn suffix_key(skel: &str) -> Option<&str> {
+    (skel.len() >= 7).then(|| &skel[skel.len() - 4..])
+}
+
+/// Edit distance with transpositions, or `None` when above `max`. Words longer than
+/// 31 bytes are compared on their first 31.
+fn osa(a: &[u8], b: &[u8], max: usize) -> Option<usize> {
+    const W: usize = 32;
+    let (a, b) = (&a[..a.len().min(W - 1)], &b[..b.len().min(W - 1)]);
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let n = b.len();
+    let mut prev2 = [0usize; W];
+    let mut prev = [0usize; W];
+    let mut cur = [0usize; W];
+    for (j, p) in prev.iter_mut().enumerate().take(n + 1) {
+        *p = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        let mut row_min = cur[0];
+        for j in 1..=n {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(prev2[j - 2] + 1);
+            }
+            cur[j] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > max {
+            return None;
+        }
+        prev2 = prev;
+        prev = cur;
+    }
+    let d = prev[n];
+    (d <= max).then_some(d)
+}
+
+impl Screening {
+    /// Indexes every name of every entry.
+    pub fn build(lists: Lists, rules: NameRules, config: MatchConfig) -> Screening {
+        let mut s = Screening {
+            entries: lists.entries,
+            sources: lists.sources,
+            rules,
+            config,
+            names: Vec::new(),
+            toks: Vec::new(),
+            canon: Interner::default(),
+            skel: Interner::default(),
+            light: Interner::default(),
+            by_canon: Vec::new(),
+            by_skel: Vec::new(),
+            by_pair: FxHashMap::default(),
+            by_prefix: FxHashMap::default(),
+            by_suffix: FxHashMap::default(),
+            canon_w: Vec::new(),
+            ids: FxHashMap::default(),
+            documents: FxHashMap::default(),
+        };
+        let mut pending: Vec<(NameRec, Vec<Word>)> = Vec::new();
+        let (kp, kr) = (CountryCode::new("KP"), CountryCode::new("KR"));
+        for (ei, e) in s.entries.iter().enumerate() {
+            let mut seen: Vec<Vec<Word>> = Vec::new();
+            let korean = e.dprk.is_some()
+                || e.nationalities.iter().chain(&e.countries).any(|c| Some(*c) == kp || Some(*c) == kr);
+            for (ai, name) in e.all_names().enumerate() {
+                if e.kind == EntryKind::Identifier {
+                    break;
+                }
+                let mut words = s.rules.words(name);
+                words.truncate(MAX_WORDS);
+                let key: Vec<(&str, bool)> = words.iter().map(|w| (w.text.as_str(), w.form)).collect();
+                if words.iter().all(|w| w.form)
+                    || seen.iter().any(|s| s.iter().map(|w| (w.text.as_str(), w.form)).eq(key.iter().copied()))
+                {
+                    continue;
+                }
+                drop(key);
+                seen.push(words.clone());
+                let weak = ai > 0 && e.aliases[ai - 1].weak;
+                let rec = NameRec { entry: ei as u32, alias: ai as u16, start: 0, len: 0, weight: 0.0, weak, korean };
+                pending.push((rec, words));
+            }
+            for v in &e.emails {
+                if let Some(n) = identifiers::normalise_email(v) {
+                    s.ids.entry((IdKind::Email, n)).or_default().push(ei as u32);
+                }
+            }
+            for v in &e.websites {
+                // A page on a shared platform (`facebook.com/...`) is not the platform.
+                if let Some(n) = identifiers::site_domain(v) {
+                    s.ids.entry((IdKind::Domain, n)).or_default().push(ei as u32);
+                }
+            }
+            for w in &e.wallets {
+                if let Some(n) = identifiers::normalise_wallet(&w.address) {
+                    s.ids.entry((IdKind::Wallet, n)).or_default().push(ei as u32);
+                }
+            }
+        }
+        for v in s.ids.values_mut() {
+            v.dedup();
+        }
+        // Document frequencies, for weights.
+        let mut df: Vec<u32> = Vec::new();
+        for (_, words) in &pending {
+            let mut ids: Vec<u32> = words.iter().filter(|w| !w.form).map(|w| s.canon.intern(&w.text)).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            for i in ids {
+                if df.len() <= i as usize {
+                    df.resize(i as usize + 1, 0);
+                }
+                df[i as usize] += 1;
+            }
+        }
+        let n = (pending.len().max(2)) as f32;
+        s.canon_w = df.iter().map(|&d| 0.5 + 0.5 * ((n / d.max(1) as f32).ln() / n.ln()).clamp(0.0, 1.0)).collect();
+        s.by_canon = vec![Vec::new(); s.canon.strs.len()];
+        for (mut rec, words) in pending {
+            let ni = s.names.len() as u32;
+            rec.start = s.toks.len() as u32;
+            rec.len = words.len() as u16;
+            let mut weight = 0.0;
+            for w in &words {
+                let canon = s.canon.intern(&w.text);
+                let sk = skeleton(&w.text);
+                let skel = s.skel.intern(&sk);
+                let tw = if w.form { 0.25 } else { s.canon_w.get(canon as usize).copied().unwrap_or(1.0) };
+                weight += tw;
+                let light = s.light.intern(&light_key(&w.text));
+                s.toks.push(NTok { canon, skel, pair_skel: u32::MAX, light, w: tw, form: w.form });
+                if w.form {
+                    continue;
+                }
+                if s.by_canon.len() <= canon as usize {
+                    s.by_canon.resize(canon as usize + 1, Vec::new());
+                }
+                push_once(&mut s.by_canon[canon as usize], ni);
+                if s.by_skel.len() <= skel as usize {
+                    s.by_skel.resize(skel as usize + 1, Vec::new());
+                }
+                push_once(&mut s.by_skel[skel as usize], ni);
+                if let Some(p) = prefix_key(&sk) {
+                    push_once(s.by_prefix.entry(p.into()).or_default(), ni);
+                }
+                if let Some(p) = suffix_key(&sk) {
+                    push_once(s.by_suffix.entry(p.into()).or_default(), ni);
+                }
+            }
+            for (k, pair) in words.windows(2).enumerate() {
+                if !pair[0].form && !pair[1].form {
+                    let joined = format!("{}{}", pair[0].text, pair[1].text);
+                    push_once(s.by_pair.entry(joined.as_str().into()).or_default(), ni);
+                    let joined = skeleton(&joined);
+                    s.toks[rec.start as usize + k].pair_skel = s.skel.intern(&joined);
+                    push_once(s.by_pair.entry(joined.into()).or_default(), ni);
+                }
+            }
+            rec.weight = weight;
+            s.names.push(rec);
+        }
+        s
+    }
+
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    pub fn entry(&self, i: usize) -> Option<&Entry> {
+        self.entries.get(i)
+    }
+
+    /// One line per list loaded.
+    pub fn sources(&self) -> &[String] {
+        &self.sources
+    }
+
+    pub fn config(&self) -> &MatchConfig {
+        &self.config
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// Names indexed (primary names and aliases).
+    pub fn name_count(&self) -> usize {
+        self.names.len()
+    }
+
+    fn query_tokens(&self, name: &str) -> Vec<QTok> {
+        let mut words = self.rules.words(name);
+        words.truncate(MAX_WORDS);
+        let pair_skels: Vec<Option<u32>> = (0..words.len())
+            .map(|i| {
+                let next = words.get(i + 1)?;
+                if words[i].form || next.form {
+                    return None;
+                }
+                self.skel.get(&skeleton(&format!("{}{}", words[i].text, next.text)))
+            })
+            .collect();
+        words
+            .into_iter()
+            .zip(pair_skels)
+            .map(|(w, pair_skel_id)| {
+                let canon_id = self.canon.get(&w.text);
+                let sk = skeleton(&w.text);
+                let skel_id = self.skel.get(&sk);
+                let w_ = if w.form {
+                    0.25
+                } else {
+                    canon_id.and_then(|c| self.canon_w.get(c as usize).copied()).unwrap_or(1.0)
+                };
+                let light_id = self.light.get(&light_key(&w.text));
+                QTok {
+                    raw: w.raw,
+                    canon: w.text,
+                    skel: sk,
+                    canon_id,
+                    skel_id,
+                    pair_skel_id,
+                    light_id,
+                    w: w_,
+                    form: w.form,
+                }
+            })
+            .collect()
+    }
+
+    /// The entries whose names match `q` at or above `min_score` (the configured
+    /// minimum when `None`), best first, one match per entry.
+    pub fn screen(&self, q: &Query, min_score: Option<f64>) -> Vec<Match> {
+        let min = min_score.unwrap_or(self.config.min_score);
+        let qt = self.query_tokens(&q.name);
+        let wq: f32 = qt.iter().filter(|t| !t.form).map(|t| t.w).sum();
+        if wq <= 0.0 {
+            return Vec::new();
+        }
+        // Candidate generation: (name -> (shared weight, last query word counted, its add)).
+        let mut sources: Vec<(usize, f32, &[u32])> = Vec::new(); // (query word, strength, postings)
+        for (i, t) in qt.iter().enumerate() {
+            if t.form {
+                continue;
+            }
+            if let Some(c) = t.canon_id {
+                sources.push((i, 1.0, self.by_canon.get(c as usize).map(Vec::as_slice).unwrap_or(&[])));
+            }
+            if let Some(k) = t.skel_id {
+                sources.push((i, 0.9, self.by_skel.get(k as usize).map(Vec::as_slice).unwrap_or(&[])));
+            }
+            if let Some(p) = prefix_key(&t.skel).and_then(|p| self.by_prefix.get(p)) {
+                sources.push((i, 0.7, p));
+            }
+            if let Some(p) = suffix_key(&t.skel).and_then(|p| self.by_suffix.get(p)) {
+                sources.push((i, 0.7, p));
+            }
+            if let Some(p) = self.by_pair.get(t.canon.as_str()) {
+                sources.push((i, 0.95, p));
+            } else if let Some(p) = self.by_pair.get(t.skel.as_str()) {
+                sources.push((i, 0.85, p));
+            }
+        }
+        for (i, pair) in qt.windows(2).enumerate() {
+            if pair[0].form || pair[1].form {
+                continue;
+            }
+            let joined = format!("{}{}", pair[0].canon, pair[1].canon);
+            if let Some(c) = self.canon.get(&joined)
+                && let Some(p) = self.by_canon.get(c as usize)
+            {
+                sources.push((i, 0.95, p));
+            } else {
+                let joined = skeleton(&joined);
+                if let Some(k) = self.skel.get(&joined)
+                    && let Some(p) = self.by_skel.get(k as usize)
+                {
+                    sources.push((i, 0.85, p));
+                }
+            }
+        }
+        sources.sort_by_key(|(_, _, p)| p.len());
+        let walked: usize = sources.iter().map(|(_, _, p)| p.len()).filter(|&n| n <= LARGE).sum();
+        let mut acc: FxHashMap<u32, (f32, u16, f32)> =
+            FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
+        let mut probe: Vec<(usize, f32)> = Vec::new();
+        for (ti, strength, postings) in &sources {
+            if postings.len() > LARGE && !acc.is_empty() {
+                probe.push((*ti, *strength));
+                continue;
+            }
+            let add = strength * qt[*ti].w;
+            for &ni in *postings {
+                let e = acc.entry(ni).or_insert((0.0, u16::MAX, 0.0));
+                if e.1 == *ti as u16 {
+                    if add > e.2 {
+                        e.0 += add - e.2;
+                        e.2 = add;
+                    }
+                } else {
+                    e.0 += add;
+                    e.1 = *ti as u16;
+                    e.2 = add;
+                }
+            }
+        }
+        let mut cands: Vec<(u32, f32)> = acc.into_iter().map(|(n, (a, _, _))| (n, a)).collect();
+        if !probe.is_empty() {
+            // Frequent words: check the candidates found so far instead of walking.
+            let mut done: Vec<usize> = Vec::new();
+            for (ti, _) in &probe {
+                if done.contains(ti) {
+                    continue;
+                }
+                done.push(*ti);
+                let t = &qt[*ti];
+                for (ni, a) in cands.iter_mut() {
+                    let rec = self.names[*ni as usize];
+                    let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+                    let best = toks
+                        .iter()
+                        .map(|nt| {
+                            if Some(nt.canon) == t.canon_id {
+                                1.0
+                            } else if Some(nt.skel) == t.skel_id {
+                                0.9
+                            } else {
+                                0.0
+                            }
+                        })
+                        .fold(0.0f32, f32::max);
+                    *a += best * t.w;
+                }
+            }
+        }
+        let floor = self.config.min_candidate_share as f32 * wq;
+        // A name can score at most (shared + its own weight) / (query + its own weight):
+        // the query weight it does not share counts against it. Words the index cannot
+        // see (typos early in a word) get some slack; below the bound, skip the name.
+        let slack = self.config.dob_match_bonus.max(0.0) + self.config.country_match_bonus.max(0.0);
+        let need = (min - slack - 0.02) as f32;
+        let qform: f32 = qt.iter().filter(|t| t.form).map(|t| t.w).sum();
+        cands.retain(|(ni, a)| {
+            if *a < floor {
+                return false;
+            }
+            let wn = self.names[*ni as usize].weight;
+            let shared = (a + 0.15 * wq).min(wq) + qform;
+            need <= 0.0 || (shared + wn) / (wq + qform + wn) >= need
+        });
+        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        cands.truncate(self.config.max_candidates);
+
+        // Per entry, the best of its names; among equals, the one written in the
+        // query's word order (`Alis LLC` is reported as the a.k.a. `ALIS LLC`).
+        let mut best: BTreeMap<u32, (f64, bool, u32)> = BTreeMap::new();
+        let mut scratch = Vec::new();
+        for (ni, _) in &cands {
+            let rec = self.names[*ni as usize];
+            let mut score = self.align(&qt, rec, false, &mut scratch).0;
+            if rec.weak {
+                score *= self.config.weak_alias_factor;
+            }
+            let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+            let in_order = toks.len() == qt.len() && toks.iter().zip(&qt).all(|(n, q)| Some(n.canon) == q.canon_id);
+            let e = best.entry(rec.entry).or_insert((-1.0, false, *ni));
+            if score > e.0 || (score == e.0 && in_order && !e.1) {
+                *e = (score, in_order, *ni);
+            }
+        }
+        let mut out: Vec<Match> = Vec::new();
+        for (entry, (name_score, _, ni)) in best {
+            if name_score + slack < min {
+                continue;
+            }
+            let rec = self.names[ni as usize];
+            let e = &self.entries[entry as usize];
+            let mut adjustments = Vec::new();
+            if let Some((y, m, d)) = q.dob
+                && !e.dobs.is_empty()
+            {
+                if e.dobs.iter().any(|x| x.agrees(y, m, d)) {
+                    adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
+                } else {
+                    let listed: Vec<String> = e.dobs.iter().map(|d| d.label()).collect();
+                    adjustments.push((
+                        format!("date of birth differs (listed {})", listed.join(", ")),
+                        -self.config.dob_mismatch_penalty,
+                    ));
+                }
+            }
+            if !q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()) {
+                let shared = q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c));
+                match shared {
+                    Some(c) => {
+                        adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
+                    }
+                    None => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
+                }
+            }
+            let score = (name_score + adjustments.iter().map(|(_, a)| a).sum::<f64>()).clamp(0.0, 1.0);
+            if score < min {
+                continue;
+            }
+            let (_, pairs, uq, ul) = self.align(&qt, rec, true, &mut scratch);
+            let matched_name = e.all_names().nth(rec.alias as usize).unwrap_or(&e.name).to_string();
+            out.push(Match {
+                entry: entry as usize,
+                matched_name,
+                alias: rec.alias > 0,
+                score,
+                name_score,
+                pairs,
+                unmatched_query: uq,
+                unmatched_list: ul,
+                adjustments,
+                identifier: None,
+            });
+        }
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
+        out
+    }
+
+    /// The entries publishing this identifier (exact after normalisation): certainty.
+    pub fn identifier(&self, kind: IdKind, value: &str) -> Vec<Match> {
+        let Some(n) = identifiers::normalise(kind, value) else { return Vec::new() };
+        let Some(list) = self.ids.get(&(kind, n.clone())) else { return Vec::new() };
+        list.iter()
+            .map(|&e| {
+                let entry = &self.entries[e as usize];
+                Match {
+                    entry: e as usize,
+                    matched_name: entry.name.clone(),
+                    alias: false,
+                    score: 1.0,
+                    name_score: 0.0,
+                    pairs: Vec::new(),
+                    unmatched_query: Vec::new(),
+                    unmatched_list: Vec::new(),
+                    adjustments: Vec::new(),
+                    identifier: Some((kind, n.clone())),
+                }
+            })
+            .collect()
+    }
+
+    /// Fingerprints every listed identity-document number under the installation key,
+    /// so a subject's document (which arrives only as a fingerprint) can be compared.
+    pub fn index_documents(&mut self, keyring: &crate::Keyring) {
+        use bonafide_core::SensitiveKind::IdDocument;
+        self.documents.clear();
+        for (ei, e) in self.entries.iter().enumerate() {
+            for d in &e.documents {
+                let n = crate::fingerprint::normalise(IdDocument, &d.number);
+                if n.len() < 5 {
+                    continue;
+                }
+                let fp = keyring.fingerprint(IdDocument, &n);
+                let masked = crate::fingerprint::mask(IdDocument, &n);
+                let list = self.documents.entry(fp).or_default();
+                if !list.iter().any(|(x, _)| *x == ei as u32) {
+                    list.push((ei as u32, format!("{} {masked}", d.kind)));
+                }
+            }
+        }
+    }
+
+    /// The entries listing an identity document with this fingerprint (certainty; the
+    /// number shows only masked).
+    pub fn document(&self, fp: &bonafide_core::Fingerprint) -> Vec<Match> {
+        self.documents
+            .get(fp)
+            .into_iter()
+            .flatten()
+            .map(|(e, masked)| Match {
+                entry: *e as usize,
+                matched_name: self.entries[*e as usize].name.clone(),
+                alias: false,
+                score: 1.0,
+                name_score: 0.0,
+                pairs: Vec::new(),
+                unmatched_query: Vec::new(),
+                unmatched_list: Vec::new(),
+                adjustments: Vec::new(),
+                identifier: Some((IdKind::Document, masked.clone())),
+            })
+            .collect()
+    }
+
+    /// Every normalised identifier of `kind` the lists publish, with its entries.
+    pub fn identifiers(&self, kind: IdKind) -> impl Iterator<Item = (&str, &[u32])> {
+        self.ids.iter().filter(move |((k, _), _)| *k == kind).map(|((_, v), e)| (v.as_str(), e.as_slice()))
+    }
+
+    fn sim(&self, q: &QTok, n: &NTok, korean: bool) -> (f64, &'static str) {
+        if q.form && n.form {
+            return if q.canon_id == Some(n.canon) { (1.0, "form") } else { (0.0, "") };
+        }
+        if !q.form && !n.form {
+            if q.canon_id == Some(n.canon) {
+                return (1.0, "exact");
+            }
+            if q.light_id == Some(n.light) {
+                return (SPELLING, "spelling");
+            }
+            // Short words sound alike too easily across languages (Zhen/Chen, Zhou/Chu),
+            // except the syllables of Korean names, written in three romanisations.
+            if q.skel_id == Some(n.skel) && (korean || q.canon.len().min(self.canon.str(n.canon).len()) >= 5) {
+                return (PHONETIC, "phonetic");
+            }
+        }
+        // A typo, on the spelling or on the phonetic key, also of a company form word
+        // (`Interantional`); short words are left alone: Mary/Mark, Zheng/Zhang,
+        // Ting/Teng are other names.
+        let (a, b) = (q.canon.as_bytes(), self.canon.str(n.canon).as_bytes());
+        let shortest = a.len().min(b.len());
+        if shortest < 6 {
+            return (0.0, "");
+        }
+        let max = if shortest >= 9 { 2 } else { 1 };
+        let mut d = osa(a, b, max);
+        if !q.form && !n.form {
+            let (c, e) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
+            if c.len().min(e.len()) >= 6
+                && let Some(k) = osa(c, e, max)
+            {
+                d = Some(d.map_or(k, |x| x.min(k)));
+            }
+        }
+        match d {
+            // Two letters swapped is a slip of the keyboard, not another name
+            // (Hernandez/Fernandez is one substitution and stays at 0.8).
+            Some(1) if swapped(a, b) => (0.9, "typo"),
+            Some(1) => (0.8, "typo"),
+            Some(_) => (0.75, "typo"),
+            None => (0.0, ""),
+        }
+    }
+
+    fn joined(a: &str, b: &str, target: &str) -> bool {
+        target.len() == a.len() + b.len() && target.starts_with(a) && target.ends_with(b)
+    }
+
+    /// Aligns query words with one list name; returns the score and, when `explain`,
+    /// the pairs and the words left over.
+    fn align(
+        &self,
+        q: &[QTok],
+        rec: NameRec,
+        explain: bool,
+        cand: &mut Vec<(f64, usize, usize, &'static str)>,
+    ) -> (f64, Vec<TokenPair>, Vec<String>, Vec<String>) {
+        let n = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+        cand.clear();
+        for (i, qt) in q.iter().enumerate() {
+            for (j, nt) in n.iter().enumerate() {
+                let (s, how) = self.sim(qt, nt, rec.korean);
+                if s > 0.0 {
+                    cand.push((s, i, j, how));
+                }
+            }
+        }
+        cand.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+        let mut qused = [false; MAX_WORDS];
+        let mut nused = [false; MAX_WORDS];
+        let mut num = 0.0f64;
+        let mut pairs = Vec::new();
+        for &(s, i, j, how) in cand.iter() {
+            if qused[i] || nused[j] {
+                continue;
+            }
+            qused[i] = true;
+            nused[j] = true;
+            num += s * f64::from(q[i].w + n[j].w);
+            if explain {
+                let how = if how == "exact" && q[i].raw != q[i].canon { "variant" } else { how };
+                pairs.push(TokenPair {
+                    query: q[i].raw.clone(),
+                    list: self.canon.str(n[j].canon).to_string(),
+                    similarity: s,
+                    how,
+                });
+            }
+        }
+        // One word for two: `Sangman` = `Sang Man`, either way round.
+        for i in 0..q.len() {
+            if qused[i] || q[i].form {
+                continue;
+            }
+            for j in 0..n.len().saturating_sub(1) {
+                if nused[j] || nused[j + 1] || n[j].form || n[j + 1].form {
+                    continue;
+                }
+                let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
+                let sim = if Self::joined(a, b, &q[i].canon) {
+                    0.95
+                } else if n[j].pair_skel != u32::MAX && q[i].canon.len() >= 7 && q[i].skel_id == Some(n[j].pair_skel) {
+                    JOINED_PHONETIC
+                } else {
+                    continue;
+                };
+                qused[i] = true;
+                nused[j] = true;
+                nused[j + 1] = true;
+                num += sim * f64::from(q[i].w + n[j].w + n[j + 1].w);
+                if explain {
+                    pairs.push(TokenPair {
+                        query: q[i].raw.clone(),
+                        list: format!("{} {}", self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon)),
+                        similarity: sim,
+                        how: "joined",
+                    });
+                }
+                break;
+            }
+        }
+        for j in 0..n.len() {
+            if nused[j] || n[j].form {
+                continue;
+            }
+            for i in 0..q.len().saturating_sub(1) {
+                if qused[i] || qused[i + 1] || q[i].form || q[i + 1].form {
+                    continue;
+                }
+                let sim = if Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
+                    0.95
+                } else if self.canon.str(n[j].canon).len() >= 7 && q[i].pair_skel_id == Some(n[j].skel) {
+                    JOINED_PHONETIC
+                } else {
+                    continue;
+                };
+                qused[i] = true;
+                qused[i + 1] = true;
+                nused[j] = true;
+                num += sim * f64::from(q[i].w + q[i + 1].w + n[j].w);
+                if explain {
+                    pairs.push(TokenPair {
+                        query: format!("{} {}", q[i].raw, q[i + 1].raw),
+                        list: self.canon.str(n[j].canon).to_string(),
+                        similarity: sim,
+                        how: "joined",
+                    });
+                }
+                break;
+            }
+        }
+        let den = f64::from(q.iter().map(|t| t.w).sum::<f32>() + rec.weight);
+        let score = if den > 0.0 { (num / den).min(1.0) } else { 0.0 };
+        if !explain {
+            return (score, pairs, Vec::new(), Vec::new());
+        }
+        let uq = q.iter().enumerate().filter(|(i, _)| !qused[*i]).map(|(_, t)| t.raw.clone()).collect();
+        let ul = n
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| !nused[*j])
+            .map(|(_, t)| self.canon.str(t.canon).to_string())
+            .collect();
+        (score, pairs, uq, ul)
+    }
+}
+
+/// Whether `b` is `a` with two adjacent letters swapped.
+fn swapped(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let diff: Vec<usize> = (0..a.len()).filter(|&i| a[i] != b[i]).collect();
+    diff.len() == 2 && diff[1] == diff[0] + 1 && a[diff[0]] == b[diff[1]] && a[diff[1]] == b[diff[0]]
+}
+
+fn push_once(v: &mut Vec<u32>, x: u32) {
+    if v.last() != Some(&x) {
+        v.push(x);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Alias, Dob};
+    use super::*;
+
+    fn entry(id: &str, name: &str, aliases: &[&str]) -> Entry {
+        Entry {
+            id: id.into(),
+            name: name.into(),
+            aliases: aliases
+                .iter()
+                .map(|a| Alias { name: a.to_string(), quality: "a.k.a.".into(), weak: false })
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    fn screening(entries: Vec<Entry>) -> Screening {
+        let mut l = Lists::default();
+        l.push_list("test".into(), entries);
+        Screening::build(l, NameRules::builtin(), MatchConfig::default())
+    }
+
+    fn top(s: &Screening, name: &str) -> Option<(String, f64)> {
+        s.screen(&Query::name(name), Some(0.0)).first().map(|m| (s.entries()[m.entry].id.clone(), m.score))
+    }
+
+    fn sample() -> Screening {
+        let mut kim = entry("43377", "KIM, Sang Man", &[]);
+        kim.kind = EntryKind::Person;
+        kim.dobs = vec![Dob { month: Some(4), day: Some(25), ..Dob::year(1965) }];
+        kim.nationalities = vec![CountryCode::new("KP").unwrap()];
+        kim.wallets = vec![super::super::ListedWallet {
+            chain: "USDT".into(),
+            address: "0xb6f5ec1a0a9cd1526536d3f0426c429529471f40".into(),
+        }];
+        screening(vec![
+            kim,
+            entry("43379", "CHINYONG INFORMATION TECHNOLOGY COOPERATION COMPANY", &[]),
+            entry("48260", "LIMITED LIABILITY COMPANY ALIS", &["ALIAS LLC", "ALIS LLC"]),
+            entry("1", "RI Song Chol", &[]),
+            entry("2", "KOREA SAENAL TRADING CORPORATION", &[]),
+            entry("3", "PAK, Hwa Song", &[]),
+            entry("4", "JONG, Myong Hak", &[]),
+            entry("5", "CHOE, Chun Yong", &[]),
+        ])
+    }
+
+    #[test]
+    fn order_forms_and_variants_do_not_matter() {
+        let s = sample();
+        for (q, id) in [
+            ("Sang Man Kim", "43377"),
+            ("KIM Sangman", "43377"),
+            ("Gim Sang-man", "43377"),
+            ("김상만", "43377"),
+            ("Chinyong Information Technology Cooperation Co.", "43379"),
+            ("Jinyong Information Technology Cooperation Company", "43379"),
+            ("Alis LLC", "48260"),
+            ("Alis Limited Liability Company", "48260"),
+            ("Lee Song Chol", "1"),
+            ("Rhee Seong-cheol", "1"),
+            ("Park Hwa Song", "3"),
+            ("Bak Hwa Seong", "3"),
+            ("Chong Myong Hak", "4"),
+            ("Jeong Myeong-hak", "4"),
+            ("Choi Chun Yong", "5"),
+        ] {
+            let (got, score) = top(&s, q).unwrap_or_else(|| panic!("{q}: no match"));
+            assert_eq!(got, id, "{q}");
+            assert!(score >= MatchConfig::default().min_score, "{q}: {score}");
+        }
+    }
+
+    #[test]
+    fn different_names_stay_apart() {
+        let s = sample();
+        for q in
+            ["Korea Songkwang Trading General Corp.", "Kim Jong Un", "Maria Garcia", "Alice Smith", "Song Chol", "Kim"]
+        {
+            let m = s.screen(&Query::name(q), None);
+            assert!(m.is_empty(), "{q}: {:?}", m.first().map(|m| (&m.matched_name, m.score)));
+        }
+    }
+
+    #[test]
+    fn typos_score_below_exact() {
+        let s = sample();
+        let exact = top(&s, "Chinyong Information Technology Cooperation Company").unwrap().1;
+        let typo = top(&s, "Chinyong Informaton Technology Cooperation Company").unwrap().1;
+        assert!(exact > typo && typo > 0.9, "{exact} {typo}");
+    }
+
+    #[test]
+    fn date_of_birth_and_country_lift_or_lower() {
+        let s = sample();
+        let base = s.screen(&Query::name("Kim Sang Man"), Some(0.0))[0].score;
+        let same = Query {
+            dob: Some((1965, 4, 25)),
+            countries: vec![CountryCode::new("KP").unwrap()],
+            ..Query::name("Kim Sang Man")
+        };
+        let other = Query {
+            dob: Some((1990, 1, 1)),
+            countries: vec![CountryCode::new("US").unwrap()],
+            ..Query::name("Kim Sang Man")
+        };
+        let a = s.screen(&same, Some(0.0))[0].clone();
+        let b = s.screen(&other, Some(0.0))[0].clone();
+        assert!(a.score >= base && b.score < base - 0.15, "{} {base} {}", a.score, b.score);
+        assert_eq!(a.adjustments.len(), 2);
+        assert!(s.screen(&other, None).is_empty());
+    }
+
+    #[test]
+    fn a_match_explains_itself() {
+        let s = sample();
+        let m = &s.screen(&Query::name("Sangman Gim"), None)[0];
+        let hows: Vec<&str> = m.pairs.iter().map(|p| p.how).collect();
+        assert!(hows.contains(&"variant") && hows.contains(&"joined"), "{:?}", m.pairs);
+        let m = &s.screen(&Query::name("Alis LLC"), None)[0];
+        assert!(m.alias);
+        assert_eq!(m.matched_name, "ALIS LLC");
+    }
+
+    #[test]
+    fn identifiers_match_exactly_and_by_chain_rules() {
+        let s = sample();
+        let m = s.identifier(IdKind::Wallet, "0xB6F5EC1A0A9CD1526536D3F0426C429529471F40");
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].score, 1.0);
+        assert!(s.identifier(IdKind::Wallet, "0xb6f5ec1a0a9cd1526536d3f0426c429529471f41").is_empty());
+    }
+
+    #[test]
+    fn documents_compare_by_fingerprint() {
+        let mut e = entry("7", "X, Y", &[]);
+        e.documents.push(super::super::ListedDocument {
+            kind: "Passport".into(),
+            number: "109420132".into(),
+            country: None,
+        });
+        let mut s = screening(vec![e]);
+        let keyring = crate::Keyring::from_bytes([3; 32]);
+        s.index_documents(&keyring);
+        let subject = keyring.protect(bonafide_core::SensitiveKind::IdDocument, "1094-20132").unwrap();
+        let m = s.document(&subject.fingerprint);
+        assert_eq!(m.len(), 1);
+        assert_eq!(m[0].identifier.as_ref().unwrap().1, "Passport ****0132");
+        let other = keyring.protect(bonafide_core::SensitiveKind::IdDocument, "109420133").unwrap();
+        assert!(s.document(&other.fingerprint).is_empty());
+    }
+
+    #[test]
+    fn empty_and_odd_queries() {
+        let s = sample();
+        for q in ["", "   ", "LLC", "Co. Ltd.", "!!!", "\u{0}"] {
+            assert!(s.screen(&Query::name(q), None).is_empty(), "{q:?}");
+        }
+        assert!(Screening::default().screen(&Query::name("Kim"), Some(0.0)).is_empty());
+    }
+
+    #[test]
+    fn edit_distance() {
+        assert_eq!(osa(b"abcd", b"abdc", 2), Some(1));
+        assert_eq!(osa(b"abcd", b"abcd", 0), Some(0));
+        assert_eq!(osa(b"abcdef", b"azcdzf", 1), None);
+        assert_eq!(osa(b"", b"ab", 2), Some(2));
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::super::Alias;
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        /// Any query: no panic, scores in 0..=1, best first, at or above the minimum; a
+        /// listed name always finds its own entry at 1.0.
+        #[test]
+        fn screening_is_well_behaved(names in proptest::collection::vec("[A-Za-z ,.'\\-]{1,30}", 1..8), q in "\\PC{0,40}") {
+            let entries: Vec<Entry> = names.iter().enumerate().map(|(i, n)| Entry {
+                id: i.to_string(), name: n.clone(),
+                aliases: vec![Alias { name: format!("{n} LLC"), quality: "a.k.a.".into(), weak: i % 2 == 0 }],
+                ..Default::default()
+            }).collect();
+            let mut l = Lists::default();
+            l.push_list("p".into(), entries);
+            let s = Screening::build(l, NameRules::builtin(), MatchConfig::default());
+            let m = s.screen(&Query::name(q), Some(0.5));
+            for w in m.windows(2) {
+                prop_assert!(w[0].score >= w[1].score);
+            }
+            for x in &m {
+                prop_assert!((0.5..=1.0).contains(&x.score));
+            }
+            for (i, n) in names.iter().enumerate() {
+                if NameRules::builtin().words(n).iter().any(|w| !w.form) {
+                    let m = s.screen(&Query::name(n.clone()), Some(0.99));
+                    prop_assert!(m.iter().any(|x| x.entry == i), "{n:?} does not find itself");
+                }
+            }
+        }
+    }
+}
