@@ -36,7 +36,16 @@ impl IdKind {
 
 /// A lower-cased, trimmed email address, or `None` when it is not one.
 pub fn normalise_email(s: &str) -> Option<String> {
-    let s = s.trim().trim_start_matches("mailto:").trim_matches(['<', '>', '.', ' ']);
+    // Wrappers in any order and number (`<mailto:x@y.com>`): peel until nothing changes,
+    // so that normalising twice gives the same text.
+    let mut s = s.trim();
+    loop {
+        let peeled = s.trim_start_matches("mailto:").trim_matches(['<', '>', '.']).trim();
+        if peeled == s {
+            break;
+        }
+        s = peeled;
+    }
     let (local, domain) = s.rsplit_once('@')?;
     let domain = normalise_domain(domain)?;
     if local.is_empty() || local.contains(char::is_whitespace) {
@@ -63,7 +72,10 @@ pub fn normalise_domain(s: &str) -> Option<String> {
         s = rest;
     }
     let s = s.to_string();
-    if s.is_empty() || !s.contains('.') || s.starts_with('.') || s.contains(char::is_whitespace) || s.contains("..") {
+    // Host names hold letters, digits, `-`, `_` and dots; other ASCII (`<`, `,`, `;`) means
+    // this is not one. Non-ASCII letters are kept for internationalised names.
+    let bad_char = |c: char| c.is_whitespace() || (c.is_ascii() && !(c.is_ascii_alphanumeric() || "-_.".contains(c)));
+    if s.is_empty() || !s.contains('.') || s.starts_with('.') || s.contains(bad_char) || s.contains("..") {
         return None;
     }
     Some(s)
