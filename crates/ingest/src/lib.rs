@@ -19,6 +19,7 @@ pub mod gws;
 pub mod input;
 pub mod interviews;
 pub mod ipintel;
+pub mod json_records;
 pub mod normalise;
 pub mod okta;
 pub mod osquery;
