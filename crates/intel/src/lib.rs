@@ -13,11 +13,14 @@ pub mod domains;
 pub mod enrich;
 pub mod fingerprint;
 pub mod ip;
+pub mod minhash;
 pub mod mmdb_writer;
 pub mod names;
+pub mod phash;
 pub mod phone;
 pub mod places;
 pub mod sanctions;
+pub mod tech;
 pub mod ssn;
 
 pub use enrich::{Enricher, NetworkConfig};
