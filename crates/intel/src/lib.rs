@@ -20,8 +20,8 @@ pub mod phash;
 pub mod phone;
 pub mod places;
 pub mod sanctions;
-pub mod tech;
 pub mod ssn;
+pub mod tech;
 
 pub use enrich::{Enricher, NetworkConfig};
 pub use fingerprint::Keyring;

@@ -184,6 +184,10 @@ pub fn candidates(sketches: &[&[u64]], shape: &SketchShape, max_bucket: usize) -
     pairs
 }
 
+/// Document frequency at or below which a shingle counts as rare (see
+/// [`ShingleWeights::weight`]).
+pub const RARE_DF: u32 = 3;
+
 /// How many documents of the pool hold each shingle, for [`weighted_jaccard`].
 #[derive(Clone, Debug, Default)]
 pub struct ShingleWeights {
@@ -203,10 +207,13 @@ impl ShingleWeights {
         w
     }
 
-    /// `ln(1 + N / df)`: always positive, so a pool of two identical documents still
-    /// compares; a shingle every document holds weighs `ln 2`, a unique one `ln(1 + N)`.
+    /// `ln(1 + N / max(df, RARE_DF))`: always positive, so a pool of two identical
+    /// documents still compares; a shingle every document holds weighs `ln 2`. Shingles
+    /// held by up to [`RARE_DF`] documents weigh the same: a resume copied under three
+    /// names holds its own lines three times, and the lines edited in one copy must not
+    /// outweigh the lines the copies share.
     pub fn weight(&self, shingle: u64) -> f64 {
-        let df = self.df.get(&shingle).copied().unwrap_or(1).max(1);
+        let df = self.df.get(&shingle).copied().unwrap_or(1).max(RARE_DF);
         (1.0 + f64::from(self.docs.max(1)) / f64::from(df)).ln()
     }
 
@@ -294,8 +301,7 @@ mod tests {
         let docs: Vec<Sketch> = [
             BASE.to_string(),
             BASE.replace("Northwind Traders", "Northwind Trading"),
-            "Completely different text about gardening, tomatoes, compost and the weather in spring time."
-                .to_string(),
+            "Completely different text about gardening, tomatoes, compost and the weather in spring time.".to_string(),
             String::new(),
             String::new(),
         ]
@@ -311,12 +317,18 @@ mod tests {
         let template = "Full stack developer graduate of the Launch Academy immersive program. Skilled in \
             JavaScript, React, Node, Express, PostgreSQL, Git and agile teamwork. Passionate about clean code, \
             test driven development, continuous learning and collaborating with cross functional teams.";
-        let a = format!("{template} Previously warehouse lead at Acme Logistics 2017-2022 in Dayton, built \
-            a shift planner for forty pickers.");
-        let b = format!("{template} Previously nurse at Mercy General 2015-2021 in Tulsa, wrote a \
-            medication reminder app used on two wards.");
-        let c = format!("{template} Previously barista and shift manager at Blue Bottle 2019-2023, \
-            volunteer coding tutor for high school students.");
+        let a = format!(
+            "{template} Previously warehouse lead at Acme Logistics 2017-2022 in Dayton, built \
+            a shift planner for forty pickers."
+        );
+        let b = format!(
+            "{template} Previously nurse at Mercy General 2015-2021 in Tulsa, wrote a \
+            medication reminder app used on two wards."
+        );
+        let c = format!(
+            "{template} Previously barista and shift manager at Blue Bottle 2019-2023, \
+            volunteer coding tutor for high school students."
+        );
         let dup = a.replace("Dayton", "Dayton Ohio");
         let pool: Vec<Vec<u64>> = [&a, &b, &c, &dup].iter().map(|t| shingles(t, 3)).collect();
         let w = ShingleWeights::new(pool.iter().map(|s| s.as_slice()));

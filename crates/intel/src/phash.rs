@@ -173,10 +173,8 @@ mod tests {
         let blobs: Vec<(f64, f64, f64, f64)> = (0..6).map(|_| (next(), next(), 0.08 + 0.2 * next(), next())).collect();
         RgbImage::from_fn(w, h, |x, y| {
             let (fx, fy) = (x as f64 / w as f64, y as f64 / h as f64);
-            let v: f64 = blobs
-                .iter()
-                .map(|(cx, cy, r, a)| a * (-((fx - cx).powi(2) + (fy - cy).powi(2)) / (r * r)).exp())
-                .sum();
+            let v: f64 =
+                blobs.iter().map(|(cx, cy, r, a)| a * (-((fx - cx).powi(2) + (fy - cy).powi(2)) / (r * r)).exp()).sum();
             let g = (40.0 + 180.0 * v.min(1.0)) as u8;
             Rgb([g, g.saturating_sub(10), g / 2 + 20])
         })

@@ -90,7 +90,11 @@ impl TechTable {
         let mut best: BTreeMap<String, Claim> = BTreeMap::new();
         let mut keep = |tech: &str, years: f64, from: usize, to: usize| {
             let excerpt = words[from..to.min(words.len())].join(" ");
-            let e = best.entry(tech.to_string()).or_insert(Claim { tech: tech.to_string(), years, excerpt: excerpt.clone() });
+            let e = best.entry(tech.to_string()).or_insert(Claim {
+                tech: tech.to_string(),
+                years,
+                excerpt: excerpt.clone(),
+            });
             if years > e.years {
                 *e = Claim { tech: tech.to_string(), years, excerpt };
             }
