@@ -572,7 +572,7 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         return Err(ScanError::NoInput(reasons));
     }
 
-    load_documents(config, &mut pipeline);
+    load_documents(config, &mut pipeline, &mut inputs);
 
     let cx = Context {
         subjects: &pipeline.subjects,
@@ -635,8 +635,8 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
 }
 
 /// Reads and reduces the resumes and photos people.csv points to. A file that cannot be
-/// used is a field issue of its people row.
-fn load_documents(config: &Config, pipeline: &mut Pipeline<'_>) {
+/// used is a field issue of its people row, counted with the people file's.
+fn load_documents(config: &Config, pipeline: &mut Pipeline<'_>, inputs: &mut [InputSummary]) {
     let limits = bonafide_ingest::documents::DocumentLimits {
         max_resume_bytes: config.documents.max_resume_bytes,
         max_photo_bytes: config.documents.max_photo_bytes,
@@ -647,6 +647,9 @@ fn load_documents(config: &Config, pipeline: &mut Pipeline<'_>) {
     let docs = bonafide_ingest::documents::load(&pipeline.subjects, &limits, &mut |e| issues.push(e));
     pipeline.totals.field_issues += issues.len() as u64;
     for e in issues {
+        if let Some(i) = inputs.get_mut(e.pos.source.0 as usize) {
+            i.field_issues += 1;
+        }
         RecordSink::field_issue(pipeline, e);
     }
     pipeline.records.documents = docs;
