@@ -120,7 +120,7 @@ impl TechTable {
             if let Some((tech, len)) = self.name_at(&words, i)
                 && let Some(n) = words.get(i + len).and_then(|w| number(w))
                 && words.get(i + len + 1).is_some_and(|w| is_years(w))
-                && !words.get(i + len + 2).is_some_and(|w| w == "ago")
+                && words.get(i + len + 2).is_none_or(|w| w != "ago")
             {
                 keep(tech, n, i, i + len + 2);
             }
