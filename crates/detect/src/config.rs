@@ -174,14 +174,21 @@ pub struct A9Config {
     pub dormant_days: i64,
     /// ...ended within this many days before the application (or the export).
     pub revived_within_days: i64,
-    /// A rename (`user.rename` in the security log) within this many days before the
-    /// application (or the end of the data).
+    /// A rename within this many days before the application (or the end of the data).
     pub rename_within_days: i64,
+    /// GitHub log actions that record an account rename (the enterprise audit log's
+    /// `user.rename`; add others your exports use).
+    pub rename_actions: Vec<String>,
 }
 
 impl Default for A9Config {
     fn default() -> Self {
-        A9Config { dormant_days: 3 * 365, revived_within_days: 365, rename_within_days: 90 }
+        A9Config {
+            dormant_days: 3 * 365,
+            revived_within_days: 365,
+            rename_within_days: 90,
+            rename_actions: vec!["user.rename".into()],
+        }
     }
 }
 

@@ -44,12 +44,12 @@ impl Detector for GithubProfiles {
         &["A8", "A9"]
     }
 
-    fn observe(&mut self, e: &Event, _cx: &Context<'_>) {
+    fn observe(&mut self, e: &Event, cx: &Context<'_>) {
         if &*e.actor.system != "github" {
             return;
         }
         self.last_seen = Some(self.last_seen.map_or(e.at, |t| t.max(e.at)));
-        if &*e.event_type == "user.rename"
+        if cx.config.a9.rename_actions.iter().any(|a| **a == *e.event_type)
             && let Some(s) = e.subject
         {
             let slot = self.renames.entry(s).or_insert((e.at, e.source));
