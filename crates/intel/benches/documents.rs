@@ -63,8 +63,12 @@ fn resumes(c: &mut Criterion) {
     g.bench_function("LSH candidates among 100k", |b| b.iter(|| black_box(minhash::candidates(&refs, &shape, 200))));
     g.bench_function("candidates + weighted confirmation, 100k", |b| {
         b.iter(|| {
-            let w = ShingleWeights::new(sketches.iter().map(|s| s.shingles.as_slice()));
             let pairs = minhash::candidates(&refs, &shape, 200);
+            let mut wanted = rustc_hash::FxHashSet::default();
+            for &(i, j) in &pairs {
+                wanted.extend(sketches[i as usize].shingles.iter().chain(&sketches[j as usize].shingles));
+            }
+            let w = ShingleWeights::counting(sketches.iter().map(|s| s.shingles.as_slice()), &wanted);
             let confirmed = pairs
                 .iter()
                 .filter(|(i, j)| {

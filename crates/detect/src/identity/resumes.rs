@@ -77,11 +77,20 @@ impl Detector for Resumes {
         if pool.len() < 2 {
             return;
         }
-        let weights = ShingleWeights::new(pool.iter().map(|r| r.shingles.as_slice()));
         let sketches: Vec<&[u64]> = pool.iter().map(|r| r.minhash.as_slice()).collect();
+        let candidates = minhash::candidates(&sketches, &shape, cfg.max_bucket);
+        if candidates.is_empty() {
+            return;
+        }
+        // Rarity is counted over the whole pool, for the shingles of candidates only.
+        let mut wanted: rustc_hash::FxHashSet<u64> = Default::default();
+        for &(i, j) in &candidates {
+            wanted.extend(pool[i as usize].shingles.iter().chain(&pool[j as usize].shingles));
+        }
+        let weights = ShingleWeights::counting(pool.iter().map(|r| r.shingles.as_slice()), &wanted);
         let mut groups = Groups::new(pool.len());
         let mut best = vec![0.0f64; pool.len()];
-        for (i, j) in minhash::candidates(&sketches, &shape, cfg.max_bucket) {
+        for (i, j) in candidates {
             let (a, b) = (pool[i as usize], pool[j as usize]);
             let sim = minhash::weighted_jaccard(&a.shingles, &b.shingles, &weights);
             if sim >= cfg.min_similarity {
