@@ -146,19 +146,34 @@ pub fn near_pairs(hashes: &[u64], max_distance: u32) -> Vec<(u32, u32, u32)> {
         return out;
     }
     let block = |h: u64, b: usize| (h >> (16 * b)) as u16;
-    let mut tables: Vec<FxHashMap<u16, Vec<u32>>> = vec![FxHashMap::default(); 4];
-    for (n, (h, _)) in distinct.iter().enumerate() {
-        for (b, t) in tables.iter_mut().enumerate() {
-            t.entry(block(*h, b)).or_default().push(n as u32);
-        }
-    }
+    // One table per block, laid out flat: the distinct hashes whose block `b` is `v` are
+    // `order[b][start[b][v]..start[b][v + 1]]`, so a probe is two array reads.
+    let tables: Vec<(Vec<u32>, Vec<u32>)> = (0..4)
+        .map(|b| {
+            let mut start = vec![0u32; (1 << 16) + 1];
+            for (h, _) in &distinct {
+                start[block(*h, b) as usize + 1] += 1;
+            }
+            for v in 0..(1 << 16) {
+                start[v + 1] += start[v];
+            }
+            let mut fill = start.clone();
+            let mut order = vec![0u32; distinct.len()];
+            for (n, (h, _)) in distinct.iter().enumerate() {
+                let slot = &mut fill[block(*h, b) as usize];
+                order[*slot as usize] = n as u32;
+                *slot += 1;
+            }
+            (start, order)
+        })
+        .collect();
     let probes = flips16(r);
     for (n, (h, holders)) in distinct.iter().enumerate() {
-        for (b, table) in tables.iter().enumerate() {
+        for (b, (start, order)) in tables.iter().enumerate() {
             let mine = block(*h, b);
             for &flip in &probes {
-                let Some(bucket) = table.get(&(mine ^ flip)) else { continue };
-                for &m in bucket {
+                let v = (mine ^ flip) as usize;
+                for &m in &order[start[v] as usize..start[v + 1] as usize] {
                     if (m as usize) <= n {
                         continue;
                     }
