@@ -100,6 +100,13 @@ pub struct ScanOutcome {
 }
 
 impl ScanOutcome {
+    /// Every subject's reduced resume (shingle hashes, MinHash sketch, technology
+    /// claims) and photo (64-bit perceptual hash), for stages that link identifiers
+    /// across subjects: `documents().resume_of(s)` and `documents().photo_of(s)`.
+    pub fn documents(&self) -> &bonafide_core::Documents {
+        &self.records.documents
+    }
+
     /// Subjects from the highest score down, ties by subject id.
     pub fn ranking(&self) -> Vec<SubjectIdx> {
         let mut order: Vec<SubjectIdx> = (0..self.subjects.len()).map(|i| SubjectIdx(i as u32)).collect();

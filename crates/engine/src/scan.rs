@@ -268,6 +268,14 @@ impl RecordSink for Pipeline<'_> {
     }
 
     fn record(&mut self, record: Record) -> Accept {
+        // GitHub profile exports are keyed by login; people.csv `github` claims them.
+        if matches!(record, Record::GithubUser(_) | Record::GithubRepo(_) | Record::GithubCommit(_)) {
+            if let Some(p) = &self.records_progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
+            self.records.add(record);
+            return Accept::Accepted;
+        }
         let idx = self.subject_for_id(record.subject_id(), record.source());
         if let Record::Device(d) = &record {
             // Endpoint rows name their host; the device record says whose it is.
@@ -564,6 +572,8 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         return Err(ScanError::NoInput(reasons));
     }
 
+    load_documents(config, &mut pipeline, &mut inputs);
+
     let cx = Context {
         subjects: &pipeline.subjects,
         records: &pipeline.records,
@@ -622,6 +632,27 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         return Err(ScanError::Strict { count: outcome.totals.quarantined, first, outcome: Box::new(outcome) });
     }
     Ok(outcome)
+}
+
+/// Reads and reduces the resumes and photos people.csv points to. A file that cannot be
+/// used is a field issue of its people row, counted with the people file's.
+fn load_documents(config: &Config, pipeline: &mut Pipeline<'_>, inputs: &mut [InputSummary]) {
+    let limits = bonafide_ingest::documents::DocumentLimits {
+        max_resume_bytes: config.documents.max_resume_bytes,
+        max_photo_bytes: config.documents.max_photo_bytes,
+        max_photo_pixels: config.documents.max_photo_pixels,
+        ..Default::default()
+    };
+    let mut issues = Vec::new();
+    let docs = bonafide_ingest::documents::load(&pipeline.subjects, &limits, &mut |e| issues.push(e));
+    pipeline.totals.field_issues += issues.len() as u64;
+    for e in issues {
+        if let Some(i) = inputs.get_mut(e.pos.source.0 as usize) {
+            i.field_issues += 1;
+        }
+        RecordSink::field_issue(pipeline, e);
+    }
+    pipeline.records.documents = docs;
 }
 
 /// Each subject's findings (indices into `findings`) and score.
