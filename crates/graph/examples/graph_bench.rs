@@ -1,0 +1,118 @@
+//! The identifier-graph benchmark (driven by `bench/graph/run.sh`).
+//!
+//! `graph_bench gen N DIR [SEED]` writes `DIR/subjects.csv`: N synthetic subjects with
+//! their identifiers, household and ground-truth cluster.
+//! `graph_bench cluster CSV LABELS` reads them, builds the graph, clusters, and writes
+//! `unique_id,cluster` to LABELS; it prints the times, the identifier counts and the
+//! peak resident memory (VmHWM) as one JSON line.
+//! `graph_bench incremental CSV K` builds the graph of all but the last K subjects,
+//! then adds those K one by one, and prints what each addition visited.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, BufWriter, Write};
+use std::time::Instant;
+
+use bonafide_graph::synth::{self, HEADER, Params, Row};
+use bonafide_graph::{Graph, GraphConfig, SubjectIn};
+
+fn peak_rss_mb() -> f64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|kb| kb.parse::<f64>().ok())
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+fn read(path: &str) -> std::io::Result<(Vec<SubjectIn>, usize, usize)> {
+    let mut out = Vec::new();
+    let (mut bad, mut idents) = (0, 0);
+    for line in BufReader::new(File::open(path)?).lines().skip(1) {
+        match Row::parse(&line?) {
+            Some(r) => {
+                let s = r.subject();
+                idents += s.idents.len() + s.fuzzy.len();
+                out.push(s);
+            }
+            None => bad += 1,
+        }
+    }
+    Ok((out, bad, idents))
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().collect();
+    match args.get(1).map(String::as_str) {
+        Some("gen") if args.len() >= 4 => {
+            let n: usize = args[2].parse()?;
+            let seed: u64 = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(42);
+            std::fs::create_dir_all(&args[3])?;
+            let mut w = BufWriter::new(File::create(format!("{}/subjects.csv", args[3]))?);
+            writeln!(w, "{HEADER}")?;
+            let mut err = None;
+            let t = Instant::now();
+            synth::generate(&Params::new(n, seed), |r| {
+                if let Err(e) = writeln!(w, "{}", r.csv()) {
+                    err = Some(e);
+                }
+            });
+            if let Some(e) = err {
+                return Err(e.into());
+            }
+            w.flush()?;
+            eprintln!("generated {n} subjects in {:.1}s", t.elapsed().as_secs_f64());
+        }
+        Some("cluster") if args.len() >= 4 => {
+            let t0 = Instant::now();
+            let (subjects, bad, idents) = read(&args[2])?;
+            let read_s = t0.elapsed().as_secs_f64();
+            let n = subjects.len();
+            let t1 = Instant::now();
+            let (g, visit) = Graph::build(GraphConfig::default(), subjects);
+            let build_s = t1.elapsed().as_secs_f64();
+            let t2 = Instant::now();
+            let clusters = g.clusters();
+            let clusters_s = t2.elapsed().as_secs_f64();
+            let labels = g.labels();
+            let mut w = BufWriter::new(File::create(&args[3])?);
+            writeln!(w, "unique_id,cluster")?;
+            for (i, l) in labels.iter().enumerate() {
+                writeln!(w, "{},{}", g.key(i as u32), g.key(*l))?;
+            }
+            w.flush()?;
+            println!(
+                "{{\"subjects\": {n}, \"bad_rows\": {bad}, \"identifiers\": {idents}, \"distinct_values\": {}, \"read_s\": {read_s:.3}, \"link_and_cluster_s\": {build_s:.3}, \"typing_s\": {clusters_s:.3}, \"clusters\": {}, \"visited_values\": {}, \"peak_rss_mb\": {:.0}}}",
+                g.ident_count(),
+                clusters.len(),
+                visit.idents,
+                peak_rss_mb()
+            );
+        }
+        Some("incremental") if args.len() >= 4 => {
+            let k: usize = args[3].parse()?;
+            let (mut subjects, _, _) = read(&args[2])?;
+            let tail = subjects.split_off(subjects.len().saturating_sub(k));
+            let (mut g, _) = Graph::build(GraphConfig::default(), subjects);
+            let t = Instant::now();
+            let (mut vs, mut vi, mut max_vs) = (0, 0, 0);
+            for s in tail {
+                let v = g.add(s);
+                vs += v.subjects;
+                vi += v.idents;
+                max_vs = max_vs.max(v.subjects);
+            }
+            println!(
+                "{{\"added\": {k}, \"total\": {}, \"seconds\": {:.4}, \"visited_subjects\": {vs}, \"max_visited_subjects\": {max_vs}, \"visited_values\": {vi}}}",
+                g.len(),
+                t.elapsed().as_secs_f64()
+            );
+        }
+        _ => {
+            eprintln!("usage: graph_bench gen N DIR [SEED] | cluster CSV LABELS | incremental CSV K");
+            std::process::exit(2);
+        }
+    }
+    Ok(())
+}

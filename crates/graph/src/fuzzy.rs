@@ -1,0 +1,115 @@
+//! Similarity for the links exactness misses: a street spelled two ways within one
+//! block, a name with a typo under one date of birth.
+//!
+//! Only values in the same block are ever compared, and a block larger than its kind's
+//! `max_holders` is skipped like any common value, so the cost stays linear in the
+//! number of subjects.
+
+use crate::ident::FuzzyKind;
+
+/// Jaro-Winkler similarity of two strings, compared by `char`, in [0, 1].
+pub fn jaro_winkler(a: &str, b: &str) -> f32 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let window = (a.len().max(b.len()) / 2).saturating_sub(1);
+    let mut b_used = vec![false; b.len()];
+    let mut a_match: Vec<char> = Vec::new();
+    for (i, ca) in a.iter().enumerate() {
+        let lo = i.saturating_sub(window);
+        let hi = (i + window + 1).min(b.len());
+        for j in lo..hi {
+            if !b_used[j] && b[j] == *ca {
+                b_used[j] = true;
+                a_match.push(*ca);
+                break;
+            }
+        }
+    }
+    if a_match.is_empty() {
+        return 0.0;
+    }
+    let b_match: Vec<char> = b.iter().zip(&b_used).filter(|(_, u)| **u).map(|(c, _)| *c).collect();
+    let transpositions = a_match.iter().zip(&b_match).filter(|(x, y)| x != y).count() as f32 / 2.0;
+    let m = a_match.len() as f32;
+    let jaro = (m / a.len() as f32 + m / b.len() as f32 + (m - transpositions) / m) / 3.0;
+    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count() as f32;
+    jaro + prefix * 0.1 * (1.0 - jaro)
+}
+
+/// Folds a text for comparison: letters and digits, upper case, single spaces.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for w in s.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(w.chars().flat_map(char::to_uppercase));
+    }
+    out
+}
+
+/// The similarity at which two values of a fuzzy kind are taken to be one.
+pub fn threshold(kind: FuzzyKind) -> f32 {
+    match kind {
+        FuzzyKind::Address => 0.90,
+        FuzzyKind::Name => 0.92,
+    }
+}
+
+/// Similarity of two fuzzy values when they count as a link, else `None`. Identical
+/// addresses are left to the exact address identifier (no double counting); identical
+/// names under one birth date are the strongest name match.
+pub fn linked(kind: FuzzyKind, a: &str, b: &str) -> Option<f32> {
+    let (fa, fb) = (fold(a), fold(b));
+    if fa.is_empty() || fb.is_empty() {
+        return None;
+    }
+    if fa == fb {
+        return match kind {
+            FuzzyKind::Address => None,
+            FuzzyKind::Name => Some(1.0),
+        };
+    }
+    let s = match kind {
+        FuzzyKind::Address => jaro_winkler(&fa, &fb),
+        // Word order varies (`KIM Sang` / `Sang KIM`): compare sorted tokens too.
+        FuzzyKind::Name => {
+            let sorted = |s: &str| {
+                let mut w: Vec<&str> = s.split(' ').collect();
+                w.sort_unstable();
+                w.join(" ")
+            };
+            jaro_winkler(&fa, &fb).max(jaro_winkler(&sorted(&fa), &sorted(&fb)))
+        }
+    };
+    (s >= threshold(kind)).then_some(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jaro_winkler_known_values() {
+        assert!((jaro_winkler("MARTHA", "MARHTA") - 0.961).abs() < 0.01);
+        assert!((jaro_winkler("DIXON", "DICKSONX") - 0.813).abs() < 0.01);
+        assert_eq!(jaro_winkler("", ""), 1.0);
+        assert_eq!(jaro_winkler("A", ""), 0.0);
+    }
+
+    #[test]
+    fn links_need_similarity() {
+        assert!(linked(FuzzyKind::Address, "12 OAK STREET", "12 OAK STRET").is_some());
+        assert!(linked(FuzzyKind::Address, "12 OAK ST", "12 OAK ST").is_none(), "left to the exact key");
+        assert!(linked(FuzzyKind::Address, "12 OAK ST", "12 ELM ST").is_none());
+        assert!(linked(FuzzyKind::Name, "Jon Smith", "John Smith").is_some());
+        assert!(linked(FuzzyKind::Name, "Smith, John", "John Smith").is_some());
+        assert!(linked(FuzzyKind::Name, "Mia Kim", "Joon Kim").is_none());
+    }
+}
