@@ -66,7 +66,12 @@ pub fn threshold(kind: FuzzyKind) -> f32 {
 /// addresses are left to the exact address identifier (no double counting); identical
 /// names under one birth date are the strongest name match.
 pub fn linked(kind: FuzzyKind, a: &str, b: &str) -> Option<f32> {
-    let (fa, fb) = (fold(a), fold(b));
+    linked_folded(kind, &fold(a), &fold(b))
+}
+
+/// [`linked`] for texts already passed through [`fold`] (the graph folds once, at
+/// insertion).
+pub fn linked_folded(kind: FuzzyKind, fa: &str, fb: &str) -> Option<f32> {
     if fa.is_empty() || fb.is_empty() {
         return None;
     }
@@ -76,8 +81,14 @@ pub fn linked(kind: FuzzyKind, a: &str, b: &str) -> Option<f32> {
             FuzzyKind::Name => Some(1.0),
         };
     }
+    // Jaro is at most (2 + short/long) / 3 and the prefix bonus adds at most 0.4 of the
+    // rest: lengths this far apart cannot reach any threshold used here.
+    let (la, lb) = (fa.chars().count() as f32, fb.chars().count() as f32);
+    if la.min(lb) / la.max(lb) < 0.5 {
+        return None;
+    }
     let s = match kind {
-        FuzzyKind::Address => jaro_winkler(&fa, &fb),
+        FuzzyKind::Address => jaro_winkler(fa, fb),
         // Word order varies (`KIM Sang` / `Sang KIM`): compare sorted tokens too.
         FuzzyKind::Name => {
             let sorted = |s: &str| {
@@ -85,7 +96,8 @@ pub fn linked(kind: FuzzyKind, a: &str, b: &str) -> Option<f32> {
                 w.sort_unstable();
                 w.join(" ")
             };
-            jaro_winkler(&fa, &fb).max(jaro_winkler(&sorted(&fa), &sorted(&fb)))
+            let direct = jaro_winkler(fa, fb);
+            if direct >= threshold(kind) { direct } else { direct.max(jaro_winkler(&sorted(fa), &sorted(fb))) }
         }
     };
     (s >= threshold(kind)).then_some(s)

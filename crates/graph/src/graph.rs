@@ -17,7 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::cluster::{Cluster, ClusterKind, stable_id};
 use crate::fuzzy;
-use crate::ident::{Fuzzy, FuzzyKind, IdKind, SubjectIn};
+use crate::ident::{Fuzzy, FuzzyKind, IdKind, SubjectIn, value_hash};
 
 /// Tuning of the graph.
 #[derive(Clone, Debug)]
@@ -107,14 +107,19 @@ struct IdentNode {
     holders: Holders,
 }
 
-#[derive(Clone, Debug)]
+/// A subject; its strings and identifier lists live in the graph's arenas (one
+/// allocation per arena rather than several per subject: at a million subjects the
+/// allocator was the largest cost).
+#[derive(Clone, Copy, Debug)]
 struct Node {
-    key: Box<str>,
     household: u64,
-    name: Box<str>,
-    idents: Vec<u32>,
-    /// Fuzzy values: (identifier node of the block, text).
-    fuzzy: Vec<(u32, Box<str>)>,
+    /// Range of `text` holding the key, then the name.
+    key: (u32, u32),
+    name: (u32, u32),
+    /// Range of `ident_arena`.
+    idents: (u32, u32),
+    /// Range of `fuzzy_arena`.
+    fuzzy: (u32, u32),
 }
 
 #[derive(Clone, Debug, Default)]
@@ -130,7 +135,12 @@ const NONE: u32 = u32::MAX;
 pub struct Graph {
     cfg: GraphConfig,
     nodes: Vec<Node>,
-    by_key: FxHashMap<Box<str>, u32>,
+    /// Hash of the key → node (the key is compared on lookup).
+    by_key: FxHashMap<u64, u32>,
+    text: String,
+    ident_arena: Vec<u32>,
+    /// (identifier node of the block, range of `text`).
+    fuzzy_arena: Vec<(u32, (u32, u32))>,
     idents: Vec<IdentNode>,
     /// (kind, value) folded into one 64-bit key → identifier node.
     index: FxHashMap<u64, u32>,
@@ -212,16 +222,31 @@ impl Graph {
         self.idents.len()
     }
 
+    fn slice(&self, (a, b): (u32, u32)) -> &str {
+        self.text.get(a as usize..b as usize).unwrap_or("")
+    }
+
     pub fn key(&self, s: u32) -> &str {
-        self.nodes.get(s as usize).map(|n| &*n.key).unwrap_or("")
+        self.nodes.get(s as usize).map(|n| self.slice(n.key)).unwrap_or("")
     }
 
     pub fn name(&self, s: u32) -> &str {
-        self.nodes.get(s as usize).map(|n| &*n.name).unwrap_or("")
+        self.nodes.get(s as usize).map(|n| self.slice(n.name)).unwrap_or("")
+    }
+
+    fn idents_of(&self, s: u32) -> &[u32] {
+        let n = &self.nodes[s as usize];
+        &self.ident_arena[n.idents.0 as usize..n.idents.1 as usize]
     }
 
     pub fn index_of(&self, key: &str) -> Option<u32> {
-        self.by_key.get(key).copied()
+        self.by_key.get(&value_hash(key)).copied().filter(|&i| self.key(i) == key)
+    }
+
+    fn push_text(&mut self, s: &str) -> (u32, u32) {
+        let a = self.text.len() as u32;
+        self.text.push_str(s);
+        (a, self.text.len() as u32)
     }
 
     /// Members of the component holding `s` (just `s` when it is linked to nobody).
@@ -246,14 +271,15 @@ impl Graph {
 
     fn insert(&mut self, s: SubjectIn) -> u32 {
         let idx = self.nodes.len() as u32;
-        let mut idents: Vec<u32> = Vec::with_capacity(s.idents.len() + s.fuzzy.len());
+        let start = self.ident_arena.len();
         let mut ids = s.idents;
         ids.sort_unstable();
         ids.dedup();
         for id in ids {
-            idents.push(self.holder(id.kind, id.value, idx));
+            let i = self.holder(id.kind, id.value, idx);
+            self.ident_arena.push(i);
         }
-        let mut fuzzy = Vec::with_capacity(s.fuzzy.len());
+        let fuzzy_start = self.fuzzy_arena.len();
         for Fuzzy { kind, block, text } in s.fuzzy {
             let kind = fuzzy_kind(kind);
             let key = index_key(kind, block);
@@ -261,16 +287,21 @@ impl Graph {
                 continue;
             }
             let i = self.holder(kind, block, idx);
-            idents.push(i);
-            fuzzy.push((i, text));
+            self.ident_arena.push(i);
+            let range = self.push_text(&fuzzy::fold(&text));
+            self.fuzzy_arena.push((i, range));
         }
-        self.by_key.insert(s.key.clone().into_boxed_str(), idx);
+        // A key hash already taken (the same key again, or a 64-bit collision) leaves the
+        // first holder reachable by key; both stay in the graph.
+        self.by_key.entry(value_hash(&s.key)).or_insert(idx);
+        let key = self.push_text(&s.key);
+        let name = self.push_text(&s.name);
         self.nodes.push(Node {
-            key: s.key.into_boxed_str(),
             household: s.household,
-            name: s.name.into_boxed_str(),
-            idents,
-            fuzzy,
+            key,
+            name,
+            idents: (start as u32, self.ident_arena.len() as u32),
+            fuzzy: (fuzzy_start as u32, self.fuzzy_arena.len() as u32),
         });
         self.comp_of.push(NONE);
         idx
@@ -295,14 +326,13 @@ impl Graph {
     /// Adds one subject and re-clusters only the components its identifiers touch.
     /// Keys are unique: a subject already present is left as it is.
     pub fn add(&mut self, s: SubjectIn) -> Visit {
-        if self.by_key.contains_key(s.key.as_str()) {
+        if self.index_of(&s.key).is_some() {
             return Visit::default();
         }
         let idx = self.insert(s);
         let mut comps: FxHashSet<u32> = FxHashSet::default();
         let mut set: Vec<u32> = vec![idx];
-        let node = &self.nodes[idx as usize];
-        for &i in &node.idents {
+        for &i in self.idents_of(idx) {
             let id = &self.idents[i as usize];
             let holders = id.holders.as_slice();
             // Public before this holder and public after: nobody's links change.
@@ -361,7 +391,12 @@ impl Graph {
     }
 
     fn fuzzy_text(&self, s: u32, ident: u32) -> &str {
-        self.nodes[s as usize].fuzzy.iter().find(|(i, _)| *i == ident).map(|(_, t)| &**t).unwrap_or("")
+        let (a, b) = self.nodes[s as usize].fuzzy;
+        self.fuzzy_arena[a as usize..b as usize]
+            .iter()
+            .find(|(i, _)| *i == ident)
+            .map(|(_, t)| self.slice(*t))
+            .unwrap_or("")
     }
 
     /// Clusters the subjects of `set` (which must be closed: every holder of a value
@@ -374,7 +409,7 @@ impl Graph {
         let mut pairs: FxHashMap<(u32, u32), PairParts> = FxHashMap::default();
         let mut done: FxHashSet<u32> = FxHashSet::default();
         for &s in set {
-            for &i in &self.nodes[s as usize].idents {
+            for &i in self.idents_of(s) {
                 let id = &self.idents[i as usize];
                 let holders = id.holders.as_slice();
                 if holders.len() < 2 || holders.len() > id.kind.max_holders() || !done.insert(i) {
@@ -390,7 +425,7 @@ impl Graph {
                             if self.same_household(kind, a, b) {
                                 continue;
                             }
-                            let Some(sim) = fuzzy::linked(fk, self.fuzzy_text(a, i), self.fuzzy_text(b, i)) else {
+                            let Some(sim) = fuzzy::linked_folded(fk, self.fuzzy_text(a, i), self.fuzzy_text(b, i)) else {
                                 continue;
                             };
                             let bits = kind.base_bits() * sim;
@@ -450,10 +485,17 @@ impl Graph {
         // Group by root; links go to their component (weak links between members of a
         // component are kept as supporting evidence even when below the minimum).
         let mut root_comp: FxHashMap<u32, u32> = FxHashMap::default();
+        let mut size: Vec<u32> = vec![0; set.len()];
+        for p in 0..set.len() as u32 {
+            let r = find(&mut parent, p);
+            size[r as usize] += 1;
+        }
         let mut members: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
         for (p, &s) in set.iter().enumerate() {
             let r = find(&mut parent, p as u32);
-            members.entry(r).or_default().push(s);
+            if size[r as usize] >= 2 {
+                members.entry(r).or_default().push(s);
+            }
         }
         let mut roots: Vec<u32> = members.iter().filter(|(_, m)| m.len() >= 2).map(|(r, _)| *r).collect();
         roots.sort_unstable();
