@@ -1,15 +1,16 @@
 //! The run's identifier graph: clusters for `clusters[]`, cluster findings (C2, G3, D3
 //! for what the detectors could not see, H7 persona rings) and score propagation (H6).
 //!
-//! What goes in, per subject: SSN and ID-document fingerprints, phone in E.164, emails,
-//! the claimed home's address key, GitHub handle, referrer, payout accounts (bank or
-//! IBAN fingerprints, wallets), where equipment was delivered (office addresses left
-//! out), serials of devices held by current workers, fuzzy blocks for the home and
-//! delivery streets and for the name under the date of birth, and the public IPs that
-//! D3 found shared on the same days by unrelated people (D3 looks at every sign-in while
-//! the events stream; the graph takes its conclusion rather than keeping them all).
-//! Households come from the detectors' household builder, so couples are not linked by
-//! what a couple shares.
+//! What goes in. From the detectors' cross-subject findings (A7, G3, H2, C2, D3, I2,
+//! A13): the value they found shared (SSN or document fingerprint, payout account,
+//! phone, email, delivery door, IP, device), among the subjects they found to be
+//! unrelated identities: the detectors already judged one person's two records, a
+//! household, an office, a public network, and the graph does not second-guess them or
+//! count the same value twice. From the records, what no detector links: the claimed
+//! home's address key (weak alone), GitHub handle, referrer, serials of devices held by
+//! current workers, and fuzzy blocks for the home and delivery streets (a misspelt farm
+//! door) and for the name under the date of birth. Households come from the detectors'
+//! household builder, so couples are not linked by what a couple shares.
 //!
 //! Deduplication with the detectors: C2, G3 and D3 stay the detectors' findings for the
 //! exact shared values they see (with per-record evidence); the graph adds a finding of
@@ -81,24 +82,12 @@ impl RunGraph {
         let mut b = Builder { shown: HashMap::new() };
         let by_id: HashMap<&str, usize> = cx.subjects.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
         let mut ins: Vec<SubjectIn> = cx.subjects.iter().enumerate().map(|(i, s)| b.subject(cx, i, s)).collect();
-        for p in &cx.records.payroll {
-            let Some(&i) = by_id.get(p.subject_id.as_str()) else { continue };
-            for acct in [&p.account_number, &p.iban].into_iter().flatten() {
-                let masked = acct.masked.clone();
-                b.ident(&mut ins[i], IdKind::BankAccount, &acct.fingerprint.short_hex(), || masked);
-            }
-            if let Some(w) = &p.wallet {
-                let v = w.address.to_lowercase();
-                b.ident(&mut ins[i], IdKind::Wallet, &v, || w.address.clone());
-            }
-        }
         let offices: Vec<String> =
             cx.config.shipping.office_addresses.iter().filter_map(|a| parse_one_line(a).key).collect();
         let office = |k: &str| offices.iter().any(|o| matches!(compare_keys(o, k), Door::Same | Door::UnitUnknown));
         for sh in &cx.records.shipments {
             let Some(&i) = by_id.get(sh.subject_id.as_str()) else { continue };
             if let Some(k) = sh.address.key.as_deref().filter(|k| !office(k)) {
-                b.ident(&mut ins[i], IdKind::ShippingAddress, k, || display_key(k));
                 b.fuzzy_address(&mut ins[i], k);
             }
         }
@@ -110,16 +99,15 @@ impl RunGraph {
                 b.ident(&mut ins[i], IdKind::DeviceSerial, &d.asset_serial, || d.asset_serial.clone());
             }
         }
-        for f in findings.iter().filter(|f| f.indicator == "D3") {
+        // What the detectors found shared by unrelated identities, after their own
+        // judgement (one person's two records, households, offices, public networks).
+        for f in findings.iter().filter(|f| f.subjects.len() >= 2) {
             let Some(sh) = &f.shared else { continue };
-            // D3 on several days counts as two IP-days (enough to link by itself).
-            let several = f.first_seen.zip(f.last_seen).is_some_and(|(a, z)| z.0 - a.0 > bonafide_core::time::MS_PER_DAY);
+            let Some(kind) = kind_of_shared(&sh.kind) else { continue };
+            let value = format!("{}={}", sh.kind, sh.value);
             for s in &f.subjects {
                 if let Some(x) = ins.get_mut(s.index()) {
-                    b.ident(x, IdKind::IpDay, &sh.value, || sh.value.clone());
-                    if several {
-                        b.ident(x, IdKind::IpDay, &format!("{}#again", sh.value), || sh.value.clone());
-                    }
+                    b.ident(x, kind, &value, || sh.value.clone());
                 }
             }
         }
@@ -179,11 +167,8 @@ impl RunGraph {
                     members.insert(l.a);
                     members.insert(l.b);
                 }
-                let uncovered: Vec<SubjectIdx> = members
-                    .iter()
-                    .map(|m| self.subject(*m))
-                    .filter(|s| !covered.contains(&(indicator, *s)))
-                    .collect();
+                let uncovered: Vec<SubjectIdx> =
+                    members.iter().map(|m| self.subject(*m)).filter(|s| !covered.contains(&(indicator, *s))).collect();
                 if uncovered.is_empty() || members.len() < 2 {
                     continue;
                 }
@@ -252,13 +237,8 @@ impl RunGraph {
             .map(|s: &Subject| format!("{} ({})", s.id, s.name))
             .collect();
         let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
-        let summary = format!(
-            "{} names behind shared {} in cluster {}: {}",
-            names,
-            kinds.join(", "),
-            c.id,
-            described.join(", ")
-        );
+        let summary =
+            format!("{} names behind shared {} in cluster {}: {}", names, kinds.join(", "), c.id, described.join(", "));
         let mut f = Finding::new("H7", subjects[0], cx.weight("H7"), summary);
         f.subjects = subjects;
         let top = persona.iter().max_by(|x, y| x.bits.total_cmp(&y.bits))?;
@@ -314,13 +294,30 @@ impl RunGraph {
     }
 }
 
+/// The graph's kind for a detector finding's `shared.kind`.
+fn kind_of_shared(kind: &str) -> Option<IdKind> {
+    Some(match kind {
+        "ip" => IdKind::SharedIp,
+        "device" | "device_serial" => IdKind::DeviceSerial,
+        "shipping_address" => IdKind::ShippingAddress,
+        "bank_account" | "iban" | "payout_account" => IdKind::BankAccount,
+        "wallet" => IdKind::Wallet,
+        "ssn" => IdKind::Ssn,
+        "id_document" => IdKind::IdDocument,
+        "phone" => IdKind::Phone,
+        "email" => IdKind::Email,
+        "photo" => IdKind::PhotoHash,
+        "resume" => IdKind::ResumeSketch,
+        _ => return None,
+    })
+}
 
 /// The indicator a link of this kind belongs to.
 fn indicator_of(kind: IdKind) -> &'static str {
     match kind {
         IdKind::ShippingAddress | IdKind::FuzzyAddress | IdKind::HomeAddress | IdKind::DeviceSerial => "C2",
         IdKind::BankAccount | IdKind::Wallet => "G3",
-        IdKind::IpDay => "D3",
+        IdKind::IpDay | IdKind::SharedIp => "D3",
         IdKind::Ssn | IdKind::IdDocument | IdKind::FuzzyName => "A7",
         IdKind::Phone | IdKind::Email => "H2",
         IdKind::Github | IdKind::PhotoHash | IdKind::ResumeSketch => "H7",
@@ -332,22 +329,12 @@ impl Builder {
     fn subject(&mut self, cx: &Context<'_>, i: usize, s: &Subject) -> SubjectIn {
         let household = cx.households.household_of(SubjectIdx(i as u32)).map(|h| u64::from(h) + 1).unwrap_or(0);
         let mut x = SubjectIn { key: s.id.clone(), household, name: s.name.clone(), ..Default::default() };
-        if let Some(ssn) = &s.ssn {
-            let masked = ssn.masked.clone();
-            self.ident(&mut x, IdKind::Ssn, &ssn.fingerprint.short_hex(), || masked);
-        }
-        if let Some(doc) = &s.id_document {
-            let masked = doc.number.masked.clone();
-            self.ident(&mut x, IdKind::IdDocument, &doc.number.fingerprint.short_hex(), || masked);
-        }
-        if let Some(p) = &s.phone_e164 {
-            self.ident(&mut x, IdKind::Phone, p, || p.clone());
-        }
-        for e in &s.emails {
-            self.ident(&mut x, IdKind::Email, e, || e.clone());
-        }
-        if let Some(k) = s.address.as_ref().and_then(|a| a.key.as_deref()) {
-            self.ident(&mut x, IdKind::HomeAddress, k, || display_key(k));
+        if let Some(a) = s.address.as_ref()
+            && let Some(k) = a.key.as_deref()
+        {
+            self.ident(&mut x, IdKind::HomeAddress, k, || {
+                bonafide_intel::address::display(a).unwrap_or_else(|| display_key(k))
+            });
             self.fuzzy_address(&mut x, k);
         }
         if let Some(g) = &s.github {
@@ -378,4 +365,3 @@ pub fn annotate(scores: &mut [Score], via: &BTreeMap<SubjectIdx, String>) {
         }
     }
 }
-

@@ -24,9 +24,9 @@ use bonafide_intel::ip::IpFormat;
 use bonafide_intel::sanctions::{BadRow, Screening};
 use bonafide_intel::{Enricher, IpIntel, IpIntelBuilder, Keyring};
 
-use crate::graph::{self, RunGraph};
 use crate::config::Config;
 use crate::directory::Directory;
+use crate::graph::{self, RunGraph};
 use crate::lists::ListLoader;
 use crate::outcome::{InputSummary, RunInfo, ScanOutcome, Totals};
 use crate::plan::{self, Planned};

@@ -81,18 +81,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             let t0 = Instant::now();
             let (mut bad, mut idents, mut n) = (0, 0, 0);
             let mut lines = BufReader::new(File::open(&args[2])?).lines().skip(1);
-            let rows = std::iter::from_fn(|| loop {
-                match lines.next()? {
-                    Ok(line) => match Row::parse(&line) {
-                        Some(r) => {
-                            let s = r.subject();
-                            idents += s.idents.len() + s.fuzzy.len();
-                            n += 1;
-                            return Some(s);
-                        }
-                        None => bad += 1,
-                    },
-                    Err(_) => bad += 1,
+            let rows = std::iter::from_fn(|| {
+                loop {
+                    match lines.next()? {
+                        Ok(line) => match Row::parse(&line) {
+                            Some(r) => {
+                                let s = r.subject();
+                                idents += s.idents.len() + s.fuzzy.len();
+                                n += 1;
+                                return Some(s);
+                            }
+                            None => bad += 1,
+                        },
+                        Err(_) => bad += 1,
+                    }
                 }
             });
             let (g, visit) = Graph::build(GraphConfig::default(), rows);

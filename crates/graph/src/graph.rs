@@ -425,7 +425,8 @@ impl Graph {
                             if self.same_household(kind, a, b) {
                                 continue;
                             }
-                            let Some(sim) = fuzzy::linked_folded(fk, self.fuzzy_text(a, i), self.fuzzy_text(b, i)) else {
+                            let Some(sim) = fuzzy::linked_folded(fk, self.fuzzy_text(a, i), self.fuzzy_text(b, i))
+                            else {
                                 continue;
                             };
                             let bits = kind.base_bits() * sim;
@@ -536,7 +537,8 @@ impl Graph {
             for (i, bits, similarity) in parts {
                 let id = &self.idents[i as usize];
                 let households = self.households(id.kind, id.holders.as_slice()) as u32;
-                let l = Link { a, b, kind: id.kind, value: id.value, bits, households, pair_bits: Some(sum), similarity };
+                let l =
+                    Link { a, b, kind: id.kind, value: id.value, bits, households, pair_bits: Some(sum), similarity };
                 place(self, &mut parent, l);
             }
         }
@@ -564,7 +566,12 @@ impl Graph {
                     })
                     .collect();
                 links.sort_by(|x, y| {
-                    (self.key(x.a), self.key(x.b), x.kind, x.value).cmp(&(self.key(y.a), self.key(y.b), y.kind, y.value))
+                    (self.key(x.a), self.key(x.b), x.kind, x.value).cmp(&(
+                        self.key(y.a),
+                        self.key(y.b),
+                        y.kind,
+                        y.value,
+                    ))
                 });
                 let kind = ClusterKind::of(&links);
                 let id = stable_id(members.first().map(|m| self.key(*m)).unwrap_or(""));

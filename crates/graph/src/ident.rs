@@ -34,6 +34,10 @@ pub enum IdKind {
     /// One public IP on one UTC day (`ip@day`), or an IP a detector already found shared
     /// on the same days by unrelated people.
     IpDay,
+    /// A public IP that a detector (D3) already found used by unrelated people on the
+    /// same days, with corporate, carrier and anonymising ranges and large groups left
+    /// out: vetted, so it links on its own, unlike a raw [`IdKind::IpDay`].
+    SharedIp,
     /// GitHub handle, lower case.
     Github,
     /// The subject who referred this one.
@@ -53,7 +57,7 @@ pub enum IdKind {
 }
 
 impl IdKind {
-    pub const ALL: [IdKind; 16] = [
+    pub const ALL: [IdKind; 17] = [
         IdKind::BankAccount,
         IdKind::Wallet,
         IdKind::Ssn,
@@ -64,6 +68,7 @@ impl IdKind {
         IdKind::ShippingAddress,
         IdKind::DeviceSerial,
         IdKind::IpDay,
+        IdKind::SharedIp,
         IdKind::Github,
         IdKind::Referrer,
         IdKind::PhotoHash,
@@ -85,6 +90,7 @@ impl IdKind {
             IdKind::ShippingAddress => "shipping_address",
             IdKind::DeviceSerial => "device_serial",
             IdKind::IpDay => "ip_day",
+            IdKind::SharedIp => "ip",
             IdKind::Github => "github",
             IdKind::Referrer => "referrer",
             IdKind::PhotoHash => "photo",
@@ -100,7 +106,7 @@ impl IdKind {
             IdKind::BankAccount | IdKind::Wallet | IdKind::Ssn | IdKind::IdDocument => 8.0,
             IdKind::PhotoHash | IdKind::DeviceSerial => 8.0,
             IdKind::Email | IdKind::Github => 7.0,
-            IdKind::Phone | IdKind::ShippingAddress | IdKind::ResumeSketch => 6.0,
+            IdKind::Phone | IdKind::ShippingAddress | IdKind::ResumeSketch | IdKind::SharedIp => 6.0,
             IdKind::HomeAddress | IdKind::FuzzyName => 4.0,
             IdKind::IpDay | IdKind::FuzzyAddress => 3.0,
             IdKind::Referrer => 1.5,
@@ -110,8 +116,8 @@ impl IdKind {
     /// Bits lost per doubling of distinct households beyond two.
     pub fn penalty(self) -> f32 {
         match self {
-            // A farm can be a dozen strong: a shared door stays strong longer.
-            IdKind::ShippingAddress => 0.5,
+            // A farm can be a dozen strong: a shared door or router stays strong longer.
+            IdKind::ShippingAddress | IdKind::SharedIp => 0.5,
             _ => 1.0,
         }
     }
@@ -123,6 +129,7 @@ impl IdKind {
             IdKind::ShippingAddress => 40,
             IdKind::BankAccount | IdKind::Wallet | IdKind::Referrer => 25,
             IdKind::IpDay => 16,
+            IdKind::SharedIp => 64,
             IdKind::HomeAddress | IdKind::FuzzyAddress | IdKind::FuzzyName => 12,
             _ => 16,
         }
@@ -138,6 +145,7 @@ impl IdKind {
                 | IdKind::HomeAddress
                 | IdKind::ShippingAddress
                 | IdKind::IpDay
+                | IdKind::SharedIp
                 | IdKind::Referrer
                 | IdKind::FuzzyAddress
                 | IdKind::FuzzyName
@@ -155,7 +163,7 @@ impl IdKind {
             IdKind::Phone | IdKind::Email | IdKind::PhotoHash | IdKind::ResumeSketch | IdKind::Github => {
                 ClusterKind::PersonaRing
             }
-            IdKind::IpDay | IdKind::Referrer => ClusterKind::SharedNetwork,
+            IdKind::IpDay | IdKind::SharedIp | IdKind::Referrer => ClusterKind::SharedNetwork,
         }
     }
 

@@ -77,8 +77,7 @@ pub fn propagate(clusters: &[Cluster], seeds: &[(u32, f64)], min_bits: f32, max_
                         if seed_bits.contains_key(&v) {
                             continue;
                         }
-                        let bits =
-                            base * f64::from((w / FULL_LINK_BITS).min(1.0)) * 0.5f64.powi(hop as i32 - 1);
+                        let bits = base * f64::from((w / FULL_LINK_BITS).min(1.0)) * 0.5f64.powi(hop as i32 - 1);
                         let better = best.get(&v).is_none_or(|b| bits > b.bits + 1e-9);
                         if better {
                             best.insert(v, Propagation { subject: v, seed, bits, path: p });

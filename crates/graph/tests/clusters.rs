@@ -163,7 +163,8 @@ fn adding_one_subject_touches_only_its_components_and_matches_a_full_build() {
     let mut all: Vec<SubjectIn> = rows.iter().map(Row::subject).collect();
     all.push(newcomer.subject());
     let whole = build(all);
-    let mut inc: Vec<(String, String)> = g.clusters().into_iter().map(|c| (c.id, c.kind.as_str().to_string())).collect();
+    let mut inc: Vec<(String, String)> =
+        g.clusters().into_iter().map(|c| (c.id, c.kind.as_str().to_string())).collect();
     let mut full: Vec<(String, String)> =
         whole.clusters().into_iter().map(|c| (c.id, c.kind.as_str().to_string())).collect();
     inc.sort();
@@ -189,11 +190,8 @@ fn ids_are_stable_across_runs_with_shuffled_input() {
     }
     let b = build(shuffled.iter().map(Row::subject).collect());
     let view = |g: &Graph| {
-        let mut v: Vec<(String, &'static str, Vec<String>, usize)> = g
-            .clusters()
-            .iter()
-            .map(|c| (c.id.clone(), c.kind.as_str(), keys(g, &c.members), c.links.len()))
-            .collect();
+        let mut v: Vec<(String, &'static str, Vec<String>, usize)> =
+            g.clusters().iter().map(|c| (c.id.clone(), c.kind.as_str(), keys(g, &c.members), c.links.len())).collect();
         v.sort();
         v
     };
@@ -240,8 +238,8 @@ fn propagation_follows_strong_links_with_a_path() {
     assert!((b.bits - 4.0).abs() < 1e-6, "a direct shared account carries the full weight");
     let c = p.iter().find(|x| g.key(x.subject) == "C").expect("C gains");
     assert!(c.bits < b.bits && c.bits > 0.0);
-    assert_eq!(c.path.iter().map(|(s, k)| (g.key(*s), *k)).collect::<Vec<_>>(), [
-        ("B", IdKind::BankAccount),
-        ("C", IdKind::Phone)
-    ]);
+    assert_eq!(
+        c.path.iter().map(|(s, k)| (g.key(*s), *k)).collect::<Vec<_>>(),
+        [("B", IdKind::BankAccount), ("C", IdKind::Phone)]
+    );
 }

@@ -242,7 +242,8 @@ mod cluster_tests {
             GraphSubject { label: "E1".into(), band: "critical" },
             GraphSubject { label: "E<2>".into(), band: "low" },
         ];
-        let idents = vec![GraphIdent { kind: "shipping_address".into(), label: "9 FARM RD".into(), holders: vec![0, 1] }];
+        let idents =
+            vec![GraphIdent { kind: "shipping_address".into(), label: "9 FARM RD".into(), holders: vec![0, 1] }];
         let a = cluster_graph(&subjects, &idents);
         assert_eq!(a, cluster_graph(&subjects, &idents));
         assert!(a.starts_with("<svg") && a.ends_with("</svg>"));
