@@ -37,6 +37,11 @@ fn cpu_seconds() -> f64 {
     (ticks(11) + ticks(12)) / 100.0
 }
 
+/// Expected subjects from the file size (about 210 bytes a row), to size the tables once.
+fn hint(path: &str) -> usize {
+    std::fs::metadata(path).map(|m| (m.len() / 210) as usize).unwrap_or(0)
+}
+
 fn read(path: &str) -> std::io::Result<(Vec<SubjectIn>, usize, usize)> {
     let mut out = Vec::new();
     let (mut bad, mut idents) = (0, 0);
@@ -80,13 +85,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             // are timed together, as Splink's load, train and predict are.
             let t0 = Instant::now();
             let (mut bad, mut idents, mut n) = (0, 0, 0);
-            let mut lines = BufReader::new(File::open(&args[2])?).lines().skip(1);
+            let mut input = BufReader::with_capacity(1 << 20, File::open(&args[2])?);
+            let mut line = String::new();
+            input.read_line(&mut line)?;
             let rows = std::iter::from_fn(|| {
                 loop {
-                    match lines.next()? {
-                        Ok(line) => match Row::parse(&line) {
-                            Some(r) => {
-                                let s = r.subject();
+                    line.clear();
+                    match input.read_line(&mut line) {
+                        Ok(0) => return None,
+                        Ok(_) => match synth::subject_from_line(line.trim_end()) {
+                            Some(s) => {
                                 idents += s.idents.len() + s.fuzzy.len();
                                 n += 1;
                                 return Some(s);
@@ -97,7 +105,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     }
                 }
             });
-            let (g, visit) = Graph::build(GraphConfig::default(), rows);
+            let (g, visit) = Graph::build_with_capacity(GraphConfig::default(), rows, hint(&args[2]));
             let build_s = t0.elapsed().as_secs_f64();
             let t2 = Instant::now();
             let clusters = g.clusters();

@@ -9,8 +9,17 @@ use crate::ident::FuzzyKind;
 
 /// Jaro-Winkler similarity of two strings, compared by `char`, in [0, 1].
 pub fn jaro_winkler(a: &str, b: &str) -> f32 {
+    if a.is_ascii() && b.is_ascii() && a.len() <= 64 && b.len() <= 64 {
+        return jw(a.as_bytes(), b.as_bytes());
+    }
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
+    jw(&a, &b)
+}
+
+/// Jaro-Winkler over any comparable units; the scratch space is on the stack for up to
+/// 64 units (every name and street in practice), on the heap beyond.
+fn jw<T: PartialEq + Copy + Default>(a: &[T], b: &[T]) -> f32 {
     if a.is_empty() && b.is_empty() {
         return 1.0;
     }
@@ -18,27 +27,36 @@ pub fn jaro_winkler(a: &str, b: &str) -> f32 {
         return 0.0;
     }
     let window = (a.len().max(b.len()) / 2).saturating_sub(1);
-    let mut b_used = vec![false; b.len()];
-    let mut a_match: Vec<char> = Vec::new();
+    let (mut used_small, mut match_small) = ([false; 64], [T::default(); 64]);
+    let (mut used_big, mut match_big) = (Vec::new(), Vec::new());
+    let (b_used, a_match): (&mut [bool], &mut [T]) = if a.len() <= 64 && b.len() <= 64 {
+        (&mut used_small[..b.len()], &mut match_small[..a.len()])
+    } else {
+        used_big.resize(b.len(), false);
+        match_big.resize(a.len(), T::default());
+        (&mut used_big[..], &mut match_big[..])
+    };
+    let mut m_count = 0;
     for (i, ca) in a.iter().enumerate() {
         let lo = i.saturating_sub(window);
         let hi = (i + window + 1).min(b.len());
         for j in lo..hi {
             if !b_used[j] && b[j] == *ca {
                 b_used[j] = true;
-                a_match.push(*ca);
+                a_match[m_count] = *ca;
+                m_count += 1;
                 break;
             }
         }
     }
-    if a_match.is_empty() {
+    if m_count == 0 {
         return 0.0;
     }
-    let b_match: Vec<char> = b.iter().zip(&b_used).filter(|(_, u)| **u).map(|(c, _)| *c).collect();
-    let transpositions = a_match.iter().zip(&b_match).filter(|(x, y)| x != y).count() as f32 / 2.0;
-    let m = a_match.len() as f32;
+    let b_match = b.iter().zip(b_used.iter()).filter(|(_, u)| **u).map(|(c, _)| *c);
+    let transpositions = a_match[..m_count].iter().zip(b_match).filter(|(x, y)| **x != *y).count() as f32 / 2.0;
+    let m = m_count as f32;
     let jaro = (m / a.len() as f32 + m / b.len() as f32 + (m - transpositions) / m) / 3.0;
-    let prefix = a.iter().zip(&b).take(4).take_while(|(x, y)| x == y).count() as f32;
+    let prefix = a.iter().zip(b).take(4).take_while(|(x, y)| x == y).count() as f32;
     jaro + prefix * 0.1 * (1.0 - jaro)
 }
 

@@ -200,12 +200,32 @@ impl Graph {
 
     /// Builds the graph of `subjects` in one pass.
     pub fn build(cfg: GraphConfig, subjects: impl IntoIterator<Item = SubjectIn>) -> (Graph, Visit) {
+        Graph::build_with_capacity(cfg, subjects, 0)
+    }
+
+    /// [`Graph::build`] with the tables sized for about `expected` subjects of ten
+    /// identifiers (growing a ten-million-entry table by doubling costs seconds).
+    pub fn build_with_capacity(
+        cfg: GraphConfig,
+        subjects: impl IntoIterator<Item = SubjectIn>,
+        expected: usize,
+    ) -> (Graph, Visit) {
         let mut g = Graph::new(cfg);
+        g.nodes.reserve(expected);
+        g.comp_of.reserve(expected);
+        g.by_key.reserve(expected);
+        g.index.reserve(expected * 10);
+        g.idents.reserve(expected * 10);
+        g.ident_arena.reserve(expected * 13);
+        g.fuzzy_arena.reserve(expected * 3);
         for s in subjects {
             g.insert(s);
         }
         let all: Vec<u32> = (0..g.nodes.len() as u32).collect();
-        let visit = g.recluster(&all, Positions::Identity);
+        // Every shared value, in storage order: a sequential scan, no visited set.
+        let shared: Vec<u32> =
+            (0..g.idents.len() as u32).filter(|&i| matches!(g.idents[i as usize].holders, Holders::Many(_))).collect();
+        let visit = g.recluster(&all, &shared, Positions::Identity);
         (g, visit)
     }
 
@@ -308,16 +328,17 @@ impl Graph {
     }
 
     fn holder(&mut self, kind: IdKind, value: u64, s: u32) -> u32 {
-        let key = index_key(kind, value);
-        match self.index.get(&key) {
-            Some(&i) => {
+        // One probe of the table, whether the value is new or known.
+        match self.index.entry(index_key(kind, value)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let i = *e.get();
                 self.idents[i as usize].holders.push(s);
                 i
             }
-            None => {
+            std::collections::hash_map::Entry::Vacant(e) => {
                 let i = self.idents.len() as u32;
                 self.idents.push(IdentNode { kind, value, holders: Holders::One(s) });
-                self.index.insert(key, i);
+                e.insert(i);
                 i
             }
         }
@@ -363,7 +384,10 @@ impl Graph {
             self.comp_of[s as usize] = NONE;
         }
         let pos = Positions::Map(set.iter().enumerate().map(|(p, &s)| (s, p as u32)).collect());
-        self.recluster(&set, pos)
+        let mut idents: Vec<u32> = set.iter().flat_map(|&s| self.idents_of(s).iter().copied()).collect();
+        idents.sort_unstable();
+        idents.dedup();
+        self.recluster(&set, &idents, pos)
     }
 
     fn same_household(&self, kind: IdKind, a: u32, b: u32) -> bool {
@@ -400,74 +424,71 @@ impl Graph {
     }
 
     /// Clusters the subjects of `set` (which must be closed: every holder of a value
-    /// worth linking is in it) and stores the components found.
-    fn recluster(&mut self, set: &[u32], pos: Positions) -> Visit {
+    /// worth linking is in it) over the values `idents` they hold, and stores the
+    /// components found.
+    fn recluster(&mut self, set: &[u32], idents: &[u32], pos: Positions) -> Visit {
         let min = self.cfg.min_link_bits;
         let mut visit = Visit { subjects: set.len(), idents: 0 };
         let mut parent: Vec<u32> = (0..set.len() as u32).collect();
         let mut strong: Vec<Link> = Vec::new();
         let mut pairs: FxHashMap<(u32, u32), PairParts> = FxHashMap::default();
-        let mut done: FxHashSet<u32> = FxHashSet::default();
-        for &s in set {
-            for &i in self.idents_of(s) {
-                let id = &self.idents[i as usize];
-                let holders = id.holders.as_slice();
-                if holders.len() < 2 || holders.len() > id.kind.max_holders() || !done.insert(i) {
-                    continue;
-                }
-                visit.idents += 1;
-                let kind = id.kind;
-                let households = self.households(kind, holders);
-                if kind.is_fuzzy() {
-                    let fk = if kind == IdKind::FuzzyAddress { FuzzyKind::Address } else { FuzzyKind::Name };
-                    for (x, &a) in holders.iter().enumerate() {
-                        for &b in &holders[x + 1..] {
-                            if self.same_household(kind, a, b) {
-                                continue;
-                            }
-                            let Some(sim) = fuzzy::linked_folded(fk, self.fuzzy_text(a, i), self.fuzzy_text(b, i))
-                            else {
-                                continue;
-                            };
-                            let bits = kind.base_bits() * sim;
-                            pairs.entry((a.min(b), a.max(b))).or_default().push((i, bits, Some(sim)));
+        for &i in idents {
+            let id = &self.idents[i as usize];
+            let holders = id.holders.as_slice();
+            if holders.len() < 2 || holders.len() > id.kind.max_holders() {
+                continue;
+            }
+            visit.idents += 1;
+            let kind = id.kind;
+            let households = self.households(kind, holders);
+            if kind.is_fuzzy() {
+                let fk = if kind == IdKind::FuzzyAddress { FuzzyKind::Address } else { FuzzyKind::Name };
+                for (x, &a) in holders.iter().enumerate() {
+                    for &b in &holders[x + 1..] {
+                        if self.same_household(kind, a, b) {
+                            continue;
                         }
-                    }
-                    continue;
-                }
-                let bits = kind.bits(households);
-                if bits <= 0.0 {
-                    continue;
-                }
-                if bits >= min {
-                    for (x, &b) in holders.iter().enumerate().skip(1) {
-                        let target = if !self.same_household(kind, holders[0], b) {
-                            Some(holders[0])
-                        } else {
-                            holders[..x].iter().copied().find(|&a| !self.same_household(kind, a, b))
+                        let Some(sim) = fuzzy::linked_folded(fk, self.fuzzy_text(a, i), self.fuzzy_text(b, i)) else {
+                            continue;
                         };
-                        if let (Some(pa), Some(pb)) = (pos.get(holders[0]), pos.get(b)) {
-                            union(&mut parent, pa, pb);
-                        }
-                        if let Some(a) = target {
-                            strong.push(Link {
-                                a,
-                                b,
-                                kind,
-                                value: id.value,
-                                bits,
-                                households: households as u32,
-                                pair_bits: None,
-                                similarity: None,
-                            });
-                        }
+                        let bits = kind.base_bits() * sim;
+                        pairs.entry((a.min(b), a.max(b))).or_default().push((i, bits, Some(sim)));
                     }
-                } else {
-                    for (x, &a) in holders.iter().enumerate() {
-                        for &b in &holders[x + 1..] {
-                            if !self.same_household(kind, a, b) {
-                                pairs.entry((a.min(b), a.max(b))).or_default().push((i, bits, None));
-                            }
+                }
+                continue;
+            }
+            let bits = kind.bits(households);
+            if bits <= 0.0 {
+                continue;
+            }
+            if bits >= min {
+                for (x, &b) in holders.iter().enumerate().skip(1) {
+                    let target = if !self.same_household(kind, holders[0], b) {
+                        Some(holders[0])
+                    } else {
+                        holders[..x].iter().copied().find(|&a| !self.same_household(kind, a, b))
+                    };
+                    if let (Some(pa), Some(pb)) = (pos.get(holders[0]), pos.get(b)) {
+                        union(&mut parent, pa, pb);
+                    }
+                    if let Some(a) = target {
+                        strong.push(Link {
+                            a,
+                            b,
+                            kind,
+                            value: id.value,
+                            bits,
+                            households: households as u32,
+                            pair_bits: None,
+                            similarity: None,
+                        });
+                    }
+                }
+            } else {
+                for (x, &a) in holders.iter().enumerate() {
+                    for &b in &holders[x + 1..] {
+                        if !self.same_household(kind, a, b) {
+                            pairs.entry((a.min(b), a.max(b))).or_default().push((i, bits, None));
                         }
                     }
                 }
