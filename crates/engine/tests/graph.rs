@@ -160,3 +160,24 @@ fn cluster_ids_survive_a_rerun_and_propagation_shows_its_path() {
     }
     assert!(gained > 0, "{bands:?}");
 }
+
+#[test]
+fn every_farm_of_the_simulated_fleet_is_one_cluster() {
+    let dir = tempfile::tempdir().unwrap();
+    let hosts = 400u64;
+    let w = bonafide_sim::fleet::write_fleet(dir.path(), hosts, 1, 7).unwrap();
+    assert!(w.farms >= 8);
+    let o = scan(&Config::default(), request(vec![dir.path().to_path_buf()])).unwrap();
+    // The simulator's farms: host h is in one when h % FARM_EVERY == 7, at door
+    // `9 + (h / FARM_EVERY) % 4` Farm Rd.
+    let mut doors: std::collections::BTreeMap<u64, Vec<String>> = Default::default();
+    for h in (0..hosts).filter(|h| h % bonafide_sim::fleet::FARM_EVERY == 7) {
+        doors.entry(9 + (h / bonafide_sim::fleet::FARM_EVERY) % 4).or_default().push(format!("W{h:06}"));
+    }
+    let mut want: Vec<Vec<String>> = doors.into_values().filter(|m| m.len() >= 2).collect();
+    want.sort();
+    let mut got: Vec<Vec<String>> = members(&o).into_iter().filter(|(k, _)| k == "laptop_farm").map(|(_, m)| m).collect();
+    got.sort();
+    assert_eq!(got, want);
+    assert_eq!(o.clusters.len(), want.len(), "no other cluster among ordinary workers: {:?}", members(&o));
+}
