@@ -176,7 +176,8 @@ fn every_farm_of_the_simulated_fleet_is_one_cluster() {
     }
     let mut want: Vec<Vec<String>> = doors.into_values().filter(|m| m.len() >= 2).collect();
     want.sort();
-    let mut got: Vec<Vec<String>> = members(&o).into_iter().filter(|(k, _)| k == "laptop_farm").map(|(_, m)| m).collect();
+    let mut got: Vec<Vec<String>> =
+        members(&o).into_iter().filter(|(k, _)| k == "laptop_farm").map(|(_, m)| m).collect();
     got.sort();
     assert_eq!(got, want);
     assert_eq!(o.clusters.len(), want.len(), "no other cluster among ordinary workers: {:?}", members(&o));

@@ -161,7 +161,9 @@ pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="cluster graph">"#
     );
-    // Satellites: mean of the holders' unit vectors, spread apart when they coincide.
+    // Satellites: at the mean of the holders' positions on the unit circle, pushed out to
+    // the outer ring when the holders sit together and pulled to the centre when they
+    // surround it (a value every member shares); nudged round when two coincide.
     let mut placed: Vec<(f64, f64)> = Vec::new();
     for (k, id) in idents.iter().enumerate() {
         let (mut vx, mut vy) = (0.0, 0.0);
@@ -169,16 +171,17 @@ pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String
             vx += angle(h).cos();
             vy += angle(h).sin();
         }
-        let mut a = if vx.abs() + vy.abs() < 1e-6 {
-            (k as f64 / idents.len().max(1) as f64) * std::f64::consts::TAU
-        } else {
-            vy.atan2(vx)
-        };
-        let mut p = (cx + r_out * a.cos(), cy + r_out * a.sin());
+        let len = id.holders.len().max(1) as f64;
+        let spread = (vx / len).hypot(vy / len);
+        let mut a =
+            if spread < 1e-6 { (k as f64 / idents.len().max(1) as f64) * std::f64::consts::TAU } else { vy.atan2(vx) };
+        let mut r = r_out * spread.clamp(0.0, 1.0);
+        let mut p = (cx + r * a.cos(), cy + r * a.sin());
         let mut tries = 0;
         while placed.iter().any(|q| (q.0 - p.0).hypot(q.1 - p.1) < 26.0) && tries < 24 {
-            a += 0.27;
-            p = (cx + r_out * a.cos(), cy + r_out * a.sin());
+            a += 0.6;
+            r = (r + 12.0).min(r_out);
+            p = (cx + r * a.cos(), cy + r * a.sin());
             tries += 1;
         }
         placed.push(p);
