@@ -126,6 +126,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 peak_rss_mb()
             );
         }
+        Some("parse") if args.len() >= 3 => {
+            // Reading and hashing alone, to separate their cost from linking.
+            let t0 = Instant::now();
+            let mut input = BufReader::with_capacity(1 << 20, File::open(&args[2])?);
+            let (mut line, mut n, mut idents) = (String::new(), 0usize, 0usize);
+            input.read_line(&mut line)?;
+            loop {
+                line.clear();
+                if input.read_line(&mut line)? == 0 {
+                    break;
+                }
+                if let Some(s) = synth::subject_from_line(line.trim_end()) {
+                    n += 1;
+                    idents += s.idents.len() + s.fuzzy.len();
+                }
+            }
+            println!(
+                "{{\"subjects\": {n}, \"identifiers\": {idents}, \"seconds\": {:.3}, \"cpu_s\": {:.2}}}",
+                t0.elapsed().as_secs_f64(),
+                cpu_seconds()
+            );
+        }
         Some("incremental") if args.len() >= 4 => {
             let k: usize = args[3].parse()?;
             let (mut subjects, _, _) = read(&args[2])?;
@@ -146,7 +168,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             );
         }
         _ => {
-            eprintln!("usage: graph_bench gen N DIR [SEED] | cluster CSV LABELS | incremental CSV K");
+            eprintln!("usage: graph_bench gen N DIR [SEED] | cluster CSV LABELS | parse CSV | incremental CSV K");
             std::process::exit(2);
         }
     }
