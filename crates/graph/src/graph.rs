@@ -142,7 +142,10 @@ pub struct Graph {
     /// (identifier node of the block, range of `text`).
     fuzzy_arena: Vec<(u32, (u32, u32))>,
     idents: Vec<IdentNode>,
-    /// (kind, value) folded into one 64-bit key → identifier node.
+    /// Values of the bulk build, (key, identifier node) sorted by key: built by sorting
+    /// rather than by hashing ten million values into a table one at a time.
+    frozen: Vec<(u64, u32)>,
+    /// Values added since, (kind, value) folded into one 64-bit key → identifier node.
     index: FxHashMap<u64, u32>,
     comp_of: Vec<u32>,
     comps: Vec<Option<Comp>>,
@@ -214,12 +217,72 @@ impl Graph {
         g.nodes.reserve(expected);
         g.comp_of.reserve(expected);
         g.by_key.reserve(expected);
-        g.index.reserve(expected * 10);
-        g.idents.reserve(expected * 10);
         g.ident_arena.reserve(expected * 13);
         g.fuzzy_arena.reserve(expected * 3);
+        // Every occurrence of a value: (key, subject, position in `ident_arena`), and
+        // what the value is. Sorting groups the holders of each value; positions are
+        // filled with identifier nodes once the groups are known.
+        let mut raw: Vec<(u64, u32, u32)> = Vec::with_capacity(expected * 13);
+        let mut occ: Vec<(IdKind, u64)> = Vec::with_capacity(expected * 13);
         for s in subjects {
-            g.insert(s);
+            let idx = g.nodes.len() as u32;
+            let start = g.ident_arena.len();
+            let mut ids = s.idents;
+            ids.sort_unstable();
+            ids.dedup();
+            for id in ids {
+                let at = g.ident_arena.len() as u32;
+                raw.push((index_key(id.kind, id.value), idx, at));
+                occ.push((id.kind, id.value));
+                g.ident_arena.push(NONE);
+            }
+            let fuzzy_start = g.fuzzy_arena.len();
+            let mut blocks: Vec<u64> = Vec::new();
+            for Fuzzy { kind, block, text } in s.fuzzy {
+                let kind = fuzzy_kind(kind);
+                let key = index_key(kind, block);
+                if blocks.contains(&key) {
+                    continue;
+                }
+                blocks.push(key);
+                let at = g.ident_arena.len() as u32;
+                raw.push((key, idx, at));
+                occ.push((kind, block));
+                g.ident_arena.push(NONE);
+                let range = g.push_text(&fuzzy::fold(&text));
+                // The arena position for now; the identifier node once known.
+                g.fuzzy_arena.push((at, range));
+            }
+            g.push_node(s.key, s.name, s.household, start, fuzzy_start);
+        }
+        raw.sort_unstable();
+        g.idents.reserve(raw.len());
+        g.frozen.reserve(raw.len());
+        let mut i = 0;
+        while i < raw.len() {
+            let key = raw[i].0;
+            let mut j = i + 1;
+            while j < raw.len() && raw[j].0 == key {
+                j += 1;
+            }
+            let node = g.idents.len() as u32;
+            let (kind, value) = occ[raw[i].2 as usize];
+            let holders = if j - i == 1 {
+                Holders::One(raw[i].1)
+            } else {
+                Holders::Many(raw[i..j].iter().map(|e| e.1).collect())
+            };
+            g.idents.push(IdentNode { kind, value, holders });
+            for e in &raw[i..j] {
+                g.ident_arena[e.2 as usize] = node;
+            }
+            g.frozen.push((key, node));
+            i = j;
+        }
+        drop(raw);
+        drop(occ);
+        for f in g.fuzzy_arena.iter_mut() {
+            f.0 = g.ident_arena[f.0 as usize];
         }
         let all: Vec<u32> = (0..g.nodes.len() as u32).collect();
         // Every shared value, in storage order: a sequential scan, no visited set.
@@ -303,7 +366,7 @@ impl Graph {
         for Fuzzy { kind, block, text } in s.fuzzy {
             let kind = fuzzy_kind(kind);
             let key = index_key(kind, block);
-            if self.index.get(&key).is_some_and(|&i| self.idents[i as usize].holders.as_slice().contains(&idx)) {
+            if self.lookup(key).is_some_and(|i| self.idents[i as usize].holders.as_slice().contains(&idx)) {
                 continue;
             }
             let i = self.holder(kind, block, idx);
@@ -311,25 +374,46 @@ impl Graph {
             let range = self.push_text(&fuzzy::fold(&text));
             self.fuzzy_arena.push((i, range));
         }
+        self.push_node(s.key, s.name, s.household, start, fuzzy_start);
+        idx
+    }
+
+    /// Appends a subject whose identifiers occupy `ident_arena[start..]` and
+    /// `fuzzy_arena[fuzzy_start..]`.
+    fn push_node(&mut self, key: String, name: String, household: u64, start: usize, fuzzy_start: usize) {
+        let idx = self.nodes.len() as u32;
         // A key hash already taken (the same key again, or a 64-bit collision) leaves the
         // first holder reachable by key; both stay in the graph.
-        self.by_key.entry(value_hash(&s.key)).or_insert(idx);
-        let key = self.push_text(&s.key);
-        let name = self.push_text(&s.name);
+        self.by_key.entry(value_hash(&key)).or_insert(idx);
+        let key = self.push_text(&key);
+        let name = self.push_text(&name);
         self.nodes.push(Node {
-            household: s.household,
+            household,
             key,
             name,
             idents: (start as u32, self.ident_arena.len() as u32),
             fuzzy: (fuzzy_start as u32, self.fuzzy_arena.len() as u32),
         });
         self.comp_of.push(NONE);
-        idx
+    }
+
+    /// The identifier node of a value, if any subject holds it.
+    fn lookup(&self, key: u64) -> Option<u32> {
+        match self.frozen.binary_search_by_key(&key, |e| e.0) {
+            Ok(p) => Some(self.frozen[p].1),
+            Err(_) => self.index.get(&key).copied(),
+        }
     }
 
     fn holder(&mut self, kind: IdKind, value: u64, s: u32) -> u32 {
+        let key = index_key(kind, value);
+        if let Ok(p) = self.frozen.binary_search_by_key(&key, |e| e.0) {
+            let i = self.frozen[p].1;
+            self.idents[i as usize].holders.push(s);
+            return i;
+        }
         // One probe of the table, whether the value is new or known.
-        match self.index.entry(index_key(kind, value)) {
+        match self.index.entry(key) {
             std::collections::hash_map::Entry::Occupied(e) => {
                 let i = *e.get();
                 self.idents[i as usize].holders.push(s);
