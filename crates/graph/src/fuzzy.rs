@@ -105,6 +105,9 @@ pub fn linked_folded(kind: FuzzyKind, fa: &str, fb: &str) -> Option<f32> {
     if la.min(lb) / la.max(lb) < 0.5 {
         return None;
     }
+    if !bag_allows(fa, fb, threshold(kind)) {
+        return None;
+    }
     let s = match kind {
         FuzzyKind::Address => jaro_winkler(fa, fb),
         // Word order varies (`KIM Sang` / `Sang KIM`): compare sorted tokens too.
@@ -121,6 +124,36 @@ pub fn linked_folded(kind: FuzzyKind, fa: &str, fb: &str) -> Option<f32> {
     (s >= threshold(kind)).then_some(s)
 }
 
+/// An upper bound check: Jaro matches pair equal characters, so their number is at
+/// most the size of the two strings' character-multiset intersection; with the largest
+/// prefix bonus (0.4 of the rest) that bounds Jaro-Winkler from above. Cheap, and it
+/// rules out most pairs of a block (other people's names) before the real comparison.
+/// Word order does not change the multiset, so the bound holds for the sorted-token
+/// comparison too. Non-ASCII texts are always allowed through.
+fn bag_allows(a: &str, b: &str, threshold: f32) -> bool {
+    if !a.is_ascii() || !b.is_ascii() {
+        return true;
+    }
+    let mut counts = [0i16; 128];
+    for c in a.bytes() {
+        counts[c as usize] += 1;
+    }
+    let mut m = 0u32;
+    for c in b.bytes() {
+        let slot = &mut counts[c as usize];
+        if *slot > 0 {
+            *slot -= 1;
+            m += 1;
+        }
+    }
+    if m == 0 {
+        return false;
+    }
+    let m = m as f32;
+    let jaro_max = (m / a.len() as f32 + m / b.len() as f32 + 1.0) / 3.0;
+    jaro_max + 0.4 * (1.0 - jaro_max) >= threshold - 1e-6
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +164,20 @@ mod tests {
         assert!((jaro_winkler("DIXON", "DICKSONX") - 0.813).abs() < 0.01);
         assert_eq!(jaro_winkler("", ""), 1.0);
         assert_eq!(jaro_winkler("A", ""), 0.0);
+    }
+
+    #[test]
+    fn the_bag_bound_never_rejects_a_pair_jaro_winkler_accepts() {
+        let words =
+            ["JOHN SMITH", "JON SMITH", "SMITH JOHN", "JANE DOE", "12 OAK ST", "12 OAKK ST", "MARTHA", "MARHTA"];
+        for a in words {
+            for b in words {
+                if jaro_winkler(a, b) >= 0.9 {
+                    assert!(bag_allows(a, b, 0.9), "{a} / {b}");
+                }
+            }
+        }
+        assert!(!bag_allows("JOHN SMITH", "AVA LEE", 0.9));
     }
 
     #[test]
