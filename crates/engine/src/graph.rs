@@ -42,8 +42,6 @@ pub struct RunGraph {
     pub graph: Graph,
     /// (kind, value hash) → what a report may show (masked for sensitive values).
     shown: HashMap<(IdKind, u64), String>,
-    /// Graph index → subject index.
-    subject_of: Vec<SubjectIdx>,
 }
 
 struct Builder {
@@ -112,12 +110,12 @@ impl RunGraph {
             }
         }
         let (graph, _) = Graph::build(GraphConfig::default(), ins);
-        let subject_of = (0..graph.len()).map(|i| SubjectIdx(i as u32)).collect();
-        RunGraph { graph, shown: b.shown, subject_of }
+        RunGraph { graph, shown: b.shown }
     }
 
+    /// Subjects enter the graph in subject order, so graph index = subject index.
     fn subject(&self, g: u32) -> SubjectIdx {
-        self.subject_of.get(g as usize).copied().unwrap_or(SubjectIdx(g))
+        SubjectIdx(g)
     }
 
     fn shown(&self, kind: IdKind, value: u64) -> String {
@@ -200,7 +198,11 @@ impl RunGraph {
 
     fn link_evidence(&self, cx: &Context<'_>, l: &bonafide_graph::Link) -> Evidence {
         let id = |g: u32| cx.subject(self.subject(g)).map(|s| s.id.clone()).unwrap_or_default();
-        Evidence::without_source()
+        // Anchored at the people record of the link's first subject, where the
+        // identifiers were read (detector-vetted values also carry their own findings).
+        let at = cx.subject(self.subject(l.a)).and_then(|s| s.source);
+        at.map(Evidence::at)
+            .unwrap_or_else(Evidence::without_source)
             .with("a", id(l.a))
             .with("b", id(l.b))
             .with("kind", l.kind.as_str())
@@ -279,8 +281,10 @@ impl RunGraph {
             );
             let s = self.subject(subject);
             let mut f = Finding::new("H6", s, bits, summary);
+            let at = cx.subject(self.subject(subject)).and_then(|x| x.source);
             f.evidence = vec![
-                Evidence::without_source()
+                at.map(Evidence::at)
+                    .unwrap_or_else(Evidence::without_source)
                     .with("seed", id(seed))
                     .with("path", shown.clone())
                     .with("hops", path.len())
