@@ -5,9 +5,9 @@
 //! detectors (`bonafide-detect`) find, scoring (`bonafide-core`) weighs; the result is a
 //! [`ScanOutcome`] that sinks render and store.
 
-pub mod clusters;
 pub mod config;
 pub mod directory;
+pub mod graph;
 pub mod lists;
 pub mod outcome;
 pub mod plan;

@@ -24,9 +24,9 @@ use bonafide_intel::ip::IpFormat;
 use bonafide_intel::sanctions::{BadRow, Screening};
 use bonafide_intel::{Enricher, IpIntel, IpIntelBuilder, Keyring};
 
-use crate::clusters;
 use crate::config::Config;
 use crate::directory::Directory;
+use crate::graph::{self, RunGraph};
 use crate::lists::ListLoader;
 use crate::outcome::{InputSummary, RunInfo, ScanOutcome, Totals};
 use crate::plan::{self, Planned};
@@ -593,7 +593,21 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         findings.extend(more);
         (by_subject, scores) = score_all(config, &findings, pipeline.subjects.len());
     }
-    let clusters = clusters::from_findings(&findings, &pipeline.subjects);
+    // The identifier graph: clusters, cluster findings (C2/G3/D3 not already found, H7),
+    // then H6 for subjects strongly linked to a critical one, and a last scoring pass.
+    let run_graph = RunGraph::build(&cx, &findings);
+    let more = run_graph.findings(&cx, &findings);
+    if !more.is_empty() {
+        findings.extend(more);
+        (by_subject, scores) = score_all(config, &findings, pipeline.subjects.len());
+    }
+    let (h6, via) = run_graph.propagation(&cx, &scores);
+    if !h6.is_empty() {
+        findings.extend(h6);
+        (by_subject, scores) = score_all(config, &findings, pipeline.subjects.len());
+        graph::annotate(&mut scores, &via);
+    }
+    let clusters = run_graph.clusters();
     let mut unmatched: Vec<(String, String, u64)> =
         pipeline.unmatched.into_iter().map(|((s, a), n)| (s, a, n)).collect();
     unmatched.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
