@@ -11,13 +11,33 @@ use bonafide_core::Event;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+/// The default stream; its subjects are `bonafide.events.<p>`.
 pub const STREAM: &str = "BONAFIDE";
-pub const SUBJECT_PREFIX: &str = "bonafide.events";
 /// The envelope version this build writes and reads.
 pub const VERSION: u32 = 1;
 
-pub fn subject(part: u32) -> String {
-    format!("{SUBJECT_PREFIX}.{part}")
+/// One stream and its subjects: stream `NAME` carries `<name lower case>.events.<p>`,
+/// so separate deployments (or tests) can share a server.
+#[derive(Clone, Debug)]
+pub struct Bus {
+    pub stream: String,
+}
+
+impl Bus {
+    pub fn new(stream: &str) -> anyhow::Result<Bus> {
+        if stream.is_empty() || !stream.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            anyhow::bail!("stream name {stream:?}: use letters, digits, '_' or '-'");
+        }
+        Ok(Bus { stream: stream.to_string() })
+    }
+
+    pub fn prefix(&self) -> String {
+        format!("{}.events", self.stream.to_lowercase())
+    }
+
+    pub fn subject(&self, part: u32) -> String {
+        format!("{}.{part}", self.prefix())
+    }
 }
 
 /// The key events are partitioned by: the identity system and the account, lower case.
@@ -97,18 +117,18 @@ pub fn decode(payload: &[u8], part: u32) -> Result<Envelope, String> {
 }
 
 /// Ensures the stream exists (idempotent), with file storage and a dedup window.
-pub async fn ensure_stream(js: &async_nats::jetstream::Context) -> anyhow::Result<()> {
+pub async fn ensure_stream(js: &async_nats::jetstream::Context, bus: &Bus) -> anyhow::Result<()> {
     use anyhow::Context as _;
     js.get_or_create_stream(async_nats::jetstream::stream::Config {
-        name: STREAM.to_string(),
-        subjects: vec![format!("{SUBJECT_PREFIX}.>")],
+        name: bus.stream.clone(),
+        subjects: vec![format!("{}.>", bus.prefix())],
         storage: async_nats::jetstream::stream::StorageType::File,
         duplicate_window: std::time::Duration::from_secs(300),
         ..Default::default()
     })
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))
-    .with_context(|| format!("creating or opening the JetStream stream {STREAM}"))?;
+    .with_context(|| format!("creating or opening the JetStream stream {}", bus.stream))?;
     Ok(())
 }
 

@@ -29,6 +29,10 @@ pub struct IngestArgs {
     /// The NATS server with JetStream.
     #[arg(long, env = "BONAFIDE_NATS_URL", value_name = "URL")]
     nats: String,
+    /// The JetStream stream (created if missing); its subjects are `<name>.events.<p>`
+    /// in lower case.
+    #[arg(long, env = "BONAFIDE_STREAM", default_value = bus::STREAM)]
+    stream: String,
     /// How many partitions the stream is split into (every ingest into one stream must
     /// use the same number; workers take ranges of them).
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1024))]
@@ -119,7 +123,8 @@ async fn publish_all(
     let client =
         async_nats::connect(&args.nats).await.with_context(|| format!("connecting to NATS at {}", args.nats))?;
     let js = async_nats::jetstream::new(client.clone());
-    bus::ensure_stream(&js).await?;
+    let bus = bus::Bus::new(&args.stream)?;
+    bus::ensure_stream(&js, &bus).await?;
     let batch = batch_id();
     let started = Instant::now();
     let (mut total, mut total_quarantined) = (0u64, 0u64);
@@ -182,9 +187,9 @@ async fn publish_all(
             let mut headers = async_nats::HeaderMap::new();
             headers.insert("Nats-Msg-Id", id.as_str());
             let ack = js
-                .publish_with_headers(bus::subject(part), headers, serde_json::to_vec(&env)?.into())
+                .publish_with_headers(bus.subject(part), headers, serde_json::to_vec(&env)?.into())
                 .await
-                .map_err(|e| anyhow::anyhow!("publishing to {}: {e}", bus::subject(part)))?;
+                .map_err(|e| anyhow::anyhow!("publishing to {}: {e}", bus.subject(part)))?;
             acks.push_back(ack);
             while acks.len() > args.in_flight {
                 if let Some(a) = acks.pop_front() {

@@ -29,6 +29,10 @@ pub struct WorkerArgs {
     /// The NATS server with JetStream.
     #[arg(long, env = "BONAFIDE_NATS_URL", value_name = "URL")]
     nats: String,
+    /// The JetStream stream (created if missing); its subjects are `<name>.events.<p>`
+    /// in lower case.
+    #[arg(long, env = "BONAFIDE_STREAM", default_value = bus::STREAM)]
+    stream: String,
     /// The shared PostgreSQL store (postgres://...).
     #[arg(long, env = "BONAFIDE_PG_URL", value_name = "URL")]
     db: String,
@@ -127,8 +131,9 @@ async fn work(args: WorkerArgs, parts: Vec<u32>) -> Result<ExitCode> {
     let client =
         async_nats::connect(&args.nats).await.with_context(|| format!("connecting to NATS at {}", args.nats))?;
     let js = jetstream::new(client.clone());
-    bus::ensure_stream(&js).await?;
-    let stream = js.get_stream(bus::STREAM).await.map_err(|e| anyhow::anyhow!("opening stream: {e}"))?;
+    let bus = bus::Bus::new(&args.stream)?;
+    bus::ensure_stream(&js, &bus).await?;
+    let stream = js.get_stream(&bus.stream).await.map_err(|e| anyhow::anyhow!("opening stream: {e}"))?;
     let shared = Arc::new(Shared {
         parts: parts.iter().map(|p| (*p, PartStats::default())).collect(),
         stop,
@@ -148,7 +153,7 @@ async fn work(args: WorkerArgs, parts: Vec<u32>) -> Result<ExitCode> {
                 &consumer_name(part),
                 pull::Config {
                     durable_name: Some(consumer_name(part)),
-                    filter_subject: bus::subject(part),
+                    filter_subject: bus.subject(part),
                     ack_policy: jetstream::consumer::AckPolicy::Explicit,
                     ack_wait: Duration::from_secs(args.ack_wait),
                     max_ack_pending: 20_000,
