@@ -349,12 +349,15 @@ async fn serve(listener: tokio::net::TcpListener, shared: Arc<Shared>) {
     }
 }
 
+/// A metric family: name, type, help, and how to read it from a partition's counters.
+type Family = (&'static str, &'static str, &'static str, fn(&PartStats) -> u64);
+
 /// Prometheus text: counters per partition, lag (pending + unacked) per partition,
 /// and the worker's mean events/s since it started.
 fn metrics(shared: &Shared) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let families: [(&str, &str, &str, fn(&PartStats) -> u64); 5] = [
+    let families: [Family; 5] = [
         ("bonafide_worker_messages_total", "counter", "Messages committed (events and parked).", |p| {
             p.events.load(Ordering::Relaxed)
         }),
