@@ -84,4 +84,4 @@ n = sum(len(s.get("findings", [])) for s in a["subjects"])
 print(f"equivalent: {same} ({len(a['subjects'])} subjects, {n} subject findings)")
 PY
 echo "lag curve: $OUT/lag.csv"
-psql "$PG" -qc "DROP SCHEMA $TAG CASCADE"
+psql "$PG" -qc "SET client_min_messages = warning; DROP SCHEMA $TAG CASCADE"

@@ -248,6 +248,15 @@ async fn consume(
         let committed = loop {
             match shared.store.commit_batch(&events, &parked).await {
                 Ok(c) => break c,
+                Err(e) if shared.stop.load(Ordering::Relaxed) => {
+                    // Stopping with the store away: leave the batch unacked; it is
+                    // redelivered to whichever worker runs next, and the upsert makes
+                    // that harmless.
+                    eprintln!(
+                        "worker: partition {part}: stopping with an uncommitted batch ({e}); it will be redelivered"
+                    );
+                    return Ok(());
+                }
                 Err(e) => {
                     stats.retries.fetch_add(1, Ordering::Relaxed);
                     eprintln!("worker: partition {part}: commit failed ({e}); retrying in {delay:?}");
