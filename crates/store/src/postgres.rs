@@ -170,7 +170,7 @@ impl PgStore {
             .bind(col(|e| e.file_path.clone()))
             .bind(col(|e| e.format.clone()))
             .bind(events.iter().map(|e| e.line).collect::<Vec<i64>>())
-            .bind(events.iter().map(|e| e.idx).collect::<Vec<Option<i64>>>())
+            .bind(events.iter().map(|e| e.idx.unwrap_or(-1)).collect::<Vec<i64>>())
             .bind(events.iter().map(|e| e.at_ms).collect::<Vec<i64>>())
             .bind(col(|e| e.event.clone()))
             .bind(events.iter().map(|e| e.stream_seq).collect::<Vec<i64>>())
@@ -263,11 +263,11 @@ impl PgStore {
         limit: i64,
     ) -> Result<Vec<((i64, i64, String), String)>, StoreError> {
         let (line, idx, id) = after.cloned().unwrap_or((i64::MIN, i64::MIN, String::new()));
+        // (The row comparison matches the replay index, so each page is a range scan.)
         let rows = sqlx::query(
-            "SELECT line, COALESCE(idx, -1), event_id, event FROM stream_events \
-             WHERE batch = $1 AND file_ord = $2 AND file_path = $3 \
-             AND (line, COALESCE(idx, -1), event_id) > ($4, $5, $6) \
-             ORDER BY line, COALESCE(idx, -1), event_id LIMIT $7",
+            "SELECT line, idx, event_id, event FROM stream_events \
+             WHERE batch = $1 AND file_ord = $2 AND file_path = $3 AND (line, idx, event_id) > ($4, $5, $6) \
+             ORDER BY line, idx, event_id LIMIT $7",
         )
         .bind(&input.batch)
         .bind(input.file_ord)

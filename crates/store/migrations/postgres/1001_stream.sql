@@ -16,12 +16,14 @@ CREATE TABLE stream_events (
     file_path TEXT NOT NULL,
     format TEXT NOT NULL,
     line BIGINT NOT NULL,
-    idx BIGINT,
+    -- The record's index in a JSON array, -1 when the format has lines.
+    idx BIGINT NOT NULL,
     at_ms BIGINT NOT NULL,
     event TEXT NOT NULL,
     stream_seq BIGINT NOT NULL
 );
-CREATE INDEX stream_events_replay ON stream_events (batch, file_ord, line, idx);
+-- Replay reads one input at a time in keyset pages: this index serves them in order.
+CREATE INDEX stream_events_replay ON stream_events (batch, file_ord, file_path, line, idx, event_id);
 
 -- Per-actor state each worker keeps for the actors of its partitions: how many distinct
 -- events, first and last time. Updated in the same transaction as the events, only for
