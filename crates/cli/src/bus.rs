@@ -138,14 +138,24 @@ mod tests {
 
     #[test]
     fn partition_is_stable_and_in_range() {
-        // Fixed values: a change would send an account's events to a new partition.
-        assert_eq!(partition("okta:a@x.com", 4), partition("okta:a@x.com", 4));
+        // Pinned values (computed independently): a change would send an account's
+        // events to another partition than the ones already in the stream.
+        assert_eq!(partition("okta:a@x.com", 4), 2);
+        assert_eq!(partition("okta:a@x.com", 16), 10);
+        assert_eq!(partition("github:zz", 16), 4);
         for k in ["", "okta:a", "github:zz", "entra:Ünïcode"] {
             assert!(partition(k, 4) < 4);
             assert_eq!(partition(k, 1), 0);
         }
         let spread: std::collections::HashSet<u32> = (0..100).map(|i| partition(&format!("okta:u{i}"), 4)).collect();
         assert_eq!(spread.len(), 4);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512), part in 0u32..8) {
+            let _ = decode(&bytes, part);
+        }
     }
 
     #[test]

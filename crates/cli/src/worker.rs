@@ -403,6 +403,16 @@ fn metrics(shared: &Shared) -> String {
 mod tests {
     use super::parse_partitions;
 
+    proptest::proptest! {
+        #[test]
+        fn partition_lists_never_panic(s in "[0-9,\\- x]{0,24}") {
+            if let Ok(parts) = parse_partitions(&s) {
+                proptest::prop_assert!(!parts.is_empty());
+                proptest::prop_assert!(parts.windows(2).all(|w| w[0] < w[1]));
+            }
+        }
+    }
+
     #[test]
     fn partitions_parse() {
         assert_eq!(parse_partitions("0-3").unwrap(), vec![0, 1, 2, 3]);
