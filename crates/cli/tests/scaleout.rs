@@ -374,3 +374,41 @@ fn worker_serves_health_and_metrics() {
     let status = w.wait().unwrap();
     assert!(status.success(), "worker did not stop cleanly on SIGTERM");
 }
+
+#[test]
+fn sigterm_mid_stream_finishes_the_batches_in_hand() {
+    let Some(env) = Env::new("sigterm") else { return };
+    env.ingest();
+    let store = env.store();
+    let mut w = env.worker(&env.pg, "0-3", &["--batch", "50", "--ack-wait", "60"]);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while env.count(&store, "stream_events") < 300 {
+        assert!(Instant::now() < deadline, "the worker made no progress");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Command::new("kill").args(["-TERM", &w.id().to_string()]).status().unwrap();
+    assert!(w.wait().unwrap().success(), "worker did not stop cleanly on SIGTERM");
+    let stored = env.count(&store, "stream_events");
+    assert!(stored < SMALL_EVENTS, "stopped after the stream was done; not a mid-stream stop");
+    // Nothing fetched was left unacked (the ack wait is long: an abandoned batch would
+    // still be pending), and every delivered message was committed.
+    let (stream, nats) = (env.stream.clone(), env.nats.clone());
+    let (pending, delivered) = env.rt.block_on(async move {
+        let c = async_nats::connect(nats).await.unwrap();
+        let js = async_nats::jetstream::new(c);
+        let s = js.get_stream(&stream).await.unwrap();
+        let (mut pending, mut delivered) = (0u64, 0u64);
+        for p in 0..4 {
+            let mut consumer: async_nats::jetstream::consumer::PullConsumer =
+                s.get_consumer(&format!("bonafide-p{p}")).await.unwrap();
+            let info = consumer.info().await.unwrap();
+            pending += info.num_ack_pending as u64;
+            delivered += info.delivered.consumer_sequence;
+        }
+        (pending, delivered)
+    });
+    assert_eq!(pending, 0, "batches in hand were abandoned at SIGTERM");
+    assert_eq!(delivered as i64, stored, "a delivered message was acked without being stored");
+    wait_ok(env.worker(&env.pg, "0-3", &["--exit-when-idle", "2"]), "restarted worker");
+    assert_eq!(env.count(&store, "stream_events"), SMALL_EVENTS);
+}
