@@ -123,6 +123,7 @@ impl Drop for Env {
     fn drop(&mut self) {
         let nats = self.nats.clone();
         let stream = self.stream.clone();
+        self.rt.block_on(bonafide_store::testing::drop_schema(&self.pg));
         let _ = self.rt.block_on(async move {
             let c = async_nats::connect(nats).await?;
             let js = async_nats::jetstream::new(c);

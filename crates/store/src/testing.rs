@@ -58,3 +58,19 @@ pub async fn fresh_schema(test: &str) -> Option<String> {
     let _ = conn.close().await;
     Some(with_schema(&base, &schema))
 }
+
+/// Drops the schema a [`fresh_schema`] URL names (best effort: a test's leftovers are
+/// only clutter, never shared state).
+pub async fn drop_schema(url: &str) {
+    let Some((base, schema)) = url.rsplit_once("options=-c%20search_path%3D") else { return };
+    if schema.is_empty() || !schema.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return;
+    }
+    let base = base.trim_end_matches(['?', '&']);
+    if let Ok(mut conn) = sqlx::PgConnection::connect(base).await {
+        // `schema` was checked above to be letters, digits and underscores.
+        let sql = sqlx::AssertSqlSafe(format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+        let _ = sqlx::query(sql).execute(&mut conn).await;
+        let _ = conn.close().await;
+    }
+}
