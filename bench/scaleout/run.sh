@@ -9,6 +9,7 @@
 #   bash bench/scaleout/run.sh [EVENTS] [USERS]
 # Needs BONAFIDE_PG_URL and BONAFIDE_NATS_URL (defaults: the local servers) and a
 # release build: cargo build --release -p bonafide && cargo build --release -p bonafide-sim --example write_mixed_org
+# The JetStream stream BENCHb<time> it fills is left in place (`nats stream rm` removes it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 EVENTS=${1:-200000}
