@@ -1,7 +1,11 @@
 //! The `bonafide` command: wires the engine to its sinks.
 
+mod bus;
+mod ingest;
 mod progress;
+mod replay;
 mod screen;
+mod worker;
 
 /// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
 /// instead of panicking, as Unix tools do.
@@ -67,18 +71,32 @@ enum Command {
     /// Screen names, emails, domains or wallet addresses against sanctions lists and
     /// published identifiers; or show what a newer list changes (--diff).
     Screen(screen::ScreenArgs),
+    /// Publish the events of files to NATS JetStream, partitioned by account (scale-out).
+    Ingest(ingest::IngestArgs),
+    /// Consume partitions of the event stream into the shared PostgreSQL store (scale-out).
+    Worker(worker::WorkerArgs),
+    /// Create or upgrade a database's schema (a SQLite file or a postgres:// URL).
+    Migrate {
+        /// The database: a file or postgres://...
+        #[arg(long, value_name = "FILE|URL")]
+        db: PathBuf,
+    },
 }
 
 #[derive(clap::Args)]
 struct ScanArgs {
     /// Files and folders to read (folders are walked).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "from_db", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Also replay the events workers stored in this PostgreSQL database (scale-out
+    /// finalize step; give the reference files — people, accounts, intel — as PATHs).
+    #[arg(long, value_name = "URL")]
+    from_db: Option<String>,
     /// Write report.json and index.html here.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Also store the run in this SQLite database (created if missing).
-    #[arg(long, value_name = "FILE")]
+    /// Also store the run in this SQLite database (created if missing) or postgres:// URL.
+    #[arg(long, value_name = "FILE|URL")]
     db: Option<PathBuf>,
     /// Rename columns of your CSV exports onto bonafide's (TOML, one table per format).
     #[arg(long, value_name = "FILE")]
@@ -151,7 +169,13 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         keyring,
         progress: Some(progress),
     };
-    let result = bonafide_engine::scan(&config, request);
+    let result = match &args.from_db {
+        Some(url) => {
+            let mut feed = replay::PgFeed::open(url).context("opening the stored events")?;
+            bonafide_engine::scan_with(&config, request, Some(&mut feed))
+        }
+        None => bonafide_engine::scan(&config, request),
+    };
     if let Some(bar) = bar {
         bar.finish();
     }
@@ -178,17 +202,22 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     if let Some(db) = &args.db {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         rt.block_on(async {
-            let store = bonafide_store::Store::open(db).await?;
+            let store = bonafide_store::Db::open(db).await?;
             store.save_run(&outcome).await?;
             store.close().await;
             Ok::<_, anyhow::Error>(())
         })
-        .with_context(|| format!("storing the run in {}", db.display()))?;
+        .with_context(|| format!("storing the run in {}", shown(db)))?;
         if !args.quiet {
-            out!("stored run {} in {}", outcome.run.run_id, db.display());
+            out!("stored run {} in {}", outcome.run.run_id, shown(db));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A `--db` argument for messages: a URL without its password.
+fn shown(db: &std::path::Path) -> String {
+    bonafide_store::db::redact(&db.display().to_string())
 }
 
 fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
@@ -247,6 +276,19 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Screen(args) => screen::run(cli.config.as_ref(), args),
+        Command::Ingest(args) => ingest::run(cli.config.as_ref(), args),
+        Command::Worker(args) => worker::run(args),
+        Command::Migrate { db } => {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(async {
+                let store = bonafide_store::Db::open(&db).await?;
+                store.close().await;
+                Ok::<_, anyhow::Error>(())
+            })
+            .with_context(|| format!("migrating {}", shown(&db)))?;
+            out!("{}: schema up to date", shown(&db));
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Formats => {
             formats();
             Ok(ExitCode::SUCCESS)

@@ -15,4 +15,4 @@ pub mod scan;
 
 pub use config::Config;
 pub use outcome::{Cluster, InputSummary, Link, ScanOutcome};
-pub use scan::{Progress, ScanError, ScanRequest, scan};
+pub use scan::{EventFeed, Progress, ScanError, ScanRequest, scan, scan_with};

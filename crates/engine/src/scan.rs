@@ -61,6 +61,8 @@ pub enum ScanError {
     Strict { count: u64, first: String, outcome: Box<ScanOutcome> },
     #[error("configuration: {0}")]
     Config(String),
+    #[error("stored events: {0}")]
+    Feed(String),
 }
 
 /// Two generations of recent event ids: membership is exact within the window, memory
@@ -404,8 +406,31 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
     planned
 }
 
+/// Events that were read elsewhere and stored (the scale-out mode: `bonafide ingest`
+/// published them, workers committed them): the scan replays them after its own files,
+/// through the same resolution, enrichment, detectors and scoring, so a distributed run
+/// and an embedded one over the same inputs give the same result by construction.
+pub trait EventFeed {
+    /// The stored inputs, in the order the embedded scan would read them: (display
+    /// path, format name).
+    fn inputs(&mut self) -> Result<Vec<(String, String)>, String>;
+    /// Delivers input `i`'s events in file order. An error stops that input; what was
+    /// delivered before it stays.
+    fn events(&mut self, i: usize, deliver: &mut dyn FnMut(Event)) -> Result<(), String>;
+}
+
 /// Runs a scan to completion.
 pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError> {
+    scan_with(config, req, None)
+}
+
+/// Runs a scan whose inputs are the request's files and then, when given, the events a
+/// [`EventFeed`] replays.
+pub fn scan_with(
+    config: &Config,
+    req: ScanRequest,
+    feed: Option<&mut dyn EventFeed>,
+) -> Result<ScanOutcome, ScanError> {
     let started = now();
     let planned = plan_inputs(config, &req);
     let mut column_map = req.column_map.clone();
@@ -555,6 +580,40 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         inputs.push(summary);
         if matches!(format, Format::Ip(IpFormat::Mmdb)) {
             tracing::debug!(path = %p.display, "mmdb loaded");
+        }
+    }
+    if let Some(feed) = feed {
+        let fed = feed.inputs().map_err(ScanError::Feed)?;
+        if !fed.is_empty() && pipeline.enricher.is_none() {
+            pipeline.finish_records(builder.take());
+            let late = pipeline.finish_lists(&options.keyring)?;
+            apply_late(&mut pipeline, &mut inputs, late);
+        }
+        for (i, (display, format)) in fed.into_iter().enumerate() {
+            let source = sources.add(display.clone());
+            let mut summary = InputSummary { path: display, format: Some(format), ..Default::default() };
+            let mut counting = Counting::new(&mut pipeline);
+            let result = feed.events(i, &mut |mut e| {
+                e.source.source = source;
+                e.subject = None;
+                counting.event(e);
+            });
+            if let Err(e) = result {
+                summary.error = Some(format!("replay stopped early: {e}"));
+                counting.quarantine(QuarantineEntry {
+                    pos: bonafide_core::SourcePos { source, line: 0, index: None },
+                    reason: format!("stored events end early ({e}); the events before were replayed"),
+                });
+            }
+            let stats = counting.stats;
+            summary.records = stats.records;
+            summary.quarantined = stats.quarantined;
+            summary.duplicates = stats.duplicates;
+            pipeline.totals.files_read += 1;
+            pipeline.totals.records += stats.records;
+            pipeline.totals.quarantined += stats.quarantined;
+            pipeline.totals.duplicates += stats.duplicates;
+            inputs.push(summary);
         }
     }
     if pipeline.enricher.is_none() {
