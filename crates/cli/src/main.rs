@@ -1,11 +1,14 @@
 //! The `bonafide` command: wires the engine to its sinks.
 
+mod demo;
+mod eval;
 mod progress;
 mod screen;
+mod simulate;
 
 /// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
 /// instead of panicking, as Unix tools do.
-fn emit(text: &str) {
+pub(crate) fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -18,9 +21,10 @@ fn emit(text: &str) {
 }
 
 macro_rules! out {
-    () => { emit("\n") };
-    ($($arg:tt)*) => { emit(&format!("{}\n", format_args!($($arg)*))) };
+    () => { $crate::emit("\n") };
+    ($($arg:tt)*) => { $crate::emit(&format!("{}\n", format_args!($($arg)*))) };
 }
+pub(crate) use out;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -67,6 +71,12 @@ enum Command {
     /// Screen names, emails, domains or wallet addresses against sanctions lists and
     /// published identifiers; or show what a newer list changes (--diff).
     Screen(screen::ScreenArgs),
+    /// Write a synthetic organisation with known answers (truth.json) in every input format.
+    Simulate(simulate::SimulateArgs),
+    /// Measure a report against a simulated organisation's truth.json; writes eval.json.
+    Eval(eval::EvalArgs),
+    /// Simulate ~500 people, scan them, show the ranking and the evaluation, write the report.
+    Demo(demo::DemoArgs),
 }
 
 #[derive(clap::Args)]
@@ -191,7 +201,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
+pub(crate) fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
     bonafide_report::terminal::Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         top,
@@ -247,6 +257,9 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Screen(args) => screen::run(cli.config.as_ref(), args),
+        Command::Simulate(args) => simulate::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::Formats => {
             formats();
             Ok(ExitCode::SUCCESS)
