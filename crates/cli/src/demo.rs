@@ -38,6 +38,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         farms: args.farms,
         days: args.days,
         seed: args.seed,
+        neutral_names: false,
     };
     if org_dir.exists() {
         std::fs::remove_dir_all(&org_dir).with_context(|| format!("clearing {}", org_dir.display()))?;

@@ -30,7 +30,14 @@ pub struct SimulateArgs {
 
 impl SimulateArgs {
     pub fn params(&self) -> Params {
-        Params { people: self.people, operatives: self.operatives, farms: self.farms, days: self.days, seed: self.seed }
+        Params {
+            people: self.people,
+            operatives: self.operatives,
+            farms: self.farms,
+            days: self.days,
+            seed: self.seed,
+            neutral_names: false,
+        }
     }
 }
 

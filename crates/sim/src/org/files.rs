@@ -33,6 +33,21 @@ const BANKS: &[(&str, &str)] = &[
     ("U.S. Bank", "091000022"),
 ];
 
+/// The region as an address writes it: the state's code in the US, the name elsewhere.
+fn region(c: &world::City) -> &'static str {
+    if c.country == "US" { c.region } else { c.region_name }
+}
+
+fn currency(c: &world::City) -> &'static str {
+    match c.country {
+        "JP" => "JPY",
+        "KR" => "KRW",
+        "SG" => "SGD",
+        "GB" => "GBP",
+        _ => "USD",
+    }
+}
+
 fn hire_ms(p: &Person) -> i64 {
     p.hire_day.unwrap_or(0) * DAY + 15 * clock::HOUR
 }
@@ -204,7 +219,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             &p.street,
             &line2,
             p.city.name,
-            p.city.region,
+            region(p.city),
             p.city.zip,
             p.city.country,
             tz,
@@ -223,7 +238,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             &photo,
             &requested,
             &pay_mid,
-            "USD",
+            currency(p.city),
             &moved,
         ])?;
         if p.commits() && p.idx % 3 == 0 {
@@ -243,8 +258,15 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             references(&mut refs, &mut rng, p)?;
             continue;
         };
-        // Pay: a US bank account at hire; a couple's joint account is one account.
+        // Pay: a bank account at home at hire; a couple's joint account is one account.
         let bank = BANKS[rng.below(BANKS.len() as u64) as usize];
+        let (bank, bank_country) = match p.city.country {
+            "US" => (bank, "US"),
+            "JP" => (("MUFG Bank", ""), "JP"),
+            "KR" => (("KB Kookmin Bank", ""), "KR"),
+            "SG" => (("DBS Bank", ""), "SG"),
+            other => (("Barclays Bank", ""), other),
+        };
         let (holder, account) = match p.partner {
             Some(q) if p.confounders.contains(&"couple") || people[q].confounders.contains(&"couple") => {
                 let (a, b) = if p.idx < q { (p, &people[q]) } else { (&people[q], p) };
@@ -263,7 +285,20 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             );
             pay.write_record([p.id.as_str(), &first_pay, "ach", &holder, bank.0, "US", bank.1, m, "", "", ""])?;
         } else {
-            pay.write_record([p.id.as_str(), &first_pay, "ach", &holder, bank.0, "US", bank.1, &account, "", "", ""])?;
+            let method = if bank_country == "US" { "ach" } else { "wire" };
+            pay.write_record([
+                p.id.as_str(),
+                &first_pay,
+                method,
+                &holder,
+                bank.0,
+                bank_country,
+                bank.1,
+                &account,
+                "",
+                "",
+                "",
+            ])?;
         }
         let later = |rng: &mut Rng| clock::utc(h_ms.max(0) + rng.range(10, 50) * DAY + 10 * clock::HOUR);
         if has(Trick::PayoutPlatform) {
@@ -310,7 +345,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             };
             pay.write_record([p.id.as_str(), &later(&mut rng), "crypto", &p.name(), "", "", "", "", "", &addr, chain])?;
         }
-        if !p.op.is_some() && rng.chance(0.04) {
+        if p.op.is_none() && rng.chance(0.04) {
             // An ordinary bank change.
             let b = BANKS[rng.below(BANKS.len() as u64) as usize];
             pay.write_record([
@@ -346,7 +381,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             &street,
             "",
             c.name,
-            c.region,
+            region(c),
             c.zip,
             c.country,
             "delivered",
@@ -363,7 +398,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
                 &p.street,
                 "",
                 p.city.name,
-                p.city.region,
+                region(p.city),
                 p.city.zip,
                 p.city.country,
                 "delivered",
@@ -462,9 +497,11 @@ fn references(w: &mut Csv, rng: &mut Rng, p: &Person) -> io::Result<()> {
                 if rng.chance(0.9) { "true" } else { "false" },
             )
         };
+        // Exchanges 200-299: never one of the organisation's own numbers (555 and up).
         let phone = format!(
-            "+1{}555{:04}",
+            "+1{}2{:02}{:04}",
             world::US[rng.below(world::US.len() as u64) as usize].phone_prefix,
+            rng.below(100),
             rng.below(10_000)
         );
         w.write_record([p.id.as_str(), &format!("{first} {last}"), &email, &phone, company, &domain, verified])?;
@@ -581,10 +618,12 @@ pub fn org_config() -> String {
          [network]\ncorporate_egress = [\"{a}.{b}.{c}.0/24\"]\n\n\
          [detect.endpoint.approved_by_department]\n\"IT Support\" = [\"teamviewer\", \"anydesk\"]\n\n\
          [detect.shipping]\noffice_addresses = [\"{}, {}, Columbus, OH 43215, US\"]\n\n\
-         [detect.domains]\nemployer = [\"{}\"]\n",
+         [detect.domains]\nemployer = [\"{}\"]\n\n\
+         [detect.s3]\nlegitimate_domains = [{}]\n",
         world::OFFICE_ADDRESS.0,
         world::OFFICE_ADDRESS.1,
-        world::ORG_DOMAIN
+        world::ORG_DOMAIN,
+        world::AGENCIES.iter().map(|(_, d)| format!("\"{d}\"")).collect::<Vec<_>>().join(", ")
     )
 }
 

@@ -31,6 +31,9 @@ pub enum Trick {
     /// The laptop sits in a farm: shipped to the facilitator, online around the clock on
     /// the facilitator's home IP.
     Farm,
+    /// A facilitator keeps the one laptop at the claimed home, online around the clock,
+    /// and the operative reaches it remotely (a farm of one).
+    Relay,
     /// An IP-KVM on the farm laptop.
     IpKvm,
     /// Remote-access tools (AnyDesk, RustDesk) and their listening ports.
@@ -71,6 +74,7 @@ impl Trick {
     pub fn indicators(self) -> &'static [&'static str] {
         match self {
             Trick::Farm => &["C1", "C2", "C3", "D3", "D4", "D6", "E9"],
+            Trick::Relay => &["D6", "E9"],
             Trick::IpKvm => &["E2"],
             Trick::RemoteTools => &["E1", "D7"],
             Trick::Astrill => &["D1", "E4"],
@@ -93,7 +97,7 @@ impl Trick {
             Trick::SdnWallet => &["G1", "S2"],
             Trick::MuleAccount => &["G3"],
             Trick::LookalikeVendor => &["A14", "S3"],
-            Trick::SanctionedVendor => &["S1", "S2"],
+            Trick::SanctionedVendor => &["S1"],
             Trick::UnverifiedReferences => &["A4"],
             Trick::LowPay => &["A12"],
             Trick::CameraOff => &["F4"],
@@ -238,6 +242,10 @@ pub struct Params {
     pub farms: usize,
     pub days: i64,
     pub seed: u64,
+    /// Replace every first name and surname, one for one, by an invented neutral one (the
+    /// same draws otherwise): the organisation with the same people under other names,
+    /// which must score the same if bonafide does not score by name.
+    pub neutral_names: bool,
 }
 
 /// Confounder kinds and the share of ordinary staff carrying each.
@@ -322,8 +330,12 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
     let mut people = Vec::with_capacity(n);
     for idx in 0..n {
         let origin = weighted(&mut rng, world::ORIGIN_WEIGHTS);
-        let first = *rng.pick(world::FIRST[origin]);
-        let last = *rng.pick(world::LAST[origin]);
+        let mut first = *rng.pick(world::FIRST[origin]);
+        let mut last = *rng.pick(world::LAST[origin]);
+        if p.neutral_names {
+            first = world::neutral(world::FIRST, first);
+            last = world::neutral(world::LAST, last);
+        }
         let kind = if rng.chance(0.06) {
             "applicant"
         } else if rng.chance(0.2) {
@@ -353,8 +365,9 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
         let hire_day = if kind == "applicant" { None } else { Some(-rng.range(30, 3000)) };
         let dob = (rng.range(1965, 2001) as i16, rng.range(1, 13) as i8, rng.range(1, 29) as i8);
         let ssn = ssn_for(idx, &mut rng);
-        // Distinct for every person: 555 then other exchanges beyond 10,000 people.
-        let exchange = if idx < 10_000 { 555 } else { 200 + (idx / 10_000) % 700 };
+        // Distinct for every person: exchange 555, then 556, ... every 10,000 people
+        // (references use exchanges 200-299).
+        let exchange = 555 + (idx / 10_000) % 400;
         let phone = format!("+1{}{exchange}{:04}", city.phone_prefix, idx % 10_000);
         let ip = next_ip(city);
         people.push(Person {
@@ -424,6 +437,10 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
                 }
                 farms[f].members.push(i);
             }
+            None if rng.chance(0.35) => {
+                tricks.insert(Trick::Relay);
+                tricks.insert(if rng.chance(0.4) { Trick::IpKvm } else { Trick::RemoteTools });
+            }
             None => {
                 tricks.insert(Trick::Astrill);
                 if rng.chance(0.3) {
@@ -431,12 +448,14 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
                 }
             }
         }
+        // A third are careful: fewer mistakes of every kind.
+        let care = if rng.chance(0.3) { 0.3 } else { 1.0 };
         // Undisciplined operatives keep the hours of home; the disciplined keep US hours.
-        if farm.is_none() && rng.chance(0.6) {
+        if rng.chance(0.6 * care) {
             tricks.insert(Trick::ForeignHours);
         }
         for (t, pr) in OPTIONAL {
-            if rng.chance(*pr) {
+            if rng.chance(*pr * care) {
                 tricks.insert(*t);
             }
         }
@@ -474,16 +493,19 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
     // Shared identifiers among operatives: templates, phones, mule accounts, SSNs.
     let mut shared_ssn: Option<String> = None;
     let mut shared_phone: Option<String> = None;
-    let templates = (k / 4).max(1);
-    let mules = (k / 5).max(1);
+    // Shared things are shared: about three operatives per resume, photo or mule account.
+    let carriers = |t: Trick| ops.iter().filter(|&&i| people[i].is(t)).count();
+    let resumes = (carriers(Trick::ReusedResume) / 3).max(1);
+    let photos = (carriers(Trick::ReusedPhoto) / 3).max(1);
+    let mules = (carriers(Trick::MuleAccount) / 3).max(1);
     for &i in &ops {
         let tricks = people[i].op.as_ref().map(|o| o.tricks.clone()).unwrap_or_default();
         let p = &mut people[i];
         if tricks.contains(&Trick::ReusedResume) {
-            p.resume_template = Some(rng.below(templates as u64) as usize);
+            p.resume_template = Some(rng.below(resumes as u64) as usize);
         }
         if tricks.contains(&Trick::ReusedPhoto) {
-            p.photo_template = Some(rng.below(templates as u64) as usize);
+            p.photo_template = Some(rng.below(photos as u64) as usize);
         }
         if tricks.contains(&Trick::MuleAccount) {
             p.mule = Some(rng.below(mules as u64) as usize);
@@ -573,6 +595,8 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
                     }
                     people[q].confounders.push("couple");
                 }
+                // Keep the night-shift role that explains night work.
+                "it_support" | "raspberry_pi_dev" if p.night_shift => continue,
                 "it_support" => {
                     p.role = "IT Support Technician";
                     p.department = "IT Support";

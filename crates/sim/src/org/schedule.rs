@@ -128,6 +128,19 @@ pub fn plan(p: &Person, day: i64, farm: Option<&Farm>, z: &mut Zones, seed: u64)
                 opens: (day - hire) % 7 == 0,
                 laptop: true,
             });
+        } else if op.has(Trick::Relay) {
+            // The facilitator's laptop at the claimed home, never off.
+            let week = (day - hire) / 7;
+            let start = z.at("UTC", day, 0.0) + (p.idx as i64 % 50) * 60_000;
+            out.sessions.push(Session {
+                start,
+                end: start + DAY - 60_000,
+                loc: residential(p.city, p.ip),
+                id: sid(p.idx, week, 4),
+                always_on: true,
+                opens: (day - hire) % 7 == 0,
+                laptop: true,
+            });
         } else if wd {
             let e = world::ASTRILL[p.idx % world::ASTRILL.len()];
             out.sessions.push(Session {
@@ -166,15 +179,10 @@ pub fn plan(p: &Person, day: i64, farm: Option<&Farm>, z: &mut Zones, seed: u64)
     } else {
         residential(home, p.ip)
     };
-    if let Some(q) = p.partner.filter(|&q| q < p.idx) {
-        // The couple's one connection (same city and host, set by the population).
-        let _ = q;
-        loc = residential(home, p.ip);
-    }
-    if let Some(v) = p.vpn {
-        if r.chance(0.85) {
-            loc = exit(v, r.range(2, 250) as u8);
-        }
+    if let Some(v) = p.vpn
+        && r.chance(0.85)
+    {
+        loc = exit(v, r.range(2, 250) as u8);
     }
     let mut start = z.at(tz, day, start_h);
     let mut end = start + (len * HOUR as f64) as i64;
@@ -274,7 +282,7 @@ impl Streams {
     ) -> io::Result<()> {
         self.n += 1;
         sum.events += 1;
-        let ua = if p.idx % 3 == 0 { UA_WIN } else { UA_MAC };
+        let ua = if p.idx.is_multiple_of(3) { UA_WIN } else { UA_MAC };
         match p.idp {
             Idp::Okta => {
                 let c = client(&s.loc);
@@ -349,7 +357,7 @@ fn programs_added(p: &Person, extra: bool) -> Vec<String> {
         if p.is(Trick::Astrill) {
             v.push(prog("Astrill VPN", "Astrill Systems Corp", "C:\\\\Program Files (x86)\\\\Astrill"));
         }
-        if p.vpn.is_some() && p.idx % 2 == 0 {
+        if p.vpn.is_some() && p.idx.is_multiple_of(2) {
             v.push(prog("NordVPN", "Nord Security", "C:\\\\Program Files\\\\NordVPN"));
         }
         if p.department == "IT Support" {
@@ -358,7 +366,7 @@ fn programs_added(p: &Person, extra: bool) -> Vec<String> {
         }
     } else if p.is(Trick::RemoteTools) {
         v.push(prog("AnyDesk", "AnyDesk Software GmbH", "C:\\\\Program Files (x86)\\\\AnyDesk"));
-        if p.idx % 2 == 0 {
+        if p.idx.is_multiple_of(2) {
             v.push(prog("RustDesk", "Purslane Ltd.", "C:\\\\Program Files\\\\RustDesk"));
         }
     }

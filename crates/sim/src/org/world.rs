@@ -28,6 +28,7 @@ pub struct City {
     pub isp_domain: &'static str,
 }
 
+#[allow(clippy::too_many_arguments)] // a table row, named by position in the table below
 const fn city(
     name: &'static str,
     region: &'static str,
@@ -640,3 +641,43 @@ pub fn ipintel_csv() -> String {
     row(format!("{}.{}.0.0/16", MOBILE_NET.0, MOBILE_NET.1), "mobile", 21928, "t-mobile usa", &US[9], "T-Mobile");
     out
 }
+
+const NEUTRAL_A: &[&str] = &[
+    "Ash", "Bram", "Cor", "Dal", "Ever", "Fen", "Gil", "Hale", "Ire", "Jas", "Kel", "Lor", "Mar", "Nor", "Orr", "Pell",
+    "Quin", "Ros", "Sel", "Tam",
+];
+const NEUTRAL_B: &[&str] = &["ford", "by", "wick", "ton", "mere", "dale", "well", "holt"];
+
+/// The invented name standing one for one for `name` of `pools` (distinct names map to
+/// distinct inventions; 160 are available, more than the pools hold).
+pub fn neutral(pools: &[&[&'static str]], name: &str) -> &'static str {
+    let mut seen: Vec<&str> = Vec::new();
+    for n in pools.iter().flat_map(|p| p.iter()) {
+        if !seen.contains(n) {
+            seen.push(n);
+        }
+    }
+    let i = seen.iter().position(|n| *n == name).unwrap_or(0);
+    let (a, b) = (i % NEUTRAL_A.len(), (i / NEUTRAL_A.len()) % NEUTRAL_B.len());
+    NEUTRAL[a * NEUTRAL_B.len() + b]
+}
+
+/// Every NEUTRAL_A × NEUTRAL_B combination (row-major).
+const NEUTRAL: &[&str] = &[
+    "Ashford", "Ashby", "Ashwick", "Ashton", "Ashmere", "Ashdale", "Ashwell", "Ashholt", "Bramford", "Bramby",
+    "Bramwick", "Bramton", "Brammere", "Bramdale", "Bramwell", "Bramholt", "Corford", "Corby", "Corwick", "Corton",
+    "Cormere", "Cordale", "Corwell", "Corholt", "Dalford", "Dalby", "Dalwick", "Dalton", "Dalmere", "Daldale",
+    "Dalwell", "Dalholt", "Everford", "Everby", "Everwick", "Everton", "Evermere", "Everdale", "Everwell", "Everholt",
+    "Fenford", "Fenby", "Fenwick", "Fenton", "Fenmere", "Fendale", "Fenwell", "Fenholt", "Gilford", "Gilby", "Gilwick",
+    "Gilton", "Gilmere", "Gildale", "Gilwell", "Gilholt", "Haleford", "Haleby", "Halewick", "Haleton", "Halemere",
+    "Haledale", "Halewell", "Haleholt", "Ireford", "Ireby", "Irewick", "Ireton", "Iremere", "Iredale", "Irewell",
+    "Ireholt", "Jasford", "Jasby", "Jaswick", "Jaston", "Jasmere", "Jasdale", "Jaswell", "Jasholt", "Kelford", "Kelby",
+    "Kelwick", "Kelton", "Kelmere", "Keldale", "Kelwell", "Kelholt", "Lorford", "Lorby", "Lorwick", "Lorton",
+    "Lormere", "Lordale", "Lorwell", "Lorholt", "Marford", "Marby", "Marwick", "Marton", "Marmere", "Mardale",
+    "Marwell", "Marholt", "Norford", "Norby", "Norwick", "Norton", "Normere", "Nordale", "Norwell", "Norholt",
+    "Orrford", "Orrby", "Orrwick", "Orrton", "Orrmere", "Orrdale", "Orrwell", "Orrholt", "Pellford", "Pellby",
+    "Pellwick", "Pellton", "Pellmere", "Pelldale", "Pellwell", "Pellholt", "Quinford", "Quinby", "Quinwick", "Quinton",
+    "Quinmere", "Quindale", "Quinwell", "Quinholt", "Rosford", "Rosby", "Roswick", "Roston", "Rosmere", "Rosdale",
+    "Roswell", "Rosholt", "Selford", "Selby", "Selwick", "Selton", "Selmere", "Seldale", "Selwell", "Selholt",
+    "Tamford", "Tamby", "Tamwick", "Tamton", "Tammere", "Tamdale", "Tamwell", "Tamholt",
+];
