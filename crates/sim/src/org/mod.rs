@@ -14,6 +14,9 @@ pub mod population;
 pub mod schedule;
 pub mod world;
 
+#[cfg(test)]
+mod tests;
+
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
