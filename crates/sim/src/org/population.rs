@@ -578,7 +578,7 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
                         q > i
                             && people[q].partner.is_none()
                             && people[q].kind != "applicant"
-                            && people[q].confounders.is_empty()
+                            && people[q].confounders.iter().all(|c| *c == "korean_or_chinese_name")
                     }) else {
                         continue;
                     };
@@ -594,7 +594,12 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
                         partner.last = last;
                     }
                     people[q].confounders.push("couple");
+                    if city.country != "US" {
+                        people[q].confounders.push("lives_in_apac");
+                    }
                 }
+                // A couple's one home stays one home.
+                "lives_in_apac" | "mover" if p.partner.is_some() => continue,
                 // Keep the night-shift role that explains night work.
                 "it_support" | "raspberry_pi_dev" if p.night_shift => continue,
                 "it_support" => {
