@@ -374,6 +374,8 @@ pub fn render(e: &Eval) -> String {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use std::collections::HashSet;
+
     use super::*;
 
     fn report(subjects: &[(&str, f64, &str, &[&str])], clusters: &[&[&str]]) -> Report {
@@ -470,5 +472,47 @@ mod tests {
         let r = report(&[("O1", 1.0, "low", &[]), ("N1", 1.0, "low", &[])], &[]);
         let e = evaluate(&truth(), &r);
         assert_eq!((e.recall, e.precision), (0.0, 0.0));
+    }
+
+    proptest::proptest! {
+        /// Any report, however unrelated to the truth, evaluates without panicking and
+        /// gives rates between 0 and 1; the AUC is the share of (operative, ordinary)
+        /// pairs the score orders correctly.
+        #[test]
+        fn any_report_evaluates(
+            subjects in proptest::collection::vec(("[ON][0-9]", 0.0f64..100.0, 0usize..4, proptest::collection::vec("[A-E][1-3]", 0..4)), 0..30),
+            clusters in proptest::collection::vec(proptest::collection::vec("[ON][0-9]", 0..5), 0..4),
+        ) {
+            let bands = ["low", "medium", "high", "critical"];
+            let mut seen = std::collections::HashSet::new();
+            let subjects: Vec<_> = subjects.into_iter().filter(|s| seen.insert(s.0.clone())).collect();
+            let r = Report {
+                subjects: subjects.iter().map(|(id, score, b, f)| ReportSubject {
+                    subject_id: id.clone(), score: *score, band: bands[*b].into(),
+                    findings: f.iter().map(|i| ReportFinding { indicator: i.clone() }).collect(),
+                }).collect(),
+                clusters: clusters.into_iter().map(|c| ReportCluster { cluster_id: String::new(), kind: String::new(), subjects: c }).collect(),
+            };
+            let t = truth();
+            let e = evaluate(&t, &r);
+            for x in [e.recall, e.precision, e.plain_ordinary.rate] {
+                proptest::prop_assert!((0.0..=1.0).contains(&x));
+            }
+            for k in e.false_positives_by_confounder.values() {
+                proptest::prop_assert!((0.0..=1.0).contains(&k.rate));
+            }
+            // The AUC by brute force over pairs.
+            let ops: HashSet<&str> = t.operatives.iter().map(|o| o.subject_id.as_str()).collect();
+            let mut pos: Vec<f64> = r.subjects.iter().filter(|s| ops.contains(s.subject_id.as_str())).map(|s| s.score).collect();
+            pos.extend(std::iter::repeat_n(0.0, e.operatives_missing));
+            let neg: Vec<f64> = r.subjects.iter().filter(|s| !ops.contains(s.subject_id.as_str())).map(|s| s.score).collect();
+            if !neg.is_empty() {
+                let mut wins = 0.0;
+                for p in &pos { for n in &neg { wins += if p > n { 1.0 } else if p == n { 0.5 } else { 0.0 }; } }
+                proptest::prop_assert!((e.auc - wins / (pos.len() * neg.len()) as f64).abs() < 1e-9);
+            }
+            let _ = line(&e);
+            let _ = render(&e);
+        }
     }
 }
