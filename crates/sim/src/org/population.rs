@@ -544,6 +544,8 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
             }
             let p = &mut people[i];
             match *kind {
+                // A couple's one home stays one home.
+                "lives_in_apac" | "mover" if p.partner.is_some() => continue,
                 "traveller" => {
                     let dest = if rng.chance(0.3) { &world::ABROAD[rng.below(4) as usize] } else { us_city(&mut rng) };
                     if std::ptr::eq(dest, p.city) {
@@ -598,8 +600,6 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
                         people[q].confounders.push("lives_in_apac");
                     }
                 }
-                // A couple's one home stays one home.
-                "lives_in_apac" | "mover" if p.partner.is_some() => continue,
                 // Keep the night-shift role that explains night work.
                 "it_support" | "raspberry_pi_dev" if p.night_shift => continue,
                 "it_support" => {
