@@ -41,11 +41,15 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         neutral_names: false,
     };
     if org_dir.exists() {
+        // Only ever clear an organisation this command wrote.
+        if !org_dir.join("truth.json").is_file() {
+            anyhow::bail!("{} exists and is not a simulated organisation; choose another --dir", org_dir.display());
+        }
         std::fs::remove_dir_all(&org_dir).with_context(|| format!("clearing {}", org_dir.display()))?;
     }
     let s = org::simulate(&params, &org_dir).with_context(|| format!("writing {}", org_dir.display()))?;
     crate::out!(
-        "simulated {} people ({} operatives in {} farms and on their own) over {} days: {} sign-ins, {} commits, {} osquery lines  [{:.1} s]",
+        "simulated {} people ({} operatives, {} laptop farms) over {} days: {} sign-ins, {} commits, {} osquery lines  [{:.1} s]",
         s.people,
         s.operatives,
         s.farms,
