@@ -653,6 +653,16 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
                     ind.retain(|i| *i != "D4");
                 }
             }
+            // Tools and devices that arrive in a laptop's first days (C5) show only for
+            // laptops first seen in the window; a direct sign-in from abroad next to the
+            // laptop's US residential IP is impossible travel (D2).
+            let early = [Trick::IpKvm, Trick::RemoteTools, Trick::Astrill].iter().any(|t| op.has(*t));
+            if early && p.hire_day.is_some_and(|h| h >= 0) {
+                ind.push("C5");
+            }
+            if op.has(Trick::Leaks) && (op.has(Trick::Farm) || op.has(Trick::Relay)) {
+                ind.push("D2");
+            }
             ind.sort_unstable();
             ind.dedup();
             Some(json!({
