@@ -8,10 +8,17 @@ use jiff::tz::TimeZone;
 
 pub const START: Date = jiff::civil::date(2025, 6, 2);
 pub const HOUR: i64 = 3_600_000;
+/// Day 0 at 00:00 UTC, in ms since the epoch.
+pub const START_MS: i64 = 1_748_822_400_000;
 pub const DAY: i64 = 24 * HOUR;
 
 pub fn date(day: i64) -> Date {
     START.checked_add(jiff::Span::new().days(day)).unwrap_or(START)
+}
+
+/// UTC ms of 00:00 UTC on `day`.
+pub fn day_ms(day: i64) -> i64 {
+    START_MS + day * DAY
 }
 
 /// `YYYY-MM-DD` of a day relative to the start.

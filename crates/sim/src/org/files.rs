@@ -49,7 +49,7 @@ fn currency(c: &world::City) -> &'static str {
 }
 
 fn hire_ms(p: &Person) -> i64 {
-    p.hire_day.unwrap_or(0) * DAY + 15 * clock::HOUR
+    clock::day_ms(p.hire_day.unwrap_or(0)) + 15 * clock::HOUR
 }
 
 /// Pay band midpoints by department (USD per year).
@@ -278,6 +278,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
         let first_pay = clock::utc(h_ms + 3 * DAY);
         if has(Trick::MuleAccount) {
             let m = &mules[p.mule.unwrap_or(0) % mules.len()];
+            let bank = BANKS[p.mule.unwrap_or(0) % BANKS.len()];
             let holder = format!(
                 "{} {}",
                 world::FIRST[0][p.mule.unwrap_or(0) % 24],
@@ -300,7 +301,12 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
                 "",
             ])?;
         }
-        let later = |rng: &mut Rng| clock::utc(h_ms.max(0) + rng.range(10, 50) * DAY + 10 * clock::HOUR);
+        // Later changes fall inside the simulated window, after the hire.
+        let window_end = clock::day_ms(params.days.max(1));
+        let later = |rng: &mut Rng| {
+            let from = h_ms.max(clock::START_MS) + DAY;
+            clock::utc(from + rng.range(0, ((window_end - from) / DAY).max(1)) * DAY + 10 * clock::HOUR)
+        };
         if has(Trick::PayoutPlatform) {
             pay.write_record([
                 p.id.as_str(),
@@ -391,7 +397,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             // A mover's new monitor goes to the new home, just after the move.
             ship.write_record([
                 p.id.as_str(),
-                &clock::utc(m * DAY + 16 * clock::HOUR),
+                &clock::utc(clock::day_ms(m) + 16 * clock::HOUR),
                 &format!("M{:07}", p.idx),
                 &format!("MN{:07}", p.idx),
                 &p.name(),
@@ -432,7 +438,7 @@ fn interviews(
 ) -> io::Result<()> {
     let _ = farms;
     for round in 1..=2 {
-        let at = (applied + 7 * round) * DAY + rng.range(14, 21) * clock::HOUR;
+        let at = clock::day_ms(applied + 7 * round) + rng.range(14, 21) * clock::HOUR;
         let mut flags: Vec<&str> = Vec::new();
         let duration = rng.range(1800, 3600);
         let mut video = duration - rng.range(0, 120);

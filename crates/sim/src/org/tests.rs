@@ -192,3 +192,17 @@ fn neutral_names_are_one_for_one() {
     let distinct: HashSet<&str> = world::LAST.iter().flat_map(|p| p.iter().copied()).collect();
     assert_eq!(seen.len(), distinct.len());
 }
+
+#[test]
+fn record_times_fall_around_the_simulated_window() {
+    let dir = tempfile::tempdir().unwrap();
+    super::simulate(&params(80, 6, 1, 14, 21), dir.path()).unwrap();
+    // Every time in the record files is between 2010 and the end of the window.
+    for f in ["payroll_changes.csv", "shipments.csv", "interviews.csv"] {
+        let text = std::fs::read_to_string(dir.path().join("data").join(f)).unwrap();
+        for line in text.lines().skip(1) {
+            let t = line.split(',').nth(1).unwrap();
+            assert!(t.as_bytes()[0] == b'2' && ("2010".."2025-06-18").contains(&&t[..10]), "{f}: {line}");
+        }
+    }
+}
