@@ -2,14 +2,17 @@
 
 mod bus;
 mod ingest;
+mod demo;
+mod eval;
 mod progress;
 mod replay;
 mod screen;
 mod worker;
+mod simulate;
 
 /// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
 /// instead of panicking, as Unix tools do.
-fn emit(text: &str) {
+pub(crate) fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -22,9 +25,10 @@ fn emit(text: &str) {
 }
 
 macro_rules! out {
-    () => { emit("\n") };
-    ($($arg:tt)*) => { emit(&format!("{}\n", format_args!($($arg)*))) };
+    () => { $crate::emit("\n") };
+    ($($arg:tt)*) => { $crate::emit(&format!("{}\n", format_args!($($arg)*))) };
 }
+pub(crate) use out;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -81,6 +85,12 @@ enum Command {
         #[arg(long, value_name = "FILE|URL")]
         db: PathBuf,
     },
+    /// Write a synthetic organisation with known answers (truth.json) in every input format.
+    Simulate(simulate::SimulateArgs),
+    /// Measure a report against a simulated organisation's truth.json; writes eval.json.
+    Eval(eval::EvalArgs),
+    /// Simulate ~500 people, scan them, show the ranking and the evaluation, write the report.
+    Demo(demo::DemoArgs),
 }
 
 #[derive(clap::Args)]
@@ -220,7 +230,7 @@ fn shown(db: &std::path::Path) -> String {
     bonafide_store::db::redact(&db.display().to_string())
 }
 
-fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
+pub(crate) fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
     bonafide_report::terminal::Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         top,
@@ -289,6 +299,9 @@ fn run() -> Result<ExitCode> {
             out!("{}: schema up to date", shown(&db));
             Ok(ExitCode::SUCCESS)
         }
+        Command::Simulate(args) => simulate::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::Formats => {
             formats();
             Ok(ExitCode::SUCCESS)
