@@ -116,8 +116,12 @@ impl IdKind {
     /// Bits lost per doubling of distinct households beyond two.
     pub fn penalty(self) -> f32 {
         match self {
-            // A farm can be a dozen strong: a shared door or router stays strong longer.
-            IdKind::ShippingAddress | IdKind::SharedIp => 0.5,
+            // A farm can be two dozen strong: a shared door or a router that a detector
+            // found shared by unrelated people still links them all (25 households:
+            // 5.1 bits).
+            IdKind::ShippingAddress | IdKind::SharedIp => 0.25,
+            // A facilitator's phone serves several personas.
+            IdKind::Phone => 0.5,
             _ => 1.0,
         }
     }

@@ -51,6 +51,20 @@ fn a_farm_of_four_on_one_door_and_one_ip_is_one_laptop_farm() {
 }
 
 #[test]
+fn a_big_farm_stays_one_cluster() {
+    let subjects: Vec<SubjectIn> = (0..24)
+        .map(|i| {
+            subject(&format!("W{i:02}"), &format!("Worker {i}"), 0, &[(IdKind::ShippingAddress, "9 FARM RD|62701")])
+        })
+        .collect();
+    let g = build(subjects);
+    let c = g.clusters();
+    assert_eq!(c.len(), 1);
+    assert_eq!(c[0].members.len(), 24);
+    assert_eq!(c[0].kind, ClusterKind::LaptopFarm);
+}
+
+#[test]
 fn households_and_couples_do_not_form_clusters() {
     let home = (IdKind::HomeAddress, "12 OAK ST|62701");
     let ship = (IdKind::ShippingAddress, "12 OAK ST|62701");
