@@ -370,8 +370,10 @@ pub fn render(e: &Eval) -> String {
             f.members.len(),
             if f.recovered { "recovered" } else { "not recovered" },
             match &f.best_cluster {
-                Some(c) =>
-                    format!(", best cluster {c} holds {} of them among {} subjects", f.best_members, f.best_size),
+                Some(c) => format!(
+                    ", best cluster {c} holds {} of them among {} subjects ({} not operatives)",
+                    f.best_members, f.best_size, f.best_ordinary
+                ),
                 None => ", in no cluster".into(),
             }
         ));
