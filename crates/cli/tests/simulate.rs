@@ -90,6 +90,7 @@ fn simulate_scan_eval() {
     assert!(e.precision >= MIN_PRECISION, "{shown}");
     assert!(e.auc >= MIN_AUC, "{shown}");
     assert_eq!(e.farms_recovered, e.farms.len(), "{shown}");
+    assert!(e.farms.iter().all(|f| f.best_ordinary == 0), "farm clusters hold only operatives: {shown}");
     for (kind, r) in &e.false_positives_by_confounder {
         assert!(r.rate <= MAX_CONFOUNDER_RATE, "{kind}: {shown}");
     }

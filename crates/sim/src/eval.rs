@@ -111,6 +111,8 @@ pub struct FarmResult {
     pub best_cluster: Option<String>,
     pub best_members: usize,
     pub best_size: usize,
+    /// Subjects of that cluster who are not operatives at all.
+    pub best_ordinary: usize,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -257,9 +259,14 @@ pub fn evaluate(truth: &Truth, report: &Report) -> Eval {
                 .iter()
                 .map(|c| (c, c.subjects.iter().filter(|s| members.contains(s.as_str())).count()))
                 .max_by_key(|(c, n)| (*n, std::cmp::Reverse(c.subjects.len())));
-            let (best_cluster, best_members, best_size) = match best {
-                Some((c, n)) if n > 0 => (Some(c.cluster_id.clone()), n, c.subjects.len()),
-                _ => (None, 0, 0),
+            let (best_cluster, best_members, best_size, best_ordinary) = match best {
+                Some((c, n)) if n > 0 => (
+                    Some(c.cluster_id.clone()),
+                    n,
+                    c.subjects.len(),
+                    c.subjects.iter().filter(|s| !ops.contains_key(s.as_str())).count(),
+                ),
+                _ => (None, 0, 0, 0),
             };
             FarmResult {
                 farm_id: f.farm_id.clone(),
@@ -268,6 +275,7 @@ pub fn evaluate(truth: &Truth, report: &Report) -> Eval {
                 best_cluster,
                 best_members,
                 best_size,
+                best_ordinary,
             }
         })
         .collect();
@@ -362,8 +370,10 @@ pub fn render(e: &Eval) -> String {
             f.members.len(),
             if f.recovered { "recovered" } else { "not recovered" },
             match &f.best_cluster {
-                Some(c) =>
-                    format!(", best cluster {c} holds {} of them among {} subjects", f.best_members, f.best_size),
+                Some(c) => format!(
+                    ", best cluster {c} holds {} of them among {} subjects ({} not operatives)",
+                    f.best_members, f.best_size, f.best_ordinary
+                ),
                 None => ", in no cluster".into(),
             }
         ));
@@ -453,7 +463,7 @@ mod tests {
         assert_eq!((d1.carried_by, d1.fired_when_carried), (1, 0.0), "O3 carries D1 but is missing");
         assert!((d1.ordinary - 1.0 / 3.0).abs() < 1e-9);
         assert!(e.farms[0].recovered && e.farms_recovered == 1);
-        assert_eq!(e.farms[0].best_size, 3);
+        assert_eq!((e.farms[0].best_size, e.farms[0].best_ordinary), (3, 1));
         assert_eq!(e.operatives_by_band.get("missing"), Some(&1));
         assert!(line(&e).contains("farms 1/1"), "{}", line(&e));
     }

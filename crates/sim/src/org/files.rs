@@ -457,7 +457,7 @@ fn interviews(
         }
         let ip = if p.is(Trick::InterviewViaVpn) {
             let e = &world::EXITS[world::ASTRILL[round as usize % 2]];
-            format!("{}.{}.{}.{}", e.net.0, e.net.1, e.net.2, rng.range(2, 250))
+            e.ip(rng.next_u64())
         } else if p.op.is_some() {
             String::new()
         } else {

@@ -40,16 +40,9 @@ fn residential(c: &'static City, host: (u8, u8)) -> Loc {
     }
 }
 
-fn exit(i: usize, host: u8) -> Loc {
+fn exit(i: usize, r: u64) -> Loc {
     let e = &world::EXITS[i % world::EXITS.len()];
-    Loc {
-        ip: format!("{}.{}.{}.{}", e.net.0, e.net.1, e.net.2, host.max(2)),
-        city: e.city,
-        asn: e.asn,
-        as_org: e.as_org,
-        domain: "",
-        proxy: true,
-    }
+    Loc { ip: e.ip(r), city: e.city, asn: e.asn, as_org: e.as_org, domain: "", proxy: true }
 }
 
 fn office(host: u8) -> Loc {
@@ -146,7 +139,7 @@ pub fn plan(p: &Person, day: i64, farm: Option<&Farm>, z: &mut Zones, seed: u64)
             out.sessions.push(Session {
                 start: ws,
                 end: we,
-                loc: exit(e, r.range(2, 250) as u8),
+                loc: exit(e, r.next_u64()),
                 id: sid(p.idx, day, 2),
                 always_on: false,
                 opens: true,
@@ -182,7 +175,7 @@ pub fn plan(p: &Person, day: i64, farm: Option<&Farm>, z: &mut Zones, seed: u64)
     if let Some(v) = p.vpn
         && r.chance(0.85)
     {
-        loc = exit(v, r.range(2, 250) as u8);
+        loc = exit(v, r.next_u64());
     }
     let mut start = z.at(tz, day, start_h);
     let mut end = start + (len * HOUR as f64) as i64;

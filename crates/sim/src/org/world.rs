@@ -422,7 +422,8 @@ pub const HIDEOUTS: &[City] = &[
 pub struct Exit {
     pub label: &'static str,
     pub kind: &'static str,
-    /// First three octets of a /24.
+    /// First three octets of a /20 (the third a multiple of 16): 4,000 exit addresses,
+    /// so that unrelated customers rarely meet on one, as on real VPNs.
     pub net: (u8, u8, u8),
     pub city: &'static City,
     pub asn: u32,
@@ -432,7 +433,7 @@ pub struct Exit {
 /// Commercial VPN exits. Astrill is the scheme's favourite; the others are what privacy-
 /// minded employees use too.
 pub const EXITS: &[Exit] = &[
-    Exit { label: "Astrill", kind: "vpn", net: (104, 194, 220), city: &US[13], asn: 9009, as_org: "m247 ltd" },
+    Exit { label: "Astrill", kind: "vpn", net: (104, 194, 208), city: &US[13], asn: 9009, as_org: "m247 ltd" },
     Exit { label: "Astrill", kind: "vpn", net: (185, 246, 208), city: &US[8], asn: 9009, as_org: "m247 ltd" },
     Exit {
         label: "NordVPN",
@@ -442,8 +443,8 @@ pub const EXITS: &[Exit] = &[
         asn: 60068,
         as_org: "datacamp limited",
     },
-    Exit { label: "NordVPN", kind: "vpn", net: (89, 187, 161), city: &US[1], asn: 60068, as_org: "datacamp limited" },
-    Exit { label: "ProtonVPN", kind: "vpn", net: (146, 70, 174), city: &US[9], asn: 9009, as_org: "m247 ltd" },
+    Exit { label: "NordVPN", kind: "vpn", net: (89, 187, 176), city: &US[1], asn: 60068, as_org: "datacamp limited" },
+    Exit { label: "ProtonVPN", kind: "vpn", net: (146, 70, 160), city: &US[9], asn: 9009, as_org: "m247 ltd" },
     Exit { label: "Mullvad", kind: "vpn", net: (198, 54, 128), city: &US[2], asn: 212238, as_org: "datacamp limited" },
 ];
 
@@ -634,7 +635,7 @@ pub fn ipintel_csv() -> String {
         row(format!("{}.{}.0.0/16", c.net.0, c.net.1), "residential", c.asn, c.as_org, c, "");
     }
     for e in EXITS {
-        row(format!("{}.{}.{}.0/24", e.net.0, e.net.1, e.net.2), e.kind, e.asn, e.as_org, e.city, e.label);
+        row(format!("{}.{}.{}.0/20", e.net.0, e.net.1, e.net.2), e.kind, e.asn, e.as_org, e.city, e.label);
     }
     let (a, b, c) = OFFICE_NET;
     row(format!("{a}.{b}.{c}.0/24"), "corporate", 7018, "at&t services", &US[0], "Northwind HQ egress");
@@ -681,3 +682,10 @@ const NEUTRAL: &[&str] = &[
     "Roswell", "Rosholt", "Selford", "Selby", "Selwick", "Selton", "Selmere", "Seldale", "Selwell", "Selholt",
     "Tamford", "Tamby", "Tamwick", "Tamton", "Tammere", "Tamdale", "Tamwell", "Tamholt",
 ];
+
+impl Exit {
+    /// One of the exit's addresses, from random bits.
+    pub fn ip(&self, r: u64) -> String {
+        format!("{}.{}.{}.{}", self.net.0, self.net.1, self.net.2 + (r % 16) as u8, 2 + (r / 16) % 248)
+    }
+}
