@@ -6,7 +6,7 @@
 //! identities hold it, and the finding names every subject involved, so that the engine
 //! links them into a cluster.
 
-use bonafide_core::{Evidence, Finding, Shared, SubjectIdx, UtcMs};
+use bonafide_core::{Evidence, Finding, Shared, Subject, SubjectIdx, UtcMs};
 
 use crate::evidence::SAMPLE;
 
@@ -18,6 +18,19 @@ pub struct Holder {
     pub name: String,
     pub at: Option<UtcMs>,
     pub evidence: Evidence,
+}
+
+impl Holder {
+    /// A subject holding the identifier through its own people record: its name, the
+    /// time it applied (or was hired), and evidence at that record with `extra` added.
+    pub fn of_subject(idx: SubjectIdx, s: &Subject, extra: impl FnOnce(Evidence) -> Evidence) -> Holder {
+        Holder {
+            subject: idx,
+            name: s.name.clone(),
+            at: s.applied_date.or(s.hire_date),
+            evidence: extra(crate::people::subject_evidence(s)),
+        }
+    }
 }
 
 /// Groups `items` by key and keeps the groups of two or more, so that the costly part

@@ -79,12 +79,7 @@ impl Detector for SharedContacts {
                             .cloned()
                             .unwrap_or_default(),
                     };
-                    Holder {
-                        subject: idx,
-                        name: s.name.clone(),
-                        at: s.applied_date.or(s.hire_date),
-                        evidence: crate::people::subject_evidence(s).with(kind, shown),
-                    }
+                    Holder::of_subject(idx, s, |ev| ev.with(kind, shown))
                 }
                 Claim::Reference(idx, n) => {
                     let r = cx.records.references.get(n)?;

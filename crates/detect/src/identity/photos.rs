@@ -11,7 +11,7 @@ use bonafide_core::{Shared, SubjectKind};
 use bonafide_intel::phash;
 
 use crate::identity::resumes::{Groups, first_id};
-use crate::people::{same_person, subject_evidence};
+use crate::people::same_person;
 use crate::shared::{self, Holder};
 use crate::{Context, Detector, Findings};
 
@@ -48,14 +48,10 @@ impl Detector for Photos {
                 .filter_map(|&m| {
                     let p = photos[m as usize];
                     let s = cx.subject(p.subject)?;
-                    Some(Holder {
-                        subject: p.subject,
-                        name: s.name.clone(),
-                        at: s.applied_date.or(s.hire_date),
-                        evidence: subject_evidence(s)
-                            .with("photo_hash", format!("{:016x}", p.phash))
-                            .with("closest_distance_bits", closest[m as usize]),
-                    })
+                    Some(Holder::of_subject(p.subject, s, |ev| {
+                        ev.with("photo_hash", format!("{:016x}", p.phash))
+                            .with("closest_distance_bits", closest[m as usize])
+                    }))
                 })
                 .collect();
             let subjects = shared::subjects(&holders);

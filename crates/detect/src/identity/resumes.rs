@@ -12,7 +12,7 @@
 use bonafide_core::{Shared, SubjectIdx};
 use bonafide_intel::minhash::{self, ShingleWeights, SketchShape};
 
-use crate::people::{same_person, subject_evidence};
+use crate::people::same_person;
 use crate::shared::{self, Holder};
 use crate::{Context, Detector, Findings};
 
@@ -106,14 +106,10 @@ impl Detector for Resumes {
                 .filter_map(|&m| {
                     let r = pool[m as usize];
                     let s = cx.subject(r.subject)?;
-                    Some(Holder {
-                        subject: r.subject,
-                        name: s.name.clone(),
-                        at: s.applied_date.or(s.hire_date),
-                        evidence: subject_evidence(s)
-                            .with("resume_words", r.words as u64)
-                            .with("similarity", (best[m as usize] * 100.0).round() / 100.0),
-                    })
+                    Some(Holder::of_subject(r.subject, s, |ev| {
+                        ev.with("resume_words", r.words as u64)
+                            .with("similarity", (best[m as usize] * 100.0).round() / 100.0)
+                    }))
                 })
                 .collect();
             let subjects = shared::subjects(&holders);

@@ -86,12 +86,9 @@ impl Detector for IdentityNumbers {
                 .filter_map(|idx| {
                     let s = cx.subject(idx)?;
                     let number = if key == "ssn" { s.ssn.as_ref()? } else { &s.id_document.as_ref()?.number };
-                    Some(Holder {
-                        subject: idx,
-                        name: s.name.clone(),
-                        at: s.applied_date.or(s.hire_date),
-                        evidence: subject_evidence(s).with(key, format!("{} ({})", number.masked, number.fingerprint)),
-                    })
+                    Some(Holder::of_subject(idx, s, |ev| {
+                        ev.with(key, format!("{} ({})", number.masked, number.fingerprint))
+                    }))
                 })
                 .collect()
         };
