@@ -2,6 +2,7 @@
 
 mod progress;
 mod screen;
+mod serve;
 
 /// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
 /// instead of panicking, as Unix tools do.
@@ -67,6 +68,11 @@ enum Command {
     /// Screen names, emails, domains or wallet addresses against sanctions lists and
     /// published identifiers; or show what a newer list changes (--diff).
     Screen(screen::ScreenArgs),
+    /// Serve the web UI and the REST API over a database: ingest, queue, cases.
+    Serve(serve::ServeArgs),
+    /// Manage the users of `bonafide serve`.
+    #[command(subcommand)]
+    User(serve::UserCommand),
 }
 
 #[derive(clap::Args)]
@@ -247,6 +253,8 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Screen(args) => screen::run(cli.config.as_ref(), args),
+        Command::Serve(args) => serve::serve(cli.config.as_ref(), args),
+        Command::User(cmd) => serve::user(cmd),
         Command::Formats => {
             formats();
             Ok(ExitCode::SUCCESS)
