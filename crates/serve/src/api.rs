@@ -468,10 +468,15 @@ pub struct TokenBody {
 pub async fn create_token(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
-    body: Option<Json<TokenBody>>,
+    body: Bytes,
 ) -> ApiResult {
     let p = need(&a, Role::Viewer, API)?;
-    let label = body.and_then(|b| b.0.label).unwrap_or_else(|| "api".into()).chars().take(64).collect::<String>();
+    let body: TokenBody = if body.iter().all(u8::is_ascii_whitespace) {
+        TokenBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| WebError::bad(API, format!("invalid JSON: {e}")))?
+    };
+    let label = body.label.unwrap_or_else(|| "api".into()).chars().take(64).collect::<String>();
     let token = auth::create_api_token(st.store.pool(), p.user_id, &label).await.map_err(internal)?;
     crate::audit::record(st.store.pool(), &p.name, "token.create", &format!("user:{}", p.name), &label)
         .await

@@ -136,6 +136,13 @@ async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) ->
             );
         }
     }
+    // Nobody reaches a non-public route unsigned, whatever its body: the handlers then
+    // check the role each route needs.
+    let path = req.uri().path();
+    if principal.is_none() && !PUBLIC.contains(&path) {
+        let kind = if path.starts_with("/api/") || path == "/metrics" { Kind::Api } else { Kind::Ui };
+        return finish(&st, WebError::new(StatusCode::UNAUTHORIZED, kind, "sign in first").into_response());
+    }
     req.extensions_mut().insert(Auth(principal));
     let resp = next.run(req).await;
     finish(&st, resp)
@@ -160,6 +167,9 @@ fn finish(st: &AppState, mut resp: Response) -> Response {
     }
     resp
 }
+
+/// Routes anyone may reach.
+const PUBLIC: &[&str] = &["/", "/healthz", "/api/v1/openapi.json", "/assets/app.css", "/login"];
 
 /// Uploads and pushes may be large; everything else keeps axum's 2 MB limit.
 const INGEST_LIMIT: usize = 512 * 1024 * 1024;
