@@ -209,8 +209,7 @@ async fn ingest_body(st: &AppState, a: &Auth, q: IngestQuery, body: Bytes, defau
     }
     let format = match q.format.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(
-            bonafide_ingest::Format::from_name(f)
-                .ok_or_else(|| WebError::bad(API, format!("unknown format {f:?}")))?,
+            bonafide_ingest::Format::from_name(f).ok_or_else(|| WebError::bad(API, format!("unknown format {f:?}")))?,
         ),
         None => None,
     };
@@ -374,11 +373,19 @@ pub async fn attachment(
     Path((id, aid)): Path<(i64, i64)>,
 ) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
-    let (name, _ct, bytes) =
-        cases::attachment_bytes(st.store.pool(), id, aid).await.map_err(internal)?.ok_or_else(|| WebError::not_found(API))?;
-    crate::audit::record(st.store.pool(), &p.name, "attachment.download", &format!("case:{id}"), &format!("attachment {aid}"))
+    let (name, _ct, bytes) = cases::attachment_bytes(st.store.pool(), id, aid)
         .await
-        .map_err(internal)?;
+        .map_err(internal)?
+        .ok_or_else(|| WebError::not_found(API))?;
+    crate::audit::record(
+        st.store.pool(),
+        &p.name,
+        "attachment.download",
+        &format!("case:{id}"),
+        &format!("attachment {aid}"),
+    )
+    .await
+    .map_err(internal)?;
     // Always served as a download, never rendered: an attachment is untrusted content.
     let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\'], "_"));
     let mut resp = bytes.into_response();
@@ -426,7 +433,11 @@ pub struct AuditQuery {
     pub limit: Option<i64>,
 }
 
-pub async fn audit(State(st): State<AppState>, Extension(a): Extension<Auth>, Query(q): Query<AuditQuery>) -> ApiResult {
+pub async fn audit(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult {
     need(&a, Role::Admin, API)?;
     let items = crate::audit::list(st.store.pool(), q.target.as_deref(), q.limit.unwrap_or(500).clamp(1, 10_000))
         .await
@@ -465,11 +476,7 @@ pub struct TokenBody {
 }
 
 /// Issues an API token for the caller (shown once). The token carries the caller's role.
-pub async fn create_token(
-    State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
-    body: Bytes,
-) -> ApiResult {
+pub async fn create_token(State(st): State<AppState>, Extension(a): Extension<Auth>, body: Bytes) -> ApiResult {
     let p = need(&a, Role::Viewer, API)?;
     let body: TokenBody = if body.iter().all(u8::is_ascii_whitespace) {
         TokenBody::default()

@@ -4,8 +4,8 @@
 
 use sqlx::Row;
 
-use crate::auth::{now, stamp};
 use crate::ServeError;
+use crate::auth::{now, stamp};
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AuditEntry {
@@ -40,15 +40,13 @@ pub async fn record(
 /// The newest entries first, optionally only those about `target`.
 pub async fn list(pool: &sqlx::SqlitePool, target: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>, ServeError> {
     let rows = match target {
-        Some(t) => {
-            sqlx::query(
-                "SELECT seq, at, actor, action, target, detail FROM audit_log WHERE target = $1 ORDER BY seq DESC LIMIT $2",
-            )
-            .bind(t)
-            .bind(limit)
-            .fetch_all(pool)
-            .await?
-        }
+        Some(t) => sqlx::query(
+            "SELECT seq, at, actor, action, target, detail FROM audit_log WHERE target = $1 ORDER BY seq DESC LIMIT $2",
+        )
+        .bind(t)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?,
         None => {
             sqlx::query("SELECT seq, at, actor, action, target, detail FROM audit_log ORDER BY seq DESC LIMIT $1")
                 .bind(limit)

@@ -6,8 +6,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::Row;
 
-use crate::auth::{hex, now, stamp};
 use crate::ServeError;
+use crate::auth::{hex, now, stamp};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -235,7 +235,11 @@ pub async fn list(pool: &sqlx::SqlitePool, subject: Option<&str>) -> Result<Vec<
                 .fetch_all(pool)
                 .await?
         }
-        None => sqlx::query(concat!("SELECT ", case_columns!(), " FROM cases ORDER BY case_id DESC")).fetch_all(pool).await?,
+        None => {
+            sqlx::query(concat!("SELECT ", case_columns!(), " FROM cases ORDER BY case_id DESC"))
+                .fetch_all(pool)
+                .await?
+        }
     };
     Ok(rows.iter().map(case_row).collect())
 }
@@ -424,13 +428,12 @@ pub async fn attachment_bytes(
     case_id: i64,
     aid: i64,
 ) -> Result<Option<(String, String, Vec<u8>)>, ServeError> {
-    let r = sqlx::query(
-        "SELECT name, content_type, bytes FROM case_attachments WHERE case_id = $1 AND attachment_id = $2",
-    )
-    .bind(case_id)
-    .bind(aid)
-    .fetch_optional(pool)
-    .await?;
+    let r =
+        sqlx::query("SELECT name, content_type, bytes FROM case_attachments WHERE case_id = $1 AND attachment_id = $2")
+            .bind(case_id)
+            .bind(aid)
+            .fetch_optional(pool)
+            .await?;
     Ok(r.map(|r| (r.get(0), r.get(1), r.get(2))))
 }
 

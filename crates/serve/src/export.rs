@@ -58,7 +58,8 @@ fn base64(bytes: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
     for c in bytes.chunks(3) {
-        let n = (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
+        let n =
+            (u32::from(c[0]) << 16) | (u32::from(*c.get(1).unwrap_or(&0)) << 8) | u32::from(*c.get(2).unwrap_or(&0));
         for i in 0..4 {
             if i <= c.len() {
                 out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
@@ -72,7 +73,10 @@ fn base64(bytes: &[u8]) -> String {
 
 /// The CSP of the exported page: its one inline stylesheet, by hash.
 pub fn export_csp() -> String {
-    format!("default-src 'none'; style-src 'sha256-{}'; base-uri 'none'; form-action 'none'", base64(&Sha256::digest(CSS)))
+    format!(
+        "default-src 'none'; style-src 'sha256-{}'; base-uri 'none'; form-action 'none'",
+        base64(&Sha256::digest(CSS))
+    )
 }
 
 /// Every IP address in a JSON value (evidence details), with the key it was under.
@@ -180,7 +184,11 @@ pub fn build(snap: &Snapshot, case: &crate::cases::Case, notes: Vec<crate::cases
             (when, format!("{} ({}): {}", f.indicator, f.subjects.join(", "), f.summary), src)
         })
         .collect();
-    timeline.push((case.created_at.clone(), format!("case #{} opened by {}", case.case_id, case.created_by), String::new()));
+    timeline.push((
+        case.created_at.clone(),
+        format!("case #{} opened by {}", case.case_id, case.created_by),
+        String::new(),
+    ));
     for n in &notes {
         timeline.push((n.at.clone(), format!("note by {}", n.author), String::new()));
     }
@@ -234,9 +242,25 @@ pub fn build(snap: &Snapshot, case: &crate::cases::Case, notes: Vec<crate::cases
         payments: merge_rows(
             &subjects,
             "payroll",
-            &["subject", "changed_at", "method", "account_holder", "bank_name", "bank_country", "routing_number", "account_number", "iban", "wallet", "source"],
+            &[
+                "subject",
+                "changed_at",
+                "method",
+                "account_holder",
+                "bank_name",
+                "bank_country",
+                "routing_number",
+                "account_number",
+                "iban",
+                "wallet",
+                "source",
+            ],
         ),
-        devices: merge_rows(&subjects, "devices", &["subject", "asset_serial", "hostname", "host_identifier", "managed", "source"]),
+        devices: merge_rows(
+            &subjects,
+            "devices",
+            &["subject", "asset_serial", "hostname", "host_identifier", "managed", "source"],
+        ),
         shipments: merge_rows(
             &subjects,
             "shipments",

@@ -119,7 +119,13 @@ impl Ingest {
 
     /// Keeps an uploaded or pushed body in the inbox (written under a temporary name and
     /// renamed, so a scan never reads half a file). `format` forces the reader.
-    pub fn save(&self, name: &str, format: Option<Format>, body: &[u8], metrics: &Metrics) -> Result<PathBuf, ServeError> {
+    pub fn save(
+        &self,
+        name: &str,
+        format: Option<Format>,
+        body: &[u8],
+        metrics: &Metrics,
+    ) -> Result<PathBuf, ServeError> {
         let n = self.seq.fetch_add(1, Ordering::Relaxed);
         let stamp = crate::auth::now().to_jiff().strftime("%Y%m%dT%H%M%S").to_string();
         let fmt = format.map(|f| format!("__fmt-{}__", f.name())).unwrap_or_default();

@@ -15,8 +15,8 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::Row;
 
-use crate::auth::{now, stamp};
 use crate::ServeError;
+use crate::auth::{now, stamp};
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RunInfo {
@@ -209,8 +209,7 @@ impl Snapshot {
             let mut claims = json(&r.get::<String, _>(4));
             strip_fingerprints(&mut claims);
             let text = |k: &str| claims.get(k).and_then(Value::as_str).map(str::to_string);
-            let contributions: Vec<Contribution> =
-                serde_json::from_str(&r.get::<String, _>(7)).unwrap_or_default();
+            let contributions: Vec<Contribution> = serde_json::from_str(&r.get::<String, _>(7)).unwrap_or_default();
             snap.subjects.push(SubjectView {
                 id: r.get(0),
                 name: r.get(1),
@@ -235,8 +234,7 @@ impl Snapshot {
                 clusters: Vec::new(),
             });
         }
-        let index: HashMap<String, usize> =
-            snap.subjects.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let index: HashMap<String, usize> = snap.subjects.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let rows = sqlx::query(
             "SELECT finding_id, indicator, subject_ids, first_seen, last_seen, summary, weight_bits, evidence, \
              evidence_total, shared FROM findings WHERE run_id = $1 ORDER BY weight_bits DESC, indicator, finding_id",
@@ -278,10 +276,12 @@ impl Snapshot {
                 shared: r.get::<Option<String>, _>(9).map(|t| json(&t)),
             });
         }
-        let rows = sqlx::query("SELECT cluster_id, kind, subject_ids, links FROM clusters WHERE run_id = $1 ORDER BY cluster_id")
-            .bind(&run_id)
-            .fetch_all(pool)
-            .await?;
+        let rows = sqlx::query(
+            "SELECT cluster_id, kind, subject_ids, links FROM clusters WHERE run_id = $1 ORDER BY cluster_id",
+        )
+        .bind(&run_id)
+        .fetch_all(pool)
+        .await?;
         for r in &rows {
             let members: Vec<String> = serde_json::from_str(&r.get::<String, _>(2)).unwrap_or_default();
             let links: Vec<LinkView> = json(&r.get::<String, _>(3))
@@ -290,7 +290,13 @@ impl Snapshot {
                     a.iter()
                         .map(|l| {
                             let t = |k: &str| l.get(k).and_then(Value::as_str).unwrap_or_default().to_string();
-                            LinkView { a: t("a"), b: t("b"), kind: t("kind"), value: t("value"), indicator: t("indicator") }
+                            LinkView {
+                                a: t("a"),
+                                b: t("b"),
+                                kind: t("kind"),
+                                value: t("value"),
+                                indicator: t("indicator"),
+                            }
                         })
                         .collect()
                 })
@@ -326,8 +332,7 @@ impl Snapshot {
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
-        let index: HashMap<String, usize> =
-            self.subjects.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
+        let index: HashMap<String, usize> = self.subjects.iter().enumerate().map(|(i, s)| (s.id.clone(), i)).collect();
         let mut propagated: HashMap<usize, (i64, String)> = HashMap::new();
         for (case_id, sid) in &confirmed {
             let Some(&i) = index.get(sid) else { continue };

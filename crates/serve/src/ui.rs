@@ -117,22 +117,33 @@ pub async fn logout(
     if let Some(token) = crate::web::cookie(&headers, auth::SESSION_COOKIE) {
         auth::end_session(st.store.pool(), token).await.map_err(internal)?;
     }
-    crate::audit::record(st.store.pool(), &p.name, "logout", &format!("user:{}", p.name), "").await.map_err(internal)?;
+    crate::audit::record(st.store.pool(), &p.name, "logout", &format!("user:{}", p.name), "")
+        .await
+        .map_err(internal)?;
     let mut resp = see_other("/login");
     let clear = format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", auth::SESSION_COOKIE);
     resp.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&clear).map_err(internal)?);
     Ok(resp)
 }
 
-pub async fn queue(State(st): State<AppState>, Extension(a): Extension<Auth>, Query(f): Query<QueueFilter>) -> UiResult {
+pub async fn queue(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(f): Query<QueueFilter>,
+) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
     let snap = st.snap().await;
     let all: Vec<_> = snap.filter(&f).collect();
     let limit = f.limit.unwrap_or(500).min(5000);
     let rows = all.iter().take(limit).enumerate().map(|(i, s)| views::queue_row(i + 1, s)).collect::<Vec<_>>();
     let (departments, vendors) = snap.facets();
-    let indicators: Vec<String> =
-        snap.findings.iter().map(|f| f.indicator.clone()).collect::<std::collections::BTreeSet<_>>().into_iter().collect();
+    let indicators: Vec<String> = snap
+        .findings
+        .iter()
+        .map(|f| f.indicator.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     page(views::QueuePage {
         chrome: Chrome::new("Queue", &p),
         run: snap.run.as_ref().map(|r| r.run_id.clone()).unwrap_or_else(|| "none yet".into()),
@@ -243,7 +254,10 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
                 (c.cluster_id.clone(), c.kind.clone(), c.members.len())
             })
             .collect(),
-        devices: views::table(&rec("devices"), &["asset_serial", "hostname", "host_identifier", "managed", "assigned_at", "source"]),
+        devices: views::table(
+            &rec("devices"),
+            &["asset_serial", "hostname", "host_identifier", "managed", "assigned_at", "source"],
+        ),
         shipments: views::table(
             &rec("shipments"),
             &["shipped_at", "asset_serial", "address", "status", "signed_by", "recipient_name", "source"],
@@ -252,7 +266,10 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
             &rec("payroll"),
             &["changed_at", "method", "bank_name", "bank_country", "account_number", "iban", "wallet", "source"],
         ),
-        interviews: views::table(&rec("interviews"), &["at", "round", "medium", "flags", "client_ip", "client_place", "source"]),
+        interviews: views::table(
+            &rec("interviews"),
+            &["at", "round", "medium", "flags", "client_ip", "client_place", "source"],
+        ),
         cases: cases.iter().map(views::case_row).collect(),
         suppressions,
         indicators: s.contributions.iter().filter(|c| c.indicator != "CASE").map(|c| c.indicator.clone()).collect(),
@@ -295,7 +312,9 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         .await
         .map_err(internal)?
         .iter()
-        .filter(|x| x.cluster_id.as_deref() == Some(&id) || x.subject_id.as_ref().is_some_and(|s| c.members.contains(s)))
+        .filter(|x| {
+            x.cluster_id.as_deref() == Some(&id) || x.subject_id.as_ref().is_some_and(|s| c.members.contains(s))
+        })
         .map(views::case_row)
         .collect();
     page(views::ClusterPage {
@@ -352,7 +371,12 @@ pub async fn indicator(State(st): State<AppState>, Extension(a): Extension<Auth>
         data: i.data.clone(),
         detection: i.detection.clone(),
         sources: i.sources.iter().map(|s| (s.clone(), c.sources.get(s).cloned().unwrap_or_default())).collect(),
-        subjects: snap.subjects.iter().filter(|s| s.indicators.contains(&i.id)).map(|s| views::queue_row(0, s)).collect(),
+        subjects: snap
+            .subjects
+            .iter()
+            .filter(|s| s.indicators.contains(&i.id))
+            .map(|s| views::queue_row(0, s))
+            .collect(),
     })
 }
 
@@ -371,9 +395,14 @@ pub struct OpenCaseForm {
     pub title: Option<String>,
 }
 
-pub async fn open_case(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<OpenCaseForm>) -> UiResult {
+pub async fn open_case(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Form(f): Form<OpenCaseForm>,
+) -> UiResult {
     let p = need_form(&a, Role::Analyst, &f.csrf)?;
-    let n = NewCase { subject_id: f.subject_id, cluster_id: f.cluster_id, title: f.title, assignee: Some(p.name.clone()) };
+    let n =
+        NewCase { subject_id: f.subject_id, cluster_id: f.cluster_id, title: f.title, assignee: Some(p.name.clone()) };
     {
         let snap = st.snap().await;
         if n.subject_id.as_deref().is_some_and(|s| !s.is_empty() && snap.subject(s).is_none())
@@ -476,7 +505,11 @@ pub struct TokenForm {
     pub label: Option<String>,
 }
 
-pub async fn create_token(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<TokenForm>) -> UiResult {
+pub async fn create_token(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Form(f): Form<TokenForm>,
+) -> UiResult {
     let p = need_form(&a, Role::Viewer, &f.csrf)?;
     let label: String = f.label.unwrap_or_else(|| "api".into()).chars().take(64).collect();
     let token = auth::create_api_token(st.store.pool(), p.user_id, &label).await.map_err(internal)?;
@@ -515,9 +548,15 @@ pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>,
     let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
     let msg = match crate::users::add_user(st.store.pool(), f.name.trim(), role, &f.password).await {
         Ok(_) => {
-            crate::audit::record(st.store.pool(), &p.name, "user.add", &format!("user:{}", f.name.trim()), role.as_str())
-                .await
-                .map_err(internal)?;
+            crate::audit::record(
+                st.store.pool(),
+                &p.name,
+                "user.add",
+                &format!("user:{}", f.name.trim()),
+                role.as_str(),
+            )
+            .await
+            .map_err(internal)?;
             format!("User {} saved as {}.", f.name.trim(), role.as_str())
         }
         Err(e) => format!("Not saved: {e}"),

@@ -2,8 +2,8 @@
 
 use sqlx::Row;
 
-use crate::auth::{Role, hash_password, now, stamp};
 use crate::ServeError;
+use crate::auth::{Role, hash_password, now, stamp};
 
 /// A user as listed (never with the password hash).
 #[derive(Clone, Debug, serde::Serialize)]

@@ -61,9 +61,7 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         match (self.kind, self.status) {
             (Kind::Ui, StatusCode::UNAUTHORIZED) => Redirect::to("/login").into_response(),
-            (Kind::Api, _) => {
-                (self.status, axum::Json(serde_json::json!({"error": self.message}))).into_response()
-            }
+            (Kind::Api, _) => (self.status, axum::Json(serde_json::json!({"error": self.message}))).into_response(),
             (Kind::Ui, _) => (self.status, axum::response::Html(crate::views::error_page(self.status, &self.message)))
                 .into_response(),
         }
@@ -103,10 +101,8 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 async fn principal_of(st: &AppState, headers: &HeaderMap) -> Option<Principal> {
-    if let Some(token) = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+    if let Some(token) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
         return auth::token_principal(st.store.pool(), token.trim()).await.ok().flatten();
     }
@@ -131,8 +127,7 @@ async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) ->
         if given != csrf {
             return finish(
                 &st,
-                WebError::new(StatusCode::FORBIDDEN, Kind::Api, "X-CSRF-Token header missing or stale")
-                    .into_response(),
+                WebError::new(StatusCode::FORBIDDEN, Kind::Api, "X-CSRF-Token header missing or stale").into_response(),
             );
         }
     }

@@ -23,11 +23,15 @@ impl Client {
         let pool = org.state.store.pool();
         let id: i64 =
             sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(role).fetch_one(pool).await.unwrap();
-        Client { app: bonafide_serve::app(org.state.clone()), token: auth::create_api_token(pool, id, "t").await.unwrap() }
+        Client {
+            app: bonafide_serve::app(org.state.clone()),
+            token: auth::create_api_token(pool, id, "t").await.unwrap(),
+        }
     }
 
     async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, axum::http::HeaderMap, String) {
-        let mut req = Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {}", self.token));
+        let mut req =
+            Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {}", self.token));
         let body = match body {
             Some(v) => {
                 req = req.header(header::CONTENT_TYPE, "application/json");
@@ -73,7 +77,9 @@ async fn the_queue_ranks_and_filters() {
     let g3 = c.json("GET", "/api/v1/subjects?indicator=G3", None).await;
     assert_eq!(ids(&g3), ["F1", "F2"], "the shared pay account");
     let high = c.json("GET", "/api/v1/subjects?band=high", None).await;
-    assert!(high["items"].as_array().unwrap().iter().all(|s| ["high", "critical"].contains(&s["band"].as_str().unwrap())));
+    assert!(
+        high["items"].as_array().unwrap().iter().all(|s| ["high", "critical"].contains(&s["band"].as_str().unwrap()))
+    );
     assert!(ids(&high).len() < ids(&all).len());
     // Everything was first stored just now, so all of it is new this week.
     let new = c.json("GET", "/api/v1/subjects?new=1", None).await;
@@ -96,8 +102,9 @@ async fn a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3() {
     c.json("POST", &format!("/api/v1/cases/{id}/notes"), Some(json!({"body": "same home IP as two others"}))).await;
     let (s, _, t) = c.send("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"status": "closed"}))).await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "closing needs a disposition: {t}");
-    let closed =
-        c.json("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"status": "closed", "disposition": "confirmed"}))).await;
+    let closed = c
+        .json("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"status": "closed", "disposition": "confirmed"})))
+        .await;
     assert_eq!((closed["status"].as_str(), closed["disposition"].as_str()), (Some("closed"), Some("confirmed")));
     let after = c.json("GET", "/api/v1/subjects", None).await;
     let s9 = subject(&after, "E1009");
@@ -115,7 +122,8 @@ async fn a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3() {
     );
     // The case's audit trail has every change, in order.
     let detail = c.json("GET", &format!("/api/v1/cases/{id}"), None).await;
-    let actions: Vec<&str> = detail["audit"].as_array().unwrap().iter().rev().map(|e| e["action"].as_str().unwrap()).collect();
+    let actions: Vec<&str> =
+        detail["audit"].as_array().unwrap().iter().rev().map(|e| e["action"].as_str().unwrap()).collect();
     assert_eq!(actions, ["case.open", "case.note", "case.change"]);
 
     // Export of a farm case: what an IC3 complaint needs, sensitive numbers masked.
@@ -124,7 +132,9 @@ async fn a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3() {
     c.json("POST", &format!("/api/v1/cases/{fid}/notes"), Some(json!({"body": "three laptops, one porch"}))).await;
     let (s, h, html) = c.send("GET", &format!("/api/v1/cases/{fid}/export"), None).await;
     assert_eq!(s, StatusCode::OK);
-    for want in ["F1", "F2", "F3", "9 Farm Road", "SN-F2", "First Bank", "***", "C2", "PSA24", "three laptops, one porch"] {
+    for want in
+        ["F1", "F2", "F3", "9 Farm Road", "SN-F2", "First Bank", "***", "C2", "PSA24", "three laptops, one porch"]
+    {
         assert!(html.contains(want), "export lacks {want:?}");
     }
     for raw in ["123-45-6789", "123456789", "987654321", "021000021"] {
@@ -154,16 +164,28 @@ async fn suppressions_remove_bits_until_they_expire() {
     let c = Client::new(&org, "analyst").await;
     let before = c.json("GET", "/api/v1/subjects", None).await;
     let f3 = subject(&before, "F3")["log2_odds"].as_f64().unwrap();
-    let g2 = subject(&before, "F3")["contributions"].as_array().unwrap().iter().find(|x| x["indicator"] == "G2").unwrap()
-        ["bits"]
+    let g2 = subject(&before, "F3")["contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["indicator"] == "G2")
+        .unwrap()["bits"]
         .as_f64()
         .unwrap();
     let (s, _, t) = c
-        .send("POST", "/api/v1/subjects/F3/suppressions", Some(json!({"indicator": "G2", "reason": "", "expires_at": "2099-01-01"})))
+        .send(
+            "POST",
+            "/api/v1/subjects/F3/suppressions",
+            Some(json!({"indicator": "G2", "reason": "", "expires_at": "2099-01-01"})),
+        )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "a reason is required: {t}");
     let (s, _, _) = c
-        .send("POST", "/api/v1/subjects/F3/suppressions", Some(json!({"indicator": "ZZ9", "reason": "why not", "expires_at": "2099-01-01"})))
+        .send(
+            "POST",
+            "/api/v1/subjects/F3/suppressions",
+            Some(json!({"indicator": "ZZ9", "reason": "why not", "expires_at": "2099-01-01"})),
+        )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "unknown indicator");
     let soon = auth::stamp(bonafide_core::UtcMs(auth::now().0 + 30 * 86_400_000));
@@ -193,7 +215,9 @@ async fn no_raw_sensitive_value_leaves_the_api() {
     let org = common::org().await;
     let c = Client::new(&org, "admin").await;
     let mut seen = String::new();
-    for path in ["/api/v1/subjects/F1", "/api/v1/subjects/F2", "/api/v1/subjects", "/api/v1/findings", "/api/v1/clusters"] {
+    for path in
+        ["/api/v1/subjects/F1", "/api/v1/subjects/F2", "/api/v1/subjects", "/api/v1/findings", "/api/v1/clusters"]
+    {
         let (s, _, t) = c.send("GET", path, None).await;
         assert_eq!(s, StatusCode::OK);
         seen.push_str(&t);
@@ -203,7 +227,10 @@ async fn no_raw_sensitive_value_leaves_the_api() {
     let id: i64 = sqlx::query_scalar("SELECT user_id FROM users WHERE name = 'admin'").fetch_one(pool).await.unwrap();
     let (cookie, _) = auth::create_session(pool, id).await.unwrap();
     for path in ["/subjects/F1", "/subjects/F2", "/queue"] {
-        let req = Request::get(path).header(header::COOKIE, format!("{}={cookie}", auth::SESSION_COOKIE)).body(Body::empty()).unwrap();
+        let req = Request::get(path)
+            .header(header::COOKIE, format!("{}={cookie}", auth::SESSION_COOKIE))
+            .body(Body::empty())
+            .unwrap();
         let resp = app.clone().oneshot(req).await.unwrap();
         assert_eq!(resp.status(), StatusCode::OK);
         seen.push_str(&String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()));
@@ -226,7 +253,8 @@ async fn the_audit_trail_records_views_and_cannot_be_rewritten() {
     let pool = org.state.store.pool();
     assert!(sqlx::query("UPDATE audit_log SET actor = 'nobody'").execute(pool).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(pool).await.is_err());
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor = 'admin'").fetch_one(pool).await.unwrap();
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor = 'admin'").fetch_one(pool).await.unwrap();
     assert!(n >= 1);
 }
 
@@ -281,7 +309,11 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited() {
     for _ in 0..auth::MAX_FAILURES {
         assert_eq!(login(&app, "viewer", "wrong password!").await.0, StatusCode::UNAUTHORIZED);
     }
-    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::TOO_MANY_REQUESTS, "even the right password");
+    assert_eq!(
+        login(&app, "viewer", common::PASSWORD).await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password"
+    );
     assert_eq!(login(&app, "admin", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "other users are not locked out");
 }
 
@@ -293,7 +325,47 @@ async fn pages_carry_a_strict_content_security_policy() {
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("bonafide_subjects ") && body.contains("# TYPE bonafide_http_requests_total counter"));
     let csp = h.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
-    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src") && csp.contains("frame-ancestors 'none'"));
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src") && csp.contains("frame-ancestors 'none'")
+    );
     let doc: Value = serde_json::from_str(&c.send("GET", "/api/v1/openapi.json", None).await.2).unwrap();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+}
+
+#[tokio::test]
+async fn a_watched_folder_and_a_push_each_produce_a_new_run() {
+    let org = common::org().await;
+    let state = org.state.clone();
+    // The org's watched folders are examples/small and <tmp>/farm; spawn the poller.
+    state.ingest.clone().spawn(state.clone());
+    let run0 = state.snap().await.run.clone().unwrap().run_id;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    std::fs::write(
+        org.dir.path().join("farm/late_hires.csv"),
+        "subject_id,kind,full_name,address_line1,city,region,postal_code,country,hire_date,department\n\
+         W1,employee,Una Late,7 Birch St,Springfield,IL,62701,US,2025-04-01,Support\n",
+    )
+    .unwrap();
+    let t0 = std::time::Instant::now();
+    while state.snap().await.subject("W1").is_none() {
+        assert!(t0.elapsed() < std::time::Duration::from_secs(60), "the watched folder was not re-scanned");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let run1 = state.snap().await.run.clone().unwrap().run_id;
+    assert_ne!(run0, run1);
+
+    // A push of Okta events for that person, forced to the Okta reader.
+    let c = Client::new(&org, "analyst").await;
+    let event = json!({"uuid": "push-1", "published": "2025-04-02T15:00:00.000Z", "eventType": "user.session.start",
+        "actor": {"alternateId": "una.late@example.com", "type": "User"},
+        "outcome": {"result": "SUCCESS"}, "client": {"ipAddress": "203.0.113.9"}});
+    let before = state.snap().await.run.clone().unwrap().totals["events"].as_u64().unwrap();
+    let req = Request::post("/api/v1/events?format=okta&wait=1")
+        .header(header::AUTHORIZATION, format!("Bearer {}", c.token))
+        .body(Body::from(format!("{event}\n")))
+        .unwrap();
+    let resp = c.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let after = state.snap().await.run.clone().unwrap().totals["events"].as_u64().unwrap();
+    assert_eq!(after, before + 1, "the pushed event was read");
 }

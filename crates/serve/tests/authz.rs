@@ -98,10 +98,11 @@ async fn every_route_and_role_gives_the_expected_status() {
     let app = bonafide_serve::app(st.clone());
     let snap = st.snap().await;
     let cluster = snap.clusters.iter().find(|c| c.members.iter().any(|m| m == "F1")).unwrap().cluster_id.clone();
-    let case = bonafide_serve::cases::open(&pool, "setup", bonafide_serve::cases::NewCase {
-        subject_id: Some("F1".into()),
-        ..Default::default()
-    })
+    let case = bonafide_serve::cases::open(
+        &pool,
+        "setup",
+        bonafide_serve::cases::NewCase { subject_id: Some("F1".into()), ..Default::default() },
+    )
     .await
     .unwrap();
     let att = bonafide_serve::cases::attach(&pool, "setup", case.case_id, "a.txt", "text/plain", b"x").await.unwrap();
@@ -117,10 +118,11 @@ async fn every_route_and_role_gives_the_expected_status() {
             let mut path = path.replace("{case}", &case.case_id.to_string()).replace("{cluster}", &cluster);
             path = path.replace("{att}", &att.attachment_id.to_string());
             if path.contains("{fresh}") {
-                let fresh = bonafide_serve::cases::open(&pool, "setup", bonafide_serve::cases::NewCase {
-                    subject_id: Some("F3".into()),
-                    ..Default::default()
-                })
+                let fresh = bonafide_serve::cases::open(
+                    &pool,
+                    "setup",
+                    bonafide_serve::cases::NewCase { subject_id: Some("F3".into()), ..Default::default() },
+                )
                 .await
                 .unwrap();
                 path = path.replace("{fresh}", &fresh.case_id.to_string());
