@@ -1,4 +1,4 @@
-//! Load test: the subject list (`/queue`, the first 500 ranked subjects) and subject
+//! Load test: the subject list (`/queue?include_quiet=1`: the first 500 ranked subjects) and subject
 //! pages (`/subjects/{id}`, which also append an audit entry each) at a fixed arrival
 //! rate on loopback, as a signed-in viewer, over keep-alive connections.
 //!
@@ -125,7 +125,7 @@ fn main() {
                     tokio::time::sleep_until(due.into()).await;
                     let list = k % 2 == 0;
                     let path = if list {
-                        "/queue".to_string()
+                        "/queue?include_quiet=1".to_string()
                     } else {
                         format!("/subjects/{}", ids[(k as usize / 2) % ids.len()])
                     };
