@@ -123,7 +123,7 @@ pub struct QueuePage {
     pub total: usize,
     pub shown: usize,
     pub rows: Vec<QueueRow>,
-    pub band: String,
+    pub band_options: Vec<(&'static str, bool)>,
     pub indicator: String,
     pub department: String,
     pub vendor: String,
@@ -281,11 +281,20 @@ pub struct ClusterPage {
     pub cases: Vec<CaseRow>,
 }
 
+/// id, tier, title, subjects with it now.
+pub type IndicatorRow = (String, String, String, usize);
+
+/// Each option with whether it is the current value.
+pub fn options(all: &[&'static str], current: &str) -> Vec<(&'static str, bool)> {
+    all.iter().map(|o| (*o, *o == current)).collect()
+}
+
 #[derive(Template)]
 #[template(path = "indicators.html")]
 pub struct IndicatorsPage {
     pub chrome: Chrome,
-    pub families: Vec<(String, Vec<(String, String, String, usize)>)>,
+    /// Per family: its name and (id, tier, title, subjects now) per indicator.
+    pub families: Vec<(String, Vec<IndicatorRow>)>,
 }
 
 #[derive(Template)]
@@ -316,6 +325,8 @@ pub struct CasesPage {
 pub struct CasePage {
     pub chrome: Chrome,
     pub case: CaseRow,
+    pub status_options: Vec<(&'static str, bool)>,
+    pub disposition_options: Vec<(&'static str, bool)>,
     pub created_by: String,
     pub created_at: String,
     pub subject: Option<QueueRow>,
