@@ -170,6 +170,8 @@ pub async fn create_session(pool: &sqlx::SqlitePool, user_id: i64) -> Result<(St
     let token = random_token()?;
     let csrf = random_token()?;
     let created = now();
+    // Expired sessions are removed as new ones start, so the table stays small.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(stamp(created)).execute(pool).await?;
     let expires = bonafide_core::UtcMs(created.0 + SESSION_HOURS * 3_600_000);
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash(&token))

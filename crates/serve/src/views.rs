@@ -389,21 +389,32 @@ pub fn cluster_graph(snap: &Snapshot, c: &ClusterView) -> String {
         escape(&c.cluster_id),
         escape(&c.cluster_id)
     );
+    // One line per linked pair, labelled with every kind of identifier they share.
+    let mut pairs: std::collections::BTreeMap<(&str, &str), Vec<&crate::snapshot::LinkView>> =
+        std::collections::BTreeMap::new();
     for l in &c.links {
-        if let (Some((x1, y1)), Some((x2, y2))) = (at(&l.a), at(&l.b)) {
+        let key = if l.a <= l.b { (l.a.as_str(), l.b.as_str()) } else { (l.b.as_str(), l.a.as_str()) };
+        pairs.entry(key).or_default().push(l);
+    }
+    for ((a, b), links) in &pairs {
+        if let (Some((x1, y1)), Some((x2, y2))) = (at(a), at(b)) {
+            let mut kinds: Vec<&str> = links.iter().map(|l| l.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let detail: Vec<String> =
+                links.iter().map(|l| format!("{} · {} ({})", l.kind, l.value, l.indicator)).collect();
             let _ = write!(
                 s,
-                r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#8a96a3" stroke-width="2"><title>{} · {} ({})</title></line>"##,
-                escape(&l.kind),
-                escape(&l.value),
-                escape(&l.indicator)
+                r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#8a96a3" stroke-width="{}"><title>{}</title></line>"##,
+                1 + links.len().min(4),
+                escape(&detail.join("\n"))
             );
             let _ = write!(
                 s,
                 r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#5b6570">{}</text>"##,
                 (x1 + x2) / 2.0,
                 (y1 + y2) / 2.0 - 3.0,
-                escape(&l.kind)
+                escape(&kinds.join(", "))
             );
         }
     }
