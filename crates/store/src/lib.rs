@@ -110,7 +110,9 @@ pub fn subject_records(o: &ScanOutcome) -> std::collections::BTreeMap<String, se
         push(entry(&mut out, &i.subject_id), "interviews", item);
     }
     for v in out.values_mut() {
-        for (key, at) in [("devices", "assigned_at"), ("shipments", "shipped_at"), ("payroll", "changed_at"), ("interviews", "at")] {
+        for (key, at) in
+            [("devices", "assigned_at"), ("shipments", "shipped_at"), ("payroll", "changed_at"), ("interviews", "at")]
+        {
             if let Some(a) = v.get_mut(key).and_then(Value::as_array_mut) {
                 a.sort_by(|x, y| x[at].as_str().unwrap_or("").cmp(y[at].as_str().unwrap_or("")));
             }
