@@ -174,6 +174,15 @@ impl Driver {
     }
 }
 
+/// Ends the WebDriver session (which closes Chromium) even when an assertion fails:
+/// killing chromedriver alone would leave the browser running.
+struct EndSession(SocketAddr, String);
+impl Drop for EndSession {
+    fn drop(&mut self) {
+        let _ = http(self.0, "DELETE", &format!("/session/{}", self.1), None);
+    }
+}
+
 struct Kill(Child);
 impl Drop for Kill {
     fn drop(&mut self) {
@@ -255,6 +264,7 @@ async fn an_analyst_works_a_case_in_chromium() {
         let v: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(status, 200, "new session: {v}");
         let session = v["value"]["sessionId"].as_str().unwrap().to_string();
+        let _end = EndSession(addr, session.clone());
         let mut d = Driver { addr, session, base, shots, step: 0 };
 
         // Sign in.
@@ -322,7 +332,6 @@ async fn an_analyst_works_a_case_in_chromium() {
         }
         assert_eq!(d.css("body", "margin-top"), "24px", "the export's inline CSS applied under its CSP");
         d.shot("export");
-        http(addr, "DELETE", &format!("/session/{}", d.session), None).unwrap();
     })
     .await
     .unwrap();
