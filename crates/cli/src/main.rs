@@ -1,12 +1,19 @@
 //! The `bonafide` command: wires the engine to its sinks.
 
+mod bus;
+mod demo;
+mod eval;
+mod ingest;
 mod progress;
+mod replay;
 mod screen;
 mod serve;
+mod simulate;
+mod worker;
 
 /// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
 /// instead of panicking, as Unix tools do.
-fn emit(text: &str) {
+pub(crate) fn emit(text: &str) {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
     if let Err(e) = out.write_all(text.as_bytes()).and_then(|_| out.flush()) {
@@ -19,9 +26,10 @@ fn emit(text: &str) {
 }
 
 macro_rules! out {
-    () => { emit("\n") };
-    ($($arg:tt)*) => { emit(&format!("{}\n", format_args!($($arg)*))) };
+    () => { $crate::emit("\n") };
+    ($($arg:tt)*) => { $crate::emit(&format!("{}\n", format_args!($($arg)*))) };
 }
+pub(crate) use out;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -73,18 +81,38 @@ enum Command {
     /// Manage the users of `bonafide serve`.
     #[command(subcommand)]
     User(serve::UserCommand),
+    /// Publish the events of files to NATS JetStream, partitioned by account (scale-out).
+    Ingest(ingest::IngestArgs),
+    /// Consume partitions of the event stream into the shared PostgreSQL store (scale-out).
+    Worker(worker::WorkerArgs),
+    /// Create or upgrade a database's schema (a SQLite file or a postgres:// URL).
+    Migrate {
+        /// The database: a file or postgres://...
+        #[arg(long, value_name = "FILE|URL")]
+        db: PathBuf,
+    },
+    /// Write a synthetic organisation with known answers (truth.json) in every input format.
+    Simulate(simulate::SimulateArgs),
+    /// Measure a report against a simulated organisation's truth.json; writes eval.json.
+    Eval(eval::EvalArgs),
+    /// Simulate ~500 people, scan them, show the ranking and the evaluation, write the report.
+    Demo(demo::DemoArgs),
 }
 
 #[derive(clap::Args)]
 struct ScanArgs {
     /// Files and folders to read (folders are walked).
-    #[arg(required = true, value_name = "PATH")]
+    #[arg(required_unless_present = "from_db", value_name = "PATH")]
     paths: Vec<PathBuf>,
+    /// Also replay the events workers stored in this PostgreSQL database (scale-out
+    /// finalize step; give the reference files — people, accounts, intel — as PATHs).
+    #[arg(long, value_name = "URL")]
+    from_db: Option<String>,
     /// Write report.json and index.html here.
     #[arg(long, short, value_name = "DIR")]
     out: Option<PathBuf>,
-    /// Also store the run in this SQLite database (created if missing).
-    #[arg(long, value_name = "FILE")]
+    /// Also store the run in this SQLite database (created if missing) or postgres:// URL.
+    #[arg(long, value_name = "FILE|URL")]
     db: Option<PathBuf>,
     /// Rename columns of your CSV exports onto bonafide's (TOML, one table per format).
     #[arg(long, value_name = "FILE")]
@@ -157,7 +185,13 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         keyring,
         progress: Some(progress),
     };
-    let result = bonafide_engine::scan(&config, request);
+    let result = match &args.from_db {
+        Some(url) => {
+            let mut feed = replay::PgFeed::open(url).context("opening the stored events")?;
+            bonafide_engine::scan_with(&config, request, Some(&mut feed))
+        }
+        None => bonafide_engine::scan(&config, request),
+    };
     if let Some(bar) = bar {
         bar.finish();
     }
@@ -184,20 +218,25 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     if let Some(db) = &args.db {
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         rt.block_on(async {
-            let store = bonafide_store::Store::open(db).await?;
+            let store = bonafide_store::Db::open(db).await?;
             store.save_run(&outcome).await?;
             store.close().await;
             Ok::<_, anyhow::Error>(())
         })
-        .with_context(|| format!("storing the run in {}", db.display()))?;
+        .with_context(|| format!("storing the run in {}", shown(db)))?;
         if !args.quiet {
-            out!("stored run {} in {}", outcome.run.run_id, db.display());
+            out!("stored run {} in {}", outcome.run.run_id, shown(db));
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
+/// A `--db` argument for messages: a URL without its password.
+fn shown(db: &std::path::Path) -> String {
+    bonafide_store::db::redact(&db.display().to_string())
+}
+
+pub(crate) fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
     bonafide_report::terminal::Style {
         color: std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         top,
@@ -255,6 +294,22 @@ fn run() -> Result<ExitCode> {
         Command::Screen(args) => screen::run(cli.config.as_ref(), args),
         Command::Serve(args) => serve::serve(cli.config.as_ref(), args),
         Command::User(cmd) => serve::user(cmd),
+        Command::Ingest(args) => ingest::run(cli.config.as_ref(), args),
+        Command::Worker(args) => worker::run(args),
+        Command::Migrate { db } => {
+            let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+            rt.block_on(async {
+                let store = bonafide_store::Db::open(&db).await?;
+                store.close().await;
+                Ok::<_, anyhow::Error>(())
+            })
+            .with_context(|| format!("migrating {}", shown(&db)))?;
+            out!("{}: schema up to date", shown(&db));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Simulate(args) => simulate::run(args),
+        Command::Eval(args) => eval::run(args),
+        Command::Demo(args) => demo::run(args),
         Command::Formats => {
             formats();
             Ok(ExitCode::SUCCESS)

@@ -275,12 +275,12 @@ fn known_subjects(db: &std::path::Path) -> Result<Vec<Known>> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let rows = rt
         .block_on(async {
-            let store = bonafide_store::Store::open(db).await?;
+            let store = bonafide_store::Db::open(db).await?;
             let rows = store.subjects().await;
             store.close().await;
             rows
         })
-        .with_context(|| format!("reading subjects from {}", db.display()))?;
+        .with_context(|| format!("reading subjects from {}", bonafide_store::db::redact(&db.display().to_string())))?;
     let mut out = Vec::new();
     for (id, claims) in rows {
         let v: Value = serde_json::from_str(&claims).with_context(|| format!("subject {id}: claims are not JSON"))?;

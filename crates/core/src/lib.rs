@@ -8,6 +8,7 @@
 
 pub mod activity;
 pub mod catalog;
+pub mod documents;
 pub mod event;
 pub mod finding;
 pub mod identity;
@@ -22,13 +23,14 @@ pub mod time;
 
 pub use activity::ActivitySummary;
 pub use catalog::{Catalog, Indicator, Tier};
+pub use documents::{Documents, PhotoPrint, ResumePrint, TechClaim};
 pub use event::{
     Action, ActivityInfo, Actor, ActorKind, Commit, Detail, EndpointRow, Event, IpKind, Net, Outcome, RowAction,
 };
 pub use finding::{Evidence, Finding, Shared};
 pub use identity::{LineType, SsnCheck, SsnProblem};
 pub use place::{CountryCode, GeoPoint, Place, Region};
-pub use records::{Record, Records};
+pub use records::{GithubCommit, GithubRepo, GithubUser, Record, Records};
 pub use scoring::{Band, Contribution, Score, ScoringConfig};
 pub use sensitive::{Fingerprint, Sensitive, SensitiveKind};
 pub use source::{QuarantineEntry, SourceId, SourcePos};

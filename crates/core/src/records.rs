@@ -221,6 +221,10 @@ pub enum Record {
     Device(Device),
     Interview(Interview),
     Reference(Reference),
+    /// GitHub REST exports: keyed by login, not subject_id (people.csv `github` links).
+    GithubUser(GithubUser),
+    GithubRepo(GithubRepo),
+    GithubCommit(GithubCommit),
 }
 
 impl Record {
@@ -231,6 +235,9 @@ impl Record {
             Record::Device(r) => &r.subject_id,
             Record::Interview(r) => &r.subject_id,
             Record::Reference(r) => &r.subject_id,
+            Record::GithubUser(r) => &r.login,
+            Record::GithubRepo(r) => &r.owner,
+            Record::GithubCommit(r) => &r.owner,
         }
     }
 
@@ -241,6 +248,9 @@ impl Record {
             Record::Device(r) => r.source,
             Record::Interview(r) => r.source,
             Record::Reference(r) => r.source,
+            Record::GithubUser(r) => r.source,
+            Record::GithubRepo(r) => r.source,
+            Record::GithubCommit(r) => r.source,
         }
     }
 }
@@ -253,6 +263,69 @@ pub struct Records {
     pub devices: Vec<Device>,
     pub interviews: Vec<Interview>,
     pub references: Vec<Reference>,
+    /// GitHub REST exports (`/users/{login}`, its repos, their commits).
+    pub github: GithubProfiles,
+    /// Resumes and photos, reduced (filled by the engine once subjects are known).
+    pub documents: crate::documents::Documents,
+}
+
+/// A GitHub account as `GET /users/{login}` returns it (the fields we use).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GithubUser {
+    /// Lower case.
+    pub login: String,
+    pub id: u64,
+    pub created_at: UtcMs,
+    pub updated_at: Option<UtcMs>,
+    pub followers: u64,
+    pub following: u64,
+    pub public_repos: u64,
+    pub source: SourcePos,
+}
+
+/// A repository as `GET /users/{login}/repos` returns it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GithubRepo {
+    /// `owner.login`, lower case.
+    pub owner: String,
+    /// `full_name`, lower case.
+    pub full_name: String,
+    pub fork: bool,
+    pub created_at: Option<UtcMs>,
+    pub pushed_at: Option<UtcMs>,
+    pub source: SourcePos,
+}
+
+/// A commit as `GET /repos/{owner}/{repo}/commits` returns it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GithubCommit {
+    /// The repository's owner and `owner/repo`, lower case, from the commit's `url` or
+    /// `html_url` (the list itself does not name its repository otherwise).
+    pub owner: String,
+    pub repo: String,
+    pub sha: String,
+    /// `commit.author.email`, lower case.
+    pub author_email: Option<String>,
+    /// `commit.author.date`: what the author's clock said, which anyone can set.
+    pub author_date: Option<UtcMs>,
+    pub committer_date: Option<UtcMs>,
+    /// `author.login`: the GitHub account the author email belongs to, when any.
+    pub author_login: Option<String>,
+    pub source: SourcePos,
+}
+
+/// Every GitHub export read, by kind.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct GithubProfiles {
+    pub users: Vec<GithubUser>,
+    pub repos: Vec<GithubRepo>,
+    pub commits: Vec<GithubCommit>,
+}
+
+impl GithubProfiles {
+    pub fn is_empty(&self) -> bool {
+        self.users.is_empty() && self.repos.is_empty() && self.commits.is_empty()
+    }
 }
 
 impl Records {
@@ -263,11 +336,21 @@ impl Records {
             Record::Device(x) => self.devices.push(x),
             Record::Interview(x) => self.interviews.push(x),
             Record::Reference(x) => self.references.push(x),
+            Record::GithubUser(x) => self.github.users.push(x),
+            Record::GithubRepo(x) => self.github.repos.push(x),
+            Record::GithubCommit(x) => self.github.commits.push(x),
         }
     }
 
     pub fn len(&self) -> usize {
-        self.payroll.len() + self.shipments.len() + self.devices.len() + self.interviews.len() + self.references.len()
+        self.payroll.len()
+            + self.shipments.len()
+            + self.devices.len()
+            + self.interviews.len()
+            + self.references.len()
+            + self.github.users.len()
+            + self.github.repos.len()
+            + self.github.commits.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -62,6 +62,134 @@ pub struct DetectConfig {
     pub domains: DomainsConfig,
     pub s1: S1Config,
     pub s3: S3Config,
+    pub h1: H1Config,
+    pub a2: A2Config,
+    pub a6: A6Config,
+    pub a8: A8Config,
+    pub a9: A9Config,
+}
+
+/// H1: the same or nearly the same resume under different names.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct H1Config {
+    /// Rarity-weighted Jaccard similarity of word 3-shingles at which two resumes are
+    /// one. Shingles most resumes of the pool share (a bootcamp template) weigh little.
+    pub min_similarity: f64,
+    /// Resumes with fewer distinct shingles than this are too short to compare.
+    pub min_shingles: usize,
+    /// An LSH bucket holding more resumes than this is boilerplate (an empty template):
+    /// not compared.
+    pub max_bucket: usize,
+    /// More subjects than this on one resume: no finding (a placeholder file).
+    pub max_subjects: usize,
+}
+
+impl Default for H1Config {
+    fn default() -> Self {
+        H1Config { min_similarity: 0.8, min_shingles: 20, max_bucket: 200, max_subjects: 25 }
+    }
+}
+
+/// A2: more years claimed with a technology than it has existed.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A2Config {
+    /// Years of tolerance beyond the technology's age (early previews, rounding up).
+    pub slack_years: f64,
+}
+
+impl Default for A2Config {
+    fn default() -> Self {
+        A2Config { slack_years: 1.0 }
+    }
+}
+
+/// A6 and I13: one photo (or a light edit of it) under different identities.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A6Config {
+    /// Perceptual-hash distance (bits of 64) at or below which two photos are one.
+    /// Resizing, recompression and brightness move 0-4 bits; a light crop with a
+    /// brightness change and a resize 0-12 (median 6); different faces 22 or more.
+    /// At most 15.
+    pub max_distance: u32,
+    /// More subjects than this on one photo: no finding (a default avatar).
+    pub max_subjects: usize,
+}
+
+impl Default for A6Config {
+    fn default() -> Self {
+        A6Config { max_distance: 12, max_subjects: 25 }
+    }
+}
+
+/// A8: a GitHub account with a manufactured history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A8Config {
+    /// Commits (in the account's own, non-fork repositories) dated this many days or
+    /// more before the account was created, needed to call the history backdated.
+    pub min_backdated_commits: usize,
+    /// Days of tolerance before account creation (clock skew, a first local commit).
+    pub backdate_grace_days: i64,
+    /// A non-fork repository whose commits are this share or more another account's
+    /// is a copy pushed as one's own...
+    pub copied_share: f64,
+    /// ...when it has at least this many commits.
+    pub copied_min_commits: usize,
+    /// Follower-farm shape: an account younger than this many days...
+    pub farm_max_age_days: i64,
+    /// ...following at least this many accounts...
+    pub farm_min_following: u64,
+    /// ...or followed by at least this many while owning at most `farm_max_repos`.
+    pub farm_min_followers: u64,
+    pub farm_max_repos: u64,
+    /// Distinct commit author emails (noreply addresses aside) on the account's own
+    /// commits at which it looks shared by several people.
+    pub min_commit_emails: usize,
+}
+
+impl Default for A8Config {
+    fn default() -> Self {
+        A8Config {
+            min_backdated_commits: 3,
+            backdate_grace_days: 2,
+            copied_share: 0.8,
+            copied_min_commits: 5,
+            farm_max_age_days: 365,
+            farm_min_following: 1000,
+            farm_min_followers: 500,
+            farm_max_repos: 3,
+            min_commit_emails: 5,
+        }
+    }
+}
+
+/// A9: a dormant GitHub account revived, or a recent rename.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct A9Config {
+    /// A gap in activity at least this long (days)...
+    pub dormant_days: i64,
+    /// ...ended within this many days before the application (or the export).
+    pub revived_within_days: i64,
+    /// A rename within this many days before the application (or the end of the data).
+    pub rename_within_days: i64,
+    /// GitHub log actions that record an account rename (the enterprise audit log's
+    /// `user.rename`; add others your exports use).
+    pub rename_actions: Vec<String>,
+}
+
+impl Default for A9Config {
+    fn default() -> Self {
+        A9Config {
+            dormant_days: 3 * 365,
+            revived_within_days: 365,
+            rename_within_days: 90,
+            rename_actions: vec!["user.rename".into()],
+        }
+    }
 }
 
 /// D1: sign-ins through VPN, proxy, Tor or hosting networks.

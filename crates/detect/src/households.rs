@@ -113,6 +113,12 @@ impl Households {
         }
     }
 
+    /// The household id of `s`, `None` when it shares a home with nobody (for the
+    /// identifier graph, which discounts what one household shares).
+    pub fn household_of(&self, s: SubjectIdx) -> Option<u32> {
+        self.of.get(s.index()).copied().flatten()
+    }
+
     /// True when `a` and `b` are the same subject or one household.
     pub fn related(&self, a: SubjectIdx, b: SubjectIdx) -> bool {
         if a == b {

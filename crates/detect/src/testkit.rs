@@ -183,6 +183,16 @@ impl World {
         self.subjects[i].name = name.into();
     }
 
+    /// A GitHub security-log action by `id` (`user.rename`), not interactive.
+    pub fn github_action(&mut self, id: &str, at: UtcMs, action: &str) {
+        let mut e = self.base_event(id, at);
+        e.actor.system = Arc::from("github");
+        e.action = Action::Other;
+        e.event_type = Arc::from(action);
+        e.interactive = false;
+        self.events.push(e);
+    }
+
     fn base_event(&mut self, id: &str, at: UtcMs) -> Event {
         self.line += 1;
         Event {

@@ -27,6 +27,25 @@ pub struct Config {
     pub detect: DetectConfig,
     pub scoring: ScoringConfig,
     pub osquery: OsqueryConfig,
+    pub documents: DocumentsConfig,
+}
+
+/// `[documents]`: limits on the resumes and photos people.csv points to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DocumentsConfig {
+    /// Larger resume files are skipped (a field issue), not read.
+    pub max_resume_bytes: u64,
+    /// Larger photo files are skipped.
+    pub max_photo_bytes: u64,
+    /// Photos with more pixels than this are refused before decoding.
+    pub max_photo_pixels: u64,
+}
+
+impl Default for DocumentsConfig {
+    fn default() -> Self {
+        DocumentsConfig { max_resume_bytes: 2 << 20, max_photo_bytes: 20 << 20, max_photo_pixels: 40_000_000 }
+    }
 }
 
 /// `[osquery]`: how this deployment's queries map to osquery tables.

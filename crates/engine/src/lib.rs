@@ -5,9 +5,9 @@
 //! detectors (`bonafide-detect`) find, scoring (`bonafide-core`) weighs; the result is a
 //! [`ScanOutcome`] that sinks render and store.
 
-pub mod clusters;
 pub mod config;
 pub mod directory;
+pub mod graph;
 pub mod lists;
 pub mod outcome;
 pub mod plan;
@@ -15,4 +15,4 @@ pub mod scan;
 
 pub use config::Config;
 pub use outcome::{Cluster, InputSummary, Link, ScanOutcome};
-pub use scan::{Progress, ScanError, ScanRequest, scan};
+pub use scan::{EventFeed, Progress, ScanError, ScanRequest, scan, scan_with};

@@ -23,18 +23,24 @@ pub struct InputSummary {
 }
 
 /// A link between two subjects of a cluster, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Link {
     pub a: SubjectIdx,
     pub b: SubjectIdx,
     pub kind: String,
     pub value: String,
-    /// The indicator whose finding established the link.
+    /// The indicator the shared identifier belongs to.
     pub indicator: String,
+    /// What the shared identifier is worth for this pair, in bits (identifier graph).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bits: Option<f64>,
+    /// Why the link exists, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// Subjects connected by shared identifiers.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Cluster {
     /// Stable for the same members and kind across runs.
     pub id: String,
@@ -100,6 +106,13 @@ pub struct ScanOutcome {
 }
 
 impl ScanOutcome {
+    /// Every subject's reduced resume (shingle hashes, MinHash sketch, technology
+    /// claims) and photo (64-bit perceptual hash), for stages that link identifiers
+    /// across subjects: `documents().resume_of(s)` and `documents().photo_of(s)`.
+    pub fn documents(&self) -> &bonafide_core::Documents {
+        &self.records.documents
+    }
+
     /// Subjects from the highest score down, ties by subject id.
     pub fn ranking(&self) -> Vec<SubjectIdx> {
         let mut order: Vec<SubjectIdx> = (0..self.subjects.len()).map(|i| SubjectIdx(i as u32)).collect();

@@ -24,9 +24,9 @@ use bonafide_intel::ip::IpFormat;
 use bonafide_intel::sanctions::{BadRow, Screening};
 use bonafide_intel::{Enricher, IpIntel, IpIntelBuilder, Keyring};
 
-use crate::clusters;
 use crate::config::Config;
 use crate::directory::Directory;
+use crate::graph::{self, RunGraph};
 use crate::lists::ListLoader;
 use crate::outcome::{InputSummary, RunInfo, ScanOutcome, Totals};
 use crate::plan::{self, Planned};
@@ -61,6 +61,8 @@ pub enum ScanError {
     Strict { count: u64, first: String, outcome: Box<ScanOutcome> },
     #[error("configuration: {0}")]
     Config(String),
+    #[error("stored events: {0}")]
+    Feed(String),
 }
 
 /// Two generations of recent event ids: membership is exact within the window, memory
@@ -268,6 +270,14 @@ impl RecordSink for Pipeline<'_> {
     }
 
     fn record(&mut self, record: Record) -> Accept {
+        // GitHub profile exports are keyed by login; people.csv `github` claims them.
+        if matches!(record, Record::GithubUser(_) | Record::GithubRepo(_) | Record::GithubCommit(_)) {
+            if let Some(p) = &self.records_progress {
+                p.fetch_add(1, Ordering::Relaxed);
+            }
+            self.records.add(record);
+            return Accept::Accepted;
+        }
         let idx = self.subject_for_id(record.subject_id(), record.source());
         if let Record::Device(d) = &record {
             // Endpoint rows name their host; the device record says whose it is.
@@ -396,8 +406,31 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
     planned
 }
 
+/// Events that were read elsewhere and stored (the scale-out mode: `bonafide ingest`
+/// published them, workers committed them): the scan replays them after its own files,
+/// through the same resolution, enrichment, detectors and scoring, so a distributed run
+/// and an embedded one over the same inputs give the same result by construction.
+pub trait EventFeed {
+    /// The stored inputs, in the order the embedded scan would read them: (display
+    /// path, format name).
+    fn inputs(&mut self) -> Result<Vec<(String, String)>, String>;
+    /// Delivers input `i`'s events in file order. An error stops that input; what was
+    /// delivered before it stays.
+    fn events(&mut self, i: usize, deliver: &mut dyn FnMut(Event)) -> Result<(), String>;
+}
+
 /// Runs a scan to completion.
 pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError> {
+    scan_with(config, req, None)
+}
+
+/// Runs a scan whose inputs are the request's files and then, when given, the events a
+/// [`EventFeed`] replays.
+pub fn scan_with(
+    config: &Config,
+    req: ScanRequest,
+    feed: Option<&mut dyn EventFeed>,
+) -> Result<ScanOutcome, ScanError> {
     let started = now();
     let planned = plan_inputs(config, &req);
     let mut column_map = req.column_map.clone();
@@ -549,6 +582,40 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
             tracing::debug!(path = %p.display, "mmdb loaded");
         }
     }
+    if let Some(feed) = feed {
+        let fed = feed.inputs().map_err(ScanError::Feed)?;
+        if !fed.is_empty() && pipeline.enricher.is_none() {
+            pipeline.finish_records(builder.take());
+            let late = pipeline.finish_lists(&options.keyring)?;
+            apply_late(&mut pipeline, &mut inputs, late);
+        }
+        for (i, (display, format)) in fed.into_iter().enumerate() {
+            let source = sources.add(display.clone());
+            let mut summary = InputSummary { path: display, format: Some(format), ..Default::default() };
+            let mut counting = Counting::new(&mut pipeline);
+            let result = feed.events(i, &mut |mut e| {
+                e.source.source = source;
+                e.subject = None;
+                counting.event(e);
+            });
+            if let Err(e) = result {
+                summary.error = Some(format!("replay stopped early: {e}"));
+                counting.quarantine(QuarantineEntry {
+                    pos: bonafide_core::SourcePos { source, line: 0, index: None },
+                    reason: format!("stored events end early ({e}); the events before were replayed"),
+                });
+            }
+            let stats = counting.stats;
+            summary.records = stats.records;
+            summary.quarantined = stats.quarantined;
+            summary.duplicates = stats.duplicates;
+            pipeline.totals.files_read += 1;
+            pipeline.totals.records += stats.records;
+            pipeline.totals.quarantined += stats.quarantined;
+            pipeline.totals.duplicates += stats.duplicates;
+            inputs.push(summary);
+        }
+    }
     if pipeline.enricher.is_none() {
         pipeline.finish_records(builder.take());
     }
@@ -563,6 +630,8 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         let reasons = if reasons.is_empty() { "  (no files given or found)".to_string() } else { reasons.join("\n") };
         return Err(ScanError::NoInput(reasons));
     }
+
+    load_documents(config, &mut pipeline, &mut inputs);
 
     let cx = Context {
         subjects: &pipeline.subjects,
@@ -583,7 +652,21 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         findings.extend(more);
         (by_subject, scores) = score_all(config, &findings, pipeline.subjects.len());
     }
-    let clusters = clusters::from_findings(&findings, &pipeline.subjects);
+    // The identifier graph: clusters, cluster findings (C2/G3/D3 not already found, H7),
+    // then H6 for subjects strongly linked to a critical one, and a last scoring pass.
+    let run_graph = RunGraph::build(&cx, &findings);
+    let more = run_graph.findings(&cx, &findings);
+    if !more.is_empty() {
+        findings.extend(more);
+        (by_subject, scores) = score_all(config, &findings, pipeline.subjects.len());
+    }
+    let (h6, via) = run_graph.propagation(&cx, &scores);
+    if !h6.is_empty() {
+        findings.extend(h6);
+        (by_subject, scores) = score_all(config, &findings, pipeline.subjects.len());
+        graph::annotate(&mut scores, &via);
+    }
+    let clusters = run_graph.clusters();
     let mut unmatched: Vec<(String, String, u64)> =
         pipeline.unmatched.into_iter().map(|((s, a), n)| (s, a, n)).collect();
     unmatched.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
@@ -622,6 +705,27 @@ pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError>
         return Err(ScanError::Strict { count: outcome.totals.quarantined, first, outcome: Box::new(outcome) });
     }
     Ok(outcome)
+}
+
+/// Reads and reduces the resumes and photos people.csv points to. A file that cannot be
+/// used is a field issue of its people row, counted with the people file's.
+fn load_documents(config: &Config, pipeline: &mut Pipeline<'_>, inputs: &mut [InputSummary]) {
+    let limits = bonafide_ingest::documents::DocumentLimits {
+        max_resume_bytes: config.documents.max_resume_bytes,
+        max_photo_bytes: config.documents.max_photo_bytes,
+        max_photo_pixels: config.documents.max_photo_pixels,
+        ..Default::default()
+    };
+    let mut issues = Vec::new();
+    let docs = bonafide_ingest::documents::load(&pipeline.subjects, &limits, &mut |e| issues.push(e));
+    pipeline.totals.field_issues += issues.len() as u64;
+    for e in issues {
+        if let Some(i) = inputs.get_mut(e.pos.source.0 as usize) {
+            i.field_issues += 1;
+        }
+        RecordSink::field_issue(pipeline, e);
+    }
+    pipeline.records.documents = docs;
 }
 
 /// Each subject's findings (indices into `findings`) and score.

@@ -6,41 +6,29 @@
 
 use std::io::BufRead;
 
-use crate::table::{Row, RowRead, Table};
+use crate::record_csv;
 use crate::{AccountLink, ReadContext, RecordSink};
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "accounts", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(crate::table::TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) = record_csv::open(cx, reader, "accounts", &["subject_id", "source", "account"], sink)? else {
+        return Ok(());
     };
     let (subject, source, account) = (table.col("subject_id"), table.col("source"), table.col("account"));
-    if subject.is_none() || source.is_none() || account.is_none() {
-        cx.quarantine(sink, 1, None, "header lacks subject_id, source or account");
-        return Ok(());
-    }
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => match (row.get(subject), row.get(source), row.get(account)) {
-                (Some(s), Some(src), Some(acct)) => {
-                    sink.account(AccountLink {
-                        subject_id: s.to_string(),
-                        system: src.to_lowercase(),
-                        account: acct.to_lowercase(),
-                        source: cx.pos(row.line),
-                    });
-                }
-                _ => cx.quarantine(sink, row.line, None, "subject_id, source and account are required"),
-            },
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| match (
+        row.get(subject),
+        row.get(source),
+        row.get(account),
+    ) {
+        (Some(s), Some(src), Some(acct)) => {
+            sink.account(AccountLink {
+                subject_id: s.to_string(),
+                system: src.to_lowercase(),
+                account: acct.to_lowercase(),
+                source: cx.pos(row.line),
+            });
         }
-    }
+        _ => cx.quarantine(sink, row.line, None, "subject_id, source and account are required"),
+    })
 }
 
 #[cfg(test)]

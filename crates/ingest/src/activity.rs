@@ -15,7 +15,7 @@ use bonafide_core::{
 };
 
 use crate::normalise::Interner;
-use crate::table::{Row, RowRead, Table, TableError};
+use crate::record_csv;
 use crate::{ReadContext, RecordSink};
 
 /// The identity system of rows with no `source`.
@@ -30,13 +30,8 @@ fn parse_bool(s: &str) -> Option<bool> {
 }
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "activity", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) = record_csv::open(cx, reader, "activity", &[], sink)? else {
+        return Ok(());
     };
     let (Some(account), Some(at)) = (table.col("account"), table.col("at")) else {
         cx.quarantine(sink, 1, None, "header lacks account or at");
@@ -47,75 +42,64 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
     let mut strings = Interner::default();
     let default_system: Arc<str> = Arc::from(DEFAULT_SYSTEM);
     let default_type: Arc<str> = Arc::from("activity");
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                let pos = cx.pos(row.line);
-                let (Some(acct), Some(at_text)) = (row.get(Some(account)), row.get(Some(at))) else {
-                    cx.quarantine(sink, row.line, None, "account and at are required");
-                    continue;
-                };
-                let at = match UtcMs::parse(at_text) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        cx.quarantine(sink, row.line, None, format!("at: {e}"));
-                        continue;
-                    }
-                };
-                let issue = |sink: &mut dyn RecordSink, what: String| {
-                    sink.field_issue(QuarantineEntry { pos, reason: format!("{what}; field ignored") });
-                };
-                let camera_on = row.get(camera).and_then(|v| {
-                    parse_bool(v).or_else(|| {
-                        issue(sink, format!("camera_on {v:?} is not true or false"));
-                        None
-                    })
-                });
-                let duration_seconds = row.get(duration).and_then(|v| {
-                    v.parse::<f64>()
-                        .ok()
-                        .filter(|d| d.is_finite() && *d >= 0.0 && *d < 4.0e9)
-                        .map(|d| d as u32)
-                        .or_else(|| {
-                            issue(sink, format!("duration_seconds {v:?} is not a number of seconds"));
-                            None
-                        })
-                });
-                let kind_text = row.get(kind);
-                let event = Event {
-                    at,
-                    actor: Actor {
-                        system: row.get(source).map(|s| strings.lower(s)).unwrap_or_else(|| default_system.clone()),
-                        account: strings.lower(acct),
-                        display_name: None,
-                        kind: ActorKind::User,
-                    },
-                    subject: None,
-                    action: Action::Work,
-                    outcome: Outcome::Success,
-                    event_type: kind_text.map(|k| strings.lower(k)).unwrap_or_else(|| default_type.clone()),
-                    net: None,
-                    session: None,
-                    device: None,
-                    device_managed: None,
-                    target: None,
-                    detail: Detail::Activity(Box::new(ActivityInfo {
-                        kind: kind_text.map(|k| strings.lower(k)),
-                        camera_on,
-                        duration_seconds,
-                    })),
-                    user_agent: None,
-                    interactive: true,
-                    id: None,
-                    source: SourcePos::line(cx.source, row.line),
-                };
-                sink.event(event);
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| {
+        let pos = cx.pos(row.line);
+        let (Some(acct), Some(at_text)) = (row.get(Some(account)), row.get(Some(at))) else {
+            cx.quarantine(sink, row.line, None, "account and at are required");
+            return;
+        };
+        let at = match UtcMs::parse(at_text) {
+            Ok(t) => t,
+            Err(e) => {
+                cx.quarantine(sink, row.line, None, format!("at: {e}"));
+                return;
             }
-        }
-    }
+        };
+        let issue = |sink: &mut dyn RecordSink, what: String| {
+            sink.field_issue(QuarantineEntry { pos, reason: format!("{what}; field ignored") });
+        };
+        let camera_on = row.get(camera).and_then(|v| {
+            parse_bool(v).or_else(|| {
+                issue(sink, format!("camera_on {v:?} is not true or false"));
+                None
+            })
+        });
+        let duration_seconds = row.get(duration).and_then(|v| {
+            v.parse::<f64>().ok().filter(|d| d.is_finite() && *d >= 0.0 && *d < 4.0e9).map(|d| d as u32).or_else(|| {
+                issue(sink, format!("duration_seconds {v:?} is not a number of seconds"));
+                None
+            })
+        });
+        let kind_text = row.get(kind);
+        let event = Event {
+            at,
+            actor: Actor {
+                system: row.get(source).map(|s| strings.lower(s)).unwrap_or_else(|| default_system.clone()),
+                account: strings.lower(acct),
+                display_name: None,
+                kind: ActorKind::User,
+            },
+            subject: None,
+            action: Action::Work,
+            outcome: Outcome::Success,
+            event_type: kind_text.map(|k| strings.lower(k)).unwrap_or_else(|| default_type.clone()),
+            net: None,
+            session: None,
+            device: None,
+            device_managed: None,
+            target: None,
+            detail: Detail::Activity(Box::new(ActivityInfo {
+                kind: kind_text.map(|k| strings.lower(k)),
+                camera_on,
+                duration_seconds,
+            })),
+            user_agent: None,
+            interactive: true,
+            id: None,
+            source: SourcePos::line(cx.source, row.line),
+        };
+        sink.event(event);
+    })
 }
 
 #[cfg(test)]

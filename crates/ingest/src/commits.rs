@@ -13,7 +13,7 @@ use std::sync::Arc;
 use bonafide_core::{Action, Actor, ActorKind, Commit, Detail, Event, Outcome, SourcePos, UtcMs};
 
 use crate::okta::Interner;
-use crate::table::{Row, RowRead, Table};
+use crate::record_csv;
 use crate::{ReadContext, RecordSink};
 
 fn commit_event(
@@ -51,13 +51,8 @@ fn commit_event(
 
 /// `commits.csv`: `repo, commit, author_email*, author_name, author_time*, committer_time`.
 pub fn read_csv(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "commits", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(crate::table::TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) = record_csv::open(cx, reader, "commits", &[], sink)? else {
+        return Ok(());
     };
     let (repo, commit, email, name, author_time, committer_time) = (
         table.col("repo"),
@@ -72,56 +67,48 @@ pub fn read_csv(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn R
         return Ok(());
     }
     let mut strings = Interner::default();
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                let Some(author) = row.get(email) else {
-                    cx.quarantine(sink, row.line, None, "author_email is required");
-                    continue;
-                };
-                let Some(t) = row.get(author_time) else {
-                    cx.quarantine(sink, row.line, None, "author_time is required");
-                    continue;
-                };
-                let (at, offset) = match UtcMs::parse_with_offset(t) {
-                    Ok(x) => x,
-                    Err(e) => {
-                        cx.quarantine(sink, row.line, None, format!("author_time: {e}"));
-                        continue;
-                    }
-                };
-                let committer = match row.get(committer_time).map(UtcMs::parse_with_offset) {
-                    Some(Ok((ct, co))) => (Some(ct), Some(co)),
-                    Some(Err(e)) => {
-                        sink.field_issue(bonafide_core::QuarantineEntry {
-                            pos: cx.pos(row.line),
-                            reason: format!("committer_time: {e}; field ignored"),
-                        });
-                        (None, None)
-                    }
-                    None => (None, None),
-                };
-                let id =
-                    row.get(commit).map(str::to_string).unwrap_or_else(|| format!("{}:{}", cx.input.display, row.line));
-                let c = Commit {
-                    repo: row.get(repo).map(|r| strings.get(r)),
-                    id: id.into(),
-                    author_name: row.get(name).map(|n| strings.get(n)),
-                    committer: None,
-                    attributed_via_committer: false,
-                    author_offset_minutes: Some(offset),
-                    committer_time: committer.0,
-                    committer_offset_minutes: committer.1,
-                };
-                let author_name = row.get(name).map(str::to_string);
-                let e = commit_event(&mut strings, author, author_name.as_deref(), at, c, cx.pos(row.line));
-                sink.event(e);
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| {
+        let Some(author) = row.get(email) else {
+            cx.quarantine(sink, row.line, None, "author_email is required");
+            return;
+        };
+        let Some(t) = row.get(author_time) else {
+            cx.quarantine(sink, row.line, None, "author_time is required");
+            return;
+        };
+        let (at, offset) = match UtcMs::parse_with_offset(t) {
+            Ok(x) => x,
+            Err(e) => {
+                cx.quarantine(sink, row.line, None, format!("author_time: {e}"));
+                return;
             }
-        }
-    }
+        };
+        let committer = match row.get(committer_time).map(UtcMs::parse_with_offset) {
+            Some(Ok((ct, co))) => (Some(ct), Some(co)),
+            Some(Err(e)) => {
+                sink.field_issue(bonafide_core::QuarantineEntry {
+                    pos: cx.pos(row.line),
+                    reason: format!("committer_time: {e}; field ignored"),
+                });
+                (None, None)
+            }
+            None => (None, None),
+        };
+        let id = row.get(commit).map(str::to_string).unwrap_or_else(|| format!("{}:{}", cx.input.display, row.line));
+        let c = Commit {
+            repo: row.get(repo).map(|r| strings.get(r)),
+            id: id.into(),
+            author_name: row.get(name).map(|n| strings.get(n)),
+            committer: None,
+            attributed_via_committer: false,
+            author_offset_minutes: Some(offset),
+            committer_time: committer.0,
+            committer_offset_minutes: committer.1,
+        };
+        let author_name = row.get(name).map(str::to_string);
+        let e = commit_event(&mut strings, author, author_name.as_deref(), at, c, cx.pos(row.line));
+        sink.event(e);
+    })
 }
 
 /// True when `dir` is a git repository: a work tree with `.git`, or a bare repository.

@@ -11,8 +11,7 @@ use std::io::BufRead;
 use bonafide_core::Record;
 use bonafide_core::records::Device;
 
-use crate::record_csv::{issue, open, parse_bool, parse_time, shown};
-use crate::table::{Row, RowRead};
+use crate::record_csv::{each_row, issue, open, parse_bool, parse_time, shown};
 use crate::{ReadContext, RecordSink};
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
@@ -28,47 +27,36 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
         col("assigned_at"),
         col("managed"),
     );
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                let pos = cx.pos(row.line);
-                let (Some(asset_serial), Some(subject_id)) = (row.get(serial), row.get(subject)) else {
-                    cx.quarantine(sink, row.line, None, "asset_serial and subject_id are required");
-                    continue;
-                };
-                let assigned_at = row.get(assigned).and_then(|v| {
-                    let t = parse_time(v);
-                    if t.is_none() {
-                        issue(
-                            sink,
-                            pos,
-                            format!("device {asset_serial}: assigned_at {} is not a date or time", shown(v)),
-                        );
-                    }
-                    t
-                });
-                let managed = row.get(managed).and_then(|v| {
-                    let b = parse_bool(v);
-                    if b.is_none() {
-                        issue(sink, pos, format!("device {asset_serial}: managed {} is not true or false", shown(v)));
-                    }
-                    b
-                });
-                sink.record(Record::Device(Device {
-                    asset_serial: asset_serial.to_string(),
-                    subject_id: subject_id.to_string(),
-                    host_identifier: row.get(host).map(str::to_string),
-                    hostname: row.get(hostname).map(str::to_string),
-                    assigned_at,
-                    managed,
-                    source: pos,
-                }));
+    each_row(cx, &mut table, sink, &mut |row, sink| {
+        let pos = cx.pos(row.line);
+        let (Some(asset_serial), Some(subject_id)) = (row.get(serial), row.get(subject)) else {
+            cx.quarantine(sink, row.line, None, "asset_serial and subject_id are required");
+            return;
+        };
+        let assigned_at = row.get(assigned).and_then(|v| {
+            let t = parse_time(v);
+            if t.is_none() {
+                issue(sink, pos, format!("device {asset_serial}: assigned_at {} is not a date or time", shown(v)));
             }
-        }
-    }
+            t
+        });
+        let managed = row.get(managed).and_then(|v| {
+            let b = parse_bool(v);
+            if b.is_none() {
+                issue(sink, pos, format!("device {asset_serial}: managed {} is not true or false", shown(v)));
+            }
+            b
+        });
+        sink.record(Record::Device(Device {
+            asset_serial: asset_serial.to_string(),
+            subject_id: subject_id.to_string(),
+            host_identifier: row.get(host).map(str::to_string),
+            hostname: row.get(hostname).map(str::to_string),
+            assigned_at,
+            managed,
+            source: pos,
+        }));
+    })
 }
 
 #[cfg(test)]

@@ -27,10 +27,8 @@ use bonafide_core::{Action, Actor, ActorKind, Detail, Event, GeoPoint, Net, Outc
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::framing::{JsonRecord, detect_shape, for_each_record};
-use crate::normalise::{
-    Interner, PlaceCache, describe_json_error, id_hash, is_placeholder_id, lenient_bool, lenient_i64, lenient_u32,
-};
+use crate::json_records;
+use crate::normalise::{Interner, PlaceCache, id_hash, is_placeholder_id, lenient_bool, lenient_i64, lenient_u32};
 use crate::{ReadContext, RecordSink};
 
 /// Entra error codes that interrupt a sign-in for more proof rather than refuse it:
@@ -385,28 +383,11 @@ impl Normaliser {
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut norm = Normaliser::default();
-    let shape = detect_shape(cx.sample);
-    let mut problems = Vec::new();
-    let mut on_record = |rec: JsonRecord<'_>| {
-        let pos = SourcePos { source: cx.source, line: rec.line, index: Some(rec.index) };
-        match serde_json::from_slice::<EntraSignIn<'_>>(rec.bytes) {
-            Ok(e) => match norm.normalise(&e, pos) {
-                Ok(event) => {
-                    sink.event(event);
-                }
-                Err(reason) => cx.quarantine(sink, rec.line, Some(rec.index), reason),
-            },
-            Err(_) => {
-                let reason = describe_json_error::<EntraSignIn<'_>>(rec.bytes);
-                cx.quarantine(sink, rec.line, Some(rec.index), reason);
-            }
-        }
-    };
-    let result = for_each_record(reader, shape, cx.options.max_record_bytes, &mut on_record, &mut |p| problems.push(p));
-    for p in problems {
-        cx.quarantine(sink, p.line, Some(p.index), p.reason);
-    }
-    result.map(|_| ())
+    json_records::read(cx, reader, sink, &mut |bytes, pos, sink| {
+        let e: EntraSignIn<'_> = json_records::parse(bytes)?;
+        sink.event(norm.normalise(&e, pos)?);
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -30,8 +30,8 @@ use std::sync::Arc;
 use bonafide_core::{Action, Actor, ActorKind, Detail, Event, Net, Outcome, Place, SourcePos};
 use serde::Deserialize;
 
-use crate::framing::{JsonRecord, detect_shape, for_each_record};
-use crate::normalise::{Interner, OneString, PlaceCache, TimeField, describe_json_error, lenient_bool};
+use crate::json_records;
+use crate::normalise::{Interner, OneString, PlaceCache, TimeField, lenient_bool};
 use crate::{ReadContext, RecordSink};
 
 #[derive(Deserialize)]
@@ -213,28 +213,11 @@ impl Normaliser {
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut norm = Normaliser::default();
-    let shape = detect_shape(cx.sample);
-    let mut problems = Vec::new();
-    let mut on_record = |rec: JsonRecord<'_>| {
-        let pos = SourcePos { source: cx.source, line: rec.line, index: Some(rec.index) };
-        match serde_json::from_slice::<AuditEvent<'_>>(rec.bytes) {
-            Ok(e) => match norm.normalise(&e, pos) {
-                Ok(event) => {
-                    sink.event(event);
-                }
-                Err(reason) => cx.quarantine(sink, rec.line, Some(rec.index), reason),
-            },
-            Err(_) => {
-                let reason = describe_json_error::<AuditEvent<'_>>(rec.bytes);
-                cx.quarantine(sink, rec.line, Some(rec.index), reason);
-            }
-        }
-    };
-    let result = for_each_record(reader, shape, cx.options.max_record_bytes, &mut on_record, &mut |p| problems.push(p));
-    for p in problems {
-        cx.quarantine(sink, p.line, Some(p.index), p.reason);
-    }
-    result.map(|_| ())
+    json_records::read(cx, reader, sink, &mut |bytes, pos, sink| {
+        let e: AuditEvent<'_> = json_records::parse(bytes)?;
+        sink.event(norm.normalise(&e, pos)?);
+        Ok(())
+    })
 }
 
 #[cfg(test)]

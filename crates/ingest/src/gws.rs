@@ -24,8 +24,8 @@ use std::sync::Arc;
 use bonafide_core::{Action, Actor, ActorKind, Detail, Event, Net, Outcome, Place, SourcePos, UtcMs};
 use serde::Deserialize;
 
-use crate::framing::{JsonRecord, detect_shape, for_each_record};
-use crate::normalise::{Interner, OneString, PlaceCache, describe_json_error, lenient_bool};
+use crate::json_records;
+use crate::normalise::{Interner, OneString, PlaceCache, lenient_bool};
 use crate::{ReadContext, RecordSink};
 
 #[derive(Deserialize)]
@@ -225,34 +225,16 @@ impl Normaliser {
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut norm = Normaliser::default();
-    let shape = detect_shape(cx.sample);
-    let mut problems = Vec::new();
     let mut events = Vec::new();
-    let mut on_record = |rec: JsonRecord<'_>| {
-        let pos = SourcePos { source: cx.source, line: rec.line, index: Some(rec.index) };
-        match serde_json::from_slice::<Activity<'_>>(rec.bytes) {
-            Ok(a) => match norm.normalise(&a, pos, &mut events) {
-                Ok(()) => {
-                    for e in events.drain(..) {
-                        sink.event(e);
-                    }
-                }
-                Err(reason) => {
-                    events.clear();
-                    cx.quarantine(sink, rec.line, Some(rec.index), reason);
-                }
-            },
-            Err(_) => {
-                let reason = describe_json_error::<Activity<'_>>(rec.bytes);
-                cx.quarantine(sink, rec.line, Some(rec.index), reason);
-            }
+    json_records::read(cx, reader, sink, &mut |bytes, pos, sink| {
+        let a: Activity<'_> = json_records::parse(bytes)?;
+        events.clear();
+        norm.normalise(&a, pos, &mut events)?;
+        for e in events.drain(..) {
+            sink.event(e);
         }
-    };
-    let result = for_each_record(reader, shape, cx.options.max_record_bytes, &mut on_record, &mut |p| problems.push(p));
-    for p in problems {
-        cx.quarantine(sink, p.line, Some(p.index), p.reason);
-    }
-    result.map(|_| ())
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -16,8 +16,9 @@ use bonafide_core::records::{INTERVIEW_FLAGS, Interview, Medium};
 use bonafide_core::{QuarantineEntry, Record};
 
 use crate::columns::Cols;
-use crate::payroll::parse_time;
-use crate::table::{Row, RowRead, Table};
+use crate::record_csv;
+use crate::record_csv::parse_time;
+use crate::table::Row;
 use crate::{ReadContext, RecordSink};
 
 pub const COLUMNS: &[&str] = &[
@@ -34,31 +35,15 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "interviews", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(crate::table::TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) = record_csv::open(cx, reader, "interviews", &["subject_id", "at"], sink)? else {
+        return Ok(());
     };
     let cols = Cols::new(&table, COLUMNS);
-    if !cols.has_all(&["subject_id", "at"]) {
-        cx.quarantine(sink, 1, None, "header lacks subject_id or at");
-        return Ok(());
-    }
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                if let Some(i) = interview(cx, &cols, &row, sink) {
-                    sink.record(Record::Interview(i));
-                }
-            }
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| {
+        if let Some(i) = interview(cx, &cols, row, sink) {
+            sink.record(Record::Interview(i));
         }
-    }
+    })
 }
 
 /// Folds a flag code: lower case, spaces and dashes to underscores.

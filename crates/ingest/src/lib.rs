@@ -12,13 +12,16 @@ pub mod activity;
 pub mod columns;
 pub mod commits;
 pub mod devices;
+pub mod documents;
 pub mod entra;
 pub mod framing;
+pub mod ghprofile;
 pub mod github;
 pub mod gws;
 pub mod input;
 pub mod interviews;
 pub mod ipintel;
+pub mod json_records;
 pub mod normalise;
 pub mod okta;
 pub mod osquery;
@@ -189,6 +192,7 @@ pub fn read(
         Format::Entra => entra::read(cx, reader, sink),
         Format::Gws => gws::read(cx, reader, sink),
         Format::Github => github::read(cx, reader, sink),
+        Format::GithubProfile => ghprofile::read(cx, reader, sink),
         Format::Signins => signins::read(cx, reader, sink),
         Format::Activity => activity::read(cx, reader, sink),
         Format::Commits => commits::read_csv(cx, reader, sink),

@@ -32,7 +32,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use crate::framing::{JsonRecord, detect_shape, for_each_record};
+use crate::json_records;
 use crate::okta::{Interner, describe_json_error};
 use crate::table::ColumnMap;
 use crate::{ReadContext, RecordSink};
@@ -715,34 +715,24 @@ impl<'m> Normaliser<'m> {
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let mut norm = Normaliser::new(&cx.options.column_map);
-    let shape = detect_shape(cx.sample);
-    let mut problems = Vec::new();
-    let mut on_record = |rec: JsonRecord<'_>| {
-        let pos = SourcePos { source: cx.source, line: rec.line, index: Some(rec.index) };
-        match serde_json::from_slice::<ResultLine<'_>>(rec.bytes) {
+    let result = json_records::read(cx, reader, sink, &mut |bytes, pos, sink| {
+        match serde_json::from_slice::<ResultLine<'_>>(bytes) {
             Ok(l) => norm.line(&l, pos, sink),
-            Err(_) => match repair(rec.bytes) {
-                Some((fixed, what)) => match serde_json::from_slice::<ResultLine<'_>>(&fixed) {
-                    Ok(l) => {
-                        sink.field_issue(QuarantineEntry { pos, reason: format!("{what} replaced by U+FFFD") });
-                        norm.line(&l, pos, sink);
-                    }
-                    Err(_) => {
-                        cx.quarantine(sink, rec.line, Some(rec.index), describe_json_error::<ResultLine<'_>>(&fixed))
-                    }
-                },
-                None => {
-                    cx.quarantine(sink, rec.line, Some(rec.index), describe_json_error::<ResultLine<'_>>(rec.bytes))
-                }
-            },
+            Err(_) => {
+                // Invalid UTF-8 inside strings is common in osquery output (raw device
+                // names); repair it, say so, and keep the row.
+                let Some((fixed, what)) = repair(bytes) else {
+                    return Err(describe_json_error::<ResultLine<'_>>(bytes));
+                };
+                let l: ResultLine<'_> = json_records::parse(&fixed)?;
+                sink.field_issue(QuarantineEntry { pos, reason: format!("{what} replaced by U+FFFD") });
+                norm.line(&l, pos, sink);
+            }
         }
-    };
-    let result = for_each_record(reader, shape, cx.options.max_record_bytes, &mut on_record, &mut |p| problems.push(p));
-    for p in problems {
-        cx.quarantine(sink, p.line, Some(p.index), p.reason);
-    }
+        Ok(())
+    });
     norm.finish(sink);
-    result.map(|_| ())
+    result
 }
 
 #[cfg(test)]

@@ -14,11 +14,12 @@
 use std::io::BufRead;
 
 use bonafide_core::records::{PayMethod, PayrollChange, Wallet};
-use bonafide_core::{CountryCode, QuarantineEntry, Record, SensitiveKind, UtcMs};
+use bonafide_core::{CountryCode, QuarantineEntry, Record, SensitiveKind};
 use bonafide_intel::Places;
 
 use crate::columns::Cols;
-use crate::table::{Row, RowRead, Table};
+use crate::record_csv::{self, parse_time};
+use crate::table::Row;
 use crate::{ReadContext, RecordSink};
 
 pub const COLUMNS: &[&str] = &[
@@ -35,37 +36,18 @@ pub const COLUMNS: &[&str] = &[
     "wallet_chain",
 ];
 
-/// A time column: RFC 3339, or a bare date (midnight UTC).
-pub fn parse_time(s: &str) -> Option<UtcMs> {
-    UtcMs::parse(s).ok().or_else(|| UtcMs::parse_date(s).ok())
-}
-
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "payroll_changes", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(crate::table::TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) =
+        record_csv::open(cx, reader, "payroll_changes", &["subject_id", "changed_at", "method"], sink)?
+    else {
+        return Ok(());
     };
     let cols = Cols::new(&table, COLUMNS);
-    if !cols.has_all(&["subject_id", "changed_at", "method"]) {
-        cx.quarantine(sink, 1, None, "header lacks subject_id, changed_at or method");
-        return Ok(());
-    }
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                if let Some(change) = change(cx, &cols, &row, sink) {
-                    sink.record(Record::Payroll(change));
-                }
-            }
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| {
+        if let Some(change) = change(cx, &cols, row, sink) {
+            sink.record(Record::Payroll(change));
         }
-    }
+    })
 }
 
 /// The ABA checksum of a nine-digit US routing number.

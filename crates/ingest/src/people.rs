@@ -20,7 +20,8 @@ use bonafide_intel::Places;
 use bonafide_intel::address::address_key;
 
 use crate::columns::Cols;
-use crate::table::{Row, RowRead, Table};
+use crate::record_csv;
+use crate::table::Row;
 use crate::{ReadContext, RecordSink};
 
 /// The columns of the contract; anything else is an extra attribute.
@@ -86,32 +87,16 @@ pub fn is_iana_zone(name: &str) -> bool {
 }
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "people", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(crate::table::TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) = record_csv::open(cx, reader, "people", &["subject_id", "full_name"], sink)? else {
+        return Ok(());
     };
     let cols = Cols::new(&table, COLUMNS);
-    if cols.get("subject_id").is_none() || cols.get("full_name").is_none() {
-        cx.quarantine(sink, 1, None, "header lacks subject_id or full_name");
-        return Ok(());
-    }
     let base_dir: PathBuf = cx.input.path.parent().map(|p| p.to_path_buf()).unwrap_or_default();
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                if let Some(subject) = person(cx, &cols, &row, &base_dir, sink) {
-                    sink.subject(subject);
-                }
-            }
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| {
+        if let Some(subject) = person(cx, &cols, row, &base_dir, sink) {
+            sink.subject(subject);
         }
-    }
+    })
 }
 
 fn person(

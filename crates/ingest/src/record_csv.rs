@@ -5,7 +5,7 @@ use std::io::BufRead;
 
 use bonafide_core::{QuarantineEntry, SourcePos, UtcMs};
 
-use crate::table::{Table, TableError};
+use crate::table::{Row, RowRead, Table, TableError};
 use crate::{ReadContext, RecordSink};
 
 /// Opens a record CSV; a header without the required columns quarantines the file's
@@ -31,6 +31,25 @@ pub fn open<'r>(
         return Ok(None);
     }
     Ok(Some(table))
+}
+
+/// Hands every row of `table` to `on_row`; rows the table could not cut (bad quoting,
+/// oversized) are quarantined with their line. Returns at the end of the input, or with
+/// an I/O error after the rows before it.
+pub fn each_row(
+    cx: &ReadContext<'_>,
+    table: &mut Table<'_>,
+    sink: &mut dyn RecordSink,
+    on_row: &mut dyn FnMut(&Row, &mut dyn RecordSink),
+) -> std::io::Result<()> {
+    let mut row = Row::default();
+    loop {
+        match table.next(&mut row)? {
+            RowRead::End => return Ok(()),
+            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
+            RowRead::Row => on_row(&row, sink),
+        }
+    }
 }
 
 /// `true|false`, and the spellings exports use for them.

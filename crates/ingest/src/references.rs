@@ -15,74 +15,58 @@ use bonafide_core::{QuarantineEntry, Record};
 
 use crate::columns::{Cols, parse_bool};
 use crate::people::parse_date;
-use crate::table::{Row, RowRead, Table};
+use crate::record_csv;
 use crate::{ReadContext, RecordSink};
 
 pub const COLUMNS: &[&str] =
     &["subject_id", "name", "email", "phone", "company", "company_domain", "verified", "domain_created"];
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "references", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(crate::table::TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) = record_csv::open(cx, reader, "references", &["subject_id"], sink)? else {
+        return Ok(());
     };
     let cols = Cols::new(&table, COLUMNS);
-    if !cols.has_all(&["subject_id"]) {
-        cx.quarantine(sink, 1, None, "header lacks subject_id");
-        return Ok(());
-    }
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                let get = |name: &str| row.get(cols.get(name));
-                let pos = cx.pos(row.line);
-                let Some(subject_id) = get("subject_id") else {
-                    cx.quarantine(sink, row.line, None, "subject_id is required");
-                    continue;
-                };
-                let issue = |sink: &mut dyn RecordSink, field: &str, what: String| {
-                    sink.field_issue(QuarantineEntry {
-                        pos,
-                        reason: format!("subject {subject_id}: {field} {what}; field ignored"),
-                    });
-                };
-                let verified = get("verified").and_then(|v| {
-                    let b = parse_bool(v);
-                    if b.is_none() {
-                        issue(sink, "verified", format!("{v:?} is not true or false"));
-                    }
-                    b
-                });
-                let domain_created = get("domain_created").and_then(|v| {
-                    let d = parse_date(v);
-                    if d.is_none() {
-                        issue(sink, "domain_created", format!("{v:?} is not a date (YYYY-MM-DD)"));
-                    }
-                    d
-                });
-                let r = Reference {
-                    subject_id: subject_id.to_string(),
-                    name: get("name").map(str::to_string),
-                    email: get("email").map(|e| e.to_lowercase()),
-                    phone: get("phone").map(str::to_string),
-                    company: get("company").map(str::to_string),
-                    company_domain: get("company_domain").map(bonafide_intel::domains::clean),
-                    verified,
-                    source: pos,
-                    domain_created,
-                    extra: cols.extras(&row, &cx.options.keyring),
-                };
-                sink.record(Record::Reference(r));
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| {
+        let get = |name: &str| row.get(cols.get(name));
+        let pos = cx.pos(row.line);
+        let Some(subject_id) = get("subject_id") else {
+            cx.quarantine(sink, row.line, None, "subject_id is required");
+            return;
+        };
+        let issue = |sink: &mut dyn RecordSink, field: &str, what: String| {
+            sink.field_issue(QuarantineEntry {
+                pos,
+                reason: format!("subject {subject_id}: {field} {what}; field ignored"),
+            });
+        };
+        let verified = get("verified").and_then(|v| {
+            let b = parse_bool(v);
+            if b.is_none() {
+                issue(sink, "verified", format!("{v:?} is not true or false"));
             }
-        }
-    }
+            b
+        });
+        let domain_created = get("domain_created").and_then(|v| {
+            let d = parse_date(v);
+            if d.is_none() {
+                issue(sink, "domain_created", format!("{v:?} is not a date (YYYY-MM-DD)"));
+            }
+            d
+        });
+        let r = Reference {
+            subject_id: subject_id.to_string(),
+            name: get("name").map(str::to_string),
+            email: get("email").map(|e| e.to_lowercase()),
+            phone: get("phone").map(str::to_string),
+            company: get("company").map(str::to_string),
+            company_domain: get("company_domain").map(bonafide_intel::domains::clean),
+            verified,
+            source: pos,
+            domain_created,
+            extra: cols.extras(row, &cx.options.keyring),
+        };
+        sink.record(Record::Reference(r));
+    })
 }
 
 #[cfg(test)]

@@ -13,8 +13,7 @@ use bonafide_core::records::{Shipment, ShipmentStatus};
 use bonafide_core::{PostalAddress, Record};
 use bonafide_intel::address::address_key;
 
-use crate::record_csv::{issue, open, parse_time, shown};
-use crate::table::{Row, RowRead};
+use crate::record_csv::{each_row, issue, open, parse_time, shown};
 use crate::{ReadContext, RecordSink};
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
@@ -37,69 +36,58 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
         "signed_by",
     ];
     let cols: Vec<Option<usize>> = names.iter().map(|n| table.col(n)).collect();
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                let get = |name: &str| names.iter().position(|n| *n == name).and_then(|i| row.get(cols[i]));
-                let pos = cx.pos(row.line);
-                let (Some(subject_id), Some(when)) = (get("subject_id"), get("shipped_at")) else {
-                    cx.quarantine(sink, row.line, None, "subject_id and shipped_at are required");
-                    continue;
-                };
-                let Some(shipped_at) = parse_time(when) else {
-                    cx.quarantine(sink, row.line, None, format!("shipped_at {} is not a date or time", shown(when)));
-                    continue;
-                };
-                let text = |name: &str| get(name).map(str::to_string);
-                let mut address = PostalAddress {
-                    line1: text("address_line1"),
-                    line2: text("address_line2"),
-                    city: text("city"),
-                    region: text("region"),
-                    postal_code: text("postal_code"),
-                    country: text("country"),
-                    key: None,
-                };
-                address.key = address_key(&address);
-                let label = get("shipment_id").unwrap_or(subject_id);
-                if address.key.is_none() && !address.is_empty() {
-                    issue(
-                        sink,
-                        pos,
-                        format!("shipment {label}: the address has no street line and cannot be compared"),
-                    );
-                }
-                let status = get("status").and_then(|v| {
-                    let s = ShipmentStatus::parse(v);
-                    if s.is_none() {
-                        issue(
-                            sink,
-                            pos,
-                            format!(
-                                "shipment {label}: status {} is not delivered, held_for_pickup, redirected or returned",
-                                shown(v)
-                            ),
-                        );
-                    }
-                    s
-                });
-                sink.record(Record::Shipment(Shipment {
-                    subject_id: subject_id.to_string(),
-                    shipped_at,
-                    shipment_id: text("shipment_id"),
-                    asset_serial: text("asset_serial"),
-                    recipient_name: text("recipient_name"),
-                    address,
-                    status,
-                    signed_by: text("signed_by"),
-                    source: pos,
-                }));
-            }
+    each_row(cx, &mut table, sink, &mut |row, sink| {
+        let get = |name: &str| names.iter().position(|n| *n == name).and_then(|i| row.get(cols[i]));
+        let pos = cx.pos(row.line);
+        let (Some(subject_id), Some(when)) = (get("subject_id"), get("shipped_at")) else {
+            cx.quarantine(sink, row.line, None, "subject_id and shipped_at are required");
+            return;
+        };
+        let Some(shipped_at) = parse_time(when) else {
+            cx.quarantine(sink, row.line, None, format!("shipped_at {} is not a date or time", shown(when)));
+            return;
+        };
+        let text = |name: &str| get(name).map(str::to_string);
+        let mut address = PostalAddress {
+            line1: text("address_line1"),
+            line2: text("address_line2"),
+            city: text("city"),
+            region: text("region"),
+            postal_code: text("postal_code"),
+            country: text("country"),
+            key: None,
+        };
+        address.key = address_key(&address);
+        let label = get("shipment_id").unwrap_or(subject_id);
+        if address.key.is_none() && !address.is_empty() {
+            issue(sink, pos, format!("shipment {label}: the address has no street line and cannot be compared"));
         }
-    }
+        let status = get("status").and_then(|v| {
+            let s = ShipmentStatus::parse(v);
+            if s.is_none() {
+                issue(
+                    sink,
+                    pos,
+                    format!(
+                        "shipment {label}: status {} is not delivered, held_for_pickup, redirected or returned",
+                        shown(v)
+                    ),
+                );
+            }
+            s
+        });
+        sink.record(Record::Shipment(Shipment {
+            subject_id: subject_id.to_string(),
+            shipped_at,
+            shipment_id: text("shipment_id"),
+            asset_serial: text("asset_serial"),
+            recipient_name: text("recipient_name"),
+            address,
+            status,
+            signed_by: text("signed_by"),
+            source: pos,
+        }));
+    })
 }
 
 #[cfg(test)]

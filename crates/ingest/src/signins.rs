@@ -19,7 +19,7 @@ use bonafide_core::{
 };
 
 use crate::normalise::{Interner, PlaceCache, id_hash};
-use crate::table::{Row, RowRead, Table, TableError};
+use crate::record_csv;
 use crate::{ReadContext, RecordSink};
 
 /// The identity system of `signins.csv` rows, as `accounts.csv` names it.
@@ -53,13 +53,8 @@ struct Columns {
 }
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let mut table = match Table::open(reader, "signins", &cx.options.column_map) {
-        Ok(t) => t,
-        Err(TableError::Io(e)) => return Err(e),
-        Err(e) => {
-            cx.quarantine(sink, 1, None, e.to_string());
-            return Ok(());
-        }
+    let Some(mut table) = record_csv::open(cx, reader, "signins", &[], sink)? else {
+        return Ok(());
     };
     let (Some(account), Some(at), Some(ip)) = (table.col("account"), table.col("at"), table.col("ip")) else {
         cx.quarantine(sink, 1, None, "header lacks account, at or ip");
@@ -86,114 +81,107 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
     let event_type: Arc<str> = Arc::from("sign_in");
     let mut strings = Interner::default();
     let mut places = PlaceCache::default();
-    let mut row = Row::default();
-    loop {
-        match table.next(&mut row)? {
-            RowRead::End => return Ok(()),
-            RowRead::Bad { line, reason } => cx.quarantine(sink, line, None, reason),
-            RowRead::Row => {
-                let pos = cx.pos(row.line);
-                let issue = |sink: &mut dyn RecordSink, what: String| {
-                    sink.field_issue(QuarantineEntry { pos, reason: format!("{what}; field ignored") });
-                };
-                let (Some(acct), Some(at_text), Some(ip_text)) =
-                    (row.get(Some(c.account)), row.get(Some(c.at)), row.get(Some(c.ip)))
-                else {
-                    cx.quarantine(sink, row.line, None, "account, at and ip are required");
-                    continue;
-                };
-                let at = match UtcMs::parse(at_text) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        cx.quarantine(sink, row.line, None, format!("at: {e}"));
-                        continue;
-                    }
-                };
-                let ip: IpAddr = match ip_text.parse() {
-                    Ok(ip) => ip,
-                    Err(_) => {
-                        cx.quarantine(
-                            sink,
-                            row.line,
-                            None,
-                            format!("ip: {:?} is not an IP address", crate::normalise::truncate(ip_text, 48)),
-                        );
-                        continue;
-                    }
-                };
-                let outcome = match row.get(c.result) {
-                    None => Outcome::Unknown,
-                    Some(r) => outcome_of(r).unwrap_or_else(|| {
-                        issue(sink, format!("result {r:?} is not success or failure"));
-                        Outcome::Unknown
-                    }),
-                };
-                let mut net = Net::new(ip);
-                let country = match row.get(c.country) {
-                    None => None,
-                    Some(t) => places.country(t).or_else(|| {
-                        issue(sink, format!("country {t:?} is not a known country"));
-                        None
-                    }),
-                };
-                let point = match (row.get(c.latitude), row.get(c.longitude)) {
-                    (None, None) => None,
-                    (Some(la), Some(lo)) => match (la.parse::<f64>(), lo.parse::<f64>()) {
-                        (Ok(la), Ok(lo)) => GeoPoint::new(la, lo).or_else(|| {
-                            issue(sink, "latitude/longitude out of range".into());
-                            None
-                        }),
-                        _ => {
-                            issue(sink, "latitude/longitude are not numbers".into());
-                            None
-                        }
-                    },
-                    _ => {
-                        issue(sink, "latitude and longitude must both be given".into());
-                        None
-                    }
-                };
-                net.reported = Place {
-                    country,
-                    region: row.get(c.region).and_then(|r| places.region(country, r)),
-                    city: strings.opt(row.get(c.city)),
-                    point,
-                };
-                if let Some(a) = row.get(c.asn) {
-                    let digits = a.strip_prefix("AS").or_else(|| a.strip_prefix("as")).unwrap_or(a);
-                    match digits.trim().parse::<u32>() {
-                        Ok(n) => net.asn = Some(n),
-                        Err(_) => issue(sink, format!("asn {a:?} is not an AS number")),
-                    }
+    record_csv::each_row(cx, &mut table, sink, &mut |row, sink| {
+        let pos = cx.pos(row.line);
+        let issue = |sink: &mut dyn RecordSink, what: String| {
+            sink.field_issue(QuarantineEntry { pos, reason: format!("{what}; field ignored") });
+        };
+        let (Some(acct), Some(at_text), Some(ip_text)) =
+            (row.get(Some(c.account)), row.get(Some(c.at)), row.get(Some(c.ip)))
+        else {
+            cx.quarantine(sink, row.line, None, "account, at and ip are required");
+            return;
+        };
+        let at = match UtcMs::parse(at_text) {
+            Ok(t) => t,
+            Err(e) => {
+                cx.quarantine(sink, row.line, None, format!("at: {e}"));
+                return;
+            }
+        };
+        let ip: IpAddr = match ip_text.parse() {
+            Ok(ip) => ip,
+            Err(_) => {
+                cx.quarantine(
+                    sink,
+                    row.line,
+                    None,
+                    format!("ip: {:?} is not an IP address", crate::normalise::truncate(ip_text, 48)),
+                );
+                return;
+            }
+        };
+        let outcome = match row.get(c.result) {
+            None => Outcome::Unknown,
+            Some(r) => outcome_of(r).unwrap_or_else(|| {
+                issue(sink, format!("result {r:?} is not success or failure"));
+                Outcome::Unknown
+            }),
+        };
+        let mut net = Net::new(ip);
+        let country = match row.get(c.country) {
+            None => None,
+            Some(t) => places.country(t).or_else(|| {
+                issue(sink, format!("country {t:?} is not a known country"));
+                None
+            }),
+        };
+        let point = match (row.get(c.latitude), row.get(c.longitude)) {
+            (None, None) => None,
+            (Some(la), Some(lo)) => match (la.parse::<f64>(), lo.parse::<f64>()) {
+                (Ok(la), Ok(lo)) => GeoPoint::new(la, lo).or_else(|| {
+                    issue(sink, "latitude/longitude out of range".into());
+                    None
+                }),
+                _ => {
+                    issue(sink, "latitude/longitude are not numbers".into());
+                    None
                 }
-                net.as_org = strings.opt(row.get(c.as_org));
-                let event = Event {
-                    at,
-                    actor: Actor {
-                        system: system.clone(),
-                        account: strings.lower(acct),
-                        display_name: None,
-                        kind: ActorKind::User,
-                    },
-                    subject: None,
-                    action: Action::SignIn,
-                    outcome,
-                    event_type: event_type.clone(),
-                    net: Some(net),
-                    session: row.get(c.session_id).map(|s| id_hash(SYSTEM, s)),
-                    device: strings.opt(row.get(c.device_id)),
-                    device_managed: None,
-                    target: strings.opt(row.get(c.app)),
-                    detail: Detail::None,
-                    user_agent: strings.opt(row.get(c.user_agent)),
-                    interactive: true,
-                    id: None,
-                    source: SourcePos::line(cx.source, row.line),
-                };
-                sink.event(event);
+            },
+            _ => {
+                issue(sink, "latitude and longitude must both be given".into());
+                None
+            }
+        };
+        net.reported = Place {
+            country,
+            region: row.get(c.region).and_then(|r| places.region(country, r)),
+            city: strings.opt(row.get(c.city)),
+            point,
+        };
+        if let Some(a) = row.get(c.asn) {
+            let digits = a.strip_prefix("AS").or_else(|| a.strip_prefix("as")).unwrap_or(a);
+            match digits.trim().parse::<u32>() {
+                Ok(n) => net.asn = Some(n),
+                Err(_) => issue(sink, format!("asn {a:?} is not an AS number")),
             }
         }
-    }
+        net.as_org = strings.opt(row.get(c.as_org));
+        let event = Event {
+            at,
+            actor: Actor {
+                system: system.clone(),
+                account: strings.lower(acct),
+                display_name: None,
+                kind: ActorKind::User,
+            },
+            subject: None,
+            action: Action::SignIn,
+            outcome,
+            event_type: event_type.clone(),
+            net: Some(net),
+            session: row.get(c.session_id).map(|s| id_hash(SYSTEM, s)),
+            device: strings.opt(row.get(c.device_id)),
+            device_managed: None,
+            target: strings.opt(row.get(c.app)),
+            detail: Detail::None,
+            user_agent: strings.opt(row.get(c.user_agent)),
+            interactive: true,
+            id: None,
+            source: SourcePos::line(cx.source, row.line),
+        };
+        sink.event(event);
+    })
 }
 
 #[cfg(test)]

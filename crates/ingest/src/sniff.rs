@@ -30,6 +30,8 @@ pub enum Format {
     Entra,
     Gws,
     Github,
+    /// GitHub REST exports of a person's public profile (user, repositories, commits).
+    GithubProfile,
     Osquery,
     Ofac,
     Un,
@@ -159,6 +161,7 @@ impl Format {
             Format::Entra => "entra",
             Format::Gws => "gws",
             Format::Github => "github",
+            Format::GithubProfile => "github_profile",
             Format::Osquery => "osquery",
             Format::Ofac => "ofac",
             Format::Un => "un",
@@ -175,6 +178,7 @@ impl Format {
             Format::Entra,
             Format::Gws,
             Format::Github,
+            Format::GithubProfile,
             Format::Osquery,
             Format::Ofac,
             Format::Un,
@@ -191,7 +195,7 @@ impl Format {
 
     pub fn role(self) -> Role {
         match self {
-            Format::People | Format::Accounts => Role::Records,
+            Format::People | Format::Accounts | Format::GithubProfile => Role::Records,
             Format::PayrollChanges | Format::Shipments | Format::Devices | Format::Interviews | Format::References => {
                 Role::Records
             }
@@ -209,6 +213,7 @@ impl Format {
             || matches!(self, Format::Osquery | Format::Devices | Format::Shipments)
             || matches!(self, Format::PayrollChanges | Format::Interviews | Format::References)
             || matches!(self, Format::Ofac | Format::Un | Format::Ftm)
+            || self == Format::GithubProfile
     }
 
     /// Required columns of a CSV record format.
@@ -244,6 +249,11 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
         && (has(sample, "\"diffResults\"") || has(sample, "\"snapshot\"") || has(sample, "\"columns\""))
     {
         return Some(Format::Osquery);
+    }
+    // REST objects have no `action`/`actor`; checked first all the same, since a user
+    // object has `created_at` like an audit event.
+    if !has(sample, "\"action\"") && crate::ghprofile::sniff(|k| has(sample, k)) {
+        return Some(Format::GithubProfile);
     }
     if has(sample, "\"action\"")
         && has(sample, "\"actor\"")

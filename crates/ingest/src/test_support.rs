@@ -122,6 +122,7 @@ mod fuzz {
                 Format::PayrollChanges,
                 Format::Interviews,
                 Format::References,
+                Format::GithubProfile,
             ] {
                 let c = read_str(format, &text);
                 // Nothing vanishes: a non-empty line of a one-event-per-record format is an

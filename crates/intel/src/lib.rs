@@ -13,12 +13,15 @@ pub mod domains;
 pub mod enrich;
 pub mod fingerprint;
 pub mod ip;
+pub mod minhash;
 pub mod mmdb_writer;
 pub mod names;
+pub mod phash;
 pub mod phone;
 pub mod places;
 pub mod sanctions;
 pub mod ssn;
+pub mod tech;
 
 pub use enrich::{Enricher, NetworkConfig};
 pub use fingerprint::Keyring;

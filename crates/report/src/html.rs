@@ -7,6 +7,8 @@ use bonafide_core::{Catalog, SubjectIdx};
 use bonafide_engine::ScanOutcome;
 use serde_json::Value;
 
+use crate::svg;
+
 struct RankedRow {
     rank: usize,
     score: u8,
@@ -53,6 +55,8 @@ struct ClusterView {
     kind: String,
     members: Vec<(String, String)>,
     links: Vec<String>,
+    /// Inline SVG: subjects and the identifiers they share.
+    graph: String,
 }
 
 struct InputView {
@@ -84,6 +88,35 @@ struct Page {
     detailed: Vec<SubjectView>,
     inputs: Vec<InputView>,
     quarantine: Vec<(String, String)>,
+}
+
+/// The cluster's drawing: one satellite per distinct shared identifier.
+fn cluster_svg(o: &ScanOutcome, c: &bonafide_engine::Cluster) -> String {
+    let subjects: Vec<svg::GraphSubject> = c
+        .subjects
+        .iter()
+        .map(|s| svg::GraphSubject {
+            label: o.subjects.get(s.index()).map(|x| x.id.clone()).unwrap_or_default(),
+            band: o.scores.get(s.index()).map(|x| x.band.as_str()).unwrap_or("low"),
+        })
+        .collect();
+    let mut idents: Vec<svg::GraphIdent> = Vec::new();
+    for l in &c.links {
+        let holders = [l.a, l.b].map(|x| c.subjects.iter().position(|s| *s == x));
+        let at = match idents.iter().position(|g| g.kind == l.kind && g.label == l.value) {
+            Some(i) => i,
+            None => {
+                idents.push(svg::GraphIdent { kind: l.kind.clone(), label: l.value.clone(), holders: Vec::new() });
+                idents.len() - 1
+            }
+        };
+        for h in holders.into_iter().flatten() {
+            if !idents[at].holders.contains(&h) {
+                idents[at].holders.push(h);
+            }
+        }
+    }
+    svg::cluster_graph(&subjects, &idents)
 }
 
 /// An id usable in an HTML anchor.
@@ -238,8 +271,12 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
                 links: c
                     .links
                     .iter()
-                    .map(|l| format!("{} — {}: {} {} ({})", id(l.a), id(l.b), l.kind, l.value, l.indicator))
+                    .map(|l| match &l.reason {
+                        Some(r) => format!("{} — {}: {} {} ({}; {r})", id(l.a), id(l.b), l.kind, l.value, l.indicator),
+                        None => format!("{} — {}: {} {} ({})", id(l.a), id(l.b), l.kind, l.value, l.indicator),
+                    })
                     .collect(),
+                graph: cluster_svg(o, c),
             })
             .collect(),
         detailed,

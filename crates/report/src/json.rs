@@ -129,6 +129,12 @@ pub struct LinkOut<'a> {
     pub kind: &'a str,
     pub value: &'a str,
     pub indicator: &'a str,
+    /// Optional (identifier graph): what the shared identifier is worth for the pair.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bits: Option<f64>,
+    /// Optional: why the link exists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -241,6 +247,8 @@ pub fn build<'a>(o: &'a ScanOutcome) -> Report<'a> {
                         kind: &l.kind,
                         value: &l.value,
                         indicator: &l.indicator,
+                        bits: l.bits.map(round),
+                        reason: l.reason.as_deref(),
                     })
                     .collect(),
             })

@@ -120,3 +120,138 @@ mod tests {
         assert!(!svg.contains("<script"));
     }
 }
+
+/// One subject of a cluster drawing: label and score band (for the colour).
+pub struct GraphSubject {
+    pub label: String,
+    pub band: &'static str,
+}
+
+/// One shared identifier of a cluster drawing, with the subjects (indices into the
+/// subject list) that hold it.
+pub struct GraphIdent {
+    pub kind: String,
+    pub label: String,
+    pub holders: Vec<usize>,
+}
+
+fn band_colour(band: &str) -> &'static str {
+    match band {
+        "critical" => "#b3261e",
+        "high" => "#e8710a",
+        "medium" => "#f2c94c",
+        _ => "#7a8a99",
+    }
+}
+
+/// A cluster as a graph: subjects on an inner circle (coloured by band), shared
+/// identifiers as satellite nodes on an outer circle, each placed at the mean angle of
+/// its holders so that what they share sits between them. The layout depends only on
+/// the order of the inputs, so the same cluster draws the same in every run.
+pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String {
+    let n = subjects.len().max(1);
+    let size = if n + idents.len() > 12 { 420.0 } else { 320.0 };
+    let (cx, cy) = (size / 2.0, size / 2.0);
+    let (r_in, r_out) = (size * 0.22, size * 0.40);
+    let angle = |i: usize| (i as f64 / n as f64) * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
+    let pos: Vec<(f64, f64)> =
+        (0..subjects.len()).map(|i| (cx + r_in * angle(i).cos(), cy + r_in * angle(i).sin())).collect();
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="cluster graph">"#
+    );
+    // Satellites: at the mean of the holders' positions on the unit circle, pushed out to
+    // the outer ring when the holders sit together and pulled to the centre when they
+    // surround it (a value every member shares); nudged round when two coincide.
+    let mut placed: Vec<(f64, f64)> = Vec::new();
+    for (k, id) in idents.iter().enumerate() {
+        let (mut vx, mut vy) = (0.0, 0.0);
+        for &h in &id.holders {
+            vx += angle(h).cos();
+            vy += angle(h).sin();
+        }
+        let len = id.holders.len().max(1) as f64;
+        let spread = (vx / len).hypot(vy / len);
+        let mut a =
+            if spread < 1e-6 { (k as f64 / idents.len().max(1) as f64) * std::f64::consts::TAU } else { vy.atan2(vx) };
+        let mut r = r_out * spread.clamp(0.0, 1.0);
+        let mut p = (cx + r * a.cos(), cy + r * a.sin());
+        let mut tries = 0;
+        while placed.iter().any(|q| (q.0 - p.0).hypot(q.1 - p.1) < 26.0) && tries < 24 {
+            a += 0.6;
+            r = (r + 12.0).min(r_out);
+            p = (cx + r * a.cos(), cy + r * a.sin());
+            tries += 1;
+        }
+        placed.push(p);
+        for &h in &id.holders {
+            if let Some(q) = pos.get(h) {
+                let _ = write!(
+                    s,
+                    r##"<line x1="{:.1}" y1="{:.1}" x2="{:.1}" y2="{:.1}" stroke="#9aa5b1" stroke-width="1.2"/>"##,
+                    q.0, q.1, p.0, p.1
+                );
+            }
+        }
+    }
+    for (id, p) in idents.iter().zip(&placed) {
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="14" height="14" rx="3" fill="#dfe7ef" stroke="#5b6b7b"><title>{}: {}</title></rect>"##,
+            p.0 - 7.0,
+            p.1 - 7.0,
+            escape(&id.kind),
+            escape(&id.label)
+        );
+        let short: String = id.kind.chars().take(14).collect();
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="#3d4a57">{}</text>"##,
+            p.0,
+            p.1 + 18.0,
+            escape(&short)
+        );
+    }
+    for (sub, p) in subjects.iter().zip(&pos) {
+        let _ = write!(
+            s,
+            r##"<circle cx="{:.1}" cy="{:.1}" r="11" fill="{}" stroke="#fff" stroke-width="2"><title>{} ({})</title></circle>"##,
+            p.0,
+            p.1,
+            band_colour(sub.band),
+            escape(&sub.label),
+            sub.band
+        );
+        let _ = write!(
+            s,
+            r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#1d2733">{}</text>"##,
+            p.0,
+            p.1 - 15.0,
+            escape(&sub.label)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod cluster_tests {
+    use super::*;
+
+    #[test]
+    fn cluster_graphs_are_deterministic_and_escaped() {
+        let subjects = vec![
+            GraphSubject { label: "E1".into(), band: "critical" },
+            GraphSubject { label: "E<2>".into(), band: "low" },
+        ];
+        let idents =
+            vec![GraphIdent { kind: "shipping_address".into(), label: "9 FARM RD".into(), holders: vec![0, 1] }];
+        let a = cluster_graph(&subjects, &idents);
+        assert_eq!(a, cluster_graph(&subjects, &idents));
+        assert!(a.starts_with("<svg") && a.ends_with("</svg>"));
+        assert!(a.contains("E&lt;2&gt;") && !a.contains("E<2>"));
+        assert_eq!(a.matches("<line").count(), 2, "one edge per holder");
+        assert_eq!(a.matches("<circle").count(), 2);
+    }
+}

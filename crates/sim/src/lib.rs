@@ -6,8 +6,10 @@
 #![recursion_limit = "256"]
 
 pub mod bench;
+pub mod eval;
 pub mod fleet;
 pub mod okta;
+pub mod org;
 pub mod rng;
 pub mod small;
 pub mod vendors;

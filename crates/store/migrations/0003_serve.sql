@@ -3,9 +3,15 @@
 -- trail, and each subject's records per run (devices, shipments, pay history masked)
 -- for the subject page. Secrets are stored only as hashes: argon2 for passwords,
 -- SHA-256 for session and API tokens (both are 256-bit random values).
+--
+-- Portable: this file is mirrored byte for byte in postgres/. Generated ids are
+-- `INTEGER PRIMARY KEY` (SQLite's rowid alias assigns them; PostgreSQL gets an identity
+-- in postgres/1002_serve.sql), bytes are BYTEA (SQLite stores the blob as given), and
+-- the audit trail's append-only triggers, whose syntax differs, live in each backend's
+-- own 1002_serve.sql.
 
 CREATE TABLE users (
-    user_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id INTEGER PRIMARY KEY,
     name TEXT NOT NULL UNIQUE,
     role TEXT NOT NULL CHECK (role IN ('viewer', 'analyst', 'admin')),
     password_hash TEXT NOT NULL,
@@ -29,7 +35,7 @@ CREATE TABLE api_tokens (
 );
 
 CREATE TABLE cases (
-    case_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id INTEGER PRIMARY KEY,
     subject_id TEXT,
     cluster_id TEXT,
     title TEXT NOT NULL,
@@ -43,7 +49,7 @@ CREATE TABLE cases (
 CREATE INDEX cases_subject ON cases (subject_id);
 
 CREATE TABLE case_notes (
-    note_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    note_id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases (case_id),
     author TEXT NOT NULL,
     at TEXT NOT NULL,
@@ -51,18 +57,18 @@ CREATE TABLE case_notes (
 );
 
 CREATE TABLE case_attachments (
-    attachment_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    attachment_id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases (case_id),
     name TEXT NOT NULL,
     content_type TEXT NOT NULL,
     sha256 TEXT NOT NULL,
-    bytes BLOB NOT NULL,
+    bytes BYTEA NOT NULL,
     author TEXT NOT NULL,
     at TEXT NOT NULL
 );
 
 CREATE TABLE suppressions (
-    suppression_id INTEGER PRIMARY KEY AUTOINCREMENT,
+    suppression_id INTEGER PRIMARY KEY,
     subject_id TEXT NOT NULL,
     indicator TEXT NOT NULL,
     reason TEXT NOT NULL,
@@ -72,24 +78,16 @@ CREATE TABLE suppressions (
 );
 CREATE INDEX suppressions_subject ON suppressions (subject_id);
 
--- Append-only: the triggers refuse any UPDATE or DELETE, so no code path (and no
--- mistaken query) can rewrite history.
+-- Append-only: each backend's 1002_serve.sql adds triggers that refuse any UPDATE or
+-- DELETE, so no code path (and no mistaken query) can rewrite history.
 CREATE TABLE audit_log (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq INTEGER PRIMARY KEY,
     at TEXT NOT NULL,
     actor TEXT NOT NULL,
     action TEXT NOT NULL,
     target TEXT NOT NULL,
     detail TEXT NOT NULL
 );
-CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
-BEGIN
-    SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
-CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
-BEGIN
-    SELECT RAISE(ABORT, 'audit_log is append-only');
-END;
 
 -- A subject's records as of a run (devices, shipments, pay changes with masked
 -- destinations, interviews), as JSON, for the subject page and the case export.

@@ -4,8 +4,10 @@
 //! The schema lives in `migrations/*.sql`, embedded in the binary and applied with
 //! sqlx's migrator (checksummed, in a `_sqlx_migrations` table), so a database created
 //! by one version is upgraded in place by the next. Statements are portable SQL so the
-//! PostgreSQL backend can share them. A run is written in one transaction: a crash
-//! leaves either the whole run or none of it.
+//! PostgreSQL backend ([`PgStore`], `migrations/postgres/`, which mirrors these files
+//! with the same numbers) shares them. A run is written in one transaction: a crash
+//! leaves either the whole run or none of it. [`Db`] picks the backend from what
+//! `--db` names: a `postgres://` URL or a file.
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -15,20 +17,172 @@ use sqlx::migrate::{Migration, MigrationSource, MigrationType, Migrator};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::{Row, SqlStr};
 
+/// The statements that write one run, shared verbatim by the SQLite and PostgreSQL
+/// backends (a macro rather than a generic function: sqlx's per-database bounds would
+/// outweigh the code). `$tx` is an open transaction; the caller commits.
+macro_rules! write_run {
+    ($tx:ident, $o:ident) => {
+        let o: &bonafide_engine::ScanOutcome = $o;
+        let tx = &mut $tx;
+        let run_id = o.run.run_id.as_str();
+        let finished = o.run.finished_at.to_rfc3339();
+        sqlx::query("INSERT INTO runs (run_id, started_at, finished_at, version, totals) VALUES ($1, $2, $3, $4, $5)")
+            .bind(run_id)
+            .bind(o.run.started_at.to_rfc3339())
+            .bind(&finished)
+            .bind(o.run.version)
+            .bind(serde_json::to_string(&o.totals)?)
+            .execute(&mut **tx)
+            .await?;
+        for (seq, i) in o.inputs.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO inputs (run_id, seq, path, format, records, quarantined, duplicates, field_issues, skipped, error) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+            )
+            .bind(run_id)
+            .bind(seq as i64)
+            .bind(&i.path)
+            .bind(i.format.as_deref())
+            .bind(i.records as i64)
+            .bind(i.quarantined as i64)
+            .bind(i.duplicates as i64)
+            .bind(i.field_issues as i64)
+            .bind(i.skipped.as_deref())
+            .bind(i.error.as_deref())
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (idx, s) in o.subjects.iter().enumerate() {
+            let claims = serde_json::to_string(s)?;
+            sqlx::query(
+                "INSERT INTO subjects (subject_id, kind, name, implicit, claims, first_run_id, last_run_id, updated_at) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7) \
+                 ON CONFLICT (subject_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, \
+                 implicit = excluded.implicit, claims = excluded.claims, last_run_id = excluded.last_run_id, \
+                 updated_at = excluded.updated_at",
+            )
+            .bind(&s.id)
+            .bind(s.kind.as_str())
+            .bind(&s.name)
+            .bind(i64::from(s.implicit))
+            .bind(claims)
+            .bind(run_id)
+            .bind(&finished)
+            .execute(&mut **tx)
+            .await?;
+            let score = &o.scores[idx];
+            sqlx::query(
+                "INSERT INTO subject_scores (run_id, subject_id, score, band, log2_odds, contributions, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(run_id)
+            .bind(&s.id)
+            .bind(i64::from(score.score))
+            .bind(score.band.as_str())
+            .bind(score.log2_odds)
+            .bind(serde_json::to_string(&score.contributions)?)
+            .bind(o.activity.get(idx).and_then(Option::as_ref).map(serde_json::to_string).transpose()?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for f in &o.findings {
+            let ids: Vec<String> =
+                f.subjects.iter().filter_map(|s| o.subjects.get(s.index())).map(|s| s.id.clone()).collect();
+            let fid = $crate::finding_id(run_id, f, &ids);
+            let evidence: Vec<serde_json::Value> = f
+                .evidence
+                .iter()
+                .map(|e| serde_json::json!({"source": e.source.map(|p| o.sources.display(&p)), "detail": e.detail}))
+                .collect();
+            sqlx::query(
+                "INSERT INTO findings (run_id, finding_id, indicator, subject_ids, first_seen, last_seen, summary, weight_bits, evidence, evidence_total, shared) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (run_id, finding_id) DO NOTHING",
+            )
+            .bind(run_id)
+            .bind(&fid)
+            .bind(&f.indicator)
+            .bind(serde_json::to_string(&ids)?)
+            .bind(f.first_seen.map(|t| t.to_rfc3339()))
+            .bind(f.last_seen.map(|t| t.to_rfc3339()))
+            .bind(&f.summary)
+            .bind(f.weight_bits)
+            .bind(serde_json::to_string(&evidence)?)
+            .bind(f.evidence_total as i64)
+            .bind(f.shared.as_ref().map(serde_json::to_string).transpose()?)
+            .execute(&mut **tx)
+            .await?;
+            for id in &ids {
+                sqlx::query("INSERT INTO finding_subjects (run_id, finding_id, subject_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
+                    .bind(run_id)
+                    .bind(&fid)
+                    .bind(id)
+                    .execute(&mut **tx)
+                    .await?;
+            }
+        }
+        for c in &o.clusters {
+            let id = |s: bonafide_core::SubjectIdx| o.subjects.get(s.index()).map(|x| x.id.clone()).unwrap_or_default();
+            let members: Vec<String> = c.subjects.iter().map(|s| id(*s)).collect();
+            let links: Vec<serde_json::Value> = c
+                .links
+                .iter()
+                .map(|l| serde_json::json!({"a": id(l.a), "b": id(l.b), "kind": l.kind, "value": l.value, "indicator": l.indicator}))
+                .collect();
+            sqlx::query(
+                "INSERT INTO clusters (run_id, cluster_id, kind, subject_ids, links) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(run_id)
+            .bind(&c.id)
+            .bind(&c.kind)
+            .bind(serde_json::to_string(&members)?)
+            .bind(serde_json::to_string(&links)?)
+            .execute(&mut **tx)
+            .await?;
+        }
+        for (subject_id, records) in $crate::subject_records(o) {
+            sqlx::query("INSERT INTO subject_records (run_id, subject_id, records) VALUES ($1, $2, $3)")
+                .bind(run_id)
+                .bind(subject_id)
+                .bind(serde_json::to_string(&records)?)
+                .execute(&mut **tx)
+                .await?;
+        }
+        for (seq, q) in o.quarantine.iter().enumerate() {
+            sqlx::query("INSERT INTO quarantine (run_id, seq, source, reason) VALUES ($1, $2, $3, $4)")
+                .bind(run_id)
+                .bind(seq as i64)
+                .bind(o.sources.display(&q.pos))
+                .bind(&q.reason)
+                .execute(&mut **tx)
+                .await?;
+        }
+    };
+}
+
+pub mod db;
+pub mod postgres;
+pub mod testing;
+
+pub use db::Db;
+pub use postgres::PgStore;
+
 /// The embedded migrations, in order.
-const MIGRATIONS: &[(i64, &str, &str)] = &[
+pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "activity", include_str!("../migrations/0002_activity.sql")),
     (3, "serve", include_str!("../migrations/0003_serve.sql")),
+    // 1000 and up are SQLite-only (PostgreSQL has its own above 1000).
+    (1002, "serve_triggers", include_str!("../migrations/1002_serve.sql")),
 ];
 
+/// A list of migrations compiled into the binary.
 #[derive(Debug)]
-struct Embedded;
+pub(crate) struct Embedded(pub(crate) &'static [(i64, &'static str, &'static str)]);
 
 impl<'s> MigrationSource<'s> for Embedded {
     fn resolve(self) -> futures_core::future::BoxFuture<'s, Result<Vec<Migration>, sqlx::error::BoxDynError>> {
-        Box::pin(async {
-            Ok(MIGRATIONS
+        Box::pin(async move {
+            Ok(self
+                .0
                 .iter()
                 .map(|(v, d, sql)| {
                     Migration::new(*v, Cow::Borrowed(*d), MigrationType::Simple, SqlStr::from_static(sql), false)
@@ -56,7 +210,7 @@ pub struct Store {
     pool: SqlitePool,
 }
 
-fn finding_id(run_id: &str, f: &bonafide_core::Finding, subjects: &[String]) -> String {
+pub(crate) fn finding_id(run_id: &str, f: &bonafide_core::Finding, subjects: &[String]) -> String {
     // Stable within a run for the same indicator, subjects and summary.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for part in [run_id, f.indicator.as_str(), &subjects.join(","), f.summary.as_str()] {
@@ -140,7 +294,7 @@ impl Store {
     }
 
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = Migrator::new(Embedded).await?;
+        let migrator = Migrator::new(Embedded(MIGRATIONS)).await?;
         migrator.run(&self.pool).await?;
         Ok(())
     }
@@ -152,137 +306,7 @@ impl Store {
     /// Writes one scan's results in a single transaction.
     pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
-        let run_id = o.run.run_id.as_str();
-        let finished = o.run.finished_at.to_rfc3339();
-        sqlx::query("INSERT INTO runs (run_id, started_at, finished_at, version, totals) VALUES ($1, $2, $3, $4, $5)")
-            .bind(run_id)
-            .bind(o.run.started_at.to_rfc3339())
-            .bind(&finished)
-            .bind(o.run.version)
-            .bind(serde_json::to_string(&o.totals)?)
-            .execute(&mut *tx)
-            .await?;
-        for (seq, i) in o.inputs.iter().enumerate() {
-            sqlx::query(
-                "INSERT INTO inputs (run_id, seq, path, format, records, quarantined, duplicates, field_issues, skipped, error) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-            )
-            .bind(run_id)
-            .bind(seq as i64)
-            .bind(&i.path)
-            .bind(i.format.as_deref())
-            .bind(i.records as i64)
-            .bind(i.quarantined as i64)
-            .bind(i.duplicates as i64)
-            .bind(i.field_issues as i64)
-            .bind(i.skipped.as_deref())
-            .bind(i.error.as_deref())
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (idx, s) in o.subjects.iter().enumerate() {
-            let claims = serde_json::to_string(s)?;
-            sqlx::query(
-                "INSERT INTO subjects (subject_id, kind, name, implicit, claims, first_run_id, last_run_id, updated_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $6, $7) \
-                 ON CONFLICT (subject_id) DO UPDATE SET kind = excluded.kind, name = excluded.name, \
-                 implicit = excluded.implicit, claims = excluded.claims, last_run_id = excluded.last_run_id, \
-                 updated_at = excluded.updated_at",
-            )
-            .bind(&s.id)
-            .bind(s.kind.as_str())
-            .bind(&s.name)
-            .bind(i64::from(s.implicit))
-            .bind(claims)
-            .bind(run_id)
-            .bind(&finished)
-            .execute(&mut *tx)
-            .await?;
-            let score = &o.scores[idx];
-            sqlx::query(
-                "INSERT INTO subject_scores (run_id, subject_id, score, band, log2_odds, contributions, activity) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(run_id)
-            .bind(&s.id)
-            .bind(i64::from(score.score))
-            .bind(score.band.as_str())
-            .bind(score.log2_odds)
-            .bind(serde_json::to_string(&score.contributions)?)
-            .bind(o.activity.get(idx).and_then(Option::as_ref).map(serde_json::to_string).transpose()?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for f in &o.findings {
-            let ids: Vec<String> =
-                f.subjects.iter().filter_map(|s| o.subjects.get(s.index())).map(|s| s.id.clone()).collect();
-            let fid = finding_id(run_id, f, &ids);
-            let evidence: Vec<serde_json::Value> = f
-                .evidence
-                .iter()
-                .map(|e| serde_json::json!({"source": e.source.map(|p| o.sources.display(&p)), "detail": e.detail}))
-                .collect();
-            sqlx::query(
-                "INSERT INTO findings (run_id, finding_id, indicator, subject_ids, first_seen, last_seen, summary, weight_bits, evidence, evidence_total, shared) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT (run_id, finding_id) DO NOTHING",
-            )
-            .bind(run_id)
-            .bind(&fid)
-            .bind(&f.indicator)
-            .bind(serde_json::to_string(&ids)?)
-            .bind(f.first_seen.map(|t| t.to_rfc3339()))
-            .bind(f.last_seen.map(|t| t.to_rfc3339()))
-            .bind(&f.summary)
-            .bind(f.weight_bits)
-            .bind(serde_json::to_string(&evidence)?)
-            .bind(f.evidence_total as i64)
-            .bind(f.shared.as_ref().map(serde_json::to_string).transpose()?)
-            .execute(&mut *tx)
-            .await?;
-            for id in &ids {
-                sqlx::query("INSERT INTO finding_subjects (run_id, finding_id, subject_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING")
-                    .bind(run_id)
-                    .bind(&fid)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-        }
-        for c in &o.clusters {
-            let id = |s: bonafide_core::SubjectIdx| o.subjects.get(s.index()).map(|x| x.id.clone()).unwrap_or_default();
-            let members: Vec<String> = c.subjects.iter().map(|s| id(*s)).collect();
-            let links: Vec<serde_json::Value> = c
-                .links
-                .iter()
-                .map(|l| serde_json::json!({"a": id(l.a), "b": id(l.b), "kind": l.kind, "value": l.value, "indicator": l.indicator}))
-                .collect();
-            sqlx::query(
-                "INSERT INTO clusters (run_id, cluster_id, kind, subject_ids, links) VALUES ($1, $2, $3, $4, $5)",
-            )
-            .bind(run_id)
-            .bind(&c.id)
-            .bind(&c.kind)
-            .bind(serde_json::to_string(&members)?)
-            .bind(serde_json::to_string(&links)?)
-            .execute(&mut *tx)
-            .await?;
-        }
-        for (subject_id, records) in subject_records(o) {
-            sqlx::query("INSERT INTO subject_records (run_id, subject_id, records) VALUES ($1, $2, $3)")
-                .bind(run_id)
-                .bind(subject_id)
-                .bind(serde_json::to_string(&records)?)
-                .execute(&mut *tx)
-                .await?;
-        }
-        for (seq, q) in o.quarantine.iter().enumerate() {
-            sqlx::query("INSERT INTO quarantine (run_id, seq, source, reason) VALUES ($1, $2, $3, $4)")
-                .bind(run_id)
-                .bind(seq as i64)
-                .bind(o.sources.display(&q.pos))
-                .bind(&q.reason)
-                .execute(&mut *tx)
-                .await?;
-        }
+        write_run!(tx, o);
         tx.commit().await?;
         Ok(())
     }

@@ -7,11 +7,19 @@
 
 pub mod consistency;
 pub mod domains;
+pub mod github;
 pub mod idv;
 pub mod jurisdiction;
 pub mod pay_band;
+pub mod photos;
 pub mod referrals;
+pub mod resumes;
 pub mod ssn;
+pub mod tech_years;
 
+#[cfg(test)]
+mod documents_tests;
+#[cfg(test)]
+mod github_tests;
 #[cfg(test)]
 mod tests;

@@ -6,7 +6,9 @@
 //! managed. A worker hired long enough ago (`grace_days`) who is active after that point
 //! and has none of these by then fires C4, with the unmanaged sign-ins as evidence. The
 //! run's clock is the latest event seen, not the wall clock, so an old export is judged
-//! as of its own end. Without any device information in the run (no `devices.csv`, no
+//! as of its own end, and from its own start: for someone hired before the earliest event
+//! of the run, the logs cannot show the laptop's first check-in, so the grace period runs
+//! from the start of the logs instead of the hire. Without any device information in the run (no `devices.csv`, no
 //! endpoint rows, no IdP device flags) nobody can be judged and C4 stays silent; with IdP
 //! flags only, only the people the IdP saw signing in are judged.
 
@@ -28,6 +30,8 @@ struct Seen {
 pub struct ManagedDevice {
     seen: PerSubject<Seen>,
     horizon: Option<UtcMs>,
+    /// The earliest event of the run: where the logs begin.
+    earliest: Option<UtcMs>,
     endpoint_rows: bool,
     idp_device_flags: bool,
 }
@@ -48,6 +52,7 @@ impl Detector for ManagedDevice {
     fn observe(&mut self, e: &Event, _cx: &Context<'_>) {
         let Some(subject) = e.subject else { return };
         self.horizon = Some(self.horizon.map_or(e.at, |h| h.max(e.at)));
+        self.earliest = min_opt(self.earliest, e.at);
         let s = self.seen.get_mut(subject);
         if e.action == Action::Inventory && matches!(e.detail, Detail::Endpoint(_)) {
             self.endpoint_rows = true;
@@ -82,7 +87,9 @@ impl Detector for ManagedDevice {
                 continue;
             }
             let Some(hire) = person.hire_date else { continue };
-            let deadline = UtcMs(hire.0 + grace);
+            // Hired before the logs begin: judge the first check-in from their start.
+            let from = self.earliest.map_or(hire, |start| UtcMs(hire.0.max(start.0)));
+            let deadline = UtcMs(from.0 + grace);
             if horizon < deadline || person.end_date.is_some_and(|end| end <= deadline) {
                 continue;
             }
@@ -217,5 +224,23 @@ mod tests {
         );
         assert!(r.ids("NEW").is_empty(), "{:?}", r.of("NEW"));
         assert!(r.ids("IDLE").is_empty(), "{:?}", r.of("IDLE"));
+    }
+
+    #[test]
+    fn c4_hired_before_the_logs_begin_is_judged_from_their_start() {
+        // An export of days 100-130 for people hired on day 0: the laptop that checks in on
+        // the export's second day was not late; one first seen 15 days into it was.
+        let mut w = World::new(&["OLD", "OLDLATE"]);
+        for (id, host, first) in [("OLD", "lt-old", 101), ("OLDLATE", "lt-ol", 115)] {
+            w.hired(id, 0);
+            w.device(id, &format!("SN-{id}"), host, Some(0), Some(true));
+            for d in 100..130 {
+                w.signin_managed(id, d, 15, None);
+            }
+            w.endpoint(id, host, first, 9, "os_version", &[("name", "macOS")]);
+        }
+        let r = w.run();
+        assert!(r.get("OLD", "C4").is_none(), "{:?}", r.of("OLD"));
+        assert!(r.get("OLDLATE", "C4").is_some(), "{:?}", r.of("OLDLATE"));
     }
 }

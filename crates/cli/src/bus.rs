@@ -1,0 +1,166 @@
+//! The scale-out mode's message contract on NATS JetStream, shared by `bonafide ingest`
+//! (publisher) and `bonafide worker` (consumer).
+//!
+//! One stream, `BONAFIDE`, holds subjects `bonafide.events.<p>`: an event goes to
+//! partition `hash(actor) mod P`, so every event of one account lands in one partition,
+//! in order, and one worker sees all of it. Each message is a JSON [`Envelope`] with a
+//! stable event id, also sent as the `Nats-Msg-Id` header, so the server drops a
+//! republished duplicate within its window and the worker's upsert drops any later one.
+
+use bonafide_core::Event;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+/// The default stream; its subjects are `bonafide.events.<p>`.
+pub const STREAM: &str = "BONAFIDE";
+/// The envelope version this build writes and reads.
+pub const VERSION: u32 = 1;
+
+/// One stream and its subjects: stream `NAME` carries `<name lower case>.events.<p>`,
+/// so separate deployments (or tests) can share a server.
+#[derive(Clone, Debug)]
+pub struct Bus {
+    pub stream: String,
+}
+
+impl Bus {
+    pub fn new(stream: &str) -> anyhow::Result<Bus> {
+        if stream.is_empty() || !stream.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            anyhow::bail!("stream name {stream:?}: use letters, digits, '_' or '-'");
+        }
+        Ok(Bus { stream: stream.to_string() })
+    }
+
+    pub fn prefix(&self) -> String {
+        format!("{}.events", self.stream.to_lowercase())
+    }
+
+    pub fn subject(&self, part: u32) -> String {
+        format!("{}.{part}", self.prefix())
+    }
+}
+
+/// The key events are partitioned by: the identity system and the account, lower case.
+/// (Subjects are only known once people and accounts are joined, which needs the whole
+/// picture; the account is what the publisher has, and one account is one subject.)
+pub fn actor_key(e: &Event) -> String {
+    format!("{}:{}", e.actor.system.to_lowercase(), e.actor.account.to_lowercase())
+}
+
+/// FNV-1a, fixed across builds and platforms (std's hasher is not).
+pub fn partition(key: &str, partitions: u32) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in key.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % u64::from(partitions.max(1))) as u32
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The event's stable id: from the vendor's id when it has one (the same key the
+/// embedded scan deduplicates on), else from where it was read and what it says, so
+/// re-reading the same file gives the same ids.
+pub fn event_id(e: &Event, file: &str, event_json: &str) -> String {
+    let mut h = Sha256::new();
+    match &e.id {
+        Some(id) => {
+            h.update(b"vendor\0");
+            h.update(e.actor.system.as_bytes());
+            h.update(b"\0");
+            h.update(id.as_bytes());
+        }
+        None => {
+            h.update(b"content\0");
+            h.update(file.as_bytes());
+            h.update(b"\0");
+            h.update(e.source.line.to_le_bytes());
+            h.update(e.source.index.map(|i| i as i128).unwrap_or(-1).to_le_bytes());
+            h.update(event_json.as_bytes());
+        }
+    }
+    hex(&h.finalize()[..16])
+}
+
+/// One published event.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Envelope {
+    pub v: u32,
+    pub id: String,
+    /// The ingest run that published it (replay orders runs by this).
+    pub batch: String,
+    /// The input's position in the ingest run's plan, and its display path and format.
+    pub file_ord: u64,
+    pub file: String,
+    pub format: String,
+    pub actor: String,
+    pub part: u32,
+    pub event: Event,
+}
+
+/// Why a message cannot be used, for the parked table.
+pub fn decode(payload: &[u8], part: u32) -> Result<Envelope, String> {
+    let env: Envelope = serde_json::from_slice(payload).map_err(|e| format!("not a bonafide envelope: {e}"))?;
+    if env.v != VERSION {
+        return Err(format!("envelope version {} (this worker reads {VERSION})", env.v));
+    }
+    if env.part != part {
+        return Err(format!("envelope names partition {} but arrived on {part}", env.part));
+    }
+    if env.id.is_empty() || env.id.len() > 128 {
+        return Err("event id empty or longer than 128 bytes".into());
+    }
+    Ok(env)
+}
+
+/// Ensures the stream exists (idempotent), with file storage and a dedup window.
+pub async fn ensure_stream(js: &async_nats::jetstream::Context, bus: &Bus) -> anyhow::Result<()> {
+    use anyhow::Context as _;
+    js.get_or_create_stream(async_nats::jetstream::stream::Config {
+        name: bus.stream.clone(),
+        subjects: vec![format!("{}.>", bus.prefix())],
+        storage: async_nats::jetstream::stream::StorageType::File,
+        duplicate_window: std::time::Duration::from_secs(300),
+        ..Default::default()
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))
+    .with_context(|| format!("creating or opening the JetStream stream {}", bus.stream))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partition_is_stable_and_in_range() {
+        // Pinned values (computed independently): a change would send an account's
+        // events to another partition than the ones already in the stream.
+        assert_eq!(partition("okta:a@x.com", 4), 2);
+        assert_eq!(partition("okta:a@x.com", 16), 10);
+        assert_eq!(partition("github:zz", 16), 4);
+        for k in ["", "okta:a", "github:zz", "entra:Ünïcode"] {
+            assert!(partition(k, 4) < 4);
+            assert_eq!(partition(k, 1), 0);
+        }
+        let spread: std::collections::HashSet<u32> = (0..100).map(|i| partition(&format!("okta:u{i}"), 4)).collect();
+        assert_eq!(spread.len(), 4);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decode_never_panics(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..512), part in 0u32..8) {
+            let _ = decode(&bytes, part);
+        }
+    }
+
+    #[test]
+    fn decode_rejects_with_reasons() {
+        assert!(decode(b"{not json", 0).unwrap_err().contains("not a bonafide envelope"));
+        assert!(decode(b"{}", 0).is_err());
+    }
+}

@@ -1,0 +1,125 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! The measuring stick, end to end: simulate a small organisation, scan it with the
+//! organisation's own settings, evaluate the report against the answers.
+//!
+//! The thresholds are what detection achieves today on this organisation (seed 3: 150
+//! people, 10 operatives, 2 farms, 21 days), set a little below the measured values so
+//! that a regression fails. Measured on 2026-11-22:
+//!   recall 1.00, precision 0.67 (10 operatives, 15 flagged), AUC 1.000, farms 2/2,
+//!   ordinary staff without look-alikes 0 of 81 flagged; worst confounder kind
+//!   privacy_vpn 5 of 7 (D1 and the VPN client's E4 weigh twice for one habit), then
+//!   it_support 1 of 5.
+//! The issue's targets once the detector issues are done: recall ≥ 0.9 and precision
+//! ≥ 0.8 at the high band, AUC ≥ 0.97, every farm recovered, no confounder kind above 5%
+//! in high/critical. Recall, AUC and farms hold; precision and the confounder ceiling do
+//! not yet. Raise these numbers as detectors land.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use bonafide_engine::{Config, ScanOutcome, ScanRequest};
+use bonafide_sim::eval;
+use bonafide_sim::org::{self, Params};
+
+const MIN_RECALL: f64 = 0.9;
+const MIN_PRECISION: f64 = 0.6;
+const MIN_AUC: f64 = 0.99;
+/// Highest share of any confounder kind's subjects in high/critical (target: 0.05).
+const MAX_CONFOUNDER_RATE: f64 = 0.75;
+
+fn params(neutral_names: bool) -> Params {
+    Params { people: 150, operatives: 10, farms: 2, days: 21, seed: 3, neutral_names }
+}
+
+fn scan(dir: &Path) -> ScanOutcome {
+    let config = Config::load(&dir.join("bonafide.toml")).unwrap();
+    let request = ScanRequest {
+        paths: vec![dir.join(org::DATA)],
+        forced: vec![],
+        ip_lists: vec![],
+        strict: false,
+        column_map: Default::default(),
+        keyring: bonafide_intel::Keyring::from_bytes([5; 32]),
+        progress: None,
+    };
+    bonafide_engine::scan(&config, request).unwrap()
+}
+
+#[test]
+fn simulate_scan_eval() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = org::simulate(&params(false), dir.path()).unwrap();
+    assert_eq!((s.people, s.operatives, s.farms), (150, 10, 2));
+    let o = scan(dir.path());
+    // Every record of every format is read: nothing quarantined, no field rejected.
+    assert_eq!(o.totals.quarantined, 0, "{:?}", o.quarantine);
+    assert_eq!(o.totals.field_issues, 0, "{:?}", o.quarantine);
+    assert_eq!(o.totals.implicit_subjects, 0, "every log identity belongs to someone in people.csv");
+    let formats: BTreeMap<String, u64> = o.inputs.iter().filter_map(|i| Some((i.format.clone()?, i.records))).collect();
+    for f in [
+        "people",
+        "accounts",
+        "payroll_changes",
+        "shipments",
+        "devices",
+        "interviews",
+        "references",
+        "ipintel",
+        "okta",
+        "entra",
+        "gws",
+        "osquery",
+        "commits",
+        "activity",
+    ] {
+        assert!(formats.get(f).is_some_and(|n| *n > 0), "{f} not read: {formats:?}");
+    }
+    assert_eq!(formats["people"], 150);
+    assert!(o.inputs.iter().all(|i| i.quarantined == 0));
+
+    let out = tempfile::tempdir().unwrap();
+    bonafide_report::write(&o, out.path()).unwrap();
+    let truth = eval::load_truth(&dir.path().join("truth.json")).unwrap();
+    let report = eval::load_report(&out.path().join("report.json")).unwrap();
+    let e = eval::evaluate(&truth, &report);
+    let shown = eval::render(&e);
+    println!("{shown}");
+    assert_eq!(e.operatives, 10);
+    assert_eq!(e.operatives_missing, 0, "{shown}");
+    assert!(e.recall >= MIN_RECALL, "{shown}");
+    assert!(e.precision >= MIN_PRECISION, "{shown}");
+    assert!(e.auc >= MIN_AUC, "{shown}");
+    assert_eq!(e.farms_recovered, e.farms.len(), "{shown}");
+    for (kind, r) in &e.false_positives_by_confounder {
+        assert!(r.rate <= MAX_CONFOUNDER_RATE, "{kind}: {shown}");
+    }
+    // Ordinary staff without any look-alike are left alone.
+    assert!(e.plain_ordinary.rate <= 0.01, "{shown}");
+}
+
+/// The same organisation with every name replaced one for one by an invented neutral
+/// one scores exactly the same: bonafide does not score by name or name origin.
+#[test]
+fn names_do_not_change_scores() {
+    let scores = |neutral: bool| -> BTreeMap<String, (u8, Vec<String>)> {
+        let dir = tempfile::tempdir().unwrap();
+        org::simulate(&params(neutral), dir.path()).unwrap();
+        let o = scan(dir.path());
+        let out = tempfile::tempdir().unwrap();
+        bonafide_report::write(&o, out.path()).unwrap();
+        let report = eval::load_report(&out.path().join("report.json")).unwrap();
+        report
+            .subjects
+            .into_iter()
+            .map(|s| {
+                let mut f: Vec<String> = s.findings.into_iter().map(|f| f.indicator).collect();
+                f.sort();
+                (s.subject_id, (s.score as u8, f))
+            })
+            .collect()
+    };
+    let (a, b) = (scores(false), scores(true));
+    assert_eq!(a.len(), b.len());
+    let differ: Vec<_> = a.iter().filter(|(k, v)| b.get(*k) != Some(v)).map(|(k, v)| (k, v, b.get(k))).collect();
+    assert!(differ.is_empty(), "scores changed with the names: {differ:?}");
+}

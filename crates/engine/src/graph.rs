@@ -1,0 +1,371 @@
+//! The run's identifier graph: clusters for `clusters[]`, cluster findings (C2, G3, D3
+//! for what the detectors could not see, H7 persona rings) and score propagation (H6).
+//!
+//! What goes in. From the detectors' cross-subject findings (A7, G3, H2, C2, D3, I2,
+//! A13): the value they found shared (SSN or document fingerprint, payout account,
+//! phone, email, delivery door, IP, device), among the subjects they found to be
+//! unrelated identities: the detectors already judged one person's two records, a
+//! household, an office, a public network, and the graph does not second-guess them or
+//! count the same value twice. From the records, what no detector links: the claimed
+//! home's address key (weak alone), GitHub handle, referrer, serials of devices held by
+//! current workers, and fuzzy blocks for the home and delivery streets (a misspelt farm
+//! door) and for the name under the date of birth. Households come from the detectors'
+//! household builder, so couples are not linked by what a couple shares.
+//!
+//! Deduplication with the detectors: C2, G3 and D3 stay the detectors' findings for the
+//! exact shared values they see (with per-record evidence); the graph adds a finding of
+//! those indicators only for cluster members that no detector finding of that indicator
+//! covers (a misspelt farm door, a device serial). H7 fires for a ring held together by
+//! persona identifiers that goes beyond what H2 already scored (two kinds of persona
+//! identifier, or a kind H2 does not read). H6 is new: a damped share of the H6 weight
+//! for subjects strongly linked to a critical subject, with the path in the summary and
+//! in the score contribution's `via`.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use bonafide_core::{Band, Evidence, Finding, Score, Shared, Subject, SubjectIdx};
+use bonafide_detect::Context;
+use bonafide_detect::evidence::SAMPLE;
+use bonafide_graph::synth::{address_block, name_block};
+use bonafide_graph::{
+    ClusterKind, Fuzzy, FuzzyKind, Graph, GraphConfig, IdKind, Ident, Propagation, SubjectIn, propagate,
+};
+use bonafide_intel::address::{Door, compare_keys, parse_one_line};
+
+use crate::outcome::{Cluster, Link};
+
+/// Hops beyond which a link to a critical subject gives nothing.
+const MAX_HOPS: usize = 3;
+
+/// The graph of one run and the display forms of the values it holds.
+pub struct RunGraph {
+    pub graph: Graph,
+    /// (kind, value hash) → what a report may show (masked for sensitive values).
+    shown: HashMap<(IdKind, u64), String>,
+}
+
+struct Builder {
+    shown: HashMap<(IdKind, u64), String>,
+}
+
+impl Builder {
+    fn ident(&mut self, s: &mut SubjectIn, kind: IdKind, value: &str, shown: impl FnOnce() -> String) {
+        let value = value.trim();
+        if value.is_empty() {
+            return;
+        }
+        let id = Ident::new(kind, value);
+        self.shown.entry((kind, id.value)).or_insert_with(shown);
+        s.idents.push(id);
+    }
+
+    fn fuzzy_address(&mut self, s: &mut SubjectIn, key: &str) {
+        let parts: Vec<&str> = key.split('|').collect();
+        if let [street, _unit, locality, country] = parts.as_slice()
+            && let Some(block) = address_block(street, &format!("{locality}|{country}"))
+        {
+            self.shown.entry((IdKind::FuzzyAddress, block)).or_insert_with(|| format!("{locality} {country}"));
+            s.fuzzy.push(Fuzzy { kind: FuzzyKind::Address, block, text: (*street).into() });
+        }
+    }
+}
+
+fn display_key(key: &str) -> String {
+    key.split('|').filter(|p| !p.is_empty()).collect::<Vec<_>>().join(", ")
+}
+
+impl RunGraph {
+    /// Builds the graph of a run from its subjects, records and (D3) findings.
+    pub fn build(cx: &Context<'_>, findings: &[Finding]) -> RunGraph {
+        let mut b = Builder { shown: HashMap::new() };
+        let by_id: HashMap<&str, usize> = cx.subjects.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
+        let mut ins: Vec<SubjectIn> = cx.subjects.iter().enumerate().map(|(i, s)| b.subject(cx, i, s)).collect();
+        let offices: Vec<String> =
+            cx.config.shipping.office_addresses.iter().filter_map(|a| parse_one_line(a).key).collect();
+        let office = |k: &str| offices.iter().any(|o| matches!(compare_keys(o, k), Door::Same | Door::UnitUnknown));
+        for sh in &cx.records.shipments {
+            let Some(&i) = by_id.get(sh.subject_id.as_str()) else { continue };
+            if let Some(k) = sh.address.key.as_deref().filter(|k| !office(k)) {
+                b.fuzzy_address(&mut ins[i], k);
+            }
+        }
+        // A serial held by two current workers; a laptop passed on after someone left
+        // is ordinary redeployment.
+        for d in &cx.records.devices {
+            let Some(&i) = by_id.get(d.subject_id.as_str()) else { continue };
+            if cx.subjects[i].end_date.is_none() {
+                b.ident(&mut ins[i], IdKind::DeviceSerial, &d.asset_serial, || d.asset_serial.clone());
+            }
+        }
+        // What the detectors found shared by unrelated identities, after their own
+        // judgement (one person's two records, households, offices, public networks).
+        for f in findings.iter().filter(|f| f.subjects.len() >= 2) {
+            let Some(sh) = &f.shared else { continue };
+            let Some(kind) = kind_of_shared(&sh.kind) else { continue };
+            let value = format!("{}={}", sh.kind, sh.value);
+            for s in &f.subjects {
+                if let Some(x) = ins.get_mut(s.index()) {
+                    b.ident(x, kind, &value, || sh.value.clone());
+                }
+            }
+        }
+        let (graph, _) = Graph::build(GraphConfig::default(), ins);
+        RunGraph { graph, shown: b.shown }
+    }
+
+    /// Subjects enter the graph in subject order, so graph index = subject index.
+    fn subject(&self, g: u32) -> SubjectIdx {
+        SubjectIdx(g)
+    }
+
+    fn shown(&self, kind: IdKind, value: u64) -> String {
+        self.shown.get(&(kind, value)).cloned().unwrap_or_else(|| format!("#{value:016x}"))
+    }
+
+    /// `clusters[]` for the report.
+    pub fn clusters(&self) -> Vec<Cluster> {
+        self.graph
+            .clusters()
+            .into_iter()
+            .map(|c| {
+                let mut subjects: Vec<SubjectIdx> = c.members.iter().map(|m| self.subject(*m)).collect();
+                subjects.sort();
+                Cluster {
+                    id: c.id,
+                    kind: c.kind.as_str().to_string(),
+                    subjects,
+                    links: c
+                        .links
+                        .iter()
+                        .map(|l| Link {
+                            a: self.subject(l.a),
+                            b: self.subject(l.b),
+                            kind: l.kind.as_str().to_string(),
+                            value: self.shown(l.kind, l.value),
+                            indicator: indicator_of(l.kind).to_string(),
+                            bits: Some(f64::from(l.bits)),
+                            reason: Some(l.reason()),
+                        })
+                        .collect(),
+                }
+            })
+            .collect()
+    }
+
+    /// C2/G3/D3 for uncovered members, and H7.
+    pub fn findings(&self, cx: &Context<'_>, existing: &[Finding]) -> Vec<Finding> {
+        let covered: BTreeSet<(&str, SubjectIdx)> =
+            existing.iter().flat_map(|f| f.subjects.iter().map(move |s| (f.indicator.as_str(), *s))).collect();
+        let mut out = Vec::new();
+        for c in self.graph.clusters() {
+            for indicator in ["C2", "G3", "D3"] {
+                let links: Vec<_> = c.links.iter().filter(|l| indicator_of(l.kind) == indicator).collect();
+                let mut members: BTreeSet<u32> = BTreeSet::new();
+                for l in &links {
+                    members.insert(l.a);
+                    members.insert(l.b);
+                }
+                let uncovered: Vec<SubjectIdx> =
+                    members.iter().map(|m| self.subject(*m)).filter(|s| !covered.contains(&(indicator, *s))).collect();
+                if uncovered.is_empty() || members.len() < 2 {
+                    continue;
+                }
+                let Some(top) = links.iter().max_by(|x, y| x.bits.total_cmp(&y.bits)) else { continue };
+                let ids: Vec<&str> =
+                    members.iter().filter_map(|m| cx.subject(self.subject(*m))).map(|s| s.id.as_str()).collect();
+                let summary = format!(
+                    "Cluster {} ({}): {} linked by {} ({})",
+                    c.id,
+                    c.kind.as_str(),
+                    ids.join(", "),
+                    top.kind.as_str().replace('_', " "),
+                    top.reason()
+                );
+                let mut f = Finding::new(indicator, uncovered[0], cx.weight(indicator), summary);
+                f.subjects = members.iter().map(|m| self.subject(*m)).collect();
+                f.shared = Some(Shared { kind: top.kind.as_str().into(), value: self.shown(top.kind, top.value) });
+                f.evidence = links.iter().take(SAMPLE).map(|l| self.link_evidence(cx, l)).collect();
+                f.evidence_total = links.len() as u64;
+                out.push(f);
+            }
+            if let Some(f) = self.persona_ring(cx, &c) {
+                out.push(f);
+            }
+        }
+        out.retain(|f| !cx.config.disabled.contains(&f.indicator));
+        out
+    }
+
+    fn link_evidence(&self, cx: &Context<'_>, l: &bonafide_graph::Link) -> Evidence {
+        let id = |g: u32| cx.subject(self.subject(g)).map(|s| s.id.clone()).unwrap_or_default();
+        // Anchored at the people record of the link's first subject, where the
+        // identifiers were read (detector-vetted values also carry their own findings).
+        let at = cx.subject(self.subject(l.a)).and_then(|s| s.source);
+        at.map(Evidence::at)
+            .unwrap_or_else(Evidence::without_source)
+            .with("a", id(l.a))
+            .with("b", id(l.b))
+            .with("kind", l.kind.as_str())
+            .with("value", self.shown(l.kind, l.value))
+            .with("reason", l.reason())
+    }
+
+    /// H7: members joined by persona identifiers under two or more names, when the ring
+    /// is more than one shared contact (which H2 already scores).
+    fn persona_ring(&self, cx: &Context<'_>, c: &bonafide_graph::Cluster) -> Option<Finding> {
+        let persona: Vec<_> = c.links.iter().filter(|l| l.kind.cluster_kind() == ClusterKind::PersonaRing).collect();
+        if persona.is_empty() {
+            return None;
+        }
+        let kinds: BTreeSet<IdKind> = persona.iter().map(|l| l.kind).collect();
+        let beyond_h2 = kinds.len() >= 2 || kinds.iter().any(|k| !matches!(k, IdKind::Phone | IdKind::Email));
+        if !beyond_h2 {
+            return None;
+        }
+        let mut members: BTreeSet<u32> = BTreeSet::new();
+        for l in &persona {
+            members.insert(l.a);
+            members.insert(l.b);
+        }
+        let members: Vec<u32> = members.into_iter().collect();
+        let names = self.graph.distinct_names(&members);
+        if names < 2 {
+            return None;
+        }
+        let subjects: Vec<SubjectIdx> = members.iter().map(|m| self.subject(*m)).collect();
+        let described: Vec<String> = subjects
+            .iter()
+            .filter_map(|s| cx.subject(*s))
+            .map(|s: &Subject| format!("{} ({})", s.id, s.name))
+            .collect();
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let summary =
+            format!("{} names behind shared {} in cluster {}: {}", names, kinds.join(", "), c.id, described.join(", "));
+        let mut f = Finding::new("H7", subjects[0], cx.weight("H7"), summary);
+        f.subjects = subjects;
+        let top = persona.iter().max_by(|x, y| x.bits.total_cmp(&y.bits))?;
+        f.shared = Some(Shared { kind: top.kind.as_str().into(), value: self.shown(top.kind, top.value) });
+        f.evidence = persona.iter().take(SAMPLE).map(|l| self.link_evidence(cx, l)).collect();
+        f.evidence_total = persona.len() as u64;
+        Some(f)
+    }
+
+    /// H6 for subjects strongly linked to a critical subject. Returns the findings and,
+    /// per subject, the path to show in the score contribution.
+    pub fn propagation(&self, cx: &Context<'_>, scores: &[Score]) -> (Vec<Finding>, BTreeMap<SubjectIdx, String>) {
+        if cx.config.disabled.iter().any(|d| d == "H6") {
+            return (Vec::new(), BTreeMap::new());
+        }
+        let h6 = cx.weight("H6");
+        let seeds: Vec<(u32, f64)> =
+            scores.iter().enumerate().filter(|(_, s)| s.band == Band::Critical).map(|(i, _)| (i as u32, h6)).collect();
+        if seeds.is_empty() {
+            return (Vec::new(), BTreeMap::new());
+        }
+        let clusters = self.graph.clusters();
+        let mut out = Vec::new();
+        let mut via = BTreeMap::new();
+        for Propagation { subject, seed, bits, path } in
+            propagate(&clusters, &seeds, GraphConfig::default().min_link_bits, MAX_HOPS)
+        {
+            let id = |g: u32| cx.subject(self.subject(g)).map(|s| s.id.clone()).unwrap_or_default();
+            let mut shown = id(seed);
+            for (s, kind) in &path {
+                shown.push_str(&format!(" —{}→ {}", kind.as_str(), id(*s)));
+            }
+            let seed_score = scores.get(seed as usize).map(|s| s.score).unwrap_or(0);
+            let summary = format!(
+                "Linked to critical subject {} (score {seed_score}) in {} hop(s): {shown}",
+                id(seed),
+                path.len()
+            );
+            let s = self.subject(subject);
+            let mut f = Finding::new("H6", s, bits, summary);
+            let at = cx.subject(self.subject(subject)).and_then(|x| x.source);
+            f.evidence = vec![
+                at.map(Evidence::at)
+                    .unwrap_or_else(Evidence::without_source)
+                    .with("seed", id(seed))
+                    .with("path", shown.clone())
+                    .with("hops", path.len())
+                    .with("bits", (bits * 100.0).round() / 100.0),
+            ];
+            f.evidence_total = 1;
+            out.push(f);
+            via.insert(s, shown);
+        }
+        (out, via)
+    }
+}
+
+/// The graph's kind for a detector finding's `shared.kind`.
+fn kind_of_shared(kind: &str) -> Option<IdKind> {
+    Some(match kind {
+        "ip" => IdKind::SharedIp,
+        "device" | "device_serial" => IdKind::DeviceSerial,
+        "shipping_address" => IdKind::ShippingAddress,
+        "bank_account" | "iban" | "payout_account" => IdKind::BankAccount,
+        "wallet" => IdKind::Wallet,
+        "ssn" => IdKind::Ssn,
+        "id_document" => IdKind::IdDocument,
+        "phone" => IdKind::Phone,
+        "email" => IdKind::Email,
+        "photo" => IdKind::PhotoHash,
+        "resume" => IdKind::ResumeSketch,
+        _ => return None,
+    })
+}
+
+/// The indicator a link of this kind belongs to.
+fn indicator_of(kind: IdKind) -> &'static str {
+    match kind {
+        IdKind::ShippingAddress | IdKind::FuzzyAddress | IdKind::HomeAddress | IdKind::DeviceSerial => "C2",
+        IdKind::BankAccount | IdKind::Wallet => "G3",
+        IdKind::IpDay | IdKind::SharedIp => "D3",
+        IdKind::Ssn | IdKind::IdDocument | IdKind::FuzzyName => "A7",
+        IdKind::Phone | IdKind::Email => "H2",
+        IdKind::Github | IdKind::PhotoHash | IdKind::ResumeSketch => "H7",
+        IdKind::Referrer => "H6",
+    }
+}
+
+impl Builder {
+    fn subject(&mut self, cx: &Context<'_>, i: usize, s: &Subject) -> SubjectIn {
+        let household = cx.households.household_of(SubjectIdx(i as u32)).map(|h| u64::from(h) + 1).unwrap_or(0);
+        let mut x = SubjectIn { key: s.id.clone(), household, name: s.name.clone(), ..Default::default() };
+        if let Some(a) = s.address.as_ref()
+            && let Some(k) = a.key.as_deref()
+        {
+            self.ident(&mut x, IdKind::HomeAddress, k, || {
+                bonafide_intel::address::display(a).unwrap_or_else(|| display_key(k))
+            });
+            self.fuzzy_address(&mut x, k);
+        }
+        if let Some(g) = &s.github {
+            let g = g.trim().trim_start_matches('@').to_lowercase();
+            self.ident(&mut x, IdKind::Github, &g, || g.clone());
+        }
+        if let Some(r) = &s.referred_by {
+            self.ident(&mut x, IdKind::Referrer, r, || r.clone());
+        }
+        if let Some(dob) = s.date_of_birth
+            && !s.implicit
+            && let Some(block) = name_block(&s.name, &dob.date_string())
+        {
+            self.shown.entry((IdKind::FuzzyName, block)).or_insert_with(|| format!("born {}", dob.date_string()));
+            x.fuzzy.push(Fuzzy { kind: FuzzyKind::Name, block, text: s.name.as_str().into() });
+        }
+        x
+    }
+}
+
+/// Sets the `via` of each subject's H6 contribution to the path that caused it.
+pub fn annotate(scores: &mut [Score], via: &BTreeMap<SubjectIdx, String>) {
+    for (s, path) in via {
+        if let Some(score) = scores.get_mut(s.index()) {
+            for c in score.contributions.iter_mut().filter(|c| c.indicator == "H6") {
+                c.via = Some(path.clone());
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! The PostgreSQL backend against a real server (BONAFIDE_PG_URL), each test in a schema
+//! of its own; and the rule that its migrations mirror SQLite's.
+
+use std::path::PathBuf;
+
+use bonafide_store::postgres::{Parked, StreamEvent};
+use bonafide_store::testing::fresh_schema;
+use bonafide_store::{Db, PgStore};
+
+#[test]
+fn postgres_migrations_mirror_sqlite() {
+    // 1000 and up are backend-specific on either side (SQLite's triggers, PostgreSQL's
+    // identities and stream tables); everything below is one file for both.
+    let sqlite: Vec<_> = bonafide_store::MIGRATIONS.iter().filter(|m| m.0 < 1000).collect();
+    let pg: Vec<_> = bonafide_store::postgres::MIGRATIONS.iter().filter(|m| m.0 < 1000).collect();
+    assert_eq!(sqlite.len(), pg.len(), "every SQLite migration needs its PostgreSQL twin (same number)");
+    for (s, p) in sqlite.iter().zip(pg) {
+        assert_eq!((s.0, s.1), (p.0, p.1));
+        assert_eq!(s.2, p.2, "migration {} differs; PostgreSQL-only changes go in 1000+", s.0);
+    }
+}
+
+fn small_outcome() -> bonafide_engine::ScanOutcome {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/small");
+    let config = bonafide_engine::Config::parse("").expect("empty config is the defaults");
+    let req = bonafide_engine::ScanRequest {
+        paths: vec![root],
+        forced: Vec::new(),
+        ip_lists: Vec::new(),
+        strict: false,
+        column_map: Default::default(),
+        keyring: bonafide_intel_keyring(),
+        progress: None,
+    };
+    bonafide_engine::scan(&config, req).expect("examples/small scans")
+}
+
+fn bonafide_intel_keyring() -> bonafide_intel::Keyring {
+    bonafide_intel::Keyring::from_bytes([9; 32])
+}
+
+#[tokio::test]
+async fn a_run_stored_in_postgres_matches_sqlite() {
+    let Some(url) = fresh_schema("run_matches_sqlite").await else { return };
+    let o = small_outcome();
+    let pg = Db::open(std::path::Path::new(&url)).await.expect("open postgres");
+    pg.save_run(&o).await.expect("save to postgres");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let lite = Db::open(&dir.path().join("b.db")).await.expect("open sqlite");
+    lite.save_run(&o).await.expect("save to sqlite");
+    assert!(matches!(pg, Db::Postgres(_)) && matches!(lite, Db::Sqlite(_)));
+    let pg_counts: Vec<_> = pg.counts().await.expect("counts").into_iter().take(8).collect();
+    assert_eq!(pg_counts, lite.counts().await.expect("counts"));
+    assert!(pg_counts.iter().any(|(t, n)| t == "findings" && *n > 0), "{pg_counts:?}");
+    assert_eq!(pg.subjects().await.expect("subjects"), lite.subjects().await.expect("subjects"));
+    assert_eq!(pg.latest_run().await.expect("latest"), Some(o.run.run_id.clone()));
+    // Opening again applies nothing new and keeps the data.
+    let again = PgStore::open(&url).await.expect("reopen");
+    assert_eq!(again.latest_run().await.expect("latest"), Some(o.run.run_id.clone()));
+}
+
+fn ev(id: &str, actor: &str, at: i64) -> StreamEvent {
+    StreamEvent {
+        event_id: id.into(),
+        part: 1,
+        actor_key: actor.into(),
+        batch: "b1".into(),
+        file_ord: 3,
+        file_path: "okta.jsonl".into(),
+        format: "okta".into(),
+        line: at,
+        idx: None,
+        at_ms: at,
+        event: "{}".into(),
+        stream_seq: at,
+    }
+}
+
+#[tokio::test]
+async fn batch_commits_are_idempotent() {
+    let Some(url) = fresh_schema("batch_idempotent").await else { return };
+    let s = PgStore::open(&url).await.expect("open");
+    let batch = vec![ev("a", "okta:x", 10), ev("b", "okta:x", 5), ev("c", "okta:y", 7)];
+    let parked = vec![Parked { part: 1, stream_seq: 99, msg_id: None, reason: "not json".into(), payload: "{".into() }];
+    let first = s.commit_batch(&batch, &parked).await.expect("commit");
+    assert_eq!((first.inserted, first.parked), (3, 1));
+    // Redelivery of the same batch changes nothing, state included.
+    let again = s.commit_batch(&batch, &parked).await.expect("commit again");
+    assert_eq!((again.inserted, again.parked), (0, 0));
+    let more = s.commit_batch(&[ev("c", "okta:y", 7), ev("d", "okta:y", 1)], &[]).await.expect("commit");
+    assert_eq!(more.inserted, 1);
+    assert_eq!(
+        s.actor_state().await.expect("state"),
+        vec![("okta:x".to_string(), 2, 5, 10), ("okta:y".to_string(), 2, 1, 7)]
+    );
+    assert_eq!(s.parked().await.expect("parked"), vec![(1, 99, "not json".to_string())]);
+    let inputs = s.stored_inputs().await.expect("inputs");
+    assert_eq!(inputs.len(), 1);
+    assert_eq!(inputs[0].events, 4);
+    // Pages come in file order and resume after the last key.
+    let p1 = s.input_events(&inputs[0], None, 3).await.expect("page");
+    let lines: Vec<i64> = p1.iter().map(|(k, _)| k.0).collect();
+    assert_eq!(lines, vec![1, 5, 7]);
+    let p2 = s.input_events(&inputs[0], p1.last().map(|(k, _)| k), 3).await.expect("page");
+    assert_eq!(p2.iter().map(|(k, _)| k.0).collect::<Vec<_>>(), vec![10]);
+}
