@@ -6,9 +6,10 @@
 --
 -- Portable: this file is mirrored byte for byte in postgres/. Generated ids are
 -- `INTEGER PRIMARY KEY` (SQLite's rowid alias assigns them; PostgreSQL gets an identity
--- in postgres/1002_serve.sql), bytes are BYTEA (SQLite stores the blob as given), and
--- the audit trail's append-only triggers, whose syntax differs, live in each backend's
--- own 1002_serve.sql.
+-- in postgres/1002_serve.sql; SQLite's 1002_serve.sql recreates the deletable case
+-- tables with AUTOINCREMENT so ids are never reused), bytes are BYTEA (SQLite stores the
+-- blob as given), and the audit trail's append-only triggers, whose syntax differs,
+-- live in each backend's own 1002_serve.sql.
 
 CREATE TABLE users (
     user_id INTEGER PRIMARY KEY,
