@@ -1,7 +1,10 @@
 //! `bonafide demo`: simulate an organisation of about 500 people, scan it, show the
-//! ranked summary and how well detection did, write the HTML report.
+//! ranked summary and how well detection did, write the HTML report; then store the run
+//! in a SQLite database under the demo folder, create a demo admin with a random password
+//! (printed once) and serve the web UI on it until Ctrl-C (`--no-serve` stops before).
 
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -26,7 +29,16 @@ pub struct DemoArgs {
     /// Subjects listed in the terminal table.
     #[arg(long, default_value_t = 15)]
     pub top: usize,
+    /// Where the web UI listens at the end.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Store the run and create the demo user, but do not start the web UI.
+    #[arg(long)]
+    pub no_serve: bool,
 }
+
+/// The demo's web UI user (an admin; its password is random and printed once).
+pub const DEMO_USER: &str = "demo";
 
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
@@ -85,6 +97,40 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         org_dir.join("truth.json").display(),
         report_dir.display()
     );
+    let db = args.dir.join("bonafide.db");
+    let password = store(&db, &outcome).with_context(|| format!("storing the run in {}", db.display()))?;
     crate::out!("done in {:.1} s", started.elapsed().as_secs_f64());
+    if args.no_serve {
+        crate::out!(
+            "database: {}  ·  web UI: bonafide serve --db {}  ·  sign in as {DEMO_USER} / {password}",
+            db.display(),
+            db.display()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    crate::out!(
+        "\nweb UI: http://{}/  ·  sign in as {DEMO_USER} / {password}  (shown once; Ctrl-C stops)",
+        args.listen
+    );
+    let mut serve = bonafide_serve::ServeConfig::new(db, args.listen);
+    serve.engine = config;
+    crate::serve::runtime()?.block_on(bonafide_serve::run(serve))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Saves the run in `db` (created if missing; earlier demo runs stay) and (re)creates the
+/// demo admin with a fresh random password, which it returns: it is stored only as a hash.
+fn store(db: &Path, outcome: &bonafide_engine::ScanOutcome) -> Result<String> {
+    // 80 random bits as 20 hex characters: enough for a local demo, short enough to type.
+    let mut password = bonafide_serve::auth::random_token()?;
+    password.truncate(20);
+    crate::serve::runtime()?.block_on(async {
+        let store = bonafide_store::Store::open(db).await?;
+        store.save_run(outcome).await?;
+        bonafide_serve::users::add_user(store.pool(), DEMO_USER, bonafide_serve::Role::Admin, &password).await?;
+        bonafide_serve::audit::record(store.pool(), "demo", "user.add", &format!("user:{DEMO_USER}"), "admin").await?;
+        store.close().await;
+        Ok::<_, anyhow::Error>(())
+    })?;
+    Ok(password)
 }

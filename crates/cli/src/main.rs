@@ -7,6 +7,7 @@ mod ingest;
 mod progress;
 mod replay;
 mod screen;
+mod serve;
 mod simulate;
 mod worker;
 
@@ -75,6 +76,11 @@ enum Command {
     /// Screen names, emails, domains or wallet addresses against sanctions lists and
     /// published identifiers; or show what a newer list changes (--diff).
     Screen(screen::ScreenArgs),
+    /// Serve the web UI and the REST API over a database: ingest, queue, cases.
+    Serve(serve::ServeArgs),
+    /// Manage the users of `bonafide serve`.
+    #[command(subcommand)]
+    User(serve::UserCommand),
     /// Publish the events of files to NATS JetStream, partitioned by account (scale-out).
     Ingest(ingest::IngestArgs),
     /// Consume partitions of the event stream into the shared PostgreSQL store (scale-out).
@@ -286,6 +292,8 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Screen(args) => screen::run(cli.config.as_ref(), args),
+        Command::Serve(args) => serve::serve(cli.config.as_ref(), args),
+        Command::User(cmd) => serve::user(cmd),
         Command::Ingest(args) => ingest::run(cli.config.as_ref(), args),
         Command::Worker(args) => worker::run(args),
         Command::Migrate { db } => {

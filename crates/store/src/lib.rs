@@ -138,6 +138,14 @@ macro_rules! write_run {
             .execute(&mut **tx)
             .await?;
         }
+        for (subject_id, records) in $crate::subject_records(o) {
+            sqlx::query("INSERT INTO subject_records (run_id, subject_id, records) VALUES ($1, $2, $3)")
+                .bind(run_id)
+                .bind(subject_id)
+                .bind(serde_json::to_string(&records)?)
+                .execute(&mut **tx)
+                .await?;
+        }
         for (seq, q) in o.quarantine.iter().enumerate() {
             sqlx::query("INSERT INTO quarantine (run_id, seq, source, reason) VALUES ($1, $2, $3, $4)")
                 .bind(run_id)
@@ -161,6 +169,9 @@ pub use postgres::PgStore;
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/0001_init.sql")),
     (2, "activity", include_str!("../migrations/0002_activity.sql")),
+    (3, "serve", include_str!("../migrations/0003_serve.sql")),
+    // 1000 and up are SQLite-only (PostgreSQL has its own above 1000).
+    (1002, "serve_triggers", include_str!("../migrations/1002_serve.sql")),
 ];
 
 /// A list of migrations compiled into the binary.
@@ -209,6 +220,59 @@ pub(crate) fn finding_id(run_id: &str, f: &bonafide_core::Finding, subjects: &[S
         }
     }
     format!("{}-{:016x}", f.indicator, h)
+}
+
+/// Each subject's records for the subject page and the case export, as JSON built field
+/// by field so that only masked forms of sensitive numbers (never fingerprints, never raw
+/// values) leave the run: devices, shipments, pay changes and interviews, oldest first.
+pub fn subject_records(o: &ScanOutcome) -> std::collections::BTreeMap<String, serde_json::Value> {
+    use serde_json::{Value, json};
+    let mut out: std::collections::BTreeMap<String, serde_json::Value> = std::collections::BTreeMap::new();
+    fn entry<'m>(m: &'m mut std::collections::BTreeMap<String, Value>, id: &str) -> &'m mut Value {
+        m.entry(id.to_string())
+            .or_insert_with(|| json!({"devices": [], "shipments": [], "payroll": [], "interviews": []}))
+    }
+    fn push(v: &mut Value, key: &str, item: Value) {
+        if let Some(a) = v.get_mut(key).and_then(Value::as_array_mut) {
+            a.push(item);
+        }
+    }
+    let src = |p: &bonafide_core::source::SourcePos| o.sources.display(p);
+    for d in &o.records.devices {
+        let item = json!({"asset_serial": d.asset_serial, "host_identifier": d.host_identifier, "hostname": d.hostname,
+            "assigned_at": d.assigned_at.map(|t| t.to_rfc3339()), "managed": d.managed, "source": src(&d.source)});
+        push(entry(&mut out, &d.subject_id), "devices", item);
+    }
+    for s in &o.records.shipments {
+        let item = json!({"shipped_at": s.shipped_at.to_rfc3339(), "shipment_id": s.shipment_id, "asset_serial": s.asset_serial,
+            "recipient_name": s.recipient_name, "address": s.address.one_line(), "status": s.status,
+            "signed_by": s.signed_by, "source": src(&s.source)});
+        push(entry(&mut out, &s.subject_id), "shipments", item);
+    }
+    for p in &o.records.payroll {
+        let masked = |x: &Option<bonafide_core::sensitive::Sensitive>| x.as_ref().map(|s| s.masked.clone());
+        let item = json!({"changed_at": p.changed_at.to_rfc3339(), "method": p.method, "account_holder": p.account_holder,
+            "bank_name": p.bank_name, "bank_country": p.country().map(|c| c.to_string()),
+            "routing_number": masked(&p.routing_number), "account_number": masked(&p.account_number),
+            "iban": masked(&p.iban), "wallet": p.wallet.as_ref().map(|w| w.address.clone()), "source": src(&p.source)});
+        push(entry(&mut out, &p.subject_id), "payroll", item);
+    }
+    for i in &o.records.interviews {
+        let item = json!({"at": i.at.to_rfc3339(), "round": i.round, "medium": i.medium, "flags": i.flags,
+            "client_ip": i.client_ip.map(|ip| ip.to_string()),
+            "client_place": i.client.as_ref().map(|n| n.place.label()), "source": src(&i.source)});
+        push(entry(&mut out, &i.subject_id), "interviews", item);
+    }
+    for v in out.values_mut() {
+        for (key, at) in
+            [("devices", "assigned_at"), ("shipments", "shipped_at"), ("payroll", "changed_at"), ("interviews", "at")]
+        {
+            if let Some(a) = v.get_mut(key).and_then(Value::as_array_mut) {
+                a.sort_by(|x, y| x[at].as_str().unwrap_or("").cmp(y[at].as_str().unwrap_or("")));
+            }
+        }
+    }
+    out
 }
 
 impl Store {

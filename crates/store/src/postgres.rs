@@ -21,7 +21,9 @@ use crate::{Embedded, StoreError};
 pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, "init", include_str!("../migrations/postgres/0001_init.sql")),
     (2, "activity", include_str!("../migrations/postgres/0002_activity.sql")),
+    (3, "serve", include_str!("../migrations/postgres/0003_serve.sql")),
     (1001, "stream", include_str!("../migrations/postgres/1001_stream.sql")),
+    (1002, "serve_ids_triggers", include_str!("../migrations/postgres/1002_serve.sql")),
 ];
 
 /// An open, migrated PostgreSQL store.

@@ -1,0 +1,117 @@
+//! `bonafide serve` and `bonafide user`: thin wrappers over `bonafide-serve`.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+use bonafide_engine::Config;
+
+#[derive(clap::Args)]
+pub struct ServeArgs {
+    /// The SQLite database (created if missing); `bonafide scan --db` writes the same.
+    #[arg(long, value_name = "FILE", default_value = "bonafide.db")]
+    db: PathBuf,
+    /// Address and port to listen on.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// Poll this folder for new or changed input files and re-scan (repeatable).
+    #[arg(long, value_name = "DIR")]
+    watch: Vec<PathBuf>,
+    /// Keep uploads and pushes here (default: FILE.inbox next to the database).
+    #[arg(long, value_name = "DIR")]
+    inbox: Option<PathBuf>,
+    /// The fingerprint key file (default: see `bonafide config`).
+    #[arg(long, value_name = "FILE")]
+    key_file: Option<PathBuf>,
+    /// Mark the session cookie Secure even on loopback (default: only off loopback).
+    #[arg(long)]
+    secure_cookies: bool,
+}
+
+#[derive(clap::Subcommand)]
+pub enum UserCommand {
+    /// Create a user, or reset an existing user's password and role.
+    Add {
+        #[arg(long, value_name = "FILE", default_value = "bonafide.db")]
+        db: PathBuf,
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// viewer, analyst or admin.
+        #[arg(long, default_value = "viewer")]
+        role: String,
+        /// Read the password from this file's first line (default: standard input).
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+    /// List users.
+    List {
+        #[arg(long, value_name = "FILE", default_value = "bonafide.db")]
+        db: PathBuf,
+    },
+}
+
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?)
+}
+
+pub fn serve(config_path: Option<&PathBuf>, args: ServeArgs) -> Result<ExitCode> {
+    let mut config = bonafide_serve::ServeConfig::new(args.db, args.listen);
+    config.engine = Config::discover(config_path.map(PathBuf::as_path))?;
+    config.watch = args.watch;
+    config.inbox = args.inbox;
+    config.key_file = args.key_file;
+    if args.secure_cookies {
+        config.secure_cookies = Some(true);
+    }
+    runtime()?.block_on(bonafide_serve::run(config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_password(file: Option<&PathBuf>) -> Result<String> {
+    let text = match file {
+        Some(p) => std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?,
+        None => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).context("reading the password from standard input")?;
+            s
+        }
+    };
+    let pw = text.lines().next().unwrap_or("").trim_end_matches('\r').to_string();
+    if pw.is_empty() {
+        bail!("no password given (pipe it on standard input or use --password-file)");
+    }
+    Ok(pw)
+}
+
+pub fn user(cmd: UserCommand) -> Result<ExitCode> {
+    let rt = runtime()?;
+    match cmd {
+        UserCommand::Add { db, name, role, password_file } => {
+            let role = bonafide_serve::Role::parse(&role).context("--role must be viewer, analyst or admin")?;
+            let password = read_password(password_file.as_ref())?;
+            rt.block_on(async {
+                let store = bonafide_store::Store::open(&db).await?;
+                bonafide_serve::users::add_user(store.pool(), &name, role, &password).await?;
+                bonafide_serve::audit::record(store.pool(), "cli", "user.add", &format!("user:{name}"), role.as_str())
+                    .await?;
+                store.close().await;
+                Ok::<_, anyhow::Error>(())
+            })?;
+            crate::emit(&format!("user {name} saved as {} in {}\n", role.as_str(), db.display()));
+        }
+        UserCommand::List { db } => {
+            let users = rt.block_on(async {
+                let store = bonafide_store::Store::open(&db).await?;
+                let u = bonafide_serve::users::list(store.pool()).await?;
+                store.close().await;
+                Ok::<_, anyhow::Error>(u)
+            })?;
+            for u in users {
+                crate::emit(&format!("{:<24} {:<8} {}\n", u.name, u.role.as_str(), u.created_at));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,170 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! `bonafide user add` and `bonafide serve` through the real binary: a stored scan is
+//! served, the new admin can sign in, a wrong password cannot.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn request(port: u16, raw: &str) -> String {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    s.write_all(raw.as_bytes()).unwrap();
+    let mut out = String::new();
+    let _ = s.read_to_string(&mut out);
+    out
+}
+
+struct Kill(std::process::Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn a_user_added_on_the_command_line_signs_in_to_the_served_scan() {
+    let bin = env!("CARGO_BIN_EXE_bonafide");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.db");
+    let key = dir.path().join("key");
+    let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/small");
+    let st = Command::new(bin)
+        .args(["scan", "-q", "--db"])
+        .arg(&db)
+        .arg("--key-file")
+        .arg(&key)
+        .arg(&example)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let mut add = Command::new(bin)
+        .args(["user", "add", "--name", "ana", "--role", "admin", "--db"])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(b"a long passphrase\n").unwrap();
+    let out = add.wait_with_output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("user ana saved as admin"));
+    let short = Command::new(bin)
+        .args(["user", "add", "--name", "bob", "--db"])
+        .arg(&db)
+        .stdin(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = {
+        let mut short = short;
+        short.stdin.take().unwrap().write_all(b"short\n").unwrap();
+        short.wait_with_output().unwrap()
+    };
+    assert!(!out.status.success(), "passwords under 10 characters are refused");
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let _serve = Kill(
+        Command::new(bin)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(&db)
+            .arg("--key-file")
+            .arg(&key)
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let t0 = Instant::now();
+    let health = loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break request(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "serve did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"run_id\":\"20"), "{health}");
+    let login = |pw: &str| {
+        let body = format!("name=ana&password={pw}");
+        request(
+            port,
+            &format!(
+                "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    };
+    let ok = login("a+long+passphrase");
+    assert!(ok.starts_with("HTTP/1.1 303") && ok.contains("bonafide_session="), "{ok}");
+    assert!(login("wrong+passphrase").starts_with("HTTP/1.1 401"));
+}
+
+/// `bonafide demo` ends by serving what it scanned: the run is in the demo folder's
+/// database and the password it prints once signs the demo admin in (a wrong one does not).
+#[test]
+fn the_demo_serves_its_organisation_to_the_password_it_prints() {
+    let bin = env!("CARGO_BIN_EXE_bonafide");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("demo.out");
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let _demo = Kill(
+        Command::new(bin)
+            .args(["demo", "--people", "40", "--operatives", "3", "--farms", "1", "--days", "14", "--top", "3"])
+            .args(["--listen", &format!("127.0.0.1:{port}"), "--dir"])
+            .arg(dir.path().join("d"))
+            .stdout(std::fs::File::create(&log).unwrap())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let t0 = Instant::now();
+    let health = loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break request(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        }
+        assert!(t0.elapsed() < Duration::from_secs(120), "demo did not start serving");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"run_id\":\"20"), "{health}");
+    assert!(dir.path().join("d/bonafide.db").is_file());
+    let out = std::fs::read_to_string(&log).unwrap();
+    let password = out
+        .lines()
+        .find_map(|l| l.split("sign in as demo / ").nth(1))
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no password printed:\n{out}"))
+        .to_string();
+    assert!(password.len() >= 16, "{password}");
+    let login = |pw: &str| {
+        let body = format!("name=demo&password={pw}");
+        request(
+            port,
+            &format!(
+                "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            ),
+        )
+    };
+    let ok = login(&password);
+    assert!(ok.starts_with("HTTP/1.1 303") && ok.contains("bonafide_session="), "{ok}");
+    assert!(login("demo+password+guess").starts_with("HTTP/1.1 401"));
+}
+
+/// `--no-serve` stores the run and the user, prints how to serve, and exits.
+#[test]
+fn the_demo_with_no_serve_stores_and_exits() {
+    let bin = env!("CARGO_BIN_EXE_bonafide");
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::new(bin)
+        .args(["demo", "--no-serve", "--people", "30", "--operatives", "2", "--farms", "1", "--days", "7", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("bonafide serve --db") && text.contains("sign in as demo / "), "{text}");
+    let users = Command::new(bin).args(["user", "list", "--db"]).arg(dir.path().join("bonafide.db")).output().unwrap();
+    let users = String::from_utf8_lossy(&users.stdout);
+    assert!(users.lines().any(|l| l.starts_with("demo ") && l.contains("admin")), "{users}");
+}

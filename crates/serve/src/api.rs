@@ -1,0 +1,492 @@
+//! The REST API under `/api/v1` (JSON), `/healthz` and `/metrics`. The OpenAPI
+//! document (`openapi.json`, hand-written beside this file) describes every route; a
+//! test checks that each routed path appears in it.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Extension, Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::auth::{self, Role};
+use crate::cases::{self, CaseChange, NewCase, NewSuppression};
+use crate::snapshot::{QueueFilter, Snapshot, SubjectView};
+use crate::web::{Auth, Kind, WebError, need};
+
+type ApiResult = Result<Response, WebError>;
+
+const API: Kind = Kind::Api;
+
+fn internal(e: impl std::fmt::Display) -> WebError {
+    WebError::internal(API, e)
+}
+
+pub const OPENAPI: &str = include_str!("openapi.json");
+
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}
+
+pub async fn healthz(State(st): State<AppState>) -> Response {
+    let db = sqlx::query("SELECT 1").execute(st.store.pool()).await.is_ok();
+    let snap = st.snap().await;
+    let body = json!({"status": if db { "ok" } else { "degraded" }, "database": db,
+        "run_id": snap.run.as_ref().map(|r| r.run_id.clone())});
+    let code = if db { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    (code, Json(body)).into_response()
+}
+
+pub async fn metrics(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let snap = st.snap().await;
+    let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status != 'closed'")
+        .fetch_one(st.store.pool())
+        .await
+        .map_err(internal)?;
+    let band = |b: &str| snap.subjects.iter().filter(|s| s.band == b).count() as f64;
+    let text = st.metrics.render(&[
+        ("bonafide_subjects", "subjects in the latest run", snap.subjects.len() as f64),
+        ("bonafide_subjects_critical", "subjects in the critical band", band("critical")),
+        ("bonafide_subjects_high", "subjects in the high band", band("high")),
+        ("bonafide_findings", "findings in the latest run", snap.findings.len() as f64),
+        ("bonafide_clusters", "clusters in the latest run", snap.clusters.len() as f64),
+        ("bonafide_cases_open", "cases not closed", open as f64),
+    ]);
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}
+
+/// A subject as listed.
+pub fn subject_summary(s: &SubjectView) -> Value {
+    json!({"id": s.id, "name": s.name, "kind": s.kind, "score": s.score, "band": s.band,
+        "run_score": s.run_score, "log2_odds": s.log2_odds, "department": s.department, "vendor": s.vendor,
+        "first_seen": s.first_seen, "indicators": s.indicators, "contributions": s.contributions})
+}
+
+pub async fn subjects(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(f): Query<QueueFilter>,
+) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let snap = st.snap().await;
+    let all: Vec<&SubjectView> = snap.filter(&f).collect();
+    let offset = f.offset.unwrap_or(0);
+    let limit = f.limit.unwrap_or(100).min(1000);
+    let items: Vec<Value> = all.iter().skip(offset).take(limit).map(|s| subject_summary(s)).collect();
+    Ok(Json(json!({"run_id": snap.run.as_ref().map(|r| &r.run_id), "total": all.len(), "offset": offset,
+        "items": items}))
+    .into_response())
+}
+
+fn subject_of<'a>(snap: &'a Snapshot, id: &str) -> Result<&'a SubjectView, WebError> {
+    snap.subject(id).ok_or_else(|| WebError::not_found(API))
+}
+
+pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> ApiResult {
+    let p = need(&a, Role::Viewer, API)?;
+    let snap = st.snap().await;
+    let s = subject_of(&snap, &id)?;
+    crate::audit::record(st.store.pool(), &p.name, "subject.view", &format!("subject:{id}"), "api")
+        .await
+        .map_err(internal)?;
+    let findings: Vec<&crate::snapshot::FindingView> = s.findings.iter().map(|&i| &snap.findings[i]).collect();
+    let clusters: Vec<&crate::snapshot::ClusterView> = s.clusters.iter().map(|&i| &snap.clusters[i]).collect();
+    let cases = cases::list(st.store.pool(), Some(&id)).await.map_err(internal)?;
+    let suppressions = cases::suppressions(st.store.pool(), &id).await.map_err(internal)?;
+    let mut v = subject_summary(s);
+    if let Some(o) = v.as_object_mut() {
+        o.insert("claims".into(), s.claims.clone());
+        o.insert("records".into(), s.records.clone());
+        o.insert("activity".into(), serde_json::to_value(&s.activity).unwrap_or(Value::Null));
+        o.insert("findings".into(), json!(findings));
+        o.insert("clusters".into(), json!(clusters));
+        o.insert("cases".into(), json!(cases));
+        o.insert("suppressions".into(), json!(suppressions));
+    }
+    Ok(Json(v).into_response())
+}
+
+pub async fn subject_findings(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let snap = st.snap().await;
+    let s = subject_of(&snap, &id)?;
+    let findings: Vec<&crate::snapshot::FindingView> = s.findings.iter().map(|&i| &snap.findings[i]).collect();
+    Ok(Json(json!({"items": findings})).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FindingQuery {
+    pub indicator: Option<String>,
+    pub limit: Option<usize>,
+    pub offset: Option<usize>,
+}
+
+pub async fn findings(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(q): Query<FindingQuery>,
+) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let snap = st.snap().await;
+    let all: Vec<&crate::snapshot::FindingView> = snap
+        .findings
+        .iter()
+        .filter(|f| q.indicator.as_deref().is_none_or(|i| i.is_empty() || f.indicator == i))
+        .collect();
+    let items: Vec<_> = all.iter().skip(q.offset.unwrap_or(0)).take(q.limit.unwrap_or(100).min(1000)).collect();
+    Ok(Json(json!({"total": all.len(), "items": items})).into_response())
+}
+
+pub async fn clusters(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let snap = st.snap().await;
+    Ok(Json(json!({"items": snap.clusters})).into_response())
+}
+
+pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let snap = st.snap().await;
+    let c = snap.cluster(&id).ok_or_else(|| WebError::not_found(API))?;
+    Ok(Json(json!(c)).into_response())
+}
+
+pub async fn indicators(Extension(a): Extension<Auth>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    Ok(Json(json!(bonafide_core::Catalog::builtin())).into_response())
+}
+
+pub async fn indicator(Extension(a): Extension<Auth>, Path(id): Path<String>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let c = bonafide_core::Catalog::builtin();
+    let i = c.get(&id).ok_or_else(|| WebError::not_found(API))?;
+    let sources: Vec<Value> =
+        i.sources.iter().map(|s| json!({"id": s, "title": c.sources.get(s).cloned().unwrap_or_default()})).collect();
+    Ok(Json(json!({"indicator": i, "family_name": c.family_name(&i.family), "sources": sources})).into_response())
+}
+
+pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let rows: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY finished_at DESC LIMIT 100")
+            .fetch_all(st.store.pool())
+            .await
+            .map_err(internal)?;
+    let items: Vec<Value> = rows
+        .into_iter()
+        .map(|(run_id, started_at, finished_at, version)| {
+            json!({"run_id": run_id, "started_at": started_at, "finished_at": finished_at, "version": version})
+        })
+        .collect();
+    Ok(Json(json!({"items": items, "ingest": st.ingest.status()})).into_response())
+}
+
+pub async fn ingest_status(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    Ok(Json(json!(st.ingest.status())).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct IngestQuery {
+    /// The file's name (its extension helps format sniffing).
+    pub name: Option<String>,
+    /// Force a reader (`bonafide formats` lists the names).
+    pub format: Option<String>,
+    /// `1`: scan and wait for the new run before answering.
+    pub wait: Option<String>,
+}
+
+async fn ingest_body(st: &AppState, a: &Auth, q: IngestQuery, body: Bytes, default_name: &str) -> ApiResult {
+    let p = need(a, Role::Analyst, API)?;
+    if body.is_empty() {
+        return Err(WebError::bad(API, "empty body"));
+    }
+    let format = match q.format.as_deref().filter(|f| !f.is_empty()) {
+        Some(f) => Some(
+            bonafide_ingest::Format::from_name(f).ok_or_else(|| WebError::bad(API, format!("unknown format {f:?}")))?,
+        ),
+        None => None,
+    };
+    let name = q.name.as_deref().unwrap_or(default_name);
+    let path = st.ingest.save(name, format, &body, &st.metrics).map_err(internal)?;
+    let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
+    crate::audit::record(st.store.pool(), &p.name, "ingest", &format!("file:{file}"), &format!("{} bytes", body.len()))
+        .await
+        .map_err(internal)?;
+    if matches!(q.wait.as_deref(), Some("1" | "true")) {
+        let run_id = st.ingest.rescan(st).await.map_err(internal)?;
+        return Ok((StatusCode::CREATED, Json(json!({"stored": file, "run_id": run_id}))).into_response());
+    }
+    st.ingest.wake();
+    Ok((StatusCode::ACCEPTED, Json(json!({"stored": file, "rescan": "queued"}))).into_response())
+}
+
+/// `POST /api/v1/ingest?name=people.csv`: the body is one input file.
+pub async fn ingest_upload(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(q): Query<IngestQuery>,
+    body: Bytes,
+) -> ApiResult {
+    ingest_body(&st, &a, q, body, "upload").await
+}
+
+/// `POST /api/v1/events?format=okta`: newline-delimited JSON records or events.
+pub async fn ingest_push(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(q): Query<IngestQuery>,
+    body: Bytes,
+) -> ApiResult {
+    ingest_body(&st, &a, q, body, "push.ndjson").await
+}
+
+pub async fn rescan(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    crate::audit::record(st.store.pool(), &p.name, "rescan", "runs", "").await.map_err(internal)?;
+    let run_id = st.ingest.rescan(&st).await.map_err(internal)?;
+    Ok((StatusCode::CREATED, Json(json!({"run_id": run_id}))).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseQuery {
+    pub subject_id: Option<String>,
+}
+
+pub async fn cases(State(st): State<AppState>, Extension(a): Extension<Auth>, Query(q): Query<CaseQuery>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let items = cases::list(st.store.pool(), q.subject_id.as_deref()).await.map_err(internal)?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+/// A case must be about a subject or cluster of the current run.
+fn check_target(snap: &Snapshot, n: &NewCase, kind: Kind) -> Result<(), WebError> {
+    if let Some(s) = n.subject_id.as_deref().filter(|s| !s.is_empty())
+        && snap.subject(s).is_none()
+    {
+        return Err(WebError::bad(kind, format!("no subject {s:?} in the current run")));
+    }
+    if let Some(c) = n.cluster_id.as_deref().filter(|s| !s.is_empty())
+        && snap.cluster(c).is_none()
+    {
+        return Err(WebError::bad(kind, format!("no cluster {c:?} in the current run")));
+    }
+    Ok(())
+}
+
+pub async fn open_case(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(n): Json<NewCase>) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    check_target(&*st.snap().await, &n, API)?;
+    let c = cases::open(st.store.pool(), &p.name, n).await.map_err(|e| WebError::from_case(API, e))?;
+    Ok((StatusCode::CREATED, Json(json!(c))).into_response())
+}
+
+pub async fn case(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let pool = st.store.pool();
+    let c = cases::get(pool, id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(API))?;
+    let notes = cases::notes(pool, id).await.map_err(internal)?;
+    let attachments = cases::attachments(pool, id).await.map_err(internal)?;
+    let audit = crate::audit::list(pool, Some(&format!("case:{id}")), 200).await.map_err(internal)?;
+    Ok(Json(json!({"case": c, "notes": notes, "attachments": attachments, "audit": audit})).into_response())
+}
+
+async fn after_decision(st: &AppState) -> Result<(), WebError> {
+    st.reload().await.map_err(internal)
+}
+
+pub async fn change_case(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    Json(c): Json<CaseChange>,
+) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    let decided = c.disposition.is_some();
+    let case = cases::change(st.store.pool(), &p.name, id, c).await.map_err(|e| WebError::from_case(API, e))?;
+    if decided {
+        after_decision(&st).await?;
+    }
+    Ok(Json(json!(case)).into_response())
+}
+
+pub async fn delete_case(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> ApiResult {
+    let p = need(&a, Role::Admin, API)?;
+    cases::delete(st.store.pool(), &p.name, id).await.map_err(|e| WebError::from_case(API, e))?;
+    after_decision(&st).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteBody {
+    pub body: String,
+}
+
+pub async fn add_note(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    Json(n): Json<NoteBody>,
+) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    let note = cases::add_note(st.store.pool(), &p.name, id, &n.body).await.map_err(|e| WebError::from_case(API, e))?;
+    Ok((StatusCode::CREATED, Json(json!(note))).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AttachQuery {
+    pub name: Option<String>,
+}
+
+/// `POST /api/v1/cases/{id}/attachments?name=scan.pdf`: the body is the file.
+pub async fn attach(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    Query(q): Query<AttachQuery>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    let ct = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("application/octet-stream")
+        .chars()
+        .take(100)
+        .collect::<String>();
+    let att = cases::attach(st.store.pool(), &p.name, id, q.name.as_deref().unwrap_or("attachment"), &ct, &body)
+        .await
+        .map_err(|e| WebError::from_case(API, e))?;
+    Ok((StatusCode::CREATED, Json(json!(att))).into_response())
+}
+
+pub async fn attachment(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path((id, aid)): Path<(i64, i64)>,
+) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    let (name, _ct, bytes) = cases::attachment_bytes(st.store.pool(), id, aid)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| WebError::not_found(API))?;
+    crate::audit::record(
+        st.store.pool(),
+        &p.name,
+        "attachment.download",
+        &format!("case:{id}"),
+        &format!("attachment {aid}"),
+    )
+    .await
+    .map_err(internal)?;
+    // Always served as a download, never rendered: an attachment is untrusted content.
+    let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\'], "_"));
+    let mut resp = bytes.into_response();
+    let h = resp.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    Ok(resp)
+}
+
+pub async fn export(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    crate::export::response(&st, &p, id, API).await
+}
+
+pub async fn suppressions(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    need(&a, Role::Viewer, API)?;
+    let items = cases::suppressions(st.store.pool(), &id).await.map_err(internal)?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+pub async fn suppress(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Json(s): Json<NewSuppression>,
+) -> ApiResult {
+    let p = need(&a, Role::Analyst, API)?;
+    if st.snap().await.subject(&id).is_none() {
+        return Err(WebError::not_found(API));
+    }
+    let s = cases::suppress(st.store.pool(), &p.name, &id, s).await.map_err(|e| WebError::from_case(API, e))?;
+    after_decision(&st).await?;
+    Ok((StatusCode::CREATED, Json(json!(s))).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct AuditQuery {
+    pub target: Option<String>,
+    pub limit: Option<i64>,
+}
+
+pub async fn audit(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(q): Query<AuditQuery>,
+) -> ApiResult {
+    need(&a, Role::Admin, API)?;
+    let items = crate::audit::list(st.store.pool(), q.target.as_deref(), q.limit.unwrap_or(500).clamp(1, 10_000))
+        .await
+        .map_err(internal)?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+pub async fn users(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    need(&a, Role::Admin, API)?;
+    let items = crate::users::list(st.store.pool()).await.map_err(internal)?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NewUser {
+    pub name: String,
+    pub role: String,
+    pub password: String,
+}
+
+pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(u): Json<NewUser>) -> ApiResult {
+    let p = need(&a, Role::Admin, API)?;
+    let role = Role::parse(&u.role).ok_or_else(|| WebError::bad(API, "role must be viewer, analyst or admin"))?;
+    let id = crate::users::add_user(st.store.pool(), &u.name, role, &u.password)
+        .await
+        .map_err(|e| WebError::bad(API, e.to_string()))?;
+    crate::audit::record(st.store.pool(), &p.name, "user.add", &format!("user:{}", u.name), role.as_str())
+        .await
+        .map_err(internal)?;
+    Ok((StatusCode::CREATED, Json(json!({"user_id": id, "name": u.name, "role": role}))).into_response())
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct TokenBody {
+    pub label: Option<String>,
+}
+
+/// Issues an API token for the caller (shown once). The token carries the caller's role.
+pub async fn create_token(State(st): State<AppState>, Extension(a): Extension<Auth>, body: Bytes) -> ApiResult {
+    let p = need(&a, Role::Viewer, API)?;
+    let body: TokenBody = if body.iter().all(u8::is_ascii_whitespace) {
+        TokenBody::default()
+    } else {
+        serde_json::from_slice(&body).map_err(|e| WebError::bad(API, format!("invalid JSON: {e}")))?
+    };
+    let label = body.label.unwrap_or_else(|| "api".into()).chars().take(64).collect::<String>();
+    let token = auth::create_api_token(st.store.pool(), p.user_id, &label).await.map_err(internal)?;
+    crate::audit::record(st.store.pool(), &p.name, "token.create", &format!("user:{}", p.name), &label)
+        .await
+        .map_err(internal)?;
+    Ok((StatusCode::CREATED, Json(json!({"token": token, "role": p.role, "label": label}))).into_response())
+}

@@ -1,0 +1,321 @@
+//! Who is asking, and may they: password login (argon2id), session cookies with a CSRF
+//! token each, API bearer tokens, the three roles, and a login rate limit.
+//!
+//! Session and API tokens are 256-bit random values shown once and stored only as their
+//! SHA-256, so a copy of the database does not let anyone sign in. Every route states the
+//! role it needs through [`Principal::require`]; the authorisation matrix test walks all
+//! of them.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use sha2::{Digest, Sha256};
+use sqlx::Row;
+
+use crate::ServeError;
+
+/// What a user may do. Ordered: each role may do everything the ones before it may.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Reads the queue, subjects, clusters, indicators and cases.
+    Viewer,
+    /// Also works cases (open, note, decide, attach, suppress), exports them, ingests.
+    Analyst,
+    /// Also manages users and reads the audit trail.
+    Admin,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Viewer => "viewer",
+            Role::Analyst => "analyst",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "viewer" => Some(Role::Viewer),
+            "analyst" => Some(Role::Analyst),
+            "admin" => Some(Role::Admin),
+            _ => None,
+        }
+    }
+}
+
+/// How the request proved who it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Via {
+    /// A browser session; state-changing requests must carry its CSRF token.
+    Session { csrf: String },
+    /// An API bearer token (not sent automatically by browsers, so no CSRF).
+    Token,
+}
+
+/// A signed-in user.
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub user_id: i64,
+    pub name: String,
+    pub role: Role,
+    pub via: Via,
+}
+
+impl Principal {
+    /// The CSRF token to embed in forms (empty for token callers).
+    pub fn csrf(&self) -> &str {
+        match &self.via {
+            Via::Session { csrf } => csrf,
+            Via::Token => "",
+        }
+    }
+
+    /// True when `given` is this session's CSRF token (always for token callers).
+    pub fn csrf_ok(&self, given: &str) -> bool {
+        match &self.via {
+            Via::Session { csrf } => constant_time_eq(csrf.as_bytes(), given.as_bytes()),
+            Via::Token => true,
+        }
+    }
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// 32 random bytes as lower-case hex.
+pub fn random_token() -> Result<String, ServeError> {
+    let mut b = [0u8; 32];
+    getrandom::fill(&mut b).map_err(|e| ServeError::Other(format!("no randomness: {e}")))?;
+    Ok(hex(&b))
+}
+
+pub fn hex(b: &[u8]) -> String {
+    b.iter().map(|x| format!("{x:02x}")).collect()
+}
+
+pub fn token_hash(token: &str) -> String {
+    hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// An argon2id hash (PHC string) of `password` with a random salt.
+pub fn hash_password(password: &str) -> Result<String, ServeError> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| ServeError::Other(format!("no randomness: {e}")))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| ServeError::Other(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ServeError::Other(format!("cannot hash the password: {e}")))
+}
+
+pub fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+}
+
+/// A fixed hash to verify against when the user does not exist, so a wrong user name
+/// takes as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default())
+}
+
+/// A stored time: RFC 3339 UTC with milliseconds always present, so that stored times
+/// compare in time order as strings.
+pub fn stamp(t: bonafide_core::UtcMs) -> String {
+    format!("{}.{:03}Z", t.to_jiff().strftime("%Y-%m-%dT%H:%M:%S"), t.0.rem_euclid(1000))
+}
+
+pub const SESSION_COOKIE: &str = "bonafide_session";
+pub const SESSION_HOURS: i64 = 12;
+
+/// The current time (UTC, milliseconds).
+pub fn now() -> bonafide_core::UtcMs {
+    let ms = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or(0);
+    bonafide_core::UtcMs(i64::try_from(ms).unwrap_or(i64::MAX))
+}
+
+/// Checks a name and password; the user id, name and role when they match.
+pub async fn check_login(
+    pool: &sqlx::SqlitePool,
+    name: &str,
+    password: &str,
+) -> Result<Option<(i64, String, Role)>, ServeError> {
+    let row = sqlx::query("SELECT user_id, name, role, password_hash FROM users WHERE name = $1 AND disabled = 0")
+        .bind(name)
+        .fetch_optional(pool)
+        .await?;
+    let Some(row) = row else {
+        let _ = verify_password(password, dummy_hash());
+        return Ok(None);
+    };
+    let phc: String = row.get(3);
+    if !verify_password(password, &phc) {
+        return Ok(None);
+    }
+    let role = Role::parse(&row.get::<String, _>(2)).unwrap_or(Role::Viewer);
+    Ok(Some((row.get(0), row.get(1), role)))
+}
+
+/// Starts a session; returns (cookie token, CSRF token).
+pub async fn create_session(pool: &sqlx::SqlitePool, user_id: i64) -> Result<(String, String), ServeError> {
+    let token = random_token()?;
+    let csrf = random_token()?;
+    let created = now();
+    // Expired sessions are removed as new ones start, so the table stays small.
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(stamp(created)).execute(pool).await?;
+    let expires = bonafide_core::UtcMs(created.0 + SESSION_HOURS * 3_600_000);
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(&csrf)
+        .bind(stamp(created))
+        .bind(stamp(expires))
+        .execute(pool)
+        .await?;
+    Ok((token, csrf))
+}
+
+pub async fn end_session(pool: &sqlx::SqlitePool, token: &str) -> Result<(), ServeError> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await?;
+    Ok(())
+}
+
+pub async fn session_principal(pool: &sqlx::SqlitePool, token: &str) -> Result<Option<Principal>, ServeError> {
+    let row = sqlx::query(
+        "SELECT u.user_id, u.name, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.user_id = s.user_id \
+         WHERE s.token_hash = $1 AND u.disabled = 0",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    // RFC 3339 UTC strings of the same shape compare in time order.
+    if row.get::<String, _>(4) < stamp(now()) {
+        return Ok(None);
+    }
+    Ok(Some(Principal {
+        user_id: row.get(0),
+        name: row.get(1),
+        role: Role::parse(&row.get::<String, _>(2)).unwrap_or(Role::Viewer),
+        via: Via::Session { csrf: row.get(3) },
+    }))
+}
+
+/// Issues an API token for a user; the token is returned once and stored hashed.
+pub async fn create_api_token(pool: &sqlx::SqlitePool, user_id: i64, label: &str) -> Result<String, ServeError> {
+    let token = format!("bft_{}", random_token()?);
+    sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash(&token))
+        .bind(user_id)
+        .bind(label)
+        .bind(stamp(now()))
+        .execute(pool)
+        .await?;
+    Ok(token)
+}
+
+pub async fn token_principal(pool: &sqlx::SqlitePool, token: &str) -> Result<Option<Principal>, ServeError> {
+    let row = sqlx::query(
+        "SELECT u.user_id, u.name, u.role FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
+         WHERE t.token_hash = $1 AND u.disabled = 0",
+    )
+    .bind(token_hash(token))
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| Principal {
+        user_id: row.get(0),
+        name: row.get(1),
+        role: Role::parse(&row.get::<String, _>(2)).unwrap_or(Role::Viewer),
+        via: Via::Token,
+    }))
+}
+
+/// Failed logins per key (user name, and client address when known) in a sliding
+/// window: after `MAX_FAILURES` in `WINDOW`, further attempts are refused with 429 until
+/// the oldest failure ages out. In memory: a restart forgets, which only helps an
+/// attacker who can also restart the service.
+#[derive(Default)]
+pub struct LoginLimiter {
+    failures: Mutex<HashMap<String, Vec<Instant>>>,
+}
+
+pub const MAX_FAILURES: usize = 5;
+pub const WINDOW: Duration = Duration::from_secs(300);
+
+impl LoginLimiter {
+    pub fn blocked(&self, keys: &[String]) -> bool {
+        let Ok(mut m) = self.failures.lock() else { return true };
+        let cutoff = Instant::now().checked_sub(WINDOW);
+        keys.iter().any(|k| {
+            m.get_mut(k).is_some_and(|v| {
+                if let Some(c) = cutoff {
+                    v.retain(|t| *t > c);
+                }
+                v.len() >= MAX_FAILURES
+            })
+        })
+    }
+
+    pub fn fail(&self, keys: &[String]) {
+        if let Ok(mut m) = self.failures.lock() {
+            if m.len() > 100_000 {
+                m.clear(); // bounded memory under a spray of names
+            }
+            for k in keys {
+                m.entry(k.clone()).or_default().push(Instant::now());
+            }
+        }
+    }
+
+    pub fn succeed(&self, keys: &[String]) {
+        if let Ok(mut m) = self.failures.lock() {
+            for k in keys {
+                m.remove(k);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_verify_only_themselves() {
+        let h = hash_password("correct horse").expect("hash");
+        assert!(h.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &h));
+        assert!(!verify_password("correct hors", &h));
+        assert!(!verify_password("correct horse", "not a phc string"));
+    }
+
+    #[test]
+    fn limiter_blocks_after_five_failures_per_key() {
+        let l = LoginLimiter::default();
+        let k = vec!["user:ann".to_string()];
+        for _ in 0..MAX_FAILURES {
+            assert!(!l.blocked(&k));
+            l.fail(&k);
+        }
+        assert!(l.blocked(&k));
+        assert!(!l.blocked(&["user:bob".to_string()]));
+        l.succeed(&k);
+        assert!(!l.blocked(&k));
+    }
+
+    #[test]
+    fn roles_are_ordered() {
+        assert!(Role::Admin > Role::Analyst && Role::Analyst > Role::Viewer);
+        assert_eq!(Role::parse(" Admin "), Some(Role::Admin));
+        assert_eq!(Role::parse("root"), None);
+    }
+}

@@ -1,0 +1,255 @@
+//! Ingest for the service: uploads and HTTP pushes land as files in the inbox folder,
+//! watched folders are polled, and one background task re-runs the engine's scan over
+//! everything accumulated (inbox + watched folders) and stores the result as a new run.
+//!
+//! Why a full re-scan rather than per-event updates: the engine's detectors conclude
+//! over a subject's whole history (rhythms, clusters, second scoring pass), and a scan
+//! of an organisation's files takes seconds; re-scanning keeps the service's findings
+//! exactly equal to `bonafide scan` over the same inputs. Wake-ups that arrive while a
+//! scan runs are coalesced into one more scan.
+
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use bonafide_engine::{Config, ScanRequest};
+use bonafide_ingest::{ColumnMap, Format};
+use bonafide_intel::Keyring;
+use serde::Serialize;
+
+use crate::metrics::Metrics;
+use crate::{AppState, ServeConfig, ServeError};
+
+/// What the ingest worker is doing, for `/api/v1/ingest` and the runs page.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct IngestStatus {
+    pub scanning: bool,
+    pub pending: bool,
+    pub scans: u64,
+    pub last_run_id: Option<String>,
+    pub last_error: Option<String>,
+    pub last_duration_ms: Option<u64>,
+}
+
+pub struct Ingest {
+    pub engine: Config,
+    pub inbox: PathBuf,
+    pub watch: Vec<PathBuf>,
+    key_file: PathBuf,
+    poll: Duration,
+    wake: tokio::sync::Notify,
+    seq: AtomicU64,
+    pub status: Mutex<IngestStatus>,
+}
+
+/// Upload names keep only characters safe in a file name.
+fn safe_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let s: String = base
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') { c } else { '_' })
+        .take(120)
+        .collect();
+    let s = s.trim_start_matches('.').to_string();
+    if s.is_empty() { "upload".into() } else { s }
+}
+
+/// The format forced on an inbox file, encoded in its name as `__fmt-NAME__`.
+fn forced_format(path: &Path) -> Option<Format> {
+    let name = path.file_name()?.to_str()?;
+    let rest = name.split("__fmt-").nth(1)?;
+    Format::from_name(rest.split("__").next()?)
+}
+
+impl Ingest {
+    pub fn new(config: &ServeConfig) -> Result<Ingest, ServeError> {
+        let inbox = config.inbox_dir();
+        std::fs::create_dir_all(&inbox)?;
+        let key_file = config
+            .key_file
+            .clone()
+            .or_else(|| config.engine.fingerprint.key_file.clone())
+            .unwrap_or_else(bonafide_intel::fingerprint::default_key_path);
+        Ok(Ingest {
+            engine: config.engine.clone(),
+            inbox,
+            watch: config.watch.clone(),
+            key_file,
+            poll: config.poll_interval,
+            wake: tokio::sync::Notify::new(),
+            seq: AtomicU64::new(0),
+            status: Mutex::new(IngestStatus::default()),
+        })
+    }
+
+    pub fn status(&self) -> IngestStatus {
+        self.status.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+
+    fn roots(&self) -> Vec<PathBuf> {
+        std::iter::once(self.inbox.clone()).chain(self.watch.iter().cloned()).filter(|p| p.exists()).collect()
+    }
+
+    /// A cheap fingerprint of the input folders: every file's path, size and mtime.
+    fn signature(&self) -> Vec<(PathBuf, u64, SystemTime)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, SystemTime)>, depth: usize) {
+            let Ok(rd) = std::fs::read_dir(dir) else { return };
+            for e in rd.flatten() {
+                let p = e.path();
+                let Ok(m) = e.metadata() else { continue };
+                if m.is_dir() && depth < 16 {
+                    walk(&p, out, depth + 1);
+                } else if m.is_file() {
+                    out.push((p, m.len(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for r in self.roots() {
+            walk(&r, &mut out, 0);
+        }
+        out.sort();
+        out
+    }
+
+    pub fn has_inputs(&self) -> bool {
+        !self.signature().is_empty()
+    }
+
+    /// Keeps an uploaded or pushed body in the inbox (written under a temporary name and
+    /// renamed, so a scan never reads half a file). `format` forces the reader.
+    pub fn save(
+        &self,
+        name: &str,
+        format: Option<Format>,
+        body: &[u8],
+        metrics: &Metrics,
+    ) -> Result<PathBuf, ServeError> {
+        let n = self.seq.fetch_add(1, Ordering::Relaxed);
+        let stamp = crate::auth::now().to_jiff().strftime("%Y%m%dT%H%M%S").to_string();
+        let fmt = format.map(|f| format!("__fmt-{}__", f.name())).unwrap_or_default();
+        let file = format!("{stamp}-{n:04}-{}{fmt}{}", std::process::id() % 10_000, safe_name(name));
+        let path = self.inbox.join(&file);
+        let tmp = self.inbox.join(format!(".{file}.part"));
+        std::fs::write(&tmp, body)?;
+        std::fs::rename(&tmp, &path)?;
+        Metrics::inc(&metrics.ingested_files);
+        metrics.ingested_bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
+        Ok(path)
+    }
+
+    /// Asks for a re-scan (coalesced with any already pending).
+    pub fn wake(&self) {
+        if let Ok(mut s) = self.status.lock() {
+            s.pending = true;
+        }
+        self.wake.notify_one();
+    }
+
+    /// Starts the re-scan worker and, when folders are watched, the poller.
+    pub fn spawn(self: Arc<Self>, state: AppState) {
+        let me = self.clone();
+        let st = state.clone();
+        tokio::spawn(async move {
+            loop {
+                me.wake.notified().await;
+                if let Err(e) = me.rescan(&st).await {
+                    tracing::warn!("re-scan failed: {e}");
+                }
+            }
+        });
+        if !self.watch.is_empty() {
+            tokio::spawn(async move {
+                let mut last = self.signature();
+                loop {
+                    tokio::time::sleep(self.poll).await;
+                    let now = self.signature();
+                    if now != last {
+                        last = now;
+                        self.wake();
+                    }
+                }
+            });
+        }
+    }
+
+    /// Scans the inbox and watched folders now, stores the run and reloads the
+    /// snapshot; returns the new run id.
+    pub async fn rescan(&self, state: &AppState) -> Result<String, ServeError> {
+        if let Ok(mut s) = self.status.lock() {
+            s.scanning = true;
+            s.pending = false;
+        }
+        let started = Instant::now();
+        let result = self.scan_and_store(state).await;
+        let ms = started.elapsed().as_millis() as u64;
+        state.metrics.last_rescan_ms.store(ms, Ordering::Relaxed);
+        if let Ok(mut s) = self.status.lock() {
+            s.scanning = false;
+            s.last_duration_ms = Some(ms);
+            match &result {
+                Ok(id) => {
+                    s.scans += 1;
+                    s.last_run_id = Some(id.clone());
+                    s.last_error = None;
+                }
+                Err(e) => s.last_error = Some(e.to_string()),
+            }
+        }
+        match &result {
+            Ok(_) => Metrics::inc(&state.metrics.rescans),
+            Err(_) => Metrics::inc(&state.metrics.rescan_failures),
+        }
+        result
+    }
+
+    async fn scan_and_store(&self, state: &AppState) -> Result<String, ServeError> {
+        let roots = self.roots();
+        let forced: Vec<(Format, PathBuf)> = std::fs::read_dir(&self.inbox)?
+            .flatten()
+            .map(|e| e.path())
+            .filter_map(|p| forced_format(&p).map(|f| (f, p)))
+            .collect();
+        let config = self.engine.clone();
+        let key_file = self.key_file.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            let keyring = Keyring::load_or_create(&key_file).map_err(|e| ServeError::Other(e.to_string()))?;
+            let req = ScanRequest {
+                paths: roots,
+                forced,
+                ip_lists: Vec::new(),
+                strict: false,
+                column_map: ColumnMap::default(),
+                keyring,
+                progress: None,
+            };
+            bonafide_engine::scan(&config, req).map_err(|e| ServeError::Other(format!("scan failed: {e}")))
+        })
+        .await
+        .map_err(|e| ServeError::Other(format!("scan task failed: {e}")))??;
+        state.store.save_run(&outcome).await?;
+        state.reload().await?;
+        Ok(outcome.run.run_id.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upload_names_cannot_escape_the_inbox() {
+        assert_eq!(safe_name("../../etc/passwd"), "passwd");
+        assert_eq!(safe_name("..\\x\\okta log.json"), "okta_log.json");
+        assert_eq!(safe_name("..."), "upload");
+        assert_eq!(safe_name(""), "upload");
+    }
+
+    #[test]
+    fn forced_format_round_trips_through_the_name() {
+        let p = PathBuf::from("/x/20250101T000000-0001-1__fmt-okta__push.ndjson");
+        assert_eq!(forced_format(&p), Format::from_name("okta"));
+        assert_eq!(forced_format(Path::new("/x/plain.csv")), None);
+    }
+}

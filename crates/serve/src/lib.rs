@@ -1,0 +1,165 @@
+//! `bonafide serve`: the analyst's workplace on the embedded database.
+//!
+//! One process holds the latest stored run as an in-memory [`snapshot::Snapshot`]
+//! (ranked subjects, findings, clusters, records), answers the REST API under
+//! `/api/v1` and the server-rendered web UI from it, and keeps what analysts do
+//! (cases, notes, attachments, suppressions, the audit trail) in SQLite. Ingest (file
+//! upload, HTTP push, a watched folder) puts inputs into the inbox and wakes one
+//! background task that re-runs the engine's scan over all accumulated inputs and stores
+//! the new run; findings are therefore refreshed per run (a full re-scan), not per event.
+//!
+//! Why a snapshot: pages and the API read far more often than runs change, and a run is
+//! immutable once stored, so reading it once and sharing it behind an `Arc` keeps every
+//! page a few microseconds of work and needs no cache invalidation beyond "a new run or
+//! a case decision arrived".
+
+pub mod api;
+pub mod audit;
+pub mod auth;
+pub mod cases;
+pub mod export;
+pub mod ingest;
+pub mod metrics;
+pub mod snapshot;
+pub mod ui;
+pub mod users;
+mod views;
+mod web;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use bonafide_store::Store;
+use tokio::sync::RwLock;
+
+pub use auth::Role;
+
+/// How to run the service.
+#[derive(Clone, Debug)]
+pub struct ServeConfig {
+    /// The SQLite database (created and migrated if missing).
+    pub db: PathBuf,
+    /// Address to listen on, e.g. `127.0.0.1:8080`.
+    pub listen: SocketAddr,
+    /// Folders polled for new or changed input files.
+    pub watch: Vec<PathBuf>,
+    /// Where uploads and HTTP pushes are kept (default: `<db>.inbox/`).
+    pub inbox: Option<PathBuf>,
+    /// The engine configuration used for re-scans.
+    pub engine: bonafide_engine::Config,
+    /// The fingerprint key file (default: the engine configuration's, else the
+    /// per-user default).
+    pub key_file: Option<PathBuf>,
+    /// Mark the session cookie `Secure`. Default: on unless listening on loopback,
+    /// where browsers accept `Secure` cookies over plain HTTP anyway but a proxy in
+    /// front is not expected.
+    pub secure_cookies: Option<bool>,
+    /// How often the watched folders are polled.
+    pub poll_interval: std::time::Duration,
+}
+
+impl ServeConfig {
+    pub fn new(db: PathBuf, listen: SocketAddr) -> ServeConfig {
+        ServeConfig {
+            db,
+            listen,
+            watch: Vec::new(),
+            inbox: None,
+            engine: bonafide_engine::Config::default(),
+            key_file: None,
+            secure_cookies: None,
+            poll_interval: std::time::Duration::from_secs(2),
+        }
+    }
+
+    fn inbox_dir(&self) -> PathBuf {
+        self.inbox.clone().unwrap_or_else(|| {
+            let mut p = self.db.clone().into_os_string();
+            p.push(".inbox");
+            PathBuf::from(p)
+        })
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error(transparent)]
+    Store(#[from] bonafide_store::StoreError),
+    #[error("database error: {0}")]
+    Sql(#[from] sqlx::Error),
+    #[error("cannot listen on {addr}: {source}")]
+    Listen { addr: SocketAddr, source: std::io::Error },
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Everything a request handler reaches.
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub snapshot: Arc<RwLock<Arc<snapshot::Snapshot>>>,
+    pub metrics: Arc<metrics::Metrics>,
+    pub limiter: Arc<auth::LoginLimiter>,
+    pub ingest: Arc<ingest::Ingest>,
+    pub secure_cookies: bool,
+}
+
+impl AppState {
+    /// Opens the database, loads the latest run and prepares ingest (without starting
+    /// any background task: see [`run`] and [`ingest::Ingest::spawn`]).
+    pub async fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
+        let store = Store::open(&config.db).await?;
+        let snap = snapshot::Snapshot::load(&store, &config.engine).await?;
+        let ingest = ingest::Ingest::new(config)?;
+        Ok(AppState {
+            store,
+            snapshot: Arc::new(RwLock::new(Arc::new(snap))),
+            metrics: Arc::new(metrics::Metrics::default()),
+            limiter: Arc::new(auth::LoginLimiter::default()),
+            ingest: Arc::new(ingest),
+            secure_cookies: config.secure_cookies.unwrap_or(!config.listen.ip().is_loopback()),
+        })
+    }
+
+    /// The current snapshot (cheap: an `Arc` clone).
+    pub async fn snap(&self) -> Arc<snapshot::Snapshot> {
+        self.snapshot.read().await.clone()
+    }
+
+    /// Re-reads the latest run and the case decisions that adjust scores.
+    pub async fn reload(&self) -> Result<(), ServeError> {
+        let snap = snapshot::Snapshot::load(&self.store, &self.ingest.engine).await?;
+        *self.snapshot.write().await = Arc::new(snap);
+        Ok(())
+    }
+}
+
+/// The whole application: UI, API, health and metrics, behind the security headers.
+pub fn app(state: AppState) -> axum::Router {
+    web::router(state)
+}
+
+/// Serves `config.db` until Ctrl-C: loads the latest run, starts the ingest worker and
+/// the folder watcher, and listens. `bonafide serve` and `bonafide demo` call this.
+pub async fn run(config: ServeConfig) -> Result<(), ServeError> {
+    let state = AppState::open(&config).await?;
+    state.ingest.clone().spawn(state.clone());
+    if state.snap().await.run.is_none() && state.ingest.has_inputs() {
+        state.ingest.wake();
+    }
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| ServeError::Listen { addr: config.listen, source })?;
+    let addr = listener.local_addr()?;
+    tracing::info!("bonafide serve listening on http://{addr}");
+    eprintln!("bonafide serve: http://{addr}/  (database {})", config.db.display());
+    axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await?;
+    Ok(())
+}

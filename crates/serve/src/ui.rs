@@ -1,0 +1,570 @@
+//! The web UI: server-rendered pages (askama), forms that post back with a CSRF token,
+//! no script and no external asset.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::Form;
+use axum::extract::{ConnectInfo, Extension, Path, Query, State};
+use axum::http::{Extensions, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::auth::{self, Role};
+use crate::cases::{self, CaseChange, NewCase, NewSuppression};
+use crate::metrics::Metrics;
+use crate::snapshot::QueueFilter;
+use crate::views::{self, Chrome};
+use crate::web::{Auth, Kind, WebError, need, need_form};
+
+type UiResult = Result<Response, WebError>;
+const UI: Kind = Kind::Ui;
+
+fn internal(e: impl std::fmt::Display) -> WebError {
+    WebError::internal(UI, e)
+}
+
+fn page(t: impl Template) -> UiResult {
+    t.render().map(|h| Html(h).into_response()).map_err(internal)
+}
+
+fn see_other(to: &str) -> Response {
+    Redirect::to(to).into_response()
+}
+
+pub const CSS: &str = include_str!("../templates/app.css");
+
+pub async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "max-age=3600")], CSS).into_response()
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+/// Only same-site paths are followed after login (no open redirect).
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/queue".into(),
+    }
+}
+
+pub async fn login_page(Query(q): Query<NextQuery>) -> UiResult {
+    page(views::LoginPage { error: String::new(), next: safe_next(q.next.as_deref()) })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    pub name: String,
+    pub password: String,
+    pub next: Option<String>,
+}
+
+pub async fn login(State(st): State<AppState>, ext: Extensions, Form(f): Form<LoginForm>) -> UiResult {
+    let name = f.name.trim().to_string();
+    let mut keys = vec![format!("user:{}", name.to_lowercase())];
+    if let Some(ConnectInfo(addr)) = ext.get::<ConnectInfo<SocketAddr>>() {
+        keys.push(format!("ip:{}", addr.ip()));
+    }
+    let next = safe_next(f.next.as_deref());
+    if st.limiter.blocked(&keys) {
+        Metrics::inc(&st.metrics.logins_limited);
+        let body = views::LoginPage { error: "Too many failed attempts; wait a few minutes.".into(), next }
+            .render()
+            .map_err(internal)?;
+        return Ok((StatusCode::TOO_MANY_REQUESTS, Html(body)).into_response());
+    }
+    let pool = st.store.pool();
+    let Some((user_id, name, _role)) = auth::check_login(pool, &name, &f.password).await.map_err(internal)? else {
+        st.limiter.fail(&keys);
+        Metrics::inc(&st.metrics.logins_failed);
+        crate::audit::record(pool, &name, "login.failed", &format!("user:{name}"), "").await.map_err(internal)?;
+        let body =
+            views::LoginPage { error: "Wrong user name or password.".into(), next }.render().map_err(internal)?;
+        return Ok((StatusCode::UNAUTHORIZED, Html(body)).into_response());
+    };
+    st.limiter.succeed(&keys);
+    Metrics::inc(&st.metrics.logins_ok);
+    let (token, _csrf) = auth::create_session(pool, user_id).await.map_err(internal)?;
+    crate::audit::record(pool, &name, "login", &format!("user:{name}"), "").await.map_err(internal)?;
+    let cookie = format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{}",
+        auth::SESSION_COOKIE,
+        auth::SESSION_HOURS * 3600,
+        if st.secure_cookies { "; Secure" } else { "" }
+    );
+    let mut resp = see_other(&next);
+    resp.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(internal)?);
+    Ok(resp)
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    pub csrf: String,
+}
+
+pub async fn logout(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    headers: axum::http::HeaderMap,
+    Form(f): Form<CsrfForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Viewer, &f.csrf)?;
+    if let Some(token) = crate::web::cookie(&headers, auth::SESSION_COOKIE) {
+        auth::end_session(st.store.pool(), token).await.map_err(internal)?;
+    }
+    crate::audit::record(st.store.pool(), &p.name, "logout", &format!("user:{}", p.name), "")
+        .await
+        .map_err(internal)?;
+    let mut resp = see_other("/login");
+    let clear = format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", auth::SESSION_COOKIE);
+    resp.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&clear).map_err(internal)?);
+    Ok(resp)
+}
+
+pub async fn queue(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Query(f): Query<QueueFilter>,
+) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let snap = st.snap().await;
+    let all: Vec<_> = snap.filter(&f).collect();
+    let limit = f.limit.unwrap_or(500).min(5000);
+    let rows = all.iter().take(limit).enumerate().map(|(i, s)| views::queue_row(i + 1, s)).collect::<Vec<_>>();
+    let (departments, vendors) = snap.facets();
+    let indicators: Vec<String> = snap
+        .findings
+        .iter()
+        .map(|f| f.indicator.clone())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    page(views::QueuePage {
+        chrome: Chrome::new("Queue", &p),
+        run: snap.run.as_ref().map(|r| r.run_id.clone()).unwrap_or_else(|| "none yet".into()),
+        total: all.len(),
+        shown: rows.len(),
+        rows,
+        band_options: views::options(&["critical", "high", "medium", "low"], f.band.as_deref().unwrap_or("")),
+        indicator: f.indicator.clone().unwrap_or_default(),
+        department: f.department.clone().unwrap_or_default(),
+        vendor: f.vendor.clone().unwrap_or_default(),
+        new: f.new_this_week(),
+        quiet: f.all(),
+        departments,
+        vendors,
+        indicators,
+    })
+}
+
+fn facts(claims: &serde_json::Value) -> Vec<(String, String)> {
+    let keys = [
+        ("kind", "Kind"),
+        ("name", "Name"),
+        ("aliases", "Aliases"),
+        ("emails", "Emails"),
+        ("phone", "Phone"),
+        ("phone_e164", "Phone (E.164)"),
+        ("address", "Address"),
+        ("home", "Claimed home"),
+        ("timezone", "Time zone"),
+        ("role", "Role"),
+        ("department", "Department"),
+        ("vendor", "Vendor"),
+        ("referred_by", "Referred by"),
+        ("applied_date", "Applied"),
+        ("hire_date", "Hired"),
+        ("end_date", "Ended"),
+        ("date_of_birth", "Date of birth"),
+        ("ssn", "SSN (masked)"),
+        ("id_document", "ID document (masked)"),
+        ("idv_result", "ID verification"),
+        ("github", "GitHub"),
+        ("linkedin", "LinkedIn"),
+        ("website", "Website"),
+    ];
+    let mut out = Vec::new();
+    for (k, label) in keys {
+        if let Some(v) = claims.get(k) {
+            let t = if k == "address" {
+                // PostalAddress: show the lines, not the comparison key.
+                ["line1", "line2", "city", "region", "postal_code", "country"]
+                    .iter()
+                    .filter_map(|f| v.get(*f).and_then(|x| x.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            } else {
+                views::text(v)
+            };
+            if !t.is_empty() {
+                out.push((label.to_string(), t));
+            }
+        }
+    }
+    out
+}
+
+fn offset_label(m: i32) -> String {
+    let sign = if m < 0 { '−' } else { '+' };
+    let a = m.abs();
+    if a % 60 == 0 { format!("UTC{sign}{}", a / 60) } else { format!("UTC{sign}{}:{:02}", a / 60, a % 60) }
+}
+
+pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let snap = st.snap().await;
+    let s = snap.subject(&id).ok_or_else(|| WebError::not_found(UI))?;
+    let pool = st.store.pool();
+    crate::audit::record(pool, &p.name, "subject.view", &format!("subject:{id}"), "ui").await.map_err(internal)?;
+    let cases = cases::list(pool, Some(&id)).await.map_err(internal)?;
+    let suppressions = cases::suppressions(pool, &id).await.map_err(internal)?;
+    let rec = |k: &str| s.records.get(k).cloned().unwrap_or(serde_json::Value::Null);
+    page(views::SubjectPage {
+        chrome: Chrome::new(format!("{} · {}", s.id, s.name), &p),
+        id: s.id.clone(),
+        name: s.name.clone(),
+        score: s.score,
+        band: s.band.clone(),
+        run_score: s.run_score,
+        log2_odds: format!("{:.1}", s.log2_odds),
+        prior: format!("{:.1}", snap.scoring.prior_log2_odds),
+        contributions: s
+            .contributions
+            .iter()
+            .map(|c| (c.indicator.clone(), views::bits(c.bits), c.via.clone().unwrap_or_default(), c.suppressed))
+            .collect(),
+        facts: facts(&s.claims),
+        clock: s.activity.as_ref().filter(|a| a.events > 0).map(bonafide_report::svg::activity_clock),
+        zones: s
+            .activity
+            .as_ref()
+            .map(|a| a.periods.iter().map(|(f, t, o)| (f.clone(), t.clone(), offset_label(*o))).collect())
+            .unwrap_or_default(),
+        stages: views::stages(&snap, s),
+        clusters: s
+            .clusters
+            .iter()
+            .map(|&i| {
+                let c = &snap.clusters[i];
+                (c.cluster_id.clone(), c.kind.clone(), c.members.len())
+            })
+            .collect(),
+        devices: views::table(
+            &rec("devices"),
+            &["asset_serial", "hostname", "host_identifier", "managed", "assigned_at", "source"],
+        ),
+        shipments: views::table(
+            &rec("shipments"),
+            &["shipped_at", "asset_serial", "address", "status", "signed_by", "recipient_name", "source"],
+        ),
+        payroll: views::table(
+            &rec("payroll"),
+            &["changed_at", "method", "bank_name", "bank_country", "account_number", "iban", "wallet", "source"],
+        ),
+        interviews: views::table(
+            &rec("interviews"),
+            &["at", "round", "medium", "flags", "client_ip", "client_place", "source"],
+        ),
+        cases: cases.iter().map(views::case_row).collect(),
+        suppressions,
+        indicators: s.contributions.iter().filter(|c| c.indicator != "CASE").map(|c| c.indicator.clone()).collect(),
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SuppressForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub indicator: String,
+    pub reason: String,
+    pub expires_at: String,
+}
+
+pub async fn suppress(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Form(f): Form<SuppressForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+    if st.snap().await.subject(&id).is_none() {
+        return Err(WebError::not_found(UI));
+    }
+    let s = NewSuppression { indicator: f.indicator, reason: f.reason, expires_at: f.expires_at };
+    cases::suppress(st.store.pool(), &p.name, &id, s).await.map_err(|e| WebError::from_case(UI, e))?;
+    st.reload().await.map_err(internal)?;
+    Ok(see_other(&format!("/subjects/{}", views::path_segment(&id))))
+}
+
+pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let snap = st.snap().await;
+    let c = snap.cluster(&id).ok_or_else(|| WebError::not_found(UI))?;
+    crate::audit::record(st.store.pool(), &p.name, "cluster.view", &format!("cluster:{id}"), "ui")
+        .await
+        .map_err(internal)?;
+    let cases: Vec<views::CaseRow> = cases::list(st.store.pool(), None)
+        .await
+        .map_err(internal)?
+        .iter()
+        .filter(|x| {
+            x.cluster_id.as_deref() == Some(&id) || x.subject_id.as_ref().is_some_and(|s| c.members.contains(s))
+        })
+        .map(views::case_row)
+        .collect();
+    page(views::ClusterPage {
+        chrome: Chrome::new(format!("Cluster {id}"), &p),
+        id: c.cluster_id.clone(),
+        kind: c.kind.clone(),
+        graph: views::cluster_graph(&snap, c),
+        members: c.members.iter().filter_map(|m| snap.subject(m)).map(|s| views::queue_row(0, s)).collect(),
+        links: c
+            .links
+            .iter()
+            .map(|l| (l.a.clone(), l.b.clone(), l.kind.clone(), l.value.clone(), l.indicator.clone()))
+            .collect(),
+        cases,
+    })
+}
+
+pub async fn indicators(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let snap = st.snap().await;
+    let c = bonafide_core::Catalog::builtin();
+    let families = c
+        .families
+        .iter()
+        .map(|(fam, name)| {
+            let items = c
+                .indicators
+                .iter()
+                .filter(|i| &i.family == fam)
+                .map(|i| {
+                    let n = snap.subjects.iter().filter(|s| s.indicators.contains(&i.id)).count();
+                    (i.id.clone(), i.tier.to_string(), i.title.clone(), n)
+                })
+                .collect();
+            (format!("{fam} · {name}"), items)
+        })
+        .collect();
+    page(views::IndicatorsPage { chrome: Chrome::new("Indicators", &p), families })
+}
+
+pub async fn indicator(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let c = bonafide_core::Catalog::builtin();
+    let i = c.get(&id).ok_or_else(|| WebError::not_found(UI))?;
+    let snap = st.snap().await;
+    page(views::IndicatorPage {
+        chrome: Chrome::new(format!("{} · {}", i.id, i.title), &p),
+        id: i.id.clone(),
+        title: i.title.clone(),
+        family: format!("{} · {}", i.family, c.family_name(&i.family)),
+        tier: i.tier.to_string(),
+        tier_meaning: c.tiers.get(&i.tier.to_string()).cloned().unwrap_or_default(),
+        description: i.description.clone(),
+        data: i.data.clone(),
+        detection: i.detection.clone(),
+        sources: i.sources.iter().map(|s| (s.clone(), c.sources.get(s).cloned().unwrap_or_default())).collect(),
+        subjects: snap
+            .subjects
+            .iter()
+            .filter(|s| s.indicators.contains(&i.id))
+            .map(|s| views::queue_row(0, s))
+            .collect(),
+    })
+}
+
+pub async fn cases(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let list = cases::list(st.store.pool(), None).await.map_err(internal)?;
+    page(views::CasesPage { chrome: Chrome::new("Cases", &p), cases: list.iter().map(views::case_row).collect() })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct OpenCaseForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub subject_id: Option<String>,
+    pub cluster_id: Option<String>,
+    pub title: Option<String>,
+}
+
+pub async fn open_case(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Form(f): Form<OpenCaseForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+    let n =
+        NewCase { subject_id: f.subject_id, cluster_id: f.cluster_id, title: f.title, assignee: Some(p.name.clone()) };
+    {
+        let snap = st.snap().await;
+        if n.subject_id.as_deref().is_some_and(|s| !s.is_empty() && snap.subject(s).is_none())
+            || n.cluster_id.as_deref().is_some_and(|c| !c.is_empty() && snap.cluster(c).is_none())
+        {
+            return Err(WebError::bad(UI, "no such subject or cluster in the current run"));
+        }
+    }
+    let c = cases::open(st.store.pool(), &p.name, n).await.map_err(|e| WebError::from_case(UI, e))?;
+    Ok(see_other(&format!("/cases/{}", c.case_id)))
+}
+
+pub async fn case(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let pool = st.store.pool();
+    let c = cases::get(pool, id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(UI))?;
+    let snap = st.snap().await;
+    page(views::CasePage {
+        chrome: Chrome::new(format!("Case #{id}"), &p),
+        subject: c.subject_id.as_deref().and_then(|s| snap.subject(s)).map(|s| views::queue_row(0, s)),
+        created_by: c.created_by.clone(),
+        created_at: c.created_at.clone(),
+        status_options: views::options(&["open", "in_progress", "closed"], &c.status),
+        disposition_options: views::options(
+            &["confirmed", "false_positive", "benign_explained"],
+            c.disposition.as_deref().unwrap_or(""),
+        ),
+        case: views::case_row(&c),
+        notes: cases::notes(pool, id).await.map_err(internal)?,
+        attachments: cases::attachments(pool, id).await.map_err(internal)?,
+        audit: crate::audit::list(pool, Some(&format!("case:{id}")), 200).await.map_err(internal)?,
+    })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoteForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub body: String,
+}
+
+pub async fn add_note(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    Form(f): Form<NoteForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+    cases::add_note(st.store.pool(), &p.name, id, &f.body).await.map_err(|e| WebError::from_case(UI, e))?;
+    Ok(see_other(&format!("/cases/{id}")))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UpdateForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub status: Option<String>,
+    pub disposition: Option<String>,
+    pub assignee: Option<String>,
+}
+
+pub async fn update_case(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<i64>,
+    Form(f): Form<UpdateForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+    let change = CaseChange { status: f.status, disposition: f.disposition, assignee: f.assignee, title: None };
+    cases::change(st.store.pool(), &p.name, id, change).await.map_err(|e| WebError::from_case(UI, e))?;
+    st.reload().await.map_err(internal)?;
+    Ok(see_other(&format!("/cases/{id}")))
+}
+
+pub async fn export(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> UiResult {
+    let p = need(&a, Role::Analyst, UI)?;
+    crate::export::response(&st, &p, id, UI).await
+}
+
+pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let runs: Vec<(String, String, String, String)> =
+        sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY finished_at DESC LIMIT 100")
+            .fetch_all(st.store.pool())
+            .await
+            .map_err(internal)?;
+    page(views::RunsPage {
+        chrome: Chrome::new("Runs", &p),
+        runs,
+        ingest: st.ingest.status(),
+        inbox: st.ingest.inbox.display().to_string(),
+        watch: st.ingest.watch.iter().map(|w| w.display().to_string()).collect(),
+    })
+}
+
+pub async fn account(Extension(a): Extension<Auth>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    page(views::AccountPage { chrome: Chrome::new("Account", &p), token: String::new() })
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub label: Option<String>,
+}
+
+pub async fn create_token(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Form(f): Form<TokenForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Viewer, &f.csrf)?;
+    let label: String = f.label.unwrap_or_else(|| "api".into()).chars().take(64).collect();
+    let token = auth::create_api_token(st.store.pool(), p.user_id, &label).await.map_err(internal)?;
+    crate::audit::record(st.store.pool(), &p.name, "token.create", &format!("user:{}", p.name), &label)
+        .await
+        .map_err(internal)?;
+    page(views::AccountPage { chrome: Chrome::new("Account", &p), token })
+}
+
+async fn admin_page(st: &AppState, p: &auth::Principal, message: String) -> UiResult {
+    let pool = st.store.pool();
+    page(views::AdminPage {
+        chrome: Chrome::new("Administration", p),
+        users: crate::users::list(pool).await.map_err(internal)?,
+        audit: crate::audit::list(pool, None, 200).await.map_err(internal)?,
+        message,
+    })
+}
+
+pub async fn admin(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
+    let p = need(&a, Role::Admin, UI)?;
+    admin_page(&st, &p, String::new()).await
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserForm {
+    #[serde(default)]
+    pub csrf: String,
+    pub name: String,
+    pub role: String,
+    pub password: String,
+}
+
+pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<UserForm>) -> UiResult {
+    let p = need_form(&a, Role::Admin, &f.csrf)?;
+    let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
+    let msg = match crate::users::add_user(st.store.pool(), f.name.trim(), role, &f.password).await {
+        Ok(_) => {
+            crate::audit::record(
+                st.store.pool(),
+                &p.name,
+                "user.add",
+                &format!("user:{}", f.name.trim()),
+                role.as_str(),
+            )
+            .await
+            .map_err(internal)?;
+            format!("User {} saved as {}.", f.name.trim(), role.as_str())
+        }
+        Err(e) => format!("Not saved: {e}"),
+    };
+    admin_page(&st, &p, msg).await
+}

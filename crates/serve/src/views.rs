@@ -1,0 +1,468 @@
+//! Page models for the askama templates in `templates/`, and the cluster graph drawn as
+//! inline SVG. Values reach templates as plain strings; askama escapes them, and the
+//! only `|safe` content is SVG built here from escaped text.
+
+use std::fmt::Write;
+
+use askama::Template;
+use axum::http::StatusCode;
+use serde_json::Value;
+
+use crate::snapshot::{ClusterView, FindingView, Snapshot, SubjectView};
+
+/// What every page's frame needs.
+pub struct Chrome {
+    pub title: String,
+    pub user: String,
+    pub role: String,
+    pub csrf: String,
+    pub analyst: bool,
+    pub admin: bool,
+}
+
+impl Chrome {
+    pub fn new(title: impl Into<String>, p: &crate::auth::Principal) -> Chrome {
+        Chrome {
+            title: title.into(),
+            user: p.name.clone(),
+            role: p.role.as_str().into(),
+            csrf: p.csrf().into(),
+            analyst: p.role >= crate::Role::Analyst,
+            admin: p.role >= crate::Role::Admin,
+        }
+    }
+}
+
+pub fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
+}
+
+/// A JSON value as one line of text.
+pub fn text(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(text).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
+        Value::Object(m) => {
+            // Masked sensitive values show their masked form only.
+            if let Some(Value::String(masked)) = m.get("masked") {
+                return masked.clone();
+            }
+            m.iter()
+                .map(|(k, v)| (k, text(v)))
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+        other => other.to_string(),
+    }
+}
+
+pub fn pairs(v: &Value) -> Vec<(String, String)> {
+    match v {
+        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), text(v))).filter(|(_, v)| !v.is_empty()).collect(),
+        Value::Null => Vec::new(),
+        other => vec![(String::new(), text(other))],
+    }
+}
+
+/// A table of a JSON array of objects, with the given columns.
+pub struct Table {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+pub fn table(v: &Value, cols: &[&str]) -> Table {
+    let rows = v
+        .as_array()
+        .map(|a| a.iter().map(|r| cols.iter().map(|c| text(r.get(*c).unwrap_or(&Value::Null))).collect()).collect())
+        .unwrap_or_default();
+    Table { headers: cols.iter().map(|c| c.replace('_', " ")).collect(), rows }
+}
+
+pub fn bits(x: f64) -> String {
+    format!("{x:+.1}")
+}
+
+#[derive(Template)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub error: String,
+    pub next: String,
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    status: String,
+    message: String,
+}
+
+pub fn error_page(status: StatusCode, message: &str) -> String {
+    ErrorPage { status: status.to_string(), message: message.into() }.render().unwrap_or_else(|_| escape(message))
+}
+
+pub struct QueueRow {
+    pub rank: usize,
+    pub score: u8,
+    pub band: String,
+    pub id: String,
+    pub name: String,
+    pub department: String,
+    pub vendor: String,
+    pub chips: Vec<(String, String, bool)>,
+    pub moved: String,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+pub struct QueuePage {
+    pub chrome: Chrome,
+    pub run: String,
+    pub total: usize,
+    pub shown: usize,
+    pub rows: Vec<QueueRow>,
+    pub band_options: Vec<(&'static str, bool)>,
+    pub indicator: String,
+    pub department: String,
+    pub vendor: String,
+    pub new: bool,
+    pub quiet: bool,
+    pub departments: Vec<String>,
+    pub vendors: Vec<String>,
+    pub indicators: Vec<String>,
+}
+
+pub fn queue_row(rank: usize, s: &SubjectView) -> QueueRow {
+    QueueRow {
+        rank,
+        score: s.score,
+        band: s.band.clone(),
+        id: s.id.clone(),
+        name: s.name.clone(),
+        department: s.department.clone().unwrap_or_default(),
+        vendor: s.vendor.clone().unwrap_or_default(),
+        chips: s.contributions.iter().map(|c| (c.indicator.clone(), bits(c.bits), c.suppressed)).collect(),
+        moved: if s.score != s.run_score { format!("run score {}", s.run_score) } else { String::new() },
+    }
+}
+
+pub struct EvidenceRow {
+    pub source: String,
+    pub detail: Vec<(String, String)>,
+}
+
+pub struct FindingBox {
+    pub indicator: String,
+    pub title: String,
+    pub tier: String,
+    pub weight: String,
+    pub summary: String,
+    pub when: String,
+    pub with: Vec<String>,
+    pub evidence: Vec<EvidenceRow>,
+    pub more: i64,
+    pub suppressed: bool,
+}
+
+pub struct Stage {
+    pub name: String,
+    pub findings: Vec<FindingBox>,
+}
+
+pub fn finding_box(f: &FindingView, me: &str, suppressed: bool) -> FindingBox {
+    let c = bonafide_core::Catalog::builtin();
+    let ind = c.get(&f.indicator);
+    let when = match (&f.first_seen, &f.last_seen) {
+        (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
+        (Some(a), _) => a.clone(),
+        _ => String::new(),
+    };
+    FindingBox {
+        indicator: f.indicator.clone(),
+        title: ind.map(|i| i.title.clone()).unwrap_or_default(),
+        tier: ind.map(|i| i.tier.to_string()).unwrap_or_default(),
+        weight: bits(f.weight_bits),
+        summary: f.summary.clone(),
+        when,
+        with: f.subjects.iter().filter(|s| *s != me).cloned().collect(),
+        evidence: f
+            .evidence
+            .iter()
+            .map(|e| EvidenceRow { source: e.source.clone().unwrap_or_default(), detail: pairs(&e.detail) })
+            .collect(),
+        more: (f.evidence_total - f.evidence.len() as i64).max(0),
+        suppressed,
+    }
+}
+
+/// A subject's findings grouped by stage (indicator family), in the catalog's order.
+pub fn stages(snap: &Snapshot, s: &SubjectView) -> Vec<Stage> {
+    let c = bonafide_core::Catalog::builtin();
+    let mut out: Vec<Stage> = Vec::new();
+    for (fam, name) in &c.families {
+        let findings: Vec<FindingBox> = s
+            .findings
+            .iter()
+            .map(|&i| &snap.findings[i])
+            .filter(|f| c.get(&f.indicator).is_some_and(|i| &i.family == fam))
+            .map(|f| {
+                let sup = s.contributions.iter().any(|x| x.indicator == f.indicator && x.suppressed);
+                finding_box(f, &s.id, sup)
+            })
+            .collect();
+        if !findings.is_empty() {
+            out.push(Stage { name: format!("{fam} · {name}"), findings });
+        }
+    }
+    out
+}
+
+pub struct CaseRow {
+    pub case_id: i64,
+    pub title: String,
+    pub status: String,
+    pub disposition: String,
+    pub assignee: String,
+    pub subject: String,
+    pub cluster: String,
+    pub updated_at: String,
+}
+
+pub fn case_row(c: &crate::cases::Case) -> CaseRow {
+    CaseRow {
+        case_id: c.case_id,
+        title: c.title.clone(),
+        status: c.status.clone(),
+        disposition: c.disposition.clone().unwrap_or_default(),
+        assignee: c.assignee.clone().unwrap_or_default(),
+        subject: c.subject_id.clone().unwrap_or_default(),
+        cluster: c.cluster_id.clone().unwrap_or_default(),
+        updated_at: c.updated_at.clone(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "subject.html")]
+pub struct SubjectPage {
+    pub chrome: Chrome,
+    pub id: String,
+    pub name: String,
+    pub score: u8,
+    pub band: String,
+    pub run_score: u8,
+    pub log2_odds: String,
+    pub prior: String,
+    pub contributions: Vec<(String, String, String, bool)>,
+    pub facts: Vec<(String, String)>,
+    pub clock: Option<String>,
+    pub zones: Vec<(String, String, String)>,
+    pub stages: Vec<Stage>,
+    pub clusters: Vec<(String, String, usize)>,
+    pub devices: Table,
+    pub shipments: Table,
+    pub payroll: Table,
+    pub interviews: Table,
+    pub cases: Vec<CaseRow>,
+    pub suppressions: Vec<crate::cases::Suppression>,
+    pub indicators: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "cluster.html")]
+pub struct ClusterPage {
+    pub chrome: Chrome,
+    pub id: String,
+    pub kind: String,
+    pub graph: String,
+    pub members: Vec<QueueRow>,
+    pub links: Vec<(String, String, String, String, String)>,
+    pub cases: Vec<CaseRow>,
+}
+
+/// id, tier, title, subjects with it now.
+pub type IndicatorRow = (String, String, String, usize);
+
+/// Each option with whether it is the current value.
+pub fn options(all: &[&'static str], current: &str) -> Vec<(&'static str, bool)> {
+    all.iter().map(|o| (*o, *o == current)).collect()
+}
+
+#[derive(Template)]
+#[template(path = "indicators.html")]
+pub struct IndicatorsPage {
+    pub chrome: Chrome,
+    /// Per family: its name and (id, tier, title, subjects now) per indicator.
+    pub families: Vec<(String, Vec<IndicatorRow>)>,
+}
+
+#[derive(Template)]
+#[template(path = "indicator.html")]
+pub struct IndicatorPage {
+    pub chrome: Chrome,
+    pub id: String,
+    pub title: String,
+    pub family: String,
+    pub tier: String,
+    pub tier_meaning: String,
+    pub description: String,
+    pub data: String,
+    pub detection: String,
+    pub sources: Vec<(String, String)>,
+    pub subjects: Vec<QueueRow>,
+}
+
+#[derive(Template)]
+#[template(path = "cases.html")]
+pub struct CasesPage {
+    pub chrome: Chrome,
+    pub cases: Vec<CaseRow>,
+}
+
+#[derive(Template)]
+#[template(path = "case.html")]
+pub struct CasePage {
+    pub chrome: Chrome,
+    pub case: CaseRow,
+    pub status_options: Vec<(&'static str, bool)>,
+    pub disposition_options: Vec<(&'static str, bool)>,
+    pub created_by: String,
+    pub created_at: String,
+    pub subject: Option<QueueRow>,
+    pub notes: Vec<crate::cases::Note>,
+    pub attachments: Vec<crate::cases::Attachment>,
+    pub audit: Vec<crate::audit::AuditEntry>,
+}
+
+#[derive(Template)]
+#[template(path = "runs.html")]
+pub struct RunsPage {
+    pub chrome: Chrome,
+    pub runs: Vec<(String, String, String, String)>,
+    pub ingest: crate::ingest::IngestStatus,
+    pub inbox: String,
+    pub watch: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+pub struct AccountPage {
+    pub chrome: Chrome,
+    pub token: String,
+}
+
+#[derive(Template)]
+#[template(path = "admin.html")]
+pub struct AdminPage {
+    pub chrome: Chrome,
+    pub users: Vec<crate::users::User>,
+    pub audit: Vec<crate::audit::AuditEntry>,
+    pub message: String,
+}
+
+fn band_colour(band: &str) -> &'static str {
+    match band {
+        "critical" => "#b3001b",
+        "high" => "#d9480f",
+        "medium" => "#b7791f",
+        _ => "#6b7785",
+    }
+}
+
+/// The cluster as a graph: members on a circle (coloured by band, linked to their
+/// pages), one line per shared identifier, labelled with its kind.
+pub fn cluster_graph(snap: &Snapshot, c: &ClusterView) -> String {
+    let n = c.members.len().max(1);
+    let (w, h) = (640.0, 440.0);
+    let (cx, cy) = (w / 2.0, h / 2.0);
+    let r = if n == 1 { 0.0 } else { 160.0 };
+    let pos = |i: usize| {
+        let a = (i as f64 / n as f64) * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
+        (cx + r * a.cos(), cy + r * a.sin())
+    };
+    let at = |id: &str| c.members.iter().position(|m| m == id).map(pos);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="cluster {}"><title>cluster {}</title>"#,
+        escape(&c.cluster_id),
+        escape(&c.cluster_id)
+    );
+    // One line per linked pair, labelled with every kind of identifier they share.
+    let mut pairs: std::collections::BTreeMap<(&str, &str), Vec<&crate::snapshot::LinkView>> =
+        std::collections::BTreeMap::new();
+    for l in &c.links {
+        let key = if l.a <= l.b { (l.a.as_str(), l.b.as_str()) } else { (l.b.as_str(), l.a.as_str()) };
+        pairs.entry(key).or_default().push(l);
+    }
+    for ((a, b), links) in &pairs {
+        if let (Some((x1, y1)), Some((x2, y2))) = (at(a), at(b)) {
+            let mut kinds: Vec<&str> = links.iter().map(|l| l.kind.as_str()).collect();
+            kinds.sort_unstable();
+            kinds.dedup();
+            let detail: Vec<String> =
+                links.iter().map(|l| format!("{} · {} ({})", l.kind, l.value, l.indicator)).collect();
+            let _ = write!(
+                s,
+                r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#8a96a3" stroke-width="{}"><title>{}</title></line>"##,
+                1 + links.len().min(4),
+                escape(&detail.join("\n"))
+            );
+            let _ = write!(
+                s,
+                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#5b6570">{}</text>"##,
+                (x1 + x2) / 2.0,
+                (y1 + y2) / 2.0 - 3.0,
+                escape(&kinds.join(", "))
+            );
+        }
+    }
+    for (i, m) in c.members.iter().enumerate() {
+        let (x, y) = pos(i);
+        let (band, name) = snap.subject(m).map(|s| (s.band.as_str(), s.name.as_str())).unwrap_or(("low", ""));
+        let _ = write!(
+            s,
+            r##"<a href="/subjects/{}"><circle cx="{x:.1}" cy="{y:.1}" r="18" fill="{}" stroke="#ffffff" stroke-width="2"><title>{} · {} · {}</title></circle><text x="{x:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="#1b1f24">{}</text></a>"##,
+            escape(&path_segment(m)),
+            band_colour(band),
+            escape(m),
+            escape(name),
+            escape(band),
+            y + 34.0,
+            escape(m)
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Percent-encodes an id for use as one URL path segment.
+pub fn path_segment(id: &str) -> String {
+    let mut out = String::new();
+    for b in id.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masked_values_show_only_the_mask() {
+        let v = serde_json::json!({"kind": "ssn", "masked": "***-**-1234"});
+        assert_eq!(text(&v), "***-**-1234");
+    }
+
+    #[test]
+    fn path_segments_are_encoded() {
+        assert_eq!(path_segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(path_segment("E-1_x.y"), "E-1_x.y");
+    }
+}

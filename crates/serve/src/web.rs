@@ -1,0 +1,228 @@
+//! The router: every route with the role it needs, the middleware that finds who is
+//! asking (session cookie or bearer token), enforces CSRF on API writes made with a
+//! session, counts requests and sets the security headers on every response.
+
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use crate::AppState;
+use crate::auth::{self, Principal, Role, Via};
+use crate::metrics::Metrics;
+use crate::{api, ui};
+
+/// Whether a route answers people (HTML: an anonymous visitor is sent to the login
+/// page) or programs (JSON: 401).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Ui,
+    Api,
+}
+
+/// Who is asking, as the middleware found it.
+#[derive(Clone, Debug, Default)]
+pub struct Auth(pub Option<Principal>);
+
+/// A refusal or failure, rendered as the route's kind expects.
+#[derive(Debug)]
+pub struct WebError {
+    pub status: StatusCode,
+    pub kind: Kind,
+    pub message: String,
+}
+
+impl WebError {
+    pub fn new(status: StatusCode, kind: Kind, message: impl Into<String>) -> WebError {
+        WebError { status, kind, message: message.into() }
+    }
+    pub fn not_found(kind: Kind) -> WebError {
+        WebError::new(StatusCode::NOT_FOUND, kind, "not found")
+    }
+    pub fn bad(kind: Kind, m: impl Into<String>) -> WebError {
+        WebError::new(StatusCode::BAD_REQUEST, kind, m)
+    }
+    pub fn internal(kind: Kind, e: impl std::fmt::Display) -> WebError {
+        tracing::error!("internal error: {e}");
+        WebError::new(StatusCode::INTERNAL_SERVER_ERROR, kind, "internal error")
+    }
+    pub fn from_case(kind: Kind, e: crate::cases::CaseError) -> WebError {
+        match e {
+            crate::cases::CaseError::Invalid(m) => WebError::bad(kind, m),
+            crate::cases::CaseError::NotFound => WebError::not_found(kind),
+            crate::cases::CaseError::Serve(e) => WebError::internal(kind, e),
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        match (self.kind, self.status) {
+            (Kind::Ui, StatusCode::UNAUTHORIZED) => Redirect::to("/login").into_response(),
+            (Kind::Api, _) => (self.status, axum::Json(serde_json::json!({"error": self.message}))).into_response(),
+            (Kind::Ui, _) => (self.status, axum::response::Html(crate::views::error_page(self.status, &self.message)))
+                .into_response(),
+        }
+    }
+}
+
+/// The signed-in principal when it has at least `role`; 401 (or the login page) when
+/// nobody is signed in, 403 when the role is too low.
+pub fn need(auth: &Auth, role: Role, kind: Kind) -> Result<Principal, WebError> {
+    match &auth.0 {
+        None => Err(WebError::new(StatusCode::UNAUTHORIZED, kind, "sign in first")),
+        Some(p) if p.role < role => {
+            Err(WebError::new(StatusCode::FORBIDDEN, kind, format!("needs the {} role", role.as_str())))
+        }
+        Some(p) => Ok(p.clone()),
+    }
+}
+
+/// `need` plus the CSRF token of a form post.
+pub fn need_form(auth: &Auth, role: Role, csrf: &str) -> Result<Principal, WebError> {
+    let p = need(auth, role, Kind::Ui)?;
+    if !p.csrf_ok(csrf) {
+        return Err(WebError::new(StatusCode::FORBIDDEN, Kind::Ui, "the form's CSRF token is missing or stale"));
+    }
+    Ok(p)
+}
+
+pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+async fn principal_of(st: &AppState, headers: &HeaderMap) -> Option<Principal> {
+    if let Some(token) =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
+    {
+        return auth::token_principal(st.store.pool(), token.trim()).await.ok().flatten();
+    }
+    let token = cookie(headers, auth::SESSION_COOKIE)?;
+    auth::session_principal(st.store.pool(), token).await.ok().flatten()
+}
+
+/// The content security policy: nothing from anywhere but this origin, no scripts at
+/// all, no framing, forms only to this origin.
+pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; \
+                       frame-ancestors 'none'; base-uri 'none'";
+
+async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
+    Metrics::inc(&st.metrics.requests);
+    let principal = principal_of(&st, req.headers()).await;
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    if writes
+        && req.uri().path().starts_with("/api/")
+        && let Some(Principal { via: Via::Session { csrf }, .. }) = &principal
+    {
+        let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
+        if given != csrf {
+            return finish(
+                &st,
+                WebError::new(StatusCode::FORBIDDEN, Kind::Api, "X-CSRF-Token header missing or stale").into_response(),
+            );
+        }
+    }
+    // Nobody reaches a non-public route unsigned, whatever its body: the handlers then
+    // check the role each route needs.
+    let path = req.uri().path();
+    if principal.is_none() && !PUBLIC.contains(&path) {
+        let kind = if path.starts_with("/api/") || path == "/metrics" { Kind::Api } else { Kind::Ui };
+        return finish(&st, WebError::new(StatusCode::UNAUTHORIZED, kind, "sign in first").into_response());
+    }
+    req.extensions_mut().insert(Auth(principal));
+    let resp = next.run(req).await;
+    finish(&st, resp)
+}
+
+fn finish(st: &AppState, mut resp: Response) -> Response {
+    let s = resp.status();
+    if s.is_client_error() {
+        Metrics::inc(&st.metrics.responses_4xx);
+    } else if s.is_server_error() {
+        Metrics::inc(&st.metrics.responses_5xx);
+    }
+    let h = resp.headers_mut();
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(CSP));
+    }
+    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    if !h.contains_key(header::CACHE_CONTROL) {
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    resp
+}
+
+/// Routes anyone may reach.
+const PUBLIC: &[&str] = &["/", "/healthz", "/api/v1/openapi.json", "/assets/app.css", "/login"];
+
+/// Uploads and pushes may be large; everything else keeps axum's 2 MB limit.
+const INGEST_LIMIT: usize = 512 * 1024 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let ingest = Router::new()
+        .route("/api/v1/ingest", post(api::ingest_upload).get(api::ingest_status))
+        .route("/api/v1/events", post(api::ingest_push))
+        .route("/api/v1/cases/{id}/attachments", post(api::attach))
+        .layer(DefaultBodyLimit::max(INGEST_LIMIT));
+    Router::new()
+        // Public.
+        .route("/healthz", get(api::healthz))
+        .route("/api/v1/openapi.json", get(api::openapi))
+        .route("/assets/app.css", get(ui::css))
+        .route("/login", get(ui::login_page).post(ui::login))
+        .route("/", get(|| async { Redirect::to("/queue") }))
+        // Web UI.
+        .route("/logout", post(ui::logout))
+        .route("/queue", get(ui::queue))
+        .route("/subjects/{id}", get(ui::subject))
+        .route("/subjects/{id}/suppressions", post(ui::suppress))
+        .route("/clusters/{id}", get(ui::cluster))
+        .route("/indicators", get(ui::indicators))
+        .route("/indicators/{id}", get(ui::indicator))
+        .route("/cases", get(ui::cases).post(ui::open_case))
+        .route("/cases/{id}", get(ui::case))
+        .route("/cases/{id}/notes", post(ui::add_note))
+        .route("/cases/{id}/update", post(ui::update_case))
+        .route("/cases/{id}/export", get(ui::export))
+        .route("/runs", get(ui::runs))
+        .route("/account", get(ui::account))
+        .route("/account/tokens", post(ui::create_token))
+        .route("/admin", get(ui::admin))
+        .route("/admin/users", post(ui::add_user))
+        // API.
+        .route("/metrics", get(api::metrics))
+        .route("/api/v1/subjects", get(api::subjects))
+        .route("/api/v1/subjects/{id}", get(api::subject))
+        .route("/api/v1/subjects/{id}/findings", get(api::subject_findings))
+        .route("/api/v1/subjects/{id}/suppressions", get(api::suppressions).post(api::suppress))
+        .route("/api/v1/findings", get(api::findings))
+        .route("/api/v1/clusters", get(api::clusters))
+        .route("/api/v1/clusters/{id}", get(api::cluster))
+        .route("/api/v1/indicators", get(api::indicators))
+        .route("/api/v1/indicators/{id}", get(api::indicator))
+        .route("/api/v1/runs", get(api::runs))
+        .route("/api/v1/rescan", post(api::rescan))
+        .route("/api/v1/cases", get(api::cases).post(api::open_case))
+        .route("/api/v1/cases/{id}", get(api::case).patch(api::change_case).delete(api::delete_case))
+        .route("/api/v1/cases/{id}/notes", post(api::add_note))
+        .route("/api/v1/cases/{id}/attachments/{aid}", get(api::attachment))
+        .route("/api/v1/cases/{id}/export", get(api::export))
+        .route("/api/v1/audit", get(api::audit))
+        .route("/api/v1/users", get(api::users).post(api::add_user))
+        .route("/api/v1/tokens", post(api::create_token))
+        .merge(ingest)
+        .fallback(|| async { WebError::not_found(Kind::Api) })
+        .layer(middleware::from_fn_with_state(state.clone(), middleware))
+        .with_state(state)
+}

@@ -1,0 +1,371 @@
+//! The service's behaviour through its HTTP surface, in-process: the queue and its
+//! filters, cases from open to confirmed with propagation to the cluster, suppressions
+//! that expire, the export's IC3 content, the audit trail that cannot be rewritten,
+//! ingest by upload, login and its rate limit, and no raw sensitive value anywhere.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use bonafide_serve::auth;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Client {
+    app: axum::Router,
+    token: String,
+}
+
+impl Client {
+    async fn new(org: &common::Org, role: &str) -> Client {
+        let pool = org.state.store.pool();
+        let id: i64 =
+            sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(role).fetch_one(pool).await.unwrap();
+        Client {
+            app: bonafide_serve::app(org.state.clone()),
+            token: auth::create_api_token(pool, id, "t").await.unwrap(),
+        }
+    }
+
+    async fn send(&self, method: &str, path: &str, body: Option<Value>) -> (StatusCode, axum::http::HeaderMap, String) {
+        let mut req =
+            Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {}", self.token));
+        let body = match body {
+            Some(v) => {
+                req = req.header(header::CONTENT_TYPE, "application/json");
+                Body::from(v.to_string())
+            }
+            None => Body::empty(),
+        };
+        let resp = self.app.clone().oneshot(req.body(body).unwrap()).await.unwrap();
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let text = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
+        (status, headers, text)
+    }
+
+    async fn json(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let (s, _, t) = self.send(method, path, body).await;
+        assert!(s.is_success(), "{method} {path}: {s} {t}");
+        serde_json::from_str(&t).unwrap()
+    }
+}
+
+fn ids(v: &Value) -> Vec<String> {
+    v["items"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap().to_string()).collect()
+}
+
+fn subject<'a>(list: &'a Value, id: &str) -> &'a Value {
+    list["items"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()
+}
+
+#[tokio::test]
+async fn the_queue_ranks_and_filters() {
+    let org = common::org().await;
+    let c = Client::new(&org, "viewer").await;
+    let all = c.json("GET", "/api/v1/subjects", None).await;
+    let scores: Vec<u64> = all["items"].as_array().unwrap().iter().map(|s| s["score"].as_u64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "ranked: {scores:?}");
+    assert_eq!(&ids(&all)[..3], ["F1", "F2", "F3"], "the laptop farm leads");
+    let sales = c.json("GET", "/api/v1/subjects?department=Sales&include_quiet=1", None).await;
+    assert!(sales["items"].as_array().unwrap().iter().all(|s| s["department"] == "Sales"));
+    assert!(ids(&sales).contains(&"C1".to_string()) && !ids(&sales).contains(&"F1".to_string()));
+    let vendor = c.json("GET", "/api/v1/subjects?vendor=Acme%20Staffing", None).await;
+    assert_eq!(ids(&vendor), ["F1", "F2", "F3"]);
+    let g3 = c.json("GET", "/api/v1/subjects?indicator=G3", None).await;
+    assert_eq!(ids(&g3), ["F1", "F2"], "the shared pay account");
+    let high = c.json("GET", "/api/v1/subjects?band=high", None).await;
+    assert!(
+        high["items"].as_array().unwrap().iter().all(|s| ["high", "critical"].contains(&s["band"].as_str().unwrap()))
+    );
+    assert!(ids(&high).len() < ids(&all).len());
+    // Everything was first stored just now, so all of it is new this week.
+    let new = c.json("GET", "/api/v1/subjects?new=1", None).await;
+    assert_eq!(new["total"], all["total"]);
+    let quiet = c.json("GET", "/api/v1/subjects?include_quiet=1", None).await;
+    assert!(quiet["total"].as_u64() > all["total"].as_u64(), "benign subjects without findings are hidden by default");
+    let page = c.json("GET", "/api/v1/subjects?limit=2&offset=1", None).await;
+    assert_eq!(ids(&page), ["F2", "F3"]);
+}
+
+#[tokio::test]
+async fn a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3() {
+    let org = common::org().await;
+    let c = Client::new(&org, "analyst").await;
+    let before = c.json("GET", "/api/v1/subjects", None).await;
+    let e9 = subject(&before, "E1009")["log2_odds"].as_f64().unwrap();
+    let case = c.json("POST", "/api/v1/cases", Some(json!({"subject_id": "E1008"}))).await;
+    let id = case["case_id"].as_i64().unwrap();
+    assert_eq!(case["status"], "open");
+    c.json("POST", &format!("/api/v1/cases/{id}/notes"), Some(json!({"body": "same home IP as two others"}))).await;
+    let (s, _, t) = c.send("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"status": "closed"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "closing needs a disposition: {t}");
+    let closed = c
+        .json("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"status": "closed", "disposition": "confirmed"})))
+        .await;
+    assert_eq!((closed["status"].as_str(), closed["disposition"].as_str()), (Some("closed"), Some("confirmed")));
+    let after = c.json("GET", "/api/v1/subjects", None).await;
+    let s9 = subject(&after, "E1009");
+    let t2 = bonafide_core::ScoringConfig::default().tier_bits.t2;
+    assert!((s9["log2_odds"].as_f64().unwrap() - (e9 + t2)).abs() < 1e-9, "E1009 gains the T2 weight: {s9}");
+    let via = s9["contributions"].as_array().unwrap().iter().find(|x| x["indicator"] == "CASE").unwrap();
+    assert!(via["via"].as_str().unwrap().contains("E1008"), "{via}");
+    assert!(
+        subject(&after, "E1008")["contributions"].as_array().unwrap().iter().all(|x| x["indicator"] != "CASE"),
+        "the confirmed subject does not lend itself bits"
+    );
+    assert!(
+        subject(&after, "E1012")["contributions"].as_array().unwrap().iter().all(|x| x["indicator"] != "CASE"),
+        "subjects outside the cluster are untouched"
+    );
+    // The case's audit trail has every change, in order.
+    let detail = c.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    let actions: Vec<&str> =
+        detail["audit"].as_array().unwrap().iter().rev().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["case.open", "case.note", "case.change"]);
+
+    // Export of a farm case: what an IC3 complaint needs, sensitive numbers masked.
+    let farm = c.json("POST", "/api/v1/cases", Some(json!({"cluster_id": cluster_of(&c, "F1").await}))).await;
+    let fid = farm["case_id"].as_i64().unwrap();
+    c.json("POST", &format!("/api/v1/cases/{fid}/notes"), Some(json!({"body": "three laptops, one porch"}))).await;
+    let (s, h, html) = c.send("GET", &format!("/api/v1/cases/{fid}/export"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    for want in
+        ["F1", "F2", "F3", "9 Farm Road", "SN-F2", "First Bank", "***", "C2", "PSA24", "three laptops, one porch"]
+    {
+        assert!(html.contains(want), "export lacks {want:?}");
+    }
+    for raw in ["123-45-6789", "123456789", "987654321", "021000021"] {
+        assert!(!html.contains(raw), "export shows the raw value {raw:?}");
+    }
+    assert!(!html.contains("<script") && !html.contains("src=\"http"), "self-contained");
+    let csp = h.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(csp.contains("style-src 'sha256-") && csp.contains("default-src 'none'"), "{csp}");
+}
+
+async fn cluster_of(c: &Client, subject: &str) -> String {
+    let all = c.json("GET", "/api/v1/clusters", None).await;
+    all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["members"].as_array().unwrap().iter().any(|m| m == subject))
+        .unwrap()["cluster_id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+#[tokio::test]
+async fn suppressions_remove_bits_until_they_expire() {
+    let org = common::org().await;
+    let c = Client::new(&org, "analyst").await;
+    let before = c.json("GET", "/api/v1/subjects", None).await;
+    let f3 = subject(&before, "F3")["log2_odds"].as_f64().unwrap();
+    let g2 = subject(&before, "F3")["contributions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["indicator"] == "G2")
+        .unwrap()["bits"]
+        .as_f64()
+        .unwrap();
+    let (s, _, t) = c
+        .send(
+            "POST",
+            "/api/v1/subjects/F3/suppressions",
+            Some(json!({"indicator": "G2", "reason": "", "expires_at": "2099-01-01"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a reason is required: {t}");
+    let (s, _, _) = c
+        .send(
+            "POST",
+            "/api/v1/subjects/F3/suppressions",
+            Some(json!({"indicator": "ZZ9", "reason": "why not", "expires_at": "2099-01-01"})),
+        )
+        .await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "unknown indicator");
+    let soon = auth::stamp(bonafide_core::UtcMs(auth::now().0 + 30 * 86_400_000));
+    c.json(
+        "POST",
+        "/api/v1/subjects/F3/suppressions",
+        Some(json!({"indicator": "G2", "reason": "paid through a platform by choice", "expires_at": soon})),
+    )
+    .await;
+    let after = c.json("GET", "/api/v1/subjects", None).await;
+    let s3 = subject(&after, "F3");
+    assert!((s3["log2_odds"].as_f64().unwrap() - (f3 - g2)).abs() < 1e-9);
+    assert!(s3["contributions"].as_array().unwrap().iter().any(|x| x["indicator"] == "G2" && x["suppressed"] == true));
+    assert_eq!(s3["run_score"], subject(&before, "F3")["score"], "the stored run is unchanged");
+    // An expired suppression stops applying.
+    sqlx::query("INSERT INTO suppressions (subject_id, indicator, reason, expires_at, created_by, created_at) VALUES ('F1', 'C3', 'old', '2001-01-01T00:00:00.000Z', 'x', '2000-01-01T00:00:00.000Z')")
+        .execute(org.state.store.pool())
+        .await
+        .unwrap();
+    org.state.reload().await.unwrap();
+    let later = c.json("GET", "/api/v1/subjects", None).await;
+    assert_eq!(subject(&later, "F1")["log2_odds"], subject(&before, "F1")["log2_odds"]);
+}
+
+#[tokio::test]
+async fn no_raw_sensitive_value_leaves_the_api() {
+    let org = common::org().await;
+    let c = Client::new(&org, "admin").await;
+    let mut seen = String::new();
+    for path in
+        ["/api/v1/subjects/F1", "/api/v1/subjects/F2", "/api/v1/subjects", "/api/v1/findings", "/api/v1/clusters"]
+    {
+        let (s, _, t) = c.send("GET", path, None).await;
+        assert_eq!(s, StatusCode::OK);
+        seen.push_str(&t);
+    }
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = org.state.store.pool();
+    let id: i64 = sqlx::query_scalar("SELECT user_id FROM users WHERE name = 'admin'").fetch_one(pool).await.unwrap();
+    let (cookie, _) = auth::create_session(pool, id).await.unwrap();
+    for path in ["/subjects/F1", "/subjects/F2", "/queue"] {
+        let req = Request::get(path)
+            .header(header::COOKIE, format!("{}={cookie}", auth::SESSION_COOKIE))
+            .body(Body::empty())
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::OK);
+        seen.push_str(&String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()));
+    }
+    for raw in ["123-45-6789", "123456789", "987654321", "021000021"] {
+        assert!(!seen.contains(raw), "a response shows the raw value {raw:?}");
+    }
+    assert!(!seen.contains("\"fingerprint\""), "fingerprints are not shown either");
+    assert!(seen.contains("6789") && seen.contains("4321"), "masked forms are");
+}
+
+#[tokio::test]
+async fn the_audit_trail_records_views_and_cannot_be_rewritten() {
+    let org = common::org().await;
+    let c = Client::new(&org, "admin").await;
+    c.json("GET", "/api/v1/subjects/F2", None).await;
+    let audit = c.json("GET", "/api/v1/audit?target=subject:F2", None).await;
+    let e = &audit["items"][0];
+    assert_eq!((e["actor"].as_str(), e["action"].as_str()), (Some("admin"), Some("subject.view")));
+    let pool = org.state.store.pool();
+    assert!(sqlx::query("UPDATE audit_log SET actor = 'nobody'").execute(pool).await.is_err());
+    assert!(sqlx::query("DELETE FROM audit_log").execute(pool).await.is_err());
+    let n: i64 =
+        sqlx::query_scalar("SELECT COUNT(*) FROM audit_log WHERE actor = 'admin'").fetch_one(pool).await.unwrap();
+    assert!(n >= 1);
+}
+
+#[tokio::test]
+async fn an_upload_is_scanned_into_a_new_run() {
+    let org = common::org().await;
+    let c = Client::new(&org, "analyst").await;
+    let run0 = org.state.snap().await.run.clone().unwrap().run_id;
+    let csv = "subject_id,kind,full_name,address_line1,city,region,postal_code,country,hire_date,department\n\
+               F4,employee,Ida Quinn,4 Elm St,Springfield,IL,62701,US,2025-03-03,Engineering\n";
+    let ship = "subject_id,shipped_at,shipment_id,asset_serial,recipient_name,address_line1,city,region,postal_code,country,status,signed_by\n\
+                F4,2025-03-02,S9,SN-F4,Ida Quinn,9 Farm Rd,Springfield,IL,62701,US,delivered,B SMITH\n";
+    let app = c.app.clone();
+    for (name, body) in [("more_people.csv", csv), ("more_shipments.csv", ship)] {
+        let req = Request::post(format!("/api/v1/ingest?name={name}&wait=1"))
+            .header(header::AUTHORIZATION, format!("Bearer {}", c.token))
+            .body(Body::from(body))
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::CREATED);
+    }
+    let snap = org.state.snap().await;
+    assert_ne!(snap.run.as_ref().unwrap().run_id, run0);
+    let f4 = snap.subject("F4").expect("the uploaded person is a subject");
+    assert!(f4.indicators.contains("C2"), "and joins the farm: {:?}", f4.indicators);
+    let runs = c.json("GET", "/api/v1/runs", None).await;
+    assert!(runs["items"].as_array().unwrap().len() >= 3);
+    let (s, _, _) = c.send("POST", "/api/v1/ingest?format=no-such-format", None).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+}
+
+async fn login(app: &axum::Router, name: &str, password: &str) -> (StatusCode, Option<String>) {
+    let body = format!("name={name}&password={}", password.replace(' ', "+"));
+    let req = Request::post("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(body))
+        .unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    (resp.status(), resp.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string()))
+}
+
+#[tokio::test]
+async fn login_sets_a_strict_cookie_and_is_rate_limited() {
+    let org = common::org().await;
+    let app = bonafide_serve::app(org.state.clone());
+    let (s, cookie) = login(&app, "analyst", common::PASSWORD).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let cookie = cookie.unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain HTTP on loopback: {cookie}");
+    assert_eq!(login(&app, "nobody", "whatever password").await.0, StatusCode::UNAUTHORIZED);
+    for _ in 0..auth::MAX_FAILURES {
+        assert_eq!(login(&app, "viewer", "wrong password!").await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login(&app, "viewer", common::PASSWORD).await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "even the right password"
+    );
+    assert_eq!(login(&app, "admin", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "other users are not locked out");
+}
+
+#[tokio::test]
+async fn pages_carry_a_strict_content_security_policy() {
+    let org = common::org().await;
+    let c = Client::new(&org, "viewer").await;
+    let (s, h, body) = c.send("GET", "/metrics", None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(body.contains("bonafide_subjects ") && body.contains("# TYPE bonafide_http_requests_total counter"));
+    let csp = h.get(header::CONTENT_SECURITY_POLICY).unwrap().to_str().unwrap();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src") && csp.contains("frame-ancestors 'none'")
+    );
+    let doc: Value = serde_json::from_str(&c.send("GET", "/api/v1/openapi.json", None).await.2).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+}
+
+#[tokio::test]
+async fn a_watched_folder_and_a_push_each_produce_a_new_run() {
+    let org = common::org().await;
+    let state = org.state.clone();
+    // The org's watched folders are examples/small and <tmp>/farm; spawn the poller.
+    state.ingest.clone().spawn(state.clone());
+    let run0 = state.snap().await.run.clone().unwrap().run_id;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    std::fs::write(
+        org.dir.path().join("farm/late_hires.csv"),
+        "subject_id,kind,full_name,address_line1,city,region,postal_code,country,hire_date,department\n\
+         W1,employee,Una Late,7 Birch St,Springfield,IL,62701,US,2025-04-01,Support\n",
+    )
+    .unwrap();
+    let t0 = std::time::Instant::now();
+    while state.snap().await.subject("W1").is_none() {
+        assert!(t0.elapsed() < std::time::Duration::from_secs(60), "the watched folder was not re-scanned");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let run1 = state.snap().await.run.clone().unwrap().run_id;
+    assert_ne!(run0, run1);
+
+    // A push of Okta events for that person, forced to the Okta reader.
+    let c = Client::new(&org, "analyst").await;
+    let event = json!({"uuid": "push-1", "published": "2025-04-02T15:00:00.000Z", "eventType": "user.session.start",
+        "actor": {"alternateId": "una.late@example.com", "type": "User"},
+        "outcome": {"result": "SUCCESS"}, "client": {"ipAddress": "203.0.113.9"}});
+    let before = state.snap().await.run.clone().unwrap().totals["events"].as_u64().unwrap();
+    let req = Request::post("/api/v1/events?format=okta&wait=1")
+        .header(header::AUTHORIZATION, format!("Bearer {}", c.token))
+        .body(Body::from(format!("{event}\n")))
+        .unwrap();
+    let resp = c.app.clone().oneshot(req).await.unwrap();
+    assert_eq!(resp.status(), StatusCode::CREATED);
+    let after = state.snap().await.run.clone().unwrap().totals["events"].as_u64().unwrap();
+    assert_eq!(after, before + 1, "the pushed event was read");
+}

@@ -1,0 +1,236 @@
+//! The authorisation matrix: every route × anonymous, viewer, analyst and admin gives
+//! the status written in the table below, driven in-process through the real router
+//! and middleware. Browsers use a session cookie and the form's CSRF token; programs
+//! use a bearer token. Each request gets a fresh session, so signing out cannot affect
+//! the next row.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
+use bonafide_serve::auth;
+use http_body_util::BodyExt;
+use tower::ServiceExt;
+
+/// `L` = redirected to the login page (303 with Location /login).
+const L: u16 = 1;
+
+/// method, path, body, then the expected status for anonymous, viewer, analyst, admin.
+/// `{case}` is an existing case, `{fresh}` a case created just for that request,
+/// `{cluster}` the laptop-farm cluster, `{att}` an attachment of `{case}`.
+#[rustfmt::skip]
+const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
+    // Public.
+    ("GET",  "/healthz",                                "", [200, 200, 200, 200]),
+    ("GET",  "/api/v1/openapi.json",                    "", [200, 200, 200, 200]),
+    ("GET",  "/assets/app.css",                         "", [200, 200, 200, 200]),
+    ("GET",  "/login",                                  "", [200, 200, 200, 200]),
+    ("GET",  "/",                                       "", [303, 303, 303, 303]),
+    // Web UI (form posts carry the session's CSRF token).
+    ("GET",  "/queue",                                  "", [L, 200, 200, 200]),
+    ("GET",  "/queue?band=high&department=Engineering",  "", [L, 200, 200, 200]),
+    ("GET",  "/subjects/F1",                            "", [L, 200, 200, 200]),
+    ("GET",  "/subjects/NOPE",                          "", [L, 404, 404, 404]),
+    ("POST", "/subjects/F1/suppressions",               "indicator=C3&reason=same+building&expires_at=2099-01-01", [L, 403, 400, 400]),
+    ("POST", "/subjects/F2/suppressions",               "indicator=C3&reason=same+building&expires_at={soon}", [L, 403, 303, 303]),
+    ("GET",  "/clusters/{cluster}",                     "", [L, 200, 200, 200]),
+    ("GET",  "/indicators",                             "", [L, 200, 200, 200]),
+    ("GET",  "/indicators/C2",                          "", [L, 200, 200, 200]),
+    ("GET",  "/cases",                                  "", [L, 200, 200, 200]),
+    ("POST", "/cases",                                  "subject_id=F1", [L, 403, 303, 303]),
+    ("GET",  "/cases/{case}",                           "", [L, 200, 200, 200]),
+    ("POST", "/cases/{case}/notes",                     "body=checked+the+shipping+label", [L, 403, 303, 303]),
+    ("POST", "/cases/{case}/update",                    "status=in_progress&assignee=analyst", [L, 403, 303, 303]),
+    ("GET",  "/cases/{case}/export",                    "", [L, 403, 200, 200]),
+    ("GET",  "/runs",                                   "", [L, 200, 200, 200]),
+    ("GET",  "/account",                                "", [L, 200, 200, 200]),
+    ("POST", "/account/tokens",                         "label=ci", [L, 200, 200, 200]),
+    ("GET",  "/admin",                                  "", [L, 403, 403, 200]),
+    ("POST", "/admin/users",                            "name=newbie&role=viewer&password=long+enough+pw", [L, 403, 403, 200]),
+    ("POST", "/logout",                                 "", [L, 303, 303, 303]),
+    // API (bearer tokens).
+    ("GET",  "/metrics",                                "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/subjects",                        "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/subjects/F1",                     "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/subjects/F1/findings",            "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/subjects/F1/suppressions",        "", [401, 200, 200, 200]),
+    ("POST", "/api/v1/subjects/F3/suppressions",        r#"{"indicator":"G2","reason":"paid by platform by choice","expires_at":"{soon}"}"#, [401, 403, 201, 201]),
+    ("GET",  "/api/v1/findings",                        "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/findings?indicator=C2",           "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/clusters",                        "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/clusters/{cluster}",              "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/indicators",                      "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/indicators/C2",                   "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/runs",                            "", [401, 200, 200, 200]),
+    ("POST", "/api/v1/rescan",                          "", [401, 403, 201, 201]),
+    ("GET",  "/api/v1/ingest",                          "", [401, 200, 200, 200]),
+    ("POST", "/api/v1/ingest?name=extra.csv",           "subject_id,source,account\n", [401, 403, 202, 202]),
+    ("POST", "/api/v1/events?format=okta",              "{}\n", [401, 403, 202, 202]),
+    ("GET",  "/api/v1/cases",                           "", [401, 200, 200, 200]),
+    ("POST", "/api/v1/cases",                           r#"{"subject_id":"F2"}"#, [401, 403, 201, 201]),
+    ("GET",  "/api/v1/cases/{case}",                    "", [401, 200, 200, 200]),
+    ("PATCH","/api/v1/cases/{case}",                    r#"{"assignee":"someone"}"#, [401, 403, 200, 200]),
+    ("DELETE","/api/v1/cases/{fresh}",                  "", [401, 403, 403, 204]),
+    ("POST", "/api/v1/cases/{case}/notes",              r#"{"body":"called the vendor"}"#, [401, 403, 201, 201]),
+    ("POST", "/api/v1/cases/{case}/attachments?name=label.txt", "a shipping label", [401, 403, 201, 201]),
+    ("GET",  "/api/v1/cases/{case}/attachments/{att}",  "", [401, 403, 200, 200]),
+    ("GET",  "/api/v1/cases/{case}/export",             "", [401, 403, 200, 200]),
+    ("GET",  "/api/v1/audit",                           "", [401, 403, 403, 200]),
+    ("GET",  "/api/v1/users",                           "", [401, 403, 403, 200]),
+    ("POST", "/api/v1/users",                           r#"{"name":"bot","role":"viewer","password":"long enough pw"}"#, [401, 403, 403, 201]),
+    ("POST", "/api/v1/tokens",                          "", [401, 201, 201, 201]),
+    ("GET",  "/api/v1/nothing-here",                    "", [401, 404, 404, 404]),
+    ("GET",  "/nothing-here",                           "", [L, 404, 404, 404]),
+];
+
+const ROLES: [&str; 4] = ["anonymous", "viewer", "analyst", "admin"];
+
+async fn user_id(pool: &sqlx::SqlitePool, name: &str) -> i64 {
+    sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_one(pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn every_route_and_role_gives_the_expected_status() {
+    let org = common::org().await;
+    let st = &org.state;
+    let pool = st.store.pool().clone();
+    let app = bonafide_serve::app(st.clone());
+    let snap = st.snap().await;
+    let cluster = snap.clusters.iter().find(|c| c.members.iter().any(|m| m == "F1")).unwrap().cluster_id.clone();
+    let case = bonafide_serve::cases::open(
+        &pool,
+        "setup",
+        bonafide_serve::cases::NewCase { subject_id: Some("F1".into()), ..Default::default() },
+    )
+    .await
+    .unwrap();
+    let att = bonafide_serve::cases::attach(&pool, "setup", case.case_id, "a.txt", "text/plain", b"x").await.unwrap();
+    let soon = bonafide_serve::auth::stamp(bonafide_core::UtcMs(bonafide_serve::auth::now().0 + 86_400_000));
+    let mut tokens = vec![String::new()];
+    for name in &ROLES[1..] {
+        let id = user_id(&pool, name).await;
+        tokens.push(auth::create_api_token(&pool, id, "matrix").await.unwrap());
+    }
+    let mut failures = Vec::new();
+    for (method, path, body, expected) in MATRIX {
+        for (r, role) in ROLES.iter().enumerate() {
+            let mut path = path.replace("{case}", &case.case_id.to_string()).replace("{cluster}", &cluster);
+            path = path.replace("{att}", &att.attachment_id.to_string());
+            if path.contains("{fresh}") {
+                let fresh = bonafide_serve::cases::open(
+                    &pool,
+                    "setup",
+                    bonafide_serve::cases::NewCase { subject_id: Some("F3".into()), ..Default::default() },
+                )
+                .await
+                .unwrap();
+                path = path.replace("{fresh}", &fresh.case_id.to_string());
+            }
+            let body = body.replace("{soon}", &soon);
+            let api = path.starts_with("/api/") || path == "/metrics";
+            let mut req = Request::builder().method(Method::from_bytes(method.as_bytes()).unwrap()).uri(&path);
+            let mut body = body.to_string();
+            if r > 0 {
+                if api {
+                    req = req.header(header::AUTHORIZATION, format!("Bearer {}", tokens[r]));
+                } else {
+                    let id = user_id(&pool, role).await;
+                    let (cookie, csrf) = auth::create_session(&pool, id).await.unwrap();
+                    req = req.header(header::COOKIE, format!("{}={cookie}", auth::SESSION_COOKIE));
+                    if *method == "POST" {
+                        body = if body.is_empty() { format!("csrf={csrf}") } else { format!("csrf={csrf}&{body}") };
+                    }
+                }
+            }
+            let ct = if api && body.starts_with('{') && !path.contains("events") {
+                "application/json"
+            } else if api {
+                "application/octet-stream"
+            } else {
+                "application/x-www-form-urlencoded"
+            };
+            let req = req.header(header::CONTENT_TYPE, ct).body(Body::from(body)).unwrap();
+            let resp = app.clone().oneshot(req).await.unwrap();
+            let status = resp.status().as_u16();
+            let location = resp.headers().get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+            let want = expected[r];
+            let ok = if want == L { status == 303 && location == "/login" } else { status == want };
+            if !ok {
+                let text = String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string();
+                failures.push(format!(
+                    "{method} {path} as {role}: got {status} {location}, want {}: {}",
+                    if want == L { "303 /login".to_string() } else { want.to_string() },
+                    text.chars().take(160).collect::<String>()
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{} mismatches:\n{}", failures.len(), failures.join("\n"));
+}
+
+#[test]
+fn the_matrix_covers_every_path_of_the_openapi_document() {
+    let doc: serde_json::Value = serde_json::from_str(bonafide_serve::api::OPENAPI).unwrap();
+    let covered: Vec<String> = MATRIX
+        .iter()
+        .map(|(m, p, _, _)| {
+            let p = p.split('?').next().unwrap();
+            let p = p
+                .replace("{case}", "{id}")
+                .replace("{fresh}", "{id}")
+                .replace("{cluster}", "{id}")
+                .replace("{att}", "{aid}")
+                .replace("/F1", "/{id}")
+                .replace("/F2", "/{id}")
+                .replace("/F3", "/{id}")
+                .replace("/C2", "/{id}");
+            format!("{} {p}", m.to_lowercase())
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let key = format!("{method} {path}");
+            if !covered.contains(&key) {
+                missing.push(key);
+            }
+        }
+    }
+    assert!(missing.is_empty(), "routes in openapi.json without a row in the matrix: {missing:?}");
+}
+
+#[tokio::test]
+async fn session_writes_need_their_csrf_token() {
+    let org = common::org().await;
+    let pool = org.state.store.pool().clone();
+    let app = bonafide_serve::app(org.state.clone());
+    let id = user_id(&pool, "analyst").await;
+    let (cookie, csrf) = auth::create_session(&pool, id).await.unwrap();
+    let cookie = format!("{}={cookie}", auth::SESSION_COOKIE);
+    let send = |req: Request<Body>| app.clone().oneshot(req);
+    // A form without, or with another session's, token.
+    for body in ["subject_id=F1".to_string(), "csrf=0000&subject_id=F1".to_string()] {
+        let req = Request::post("/cases")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        assert_eq!(send(req).await.unwrap().status(), StatusCode::FORBIDDEN);
+    }
+    // An API write with the session cookie but no X-CSRF-Token, then with it.
+    let mk = |token: Option<&str>| {
+        let mut r = Request::post("/api/v1/cases")
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            r = r.header("x-csrf-token", t);
+        }
+        r.body(Body::from(r#"{"subject_id":"F1"}"#)).unwrap()
+    };
+    assert_eq!(send(mk(None)).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(send(mk(Some("wrong"))).await.unwrap().status(), StatusCode::FORBIDDEN);
+    assert_eq!(send(mk(Some(&csrf))).await.unwrap().status(), StatusCode::CREATED);
+    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&pool).await.unwrap();
+    assert_eq!(n, 1, "only the request with the right token opened a case");
+}
