@@ -1,14 +1,14 @@
 //! The `bonafide` command: wires the engine to its sinks.
 
 mod bus;
-mod ingest;
 mod demo;
 mod eval;
+mod ingest;
 mod progress;
 mod replay;
 mod screen;
-mod worker;
 mod simulate;
+mod worker;
 
 /// Writes to stdout; a closed pipe (`bonafide scan ... | head`) ends the program quietly
 /// instead of panicking, as Unix tools do.

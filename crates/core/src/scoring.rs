@@ -208,7 +208,9 @@ impl ScoringConfig {
         for group in &self.correlated {
             let factor = group.others.clamp(0.0, 1.0);
             let present: Vec<usize> = (0..contributions.len())
-                .filter(|&i| contributions[i].via.is_none() && group.members.iter().any(|m| *m == contributions[i].indicator))
+                .filter(|&i| {
+                    contributions[i].via.is_none() && group.members.iter().any(|m| *m == contributions[i].indicator)
+                })
                 .collect();
             let Some(&lead) = present.iter().max_by(|&&a, &&b| {
                 contributions[a]
@@ -222,11 +224,8 @@ impl ScoringConfig {
             for &i in &present {
                 if i != lead && contributions[i].bits > 0.0 {
                     contributions[i].bits *= factor;
-                    contributions[i].via = Some(format!(
-                        "correlated with {lead_id} ({}): counts {:.0}%",
-                        group.name,
-                        factor * 100.0
-                    ));
+                    contributions[i].via =
+                        Some(format!("correlated with {lead_id} ({}): counts {:.0}%", group.name, factor * 100.0));
                 }
             }
         }
@@ -318,11 +317,11 @@ mod tests {
 
     #[test]
     fn correlated_groups_parse_from_toml() {
-        let cfg: ScoringConfig = toml::from_str(
-            "[[correlated]]\nname = \"x\"\nmembers = [\"A1\", \"A4\"]\n",
-        )
-        .unwrap();
-        assert_eq!(cfg.correlated, vec![Correlated { name: "x".into(), members: vec!["A1".into(), "A4".into()], others: 0.25 }]);
+        let cfg: ScoringConfig = toml::from_str("[[correlated]]\nname = \"x\"\nmembers = [\"A1\", \"A4\"]\n").unwrap();
+        assert_eq!(
+            cfg.correlated,
+            vec![Correlated { name: "x".into(), members: vec!["A1".into(), "A4".into()], others: 0.25 }]
+        );
         let none: ScoringConfig = toml::from_str("prior_log2_odds = -7.0\n").unwrap();
         assert_eq!(none.correlated, Correlated::builtin(), "absent means the built-in groups");
     }

@@ -200,7 +200,14 @@ impl Host {
         }
     }
 
-    pub fn port(&mut self, rule: usize, port: u16, process: Option<u16>, at: UtcMs, sighting: impl FnOnce() -> Sighting) {
+    pub fn port(
+        &mut self,
+        rule: usize,
+        port: u16,
+        process: Option<u16>,
+        at: UtcMs,
+        sighting: impl FnOnce() -> Sighting,
+    ) {
         match self.ports.iter_mut().find(|p| p.rule == rule && p.port == port && p.process == process) {
             Some(p) => {
                 p.rows += 1;
@@ -210,7 +217,9 @@ impl Host {
                     p.sighting = sighting();
                 }
             }
-            None => self.ports.push(PortSeen { rule, port, process, first: at, last: at, rows: 1, sighting: sighting() }),
+            None => {
+                self.ports.push(PortSeen { rule, port, process, first: at, last: at, rows: 1, sighting: sighting() })
+            }
         }
     }
 

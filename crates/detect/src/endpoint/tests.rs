@@ -240,7 +240,9 @@ fn d7_honours_the_same_approvals_as_e1() {
         ("protocol", "6"),
         ("path", "/opt/teamviewer/tv_bin/teamviewerd"),
     ];
-    for (id, host, dept) in [("IT", "lt-it", "IT Support"), ("DEV", "lt-dev", "Engineering"), ("FAKE", "lt-f", "IT Support")] {
+    for (id, host, dept) in
+        [("IT", "lt-it", "IT Support"), ("DEV", "lt-dev", "Engineering"), ("FAKE", "lt-f", "IT Support")]
+    {
         hire(&mut w, id, host);
         w.edit_person(id, |s| s.department = Some(dept.into()));
     }
@@ -248,8 +250,22 @@ fn d7_honours_the_same_approvals_as_e1() {
     w.endpoint("DEV", "lt-dev", 9, 9, "listening_ports", &tv);
     // IT Support, but the program on TeamViewer's port is not TeamViewer; and AnyDesk,
     // which is not approved, listens too.
-    w.endpoint("FAKE", "lt-f", 9, 9, "listening_ports", &[("pid", "2"), ("port", "5938"), ("address", "0.0.0.0"), ("path", "/tmp/.x/srv")]);
-    w.endpoint("FAKE", "lt-f", 9, 9, "listening_ports", &[("pid", "3"), ("port", "7070"), ("address", "0.0.0.0"), ("path", "/opt/anydesk/anydesk")]);
+    w.endpoint(
+        "FAKE",
+        "lt-f",
+        9,
+        9,
+        "listening_ports",
+        &[("pid", "2"), ("port", "5938"), ("address", "0.0.0.0"), ("path", "/tmp/.x/srv")],
+    );
+    w.endpoint(
+        "FAKE",
+        "lt-f",
+        9,
+        9,
+        "listening_ports",
+        &[("pid", "3"), ("port", "7070"), ("address", "0.0.0.0"), ("path", "/opt/anydesk/anydesk")],
+    );
     let r = w.run();
     assert!(r.get("IT", "D7").is_none(), "IT's approved TeamViewer listening: {:?}", r.ids("IT"));
     assert!(r.get("DEV", "D7").is_some(), "the same listener on an engineer's laptop");

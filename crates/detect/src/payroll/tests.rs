@@ -175,7 +175,8 @@ fn a_couple_is_a_household_a_farm_is_not() {
         pay(&mut w, id, Pay { account: Some("7777"), holder: Some("Ann Lee & Raj Patel"), ..Default::default() });
         w.shipment(id, 0, "12 Oak St", "", "62701");
     }
-    for (id, name, street) in [("F1", "Alex Turner", "1 Elm St"), ("F2", "Brian Cole", "2 Pine St"), ("F3", "Chris Dunn", "3 Ash St")]
+    for (id, name, street) in
+        [("F1", "Alex Turner", "1 Elm St"), ("F2", "Brian Cole", "2 Pine St"), ("F3", "Chris Dunn", "3 Ash St")]
     {
         w.home(id, name, street, "", "62702");
         w.signin(id, 0, 10, "73.9.9.9", IpKind::Residential, home, "US");
