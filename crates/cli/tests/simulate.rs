@@ -3,16 +3,19 @@
 //! organisation's own settings, evaluate the report against the answers.
 //!
 //! The thresholds are what detection achieves today on this organisation (seed 3: 150
-//! people, 10 operatives, 2 farms, 21 days), set a little below the measured values so
-//! that a regression fails. Measured on 2026-11-22:
-//!   recall 1.00, precision 0.67 (10 operatives, 15 flagged), AUC 1.000, farms 2/2,
-//!   ordinary staff without look-alikes 0 of 81 flagged; worst confounder kind
-//!   privacy_vpn 5 of 7 (D1 and the VPN client's E4 weigh twice for one habit), then
-//!   it_support 1 of 5.
-//! The issue's targets once the detector issues are done: recall ≥ 0.9 and precision
-//! ≥ 0.8 at the high band, AUC ≥ 0.97, every farm recovered, no confounder kind above 5%
-//! in high/critical. Recall, AUC and farms hold; precision and the confounder ceiling do
-//! not yet. Raise these numbers as detectors land.
+//! people, 10 operatives, 2 farms, 21 days), set at or a little below the measured
+//! values so that a regression fails.
+//! Measured on 2026-11-22 before issue 3b (detector fixes):
+//!   recall 1.00, precision 0.67 (10 operatives, 15 flagged), AUC 1.000, farms 2/2;
+//!   worst confounder kind privacy_vpn 5 of 7 (D1 and the VPN client's E4 weighed twice
+//!   for one habit), then it_support 1 of 5 (D7 ignored IT's approved tools).
+//! Measured after (correlated indicators count once in full, D7 honours E1's approvals,
+//! households by declared home whatever the surnames, a couple declaring one flat):
+//!   recall 1.00, precision 1.00 (10 of 10 flagged), AUC 1.000, farms 2/2, no subject of
+//!   any confounder kind in high/critical.
+//! The issue's targets: recall ≥ 0.9 and precision ≥ 0.8 at the high band, AUC ≥ 0.97,
+//! every farm recovered, no confounder kind above 5% in high/critical. All hold here;
+//! precision is held at 0.9 (one stray flag among ten is tolerated, two are not).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -22,10 +25,10 @@ use bonafide_sim::eval;
 use bonafide_sim::org::{self, Params};
 
 const MIN_RECALL: f64 = 0.9;
-const MIN_PRECISION: f64 = 0.6;
+const MIN_PRECISION: f64 = 0.9;
 const MIN_AUC: f64 = 0.99;
-/// Highest share of any confounder kind's subjects in high/critical (target: 0.05).
-const MAX_CONFOUNDER_RATE: f64 = 0.75;
+/// Highest share of any confounder kind's subjects in high/critical (the issue's target).
+const MAX_CONFOUNDER_RATE: f64 = 0.05;
 
 fn params(neutral_names: bool) -> Params {
     Params { people: 150, operatives: 10, farms: 2, days: 21, seed: 3, neutral_names }

@@ -80,6 +80,40 @@ pub struct ScoringConfig {
     /// Per-indicator overrides of the weight, e.g. `D1 = 3.0`.
     pub weights: BTreeMap<String, f64>,
     pub bands: BandThresholds,
+    /// Groups of indicators that observe one behaviour; see [`Correlated`].
+    pub correlated: Vec<Correlated>,
+}
+
+/// Indicators that observe one behaviour from different sides, so that their evidence is
+/// not independent: sign-ins through a consumer VPN (D1) and the VPN client on the laptop
+/// (E4) are one habit seen twice. Adding both at full weight would treat a privacy-minded
+/// employee as twice as suspicious as the habit warrants. Within a group only the
+/// strongest member that fired counts fully; every other member adds `others` × its own
+/// bits (0 drops it, 1 makes the group a no-op). The report names the group, so the
+/// analyst sees why a finding counted less.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Correlated {
+    pub name: String,
+    pub members: Vec<String>,
+    #[serde(default = "Correlated::default_others")]
+    pub others: f64,
+}
+
+impl Correlated {
+    fn default_others() -> f64 {
+        0.25
+    }
+
+    /// The built-in groups (the same as the configuration reference).
+    pub fn builtin() -> Vec<Correlated> {
+        let g = |name: &str, members: &[&str]| Correlated {
+            name: name.into(),
+            members: members.iter().map(|m| (*m).to_string()).collect(),
+            others: Correlated::default_others(),
+        };
+        vec![g("consumer_vpn", &["D1", "E4"]), g("remote_desktop", &["E1", "D7"])]
+    }
 }
 
 impl Default for ScoringConfig {
@@ -89,6 +123,7 @@ impl Default for ScoringConfig {
             tier_bits: TierBits { t1: 8.0, t2: 4.0, t3: 1.5 },
             weights: BTreeMap::new(),
             bands: BandThresholds { medium: 5, high: 50, critical: 90 },
+            correlated: Correlated::builtin(),
         }
     }
 }
@@ -157,11 +192,43 @@ impl ScoringConfig {
             .into_iter()
             .map(|(indicator, bits)| Contribution { indicator: indicator.to_string(), bits, via: None })
             .collect();
+        self.discount_correlated(&mut contributions);
         contributions.extend(extra.iter().cloned());
         contributions.sort_by(|a, b| b.bits.total_cmp(&a.bits).then_with(|| a.indicator.cmp(&b.indicator)));
         let log2_odds = self.prior_log2_odds + contributions.iter().map(|c| c.bits).sum::<f64>();
         let score = probability_score(log2_odds);
         Score { score, band: self.band(score), log2_odds, contributions }
+    }
+
+    /// Within each correlated group, keeps the strongest member's bits and scales the
+    /// others' positive bits by the group's `others`. Ties go to the lower indicator id,
+    /// so the result does not depend on input order. An indicator in several groups is
+    /// discounted at most once (by the first group that discounts it).
+    fn discount_correlated(&self, contributions: &mut [Contribution]) {
+        for group in &self.correlated {
+            let factor = group.others.clamp(0.0, 1.0);
+            let present: Vec<usize> = (0..contributions.len())
+                .filter(|&i| {
+                    contributions[i].via.is_none() && group.members.iter().any(|m| *m == contributions[i].indicator)
+                })
+                .collect();
+            let Some(&lead) = present.iter().max_by(|&&a, &&b| {
+                contributions[a]
+                    .bits
+                    .total_cmp(&contributions[b].bits)
+                    .then_with(|| contributions[b].indicator.cmp(&contributions[a].indicator))
+            }) else {
+                continue;
+            };
+            let lead_id = contributions[lead].indicator.clone();
+            for &i in &present {
+                if i != lead && contributions[i].bits > 0.0 {
+                    contributions[i].bits *= factor;
+                    contributions[i].via =
+                        Some(format!("correlated with {lead_id} ({}): counts {:.0}%", group.name, factor * 100.0));
+                }
+            }
+        }
     }
 }
 
@@ -216,6 +283,47 @@ mod tests {
         assert_eq!(probability_score(-10_000.0), 0);
         assert_eq!(probability_score(f64::NAN), 0);
         assert_eq!(probability_score(0.0), 50);
+    }
+
+    #[test]
+    fn correlated_indicators_count_once_in_full() {
+        let cfg = ScoringConfig::default();
+        // A privacy-minded employee: VPN sign-ins and the VPN client, one habit.
+        let vpn = [finding("D1", 4.0), finding("E4", 4.0)];
+        let s = cfg.score(vpn.iter(), &[]);
+        assert_eq!(s.log2_odds, -7.0 + 4.0 + 1.0);
+        assert_eq!(s.band, Band::Medium, "one habit seen twice does not open a case");
+        let e4 = s.contributions.iter().find(|c| c.indicator == "E4").unwrap();
+        assert!(e4.via.as_deref().unwrap().contains("consumer_vpn"), "{e4:?}");
+        // The strongest member leads, whatever the order: Astrill on the laptop weighs more.
+        let astrill = [finding("D1", 4.0), finding("E4", 6.0)];
+        let s = cfg.score(astrill.iter(), &[]);
+        assert_eq!(s.log2_odds, -7.0 + 6.0 + 1.0);
+        assert!(s.contributions.iter().find(|c| c.indicator == "E4").unwrap().via.is_none());
+        // Independent evidence still adds in full: VPN plus a shared payout account.
+        let two = [finding("D1", 4.0), finding("E4", 4.0), finding("D4", 4.0)];
+        assert_eq!(cfg.score(two.iter(), &[]).band, Band::High);
+        // Members of different groups are not discounted against each other.
+        let apart = [finding("D1", 4.0), finding("D7", 4.0)];
+        assert_eq!(cfg.score(apart.iter(), &[]).log2_odds, 1.0);
+        // `others = 1` turns the group off; `others = 0` drops the weaker member.
+        let mut off = ScoringConfig::default();
+        off.correlated.iter_mut().for_each(|g| g.others = 1.0);
+        assert_eq!(off.score(vpn.iter(), &[]).log2_odds, 1.0);
+        let mut drop = ScoringConfig::default();
+        drop.correlated.iter_mut().for_each(|g| g.others = 0.0);
+        assert_eq!(drop.score(vpn.iter(), &[]).log2_odds, -3.0);
+    }
+
+    #[test]
+    fn correlated_groups_parse_from_toml() {
+        let cfg: ScoringConfig = toml::from_str("[[correlated]]\nname = \"x\"\nmembers = [\"A1\", \"A4\"]\n").unwrap();
+        assert_eq!(
+            cfg.correlated,
+            vec![Correlated { name: "x".into(), members: vec!["A1".into(), "A4".into()], others: 0.25 }]
+        );
+        let none: ScoringConfig = toml::from_str("prior_log2_odds = -7.0\n").unwrap();
+        assert_eq!(none.correlated, Correlated::builtin(), "absent means the built-in groups");
     }
 
     #[test]

@@ -1,17 +1,26 @@
 //! Who is related to whom, so that a couple sharing a home and an IP is not a laptop
 //! farm.
 //!
-//! Two subjects are one household when they claim the same home (the normalised address
-//! key, unit included) and either share a surname or are the only two people claiming
-//! that address. More than two people with different surnames at one address is exactly
-//! the pattern a farm makes, so it does not make them related. Addresses people are tied
-//! to besides the claimed home (where their equipment was delivered) join people into a
-//! household only when they also share a surname: a family whose records lag behind a
-//! move, not two strangers receiving laptops at one door.
+//! Subjects are one household when they declare the same home (the normalised address
+//! key, unit included) and at most [`MAX_HOUSEHOLD`] people declare it, whatever their
+//! surnames: couples with different surnames, flatmates, a parent and a grown child.
+//! Surnames say nothing reliable about who lives together, and scores never read name
+//! origin. More people than that declaring one home is not a household but a pattern to
+//! look at (a rooming address, a facilitator's), so there only people who also share a
+//! surname are joined. Addresses people are tied to besides the declared home (where
+//! their equipment was delivered) join people only when they also share a surname: a
+//! family whose records lag behind a move, not strangers receiving laptops at one door.
+//! That is what keeps laptop farms suspicious: their members declare different homes and
+//! share a shipping door, which never makes them related.
 
 use std::collections::HashMap;
 
 use bonafide_core::{Records, Subject, SubjectIdx};
+
+/// The most people declaring one home that are taken as one household whatever their
+/// surnames (a larger home than this is rare, and more strangers than this at one
+/// declared address is itself worth a look).
+pub const MAX_HOUSEHOLD: usize = 4;
 
 #[derive(Debug, Default)]
 pub struct Households {
@@ -56,9 +65,11 @@ impl Households {
             }
         }
         for members in by_address.values() {
-            if members.len() == 2 {
-                join(&mut parent, members[0], members[1]);
-            } else if members.len() > 2 {
+            if (2..=MAX_HOUSEHOLD).contains(&members.len()) {
+                for &m in &members[1..] {
+                    join(&mut parent, members[0], m);
+                }
+            } else if members.len() > MAX_HOUSEHOLD {
                 Households::by_surname(subjects, members, &mut |a, b| join(&mut parent, a, b));
             }
         }
@@ -163,20 +174,42 @@ mod tests {
             person("X One", Some("9 FARM RD||20001|US")),
             person("Y Two", Some("9 FARM RD||20001|US")),
             person("Z Three", Some("9 FARM RD||20001|US")),
+            person("V Four", Some("9 FARM RD||20001|US")),
+            person("W Five", Some("9 FARM RD||20001|US")),
             person("Mia Kim", Some("5 B AVE||30001|US")),
             person("Joon Kim", Some("5 B AVE||30001|US")),
             person("Sue Kim", Some("5 B AVE||30001|US")),
             person("No Address", None),
+            person("Ana Ruiz", Some("3 C CT||40001|US")),
+            person("Ben Ode", Some("3 C CT||40001|US")),
+            person("Cai Lin", Some("3 C CT||40001|US")),
         ];
         let h = Households::build(&subjects);
         let i = |n| SubjectIdx(n);
-        assert!(h.related(i(0), i(1)), "two people at one address");
-        assert!(!h.related(i(2), i(3)), "three strangers at one address are not a household");
-        assert_eq!(h.count_unrelated(&[i(2), i(3), i(4)]), 3);
-        assert!(h.related(i(5), i(6)) && h.related(i(6), i(7)), "a family of three");
-        assert!(!h.related(i(0), i(8)));
-        assert!(h.related(i(8), i(8)));
+        assert!(h.related(i(0), i(1)), "two people at one address, different surnames");
+        assert!(!h.related(i(2), i(3)), "five strangers declaring one home are not a household");
+        assert_eq!(h.count_unrelated(&[i(2), i(3), i(4), i(5), i(6)]), 5);
+        assert!(h.related(i(7), i(8)) && h.related(i(8), i(9)), "a family of three");
+        assert!(!h.related(i(0), i(10)));
+        assert!(h.related(i(10), i(10)));
         assert_eq!(h.count_unrelated(&[i(0), i(1), i(2)]), 2);
+        assert!(h.related(i(11), i(12)) && h.related(i(12), i(13)), "three flatmates, three surnames");
+    }
+
+    #[test]
+    fn five_at_one_home_join_only_by_surname() {
+        let home = Some("9 FARM RD||20001|US");
+        let subjects = vec![
+            person("Ann Lee", home),
+            person("Bo Lee", home),
+            person("X One", home),
+            person("Y Two", home),
+            person("Z Three", home),
+        ];
+        let h = Households::build(&subjects);
+        let i = |n| SubjectIdx(n);
+        assert!(h.related(i(0), i(1)));
+        assert!(!h.related(i(2), i(3)) && !h.related(i(0), i(2)));
     }
 
     #[test]

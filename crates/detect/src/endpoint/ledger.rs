@@ -73,6 +73,10 @@ pub struct UsbSeen {
 pub struct PortSeen {
     pub rule: usize,
     pub port: u16,
+    /// The signature of the listening program, when the row names it (`path`): an
+    /// approved tool listening on its own port is not a finding, an unknown program on
+    /// that port still is.
+    pub process: Option<u16>,
     pub first: UtcMs,
     pub last: UtcMs,
     pub rows: u64,
@@ -196,8 +200,15 @@ impl Host {
         }
     }
 
-    pub fn port(&mut self, rule: usize, port: u16, at: UtcMs, sighting: impl FnOnce() -> Sighting) {
-        match self.ports.iter_mut().find(|p| p.rule == rule && p.port == port) {
+    pub fn port(
+        &mut self,
+        rule: usize,
+        port: u16,
+        process: Option<u16>,
+        at: UtcMs,
+        sighting: impl FnOnce() -> Sighting,
+    ) {
+        match self.ports.iter_mut().find(|p| p.rule == rule && p.port == port && p.process == process) {
             Some(p) => {
                 p.rows += 1;
                 p.last = p.last.max(at);
@@ -206,7 +217,9 @@ impl Host {
                     p.sighting = sighting();
                 }
             }
-            None => self.ports.push(PortSeen { rule, port, first: at, last: at, rows: 1, sighting: sighting() }),
+            None => {
+                self.ports.push(PortSeen { rule, port, process, first: at, last: at, rows: 1, sighting: sighting() })
+            }
         }
     }
 

@@ -130,9 +130,17 @@ impl Detector for Inventory {
                     return;
                 }
                 if let Some(rule) = signatures.port_rule(port) {
+                    // Which program listens, from its path: approvals of that tool cover it.
+                    self.scratch.clear();
+                    signatures.match_row(row, RowKind::Software, &mut self.scratch);
+                    let process = self
+                        .scratch
+                        .iter()
+                        .find(|h| matches!(h.column.as_ref(), "path" | "cmdline"))
+                        .map(|h| h.signature);
                     let col: Arc<str> = Arc::from("port");
                     let shown = format!("{port} on {}", row.get("address").unwrap_or("?"));
-                    host.port(rule, port, e.at, || sighting(&col, &shown));
+                    host.port(rule, port, process, e.at, || sighting(&col, &shown));
                 }
             }
             kind => {
@@ -389,7 +397,11 @@ impl Judge<'_> {
         let mut seen: Vec<(&Host, &PortSeen)> = Vec::new();
         for h in self.hosts {
             for p in &h.ports {
-                if !cfg.approved_ports.contains(&p.port) {
+                // The same approvals as E1: a tool approved for the person (or everyone)
+                // may listen on its port. Only when the row names the program: a port
+                // alone does not say which tool opened it.
+                let approved_tool = p.process.is_some_and(|s| self.approved.covers(self.signatures.get(s)));
+                if !cfg.approved_ports.contains(&p.port) && !approved_tool {
                     seen.push((h, p));
                 }
             }

@@ -230,6 +230,56 @@ fn d7_listening_ports_reachable_from_the_network() {
 }
 
 #[test]
+fn d7_honours_the_same_approvals_as_e1() {
+    let mut w = World::new(&["IT", "DEV", "FAKE"]);
+    w.config.endpoint.approved_by_department.insert("IT Support".into(), vec!["teamviewer".into()]);
+    let tv = [
+        ("pid", "1"),
+        ("port", "5938"),
+        ("address", "0.0.0.0"),
+        ("protocol", "6"),
+        ("path", "/opt/teamviewer/tv_bin/teamviewerd"),
+    ];
+    for (id, host, dept) in
+        [("IT", "lt-it", "IT Support"), ("DEV", "lt-dev", "Engineering"), ("FAKE", "lt-f", "IT Support")]
+    {
+        hire(&mut w, id, host);
+        w.edit_person(id, |s| s.department = Some(dept.into()));
+    }
+    w.endpoint("IT", "lt-it", 9, 9, "listening_ports", &tv);
+    w.endpoint("DEV", "lt-dev", 9, 9, "listening_ports", &tv);
+    // IT Support, but the program on TeamViewer's port is not TeamViewer; and AnyDesk,
+    // which is not approved, listens too.
+    w.endpoint(
+        "FAKE",
+        "lt-f",
+        9,
+        9,
+        "listening_ports",
+        &[("pid", "2"), ("port", "5938"), ("address", "0.0.0.0"), ("path", "/tmp/.x/srv")],
+    );
+    w.endpoint(
+        "FAKE",
+        "lt-f",
+        9,
+        9,
+        "listening_ports",
+        &[("pid", "3"), ("port", "7070"), ("address", "0.0.0.0"), ("path", "/opt/anydesk/anydesk")],
+    );
+    let r = w.run();
+    assert!(r.get("IT", "D7").is_none(), "IT's approved TeamViewer listening: {:?}", r.ids("IT"));
+    assert!(r.get("DEV", "D7").is_some(), "the same listener on an engineer's laptop");
+    let f = r.get("FAKE", "D7").expect("an unknown program on an approved tool's port");
+    assert!(f.summary.contains("5938") && f.summary.contains("7070"), "{}", f.summary);
+    // A port with no program named is not covered by a tool approval.
+    w.endpoint("IT", "lt-it", 10, 9, "listening_ports", &[("pid", "4"), ("port", "5938"), ("address", "0.0.0.0")]);
+    assert!(w.run().get("IT", "D7").is_some());
+    // Approved for everyone: nobody's TeamViewer listener is a finding.
+    w.config.endpoint.approved_tools = vec!["teamviewer".into()];
+    assert!(w.run().get("DEV", "D7").is_none());
+}
+
+#[test]
 fn e9_a_machine_that_never_sleeps_counts_with_remote_control_only() {
     let mut w = World::new(&["A", "B", "S"]);
     for (id, host) in [("A", "lt-a"), ("B", "lt-b"), ("S", "lt-s")] {

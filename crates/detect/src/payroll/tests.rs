@@ -159,3 +159,35 @@ fn g3_wallets_and_unrouted_rows() {
     assert_eq!(r.get("A", "G3").unwrap().shared.as_ref().unwrap().kind, "wallet");
     assert!(r.get("C", "G3").is_some(), "a row without routing joins the account's only routed group");
 }
+
+/// A couple with different surnames declaring one home, on one home IP with a joint
+/// account, is one household: no D3, no G3. A laptop farm whose members declare
+/// different homes but share a shipping door, an IP and a payout account is not.
+#[test]
+fn a_couple_is_a_household_a_farm_is_not() {
+    use bonafide_core::IpKind;
+    let mut w = World::new(&["ANN", "RAJ", "F1", "F2", "F3"]);
+    let home = (39.78, -89.65);
+    w.home("ANN", "Ann Lee", "12 Oak St", "", "62701");
+    w.home("RAJ", "Raj Patel", "12 Oak Street", "", "62701");
+    for id in ["ANN", "RAJ"] {
+        w.signin(id, 0, 9, "73.1.1.1", IpKind::Residential, home, "US");
+        pay(&mut w, id, Pay { account: Some("7777"), holder: Some("Ann Lee & Raj Patel"), ..Default::default() });
+        w.shipment(id, 0, "12 Oak St", "", "62701");
+    }
+    for (id, name, street) in
+        [("F1", "Alex Turner", "1 Elm St"), ("F2", "Brian Cole", "2 Pine St"), ("F3", "Chris Dunn", "3 Ash St")]
+    {
+        w.home(id, name, street, "", "62702");
+        w.signin(id, 0, 10, "73.9.9.9", IpKind::Residential, home, "US");
+        pay(&mut w, id, Pay { account: Some("55501234"), routing: Some("021000021"), ..Default::default() });
+        w.shipment(id, 0, "40 Farm Rd", "", "62703");
+    }
+    let r = w.run();
+    for id in ["ANN", "RAJ"] {
+        assert!(r.get(id, "D3").is_none() && r.get(id, "G3").is_none(), "{id}: {:?}", r.ids(id));
+    }
+    for id in ["F1", "F2", "F3"] {
+        assert!(r.get(id, "D3").is_some() && r.get(id, "G3").is_some(), "{id}: {:?}", r.ids(id));
+    }
+}

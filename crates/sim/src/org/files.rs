@@ -180,6 +180,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
     )?;
     let mules: Vec<String> =
         (0..64).map(|m| format!("{}", 4_000_000_000u64 + mix(params.seed ^ m) % 900_000_000)).collect();
+    let mut units: std::collections::HashMap<usize, String> = std::collections::HashMap::new();
     for p in people {
         let op = p.op.as_ref();
         let has = |t: Trick| p.is(t);
@@ -201,7 +202,14 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
         let github =
             if p.commits() { format!("{}{}-dev", super::population::slug(p.first), p.idx) } else { String::new() };
         let moved = p.moved_day.map(clock::ymd).unwrap_or_default();
-        let line2 = if rng.chance(0.2) { format!("Apt {}", rng.range(1, 40)) } else { String::new() };
+        let drawn = if rng.chance(0.2) { format!("Apt {}", rng.range(1, 40)) } else { String::new() };
+        // A couple declares one home, flat number included: the partner written second
+        // takes the first one's unit (the draw is still made, so the stream is unchanged).
+        let line2 = match p.partner.and_then(|q| units.get(&q)) {
+            Some(u) => u.clone(),
+            None => drawn,
+        };
+        units.insert(p.idx, line2.clone());
         let pay_mid = mid.to_string();
         let requested = format!("{:.0}", requested);
         let face = format!("{face:.2}");
@@ -373,10 +381,11 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
         let host = format!("lt-{:06}", p.idx);
         let shipped = clock::utc(h_ms - 5 * DAY);
         let farm = farm_of(p, farms);
-        let (street, c, signer) = match farm {
-            Some(f) => (f.street.clone(), f.city, f.facilitator.clone()),
-            None if p.moved_day.is_some() => (old_street(p), p.city, p.name()),
-            None => (p.street.clone(), p.city, p.name()),
+        // To the home on record, unit included (the same door as people.csv says).
+        let (street, unit, c, signer) = match farm {
+            Some(f) => (f.street.clone(), "", f.city, f.facilitator.clone()),
+            None if p.moved_day.is_some() => (old_street(p), "", p.city, p.name()),
+            None => (p.street.clone(), line2.as_str(), p.city, p.name()),
         };
         ship.write_record([
             p.id.as_str(),
@@ -385,7 +394,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             &serial,
             &p.name(),
             &street,
-            "",
+            unit,
             c.name,
             region(c),
             c.zip,
@@ -402,7 +411,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
                 &format!("MN{:07}", p.idx),
                 &p.name(),
                 &p.street,
-                "",
+                &line2,
                 p.city.name,
                 region(p.city),
                 p.city.zip,
