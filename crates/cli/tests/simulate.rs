@@ -71,6 +71,8 @@ fn simulate_scan_eval() {
         "okta",
         "entra",
         "gws",
+        "github",
+        "signins",
         "osquery",
         "commits",
         "activity",

@@ -199,8 +199,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             mid as f64 * (0.9 + rng.unit() * 0.25)
         };
         let (vendor, vendor_domain) = p.vendor.unwrap_or(("", ""));
-        let github =
-            if p.commits() { format!("{}{}-dev", super::population::slug(p.first), p.idx) } else { String::new() };
+        let github = if p.commits() { github_handle(p) } else { String::new() };
         let moved = p.moved_day.map(clock::ymd).unwrap_or_default();
         let drawn = if rng.chance(0.2) { format!("Apt {}", rng.range(1, 40)) } else { String::new() };
         // A couple declares one home, flat number included: the partner written second
@@ -718,4 +717,9 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
     serde_json::to_writer_pretty(&mut w, &v)?;
     w.write_all(b"\n")?;
     super::finish(w)
+}
+
+/// An engineer's GitHub login, as people.csv declares it and the audit log names it.
+pub fn github_handle(p: &Person) -> String {
+    format!("{}{}-dev", super::population::slug(p.first), p.idx)
 }

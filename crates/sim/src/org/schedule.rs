@@ -223,6 +223,10 @@ struct Streams {
     entra: Out,
     gws: Out,
     osq: Out,
+    /// Engineers' repository access in the GitHub organisation audit log.
+    github: Out,
+    /// The organisation's own expenses app, a login table of its own (`signins.csv`).
+    app: csv::Writer<Out>,
     commits: csv::Writer<Out>,
     activity: csv::Writer<Out>,
     n: u64,
@@ -264,6 +268,44 @@ fn origin(l: &Loc) -> Origin<'_> {
 }
 
 impl Streams {
+    /// What else a session start leaves, from the same place: an engineer clones the
+    /// main repository (GitHub audit log), and one in four people opens the expenses app
+    /// (its own login table) that day.
+    fn side_sources(&mut self, p: &Person, ms: i64, s: &Session, ua: &str, sum: &mut Summary) -> io::Result<()> {
+        let o = origin(&s.loc);
+        if p.commits() {
+            let handle = super::files::github_handle(p);
+            let v = vendors::github_event(
+                self.n ^ 0x6174_0000_0000,
+                ms + 4 * 60_000,
+                "git.clone",
+                &handle,
+                "acme/core",
+                &o,
+            );
+            line(&mut self.github, &v)?;
+            sum.events += 1;
+        }
+        if p.idx % 4 == 1 {
+            self.app.write_record([
+                p.email.as_str(),
+                &clock::utc(ms + 2 * 60_000),
+                o.ip,
+                "success",
+                o.country,
+                o.city,
+                &format!("{:.4}", o.lat),
+                &format!("{:.4}", o.lon),
+                &o.asn.to_string(),
+                ua,
+                &s.id,
+                "expenses",
+            ])?;
+            sum.events += 1;
+        }
+        Ok(())
+    }
+
     fn signin(
         &mut self,
         p: &Person,
@@ -276,6 +318,9 @@ impl Streams {
         self.n += 1;
         sum.events += 1;
         let ua = if p.idx.is_multiple_of(3) { UA_WIN } else { UA_MAC };
+        if kind == "user.session.start" {
+            self.side_sources(p, ms, s, ua, sum)?;
+        }
         match p.idp {
             Idp::Okta => {
                 let c = client(&s.loc);
@@ -484,10 +529,26 @@ pub fn streams(dir: &Path, params: &Params, people: &[Person], farms: &[Farm], s
         entra: super::create(dir, "entra_signins.ndjson.gz", true)?,
         gws: super::create(dir, "gws_login.ndjson.gz", true)?,
         osq: super::create(dir, "osquery_results.log.gz", true)?,
+        github: super::create(dir, "github_audit.ndjson.gz", true)?,
+        app: csv::Writer::from_writer(super::create(dir, "app_signins.csv.gz", true)?),
         commits: csv::Writer::from_writer(super::create(dir, "commits.csv.gz", true)?),
         activity: csv::Writer::from_writer(super::create(dir, "activity.csv.gz", true)?),
         n: 0,
     };
+    st.app.write_record([
+        "account",
+        "at",
+        "ip",
+        "result",
+        "country",
+        "city",
+        "latitude",
+        "longitude",
+        "asn",
+        "user_agent",
+        "session_id",
+        "app",
+    ])?;
     st.commits.write_record(["repo", "commit", "author_email", "author_name", "author_time", "committer_time"])?;
     st.activity.write_record(["account", "at", "kind", "source", "camera_on", "duration_seconds"])?;
     let mut z = Zones::new(params.days);
@@ -567,10 +628,10 @@ pub fn streams(dir: &Path, params: &Params, people: &[Person], farms: &[Farm], s
             sum.activity += 1;
         }
     }
-    for w in [st.okta, st.entra, st.gws, st.osq] {
+    for w in [st.okta, st.entra, st.gws, st.osq, st.github] {
         super::finish(w)?;
     }
-    for w in [st.commits, st.activity] {
+    for w in [st.app, st.commits, st.activity] {
         let inner = w.into_inner().map_err(|e| io::Error::other(e.to_string()))?;
         super::finish(inner)?;
     }

@@ -153,6 +153,8 @@ fn the_same_seed_writes_the_same_bytes() {
         "data/okta_system_log.ndjson.gz",
         "data/entra_signins.ndjson.gz",
         "data/gws_login.ndjson.gz",
+        "data/github_audit.ndjson.gz",
+        "data/app_signins.csv.gz",
         "data/osquery_results.log.gz",
         "data/commits.csv.gz",
         "data/activity.csv.gz",
