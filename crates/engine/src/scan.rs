@@ -419,6 +419,19 @@ pub trait EventFeed {
     fn events(&mut self, i: usize, deliver: &mut dyn FnMut(Event)) -> Result<(), String>;
 }
 
+/// Records what one input yielded, in its own summary and in the run's totals.
+fn tally(summary: &mut InputSummary, totals: &mut Totals, stats: bonafide_ingest::ReadStats) {
+    summary.records = stats.records;
+    summary.quarantined = stats.quarantined;
+    summary.duplicates = stats.duplicates;
+    summary.field_issues = stats.field_issues;
+    totals.files_read += 1;
+    totals.records += stats.records;
+    totals.quarantined += stats.quarantined;
+    totals.duplicates += stats.duplicates;
+    totals.field_issues += stats.field_issues;
+}
+
 /// Runs a scan to completion.
 pub fn scan(config: &Config, req: ScanRequest) -> Result<ScanOutcome, ScanError> {
     scan_with(config, req, None)
@@ -504,13 +517,7 @@ pub fn scan_with(
                 });
             }
             let stats = counting.stats;
-            summary.records = stats.records;
-            summary.quarantined = stats.quarantined;
-            summary.duplicates = stats.duplicates;
-            pipeline.totals.files_read += 1;
-            pipeline.totals.records += stats.records;
-            pipeline.totals.quarantined += stats.quarantined;
-            pipeline.totals.duplicates += stats.duplicates;
+            tally(&mut summary, &mut pipeline.totals, stats);
             inputs.push(summary);
             continue;
         }
@@ -567,15 +574,7 @@ pub fn scan_with(
         if lists.is_some() {
             pipeline.lists = lists.take();
         }
-        summary.records = stats.records;
-        summary.quarantined = stats.quarantined;
-        summary.duplicates = stats.duplicates;
-        summary.field_issues = stats.field_issues;
-        pipeline.totals.files_read += 1;
-        pipeline.totals.records += stats.records;
-        pipeline.totals.quarantined += stats.quarantined;
-        pipeline.totals.duplicates += stats.duplicates;
-        pipeline.totals.field_issues += stats.field_issues;
+        tally(&mut summary, &mut pipeline.totals, stats);
         pipeline.totals.bytes += input.size;
         inputs.push(summary);
         if matches!(format, Format::Ip(IpFormat::Mmdb)) {
@@ -606,13 +605,7 @@ pub fn scan_with(
                 });
             }
             let stats = counting.stats;
-            summary.records = stats.records;
-            summary.quarantined = stats.quarantined;
-            summary.duplicates = stats.duplicates;
-            pipeline.totals.files_read += 1;
-            pipeline.totals.records += stats.records;
-            pipeline.totals.quarantined += stats.quarantined;
-            pipeline.totals.duplicates += stats.duplicates;
+            tally(&mut summary, &mut pipeline.totals, stats);
             inputs.push(summary);
         }
     }
