@@ -209,63 +209,13 @@ fn daylight_saving_pairs_raise_no_f1() {
             ..Default::default()
         });
         for (i, c) in commits.iter().enumerate() {
-            events.push(Event {
-                at: UtcMs::from_secs(c.unix),
-                actor: Actor {
-                    system: Arc::from("git"),
-                    account: Arc::from(author.as_str()),
-                    display_name: None,
-                    kind: ActorKind::User,
-                },
-                subject: Some(idx),
-                action: Action::Work,
-                outcome: Outcome::Success,
-                event_type: Arc::from("git.commit"),
-                net: None,
-                session: None,
-                device: None,
-                device_managed: None,
-                target: None,
-                detail: Detail::Commit(Box::new(Commit {
-                    repo: None,
-                    id: format!("{i}").into(),
-                    author_name: None,
-                    committer: None,
-                    attributed_via_committer: false,
-                    author_offset_minutes: Some(c.tz as i16),
-                    committer_time: None,
-                    committer_offset_minutes: None,
-                })),
-                user_agent: None,
-                interactive: true,
-                id: None,
-                source: SourcePos::line(SourceId(0), i as u64 + 2),
-            });
+            events.push(commit_event(author, idx, c.unix, Some(c.tz), i));
         }
     }
     assert!(subjects.len() >= 6, "DST-pair authors found: {}", subjects.len());
     events.sort_by_key(|e| e.at);
-    let config = DetectConfig::default();
-    let scoring = ScoringConfig::default();
-    let records = Records::default();
-    let households = Households::build(&subjects);
-    let screening = bonafide_intel::sanctions::Screening::default();
-    let cx = Context {
-        subjects: &subjects,
-        records: &records,
-        households: &households,
-        config: &config,
-        scoring: &scoring,
-        catalog: Catalog::builtin(),
-        screening: &screening,
-    };
-    let mut engine = Engine::new(&config);
-    for e in &events {
-        engine.observe(e, &cx);
-    }
-    let findings = engine.conclude(&cx).list;
+    let (findings, activity) = run(&subjects, &events);
     let f1: Vec<&str> = findings.iter().filter(|f| f.indicator == "F1").map(|f| f.summary.as_str()).collect();
-    let activity = engine.take_activity();
     for (s, a) in subjects.iter().zip(&activity) {
         let a = a.as_ref().unwrap();
         eprintln!(
@@ -308,51 +258,11 @@ fn f1_on_honest_developers_claiming_their_clock_zone() {
         let idx = SubjectIdx(subjects.len() as u32);
         subjects.push(Subject { id: key.clone(), name: key.clone(), timezone: Some(zone), ..Default::default() });
         for (i, c) in commits.iter().enumerate() {
-            events.push(Event {
-                at: UtcMs::from_secs(c.unix),
-                actor: Actor {
-                    system: Arc::from("git"),
-                    account: Arc::from(key.as_str()),
-                    display_name: None,
-                    kind: ActorKind::User,
-                },
-                subject: Some(idx),
-                action: Action::Work,
-                outcome: Outcome::Success,
-                event_type: Arc::from("git.commit"),
-                net: None,
-                session: None,
-                device: None,
-                device_managed: None,
-                target: None,
-                detail: Detail::None,
-                user_agent: None,
-                interactive: true,
-                id: None,
-                source: SourcePos::line(SourceId(0), i as u64 + 2),
-            });
+            events.push(commit_event(key, idx, c.unix, None, i));
         }
     }
     events.sort_by_key(|e| e.at);
-    let config = DetectConfig::default();
-    let scoring = ScoringConfig::default();
-    let records = Records::default();
-    let households = Households::build(&subjects);
-    let screening = bonafide_intel::sanctions::Screening::default();
-    let cx = Context {
-        subjects: &subjects,
-        records: &records,
-        households: &households,
-        config: &config,
-        scoring: &scoring,
-        catalog: Catalog::builtin(),
-        screening: &screening,
-    };
-    let mut engine = Engine::new(&config);
-    for e in &events {
-        engine.observe(e, &cx);
-    }
-    let findings = engine.conclude(&cx).list;
+    let (findings, _) = run(&subjects, &events);
     let f1: Vec<&bonafide_core::Finding> = findings.iter().filter(|f| f.indicator == "F1").collect();
     eprintln!("F1 on {} of {} honest developers claiming their clock's zone", f1.len(), subjects.len());
     for f in &f1 {
