@@ -7,55 +7,13 @@
 //! machine disturbs less) and the peak heap and resident memory. Memory should follow
 //! the hosts, not the days.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Counts live heap bytes and their peak.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/measure.rs"]
+mod measure;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with(field)).and_then(|l| l.split_whitespace().nth(1)?.parse().ok()))
-        .unwrap_or(0)
-}
-
-/// User + system CPU seconds of this process (Linux `/proc/self/stat`, 100 ticks/s).
-fn cpu_seconds() -> f64 {
-    std::fs::read_to_string("/proc/self/stat")
-        .ok()
-        .and_then(|s| {
-            let after = s.rsplit_once(')')?.1;
-            let f: Vec<&str> = after.split_whitespace().collect();
-            Some((f.get(11)?.parse::<f64>().ok()? + f.get(12)?.parse::<f64>().ok()?) / 100.0)
-        })
-        .unwrap_or(0.0)
-}
+static GLOBAL: measure::Counting = measure::Counting;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let hosts: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(2_000);
@@ -65,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let w = bonafide_sim::fleet::write_fleet(&dir, hosts, days, 7)?;
         eprintln!("generated {} rows in {} lines, {} MB, {} farm hosts", w.rows, w.lines, w.bytes / 1_000_000, w.farms);
     }
-    let before = status_kb("VmHWM:");
+    let before = measure::status_kb("VmHWM:");
     let req = bonafide_engine::ScanRequest {
         paths: vec![dir.clone()],
         forced: vec![],
@@ -75,11 +33,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         keyring: bonafide_intel::Keyring::from_bytes([1; 32]),
         progress: None,
     };
-    let cpu0 = cpu_seconds();
+    let cpu0 = measure::cpu_seconds();
     let started = Instant::now();
     let outcome = bonafide_engine::scan(&bonafide_engine::Config::default(), req)?;
     let secs = started.elapsed().as_secs_f64();
-    let cpu = cpu_seconds() - cpu0;
+    let cpu = measure::cpu_seconds() - cpu0;
     let rows = outcome.totals.events;
     let count = |id: &str| outcome.findings.iter().filter(|f| f.indicator == id).count();
     println!(
@@ -87,8 +45,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         rows as f64 / secs,
         rows as f64 / cpu.max(0.01),
         outcome.totals.bytes as f64 / 1e6 / secs,
-        PEAK.load(Ordering::Relaxed) / 1_000_000,
-        status_kb("VmHWM:") / 1024,
+        measure::peak_heap_bytes() / 1_000_000,
+        measure::status_kb("VmHWM:") / 1024,
         before / 1024,
         outcome.totals.quarantined,
     );

@@ -7,46 +7,13 @@
 //! prints events per second and the process's peak heap and resident memory. Run it with
 //! 1M and 2M events: the population is the same, so the peak should be too.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
-/// Counts live heap bytes and their peak, to tell what the scan holds from what the
-/// allocator keeps.
-struct Counting;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-#[allow(unsafe_code)]
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: forwarded unchanged to the system allocator.
-        let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
-            let now = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        p
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        // SAFETY: forwarded unchanged to the system allocator.
-        unsafe { System.dealloc(ptr, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
+#[path = "support/measure.rs"]
+mod measure;
 
 #[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn peak_rss_kb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
-        })
-        .unwrap_or(0)
-}
+static GLOBAL: measure::Counting = measure::Counting;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let events: u64 = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
@@ -75,7 +42,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         dir
     };
-    let before = peak_rss_kb();
+    let before = measure::status_kb("VmHWM:");
     let mut config = bonafide_engine::Config::default();
     if let Some(w) = std::env::var("BONAFIDE_DEDUP_WINDOW").ok().and_then(|s| s.parse().ok()) {
         config.limits.dedup_window = w;
@@ -101,8 +68,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "events {n}  users {users}  seconds {secs:.2}  events/s {:.0}  MB/s {:.0}  peak heap {} MB  peak RSS {} MB (before scan {} MB)  findings {}",
         n as f64 / secs,
         outcome.totals.bytes as f64 / 1e6 / secs,
-        PEAK.load(Ordering::Relaxed) / 1_000_000,
-        peak_rss_kb() / 1024,
+        measure::peak_heap_bytes() / 1_000_000,
+        measure::status_kb("VmHWM:") / 1024,
         before / 1024,
         outcome.findings.len()
     );
