@@ -158,6 +158,61 @@ macro_rules! write_run {
     };
 }
 
+/// The queries both backends run with the same statements, written once: sqlx's pools
+/// differ in type, so each backend's `impl` is generated from this text. `$migrations`
+/// is the backend's migration list, `$tables` what `counts` reports.
+macro_rules! shared_queries {
+    ($store:ty, $migrations:expr, [$($table:literal),* $(,)?]) => {
+        impl $store {
+            pub async fn migrate(&self) -> Result<(), StoreError> {
+                let migrator = Migrator::new(Embedded($migrations)).await?;
+                migrator.run(&self.pool).await?;
+                Ok(())
+            }
+
+            /// Writes one scan's results in a single transaction.
+            pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
+                let mut tx = self.pool.begin().await?;
+                write_run!(tx, o);
+                tx.commit().await?;
+                Ok(())
+            }
+
+            /// The most recent run id.
+            pub async fn latest_run(&self) -> Result<Option<String>, StoreError> {
+                let row = sqlx::query("SELECT run_id FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1")
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(row.map(|r| r.get::<String, _>(0)))
+            }
+
+            /// Every stored subject: its id and its claims (the subject as JSON), by id.
+            pub async fn subjects(&self) -> Result<Vec<(String, String)>, StoreError> {
+                let rows = sqlx::query("SELECT subject_id, claims FROM subjects ORDER BY subject_id")
+                    .fetch_all(&self.pool)
+                    .await?;
+                Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<String, _>(1))).collect())
+            }
+
+            /// Row counts per table, for summaries and tests.
+            pub async fn counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
+                let mut out = Vec::new();
+                for t in [$($table),*] {
+                    // `t` comes from the fixed list above, never from input.
+                    let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}"));
+                    let n: i64 = sqlx::query(sql).fetch_one(&self.pool).await?.get(0);
+                    out.push((t.to_string(), n));
+                }
+                Ok(out)
+            }
+
+            pub async fn close(&self) {
+                self.pool.close().await;
+            }
+        }
+    };
+}
+
 pub mod db;
 pub mod postgres;
 pub mod testing;
@@ -275,6 +330,12 @@ pub fn subject_records(o: &ScanOutcome) -> std::collections::BTreeMap<String, se
     out
 }
 
+shared_queries!(
+    Store,
+    MIGRATIONS,
+    ["runs", "inputs", "subjects", "subject_scores", "findings", "finding_subjects", "clusters", "quarantine"]
+);
+
 impl Store {
     /// Opens (creating if needed) the SQLite database at `path` and applies migrations.
     pub async fn open(path: &Path) -> Result<Store, StoreError> {
@@ -293,54 +354,7 @@ impl Store {
         Ok(store)
     }
 
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = Migrator::new(Embedded(MIGRATIONS)).await?;
-        migrator.run(&self.pool).await?;
-        Ok(())
-    }
-
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
-    }
-
-    /// Writes one scan's results in a single transaction.
-    pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        write_run!(tx, o);
-        tx.commit().await?;
-        Ok(())
-    }
-
-    /// The most recent run id.
-    pub async fn latest_run(&self) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT run_id FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get::<String, _>(0)))
-    }
-
-    /// Every stored subject: its id and its claims (the subject as JSON), by id.
-    pub async fn subjects(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT subject_id, claims FROM subjects ORDER BY subject_id").fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<String, _>(1))).collect())
-    }
-
-    /// Row counts per table, for summaries and tests.
-    pub async fn counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut out = Vec::new();
-        for t in
-            ["runs", "inputs", "subjects", "subject_scores", "findings", "finding_subjects", "clusters", "quarantine"]
-        {
-            // `t` comes from the fixed list above, never from input.
-            let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}"));
-            let n: i64 = sqlx::query(sql).fetch_one(&self.pool).await?.get(0);
-            out.push((t.to_string(), n));
-        }
-        Ok(out)
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 }

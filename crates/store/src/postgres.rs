@@ -78,6 +78,24 @@ pub struct StoredInput {
     pub events: i64,
 }
 
+shared_queries!(
+    PgStore,
+    MIGRATIONS,
+    [
+        "runs",
+        "inputs",
+        "subjects",
+        "subject_scores",
+        "findings",
+        "finding_subjects",
+        "clusters",
+        "quarantine",
+        "stream_events",
+        "actor_state",
+        "parked",
+    ]
+);
+
 impl PgStore {
     /// Connects to `url` and applies migrations. A `?options=-c search_path=NAME` in the
     /// URL puts everything (the migrations table too) in that schema.
@@ -96,58 +114,8 @@ impl PgStore {
         Ok(store)
     }
 
-    pub async fn migrate(&self) -> Result<(), StoreError> {
-        let migrator = Migrator::new(Embedded(MIGRATIONS)).await?;
-        migrator.run(&self.pool).await?;
-        Ok(())
-    }
-
     pub fn pool(&self) -> &PgPool {
         &self.pool
-    }
-
-    /// Writes one scan's results in a single transaction (the same statements as SQLite).
-    pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
-        write_run!(tx, o);
-        tx.commit().await?;
-        Ok(())
-    }
-
-    pub async fn latest_run(&self) -> Result<Option<String>, StoreError> {
-        let row = sqlx::query("SELECT run_id FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1")
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get::<String, _>(0)))
-    }
-
-    pub async fn subjects(&self) -> Result<Vec<(String, String)>, StoreError> {
-        let rows =
-            sqlx::query("SELECT subject_id, claims FROM subjects ORDER BY subject_id").fetch_all(&self.pool).await?;
-        Ok(rows.iter().map(|r| (r.get::<String, _>(0), r.get::<String, _>(1))).collect())
-    }
-
-    pub async fn counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut out = Vec::new();
-        for t in [
-            "runs",
-            "inputs",
-            "subjects",
-            "subject_scores",
-            "findings",
-            "finding_subjects",
-            "clusters",
-            "quarantine",
-            "stream_events",
-            "actor_state",
-            "parked",
-        ] {
-            // `t` comes from the fixed list above, never from input.
-            let sql = sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM {t}"));
-            let n: i64 = sqlx::query(sql).fetch_one(&self.pool).await?.get(0);
-            out.push((t.to_string(), n));
-        }
-        Ok(out)
     }
 
     /// Commits one batch in a single transaction: new events (by id; known ids change
@@ -303,10 +271,6 @@ impl PgStore {
     pub async fn ping(&self) -> Result<(), StoreError> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())
-    }
-
-    pub async fn close(&self) {
-        self.pool.close().await;
     }
 }
 
