@@ -72,14 +72,18 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         started.elapsed().as_secs_f64()
     );
     let config = Config::load(&org_dir.join("bonafide.toml"))?;
+    // The demo's own key, kept beside its database: the scan and the web UI's uploads
+    // must fingerprint identifiers alike, or nothing uploaded would link to the scan.
+    let key_file = args.dir.join("secret.key");
+    let keyring = bonafide_intel::Keyring::load_or_create(&key_file)
+        .with_context(|| format!("fingerprint key {}", key_file.display()))?;
     let request = ScanRequest {
         paths: vec![org_dir.join(org::DATA)],
         forced: vec![],
         ip_lists: vec![],
         strict: false,
         column_map: Default::default(),
-        // A fixed demo key: the organisation is synthetic, nothing here needs secrecy.
-        keyring: bonafide_intel::Keyring::from_bytes([7; 32]),
+        keyring,
         progress: None,
     };
     let outcome = bonafide_engine::scan(&config, request)?;
@@ -102,9 +106,10 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     crate::out!("done in {:.1} s", started.elapsed().as_secs_f64());
     if args.no_serve {
         crate::out!(
-            "database: {}  ·  web UI: bonafide serve --db {}  ·  sign in as {DEMO_USER} / {password}",
+            "database: {}  ·  web UI: bonafide serve --db {} --key-file {}  ·  sign in as {DEMO_USER} / {password}",
             db.display(),
-            db.display()
+            db.display(),
+            key_file.display()
         );
         return Ok(ExitCode::SUCCESS);
     }
@@ -114,6 +119,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     );
     let mut serve = bonafide_serve::ServeConfig::new(db, args.listen);
     serve.engine = config;
+    serve.key_file = Some(key_file);
     crate::serve::runtime()?.block_on(bonafide_serve::run(serve))?;
     Ok(ExitCode::SUCCESS)
 }

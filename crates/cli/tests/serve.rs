@@ -164,6 +164,18 @@ fn the_demo_with_no_serve_stores_and_exits() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains("bonafide serve --db") && text.contains("sign in as demo / "), "{text}");
+    // The scan's fingerprint key is the demo's own file, and the serve command names it,
+    // so identifiers uploaded later fingerprint like the scanned ones.
+    let key_file = dir.path().join("secret.key");
+    let key = std::fs::read_to_string(&key_file).unwrap();
+    assert!(text.contains(&format!("--key-file {}", key_file.display())), "{text}");
+    let again = Command::new(bin)
+        .args(["demo", "--no-serve", "--people", "30", "--operatives", "2", "--farms", "1", "--days", "7", "--dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert_eq!(std::fs::read_to_string(&key_file).unwrap(), key, "a second demo run keeps the key");
     let users = Command::new(bin).args(["user", "list", "--db"]).arg(dir.path().join("bonafide.db")).output().unwrap();
     let users = String::from_utf8_lossy(&users.stdout);
     assert!(users.lines().any(|l| l.starts_with("demo ") && l.contains("admin")), "{users}");
