@@ -75,6 +75,28 @@ async fn a_run_stored_in_postgres_matches_sqlite() {
         .execute(p.pool())
         .await
         .expect("audit insert gets an id");
+    // Generated ids are 64-bit, like SQLite's: past 2^31 the trail still appends.
+    sqlx::query("ALTER TABLE audit_log ALTER COLUMN seq RESTART WITH 3000000000")
+        .execute(p.pool())
+        .await
+        .expect("restart the audit sequence");
+    let seq: i64 = sqlx::query_scalar(
+        "INSERT INTO audit_log (at, actor, action, target, detail) VALUES ('t', 'a', 'x', 'y', 'z') RETURNING seq",
+    )
+    .fetch_one(p.pool())
+    .await
+    .expect("an audit row past 2^31");
+    assert_eq!(seq, 3_000_000_000);
+    let narrow: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM information_schema.columns WHERE table_schema = current_schema() \
+         AND column_name IN ('user_id', 'case_id', 'note_id', 'attachment_id', 'suppression_id', 'seq') \
+         AND table_name IN ('users', 'sessions', 'api_tokens', 'cases', 'case_notes', 'case_attachments', 'suppressions', 'audit_log') \
+         AND data_type <> 'bigint'",
+    )
+    .fetch_one(p.pool())
+    .await
+    .expect("column types");
+    assert_eq!(narrow, 0, "serve ids narrower than 64 bits");
     let rewrite = sqlx::query("UPDATE audit_log SET detail = 'changed'").execute(p.pool()).await;
     assert!(rewrite.is_err(), "audit_log must be append-only");
     assert!(sqlx::query("DELETE FROM audit_log").execute(p.pool()).await.is_err());
