@@ -670,7 +670,8 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
             // Tools and devices that arrive in a laptop's first days (C5) show only for
             // laptops first seen in the window; a direct sign-in from abroad next to the
             // laptop's US residential IP is impossible travel (D2).
-            let early = [Trick::IpKvm, Trick::RemoteTools, Trick::Astrill].iter().any(|t| op.has(*t));
+            // (VPN clients such as Astrill are E4's, not C5's.)
+            let early = [Trick::IpKvm, Trick::RemoteTools].iter().any(|t| op.has(*t));
             if early && p.hire_day.is_some_and(|h| h >= 0) {
                 ind.push("C5");
             }
