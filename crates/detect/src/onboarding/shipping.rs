@@ -142,7 +142,11 @@ fn elsewhere(set: &Setting<'_>, idx: SubjectIdx, person: &Subject, shipments: &[
         }
         let key = s.address.key.as_deref();
         let office = key.is_some_and(|k| set.office(k));
-        if let (Some(h), Some(k), false) = (home, key, office) {
+        // The home on record changed after this shipment: it went to the home on record
+        // of its day, which the HR export no longer shows (a move, judged on its own
+        // below when it came right after hire).
+        let before_move = person.address_changed_at.is_some_and(|changed| s.shipped_at < changed);
+        if let (Some(h), Some(k), false, false) = (home, key, office, before_move) {
             let home_shown = person.address.as_ref().and_then(address::display).unwrap_or_default();
             match compare_keys(h, k) {
                 Door::Different => reasons.push(format!("to {}, not the home on record ({home_shown})", shown(s))),
@@ -384,6 +388,30 @@ mod tests {
         let r = w.run();
         assert!(r.get("NEW", "C1").unwrap().summary.contains("changed 10 days after hire"));
         assert!(r.ids("OLD").is_empty(), "a move a year later is life");
+    }
+
+    /// A laptop shipped to the old home before a move: the HR export shows only the new
+    /// home, so the old shipment is not "elsewhere". Equipment sent to a third door
+    /// after the move still is.
+    #[test]
+    fn c1_shipments_before_a_move_met_the_home_of_their_day() {
+        let mut w = World::new(&["MOVED", "MOVED_THEN_ELSEWHERE", "NEVER_MOVED"]);
+        for id in ["MOVED", "MOVED_THEN_ELSEWHERE", "NEVER_MOVED"] {
+            w.home(id, &format!("Pat {id}"), "12 Oak St", "", ZIP);
+            w.hired(id, 0);
+            w.shipment(id, 1, "80 Birch Ave", "", ZIP);
+        }
+        for id in ["MOVED", "MOVED_THEN_ELSEWHERE"] {
+            let t = w.t(200, 0, 0);
+            w.edit_person(id, |s| s.address_changed_at = Some(t));
+        }
+        w.shipment("MOVED", 210, "12 Oak St", "", ZIP);
+        w.shipment("MOVED_THEN_ELSEWHERE", 210, "900 Farm Rd", "", ZIP);
+        let r = w.run();
+        assert!(r.get("MOVED", "C1").is_none(), "{:?}", r.get("MOVED", "C1").map(|f| &f.summary));
+        let later = r.get("MOVED_THEN_ELSEWHERE", "C1").map(|f| f.summary.clone()).unwrap_or_default();
+        assert!(later.contains("900 FARM RD") && !later.contains("80 BIRCH"), "{later}");
+        assert!(r.get("NEVER_MOVED", "C1").is_some_and(|f| f.summary.contains("80 BIRCH AVE")));
     }
 
     #[test]
