@@ -581,23 +581,66 @@ fn resume(key: u64, name: &str, role: &str) -> String {
     s
 }
 
-/// A 32×32 RGB PNG: a face-like blob on a background, from `key`.
+/// A 32×32 RGB PNG headshot from `key`: a backdrop with its own light and texture, a
+/// head of varying size and place with hair, and shoulders in a shirt. Different keys
+/// must look different to a perceptual hash, as different people's photos do (a plain
+/// blob in one place made every ordinary employee a "reused photo"); `tweak` gives the
+/// same photo re-saved a little brighter, as a reused headshot usually is.
 pub fn photo(key: u64, tweak: bool) -> Vec<u8> {
     let mut r = Rng::new(key);
     let (w, h) = (32u32, 32u32);
-    let bg = [r.below(256) as u8, r.below(256) as u8, r.below(256) as u8];
-    let skin = [150 + r.below(100) as u8, 100 + r.below(100) as u8, 70 + r.below(90) as u8];
+    let mut unit = || r.below(1_000_000) as f64 / 1_000_000.0;
+    let colour = |u: &mut dyn FnMut() -> f64, lo: f64, hi: f64| {
+        [lo + (hi - lo) * u(), lo + (hi - lo) * u(), lo + (hi - lo) * u()]
+    };
+    let bg = colour(&mut unit, 40.0, 220.0);
+    // Backdrop light and texture: low-frequency waves of random direction, phase and
+    // strength, so every photo's low frequencies (what a perceptual hash keeps) are its own.
+    let waves: Vec<[f64; 4]> = (0..12)
+        .map(|_| [(unit() - 0.5) * 8.0, (unit() - 0.5) * 8.0, unit() * std::f64::consts::TAU, 20.0 + 60.0 * unit()])
+        .collect();
+    let texture = |fx: f64, fy: f64| {
+        waves
+            .iter()
+            .map(|[kx, ky, ph, amp]| amp * (std::f64::consts::TAU * (kx * fx + ky * fy) / 32.0 + ph).cos())
+            .sum::<f64>()
+    };
+    // Something behind the person: a window, a shelf or a picture.
+    let (bx0, by0) = (unit() * 28.0, unit() * 20.0);
+    let (bx1, by1) = (bx0 + 4.0 + unit() * 14.0, by0 + 4.0 + unit() * 14.0);
+    let thing = colour(&mut unit, 0.0, 255.0);
+    let (cx, cy) = (16.0 + (unit() - 0.5) * 10.0, 13.0 + (unit() - 0.5) * 6.0);
+    let (rx, ry) = (5.5 + 4.0 * unit(), 7.0 + 4.0 * unit());
+    let skin = [120.0 + 120.0 * unit(), 80.0 + 110.0 * unit(), 50.0 + 100.0 * unit()];
+    let hair = colour(&mut unit, 10.0, 160.0);
+    let hairline = -0.2 - 0.5 * unit();
+    let shirt = colour(&mut unit, 20.0, 235.0);
+    let shoulders = 8.0 + 8.0 * unit();
+    let light = (unit() - 0.5) * 60.0;
     let mut raw = Vec::with_capacity(((w * 3 + 1) * h) as usize);
     for y in 0..h {
         raw.push(0u8);
         for x in 0..w {
-            let (dx, dy) = (x as i32 - 16, y as i32 - 14);
-            let px = if dx * dx + dy * dy * 2 / 3 < 90 { skin } else { bg };
-            raw.extend_from_slice(&px);
+            let (fx, fy) = (f64::from(x), f64::from(y));
+            let (nx, ny) = ((fx - cx) / rx, (fy - cy) / ry);
+            let shade = texture(fx, fy);
+            let px = if nx * nx + ny * ny < 1.0 {
+                let side = light * nx;
+                if ny < hairline {
+                    hair.map(|c| c + side * 0.3 + shade * 0.8)
+                } else {
+                    skin.map(|c| c + side + shade * 0.8)
+                }
+            } else if fy > cy + ry * 0.8 && (fx - cx).abs() < shoulders + (fy - cy - ry * 0.8) {
+                shirt.map(|c| c + shade * 0.8)
+            } else if (bx0..bx1).contains(&fx) && (by0..by1).contains(&fy) {
+                thing.map(|c| c + shade * 0.5)
+            } else {
+                bg.map(|c| c + shade)
+            };
+            let lift = if tweak { 6.0 } else { 0.0 };
+            raw.extend(px.map(|c| (c + lift).clamp(0.0, 255.0) as u8));
         }
-    }
-    if tweak {
-        raw[1] ^= 1;
     }
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
     let _ = z.write_all(&raw);

