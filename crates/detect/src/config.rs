@@ -114,13 +114,20 @@ pub struct A6Config {
     /// brightness change and a resize 0-12 (median 6); different faces 22 or more.
     /// At most 15.
     pub max_distance: u32,
+    /// A group whose closest pair is at most this far apart is the same photo: full
+    /// weight, and a strong link in the identifier graph. Further (up to `max_distance`)
+    /// it is a similar photo: two different photos come that close by chance about once
+    /// in a few million pairs, which a pool of 10,000 people (50 million pairs) meets, so
+    /// it weighs `similar_factor` of A6 and links only together with other evidence.
+    pub same_distance: u32,
+    pub similar_factor: f64,
     /// More subjects than this on one photo: no finding (a default avatar).
     pub max_subjects: usize,
 }
 
 impl Default for A6Config {
     fn default() -> Self {
-        A6Config { max_distance: 12, max_subjects: 25 }
+        A6Config { max_distance: 12, same_distance: 6, similar_factor: 0.5, max_subjects: 25 }
     }
 }
 

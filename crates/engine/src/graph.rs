@@ -311,6 +311,7 @@ fn kind_of_shared(kind: &str) -> Option<IdKind> {
         "phone" => IdKind::Phone,
         "email" => IdKind::Email,
         "photo" => IdKind::PhotoHash,
+        "similar_photo" => IdKind::SimilarPhoto,
         "resume" => IdKind::ResumeSketch,
         _ => return None,
     })
@@ -324,7 +325,7 @@ fn indicator_of(kind: IdKind) -> &'static str {
         IdKind::IpDay | IdKind::SharedIp => "D3",
         IdKind::Ssn | IdKind::IdDocument | IdKind::FuzzyName => "A7",
         IdKind::Phone | IdKind::Email => "H2",
-        IdKind::Github | IdKind::PhotoHash | IdKind::ResumeSketch => "H7",
+        IdKind::Github | IdKind::PhotoHash | IdKind::SimilarPhoto | IdKind::ResumeSketch => "H7",
         IdKind::Referrer => "H6",
     }
 }

@@ -42,11 +42,12 @@ pub enum IdKind {
     Github,
     /// The subject who referred this one.
     Referrer,
-    /// Perceptual hash of the profile photo. Hook: nothing fills it yet (the photo
-    /// hashing work is a separate issue).
+    /// One profile photo (A6 found it, or a light edit of it, under several identities).
     PhotoHash,
-    /// MinHash sketch bucket of the resume. Hook: nothing fills it yet (the resume
-    /// similarity work is a separate issue).
+    /// Profile photos alike but further apart than a light edit usually moves them (A6's
+    /// similar photos): chance look-alikes occur in large pools, so this is weak alone.
+    SimilarPhoto,
+    /// One resume, or an edit of it (H1).
     ResumeSketch,
     /// Two addresses in one block (same locality and house number) whose streets are
     /// spelled alike but not identically.
@@ -57,7 +58,7 @@ pub enum IdKind {
 }
 
 impl IdKind {
-    pub const ALL: [IdKind; 17] = [
+    pub const ALL: [IdKind; 18] = [
         IdKind::BankAccount,
         IdKind::Wallet,
         IdKind::Ssn,
@@ -72,6 +73,7 @@ impl IdKind {
         IdKind::Github,
         IdKind::Referrer,
         IdKind::PhotoHash,
+        IdKind::SimilarPhoto,
         IdKind::ResumeSketch,
         IdKind::FuzzyAddress,
         IdKind::FuzzyName,
@@ -94,6 +96,7 @@ impl IdKind {
             IdKind::Github => "github",
             IdKind::Referrer => "referrer",
             IdKind::PhotoHash => "photo",
+            IdKind::SimilarPhoto => "similar_photo",
             IdKind::ResumeSketch => "resume",
             IdKind::FuzzyAddress => "similar_address",
             IdKind::FuzzyName => "similar_name",
@@ -107,7 +110,7 @@ impl IdKind {
             IdKind::PhotoHash | IdKind::DeviceSerial => 8.0,
             IdKind::Email | IdKind::Github => 7.0,
             IdKind::Phone | IdKind::ShippingAddress | IdKind::ResumeSketch | IdKind::SharedIp => 6.0,
-            IdKind::HomeAddress | IdKind::FuzzyName => 4.0,
+            IdKind::HomeAddress | IdKind::FuzzyName | IdKind::SimilarPhoto => 4.0,
             IdKind::IpDay | IdKind::FuzzyAddress => 3.0,
             IdKind::Referrer => 1.5,
         }
@@ -164,9 +167,12 @@ impl IdKind {
             }
             IdKind::BankAccount | IdKind::Wallet => ClusterKind::SharedPayout,
             IdKind::Ssn | IdKind::IdDocument | IdKind::FuzzyName => ClusterKind::SharedIdentity,
-            IdKind::Phone | IdKind::Email | IdKind::PhotoHash | IdKind::ResumeSketch | IdKind::Github => {
-                ClusterKind::PersonaRing
-            }
+            IdKind::Phone
+            | IdKind::Email
+            | IdKind::PhotoHash
+            | IdKind::SimilarPhoto
+            | IdKind::ResumeSketch
+            | IdKind::Github => ClusterKind::PersonaRing,
             IdKind::IpDay | IdKind::SharedIp | IdKind::Referrer => ClusterKind::SharedNetwork,
         }
     }
@@ -256,6 +262,18 @@ mod tests {
         for kind in IdKind::ALL {
             assert!(kind.bits(2) > 0.0 && !kind.as_str().is_empty());
         }
+    }
+
+    /// Chance look-alike photos and fuzzy names link nobody alone (the graph's minimum
+    /// is 5 bits); one photo under two names does.
+    #[test]
+    fn weak_kinds_need_company() {
+        let min = crate::GraphConfig::default().min_link_bits;
+        for k in [IdKind::SimilarPhoto, IdKind::FuzzyName, IdKind::FuzzyAddress] {
+            assert!(k.bits(2) < min, "{k:?}");
+        }
+        assert!(IdKind::PhotoHash.bits(2) >= min);
+        assert!(IdKind::SimilarPhoto.bits(2) + IdKind::FuzzyName.bits(2) >= min);
     }
 
     #[test]

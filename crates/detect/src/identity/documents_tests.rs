@@ -317,6 +317,30 @@ fn a6_one_photo_lightly_edited_under_two_names() {
     assert!(r.ids("C").is_empty() && r.ids("D").is_empty());
 }
 
+/// How far apart two photos are decides what a match is worth: a light edit stays within
+/// a few bits, while two different photos come within 12 bits by chance in a large pool.
+#[test]
+fn a6_a_similar_photo_weighs_less_than_the_same_photo() {
+    let mut w = World::new(&["A", "B", "C", "D"]);
+    for (id, n) in [("A", "Ann Lee"), ("B", "Kim Sang"), ("C", "Tom Roe"), ("D", "Eve Moss")] {
+        w.person(id).name = n.into();
+    }
+    let h: u64 = 0x9a3c_5f01_e7d2_468b;
+    for (id, phash) in [("A", h), ("B", h ^ 0b101), ("C", !h), ("D", !h ^ 0x3ff)] {
+        let subject = SubjectIdx(w.subjects.iter().position(|s| s.id == id).expect("subject") as u32);
+        w.records.documents.photos.push(PhotoPrint { subject, phash });
+    }
+    let full = w.weight("A6");
+    let r = w.run();
+    let same = r.get("A", "A6").expect("2 bits apart");
+    assert_eq!((same.shared.as_ref().expect("shared").kind.as_str(), same.weight_bits), ("photo", full));
+    assert!(same.summary.starts_with("the same photo (perceptual hashes 2 bits apart"), "{}", same.summary);
+    let similar = r.get("C", "A6").expect("10 bits apart");
+    assert_eq!(similar.shared.as_ref().expect("shared").kind, "similar_photo");
+    assert_eq!(similar.weight_bits, full * 0.5);
+    assert!(similar.summary.starts_with("a similar photo (perceptual hashes 10 bits apart"), "{}", similar.summary);
+}
+
 #[test]
 fn a6_a_person_resubmitting_their_own_photo_is_one_identity() {
     let mut w = World::new(&["A", "A2"]);

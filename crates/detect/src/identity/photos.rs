@@ -2,7 +2,10 @@
 //!
 //! Photos arrive as 64-bit perceptual hashes (`bonafide_intel::phash`); pairs within
 //! `max_distance` bits are found by multi-index hashing and joined into groups. A group
-//! fires when it holds two or more identities: one person who applied twice (same name,
+//! whose closest pair is within `same_distance` is the same photo; one held only by
+//! looser pairs is a similar photo, weighed less, because two different photos that
+//! close are rare per pair but not in a large pool. A group fires when it holds two or
+//! more identities: one person who applied twice (same name,
 //! no conflicting date of birth) and re-submitted their own ID photo is one identity.
 //! When two or more of the group's subjects are platform accounts (kind `account`), the
 //! photo opened several accounts, which is I13; otherwise it is A6.
@@ -75,14 +78,20 @@ impl Detector for Photos {
             let mut names: Vec<&str> = holders.iter().map(|h| h.name.as_str()).collect();
             names.sort();
             names.dedup();
+            let nearest = members.iter().map(|&m| closest[m as usize]).min().unwrap_or(u32::MAX);
+            let same_photo = nearest <= cfg.same_distance;
+            let (what, kind, weight) = if same_photo {
+                ("the same photo", "photo", cx.weight(indicator))
+            } else {
+                ("a similar photo", "similar_photo", cx.weight(indicator) * cfg.similar_factor.clamp(0.0, 1.0))
+            };
             let summary = format!(
-                "the same photo (perceptual hash within {} bits) under {n} identities: {}",
-                cfg.max_distance,
+                "{what} (perceptual hashes {nearest} bits apart, of 64) under {n} identities: {}",
                 names.join(", ")
             );
             let lead = first_id(cx, &subjects);
-            let shared = Shared { kind: "photo".into(), value: format!("photo like {lead}'s") };
-            out.push(shared::finding(indicator, cx.weight(indicator), &holders, shared, summary));
+            let shared = Shared { kind: kind.into(), value: format!("photo like {lead}'s") };
+            out.push(shared::finding(indicator, weight, &holders, shared, summary));
         }
     }
 }
