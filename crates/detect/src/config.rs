@@ -109,9 +109,10 @@ impl Default for A2Config {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct A6Config {
-    /// Perceptual-hash distance (bits of 64) at or below which two photos are one.
-    /// Resizing, recompression and brightness move 0-4 bits; a light crop with a
-    /// brightness change and a resize 0-12 (median 6); different faces 22 or more.
+    /// Perceptual-hash distance (bits of 64) at or below which two photos are compared at
+    /// all. Resizing, recompression and brightness move 0-4 bits; a light crop with a
+    /// brightness change and a resize 0-12 (median 6); different faces are usually 22 or
+    /// more apart, but in a large pool a few pairs of different photos come within 12.
     /// At most 15.
     pub max_distance: u32,
     /// A group whose closest pair is at most this far apart is the same photo: full
@@ -120,6 +121,7 @@ pub struct A6Config {
     /// in a few million pairs, which a pool of 10,000 people (50 million pairs) meets, so
     /// it weighs `similar_factor` of A6 and links only together with other evidence.
     pub same_distance: u32,
+    /// Share of A6's (or I13's) weight a similar photo carries, 0..1.
     pub similar_factor: f64,
     /// More subjects than this on one photo: no finding (a default avatar).
     pub max_subjects: usize,

@@ -341,6 +341,45 @@ fn a6_a_similar_photo_weighs_less_than_the_same_photo() {
     assert!(similar.summary.starts_with("a similar photo (perceptual hashes 10 bits apart"), "{}", similar.summary);
 }
 
+/// The tier comes from photos of different identities: one person's two identical
+/// records do not make a stranger's look-alike "the same photo", and a close pair does
+/// not lift a third, looser member of its chain.
+#[test]
+fn a6_tiers_are_judged_between_identities() {
+    let mut w = World::new(&["A", "A2", "B", "X", "Y", "Z"]);
+    let dob = Some(UtcMs::parse_date("1990-02-03").expect("date"));
+    for id in ["A", "A2"] {
+        w.person(id).name = "Ann Lee".into();
+        w.person(id).date_of_birth = dob;
+    }
+    for (id, n) in [("B", "Kim Sang"), ("X", "Tom Roe"), ("Y", "Eve Moss"), ("Z", "Bo Park")] {
+        w.person(id).name = n.into();
+    }
+    let h: u64 = 0x9a3c_5f01_e7d2_468b;
+    let g: u64 = 0x1234_5678_9abc_def0;
+    for (id, phash) in [("A", h), ("A2", h), ("B", h ^ 0x7ff), ("X", g), ("Y", g ^ 0b111), ("Z", g ^ 0b111 ^ 0xfff0)] {
+        let subject = SubjectIdx(w.subjects.iter().position(|s| s.id == id).expect("subject") as u32);
+        w.records.documents.photos.push(PhotoPrint { subject, phash });
+    }
+    w.records.documents.photos.sort_by_key(|p| p.subject);
+    let full = w.weight("A6");
+    let r = w.run();
+    let kinds = |id: &str| -> Vec<(String, f64)> {
+        let mut v: Vec<(String, f64)> = r
+            .of(id)
+            .into_iter()
+            .filter(|f| f.indicator == "A6")
+            .map(|f| (f.shared.as_ref().expect("shared").kind.clone(), f.weight_bits))
+            .collect();
+        v.sort_by(|a, b| a.0.cmp(&b.0));
+        v
+    };
+    assert_eq!(kinds("B"), vec![("similar_photo".to_string(), full * 0.5)], "11 bits from Ann's photo");
+    assert!(kinds("A").iter().all(|(k, _)| k == "similar_photo"), "{:?}", kinds("A"));
+    assert_eq!(kinds("X"), vec![("photo".to_string(), full)]);
+    assert_eq!(kinds("Z"), vec![("similar_photo".to_string(), full * 0.5)], "12 bits from Y, 15 from X");
+}
+
 #[test]
 fn a6_a_person_resubmitting_their_own_photo_is_one_identity() {
     let mut w = World::new(&["A", "A2"]);

@@ -37,61 +37,124 @@ impl Detector for Photos {
             return;
         }
         let hashes: Vec<u64> = photos.iter().map(|p| p.phash).collect();
-        let mut groups = Groups::new(photos.len());
+        let same_distance = cfg.same_distance.min(cfg.max_distance);
+        let pairs = phash::near_pairs(&hashes, cfg.max_distance);
+        // The same photo: groups joined by close pairs only. Similar photos: groups joined
+        // by any near pair, reported when they reach an identity their close pairs do
+        // not (a look-alike of someone's photo, or of their re-submitted one).
+        let mut same = Groups::new(photos.len());
+        let mut near = Groups::new(photos.len());
         let mut closest = vec![u32::MAX; photos.len()];
-        for (i, j, d) in phash::near_pairs(&hashes, cfg.max_distance) {
-            groups.join(i, j);
+        for &(i, j, d) in &pairs {
+            near.join(i, j);
+            if d <= same_distance {
+                same.join(i, j);
+            }
             for k in [i, j] {
                 closest[k as usize] = closest[k as usize].min(d);
             }
         }
-        for members in groups.members() {
-            let holders: Vec<Holder> = members
-                .iter()
-                .filter_map(|&m| {
-                    let p = photos[m as usize];
-                    let s = cx.subject(p.subject)?;
-                    Some(Holder::of_subject(p.subject, s, |ev| {
-                        ev.with("photo_hash", format!("{:016x}", p.phash))
-                            .with("closest_distance_bits", closest[m as usize])
-                    }))
-                })
-                .collect();
-            let subjects = shared::subjects(&holders);
-            if subjects.len() < 2 || subjects.len() > cfg.max_subjects {
-                continue;
+        let same_groups = same.members();
+        let mut tiers: Vec<(Vec<u32>, Tier)> = same_groups.iter().map(|g| (g.clone(), Tier::Same)).collect();
+        for g in near.members() {
+            if !same_groups.contains(&g) {
+                tiers.push((g, Tier::Similar));
             }
-            let same = |a: &Holder, b: &Holder| match (cx.subject(a.subject), cx.subject(b.subject)) {
-                (Some(x), Some(y)) => same_person(x, y),
-                _ => false,
-            };
-            let n = shared::identities(&holders, same);
-            if n < 2 {
-                continue;
-            }
-            let accounts =
-                subjects.iter().filter(|&&s| cx.subject(s).is_some_and(|s| s.kind == SubjectKind::Account)).count();
-            let indicator = if accounts >= 2 { "I13" } else { "A6" };
-            if cx.config.disabled.iter().any(|d| d == indicator) {
-                continue;
-            }
-            let mut names: Vec<&str> = holders.iter().map(|h| h.name.as_str()).collect();
-            names.sort();
-            names.dedup();
-            let nearest = members.iter().map(|&m| closest[m as usize]).min().unwrap_or(u32::MAX);
-            let same_photo = nearest <= cfg.same_distance;
-            let (what, kind, weight) = if same_photo {
-                ("the same photo", "photo", cx.weight(indicator))
-            } else {
-                ("a similar photo", "similar_photo", cx.weight(indicator) * cfg.similar_factor.clamp(0.0, 1.0))
-            };
-            let summary = format!(
-                "{what} (perceptual hashes {nearest} bits apart, of 64) under {n} identities: {}",
-                names.join(", ")
-            );
-            let lead = first_id(cx, &subjects);
-            let shared = Shared { kind: kind.into(), value: format!("photo like {lead}'s") };
-            out.push(shared::finding(indicator, weight, &holders, shared, summary));
+        }
+        for (members, tier) in tiers {
+            report(cx, out, photos, &pairs, &closest, &members, tier, same_distance);
         }
     }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Tier {
+    Same,
+    Similar,
+}
+
+/// One group's finding, when it holds two or more identities.
+#[allow(clippy::too_many_arguments)]
+fn report(
+    cx: &Context<'_>,
+    out: &mut Findings,
+    photos: &[bonafide_core::documents::PhotoPrint],
+    pairs: &[(u32, u32, u32)],
+    closest: &[u32],
+    members: &[u32],
+    tier: Tier,
+    same_distance: u32,
+) {
+    let cfg = &cx.config.a6;
+    let one_person = |a: u32, b: u32| {
+        let (x, y) = (photos[a as usize].subject, photos[b as usize].subject);
+        x == y
+            || match (cx.subject(x), cx.subject(y)) {
+                (Some(x), Some(y)) => same_person(x, y),
+                _ => false,
+            }
+    };
+    // The group's pairs of this tier between photos of different identities: they set
+    // the distance shown and, for similar photos, who is named (a member of the group
+    // only through close pairs is not similar to anyone).
+    let in_tier = |d: u32| match tier {
+        Tier::Same => d <= same_distance,
+        Tier::Similar => d > same_distance,
+    };
+    let tier_pairs: Vec<&(u32, u32, u32)> = pairs
+        .iter()
+        .filter(|(i, j, d)| in_tier(*d) && members.binary_search(i).is_ok() && members.binary_search(j).is_ok())
+        .filter(|(i, j, _)| !one_person(*i, *j))
+        .collect();
+    let Some(nearest) = tier_pairs.iter().map(|(_, _, d)| *d).min() else { return };
+    let named: Vec<u32> = match tier {
+        Tier::Same => members.to_vec(),
+        Tier::Similar => {
+            let mut v: Vec<u32> = tier_pairs.iter().flat_map(|(i, j, _)| [*i, *j]).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        }
+    };
+    let holders: Vec<Holder> = named
+        .iter()
+        .filter_map(|&m| {
+            let p = photos[m as usize];
+            let s = cx.subject(p.subject)?;
+            Some(Holder::of_subject(p.subject, s, |ev| {
+                ev.with("photo_hash", format!("{:016x}", p.phash)).with("closest_distance_bits", closest[m as usize])
+            }))
+        })
+        .collect();
+    let subjects = shared::subjects(&holders);
+    if subjects.len() < 2 || subjects.len() > cfg.max_subjects {
+        return;
+    }
+    let same = |a: &Holder, b: &Holder| match (cx.subject(a.subject), cx.subject(b.subject)) {
+        (Some(x), Some(y)) => same_person(x, y),
+        _ => false,
+    };
+    let n = shared::identities(&holders, same);
+    if n < 2 {
+        return;
+    }
+    let accounts = subjects.iter().filter(|&&s| cx.subject(s).is_some_and(|s| s.kind == SubjectKind::Account)).count();
+    let indicator = if accounts >= 2 { "I13" } else { "A6" };
+    if cx.config.disabled.iter().any(|d| d == indicator) {
+        return;
+    }
+    let mut names: Vec<&str> = holders.iter().map(|h| h.name.as_str()).collect();
+    names.sort();
+    names.dedup();
+    let (what, kind, weight) = match tier {
+        Tier::Same => ("the same photo", "photo", cx.weight(indicator)),
+        Tier::Similar => {
+            ("a similar photo", "similar_photo", cx.weight(indicator) * cfg.similar_factor.clamp(0.0, 1.0))
+        }
+    };
+    let summary =
+        format!("{what} (perceptual hashes {nearest} bits apart, of 64) under {n} identities: {}", names.join(", "));
+    let lead = first_id(cx, &subjects);
+    let shared = Shared { kind: kind.into(), value: format!("photo like {lead}'s") };
+    out.push(shared::finding(indicator, weight, &holders, shared, summary));
 }
