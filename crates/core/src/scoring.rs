@@ -112,12 +112,7 @@ impl Correlated {
             members: members.iter().map(|m| (*m).to_string()).collect(),
             others: Correlated::default_others(),
         };
-        vec![
-            g("consumer_vpn", &["D1", "E4"]),
-            g("remote_desktop", &["E1", "D7"]),
-            g("shared_photo", &["A6", "H7"]),
-            g("shared_resume", &["H1", "H7"]),
-        ]
+        vec![g("consumer_vpn", &["D1", "E4"]), g("remote_desktop", &["E1", "D7"])]
     }
 }
 
@@ -318,30 +313,6 @@ mod tests {
         let mut drop = ScoringConfig::default();
         drop.correlated.iter_mut().for_each(|g| g.others = 0.0);
         assert_eq!(drop.score(vpn.iter(), &[]).log2_odds, -3.0);
-    }
-
-    /// One shared photo is one fact, whether A6 reports it or the persona ring (H7) it
-    /// makes; a shared photo and a shared resume are two.
-    #[test]
-    fn a_shared_photo_and_its_persona_ring_count_once() {
-        let cfg = ScoringConfig::default();
-        let photo = [finding("A6", 4.0), finding("H7", 4.0)];
-        let s = cfg.score(photo.iter(), &[]);
-        assert_eq!(s.log2_odds, -7.0 + 4.0 + 1.0);
-        assert!(
-            s.contributions
-                .iter()
-                .find(|c| c.indicator == "H7")
-                .unwrap()
-                .via
-                .as_deref()
-                .unwrap()
-                .contains("shared_photo")
-        );
-        let both = [finding("A6", 4.0), finding("H1", 4.0), finding("H7", 4.0)];
-        assert_eq!(cfg.score(both.iter(), &[]).log2_odds, -7.0 + 4.0 + 4.0 + 1.0);
-        // A ring held by a GitHub account alone has no A6 or H1 to lean on: H7 in full.
-        assert_eq!(cfg.score([finding("H7", 4.0)].iter(), &[]).log2_odds, -3.0);
     }
 
     #[test]

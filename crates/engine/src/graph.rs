@@ -16,8 +16,8 @@
 //! exact shared values they see (with per-record evidence); the graph adds a finding of
 //! those indicators only for cluster members that no detector finding of that indicator
 //! covers (a misspelt farm door, a device serial). H7 fires for a ring held together by
-//! persona identifiers that goes beyond what H2 already scored (two kinds of persona
-//! identifier, or a kind H2 does not read). H6 is new: a damped share of the H6 weight
+//! two or more kinds of persona identifier (contacts, photos, resumes), or by a GitHub
+//! account: one kind alone is already its detector's finding (H2, A6, H1). H6 is new: a damped share of the H6 weight
 //! for subjects strongly linked to a critical subject, with the path in the summary and
 //! in the score contribution's `via`.
 
@@ -211,15 +211,17 @@ impl RunGraph {
     }
 
     /// H7: members joined by persona identifiers under two or more names, when the ring
-    /// is more than one shared contact (which H2 already scores).
+    /// is held by two or more kinds of them, or by a GitHub account. One kind alone is
+    /// already its own detector's finding (a shared contact H2, a photo A6, a resume H1):
+    /// H7 says that independent identifiers agree.
     fn persona_ring(&self, cx: &Context<'_>, c: &bonafide_graph::Cluster) -> Option<Finding> {
         let persona: Vec<_> = c.links.iter().filter(|l| l.kind.cluster_kind() == ClusterKind::PersonaRing).collect();
         if persona.is_empty() {
             return None;
         }
         let kinds: BTreeSet<IdKind> = persona.iter().map(|l| l.kind).collect();
-        let beyond_h2 = kinds.len() >= 2 || kinds.iter().any(|k| !matches!(k, IdKind::Phone | IdKind::Email));
-        if !beyond_h2 {
+        let corroborated = kinds.len() >= 2 || kinds.contains(&IdKind::Github);
+        if !corroborated {
             return None;
         }
         let mut members: BTreeSet<u32> = BTreeSet::new();
@@ -368,5 +370,57 @@ pub fn annotate(scores: &mut [Score], via: &BTreeMap<SubjectIdx, String>) {
                 c.via = Some(path.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bonafide_core::{Catalog, Records, ScoringConfig};
+    use bonafide_detect::{DetectConfig, Households};
+
+    use super::*;
+
+    fn shared_finding(indicator: &str, members: &[u32], kind: &str, value: &str) -> Finding {
+        let mut f = Finding::new(indicator, SubjectIdx(members[0]), 4.0, format!("{indicator} test"));
+        f.subjects = members.iter().map(|m| SubjectIdx(*m)).collect();
+        f.shared = Some(Shared { kind: kind.into(), value: value.into() });
+        f
+    }
+
+    /// One photo under two names is A6's finding; H7 adds only when independent persona
+    /// identifiers agree (here a photo and a resume), or a GitHub account holds the ring.
+    #[test]
+    fn h7_needs_two_kinds_of_persona_identifier() {
+        let names = ["Ann Lee", "Kim Sang", "Tom Roe", "Eve Moss"];
+        let subjects: Vec<Subject> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Subject { id: format!("S{i}"), name: (*n).into(), ..Default::default() })
+            .collect();
+        let (records, config, scoring) = (Records::default(), DetectConfig::default(), ScoringConfig::default());
+        let households = Households::build(&subjects);
+        let screening = bonafide_intel::sanctions::Screening::default();
+        let cx = Context {
+            subjects: &subjects,
+            records: &records,
+            households: &households,
+            config: &config,
+            scoring: &scoring,
+            catalog: Catalog::builtin(),
+            screening: &screening,
+        };
+        let detected = vec![
+            shared_finding("A6", &[0, 1], "photo", "photo like S0's"),
+            shared_finding("A6", &[2, 3], "photo", "photo like S2's"),
+            shared_finding("H1", &[2, 3], "resume", "resume like S2's"),
+        ];
+        let graph = RunGraph::build(&cx, &detected);
+        let h7: Vec<Vec<u32>> = graph
+            .findings(&cx, &detected)
+            .into_iter()
+            .filter(|f| f.indicator == "H7")
+            .map(|f| f.subjects.iter().map(|s| s.0).collect())
+            .collect();
+        assert_eq!(h7, vec![vec![2, 3]]);
     }
 }
