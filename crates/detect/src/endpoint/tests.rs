@@ -365,6 +365,21 @@ fn c5_the_first_72_hours() {
     assert_eq!(r.ids("LATE"), ["E1"]);
 }
 
+/// A consumer VPN client in a laptop's first hours is E4's finding, not C5's: C5 is the
+/// laptop being driven by someone else (remote tools, KVMs, new USB devices).
+#[test]
+fn c5_leaves_a_vpn_client_to_e4() {
+    let mut w = World::new(&["VPN", "RAT"]);
+    for (id, host) in [("VPN", "lt-vpn"), ("RAT", "lt-rat")] {
+        hire(&mut w, id, host);
+    }
+    w.endpoint("VPN", "lt-vpn", 1, 9, "programs", &[("name", "NordVPN"), ("publisher", "nordvpn s.a.")]);
+    w.endpoint("RAT", "lt-rat", 1, 9, "programs", ANYDESK);
+    let r = w.run();
+    assert_eq!(r.ids("VPN"), ["E4"]);
+    assert!(r.ids("RAT").contains(&"C5"), "{:?}", r.ids("RAT"));
+}
+
 #[test]
 fn disabling_one_indicator_keeps_the_others() {
     let mut w = World::new(&["P"]);
