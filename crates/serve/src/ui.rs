@@ -6,7 +6,7 @@ use std::net::SocketAddr;
 use askama::Template;
 use axum::Form;
 use axum::extract::{ConnectInfo, Extension, Path, Query, State};
-use axum::http::{Extensions, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -63,7 +63,40 @@ pub struct LoginForm {
     pub next: Option<String>,
 }
 
-pub async fn login(State(st): State<AppState>, ext: Extensions, Form(f): Form<LoginForm>) -> UiResult {
+/// True when a browser says the login form was posted from another site. The session
+/// cookie's SameSite=Strict stops other sites from using a session, not from creating
+/// one: without this check a page elsewhere could sign an analyst's browser into the
+/// attacker's account (login CSRF), and what the analyst then uploads or notes would land
+/// there. Browsers send `Sec-Fetch-Site` and `Origin` on form posts; clients that send
+/// neither (scripts, the API's own tests) are not browsers to protect.
+fn cross_site_post(headers: &HeaderMap) -> bool {
+    let value = |h: &str| headers.get(h).and_then(|v| v.to_str().ok()).map(str::trim);
+    if let Some(site) = value("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (value("origin"), value("host")) {
+        (Some(origin), Some(host)) => {
+            let authority = origin.split_once("://").map_or(origin, |(_, rest)| rest);
+            !authority.eq_ignore_ascii_case(host)
+        }
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+pub async fn login(
+    State(st): State<AppState>,
+    ext: Extensions,
+    headers: HeaderMap,
+    Form(f): Form<LoginForm>,
+) -> UiResult {
+    if cross_site_post(&headers) {
+        Metrics::inc(&st.metrics.logins_failed);
+        let body = views::LoginPage { error: "Sign in from this site's own login page.".into(), next: "/queue".into() }
+            .render()
+            .map_err(internal)?;
+        return Ok((StatusCode::FORBIDDEN, Html(body)).into_response());
+    }
     let name = f.name.trim().to_string();
     let mut keys = vec![format!("user:{}", name.to_lowercase())];
     if let Some(ConnectInfo(addr)) = ext.get::<ConnectInfo<SocketAddr>>() {

@@ -317,6 +317,37 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited() {
     assert_eq!(login(&app, "admin", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "other users are not locked out");
 }
 
+/// A login form posted from another site is refused (login CSRF); the site's own form,
+/// and clients that are not browsers, sign in.
+#[tokio::test]
+async fn login_from_another_site_is_refused() {
+    let org = common::org().await;
+    let app = bonafide_serve::app(org.state.clone());
+    let post = |headers: &[(&str, &str)]| {
+        let mut req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::HOST, "127.0.0.1:8080");
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.body(Body::from(format!("name=analyst&password={}", common::PASSWORD.replace(' ', "+")))).unwrap()
+    };
+    let send = |req: Request<Body>| {
+        let app = app.clone();
+        async move {
+            let resp = app.oneshot(req).await.unwrap();
+            (resp.status(), resp.headers().contains_key(header::SET_COOKIE))
+        }
+    };
+    assert_eq!(send(post(&[("sec-fetch-site", "cross-site")])).await, (StatusCode::FORBIDDEN, false));
+    assert_eq!(send(post(&[("sec-fetch-site", "same-site")])).await, (StatusCode::FORBIDDEN, false));
+    assert_eq!(send(post(&[("origin", "https://evil.example")])).await, (StatusCode::FORBIDDEN, false));
+    assert_eq!(send(post(&[("origin", "null")])).await, (StatusCode::FORBIDDEN, false));
+    assert_eq!(send(post(&[("sec-fetch-site", "same-origin")])).await, (StatusCode::SEE_OTHER, true));
+    assert_eq!(send(post(&[("origin", "http://127.0.0.1:8080")])).await, (StatusCode::SEE_OTHER, true));
+    assert_eq!(send(post(&[])).await, (StatusCode::SEE_OTHER, true));
+}
+
 #[tokio::test]
 async fn pages_carry_a_strict_content_security_policy() {
     let org = common::org().await;
