@@ -48,6 +48,32 @@ fn scan(dir: &Path) -> ScanOutcome {
     bonafide_engine::scan(&config, request).unwrap()
 }
 
+/// The scan's `report.json`, as an outside reader gets it.
+fn report_of(o: &ScanOutcome) -> eval::Report {
+    let out = tempfile::tempdir().unwrap();
+    bonafide_report::write(o, out.path()).unwrap();
+    eval::load_report(&out.path().join("report.json")).unwrap()
+}
+
+/// The scan of the organisation in `dir` against its answers, and the rendered table.
+fn evaluate(dir: &Path, o: &ScanOutcome) -> (eval::Eval, String) {
+    let truth = eval::load_truth(&dir.join("truth.json")).unwrap();
+    let e = eval::evaluate(&truth, &report_of(o));
+    let shown = eval::render(&e);
+    (e, shown)
+}
+
+/// The lines every simulated organisation must hold.
+fn holds_the_line(e: &eval::Eval, shown: &str) {
+    assert!(e.recall >= MIN_RECALL, "{shown}");
+    assert!(e.precision >= MIN_PRECISION, "{shown}");
+    assert!(e.auc >= MIN_AUC, "{shown}");
+    assert_eq!(e.farms_recovered, e.farms.len(), "{shown}");
+    for (kind, r) in &e.false_positives_by_confounder {
+        assert!(r.rate <= MAX_CONFOUNDER_RATE, "{kind}: {shown}");
+    }
+}
+
 #[test]
 fn simulate_scan_eval() {
     let dir = tempfile::tempdir().unwrap();
@@ -82,23 +108,12 @@ fn simulate_scan_eval() {
     assert_eq!(formats["people"], 150);
     assert!(o.inputs.iter().all(|i| i.quarantined == 0));
 
-    let out = tempfile::tempdir().unwrap();
-    bonafide_report::write(&o, out.path()).unwrap();
-    let truth = eval::load_truth(&dir.path().join("truth.json")).unwrap();
-    let report = eval::load_report(&out.path().join("report.json")).unwrap();
-    let e = eval::evaluate(&truth, &report);
-    let shown = eval::render(&e);
+    let (e, shown) = evaluate(dir.path(), &o);
     println!("{shown}");
     assert_eq!(e.operatives, 10);
     assert_eq!(e.operatives_missing, 0, "{shown}");
-    assert!(e.recall >= MIN_RECALL, "{shown}");
-    assert!(e.precision >= MIN_PRECISION, "{shown}");
-    assert!(e.auc >= MIN_AUC, "{shown}");
-    assert_eq!(e.farms_recovered, e.farms.len(), "{shown}");
+    holds_the_line(&e, &shown);
     assert!(e.farms.iter().all(|f| f.best_ordinary == 0), "farm clusters hold only operatives: {shown}");
-    for (kind, r) in &e.false_positives_by_confounder {
-        assert!(r.rate <= MAX_CONFOUNDER_RATE, "{kind}: {shown}");
-    }
     // Ordinary staff without any look-alike are left alone.
     assert!(e.plain_ordinary.rate <= 0.01, "{shown}");
 }
@@ -113,20 +128,9 @@ fn a_second_organisation_holds_the_same_line() {
     org::simulate(&params, dir.path()).unwrap();
     let o = scan(dir.path());
     assert_eq!(o.totals.quarantined, 0, "{:?}", o.quarantine);
-    let out = tempfile::tempdir().unwrap();
-    bonafide_report::write(&o, out.path()).unwrap();
-    let truth = eval::load_truth(&dir.path().join("truth.json")).unwrap();
-    let report = eval::load_report(&out.path().join("report.json")).unwrap();
-    let e = eval::evaluate(&truth, &report);
-    let shown = eval::render(&e);
+    let (e, shown) = evaluate(dir.path(), &o);
     assert_eq!(e.operatives, 20);
-    assert!(e.recall >= MIN_RECALL, "{shown}");
-    assert!(e.precision >= MIN_PRECISION, "{shown}");
-    assert!(e.auc >= MIN_AUC, "{shown}");
-    assert_eq!(e.farms_recovered, e.farms.len(), "{shown}");
-    for (kind, r) in &e.false_positives_by_confounder {
-        assert!(r.rate <= MAX_CONFOUNDER_RATE, "{kind}: {shown}");
-    }
+    holds_the_line(&e, &shown);
 }
 
 /// The same organisation with every name replaced one for one by an invented neutral
@@ -136,11 +140,7 @@ fn names_do_not_change_scores() {
     let scores = |neutral: bool| -> BTreeMap<String, (u8, Vec<String>)> {
         let dir = tempfile::tempdir().unwrap();
         org::simulate(&params(neutral), dir.path()).unwrap();
-        let o = scan(dir.path());
-        let out = tempfile::tempdir().unwrap();
-        bonafide_report::write(&o, out.path()).unwrap();
-        let report = eval::load_report(&out.path().join("report.json")).unwrap();
-        report
+        report_of(&scan(dir.path()))
             .subjects
             .into_iter()
             .map(|s| {
