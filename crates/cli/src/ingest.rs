@@ -94,11 +94,7 @@ pub fn run(config_path: Option<&PathBuf>, args: IngestArgs) -> Result<ExitCode> 
     for (query, table) in &config.osquery.queries {
         column_map.insert("osquery", query, table);
     }
-    let key_path = args
-        .key_file
-        .clone()
-        .or_else(|| config.fingerprint.key_file.clone())
-        .unwrap_or_else(bonafide_intel::fingerprint::default_key_path);
+    let key_path = config.fingerprint.key_path(args.key_file.as_deref());
     let keyring = Keyring::load_or_create(&key_path)?;
     let req = ScanRequest {
         paths: args.paths.clone(),

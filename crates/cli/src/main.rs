@@ -167,11 +167,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         })?;
         ip_lists.push((kind, path));
     }
-    let key_path = args
-        .key_file
-        .clone()
-        .or_else(|| config.fingerprint.key_file.clone())
-        .unwrap_or_else(bonafide_intel::fingerprint::default_key_path);
+    let key_path = config.fingerprint.key_path(args.key_file.as_deref());
     let keyring = Keyring::load_or_create(&key_path)?;
     let show_progress = std::io::stderr().is_terminal();
     let progress = bonafide_engine::Progress::default();

@@ -90,6 +90,18 @@ pub struct FingerprintConfig {
     pub key_file: Option<PathBuf>,
 }
 
+impl FingerprintConfig {
+    /// The key file to use: the one given on the command line, else `[fingerprint]
+    /// key_file`, else the per-user default. Every command that fingerprints must agree,
+    /// or the same SSN would get two fingerprints.
+    pub fn key_path(&self, given: Option<&std::path::Path>) -> PathBuf {
+        given
+            .map(std::path::Path::to_path_buf)
+            .or_else(|| self.key_file.clone())
+            .unwrap_or_else(bonafide_intel::fingerprint::default_key_path)
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct IpIntelConfig {

@@ -66,11 +66,7 @@ impl Ingest {
     pub fn new(config: &ServeConfig) -> Result<Ingest, ServeError> {
         let inbox = config.inbox_dir();
         std::fs::create_dir_all(&inbox)?;
-        let key_file = config
-            .key_file
-            .clone()
-            .or_else(|| config.engine.fingerprint.key_file.clone())
-            .unwrap_or_else(bonafide_intel::fingerprint::default_key_path);
+        let key_file = config.engine.fingerprint.key_path(config.key_file.as_deref());
         Ok(Ingest {
             engine: config.engine.clone(),
             inbox,
