@@ -229,6 +229,9 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1002, "serve_triggers", include_str!("../migrations/1002_serve.sql")),
 ];
 
+/// Migration 3 as the first serve release wrote it (see `Store::adopt_first_serve_schema`).
+const FIRST_SERVE_SCHEMA: &str = include_str!("../migrations/legacy/0003_serve_first.sql");
+
 /// A list of migrations compiled into the binary.
 #[derive(Debug)]
 pub(crate) struct Embedded(pub(crate) &'static [(i64, &'static str, &'static str)]);
@@ -350,11 +353,105 @@ impl Store {
             .await
             .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
         let store = Store { pool };
+        store.adopt_first_serve_schema().await?;
         store.migrate().await?;
         Ok(store)
     }
 
+    /// Databases created before migration 3 became portable hold its first text
+    /// (`migrations/legacy/0003_serve_first.sql`: AUTOINCREMENT keys and the audit
+    /// triggers inline), whose checksum sqlx would refuse. That schema already is what 3
+    /// plus 1002 build (1002 must not run there: it recreates the case tables, which hold
+    /// data by then), so the record of it is brought up to date instead, in one
+    /// transaction. Any other mismatch is left for the migrator to report.
+    async fn adopt_first_serve_schema(&self) -> Result<(), StoreError> {
+        let checksum = |version: i64, sql: &'static str| {
+            Migration::new(version, Cow::Borrowed(""), MigrationType::Simple, SqlStr::from_static(sql), false)
+                .checksum
+                .into_owned()
+        };
+        let table: Option<String> =
+            sqlx::query_scalar("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'")
+                .fetch_optional(&self.pool)
+                .await?;
+        if table.is_none() {
+            return Ok(());
+        }
+        let mut tx = self.pool.begin().await?;
+        let recorded: Option<Vec<u8>> = sqlx::query_scalar("SELECT checksum FROM _sqlx_migrations WHERE version = 3")
+            .fetch_optional(&mut *tx)
+            .await?;
+        let has_1002: Option<i64> = sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE version = 1002")
+            .fetch_optional(&mut *tx)
+            .await?;
+        if recorded.as_deref() != Some(checksum(3, FIRST_SERVE_SCHEMA).as_slice()) || has_1002.is_some() {
+            return Ok(());
+        }
+        let current = |version: i64| MIGRATIONS.iter().find(|m| m.0 == version).map_or(("", ""), |m| (m.1, m.2));
+        sqlx::query("UPDATE _sqlx_migrations SET checksum = $1 WHERE version = 3")
+            .bind(checksum(3, current(3).1))
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (1002, $1, TRUE, $2, 0)",
+        )
+        .bind(current(1002).0)
+        .bind(checksum(1002, current(1002).1))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+
+    use super::*;
+
+    /// A database made by the first serve release (migration 3 in its first text) opens
+    /// with today's migrations, keeps its cases, never reuses a deleted case's id, and
+    /// its audit trail stays append-only.
+    #[tokio::test]
+    async fn a_database_of_the_first_serve_schema_still_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let opts = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+        let pool = SqlitePoolOptions::new().connect_with(opts).await.unwrap();
+        let first: &'static [(i64, &str, &str)] = &[
+            (1, "init", include_str!("../migrations/0001_init.sql")),
+            (2, "activity", include_str!("../migrations/0002_activity.sql")),
+            (3, "serve", FIRST_SERVE_SCHEMA),
+        ];
+        Migrator::new(Embedded(first)).await.unwrap().run(&pool).await.unwrap();
+        let case = "INSERT INTO cases (subject_id, title, status, created_by, created_at, updated_at) \
+                    VALUES ('E1', 'look', 'open', 'ann', 't', 't')";
+        for _ in 0..2 {
+            sqlx::query(case).execute(&pool).await.unwrap();
+        }
+        sqlx::query("DELETE FROM cases WHERE case_id = 2").execute(&pool).await.unwrap();
+        pool.close().await;
+
+        let store = Store::open(&path).await.expect("the first serve schema opens");
+        let p = store.pool();
+        let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(p).await.unwrap();
+        assert_eq!(kept, 1, "the case survives");
+        let returning = sqlx::AssertSqlSafe(format!("{case} RETURNING case_id"));
+        let id: i64 = sqlx::query_scalar(returning).fetch_one(p).await.unwrap();
+        assert_eq!(id, 3, "a deleted case's id is not handed out again");
+        sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ('t', 'a', 'x', 'y', 'z')")
+            .execute(p)
+            .await
+            .unwrap();
+        assert!(sqlx::query("DELETE FROM audit_log").execute(p).await.is_err(), "append-only");
+        store.close().await;
+        // And again: nothing left to adopt or apply.
+        Store::open(&path).await.expect("reopens").close().await;
     }
 }
