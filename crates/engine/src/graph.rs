@@ -39,7 +39,10 @@ const MAX_HOPS: usize = 3;
 
 /// The graph of one run and the display forms of the values it holds.
 pub struct RunGraph {
-    pub graph: Graph,
+    graph: Graph,
+    /// The graph's clusters, computed once: findings, propagation and the report read
+    /// them (each computation clones and sorts every component).
+    components: Vec<bonafide_graph::Cluster>,
     /// (kind, value hash) → what a report may show (masked for sensitive values).
     shown: HashMap<(IdKind, u64), String>,
 }
@@ -110,7 +113,8 @@ impl RunGraph {
             }
         }
         let (graph, _) = Graph::build(GraphConfig::default(), ins);
-        RunGraph { graph, shown: b.shown }
+        let components = graph.clusters();
+        RunGraph { graph, components, shown: b.shown }
     }
 
     /// Subjects enter the graph in subject order, so graph index = subject index.
@@ -124,14 +128,13 @@ impl RunGraph {
 
     /// `clusters[]` for the report.
     pub fn clusters(&self) -> Vec<Cluster> {
-        self.graph
-            .clusters()
-            .into_iter()
+        self.components
+            .iter()
             .map(|c| {
                 let mut subjects: Vec<SubjectIdx> = c.members.iter().map(|m| self.subject(*m)).collect();
                 subjects.sort();
                 Cluster {
-                    id: c.id,
+                    id: c.id.clone(),
                     kind: c.kind.as_str().to_string(),
                     subjects,
                     links: c
@@ -157,7 +160,7 @@ impl RunGraph {
         let covered: BTreeSet<(&str, SubjectIdx)> =
             existing.iter().flat_map(|f| f.subjects.iter().map(move |s| (f.indicator.as_str(), *s))).collect();
         let mut out = Vec::new();
-        for c in self.graph.clusters() {
+        for c in &self.components {
             for indicator in ["C2", "G3", "D3"] {
                 let links: Vec<_> = c.links.iter().filter(|l| indicator_of(l.kind) == indicator).collect();
                 let mut members: BTreeSet<u32> = BTreeSet::new();
@@ -264,11 +267,11 @@ impl RunGraph {
         if seeds.is_empty() {
             return (Vec::new(), BTreeMap::new());
         }
-        let clusters = self.graph.clusters();
+        let clusters = &self.components;
         let mut out = Vec::new();
         let mut via = BTreeMap::new();
         for Propagation { subject, seed, bits, path } in
-            propagate(&clusters, &seeds, GraphConfig::default().min_link_bits, MAX_HOPS)
+            propagate(clusters, &seeds, GraphConfig::default().min_link_bits, MAX_HOPS)
         {
             let id = |g: u32| cx.subject(self.subject(g)).map(|s| s.id.clone()).unwrap_or_default();
             let mut shown = id(seed);
