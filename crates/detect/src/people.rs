@@ -39,6 +39,12 @@ pub fn same_person(a: &Subject, b: &Subject) -> bool {
     }
 }
 
+/// True when two subject indices are one person: the same record, or two records of one
+/// person ([`same_person`]).
+pub fn same_identity(cx: &Context<'_>, a: SubjectIdx, b: SubjectIdx) -> bool {
+    a == b || matches!((cx.subject(a), cx.subject(b)), (Some(x), Some(y)) if same_person(x, y))
+}
+
 /// Evidence pointing at a subject's people record.
 pub fn subject_evidence(s: &Subject) -> Evidence {
     let ev = match s.source {

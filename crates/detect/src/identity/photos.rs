@@ -10,11 +10,13 @@
 //! When two or more of the group's subjects are platform accounts (kind `account`), the
 //! photo opened several accounts, which is I13; otherwise it is A6.
 
+use std::collections::{BTreeMap, HashMap};
+
 use bonafide_core::{Shared, SubjectKind};
 use bonafide_intel::phash;
 
 use crate::identity::resumes::{Groups, first_id};
-use crate::people::same_person;
+use crate::people::same_identity;
 use crate::shared::{self, Holder};
 use crate::{Context, Detector, Findings};
 
@@ -54,15 +56,31 @@ impl Detector for Photos {
                 closest[k as usize] = closest[k as usize].min(d);
             }
         }
-        let same_groups = same.members();
-        let mut tiers: Vec<(Vec<u32>, Tier)> = same_groups.iter().map(|g| (g.clone(), Tier::Same)).collect();
-        for g in near.members() {
-            if !same_groups.contains(&g) {
-                tiers.push((g, Tier::Similar));
-            }
+        // Each near group with its pairs, bucketed once by root (a group's root is its
+        // lowest member, which `members` lists first).
+        let mut by_group: HashMap<u32, Vec<(u32, u32, u32)>> = HashMap::new();
+        for &(i, j, d) in &pairs {
+            by_group.entry(near.find(i)).or_default().push((i, j, d));
         }
-        for (members, tier) in tiers {
-            report(cx, out, photos, &pairs, &closest, &members, tier, same_distance);
+        for members in near.members() {
+            let group_pairs = by_group.remove(&members[0]).unwrap_or_default();
+            let mut subgroups: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+            for &m in &members {
+                subgroups.entry(same.find(m)).or_default().push(m);
+            }
+            for (root, sub) in &subgroups {
+                let close: Vec<(u32, u32, u32)> = group_pairs
+                    .iter()
+                    .copied()
+                    .filter(|&(i, _, d)| d <= same_distance && same.find(i) == *root)
+                    .collect();
+                report(cx, out, photos, &close, &closest, sub, Tier::Same);
+            }
+            if subgroups.len() > 1 {
+                let loose: Vec<(u32, u32, u32)> =
+                    group_pairs.into_iter().filter(|&(_, _, d)| d > same_distance).collect();
+                report(cx, out, photos, &loose, &closest, &members, Tier::Similar);
+            }
         }
     }
 }
@@ -74,7 +92,7 @@ enum Tier {
 }
 
 /// One group's finding, when it holds two or more identities.
-#[allow(clippy::too_many_arguments)]
+/// `pairs` are the group's pairs of the tier's distances.
 fn report(
     cx: &Context<'_>,
     out: &mut Findings,
@@ -83,28 +101,14 @@ fn report(
     closest: &[u32],
     members: &[u32],
     tier: Tier,
-    same_distance: u32,
 ) {
     let cfg = &cx.config.a6;
-    let one_person = |a: u32, b: u32| {
-        let (x, y) = (photos[a as usize].subject, photos[b as usize].subject);
-        x == y
-            || match (cx.subject(x), cx.subject(y)) {
-                (Some(x), Some(y)) => same_person(x, y),
-                _ => false,
-            }
-    };
-    // The group's pairs of this tier between photos of different identities: they set
-    // the distance shown and, for similar photos, who is named (a member of the group
-    // only through close pairs is not similar to anyone).
-    let in_tier = |d: u32| match tier {
-        Tier::Same => d <= same_distance,
-        Tier::Similar => d > same_distance,
-    };
+    // The pairs between photos of different identities: they set the distance shown and,
+    // for similar photos, who is named (a member of the group only through close pairs
+    // is not similar to anyone).
     let tier_pairs: Vec<&(u32, u32, u32)> = pairs
         .iter()
-        .filter(|(i, j, d)| in_tier(*d) && members.binary_search(i).is_ok() && members.binary_search(j).is_ok())
-        .filter(|(i, j, _)| !one_person(*i, *j))
+        .filter(|(i, j, _)| !same_identity(cx, photos[*i as usize].subject, photos[*j as usize].subject))
         .collect();
     let Some(nearest) = tier_pairs.iter().map(|(_, _, d)| *d).min() else { return };
     let named: Vec<u32> = match tier {
@@ -130,11 +134,7 @@ fn report(
     if subjects.len() < 2 || subjects.len() > cfg.max_subjects {
         return;
     }
-    let same = |a: &Holder, b: &Holder| match (cx.subject(a.subject), cx.subject(b.subject)) {
-        (Some(x), Some(y)) => same_person(x, y),
-        _ => false,
-    };
-    let n = shared::identities(&holders, same);
+    let n = shared::identities(&holders, |a, b| same_identity(cx, a.subject, b.subject));
     if n < 2 {
         return;
     }

@@ -12,7 +12,7 @@
 use bonafide_core::{Shared, SubjectIdx};
 use bonafide_intel::minhash::{self, ShingleWeights, SketchShape};
 
-use crate::people::same_person;
+use crate::people::same_identity;
 use crate::shared::{self, Holder};
 use crate::{Context, Detector, Findings};
 
@@ -116,10 +116,7 @@ impl Detector for Resumes {
             if subjects.len() < 2 || subjects.len() > cfg.max_subjects {
                 continue;
             }
-            let same = |a: &Holder, b: &Holder| match (cx.subject(a.subject), cx.subject(b.subject)) {
-                (Some(x), Some(y)) => same_person(x, y),
-                _ => false,
-            };
+            let same = |a: &Holder, b: &Holder| same_identity(cx, a.subject, b.subject);
             let n = shared::identities(&holders, same);
             if n < 2 {
                 continue;

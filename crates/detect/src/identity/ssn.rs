@@ -8,7 +8,7 @@
 
 use bonafide_core::{Finding, Fingerprint, Shared, SsnProblem, SubjectIdx, SubjectKind};
 
-use crate::people::{same_person, subject_evidence};
+use crate::people::{same_identity, subject_evidence};
 use crate::shared::{self, Holder};
 use crate::{Context, Detector, Findings};
 
@@ -105,10 +105,7 @@ impl Detector for IdentityNumbers {
             if holders.len() < 2 || holders.len() > cfg.max_subjects {
                 continue;
             }
-            let same = |a: &Holder, b: &Holder| match (cx.subject(a.subject), cx.subject(b.subject)) {
-                (Some(x), Some(y)) => a.subject == b.subject || same_person(x, y),
-                _ => false,
-            };
+            let same = |a: &Holder, b: &Holder| same_identity(cx, a.subject, b.subject);
             let n = shared::identities(&holders, same);
             if n < 2 {
                 continue;

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use bonafide_core::{Fingerprint, Shared, SubjectIdx};
 
-use crate::people::{index, payroll_evidence, same_person};
+use crate::people::{index, payroll_evidence, same_identity};
 use crate::shared::{self, Holder};
 use crate::{Context, Detector, Findings};
 
@@ -105,9 +105,7 @@ impl Detector for SharedAccounts {
                 continue;
             }
             let same = |a: &Holder, b: &Holder| {
-                a.subject == b.subject
-                    || cx.households.related(a.subject, b.subject)
-                    || matches!((cx.subject(a.subject), cx.subject(b.subject)), (Some(x), Some(y)) if same_person(x, y))
+                cx.households.related(a.subject, b.subject) || same_identity(cx, a.subject, b.subject)
             };
             let n = shared::identities(&holders, same);
             if n < 2 {
