@@ -124,6 +124,7 @@ async fn publish_all(
     let batch = batch_id();
     let started = Instant::now();
     let (mut total, mut total_quarantined) = (0u64, 0u64);
+    let mut stopped_early = Vec::new();
     for (ord, p) in planned.iter().enumerate() {
         let (Some(input), Some(format), None) = (&p.input, p.format, &p.skip) else {
             eprintln!("{}: skipped ({})", p.display, p.skip.as_deref().unwrap_or("not recognised"));
@@ -199,7 +200,10 @@ async fn publish_all(
         }
         match reader.join() {
             Ok(Ok(())) => {}
-            Ok(Err(e)) => eprintln!("{}: reading stopped early: {e}; the events before were published", p.display),
+            Ok(Err(e)) => {
+                eprintln!("{}: reading stopped early: {e}; the events before were published", p.display);
+                stopped_early.push(p.display.clone());
+            }
             Err(_) => bail!("the reader of {} panicked", p.display),
         }
         eprintln!("{}: {} events published, {} quarantined", p.display, published, quarantined);
@@ -212,5 +216,11 @@ async fn publish_all(
         "published {total} events ({total_quarantined} quarantined) as batch {batch} in {secs:.1} s ({:.0} events/s)\n",
         total as f64 / secs.max(1e-9)
     ));
+    if !stopped_early.is_empty() {
+        // Publishing is idempotent (message and event ids), so running again after the
+        // cause is fixed completes the batch without duplicates.
+        eprintln!("not every input was read to its end ({}); fix and run again", stopped_early.join(", "));
+        return Ok(ExitCode::FAILURE);
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -219,6 +219,20 @@ fn a_killed_worker_loses_nothing_and_duplicates_nothing() {
     assert_same(&env.embedded(), &distributed);
 }
 
+/// An input that breaks off (a truncated gzip) publishes what it held and fails the
+/// command, so a script knows to run it again.
+#[test]
+fn an_input_that_stops_early_fails_the_ingest() {
+    let Some(env) = Env::new("stops_early") else { return };
+    let whole = std::fs::read(small().join("okta_system_log.ndjson.gz")).unwrap();
+    let cut = env.dir.path().join("okta_cut.ndjson.gz");
+    std::fs::write(&cut, &whole[..whole.len() * 2 / 3]).unwrap();
+    let out = env.cmd().arg("ingest").arg(&cut).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("stopped early") && err.contains("run again"), "{err}");
+}
+
 #[test]
 fn a_malformed_message_is_parked_and_the_partition_flows() {
     let Some(env) = Env::new("parked") else { return };
