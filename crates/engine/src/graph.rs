@@ -191,7 +191,7 @@ impl RunGraph {
                 f.evidence_total = links.len() as u64;
                 out.push(f);
             }
-            if let Some(f) = self.persona_ring(cx, &c) {
+            if let Some(f) = self.persona_ring(cx, c) {
                 out.push(f);
             }
         }
