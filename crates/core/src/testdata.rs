@@ -25,6 +25,13 @@ pub fn shared_data_dir() -> Option<PathBuf> {
     }
 }
 
+/// True where tests must not skip for want of data, a server or a browser: CI sets `CI`
+/// (any value but empty or `false`) or `BONAFIDE_REQUIRE_SHARED_DATA` (`.ci/run` does).
+pub fn required() -> bool {
+    let set = |v: &str| std::env::var(v).is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    set("CI") || set("BONAFIDE_REQUIRE_SHARED_DATA")
+}
+
 /// A file or folder under the shared data, or `None` (with a message) when the shared
 /// data is absent and not required.
 pub fn shared(rel: &str) -> Option<PathBuf> {
@@ -35,10 +42,8 @@ pub fn shared(rel: &str) -> Option<PathBuf> {
             Some(p)
         }
         None => {
-            let required =
-                std::env::var_os("CI").is_some() || std::env::var_os("BONAFIDE_REQUIRE_SHARED_DATA").is_some();
             assert!(
-                !required,
+                !required(),
                 "the shared test data folder ../shared/data is absent, and CI requires it (needed: {rel})"
             );
             eprintln!("SKIPPED: ../shared/data is absent; this test needs {rel}");

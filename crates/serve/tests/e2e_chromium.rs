@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use bonafide_core::testdata::required;
 use serde_json::{Value, json};
 
 /// One HTTP/1.1 request with `Connection: close`; the response status and body.
@@ -196,11 +197,6 @@ fn find_binary(env: &str, candidates: &[&str]) -> Option<PathBuf> {
         return Some(PathBuf::from(p));
     }
     candidates.iter().map(PathBuf::from).find(|p| p.exists())
-}
-
-fn required() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
-        || std::env::var("BONAFIDE_REQUIRE_SHARED_DATA").is_ok_and(|v| v == "1")
 }
 
 fn free_port() -> u16 {

@@ -8,10 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use sqlx::Connection;
 
-/// True where tests must not skip (CI sets these).
-pub fn required() -> bool {
-    std::env::var_os("BONAFIDE_REQUIRE_SHARED_DATA").is_some() || std::env::var_os("CI").is_some()
-}
+pub use bonafide_core::testdata::required;
 
 /// The server URL, or `None` (with a message) when the test should be skipped.
 ///
