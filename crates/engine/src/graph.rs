@@ -26,7 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use bonafide_core::{Band, Evidence, Finding, Score, Shared, Subject, SubjectIdx};
 use bonafide_detect::Context;
 use bonafide_detect::evidence::SAMPLE;
-use bonafide_graph::synth::{address_block, name_block};
+use bonafide_graph::fuzzy::{address_block, name_block};
 use bonafide_graph::{
     ClusterKind, Fuzzy, FuzzyKind, Graph, GraphConfig, IdKind, Ident, Propagation, SubjectIn, propagate,
 };

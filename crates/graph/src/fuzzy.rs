@@ -5,7 +5,7 @@
 //! `max_holders` is skipped like any common value, so the cost stays linear in the
 //! number of subjects.
 
-use crate::ident::FuzzyKind;
+use crate::ident::{FuzzyKind, value_hash_parts};
 
 /// Jaro-Winkler similarity of two strings, compared by `char`, in [0, 1].
 pub fn jaro_winkler(a: &str, b: &str) -> f32 {
@@ -152,6 +152,28 @@ fn bag_allows(a: &str, b: &str, threshold: f32) -> bool {
     let m = m as f32;
     let jaro_max = (m / a.len() as f32 + m / b.len() as f32 + 1.0) / 3.0;
     jaro_max + 0.4 * (1.0 - jaro_max) >= threshold - 1e-6
+}
+
+/// Block of an address for fuzzy comparison: locality and house number.
+pub fn address_block(street: &str, locality: &str) -> Option<u64> {
+    let number = street.split_whitespace().next().filter(|w| w.chars().any(|c| c.is_ascii_digit()))?;
+    if locality.is_empty() {
+        return None;
+    }
+    Some(value_hash_parts(&[locality.as_bytes(), b"#", number.as_bytes()]))
+}
+
+/// Block of a name for fuzzy comparison: date of birth and the initial of the
+/// alphabetically first name token (word order does not matter).
+pub fn name_block(name: &str, dob: &str) -> Option<u64> {
+    if dob.is_empty() {
+        return None;
+    }
+    let folded = fold(name);
+    let first = folded.split(' ').filter(|w| !w.is_empty()).min()?;
+    let initial = first.chars().next()?;
+    let mut buf = [0u8; 4];
+    Some(value_hash_parts(&[dob.as_bytes(), b"#", initial.encode_utf8(&mut buf).as_bytes()]))
 }
 
 #[cfg(test)]

@@ -239,9 +239,14 @@ pub struct SubjectIn {
 /// FNV-1a, 64 bits: stable across runs and platforms (std's hasher is seeded per
 /// process), so stable cluster ids can be derived from it.
 pub fn value_hash(s: &str) -> u64 {
+    value_hash_parts(&[s.as_bytes()])
+}
+
+/// [`value_hash`] of the parts written one after another, without joining them.
+pub fn value_hash_parts(parts: &[&[u8]]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in s.bytes() {
-        h ^= u64::from(b);
+    for b in parts.iter().flat_map(|p| p.iter()) {
+        h ^= u64::from(*b);
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
@@ -280,5 +285,6 @@ mod tests {
     fn hash_is_stable() {
         assert_eq!(value_hash(""), 0xcbf2_9ce4_8422_2325);
         assert_ne!(value_hash("a"), value_hash("b"));
+        assert_eq!(value_hash_parts(&[b"12 Oak", b"#", b"12"]), value_hash("12 Oak#12"));
     }
 }

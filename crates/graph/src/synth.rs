@@ -8,8 +8,8 @@
 //! on one day; recycled phone numbers; and typos in addresses and names that the fraud
 //! clusters also suffer, so exact matching alone cannot find every member.
 
-use crate::fuzzy::fold;
-use crate::ident::{Fuzzy, FuzzyKind, IdKind, Ident, SubjectIn, value_hash};
+use crate::fuzzy::{address_block, name_block};
+use crate::ident::{Fuzzy, FuzzyKind, IdKind, Ident, SubjectIn, value_hash, value_hash_parts};
 
 /// splitmix64: small, fast, deterministic.
 #[derive(Clone, Debug)]
@@ -181,12 +181,7 @@ pub fn subject_from_line(line: &str) -> Option<SubjectIn> {
 
 /// [`value_hash`] of `a|b` without building the string.
 fn value_hash2(a: &str, b: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in a.bytes().chain(std::iter::once(b'|')).chain(b.bytes()) {
-        h ^= u64::from(byte);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    h
+    value_hash_parts(&[a.as_bytes(), b"|", b.as_bytes()])
 }
 
 impl Row {
@@ -224,32 +219,6 @@ impl Row {
         }
         SubjectIn { key: self.id.clone(), household: self.household, name, idents, fuzzy }
     }
-}
-
-/// Block of an address for fuzzy comparison: locality and house number.
-pub fn address_block(street: &str, locality: &str) -> Option<u64> {
-    let number = street.split_whitespace().next().filter(|w| w.chars().any(|c| c.is_ascii_digit()))?;
-    if locality.is_empty() {
-        return None;
-    }
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in locality.bytes().chain(std::iter::once(b'#')).chain(number.bytes()) {
-        h ^= u64::from(byte);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    Some(h)
-}
-
-/// Block of a name for fuzzy comparison: date of birth and the initial of the
-/// alphabetically first name token (word order does not matter).
-pub fn name_block(name: &str, dob: &str) -> Option<u64> {
-    if dob.is_empty() {
-        return None;
-    }
-    let folded = fold(name);
-    let first = folded.split(' ').filter(|w| !w.is_empty()).min()?;
-    let initial = first.chars().next()?;
-    Some(value_hash(&format!("{dob}#{initial}")))
 }
 
 const FIRST: &[&str] = &[
