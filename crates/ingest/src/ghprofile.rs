@@ -19,7 +19,7 @@ use bonafide_core::records::{GithubCommit, GithubRepo, GithubUser};
 use bonafide_core::{Record, SourcePos, UtcMs};
 use serde_json::Value;
 
-use crate::framing::{JsonRecord, detect_shape, for_each_record};
+use crate::json_records;
 use crate::{ReadContext, RecordSink};
 
 /// True when a JSON sample looks like one of the three REST objects.
@@ -120,25 +120,11 @@ pub fn classify(v: &Value, source: SourcePos) -> Result<Record, String> {
 }
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let shape = detect_shape(cx.sample);
-    let mut problems = Vec::new();
-    let mut on_record = |rec: JsonRecord<'_>| {
-        let pos = SourcePos { source: cx.source, line: rec.line, index: Some(rec.index) };
-        let outcome = serde_json::from_slice::<Value>(rec.bytes)
-            .map_err(|e| format!("not JSON ({e})"))
-            .and_then(|v| classify(&v, pos));
-        match outcome {
-            Ok(r) => {
-                sink.record(r);
-            }
-            Err(reason) => cx.quarantine(sink, rec.line, Some(rec.index), reason),
-        }
-    };
-    let result = for_each_record(reader, shape, cx.options.max_record_bytes, &mut on_record, &mut |p| problems.push(p));
-    for p in problems {
-        cx.quarantine(sink, p.line, Some(p.index), p.reason);
-    }
-    result.map(|_| ())
+    json_records::read(cx, reader, sink, &mut |bytes, pos, sink| {
+        let v = serde_json::from_slice::<Value>(bytes).map_err(|e| format!("not JSON ({e})"))?;
+        sink.record(classify(&v, pos)?);
+        Ok(())
+    })
 }
 
 #[cfg(test)]
