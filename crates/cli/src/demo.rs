@@ -16,16 +16,8 @@ pub struct DemoArgs {
     /// Where the organisation and the report go.
     #[arg(long, value_name = "DIR", default_value = "demo")]
     pub dir: PathBuf,
-    #[arg(long, default_value_t = 500)]
-    pub people: usize,
-    #[arg(long, default_value_t = 12)]
-    pub operatives: usize,
-    #[arg(long, default_value_t = 2)]
-    pub farms: usize,
-    #[arg(long, default_value_t = 42)]
-    pub days: i64,
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
+    #[command(flatten)]
+    pub org: crate::simulate::OrgArgs,
     /// Subjects listed in the terminal table.
     #[arg(long, default_value_t = 15)]
     pub top: usize,
@@ -44,14 +36,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
     let org_dir = args.dir.join("org");
     let report_dir = args.dir.join("report");
-    let params = org::Params {
-        people: args.people,
-        operatives: args.operatives,
-        farms: args.farms,
-        days: args.days,
-        seed: args.seed,
-        neutral_names: false,
-    };
+    let params = args.org.params();
     if org_dir.exists() {
         // Only ever clear an organisation this command wrote.
         if !org_dir.join("truth.json").is_file() {
@@ -89,10 +74,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let outcome = bonafide_engine::scan(&config, request)?;
     crate::emit(&bonafide_report::terminal::render(&outcome, crate::terminal_style(args.top)));
     bonafide_report::write(&outcome, &report_dir)?;
-    let truth = eval::load_truth(&org_dir.join("truth.json"))?;
-    let report = eval::load_report(&report_dir.join("report.json"))?;
-    let e = eval::evaluate(&truth, &report);
-    std::fs::write(report_dir.join("eval.json"), serde_json::to_string_pretty(&e)? + "\n")?;
+    let (e, _) = crate::eval::evaluate_into(&org_dir.join("truth.json"), &report_dir)?;
     crate::out!("\n{}", eval::line(&e));
     crate::out!(
         "report: {}  ·  answers: {}  ·  details: bonafide eval --truth {} {}",

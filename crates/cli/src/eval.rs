@@ -1,6 +1,6 @@
 //! `bonafide eval`: measures a report against a simulated organisation's answers.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -19,13 +19,19 @@ pub struct EvalArgs {
     pub quiet: bool,
 }
 
-pub fn run(args: EvalArgs) -> Result<ExitCode> {
-    let truth = eval::load_truth(&args.truth)?;
-    let report = eval::load_report(&args.report_dir.join("report.json"))?;
+/// Evaluates the report in `report_dir` against `truth` and writes `eval.json` beside it.
+pub fn evaluate_into(truth: &Path, report_dir: &Path) -> Result<(eval::Eval, PathBuf)> {
+    let truth = eval::load_truth(truth)?;
+    let report = eval::load_report(&report_dir.join("report.json"))?;
     let e = eval::evaluate(&truth, &report);
-    let path = args.report_dir.join("eval.json");
+    let path = report_dir.join("eval.json");
     std::fs::write(&path, serde_json::to_string_pretty(&e)? + "\n")
         .with_context(|| format!("writing {}", path.display()))?;
+    Ok((e, path))
+}
+
+pub fn run(args: EvalArgs) -> Result<ExitCode> {
+    let (e, path) = evaluate_into(&args.truth, &args.report_dir)?;
     if args.quiet {
         crate::out!("{}", eval::line(&e));
     } else {

@@ -6,8 +6,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use bonafide_sim::org::{self, Params};
 
+/// The organisation to simulate (shared by `simulate` and `demo`).
 #[derive(clap::Args)]
-pub struct SimulateArgs {
+pub struct OrgArgs {
     /// People the organisation knows (applicants, employees, contractors).
     #[arg(long, default_value_t = 500)]
     pub people: usize,
@@ -23,12 +24,18 @@ pub struct SimulateArgs {
     /// The same seed writes the same organisation.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+#[derive(clap::Args)]
+pub struct SimulateArgs {
+    #[command(flatten)]
+    pub org: OrgArgs,
     /// Write here (created if missing).
     #[arg(long, value_name = "DIR")]
     pub out: PathBuf,
 }
 
-impl SimulateArgs {
+impl OrgArgs {
     pub fn params(&self) -> Params {
         Params {
             people: self.people,
@@ -43,7 +50,7 @@ impl SimulateArgs {
 
 pub fn run(args: SimulateArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
-    let s = org::simulate(&args.params(), &args.out).with_context(|| format!("writing {}", args.out.display()))?;
+    let s = org::simulate(&args.org.params(), &args.out).with_context(|| format!("writing {}", args.out.display()))?;
     let secs = started.elapsed().as_secs_f64();
     crate::out!(
         "wrote {}: {} people ({} operatives, {} farms), {} days: {} sign-in events, {} commits, {} activity rows, {} osquery lines; {} files, {:.1} MB in {:.1} s ({:.0} people/s)",
