@@ -113,7 +113,22 @@ pub fn decode(payload: &[u8], part: u32) -> Result<Envelope, String> {
     if env.id.is_empty() || env.id.len() > 128 {
         return Err("event id empty or longer than 128 bytes".into());
     }
+    // PostgreSQL text refuses NUL: a field holding one would fail every commit of its
+    // batch, and retrying would stall the partition.
+    for (name, value) in
+        [("id", &env.id), ("batch", &env.batch), ("file", &env.file), ("format", &env.format), ("actor", &env.actor)]
+    {
+        if value.contains('\0') {
+            return Err(format!("envelope {name} holds a NUL character"));
+        }
+    }
     Ok(env)
+}
+
+/// `bytes` as text a database accepts (lossy UTF-8, NUL replaced): what a parked
+/// message keeps of its payload.
+pub fn storable(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).replace('\0', "\u{fffd}")
 }
 
 /// Ensures the stream exists (idempotent), with file storage and a dedup window.
@@ -162,5 +177,53 @@ mod tests {
     fn decode_rejects_with_reasons() {
         assert!(decode(b"{not json", 0).unwrap_err().contains("not a bonafide envelope"));
         assert!(decode(b"{}", 0).is_err());
+    }
+
+    /// NUL, which PostgreSQL text refuses, parks a message instead of failing its batch.
+    #[test]
+    fn nul_is_parked_not_stored() {
+        use std::sync::Arc;
+
+        use bonafide_core::{Action, Actor, ActorKind, Detail, Outcome, SourceId, SourcePos, UtcMs};
+        let event = Event {
+            at: UtcMs::from_secs(1_750_000_000),
+            actor: Actor {
+                system: Arc::from("okta"),
+                account: Arc::from("a"),
+                display_name: None,
+                kind: ActorKind::User,
+            },
+            subject: None,
+            action: Action::SignIn,
+            outcome: Outcome::Success,
+            event_type: Arc::from("user.session.start"),
+            net: None,
+            session: None,
+            device: None,
+            device_managed: None,
+            target: None,
+            detail: Detail::None,
+            user_agent: None,
+            interactive: true,
+            id: None,
+            source: SourcePos::line(SourceId(0), 1),
+        };
+        let env = |actor: &str| {
+            let e = Envelope {
+                v: VERSION,
+                id: "e1".into(),
+                batch: "b".into(),
+                file_ord: 0,
+                file: "f".into(),
+                format: "okta".into(),
+                actor: actor.into(),
+                part: 0,
+                event: event.clone(),
+            };
+            serde_json::to_vec(&e).unwrap()
+        };
+        assert!(decode(&env("okta:a"), 0).is_ok());
+        assert!(decode(&env("okta:a\0b"), 0).unwrap_err().contains("actor holds a NUL"));
+        assert_eq!(storable(b"a\0b\xff"), "a\u{fffd}b\u{fffd}");
     }
 }

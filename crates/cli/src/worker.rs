@@ -312,7 +312,7 @@ fn decode_batch(msgs: &[jetstream::Message], part: u32) -> (Vec<StreamEvent>, Ve
                 stream_seq: seq,
                 msg_id,
                 reason,
-                payload: String::from_utf8_lossy(&m.payload[..m.payload.len().min(4096)]).into_owned(),
+                payload: bus::storable(&m.payload[..m.payload.len().min(4096)]),
             }),
         }
     }
