@@ -16,6 +16,30 @@ fn request(port: u16, raw: &str) -> String {
     out
 }
 
+/// `/healthz` once the server on `port` accepts connections (fails after `within`).
+fn healthz_once_up(port: u16, within: Duration) -> String {
+    let t0 = Instant::now();
+    loop {
+        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return request(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        }
+        assert!(t0.elapsed() < within, "the server on port {port} did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// The login form posted as a script would (no browser headers).
+fn login(port: u16, name: &str, password: &str) -> String {
+    let body = format!("name={name}&password={password}");
+    request(
+        port,
+        &format!(
+            "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
 struct Kill(std::process::Child);
 impl Drop for Kill {
     fn drop(&mut self) {
@@ -76,25 +100,9 @@ fn a_user_added_on_the_command_line_signs_in_to_the_served_scan() {
             .spawn()
             .unwrap(),
     );
-    let t0 = Instant::now();
-    let health = loop {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break request(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        }
-        assert!(t0.elapsed() < Duration::from_secs(30), "serve did not start");
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    let health = healthz_once_up(port, Duration::from_secs(30));
     assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"run_id\":\"20"), "{health}");
-    let login = |pw: &str| {
-        let body = format!("name=ana&password={pw}");
-        request(
-            port,
-            &format!(
-                "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
-            ),
-        )
-    };
+    let login = |pw: &str| login(port, "ana", pw);
     let ok = login("a+long+passphrase");
     assert!(ok.starts_with("HTTP/1.1 303") && ok.contains("bonafide_session="), "{ok}");
     assert!(login("wrong+passphrase").starts_with("HTTP/1.1 401"));
@@ -118,14 +126,7 @@ fn the_demo_serves_its_organisation_to_the_password_it_prints() {
             .spawn()
             .unwrap(),
     );
-    let t0 = Instant::now();
-    let health = loop {
-        if TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break request(port, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
-        }
-        assert!(t0.elapsed() < Duration::from_secs(120), "demo did not start serving");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let health = healthz_once_up(port, Duration::from_secs(120));
     assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"run_id\":\"20"), "{health}");
     assert!(dir.path().join("d/bonafide.db").is_file());
     let out = std::fs::read_to_string(&log).unwrap();
@@ -136,16 +137,7 @@ fn the_demo_serves_its_organisation_to_the_password_it_prints() {
         .unwrap_or_else(|| panic!("no password printed:\n{out}"))
         .to_string();
     assert!(password.len() >= 16, "{password}");
-    let login = |pw: &str| {
-        let body = format!("name=demo&password={pw}");
-        request(
-            port,
-            &format!(
-                "POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n{body}",
-                body.len()
-            ),
-        )
-    };
+    let login = |pw: &str| login(port, "demo", pw);
     let ok = login(&password);
     assert!(ok.starts_with("HTTP/1.1 303") && ok.contains("bonafide_session="), "{ok}");
     assert!(login("demo+password+guess").starts_with("HTTP/1.1 401"));
