@@ -19,7 +19,12 @@ fn git(repo: &Path, args: &[&str], env: &[(&str, &str)]) {
 }
 
 fn scan(dir: &Path) -> Value {
+    scan_with(dir, &[])
+}
+
+fn scan_with(dir: &Path, extra: &[&str]) -> Value {
     let out = Command::new(env!("CARGO_BIN_EXE_bonafide"))
+        .args(extra)
         .args(["scan", dir.to_str().unwrap(), "--out", "out", "-q"])
         .env("BONAFIDE_KEY_FILE", dir.join("key"))
         .current_dir(dir)
@@ -128,4 +133,72 @@ fn commits_csv_gives_the_same_picture() {
     let kim = subject(&r, "K1");
     assert_eq!(indicators(kim), vec!["F1"]);
     assert!(kim["findings"][0]["summary"].as_str().unwrap().contains("UTC+9"), "{}", kim["findings"][0]["summary"]);
+}
+
+/// One commit in `repo` with its own author and committer.
+fn commit_as(repo: &Path, author: (&str, &str, &str), committer: (&str, &str, &str)) {
+    git(
+        repo,
+        &["commit", "-q", "--allow-empty", "-m", "work"],
+        &[
+            ("GIT_AUTHOR_NAME", author.0),
+            ("GIT_AUTHOR_EMAIL", author.1),
+            ("GIT_AUTHOR_DATE", author.2),
+            ("GIT_COMMITTER_NAME", committer.0),
+            ("GIT_COMMITTER_EMAIL", committer.1),
+            ("GIT_COMMITTER_DATE", committer.2),
+        ],
+    );
+}
+
+/// Three New York developers whose repository says Berlin hours in different ways.
+/// Ana's pull requests are squash-merged on GitHub by a maintainer in Berlin: author and
+/// committer time are both the moment he clicked, so they are his hours, not hers, and
+/// place her nowhere. Ben's are rebased and merged there: his own author times survive
+/// and place him in New York. Cy commits at Berlin hours under a committer address of his
+/// own choosing at the same second: that hides nothing, F1 still fires.
+#[test]
+fn squash_merges_clicked_elsewhere_do_not_place_the_author() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("app");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"], &[]);
+    let github = ("GitHub", "noreply@github.com");
+    for day in 3..=28 {
+        for hour in [10, 11, 12, 14, 15, 16] {
+            // 10:00-16:00 in Berlin is 04:00-10:00 in New York.
+            let berlin = format!("2025-02-{day:02}T{hour:02}:07:00+01:00");
+            let new_york = format!("2025-02-{day:02}T{:02}:07:00-05:00", hour - 1);
+            commit_as(&repo, ("Ana", "ana@acme.example", &berlin), (github.0, github.1, &berlin));
+            commit_as(&repo, ("Ben", "ben@acme.example", &new_york), (github.0, github.1, &berlin));
+            commit_as(&repo, ("Cy", "cy@acme.example", &berlin), ("Cy", "build@cy.example", &berlin));
+        }
+    }
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "subject_id,full_name,email,country,timezone\n\
+         A1,Ana Ruiz,ana@acme.example,US,America/New_York\n\
+         B1,Ben Ortiz,ben@acme.example,US,America/New_York\n\
+         C1,Cy Moon,cy@acme.example,US,America/New_York\n",
+    )
+    .unwrap();
+    let r = scan(dir.path());
+    let ana = subject(&r, "A1");
+    assert!(indicators(ana).is_empty(), "{ana}");
+    assert_eq!(ana["activity"]["commits_timed_by_committer"].as_u64(), Some(26 * 6), "{}", ana["activity"]);
+    assert_eq!(ana["activity"]["inferred_utc_offset_minutes"], Value::Null, "{}", ana["activity"]);
+    let ben = subject(&r, "B1");
+    assert!(indicators(ben).is_empty(), "{ben}");
+    assert!(ben["activity"].get("commits_timed_by_committer").is_none(), "{}", ben["activity"]);
+    let ben_inferred = ben["activity"]["inferred_utc_offset_minutes"].as_i64().unwrap();
+    assert!((-420..=-180).contains(&ben_inferred), "{}", ben["activity"]);
+    let cy = subject(&r, "C1");
+    assert_eq!(indicators(cy), vec!["F1"], "{cy}");
+
+    // With no forge identities configured, Ana's squash merges count as her hours and
+    // she is placed in Berlin: the rule, not chance, keeps her clear.
+    std::fs::write(dir.path().join("no-forges.toml"), "[detect.f1]\nforge_committers = []\n").unwrap();
+    let config = dir.path().join("no-forges.toml");
+    let r = scan_with(dir.path(), &["--config", config.to_str().unwrap()]);
+    assert_eq!(indicators(subject(&r, "A1")), vec!["F1"]);
 }

@@ -29,4 +29,13 @@ pub struct ActivitySummary {
     /// Periods whose rhythm fits a different zone, oldest first: (first day, last day,
     /// inferred offset), as `YYYY-MM-DD` strings.
     pub periods: Vec<(String, String, i32)>,
+    /// Commits left out of the rhythm because someone else committed them at the second
+    /// of their author time (a squash or merge in a forge's web interface): their time
+    /// is when the committer acted, not an hour this subject worked.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commits_timed_by_committer: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }

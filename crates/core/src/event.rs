@@ -172,6 +172,12 @@ pub struct Commit {
     /// Set by the engine when the author identity is nobody's and the commit was tied to
     /// its subject through the committer instead.
     pub attributed_via_committer: bool,
+    /// Set by the engine when someone other than the author's subject committed at the
+    /// very second of the author time: the time is the committer's action (a squash or
+    /// merge in a forge's web interface, a patch applied by a maintainer), not an hour
+    /// the author worked, so it stays out of the author's rhythm.
+    #[serde(default)]
+    pub timed_by_committer: bool,
     pub author_offset_minutes: Option<i16>,
     pub committer_time: Option<UtcMs>,
     pub committer_offset_minutes: Option<i16>,

@@ -170,6 +170,7 @@ impl World {
             author_name: None,
             committer: None,
             attributed_via_committer: via_committer,
+            timed_by_committer: false,
             author_offset_minutes: Some(recorded_offset_minutes),
             committer_time: None,
             committer_offset_minutes: None,

@@ -164,6 +164,26 @@ impl Pipeline<'_> {
         }
     }
 
+    /// A commit committed at the second of its author time by a forge's web identity
+    /// (GitHub's `noreply@github.com`) or by another subject was made by the committer's
+    /// action: a squash or merge in a web interface stamps both times with the moment
+    /// someone clicked. Such a time says where the committer was, so the author's rhythm
+    /// must not count it. A commit rebased or applied later keeps its own author time and
+    /// stays the author's; so does one whose committer is unknown, since the author
+    /// chooses that address and could otherwise hide every commit from the rhythm.
+    fn mark_timed_by_committer(&self, e: &mut Event, subject: SubjectIdx) {
+        let bonafide_core::Detail::Commit(c) = &mut e.detail else { return };
+        let Some(committer) = c.committer.as_deref() else { return };
+        if c.attributed_via_committer || c.committer_time != Some(e.at) || committer == &*e.actor.account {
+            return;
+        }
+        let forge = self.config.detect.f1.forge_committers.iter().any(|f| f.eq_ignore_ascii_case(committer));
+        let other = self.directory.resolve_account(&e.actor.system, committer).is_some_and(|s| s != subject);
+        if forge || other {
+            c.timed_by_committer = true;
+        }
+    }
+
     fn resolve(&mut self, e: &mut Event) -> Option<SubjectIdx> {
         if e.actor.kind == ActorKind::System {
             self.totals.system_events += 1;
@@ -304,6 +324,9 @@ impl RecordSink for Pipeline<'_> {
         }
         self.totals.events += 1;
         e.subject = self.resolve(&mut e);
+        if let Some(s) = e.subject {
+            self.mark_timed_by_committer(&mut e, s);
+        }
         // An event done to another subject (an admin granting them a role) is theirs too.
         let target = e
             .target

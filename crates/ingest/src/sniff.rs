@@ -140,7 +140,10 @@ const CSV_COLUMNS: &[(Format, &[&str])] = &[
         ],
     ),
     (Format::Activity, &["account", "at", "kind", "source", "camera_on", "duration_seconds"]),
-    (Format::Commits, &["repo", "commit", "author_email", "author_name", "author_time", "committer_time"]),
+    (
+        Format::Commits,
+        &["repo", "commit", "author_email", "author_name", "author_time", "committer_time", "committer_email"],
+    ),
 ];
 
 impl Format {

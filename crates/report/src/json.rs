@@ -42,8 +42,8 @@ pub struct Input<'a> {
     pub error: Option<&'a str>,
 }
 
-fn is_zero(n: &u64) -> bool {
-    *n == 0
+fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
 }
 
 #[derive(Serialize)]
@@ -80,6 +80,10 @@ pub struct ActivityOut<'a> {
     pub recorded_commit_offsets: &'a [(i32, u32)],
     #[serde(skip_serializing_if = "<[(String, String, i32)]>::is_empty")]
     pub periods: &'a [(String, String, i32)],
+    /// Commits left out of the rhythm: someone else committed them at the second of
+    /// their author time, so the time is the committer's action.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub commits_timed_by_committer: u32,
 }
 
 #[derive(Serialize)]
@@ -204,6 +208,7 @@ pub fn build<'a>(o: &'a ScanOutcome) -> Report<'a> {
                     local_hours: &a.local_hours,
                     recorded_commit_offsets: &a.recorded_offsets,
                     periods: &a.periods,
+                    commits_timed_by_committer: a.commits_timed_by_committer,
                 }),
                 findings: o.findings_of(idx).into_iter().map(|f| finding_out(o, f, idx)).collect(),
             }

@@ -29,6 +29,7 @@ pub fn activity_clock(a: &ActivitySummary) -> String {
         (cx + r * a.cos(), cy + r * a.sin())
     };
     let mut s = String::new();
+    let height = if a.commits_timed_by_committer > 0 { 264 } else { 250 };
     let title = if local {
         format!("activity by local hour in the claimed zone {}", a.claimed_zone.as_deref().unwrap_or(""))
     } else {
@@ -36,7 +37,7 @@ pub fn activity_clock(a: &ActivitySummary) -> String {
     };
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 220 250" width="220" height="250" role="img" aria-label="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 220 {height}" width="220" height="{height}" role="img" aria-label="{}">"#,
         escape(&title)
     );
     let _ = write!(s, "<title>{}</title>", escape(&title));
@@ -93,6 +94,13 @@ pub fn activity_clock(a: &ActivitySummary) -> String {
         r##"<text x="110" y="246" font-size="11" text-anchor="middle" fill="#5b6570">claims {}</text>"##,
         escape(&claimed)
     );
+    if a.commits_timed_by_committer > 0 {
+        let _ = write!(
+            s,
+            r##"<text x="110" y="260" font-size="9" text-anchor="middle" fill="#5b6570">{} commits timed by their committer left out</text>"##,
+            a.commits_timed_by_committer
+        );
+    }
     s.push_str("</svg>");
     s
 }
@@ -118,6 +126,10 @@ mod tests {
         assert_eq!(svg.matches("<line").count(), 24);
         assert!(svg.contains("fits UTC+8") && svg.contains("claims UTC−5"));
         assert!(!svg.contains("<script"));
+        assert!(!svg.contains("timed by their committer"));
+        let merged = ActivitySummary { commits_timed_by_committer: 3, ..a };
+        let svg = activity_clock(&merged);
+        assert!(svg.contains("3 commits timed by their committer left out") && svg.contains(r#"height="264""#));
     }
 }
 

@@ -158,6 +158,10 @@ pub fn activity_from_json(v: &Value) -> Option<ActivitySummary> {
                     .collect()
             })
             .unwrap_or_default(),
+        commits_timed_by_committer: obj
+            .get("commits_timed_by_committer")
+            .and_then(Value::as_u64)
+            .map_or(0, |n| u32::try_from(n).unwrap_or(u32::MAX)),
         ..Default::default()
     })
 }

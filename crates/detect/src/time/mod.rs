@@ -57,6 +57,12 @@ pub struct F1Config {
     /// Recorded offsets never counted as a mismatch: UTC is what CI, web editors and
     /// containers record whatever the author's zone.
     pub neutral_recorded_offsets_minutes: Vec<i32>,
+    /// Committer addresses of forges' web interfaces (lower case). A commit such an
+    /// identity committed at the second of its author time was squashed or merged by
+    /// whoever clicked, so its time is left out of the author's rhythm; so is one that
+    /// another subject committed at that second. Other committers are the author's own
+    /// tools and count.
+    pub forge_committers: Vec<String>,
     /// A rhythm with more than this share of its activity in its busiest two hours is a
     /// machine's (scheduled jobs, automated commits), not a person's working day: the
     /// rhythm clauses of F1 do not judge it.
@@ -85,6 +91,7 @@ impl Default for F1Config {
             clock_mismatch_share: 0.8,
             min_commits: 10,
             neutral_recorded_offsets_minutes: vec![0],
+            forge_committers: vec!["noreply@github.com".into()],
             max_peak_share: 0.4,
             min_period_weeks: 2,
             min_period_slots: 12,
@@ -146,6 +153,8 @@ struct Profile {
     recorded: Vec<(i16, u32)>,
     commits_with_offset: u32,
     commits_off_claim: u32,
+    /// Commits whose time is a committer's action, left out of the rhythm.
+    timed_by_committer: u32,
     claimed_offsets: Vec<(i32, u32)>,
     night: Sample,
     /// Some of the activity itself, so every finding points back to records.
@@ -268,7 +277,11 @@ impl TimeDetectors {
                 }
             }
         }
-        if !is_human(e) {
+        let timed_by_committer = matches!(&e.detail, Detail::Commit(c) if c.timed_by_committer);
+        if timed_by_committer {
+            p.timed_by_committer = p.timed_by_committer.saturating_add(1);
+        }
+        if !is_human(e) || timed_by_committer {
             return;
         }
         p.events += 1;
@@ -332,7 +345,7 @@ impl TimeDetectors {
             let overall = consensus(fit(&p.utc, rcfg), &weeks, rcfg);
             let claimed = p.claimed_offsets.iter().max_by_key(|(_, n)| *n).map(|(o, _)| *o);
             let periods = runs(&weeks, cfg);
-            if p.events > 0 {
+            if p.events > 0 || p.timed_by_committer > 0 {
                 let summary = summarise(cx, subject, p, overall.as_ref(), claimed, &periods);
                 if let Some(slot) = self.summaries.get_mut(subject.index()) {
                     *slot = Some(summary);
@@ -449,6 +462,7 @@ fn summarise(
         } else {
             Vec::new()
         },
+        commits_timed_by_committer: p.timed_by_committer,
     }
 }
 
