@@ -202,3 +202,56 @@ fn squash_merges_clicked_elsewhere_do_not_place_the_author() {
     let r = scan_with(dir.path(), &["--config", config.to_str().unwrap()]);
     assert_eq!(indicators(subject(&r, "A1")), vec!["F1"]);
 }
+
+/// Where a forge squashes on merge, the author's own commits survive only under the pull
+/// request's ref in a mirror clone. Ana's squashed commits on `main` carry her Berlin
+/// maintainer's clicks; her own, under `refs/pull/1/head`, carry her New York hours and
+/// place her there. Git notes are not work history and are not read.
+#[test]
+fn pull_request_refs_give_the_author_her_own_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("app");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q", "-b", "main"], &[]);
+    let github = ("GitHub", "noreply@github.com");
+    let ana = ("Ana", "ana@acme.example");
+    let days = 3..=22;
+    let hours = [10, 11, 13, 14, 15];
+    for day in days.clone() {
+        for hour in hours {
+            let berlin = format!("2025-02-{day:02}T{:02}:07:00+01:00", hour + 6);
+            commit_as(&repo, (ana.0, ana.1, &berlin), (github.0, github.1, &berlin));
+        }
+    }
+    git(&repo, &["checkout", "-q", "--orphan", "topic"], &[]);
+    for day in days.clone() {
+        for hour in hours {
+            let new_york = format!("2025-02-{day:02}T{hour:02}:21:00-05:00");
+            commit_as(&repo, (ana.0, ana.1, &new_york), (ana.0, ana.1, &new_york));
+        }
+    }
+    git(&repo, &["update-ref", "refs/pull/1/head", "HEAD"], &[]);
+    git(&repo, &["checkout", "-q", "main"], &[]);
+    git(&repo, &["branch", "-q", "-D", "topic"], &[]);
+    git(
+        &repo,
+        &["-c", "user.name=Notes", "-c", "user.email=notes@acme.example", "notes", "add", "-m", "reviewed", "HEAD"],
+        &[],
+    );
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "subject_id,full_name,email,country,timezone\nA1,Ana Ruiz,ana@acme.example,US,America/New_York\n",
+    )
+    .unwrap();
+    let r = scan(dir.path());
+    let git_input =
+        r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "git").expect("the repository is an input");
+    assert_eq!(git_input["records"].as_u64(), Some(2 * 20 * 5), "no notes commit: {git_input}");
+    let ana = subject(&r, "A1");
+    assert!(indicators(ana).is_empty(), "{ana}");
+    let a = &ana["activity"];
+    assert_eq!(a["commits_timed_by_committer"].as_u64(), Some(100), "{a}");
+    assert_eq!(a["events"].as_u64(), Some(100), "{a}");
+    let inferred = a["inferred_utc_offset_minutes"].as_i64().unwrap();
+    assert!((-420..=-180).contains(&inferred), "{a}");
+}

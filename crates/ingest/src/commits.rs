@@ -122,8 +122,18 @@ pub fn is_repository(dir: &Path) -> bool {
         || (dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir())
 }
 
-/// Reads every commit reachable from any local branch, tag or HEAD of the repository at
-/// `dir`. Positions are the commit's index in the walk (no lines in a repository).
+/// Ref namespaces whose commits are read (others, such as `refs/notes/` or `refs/stash`,
+/// are not work history).
+const WALKED_REFS: &[&str] = &["refs/heads/", "refs/tags/", "refs/remotes/", "refs/pull/", "refs/merge-requests/"];
+
+/// Reads every commit reachable from any local branch, remote-tracking branch, tag,
+/// pull or merge request ref, or HEAD of the repository at `dir`. Positions are the
+/// commit's index in the walk (no lines in a repository).
+///
+/// Pull-request refs matter where a forge squashes on merge: the squashed commit is timed
+/// by whoever clicked (and the engine leaves it out of the author's rhythm), while the
+/// author's own commits, with their own times, survive only under `refs/pull/*`
+/// (GitHub) or `refs/merge-requests/*` (GitLab) in a mirror clone.
 pub fn read_repository(cx: &ReadContext<'_>, dir: &Path, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let io = |e: &dyn std::fmt::Display| std::io::Error::other(e.to_string());
     let repo = gix::open(dir).map_err(|e| io(&e))?;
@@ -136,8 +146,7 @@ pub fn read_repository(cx: &ReadContext<'_>, dir: &Path, sink: &mut dyn RecordSi
     {
         for r in all.flatten() {
             let name = r.name().as_bstr().to_string();
-            if !(name.starts_with("refs/heads/") || name.starts_with("refs/tags/") || name.starts_with("refs/remotes/"))
-            {
+            if !WALKED_REFS.iter().any(|prefix| name.starts_with(prefix)) {
                 continue;
             }
             let mut r = r;
