@@ -62,15 +62,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let key_file = args.dir.join("secret.key");
     let keyring = bonafide_intel::Keyring::load_or_create(&key_file)
         .with_context(|| format!("fingerprint key {}", key_file.display()))?;
-    let request = ScanRequest {
-        paths: vec![org_dir.join(org::DATA)],
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring,
-        progress: None,
-    };
+    let request = ScanRequest::new(vec![org_dir.join(org::DATA)], keyring);
     let outcome = bonafide_engine::scan(&config, request)?;
     crate::emit(&bonafide_report::terminal::render(&outcome, crate::terminal_style(args.top)));
     bonafide_report::write(&outcome, &report_dir)?;

@@ -96,15 +96,7 @@ pub fn run(config_path: Option<&PathBuf>, args: IngestArgs) -> Result<ExitCode> 
     }
     let key_path = config.fingerprint.key_path(args.key_file.as_deref());
     let keyring = Keyring::load_or_create(&key_path)?;
-    let req = ScanRequest {
-        paths: args.paths.clone(),
-        forced: Vec::new(),
-        ip_lists: Vec::new(),
-        strict: false,
-        column_map: column_map.clone(),
-        keyring: keyring.clone(),
-        progress: None,
-    };
+    let req = ScanRequest { column_map: column_map.clone(), ..ScanRequest::new(args.paths.clone(), keyring.clone()) };
     let planned = bonafide_engine::scan::plan_inputs(&config, &req);
     let options = ReadOptions { max_record_bytes: config.limits.max_record_bytes, column_map, keyring };
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;

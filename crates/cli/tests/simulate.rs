@@ -36,15 +36,7 @@ fn params(neutral_names: bool) -> Params {
 
 fn scan(dir: &Path) -> ScanOutcome {
     let config = Config::load(&dir.join("bonafide.toml")).unwrap();
-    let request = ScanRequest {
-        paths: vec![dir.join(org::DATA)],
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([5; 32]),
-        progress: None,
-    };
+    let request = ScanRequest::new(vec![dir.join(org::DATA)], bonafide_intel::Keyring::from_bytes([5; 32]));
     bonafide_engine::scan(&config, request).unwrap()
 }
 

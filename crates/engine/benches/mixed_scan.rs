@@ -17,15 +17,7 @@ fn dataset() -> (PathBuf, bonafide_sim::bench::Mixed) {
 }
 
 fn scan(paths: Vec<PathBuf>) -> u64 {
-    let req = bonafide_engine::ScanRequest {
-        paths,
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([1; 32]),
-        progress: None,
-    };
+    let req = bonafide_engine::ScanRequest::new(paths, bonafide_intel::Keyring::from_bytes([1; 32]));
     bonafide_engine::scan(&bonafide_engine::Config::default(), req).expect("scan").totals.events
 }
 

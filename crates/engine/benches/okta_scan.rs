@@ -38,15 +38,8 @@ fn bench(c: &mut Criterion) {
     });
     g.bench_function("ingest + enrich + detect + score", |b| {
         b.iter(|| {
-            let req = bonafide_engine::ScanRequest {
-                paths: vec![dir.clone()],
-                forced: vec![],
-                ip_lists: vec![],
-                strict: false,
-                column_map: Default::default(),
-                keyring: bonafide_intel::Keyring::from_bytes([1; 32]),
-                progress: None,
-            };
+            let req =
+                bonafide_engine::ScanRequest::new(vec![dir.clone()], bonafide_intel::Keyring::from_bytes([1; 32]));
             bonafide_engine::scan(&bonafide_engine::Config::default(), req).expect("scan").totals.events
         })
     });

@@ -24,15 +24,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         eprintln!("generated {} rows in {} lines, {} MB, {} farm hosts", w.rows, w.lines, w.bytes / 1_000_000, w.farms);
     }
     let before = measure::status_kb("VmHWM:");
-    let req = bonafide_engine::ScanRequest {
-        paths: vec![dir.clone()],
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([1; 32]),
-        progress: None,
-    };
+    let req = bonafide_engine::ScanRequest::new(vec![dir.clone()], bonafide_intel::Keyring::from_bytes([1; 32]));
     let cpu0 = measure::cpu_seconds();
     let started = Instant::now();
     let outcome = bonafide_engine::scan(&bonafide_engine::Config::default(), req)?;

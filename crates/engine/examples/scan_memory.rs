@@ -51,15 +51,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Ok(list) = std::env::var("BONAFIDE_DISABLE") {
         config.detect.disabled = list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect();
     }
-    let req = bonafide_engine::ScanRequest {
-        paths: vec![dir.clone()],
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([1; 32]),
-        progress: None,
-    };
+    let req = bonafide_engine::ScanRequest::new(vec![dir.clone()], bonafide_intel::Keyring::from_bytes([1; 32]));
     let started = Instant::now();
     let outcome = bonafide_engine::scan(&config, req)?;
     let secs = started.elapsed().as_secs_f64();

@@ -53,6 +53,22 @@ pub struct ScanRequest {
     pub progress: Option<Progress>,
 }
 
+impl ScanRequest {
+    /// A scan of `paths` with every format sniffed, no extra IP lists, no column renaming,
+    /// quarantine tolerated and no progress reporting.
+    pub fn new(paths: Vec<PathBuf>, keyring: Keyring) -> ScanRequest {
+        ScanRequest {
+            paths,
+            forced: Vec::new(),
+            ip_lists: Vec::new(),
+            strict: false,
+            column_map: ColumnMap::default(),
+            keyring,
+            progress: None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ScanError {
     #[error("no input could be read:\n{0}")]

@@ -7,15 +7,7 @@ use std::path::PathBuf;
 use bonafide_engine::{Config, ScanOutcome, ScanRequest, scan};
 
 fn request(paths: Vec<PathBuf>) -> ScanRequest {
-    ScanRequest {
-        paths,
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([5; 32]),
-        progress: None,
-    }
+    ScanRequest::new(paths, bonafide_intel::Keyring::from_bytes([5; 32]))
 }
 
 /// (events counted in the rhythm, commits left out as timed by their committer).

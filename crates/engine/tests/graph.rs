@@ -9,15 +9,7 @@ use std::path::{Path, PathBuf};
 use bonafide_engine::{Config, ScanOutcome, ScanRequest, scan};
 
 fn request(paths: Vec<PathBuf>) -> ScanRequest {
-    ScanRequest {
-        paths,
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([3; 32]),
-        progress: None,
-    }
+    ScanRequest::new(paths, bonafide_intel::Keyring::from_bytes([3; 32]))
 }
 
 fn write(dir: &Path, name: &str, text: &str) {

@@ -8,15 +8,7 @@ use bonafide_core::testdata::shared;
 use bonafide_engine::{Config, ScanOutcome, ScanRequest};
 
 fn scan(paths: Vec<PathBuf>, config: &Config) -> ScanOutcome {
-    let req = ScanRequest {
-        paths,
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([1; 32]),
-        progress: None,
-    };
+    let req = ScanRequest::new(paths, bonafide_intel::Keyring::from_bytes([1; 32]));
     bonafide_engine::scan(config, req).unwrap()
 }
 

@@ -10,15 +10,7 @@ use bonafide_core::testdata::shared;
 use bonafide_engine::{Config, ScanOutcome, ScanRequest, scan};
 
 fn request(paths: Vec<PathBuf>) -> ScanRequest {
-    ScanRequest {
-        paths,
-        forced: vec![],
-        ip_lists: vec![],
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([3; 32]),
-        progress: None,
-    }
+    ScanRequest::new(paths, bonafide_intel::Keyring::from_bytes([3; 32]))
 }
 
 /// Indicator IDs per subject id.

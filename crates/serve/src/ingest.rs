@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use bonafide_engine::{Config, ScanRequest};
-use bonafide_ingest::{ColumnMap, Format};
+use bonafide_ingest::Format;
 use bonafide_intel::Keyring;
 use serde::Serialize;
 
@@ -211,15 +211,7 @@ impl Ingest {
         let key_file = self.key_file.clone();
         let outcome = tokio::task::spawn_blocking(move || {
             let keyring = Keyring::load_or_create(&key_file).map_err(|e| ServeError::Other(e.to_string()))?;
-            let req = ScanRequest {
-                paths: roots,
-                forced,
-                ip_lists: Vec::new(),
-                strict: false,
-                column_map: ColumnMap::default(),
-                keyring,
-                progress: None,
-            };
+            let req = ScanRequest { forced, ..ScanRequest::new(roots, keyring) };
             bonafide_engine::scan(&config, req).map_err(|e| ServeError::Other(format!("scan failed: {e}")))
         })
         .await

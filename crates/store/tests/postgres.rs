@@ -22,15 +22,7 @@ fn postgres_migrations_mirror_sqlite() {
 
 fn outcome_of(paths: Vec<PathBuf>) -> bonafide_engine::ScanOutcome {
     let config = bonafide_engine::Config::parse("").expect("empty config is the defaults");
-    let req = bonafide_engine::ScanRequest {
-        paths,
-        forced: Vec::new(),
-        ip_lists: Vec::new(),
-        strict: false,
-        column_map: Default::default(),
-        keyring: bonafide_intel_keyring(),
-        progress: None,
-    };
+    let req = bonafide_engine::ScanRequest::new(paths, bonafide_intel_keyring());
     bonafide_engine::scan(&config, req).expect("examples/small scans")
 }
 
