@@ -38,6 +38,11 @@ fn subject<'a>(r: &'a Value, id: &str) -> &'a Value {
     r["subjects"].as_array().unwrap().iter().find(|s| s["subject_id"] == id).unwrap()
 }
 
+/// The report's entry for the repository input.
+fn git_input(r: &Value) -> &Value {
+    r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "git").expect("the repository is an input")
+}
+
 fn indicators(s: &Value) -> Vec<&str> {
     s["findings"].as_array().unwrap().iter().map(|f| f["indicator"].as_str().unwrap()).collect()
 }
@@ -91,8 +96,7 @@ fn a_repository_shows_shenyang_hours_behind_a_new_york_claim() {
     )
     .unwrap();
     let r = scan(dir.path());
-    let git_input =
-        r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "git").expect("the repository is an input");
+    let git_input = git_input(&r);
     assert_eq!(git_input["records"].as_u64(), Some(26 * 7 * 2 + 1));
     let kim = subject(&r, "K1");
     let mut ids = indicators(kim);
@@ -244,8 +248,7 @@ fn pull_request_refs_give_the_author_her_own_hours() {
     )
     .unwrap();
     let r = scan(dir.path());
-    let git_input =
-        r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "git").expect("the repository is an input");
+    let git_input = git_input(&r);
     assert_eq!(git_input["records"].as_u64(), Some(2 * 20 * 5), "no notes commit: {git_input}");
     let ana = subject(&r, "A1");
     assert!(indicators(ana).is_empty(), "{ana}");
