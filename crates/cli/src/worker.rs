@@ -6,6 +6,9 @@
 //! crash before the ack means redelivery, which the upsert makes harmless; a crash
 //! after it loses nothing. While PostgreSQL is unreachable the batch is retried with
 //! backoff and kept unacked (with progress acks so it is not redelivered meanwhile).
+//! A batch the database refuses for its data (a key too long for its index, say) is
+//! committed again one message at a time and the refused messages are parked, so one
+//! bad message never stalls a partition.
 //!
 //! SIGTERM or Ctrl-C stops fetching; the batch in hand is committed and acked first.
 //! `--listen ADDR` serves `/healthz`, `/readyz` and Prometheus `/metrics` (lag per
@@ -19,7 +22,8 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use async_nats::jetstream::{self, AckKind, consumer::pull};
 use bonafide_store::PgStore;
-use bonafide_store::postgres::{Parked, StreamEvent};
+use bonafide_store::StoreError;
+use bonafide_store::postgres::{Committed, Parked, StreamEvent};
 use futures_util::StreamExt;
 
 use crate::bus;
@@ -246,7 +250,16 @@ async fn consume(
         let (events, parked) = decode_batch(&msgs, part);
         let mut delay = Duration::from_millis(100);
         let committed = loop {
-            match shared.store.commit_batch(&events, &parked).await {
+            let attempt = match shared.store.commit_batch(&events, &parked).await {
+                Err(e) if e.is_permanent() => {
+                    eprintln!(
+                        "worker: partition {part}: the database refused the batch ({e}); committing its messages one at a time"
+                    );
+                    commit_singly(&shared.store, &events, &parked, part).await
+                }
+                other => other,
+            };
+            match attempt {
                 Ok(c) => break c,
                 Err(e) if shared.stop.load(Ordering::Relaxed) => {
                     // Stopping with the store away: leave the batch unacked; it is
@@ -280,6 +293,35 @@ async fn consume(
         stats.parked.fetch_add(committed.parked, Ordering::Relaxed);
     }
     Ok(())
+}
+
+/// Commits a batch the database refused, one message at a time: each message it
+/// refuses again is parked with the database's reason, so one bad message cannot stall
+/// its partition, and the rest are committed. Fails, for the caller to retry the batch,
+/// only on an error that is not the data's (the upserts make the retry harmless).
+async fn commit_singly(
+    store: &PgStore,
+    events: &[StreamEvent],
+    parked: &[Parked],
+    part: u32,
+) -> Result<Committed, StoreError> {
+    let mut done = Committed::default();
+    let mut park = parked.to_vec();
+    for e in events {
+        match store.commit_batch(std::slice::from_ref(e), &[]).await {
+            Ok(c) => done.inserted += c.inserted,
+            Err(err) if err.is_permanent() => park.push(Parked {
+                part: part as i32,
+                stream_seq: e.stream_seq,
+                msg_id: Some(e.event_id.clone()),
+                reason: format!("refused by the database: {err}"),
+                payload: bus::storable(&e.event.as_bytes()[..e.event.len().min(4096)]),
+            }),
+            Err(err) => return Err(err),
+        }
+    }
+    done.parked = store.commit_batch(&[], &park).await?.parked;
+    Ok(done)
 }
 
 fn decode_batch(msgs: &[jetstream::Message], part: u32) -> (Vec<StreamEvent>, Vec<Parked>) {

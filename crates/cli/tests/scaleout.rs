@@ -7,7 +7,8 @@
 //!   plus the finalize step gives the same subjects, findings, scores and clusters;
 //! - a worker killed with SIGKILL mid-stream and restarted loses no event and
 //!   duplicates no finding;
-//! - a malformed message is parked with its reason and the partition flows on;
+//! - a malformed message, or one the database refuses, is parked with its reason and
+//!   the partition flows on;
 //! - PostgreSQL cut for seconds (through a TCP proxy the test controls, since a test
 //!   must not stop the machine's server): workers retry and recover.
 
@@ -256,6 +257,41 @@ fn a_malformed_message_is_parked_and_the_partition_flows() {
     assert_eq!(parked.len(), 2, "{parked:?}");
     assert!(parked.iter().all(|(p, _, r)| *p == 1 && r.contains("not a bonafide envelope")), "{parked:?}");
     assert_eq!(env.count(&store, "stream_events"), SMALL_EVENTS);
+}
+
+/// A message PostgreSQL refuses on every retry (an account name too long for the actor
+/// index: incompressible text beyond a third of a page) must not stall its partition: it
+/// is parked with the database's reason and everything else is committed.
+#[test]
+fn a_message_the_database_refuses_is_parked_and_the_partition_flows() {
+    let Some(env) = Env::new("refused") else { return };
+    let mut huge = String::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    while huge.len() < 8000 {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        huge.push_str(&format!("{x:016x}"));
+    }
+    let signins = env.dir.path().join("signins.csv");
+    std::fs::write(
+        &signins,
+        format!(
+            "account,at,ip,result\n\
+             ana@acme.example,2025-03-03T14:00:00Z,203.0.113.7,success\n\
+             {huge}@acme.example,2025-03-03T14:05:00Z,203.0.113.8,success\n\
+             ben@acme.example,2025-03-03T14:10:00Z,203.0.113.9,success\n"
+        ),
+    )
+    .unwrap();
+    env.run(&["ingest", signins.to_str().unwrap()]);
+    env.ingest();
+    let err = wait_ok(env.worker(&env.pg, "0-3", &["--exit-when-idle", "2"]), "worker");
+    let store = env.store();
+    let parked = env.rt.block_on(store.parked()).unwrap();
+    assert_eq!(parked.len(), 1, "{parked:?}\n{err}");
+    assert!(parked[0].2.contains("refused by the database"), "{parked:?}");
+    assert_eq!(env.count(&store, "stream_events"), SMALL_EVENTS + 2);
 }
 
 /// A TCP proxy to PostgreSQL that the test can cut: while down it closes every open

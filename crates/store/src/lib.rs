@@ -262,6 +262,22 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
 }
 
+impl StoreError {
+    /// True when the database refused the data itself, so retrying the same statement
+    /// can only fail again: SQLSTATE classes 22 (data exception: bad encoding, a value out
+    /// of range), 23 (integrity constraint) and 54 (program limit: a key too long for its
+    /// index). Connection loss, serialisation failures, a full disk or a restarting
+    /// server are not: they pass.
+    pub fn is_permanent(&self) -> bool {
+        match self {
+            StoreError::Sql(sqlx::Error::Database(db)) => {
+                db.code().is_some_and(|c| ["22", "23", "54"].iter().any(|class| c.starts_with(class)))
+            }
+            _ => false,
+        }
+    }
+}
+
 /// An open, migrated database.
 #[derive(Clone, Debug)]
 pub struct Store {
