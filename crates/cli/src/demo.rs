@@ -105,10 +105,12 @@ fn store(db: &Path, outcome: &bonafide_engine::ScanOutcome) -> Result<String> {
     let mut password = bonafide_serve::auth::random_token()?;
     password.truncate(20);
     crate::serve::runtime()?.block_on(async {
-        let store = bonafide_store::Store::open(db).await?;
+        let store = bonafide_store::Db::open(db).await?;
         store.save_run(outcome).await?;
-        bonafide_serve::users::add_user(store.pool(), DEMO_USER, bonafide_serve::Role::Admin, &password).await?;
-        bonafide_serve::audit::record(store.pool(), "demo", "user.add", &format!("user:{DEMO_USER}"), "admin").await?;
+        let pool = bonafide_store::db::any_pool(db).await?;
+        bonafide_serve::users::add_user(&pool, DEMO_USER, bonafide_serve::Role::Admin, &password).await?;
+        bonafide_serve::audit::record(&pool, "demo", "user.add", &format!("user:{DEMO_USER}"), "admin").await?;
+        pool.close().await;
         store.close().await;
         Ok::<_, anyhow::Error>(())
     })?;

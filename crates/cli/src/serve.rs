@@ -10,7 +10,8 @@ use bonafide_engine::Config;
 
 #[derive(clap::Args)]
 pub struct ServeArgs {
-    /// The SQLite database (created if missing); `bonafide scan --db` writes the same.
+    /// The database: a SQLite file (created if missing) or a `postgres://` URL that
+    /// several `serve` processes can share; `bonafide scan --db` writes the same.
     #[arg(long, value_name = "FILE", default_value = "bonafide.db")]
     db: PathBuf,
     /// Address and port to listen on.
@@ -85,6 +86,12 @@ fn read_password(file: Option<&PathBuf>) -> Result<String> {
     Ok(pw)
 }
 
+/// The serve tables of `db` (a SQLite file or a PostgreSQL URL), migrated first.
+async fn serve_pool(db: &std::path::Path) -> Result<sqlx::AnyPool> {
+    bonafide_store::Db::open(db).await?.close().await;
+    Ok(bonafide_store::db::any_pool(db).await?)
+}
+
 pub fn user(cmd: UserCommand) -> Result<ExitCode> {
     let rt = runtime()?;
     match cmd {
@@ -92,20 +99,23 @@ pub fn user(cmd: UserCommand) -> Result<ExitCode> {
             let role = bonafide_serve::Role::parse(&role).context("--role must be viewer, analyst or admin")?;
             let password = read_password(password_file.as_ref())?;
             rt.block_on(async {
-                let store = bonafide_store::Store::open(&db).await?;
-                bonafide_serve::users::add_user(store.pool(), &name, role, &password).await?;
-                bonafide_serve::audit::record(store.pool(), "cli", "user.add", &format!("user:{name}"), role.as_str())
-                    .await?;
-                store.close().await;
+                let pool = serve_pool(&db).await?;
+                bonafide_serve::users::add_user(&pool, &name, role, &password).await?;
+                bonafide_serve::audit::record(&pool, "cli", "user.add", &format!("user:{name}"), role.as_str()).await?;
+                pool.close().await;
                 Ok::<_, anyhow::Error>(())
             })?;
-            crate::emit(&format!("user {name} saved as {} in {}\n", role.as_str(), db.display()));
+            crate::emit(&format!(
+                "user {name} saved as {} in {}\n",
+                role.as_str(),
+                bonafide_store::db::redact(&db.to_string_lossy())
+            ));
         }
         UserCommand::List { db } => {
             let users = rt.block_on(async {
-                let store = bonafide_store::Store::open(&db).await?;
-                let u = bonafide_serve::users::list(store.pool()).await?;
-                store.close().await;
+                let pool = serve_pool(&db).await?;
+                let u = bonafide_serve::users::list(&pool).await?;
+                pool.close().await;
                 Ok::<_, anyhow::Error>(u)
             })?;
             for u in users {

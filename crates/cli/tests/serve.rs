@@ -50,14 +50,32 @@ impl Drop for Kill {
 
 #[test]
 fn a_user_added_on_the_command_line_signs_in_to_the_served_scan() {
-    let bin = env!("CARGO_BIN_EXE_bonafide");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("b.db");
-    let key = dir.path().join("key");
+    user_added_signs_in(dir.path(), db.as_os_str(), 1);
+}
+
+/// The same on PostgreSQL, served by two processes as behind a load balancer: the
+/// session made by signing in on one is good on the other.
+#[test]
+fn two_servers_on_postgres_share_users_and_sessions() {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let Some(url) = rt.block_on(bonafide_store::testing::fresh_schema("serve_two")) else { return };
+    let dir = tempfile::tempdir().unwrap();
+    user_added_signs_in(dir.path(), std::ffi::OsStr::new(&url), 2);
+    rt.block_on(bonafide_store::testing::drop_schema(&url));
+}
+
+/// Scans examples/small into `db`, adds an admin on the command line, serves `db` from
+/// `servers` processes and signs in on the first; the session cookie opens a page on
+/// every one of them.
+fn user_added_signs_in(dir: &std::path::Path, db: &std::ffi::OsStr, servers: usize) {
+    let bin = env!("CARGO_BIN_EXE_bonafide");
+    let key = dir.join("key");
     let example = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/small");
     let st = Command::new(bin)
         .args(["scan", "-q", "--db"])
-        .arg(&db)
+        .arg(db)
         .arg("--key-file")
         .arg(&key)
         .arg(&example)
@@ -66,7 +84,7 @@ fn a_user_added_on_the_command_line_signs_in_to_the_served_scan() {
     assert!(st.success());
     let mut add = Command::new(bin)
         .args(["user", "add", "--name", "ana", "--role", "admin", "--db"])
-        .arg(&db)
+        .arg(db)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -77,7 +95,7 @@ fn a_user_added_on_the_command_line_signs_in_to_the_served_scan() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("user ana saved as admin"));
     let short = Command::new(bin)
         .args(["user", "add", "--name", "bob", "--db"])
-        .arg(&db)
+        .arg(db)
         .stdin(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -89,23 +107,43 @@ fn a_user_added_on_the_command_line_signs_in_to_the_served_scan() {
     };
     assert!(!out.status.success(), "passwords under 10 characters are refused");
 
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let _serve = Kill(
-        Command::new(bin)
-            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
-            .arg(&db)
-            .arg("--key-file")
-            .arg(&key)
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let health = healthz_once_up(port, Duration::from_secs(30));
-    assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"run_id\":\"20"), "{health}");
-    let login = |pw: &str| login(port, "ana", pw);
+    let mut ports = Vec::new();
+    let mut running = Vec::new();
+    for i in 0..servers {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        running.push(Kill(
+            Command::new(bin)
+                .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+                .arg(db)
+                .arg("--key-file")
+                .arg(&key)
+                .arg("--inbox")
+                .arg(dir.join(format!("inbox{i}")))
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        ));
+        ports.push(port);
+    }
+    for &port in &ports {
+        let health = healthz_once_up(port, Duration::from_secs(30));
+        assert!(health.starts_with("HTTP/1.1 200") && health.contains("\"run_id\":\"20"), "{health}");
+    }
+    let login = |pw: &str| login(ports[0], "ana", pw);
     let ok = login("a+long+passphrase");
     assert!(ok.starts_with("HTTP/1.1 303") && ok.contains("bonafide_session="), "{ok}");
     assert!(login("wrong+passphrase").starts_with("HTTP/1.1 401"));
+    let cookie = ok
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string();
+    for &port in &ports {
+        let page =
+            request(port, &format!("GET /cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n"));
+        assert!(page.starts_with("HTTP/1.1 200"), "port {port}: {}", page.lines().next().unwrap_or(""));
+    }
 }
 
 /// `bonafide demo` ends by serving what it scanned: the run is in the demo folder's

@@ -4,6 +4,7 @@
 //!
 //!     cargo bench -p bonafide-serve --bench load            # 200 req/s for 10 s
 //!     LOAD_RPS=400 LOAD_SECONDS=20 LOAD_USERS=5000 cargo bench -p bonafide-serve --bench load
+//!     LOAD_DB=postgres://localhost/empty cargo bench -p bonafide-serve --bench load
 //!
 //! Open loop: request k is due at k/rps seconds whatever happened before, and its
 //! latency counts from when it was due, so a stall shows up in the percentiles instead
@@ -80,7 +81,10 @@ fn main() {
         let data = dir.path().join("org");
         let t0 = Instant::now();
         let w = bonafide_sim::bench::write_okta_org(&data, users * 100, users, 7).unwrap();
-        let mut config = ServeConfig::new(dir.path().join("b.db"), "127.0.0.1:0".parse().unwrap());
+        // LOAD_DB=postgres://... (an empty database or schema) measures PostgreSQL.
+        let db = std::env::var("LOAD_DB").map(std::path::PathBuf::from).unwrap_or_else(|_| dir.path().join("b.db"));
+        let mut config = ServeConfig::new(db, "127.0.0.1:0".parse().unwrap());
+        config.inbox = Some(dir.path().join("inbox"));
         config.watch = vec![data];
         config.key_file = Some(dir.path().join("key"));
         let state = AppState::open(&config).await.unwrap();
@@ -96,7 +100,7 @@ fn main() {
         );
         let ids: Vec<String> = snap.subjects.iter().take(200).map(|s| s.id.clone()).collect();
         drop(snap);
-        let pool = state.store.pool().clone();
+        let pool = state.pool.clone();
         let uid = bonafide_serve::users::add_user(&pool, "load", Role::Viewer, "load test password").await.unwrap();
         let (token, _) = auth::create_session(&pool, uid).await.unwrap();
         let cookie = format!("{}={token}", auth::SESSION_COOKIE);

@@ -31,7 +31,7 @@ pub async fn openapi() -> Response {
 }
 
 pub async fn healthz(State(st): State<AppState>) -> Response {
-    let db = sqlx::query("SELECT 1").execute(st.store.pool()).await.is_ok();
+    let db = sqlx::query("SELECT 1").execute(&st.pool).await.is_ok();
     let snap = st.snap().await;
     let body = json!({"status": if db { "ok" } else { "degraded" }, "database": db,
         "run_id": snap.run.as_ref().map(|r| r.run_id.clone())});
@@ -43,7 +43,7 @@ pub async fn metrics(State(st): State<AppState>, Extension(a): Extension<Auth>) 
     need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status != 'closed'")
-        .fetch_one(st.store.pool())
+        .fetch_one(&st.pool)
         .await
         .map_err(internal)?;
     let band = |b: &str| snap.subjects.iter().filter(|s| s.band == b).count() as f64;
@@ -89,13 +89,11 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
     let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let s = subject_of(&snap, &id)?;
-    crate::audit::record(st.store.pool(), &p.name, "subject.view", &format!("subject:{id}"), "api")
-        .await
-        .map_err(internal)?;
+    crate::audit::record(&st.pool, &p.name, "subject.view", &format!("subject:{id}"), "api").await.map_err(internal)?;
     let findings: Vec<&crate::snapshot::FindingView> = s.findings.iter().map(|&i| &snap.findings[i]).collect();
     let clusters: Vec<&crate::snapshot::ClusterView> = s.clusters.iter().map(|&i| &snap.clusters[i]).collect();
-    let cases = cases::list(st.store.pool(), Some(&id)).await.map_err(internal)?;
-    let suppressions = cases::suppressions(st.store.pool(), &id).await.map_err(internal)?;
+    let cases = cases::list(&st.pool, Some(&id)).await.map_err(internal)?;
+    let suppressions = cases::suppressions(&st.pool, &id).await.map_err(internal)?;
     let mut v = subject_summary(s);
     if let Some(o) = v.as_object_mut() {
         o.insert("claims".into(), s.claims.clone());
@@ -175,7 +173,7 @@ pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> 
     need(&a, Role::Viewer, API)?;
     let rows: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY finished_at DESC LIMIT 100")
-            .fetch_all(st.store.pool())
+            .fetch_all(&st.pool)
             .await
             .map_err(internal)?;
     let items: Vec<Value> = rows
@@ -216,7 +214,7 @@ async fn ingest_body(st: &AppState, a: &Auth, q: IngestQuery, body: Bytes, defau
     let name = q.name.as_deref().unwrap_or(default_name);
     let path = st.ingest.save(name, format, &body, &st.metrics).map_err(internal)?;
     let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    crate::audit::record(st.store.pool(), &p.name, "ingest", &format!("file:{file}"), &format!("{} bytes", body.len()))
+    crate::audit::record(&st.pool, &p.name, "ingest", &format!("file:{file}"), &format!("{} bytes", body.len()))
         .await
         .map_err(internal)?;
     if matches!(q.wait.as_deref(), Some("1" | "true")) {
@@ -249,7 +247,7 @@ pub async fn ingest_push(
 
 pub async fn rescan(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
-    crate::audit::record(st.store.pool(), &p.name, "rescan", "runs", "").await.map_err(internal)?;
+    crate::audit::record(&st.pool, &p.name, "rescan", "runs", "").await.map_err(internal)?;
     let run_id = st.ingest.rescan(&st).await.map_err(internal)?;
     Ok((StatusCode::CREATED, Json(json!({"run_id": run_id}))).into_response())
 }
@@ -261,7 +259,7 @@ pub struct CaseQuery {
 
 pub async fn cases(State(st): State<AppState>, Extension(a): Extension<Auth>, Query(q): Query<CaseQuery>) -> ApiResult {
     need(&a, Role::Viewer, API)?;
-    let items = cases::list(st.store.pool(), q.subject_id.as_deref()).await.map_err(internal)?;
+    let items = cases::list(&st.pool, q.subject_id.as_deref()).await.map_err(internal)?;
     Ok(Json(json!({"items": items})).into_response())
 }
 
@@ -283,13 +281,13 @@ fn check_target(snap: &Snapshot, n: &NewCase, kind: Kind) -> Result<(), WebError
 pub async fn open_case(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(n): Json<NewCase>) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
     check_target(&*st.snap().await, &n, API)?;
-    let c = cases::open(st.store.pool(), &p.name, n).await.map_err(|e| WebError::from_case(API, e))?;
+    let c = cases::open(&st.pool, &p.name, n).await.map_err(|e| WebError::from_case(API, e))?;
     Ok((StatusCode::CREATED, Json(json!(c))).into_response())
 }
 
 pub async fn case(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> ApiResult {
     need(&a, Role::Viewer, API)?;
-    let pool = st.store.pool();
+    let pool = &st.pool;
     let c = cases::get(pool, id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(API))?;
     let notes = cases::notes(pool, id).await.map_err(internal)?;
     let attachments = cases::attachments(pool, id).await.map_err(internal)?;
@@ -309,7 +307,7 @@ pub async fn change_case(
 ) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
     let decided = c.disposition.is_some();
-    let case = cases::change(st.store.pool(), &p.name, id, c).await.map_err(|e| WebError::from_case(API, e))?;
+    let case = cases::change(&st.pool, &p.name, id, c).await.map_err(|e| WebError::from_case(API, e))?;
     if decided {
         after_decision(&st).await?;
     }
@@ -318,7 +316,7 @@ pub async fn change_case(
 
 pub async fn delete_case(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> ApiResult {
     let p = need(&a, Role::Admin, API)?;
-    cases::delete(st.store.pool(), &p.name, id).await.map_err(|e| WebError::from_case(API, e))?;
+    cases::delete(&st.pool, &p.name, id).await.map_err(|e| WebError::from_case(API, e))?;
     after_decision(&st).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -335,7 +333,7 @@ pub async fn add_note(
     Json(n): Json<NoteBody>,
 ) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
-    let note = cases::add_note(st.store.pool(), &p.name, id, &n.body).await.map_err(|e| WebError::from_case(API, e))?;
+    let note = cases::add_note(&st.pool, &p.name, id, &n.body).await.map_err(|e| WebError::from_case(API, e))?;
     Ok((StatusCode::CREATED, Json(json!(note))).into_response())
 }
 
@@ -361,7 +359,7 @@ pub async fn attach(
         .chars()
         .take(100)
         .collect::<String>();
-    let att = cases::attach(st.store.pool(), &p.name, id, q.name.as_deref().unwrap_or("attachment"), &ct, &body)
+    let att = cases::attach(&st.pool, &p.name, id, q.name.as_deref().unwrap_or("attachment"), &ct, &body)
         .await
         .map_err(|e| WebError::from_case(API, e))?;
     Ok((StatusCode::CREATED, Json(json!(att))).into_response())
@@ -373,19 +371,11 @@ pub async fn attachment(
     Path((id, aid)): Path<(i64, i64)>,
 ) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
-    let (name, _ct, bytes) = cases::attachment_bytes(st.store.pool(), id, aid)
+    let (name, _ct, bytes) =
+        cases::attachment_bytes(&st.pool, id, aid).await.map_err(internal)?.ok_or_else(|| WebError::not_found(API))?;
+    crate::audit::record(&st.pool, &p.name, "attachment.download", &format!("case:{id}"), &format!("attachment {aid}"))
         .await
-        .map_err(internal)?
-        .ok_or_else(|| WebError::not_found(API))?;
-    crate::audit::record(
-        st.store.pool(),
-        &p.name,
-        "attachment.download",
-        &format!("case:{id}"),
-        &format!("attachment {aid}"),
-    )
-    .await
-    .map_err(internal)?;
+        .map_err(internal)?;
     // Always served as a download, never rendered: an attachment is untrusted content.
     let disposition = format!("attachment; filename=\"{}\"", name.replace(['"', '\\'], "_"));
     let mut resp = bytes.into_response();
@@ -408,7 +398,7 @@ pub async fn suppressions(
     Path(id): Path<String>,
 ) -> ApiResult {
     need(&a, Role::Viewer, API)?;
-    let items = cases::suppressions(st.store.pool(), &id).await.map_err(internal)?;
+    let items = cases::suppressions(&st.pool, &id).await.map_err(internal)?;
     Ok(Json(json!({"items": items})).into_response())
 }
 
@@ -422,7 +412,7 @@ pub async fn suppress(
     if st.snap().await.subject(&id).is_none() {
         return Err(WebError::not_found(API));
     }
-    let s = cases::suppress(st.store.pool(), &p.name, &id, s).await.map_err(|e| WebError::from_case(API, e))?;
+    let s = cases::suppress(&st.pool, &p.name, &id, s).await.map_err(|e| WebError::from_case(API, e))?;
     after_decision(&st).await?;
     Ok((StatusCode::CREATED, Json(json!(s))).into_response())
 }
@@ -439,7 +429,7 @@ pub async fn audit(
     Query(q): Query<AuditQuery>,
 ) -> ApiResult {
     need(&a, Role::Admin, API)?;
-    let items = crate::audit::list(st.store.pool(), q.target.as_deref(), q.limit.unwrap_or(500).clamp(1, 10_000))
+    let items = crate::audit::list(&st.pool, q.target.as_deref(), q.limit.unwrap_or(500).clamp(1, 10_000))
         .await
         .map_err(internal)?;
     Ok(Json(json!({"items": items})).into_response())
@@ -447,7 +437,7 @@ pub async fn audit(
 
 pub async fn users(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
     need(&a, Role::Admin, API)?;
-    let items = crate::users::list(st.store.pool()).await.map_err(internal)?;
+    let items = crate::users::list(&st.pool).await.map_err(internal)?;
     Ok(Json(json!({"items": items})).into_response())
 }
 
@@ -461,10 +451,10 @@ pub struct NewUser {
 pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(u): Json<NewUser>) -> ApiResult {
     let p = need(&a, Role::Admin, API)?;
     let role = Role::parse(&u.role).ok_or_else(|| WebError::bad(API, "role must be viewer, analyst or admin"))?;
-    let id = crate::users::add_user(st.store.pool(), &u.name, role, &u.password)
+    let id = crate::users::add_user(&st.pool, &u.name, role, &u.password)
         .await
         .map_err(|e| WebError::bad(API, e.to_string()))?;
-    crate::audit::record(st.store.pool(), &p.name, "user.add", &format!("user:{}", u.name), role.as_str())
+    crate::audit::record(&st.pool, &p.name, "user.add", &format!("user:{}", u.name), role.as_str())
         .await
         .map_err(internal)?;
     Ok((StatusCode::CREATED, Json(json!({"user_id": id, "name": u.name, "role": role}))).into_response())
@@ -484,8 +474,8 @@ pub async fn create_token(State(st): State<AppState>, Extension(a): Extension<Au
         serde_json::from_slice(&body).map_err(|e| WebError::bad(API, format!("invalid JSON: {e}")))?
     };
     let label = body.label.unwrap_or_else(|| "api".into()).chars().take(64).collect::<String>();
-    let token = auth::create_api_token(st.store.pool(), p.user_id, &label).await.map_err(internal)?;
-    crate::audit::record(st.store.pool(), &p.name, "token.create", &format!("user:{}", p.name), &label)
+    let token = auth::create_api_token(&st.pool, p.user_id, &label).await.map_err(internal)?;
+    crate::audit::record(&st.pool, &p.name, "token.create", &format!("user:{}", p.name), &label)
         .await
         .map_err(internal)?;
     Ok((StatusCode::CREATED, Json(json!({"token": token, "role": p.role, "label": label}))).into_response())

@@ -20,7 +20,7 @@ pub struct AuditEntry {
 /// Appends one entry. `detail` must not hold sensitive values (callers pass ids,
 /// statuses and lengths, never note bodies or identifiers).
 pub async fn record(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     actor: &str,
     action: &str,
     target: &str,
@@ -38,7 +38,7 @@ pub async fn record(
 }
 
 /// The newest entries first, optionally only those about `target`.
-pub async fn list(pool: &sqlx::SqlitePool, target: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>, ServeError> {
+pub async fn list(pool: &sqlx::AnyPool, target: Option<&str>, limit: i64) -> Result<Vec<AuditEntry>, ServeError> {
     let rows = match target {
         Some(t) => sqlx::query(
             "SELECT seq, at, actor, action, target, detail FROM audit_log WHERE target = $1 ORDER BY seq DESC LIMIT $2",

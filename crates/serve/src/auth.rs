@@ -145,7 +145,7 @@ pub fn now() -> bonafide_core::UtcMs {
 
 /// Checks a name and password; the user id, name and role when they match.
 pub async fn check_login(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     name: &str,
     password: &str,
 ) -> Result<Option<(i64, String, Role)>, ServeError> {
@@ -166,7 +166,7 @@ pub async fn check_login(
 }
 
 /// Starts a session; returns (cookie token, CSRF token).
-pub async fn create_session(pool: &sqlx::SqlitePool, user_id: i64) -> Result<(String, String), ServeError> {
+pub async fn create_session(pool: &sqlx::AnyPool, user_id: i64) -> Result<(String, String), ServeError> {
     let token = random_token()?;
     let csrf = random_token()?;
     let created = now();
@@ -184,12 +184,12 @@ pub async fn create_session(pool: &sqlx::SqlitePool, user_id: i64) -> Result<(St
     Ok((token, csrf))
 }
 
-pub async fn end_session(pool: &sqlx::SqlitePool, token: &str) -> Result<(), ServeError> {
+pub async fn end_session(pool: &sqlx::AnyPool, token: &str) -> Result<(), ServeError> {
     sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash(token)).execute(pool).await?;
     Ok(())
 }
 
-pub async fn session_principal(pool: &sqlx::SqlitePool, token: &str) -> Result<Option<Principal>, ServeError> {
+pub async fn session_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Option<Principal>, ServeError> {
     let row = sqlx::query(
         "SELECT u.user_id, u.name, u.role, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.user_id = s.user_id \
          WHERE s.token_hash = $1 AND u.disabled = 0",
@@ -211,7 +211,7 @@ pub async fn session_principal(pool: &sqlx::SqlitePool, token: &str) -> Result<O
 }
 
 /// Issues an API token for a user; the token is returned once and stored hashed.
-pub async fn create_api_token(pool: &sqlx::SqlitePool, user_id: i64, label: &str) -> Result<String, ServeError> {
+pub async fn create_api_token(pool: &sqlx::AnyPool, user_id: i64, label: &str) -> Result<String, ServeError> {
     let token = format!("bft_{}", random_token()?);
     sqlx::query("INSERT INTO api_tokens (token_hash, user_id, label, created_at) VALUES ($1, $2, $3, $4)")
         .bind(token_hash(&token))
@@ -223,7 +223,7 @@ pub async fn create_api_token(pool: &sqlx::SqlitePool, user_id: i64, label: &str
     Ok(token)
 }
 
-pub async fn token_principal(pool: &sqlx::SqlitePool, token: &str) -> Result<Option<Principal>, ServeError> {
+pub async fn token_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Option<Principal>, ServeError> {
     let row = sqlx::query(
         "SELECT u.user_id, u.name, u.role FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
          WHERE t.token_hash = $1 AND u.disabled = 0",

@@ -147,7 +147,7 @@ macro_rules! case_columns {
     };
 }
 
-fn case_row(r: &sqlx::sqlite::SqliteRow) -> Case {
+fn case_row(r: &sqlx::any::AnyRow) -> Case {
     Case {
         case_id: r.get(0),
         subject_id: r.get(1),
@@ -163,7 +163,7 @@ fn case_row(r: &sqlx::sqlite::SqliteRow) -> Case {
 }
 
 async fn audit(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut sqlx::AnyConnection,
     actor: &str,
     action: &str,
     target: &str,
@@ -184,7 +184,7 @@ fn clean(s: Option<String>, max: usize) -> Option<String> {
     s.map(|x| x.trim().chars().take(max).collect::<String>()).filter(|x| !x.is_empty())
 }
 
-pub async fn open(pool: &sqlx::SqlitePool, actor: &str, new: NewCase) -> Result<Case, CaseError> {
+pub async fn open(pool: &sqlx::AnyPool, actor: &str, new: NewCase) -> Result<Case, CaseError> {
     let subject = clean(new.subject_id, 200);
     let cluster = clean(new.cluster_id, 200);
     if subject.is_none() && cluster.is_none() {
@@ -217,7 +217,7 @@ pub async fn open(pool: &sqlx::SqlitePool, actor: &str, new: NewCase) -> Result<
     Ok(case)
 }
 
-pub async fn get(pool: &sqlx::SqlitePool, id: i64) -> Result<Option<Case>, ServeError> {
+pub async fn get(pool: &sqlx::AnyPool, id: i64) -> Result<Option<Case>, ServeError> {
     Ok(sqlx::query(concat!("SELECT ", case_columns!(), " FROM cases WHERE case_id = $1"))
         .bind(id)
         .fetch_optional(pool)
@@ -227,7 +227,7 @@ pub async fn get(pool: &sqlx::SqlitePool, id: i64) -> Result<Option<Case>, Serve
 }
 
 /// Cases, newest first; only those about `subject` when given.
-pub async fn list(pool: &sqlx::SqlitePool, subject: Option<&str>) -> Result<Vec<Case>, ServeError> {
+pub async fn list(pool: &sqlx::AnyPool, subject: Option<&str>) -> Result<Vec<Case>, ServeError> {
     let rows = match subject {
         Some(s) => {
             sqlx::query(concat!("SELECT ", case_columns!(), " FROM cases WHERE subject_id = $1 ORDER BY case_id DESC"))
@@ -246,7 +246,7 @@ pub async fn list(pool: &sqlx::SqlitePool, subject: Option<&str>) -> Result<Vec<
 
 /// Applies a change. Closing needs a disposition; a disposition closes nothing by
 /// itself (an analyst may record it and keep working).
-pub async fn change(pool: &sqlx::SqlitePool, actor: &str, id: i64, c: CaseChange) -> Result<Case, CaseError> {
+pub async fn change(pool: &sqlx::AnyPool, actor: &str, id: i64, c: CaseChange) -> Result<Case, CaseError> {
     let Some(mut case) = get(pool, id).await? else { return Err(CaseError::NotFound) };
     let mut what = Vec::new();
     if let Some(s) = c.status.as_deref().filter(|s| !s.is_empty()) {
@@ -302,7 +302,7 @@ pub async fn change(pool: &sqlx::SqlitePool, actor: &str, id: i64, c: CaseChange
 
 /// Deletes a case with its notes and attachments (admin only). The audit trail keeps
 /// the fact and who did it.
-pub async fn delete(pool: &sqlx::SqlitePool, actor: &str, id: i64) -> Result<(), CaseError> {
+pub async fn delete(pool: &sqlx::AnyPool, actor: &str, id: i64) -> Result<(), CaseError> {
     let mut tx = pool.begin().await?;
     sqlx::query("DELETE FROM case_notes WHERE case_id = $1").bind(id).execute(&mut *tx).await?;
     sqlx::query("DELETE FROM case_attachments WHERE case_id = $1").bind(id).execute(&mut *tx).await?;
@@ -315,7 +315,7 @@ pub async fn delete(pool: &sqlx::SqlitePool, actor: &str, id: i64) -> Result<(),
     Ok(())
 }
 
-pub async fn add_note(pool: &sqlx::SqlitePool, actor: &str, id: i64, body: &str) -> Result<Note, CaseError> {
+pub async fn add_note(pool: &sqlx::AnyPool, actor: &str, id: i64, body: &str) -> Result<Note, CaseError> {
     let body = body.trim();
     if body.is_empty() || body.len() > 20_000 {
         return Err(CaseError::Invalid("a note needs 1 to 20000 characters".into()));
@@ -341,7 +341,7 @@ pub async fn add_note(pool: &sqlx::SqlitePool, actor: &str, id: i64, body: &str)
     Ok(Note { note_id, author: actor.into(), at, body: body.into() })
 }
 
-pub async fn notes(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<Note>, ServeError> {
+pub async fn notes(pool: &sqlx::AnyPool, id: i64) -> Result<Vec<Note>, ServeError> {
     let rows = sqlx::query("SELECT note_id, author, at, body FROM case_notes WHERE case_id = $1 ORDER BY note_id")
         .bind(id)
         .fetch_all(pool)
@@ -352,7 +352,7 @@ pub async fn notes(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<Note>, ServeE
 pub const MAX_ATTACHMENT: usize = 10 * 1024 * 1024;
 
 pub async fn attach(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     actor: &str,
     id: i64,
     name: &str,
@@ -400,7 +400,7 @@ pub async fn attach(
     })
 }
 
-pub async fn attachments(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<Attachment>, ServeError> {
+pub async fn attachments(pool: &sqlx::AnyPool, id: i64) -> Result<Vec<Attachment>, ServeError> {
     let rows = sqlx::query(
         "SELECT attachment_id, name, content_type, sha256, length(bytes), author, at FROM case_attachments \
          WHERE case_id = $1 ORDER BY attachment_id",
@@ -424,7 +424,7 @@ pub async fn attachments(pool: &sqlx::SqlitePool, id: i64) -> Result<Vec<Attachm
 
 /// An attachment's name, content type and bytes.
 pub async fn attachment_bytes(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     case_id: i64,
     aid: i64,
 ) -> Result<Option<(String, String, Vec<u8>)>, ServeError> {
@@ -446,7 +446,7 @@ pub struct NewSuppression {
 }
 
 pub async fn suppress(
-    pool: &sqlx::SqlitePool,
+    pool: &sqlx::AnyPool,
     actor: &str,
     subject: &str,
     s: NewSuppression,
@@ -503,7 +503,7 @@ pub async fn suppress(
     })
 }
 
-pub async fn suppressions(pool: &sqlx::SqlitePool, subject: &str) -> Result<Vec<Suppression>, ServeError> {
+pub async fn suppressions(pool: &sqlx::AnyPool, subject: &str) -> Result<Vec<Suppression>, ServeError> {
     let at = stamp(now());
     let rows = sqlx::query(
         "SELECT suppression_id, subject_id, indicator, reason, expires_at, created_by, created_at FROM suppressions \

@@ -274,7 +274,7 @@ pub fn build(snap: &Snapshot, case: &crate::cases::Case, notes: Vec<crate::cases
 
 /// Renders the export, audits it, and answers with the page's own CSP.
 pub async fn response(st: &AppState, p: &Principal, id: i64, kind: Kind) -> Result<Response, WebError> {
-    let pool = st.store.pool();
+    let pool = &st.pool;
     let case = crate::cases::get(pool, id)
         .await
         .map_err(|e| WebError::internal(kind, e))?

@@ -216,7 +216,7 @@ impl Ingest {
         })
         .await
         .map_err(|e| ServeError::Other(format!("scan task failed: {e}")))??;
-        state.store.save_run(&outcome).await?;
+        state.db.save_run(&outcome).await?;
         state.reload().await?;
         Ok(outcome.run.run_id.clone())
     }

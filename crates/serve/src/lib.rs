@@ -1,9 +1,11 @@
-//! `bonafide serve`: the analyst's workplace on the embedded database.
+//! `bonafide serve`: the analyst's workplace, on a SQLite file or on PostgreSQL.
 //!
 //! One process holds the latest stored run as an in-memory [`snapshot::Snapshot`]
 //! (ranked subjects, findings, clusters, records), answers the REST API under
 //! `/api/v1` and the server-rendered web UI from it, and keeps what analysts do
-//! (cases, notes, attachments, suppressions, the audit trail) in SQLite. Ingest (file
+//! (cases, notes, attachments, suppressions, the audit trail) in the same database: a
+//! SQLite file, or PostgreSQL shared by several such processes (each polls for the
+//! others' runs and decisions, [`REFRESH_EVERY`]). Ingest (file
 //! upload, HTTP push, a watched folder) puts inputs into the inbox and wakes one
 //! background task that re-runs the engine's scan over all accumulated inputs and stores
 //! the new run; findings are therefore refreshed per run (a full re-scan), not per event.
@@ -30,7 +32,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use bonafide_store::Store;
+use bonafide_store::Db;
 use tokio::sync::RwLock;
 
 pub use auth::Role;
@@ -38,13 +40,15 @@ pub use auth::Role;
 /// How to run the service.
 #[derive(Clone, Debug)]
 pub struct ServeConfig {
-    /// The SQLite database (created and migrated if missing).
+    /// The database: a SQLite file (created and migrated if missing) or a PostgreSQL
+    /// URL (migrated).
     pub db: PathBuf,
     /// Address to listen on, e.g. `127.0.0.1:8080`.
     pub listen: SocketAddr,
     /// Folders polled for new or changed input files.
     pub watch: Vec<PathBuf>,
-    /// Where uploads and HTTP pushes are kept (default: `<db>.inbox/`).
+    /// Where uploads and HTTP pushes are kept (default: `<db>.inbox/`, or
+    /// `bonafide.inbox/` for a PostgreSQL URL).
     pub inbox: Option<PathBuf>,
     /// The engine configuration used for re-scans.
     pub engine: bonafide_engine::Config,
@@ -73,8 +77,13 @@ impl ServeConfig {
         }
     }
 
+    /// The inbox: `--inbox`, else `<db>.inbox/` beside a SQLite file, else (a
+    /// PostgreSQL URL names no folder) `bonafide.inbox/` in the working directory.
     fn inbox_dir(&self) -> PathBuf {
         self.inbox.clone().unwrap_or_else(|| {
+            if self.db.to_str().is_some_and(bonafide_store::db::is_postgres_url) {
+                return PathBuf::from("bonafide.inbox");
+            }
             let mut p = self.db.clone().into_os_string();
             p.push(".inbox");
             PathBuf::from(p)
@@ -99,7 +108,11 @@ pub enum ServeError {
 /// Everything a request handler reaches.
 #[derive(Clone)]
 pub struct AppState {
-    pub store: Store,
+    /// The store of runs (the scans ingest triggers are saved through it).
+    pub db: Db,
+    /// The serve tables (users, sessions, cases, audit) and run reads, on whichever
+    /// backend `db` is: the SQL is the same for both.
+    pub pool: sqlx::AnyPool,
     pub snapshot: Arc<RwLock<Arc<snapshot::Snapshot>>>,
     pub metrics: Arc<metrics::Metrics>,
     pub limiter: Arc<auth::LoginLimiter>,
@@ -111,11 +124,13 @@ impl AppState {
     /// Opens the database, loads the latest run and prepares ingest (without starting
     /// any background task: see [`run`] and [`ingest::Ingest::spawn`]).
     pub async fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
-        let store = Store::open(&config.db).await?;
-        let snap = snapshot::Snapshot::load(&store, &config.engine).await?;
+        let db = Db::open(&config.db).await?;
+        let pool = bonafide_store::db::any_pool(&config.db).await?;
+        let snap = snapshot::Snapshot::load(&db, &pool, &config.engine).await?;
         let ingest = ingest::Ingest::new(config)?;
         Ok(AppState {
-            store,
+            db,
+            pool,
             snapshot: Arc::new(RwLock::new(Arc::new(snap))),
             metrics: Arc::new(metrics::Metrics::default()),
             limiter: Arc::new(auth::LoginLimiter::default()),
@@ -131,11 +146,42 @@ impl AppState {
 
     /// Re-reads the latest run and the case decisions that adjust scores.
     pub async fn reload(&self) -> Result<(), ServeError> {
-        let snap = snapshot::Snapshot::load(&self.store, &self.ingest.engine).await?;
+        let snap = snapshot::Snapshot::load(&self.db, &self.pool, &self.ingest.engine).await?;
         *self.snapshot.write().await = Arc::new(snap);
         Ok(())
     }
+
+    /// Reloads when the database holds a newer run or other case decisions than the
+    /// snapshot: what another `bonafide serve` on the same database did. Returns whether
+    /// it reloaded.
+    pub async fn refresh_if_stale(&self) -> Result<bool, ServeError> {
+        let now = snapshot::Snapshot::version(&self.db, &self.pool).await?;
+        if now == self.snap().await.version {
+            return Ok(false);
+        }
+        self.reload().await?;
+        Ok(true)
+    }
+
+    /// Polls [`refresh_if_stale`](Self::refresh_if_stale) every `every` for as long as
+    /// the process runs.
+    fn spawn_refresh(&self, every: std::time::Duration) {
+        let state = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = state.refresh_if_stale().await {
+                    tracing::warn!("reloading the snapshot failed: {e}");
+                }
+            }
+        });
+    }
 }
+
+/// How often a running service checks the database for another replica's changes.
+pub const REFRESH_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
 
 /// The whole application: UI, API, health and metrics, behind the security headers.
 pub fn app(state: AppState) -> axum::Router {
@@ -147,6 +193,8 @@ pub fn app(state: AppState) -> axum::Router {
 pub async fn run(config: ServeConfig) -> Result<(), ServeError> {
     let state = AppState::open(&config).await?;
     state.ingest.clone().spawn(state.clone());
+    // Other replicas on the same database decide cases and store runs too.
+    state.spawn_refresh(REFRESH_EVERY);
     if state.snap().await.run.is_none() && state.ingest.has_inputs() {
         state.ingest.wake();
     }
@@ -155,11 +203,30 @@ pub async fn run(config: ServeConfig) -> Result<(), ServeError> {
         .map_err(|source| ServeError::Listen { addr: config.listen, source })?;
     let addr = listener.local_addr()?;
     tracing::info!("bonafide serve listening on http://{addr}");
-    eprintln!("bonafide serve: http://{addr}/  (database {})", config.db.display());
+    eprintln!(
+        "bonafide serve: http://{addr}/  (database {})",
+        bonafide_store::db::redact(&config.db.to_string_lossy())
+    );
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_inbox_is_beside_a_file_and_local_for_a_url() {
+        let listen: SocketAddr = "127.0.0.1:0".parse().unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
+        let file = ServeConfig::new(PathBuf::from("data/b.db"), listen);
+        assert_eq!(file.inbox_dir(), PathBuf::from("data/b.db.inbox"));
+        let url = ServeConfig::new(PathBuf::from("postgres://bonafide@db/bonafide"), listen);
+        assert_eq!(url.inbox_dir(), PathBuf::from("bonafide.inbox"));
+        let chosen = ServeConfig { inbox: Some(PathBuf::from("/shared/inbox")), ..url };
+        assert_eq!(chosen.inbox_dir(), PathBuf::from("/shared/inbox"));
+    }
 }

@@ -10,7 +10,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use bonafide_core::{ActivitySummary, Band, Contribution, ScoringConfig};
-use bonafide_store::Store;
+use bonafide_store::Db;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::Row;
@@ -116,6 +116,9 @@ pub struct Snapshot {
     pub clusters: Vec<ClusterView>,
     pub cluster_index: HashMap<String, usize>,
     pub scoring: ScoringConfig,
+    /// What the snapshot was built from ([`Snapshot::version`]); another replica's case
+    /// decision or run changes it.
+    pub version: String,
 }
 
 fn json(text: &str) -> Value {
@@ -183,10 +186,27 @@ pub fn strip_fingerprints(v: &mut Value) {
 }
 
 impl Snapshot {
-    pub async fn load(store: &Store, engine: &bonafide_engine::Config) -> Result<Snapshot, ServeError> {
-        let pool = store.pool();
-        let mut snap = Snapshot { scoring: engine.scoring.clone(), ..Default::default() };
-        let Some(run_id) = store.latest_run().await? else { return Ok(snap) };
+    /// A fingerprint of everything a snapshot is built from: the latest run and the case
+    /// and suppression rows that adjust its scores. Cheap (one short query), so replicas
+    /// sharing a database can poll it and reload only when another one changed something;
+    /// views and notes, which change no score, leave it alone.
+    pub async fn version(db: &Db, pool: &sqlx::AnyPool) -> Result<String, ServeError> {
+        let run = db.latest_run().await?;
+        let r = sqlx::query(
+            "SELECT (SELECT COUNT(*) FROM cases), (SELECT COALESCE(MAX(updated_at), '') FROM cases), \
+             (SELECT COUNT(*) FROM suppressions), (SELECT COALESCE(MAX(suppression_id), 0) FROM suppressions)",
+        )
+        .fetch_one(pool)
+        .await?;
+        let (cases, updated, suppressions, last): (i64, String, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
+        Ok(format!("{}|{cases}|{updated}|{suppressions}|{last}", run.unwrap_or_default()))
+    }
+
+    pub async fn load(db: &Db, pool: &sqlx::AnyPool, engine: &bonafide_engine::Config) -> Result<Snapshot, ServeError> {
+        // Read before the data, so a change made while loading shows as a new version.
+        let version = Snapshot::version(db, pool).await?;
+        let mut snap = Snapshot { scoring: engine.scoring.clone(), version, ..Default::default() };
+        let Some(run_id) = db.latest_run().await? else { return Ok(snap) };
         let r = sqlx::query("SELECT run_id, started_at, finished_at, version, totals FROM runs WHERE run_id = $1")
             .bind(&run_id)
             .fetch_one(pool)
@@ -318,7 +338,7 @@ impl Snapshot {
     }
 
     /// Applies active suppressions and propagation from confirmed cases, then ranks.
-    async fn adjust(&mut self, pool: &sqlx::SqlitePool) -> Result<(), ServeError> {
+    async fn adjust(&mut self, pool: &sqlx::AnyPool) -> Result<(), ServeError> {
         let at = stamp(now());
         let suppressed: Vec<(String, String)> =
             sqlx::query("SELECT subject_id, indicator FROM suppressions WHERE expires_at > $1")

@@ -110,7 +110,7 @@ pub async fn login(
             .map_err(internal)?;
         return Ok((StatusCode::TOO_MANY_REQUESTS, Html(body)).into_response());
     }
-    let pool = st.store.pool();
+    let pool = &st.pool;
     let Some((user_id, name, _role)) = auth::check_login(pool, &name, &f.password).await.map_err(internal)? else {
         st.limiter.fail(&keys);
         Metrics::inc(&st.metrics.logins_failed);
@@ -148,11 +148,9 @@ pub async fn logout(
 ) -> UiResult {
     let p = need_form(&a, Role::Viewer, &f.csrf)?;
     if let Some(token) = crate::web::cookie(&headers, auth::SESSION_COOKIE) {
-        auth::end_session(st.store.pool(), token).await.map_err(internal)?;
+        auth::end_session(&st.pool, token).await.map_err(internal)?;
     }
-    crate::audit::record(st.store.pool(), &p.name, "logout", &format!("user:{}", p.name), "")
-        .await
-        .map_err(internal)?;
+    crate::audit::record(&st.pool, &p.name, "logout", &format!("user:{}", p.name), "").await.map_err(internal)?;
     let mut resp = see_other("/login");
     let clear = format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0", auth::SESSION_COOKIE);
     resp.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&clear).map_err(internal)?);
@@ -252,7 +250,7 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
     let p = need(&a, Role::Viewer, UI)?;
     let snap = st.snap().await;
     let s = snap.subject(&id).ok_or_else(|| WebError::not_found(UI))?;
-    let pool = st.store.pool();
+    let pool = &st.pool;
     crate::audit::record(pool, &p.name, "subject.view", &format!("subject:{id}"), "ui").await.map_err(internal)?;
     let cases = cases::list(pool, Some(&id)).await.map_err(internal)?;
     let suppressions = cases::suppressions(pool, &id).await.map_err(internal)?;
@@ -329,7 +327,7 @@ pub async fn suppress(
         return Err(WebError::not_found(UI));
     }
     let s = NewSuppression { indicator: f.indicator, reason: f.reason, expires_at: f.expires_at };
-    cases::suppress(st.store.pool(), &p.name, &id, s).await.map_err(|e| WebError::from_case(UI, e))?;
+    cases::suppress(&st.pool, &p.name, &id, s).await.map_err(|e| WebError::from_case(UI, e))?;
     st.reload().await.map_err(internal)?;
     Ok(see_other(&format!("/subjects/{}", views::path_segment(&id))))
 }
@@ -338,10 +336,8 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
     let p = need(&a, Role::Viewer, UI)?;
     let snap = st.snap().await;
     let c = snap.cluster(&id).ok_or_else(|| WebError::not_found(UI))?;
-    crate::audit::record(st.store.pool(), &p.name, "cluster.view", &format!("cluster:{id}"), "ui")
-        .await
-        .map_err(internal)?;
-    let cases: Vec<views::CaseRow> = cases::list(st.store.pool(), None)
+    crate::audit::record(&st.pool, &p.name, "cluster.view", &format!("cluster:{id}"), "ui").await.map_err(internal)?;
+    let cases: Vec<views::CaseRow> = cases::list(&st.pool, None)
         .await
         .map_err(internal)?
         .iter()
@@ -415,7 +411,7 @@ pub async fn indicator(State(st): State<AppState>, Extension(a): Extension<Auth>
 
 pub async fn cases(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
-    let list = cases::list(st.store.pool(), None).await.map_err(internal)?;
+    let list = cases::list(&st.pool, None).await.map_err(internal)?;
     page(views::CasesPage { chrome: Chrome::new("Cases", &p), cases: list.iter().map(views::case_row).collect() })
 }
 
@@ -444,13 +440,13 @@ pub async fn open_case(
             return Err(WebError::bad(UI, "no such subject or cluster in the current run"));
         }
     }
-    let c = cases::open(st.store.pool(), &p.name, n).await.map_err(|e| WebError::from_case(UI, e))?;
+    let c = cases::open(&st.pool, &p.name, n).await.map_err(|e| WebError::from_case(UI, e))?;
     Ok(see_other(&format!("/cases/{}", c.case_id)))
 }
 
 pub async fn case(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
-    let pool = st.store.pool();
+    let pool = &st.pool;
     let c = cases::get(pool, id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(UI))?;
     let snap = st.snap().await;
     page(views::CasePage {
@@ -484,7 +480,7 @@ pub async fn add_note(
     Form(f): Form<NoteForm>,
 ) -> UiResult {
     let p = need_form(&a, Role::Analyst, &f.csrf)?;
-    cases::add_note(st.store.pool(), &p.name, id, &f.body).await.map_err(|e| WebError::from_case(UI, e))?;
+    cases::add_note(&st.pool, &p.name, id, &f.body).await.map_err(|e| WebError::from_case(UI, e))?;
     Ok(see_other(&format!("/cases/{id}")))
 }
 
@@ -505,7 +501,7 @@ pub async fn update_case(
 ) -> UiResult {
     let p = need_form(&a, Role::Analyst, &f.csrf)?;
     let change = CaseChange { status: f.status, disposition: f.disposition, assignee: f.assignee, title: None };
-    cases::change(st.store.pool(), &p.name, id, change).await.map_err(|e| WebError::from_case(UI, e))?;
+    cases::change(&st.pool, &p.name, id, change).await.map_err(|e| WebError::from_case(UI, e))?;
     st.reload().await.map_err(internal)?;
     Ok(see_other(&format!("/cases/{id}")))
 }
@@ -519,7 +515,7 @@ pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> 
     let p = need(&a, Role::Viewer, UI)?;
     let runs: Vec<(String, String, String, String)> =
         sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY finished_at DESC LIMIT 100")
-            .fetch_all(st.store.pool())
+            .fetch_all(&st.pool)
             .await
             .map_err(internal)?;
     page(views::RunsPage {
@@ -550,15 +546,15 @@ pub async fn create_token(
 ) -> UiResult {
     let p = need_form(&a, Role::Viewer, &f.csrf)?;
     let label: String = f.label.unwrap_or_else(|| "api".into()).chars().take(64).collect();
-    let token = auth::create_api_token(st.store.pool(), p.user_id, &label).await.map_err(internal)?;
-    crate::audit::record(st.store.pool(), &p.name, "token.create", &format!("user:{}", p.name), &label)
+    let token = auth::create_api_token(&st.pool, p.user_id, &label).await.map_err(internal)?;
+    crate::audit::record(&st.pool, &p.name, "token.create", &format!("user:{}", p.name), &label)
         .await
         .map_err(internal)?;
     page(views::AccountPage { chrome: Chrome::new("Account", &p), token })
 }
 
 async fn admin_page(st: &AppState, p: &auth::Principal, message: String) -> UiResult {
-    let pool = st.store.pool();
+    let pool = &st.pool;
     page(views::AdminPage {
         chrome: Chrome::new("Administration", p),
         users: crate::users::list(pool).await.map_err(internal)?,
@@ -584,17 +580,11 @@ pub struct UserForm {
 pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<UserForm>) -> UiResult {
     let p = need_form(&a, Role::Admin, &f.csrf)?;
     let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
-    let msg = match crate::users::add_user(st.store.pool(), f.name.trim(), role, &f.password).await {
+    let msg = match crate::users::add_user(&st.pool, f.name.trim(), role, &f.password).await {
         Ok(_) => {
-            crate::audit::record(
-                st.store.pool(),
-                &p.name,
-                "user.add",
-                &format!("user:{}", f.name.trim()),
-                role.as_str(),
-            )
-            .await
-            .map_err(internal)?;
+            crate::audit::record(&st.pool, &p.name, "user.add", &format!("user:{}", f.name.trim()), role.as_str())
+                .await
+                .map_err(internal)?;
             format!("User {} saved as {}.", f.name.trim(), role.as_str())
         }
         Err(e) => format!("Not saved: {e}"),

@@ -22,7 +22,7 @@ pub fn valid_name(name: &str) -> bool {
 
 /// Creates a user, or resets the password and role of an existing one. Passwords need
 /// at least 10 characters: the service may be reachable from a network.
-pub async fn add_user(pool: &sqlx::SqlitePool, name: &str, role: Role, password: &str) -> Result<i64, ServeError> {
+pub async fn add_user(pool: &sqlx::AnyPool, name: &str, role: Role, password: &str) -> Result<i64, ServeError> {
     if !valid_name(name) {
         return Err(ServeError::Other(format!("invalid user name {name:?}: 1-64 visible ASCII characters")));
     }
@@ -44,7 +44,7 @@ pub async fn add_user(pool: &sqlx::SqlitePool, name: &str, role: Role, password:
     Ok(row.get(0))
 }
 
-pub async fn list(pool: &sqlx::SqlitePool) -> Result<Vec<User>, ServeError> {
+pub async fn list(pool: &sqlx::AnyPool) -> Result<Vec<User>, ServeError> {
     let rows = sqlx::query("SELECT user_id, name, role, created_at, disabled FROM users ORDER BY name")
         .fetch_all(pool)
         .await?;

@@ -104,10 +104,10 @@ async fn principal_of(st: &AppState, headers: &HeaderMap) -> Option<Principal> {
     if let Some(token) =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
-        return auth::token_principal(st.store.pool(), token.trim()).await.ok().flatten();
+        return auth::token_principal(&st.pool, token.trim()).await.ok().flatten();
     }
     let token = cookie(headers, auth::SESSION_COOKIE)?;
-    auth::session_principal(st.store.pool(), token).await.ok().flatten()
+    auth::session_principal(&st.pool, token).await.ok().flatten()
 }
 
 /// The content security policy: nothing from anywhere but this origin, no scripts at

@@ -2,6 +2,8 @@
 //! filters, cases from open to confirmed with propagation to the cluster, suppressions
 //! that expire, the export's IC3 content, the audit trail that cannot be rewritten,
 //! ingest by upload, login and its rate limit, and no raw sensitive value anywhere.
+//! Every test runs twice: on a SQLite file (`sqlite::`) and on PostgreSQL (`postgres::`,
+//! a schema of its own; skipped outside CI when BONAFIDE_PG_URL is unset).
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -20,7 +22,7 @@ struct Client {
 
 impl Client {
     async fn new(org: &common::Org, role: &str) -> Client {
-        let pool = org.state.store.pool();
+        let pool = &org.state.pool;
         let id: i64 =
             sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(role).fetch_one(pool).await.unwrap();
         Client {
@@ -61,9 +63,7 @@ fn subject<'a>(list: &'a Value, id: &str) -> &'a Value {
     list["items"].as_array().unwrap().iter().find(|s| s["id"] == id).unwrap()
 }
 
-#[tokio::test]
-async fn the_queue_ranks_and_filters() {
-    let org = common::org().await;
+async fn the_queue_ranks_and_filters(org: &common::Org) {
     let c = Client::new(&org, "viewer").await;
     let all = c.json("GET", "/api/v1/subjects", None).await;
     let scores: Vec<u64> = all["items"].as_array().unwrap().iter().map(|s| s["score"].as_u64().unwrap()).collect();
@@ -90,9 +90,7 @@ async fn the_queue_ranks_and_filters() {
     assert_eq!(ids(&page), ["F2", "F3"]);
 }
 
-#[tokio::test]
-async fn a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3() {
-    let org = common::org().await;
+async fn a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3(org: &common::Org) {
     let c = Client::new(&org, "analyst").await;
     let before = c.json("GET", "/api/v1/subjects", None).await;
     let e9 = subject(&before, "E1009")["log2_odds"].as_f64().unwrap();
@@ -158,9 +156,7 @@ async fn cluster_of(c: &Client, subject: &str) -> String {
         .to_string()
 }
 
-#[tokio::test]
-async fn suppressions_remove_bits_until_they_expire() {
-    let org = common::org().await;
+async fn suppressions_remove_bits_until_they_expire(org: &common::Org) {
     let c = Client::new(&org, "analyst").await;
     let before = c.json("GET", "/api/v1/subjects", None).await;
     let f3 = subject(&before, "F3")["log2_odds"].as_f64().unwrap();
@@ -202,7 +198,7 @@ async fn suppressions_remove_bits_until_they_expire() {
     assert_eq!(s3["run_score"], subject(&before, "F3")["score"], "the stored run is unchanged");
     // An expired suppression stops applying.
     sqlx::query("INSERT INTO suppressions (subject_id, indicator, reason, expires_at, created_by, created_at) VALUES ('F1', 'C3', 'old', '2001-01-01T00:00:00.000Z', 'x', '2000-01-01T00:00:00.000Z')")
-        .execute(org.state.store.pool())
+        .execute(&org.state.pool)
         .await
         .unwrap();
     org.state.reload().await.unwrap();
@@ -210,9 +206,7 @@ async fn suppressions_remove_bits_until_they_expire() {
     assert_eq!(subject(&later, "F1")["log2_odds"], subject(&before, "F1")["log2_odds"]);
 }
 
-#[tokio::test]
-async fn no_raw_sensitive_value_leaves_the_api() {
-    let org = common::org().await;
+async fn no_raw_sensitive_value_leaves_the_api(org: &common::Org) {
     let c = Client::new(&org, "admin").await;
     let mut seen = String::new();
     for path in
@@ -223,7 +217,7 @@ async fn no_raw_sensitive_value_leaves_the_api() {
         seen.push_str(&t);
     }
     let app = bonafide_serve::app(org.state.clone());
-    let pool = org.state.store.pool();
+    let pool = &org.state.pool;
     let id: i64 = sqlx::query_scalar("SELECT user_id FROM users WHERE name = 'admin'").fetch_one(pool).await.unwrap();
     let (cookie, _) = auth::create_session(pool, id).await.unwrap();
     for path in ["/subjects/F1", "/subjects/F2", "/queue"] {
@@ -242,15 +236,13 @@ async fn no_raw_sensitive_value_leaves_the_api() {
     assert!(seen.contains("6789") && seen.contains("4321"), "masked forms are");
 }
 
-#[tokio::test]
-async fn the_audit_trail_records_views_and_cannot_be_rewritten() {
-    let org = common::org().await;
+async fn the_audit_trail_records_views_and_cannot_be_rewritten(org: &common::Org) {
     let c = Client::new(&org, "admin").await;
     c.json("GET", "/api/v1/subjects/F2", None).await;
     let audit = c.json("GET", "/api/v1/audit?target=subject:F2", None).await;
     let e = &audit["items"][0];
     assert_eq!((e["actor"].as_str(), e["action"].as_str()), (Some("admin"), Some("subject.view")));
-    let pool = org.state.store.pool();
+    let pool = &org.state.pool;
     assert!(sqlx::query("UPDATE audit_log SET actor = 'nobody'").execute(pool).await.is_err());
     assert!(sqlx::query("DELETE FROM audit_log").execute(pool).await.is_err());
     let n: i64 =
@@ -258,9 +250,7 @@ async fn the_audit_trail_records_views_and_cannot_be_rewritten() {
     assert!(n >= 1);
 }
 
-#[tokio::test]
-async fn an_upload_is_scanned_into_a_new_run() {
-    let org = common::org().await;
+async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
     let c = Client::new(&org, "analyst").await;
     let run0 = org.state.snap().await.run.clone().unwrap().run_id;
     let csv = "subject_id,kind,full_name,address_line1,city,region,postal_code,country,hire_date,department\n\
@@ -296,9 +286,7 @@ async fn login(app: &axum::Router, name: &str, password: &str) -> (StatusCode, O
     (resp.status(), resp.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string()))
 }
 
-#[tokio::test]
-async fn login_sets_a_strict_cookie_and_is_rate_limited() {
-    let org = common::org().await;
+async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
     let app = bonafide_serve::app(org.state.clone());
     let (s, cookie) = login(&app, "analyst", common::PASSWORD).await;
     assert_eq!(s, StatusCode::SEE_OTHER);
@@ -319,9 +307,7 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited() {
 
 /// A login form posted from another site is refused (login CSRF); the site's own form,
 /// and clients that are not browsers, sign in.
-#[tokio::test]
-async fn login_from_another_site_is_refused() {
-    let org = common::org().await;
+async fn login_from_another_site_is_refused(org: &common::Org) {
     let app = bonafide_serve::app(org.state.clone());
     let post = |headers: &[(&str, &str)]| {
         let mut req = Request::post("/login")
@@ -348,9 +334,7 @@ async fn login_from_another_site_is_refused() {
     assert_eq!(send(post(&[])).await, (StatusCode::SEE_OTHER, true));
 }
 
-#[tokio::test]
-async fn pages_carry_a_strict_content_security_policy() {
-    let org = common::org().await;
+async fn pages_carry_a_strict_content_security_policy(org: &common::Org) {
     let c = Client::new(&org, "viewer").await;
     let (s, h, body) = c.send("GET", "/metrics", None).await;
     assert_eq!(s, StatusCode::OK);
@@ -363,9 +347,7 @@ async fn pages_carry_a_strict_content_security_policy() {
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
 }
 
-#[tokio::test]
-async fn a_watched_folder_and_a_push_each_produce_a_new_run() {
-    let org = common::org().await;
+async fn a_watched_folder_and_a_push_each_produce_a_new_run(org: &common::Org) {
     let state = org.state.clone();
     // The org's watched folders are examples/small and <tmp>/farm; spawn the poller.
     state.ingest.clone().spawn(state.clone());
@@ -400,3 +382,63 @@ async fn a_watched_folder_and_a_push_each_produce_a_new_run() {
     let after = state.snap().await.run.clone().unwrap().totals["events"].as_u64().unwrap();
     assert_eq!(after, before + 1, "the pushed event was read");
 }
+
+/// Two `bonafide serve` processes on one database, as behind a load balancer: they show
+/// the same run, a session or token made on one works on the other, a case opened on one
+/// is decided on the other, and the first picks the decision up (the confirmed
+/// subject's cluster gains weight) when it polls for changes, as a running service does
+/// every few seconds.
+async fn replicas_share_sessions_cases_and_decisions(org: &common::Org) {
+    let other = common::replica(org).await;
+    let (a_snap, b_snap) = (org.state.snap().await, other.snap().await);
+    assert!(a_snap.run.is_some());
+    assert_eq!(a_snap.run.as_ref().map(|r| &r.run_id), b_snap.run.as_ref().map(|r| &r.run_id));
+    assert_eq!(a_snap.version, b_snap.version);
+
+    let (app_a, app_b) = (bonafide_serve::app(org.state.clone()), bonafide_serve::app(other.clone()));
+    let (_, cookie) = login(&app_a, "analyst", common::PASSWORD).await;
+    let session = cookie.unwrap().split(';').next().unwrap().to_string();
+    let page = |app: axum::Router, cookie: Option<String>| async move {
+        let mut req = Request::get("/cases");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        app.oneshot(req.body(Body::empty()).unwrap()).await.unwrap().status()
+    };
+    assert_eq!(page(app_b.clone(), Some(session)).await, StatusCode::OK, "the session made on A works on B");
+    assert_ne!(page(app_b.clone(), None).await, StatusCode::OK, "and B still asks who is there");
+
+    let a = Client::new(org, "analyst").await;
+    let b = Client { app: app_b, token: a.token.clone() };
+    let e9 = subject(&a.json("GET", "/api/v1/subjects", None).await, "E1009")["log2_odds"].as_f64().unwrap();
+    let case = a.json("POST", "/api/v1/cases", Some(json!({"subject_id": "E1008"}))).await;
+    let id = case["case_id"].as_i64().unwrap();
+    let listed = b.json("GET", "/api/v1/cases", None).await;
+    assert!(listed["items"].as_array().unwrap().iter().any(|c| c["case_id"] == id), "{listed}");
+    b.json("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"status": "closed", "disposition": "confirmed"})))
+        .await;
+    assert!(org.state.refresh_if_stale().await.unwrap(), "A sees that the database changed");
+    assert!(!org.state.refresh_if_stale().await.unwrap(), "and reloads once");
+    let t2 = bonafide_core::ScoringConfig::default().tier_bits.t2;
+    let after = subject(&a.json("GET", "/api/v1/subjects", None).await, "E1009")["log2_odds"].as_f64().unwrap();
+    assert!((after - (e9 + t2)).abs() < 1e-9, "B's confirmation propagates on A: {e9} -> {after}");
+    let detail = a.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    let actions: Vec<&str> =
+        detail["audit"].as_array().unwrap().iter().rev().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(actions, ["case.open", "case.change"], "one trail, written by both");
+    other.pool.close().await;
+}
+
+common::on_both_backends!(
+    replicas_share_sessions_cases_and_decisions,
+    the_queue_ranks_and_filters,
+    a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,
+    suppressions_remove_bits_until_they_expire,
+    no_raw_sensitive_value_leaves_the_api,
+    the_audit_trail_records_views_and_cannot_be_rewritten,
+    an_upload_is_scanned_into_a_new_run,
+    login_sets_a_strict_cookie_and_is_rate_limited,
+    login_from_another_site_is_refused,
+    pages_carry_a_strict_content_security_policy,
+    a_watched_folder_and_a_push_each_produce_a_new_run,
+);

@@ -2,7 +2,7 @@
 //! the status written in the table below, driven in-process through the real router
 //! and middleware. Browsers use a session cookie and the form's CSRF token; programs
 //! use a bearer token. Each request gets a fresh session, so signing out cannot affect
-//! the next row.
+//! the next row. Both tests run on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -86,15 +86,13 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
 
 const ROLES: [&str; 4] = ["anonymous", "viewer", "analyst", "admin"];
 
-async fn user_id(pool: &sqlx::SqlitePool, name: &str) -> i64 {
+async fn user_id(pool: &sqlx::AnyPool, name: &str) -> i64 {
     sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_one(pool).await.unwrap()
 }
 
-#[tokio::test]
-async fn every_route_and_role_gives_the_expected_status() {
-    let org = common::org().await;
+async fn every_route_and_role_gives_the_expected_status(org: &common::Org) {
     let st = &org.state;
-    let pool = st.store.pool().clone();
+    let pool = st.pool.clone();
     let app = bonafide_serve::app(st.clone());
     let snap = st.snap().await;
     let cluster = snap.clusters.iter().find(|c| c.members.iter().any(|m| m == "F1")).unwrap().cluster_id.clone();
@@ -200,10 +198,8 @@ fn the_matrix_covers_every_path_of_the_openapi_document() {
     assert!(missing.is_empty(), "routes in openapi.json without a row in the matrix: {missing:?}");
 }
 
-#[tokio::test]
-async fn session_writes_need_their_csrf_token() {
-    let org = common::org().await;
-    let pool = org.state.store.pool().clone();
+async fn session_writes_need_their_csrf_token(org: &common::Org) {
+    let pool = org.state.pool.clone();
     let app = bonafide_serve::app(org.state.clone());
     let id = user_id(&pool, "analyst").await;
     let (cookie, csrf) = auth::create_session(&pool, id).await.unwrap();
@@ -234,3 +230,5 @@ async fn session_writes_need_their_csrf_token() {
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1, "only the request with the right token opened a case");
 }
+
+common::on_both_backends!(every_route_and_role_gives_the_expected_status, session_writes_need_their_csrf_token,);

@@ -66,6 +66,33 @@ impl Db {
     }
 }
 
+/// A pool of sqlx's Any driver on the database `target` names, for SQL written once for
+/// both backends (`$N` parameters, `RETURNING`, types both know): the serve tables, so
+/// that `bonafide serve` replicas can share one PostgreSQL database as readily as one
+/// process uses a SQLite file. Open the [`Db`] first: it applies the migrations.
+pub async fn any_pool(target: &Path) -> Result<sqlx::AnyPool, StoreError> {
+    sqlx::any::install_default_drivers();
+    let (url, shown) = match target.to_str() {
+        Some(url) if is_postgres_url(url) => (url.to_string(), redact(url)),
+        _ => {
+            let path = std::fs::canonicalize(target)
+                .map_err(|e| StoreError::Open { path: target.display().to_string(), source: sqlx::Error::Io(e) })?;
+            let text = path.to_str().ok_or_else(|| StoreError::Open {
+                path: path.display().to_string(),
+                source: sqlx::Error::Configuration("the database path is not UTF-8".into()),
+            })?;
+            // The driver splits the URL at `?` and percent-decodes the path.
+            let escaped = text.replace('%', "%25").replace('?', "%3F").replace('#', "%23");
+            (format!("sqlite://{escaped}"), text.to_string())
+        }
+    };
+    sqlx::any::AnyPoolOptions::new()
+        .max_connections(8)
+        .connect(&url)
+        .await
+        .map_err(|source| StoreError::Open { path: shown, source })
+}
+
 /// A URL with its password replaced, for messages and logs.
 pub fn redact(target: &str) -> String {
     if !is_postgres_url(target) {

@@ -65,20 +65,96 @@ pub fn repo_root() -> PathBuf {
 pub struct Org {
     pub dir: tempfile::TempDir,
     pub state: AppState,
+    /// The PostgreSQL URL (with its own schema) when the organisation lives there.
+    pub postgres: Option<String>,
 }
 
+/// The organisation on a SQLite file.
 pub async fn org() -> Org {
     let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("b.db");
+    org_in(dir, db, None).await
+}
+
+/// The organisation on a PostgreSQL schema of its own, or None when PostgreSQL tests
+/// are skipped (BONAFIDE_PG_URL unset outside CI).
+pub async fn org_on_postgres(test: &str) -> Option<Org> {
+    let url = bonafide_store::testing::fresh_schema(test).await?;
+    let dir = tempfile::tempdir().unwrap();
+    let org = org_in(dir, PathBuf::from(&url), Some(url)).await;
+    assert!(matches!(org.state.db, bonafide_store::Db::Postgres(_)), "the organisation is on PostgreSQL");
+    Some(org)
+}
+
+/// Another `bonafide serve` process on the same database (a replica behind the same
+/// load balancer): its own snapshot, sessions read from the shared tables.
+pub async fn replica(org: &Org) -> AppState {
+    let mut config = ServeConfig::new(org.state_db(), "127.0.0.1:0".parse().unwrap());
+    config.key_file = Some(org.dir.path().join("key"));
+    config.inbox = Some(org.dir.path().join("inbox"));
+    AppState::open(&config).await.unwrap()
+}
+
+impl Org {
+    fn state_db(&self) -> PathBuf {
+        match &self.postgres {
+            Some(url) => PathBuf::from(url),
+            None => self.dir.path().join("b.db"),
+        }
+    }
+
+    /// Drops the PostgreSQL schema (a test that failed leaves it: clutter, never state
+    /// another test reads).
+    pub async fn cleanup(self) {
+        self.state.pool.close().await;
+        self.state.db.close().await;
+        if let Some(url) = &self.postgres {
+            bonafide_store::testing::drop_schema(url).await;
+        }
+    }
+}
+
+async fn org_in(dir: tempfile::TempDir, db: PathBuf, postgres: Option<String>) -> Org {
     let data = dir.path().join("farm");
     std::fs::create_dir_all(&data).unwrap();
     farm(&data);
-    let mut config = ServeConfig::new(dir.path().join("b.db"), "127.0.0.1:0".parse().unwrap());
+    let mut config = ServeConfig::new(db, "127.0.0.1:0".parse().unwrap());
     config.watch = vec![repo_root().join("examples/small"), data];
     config.key_file = Some(dir.path().join("key"));
+    config.inbox = Some(dir.path().join("inbox"));
     let state = AppState::open(&config).await.unwrap();
     state.ingest.rescan(&state).await.unwrap();
     for (name, role) in [("admin", Role::Admin), ("analyst", Role::Analyst), ("viewer", Role::Viewer)] {
-        bonafide_serve::users::add_user(state.store.pool(), name, role, PASSWORD).await.unwrap();
+        bonafide_serve::users::add_user(&state.pool, name, role, PASSWORD).await.unwrap();
     }
-    Org { dir, state }
+    Org { dir, state, postgres }
 }
+
+/// Runs each named `async fn(&Org)` of the calling test file as two tests: `sqlite::NAME`
+/// on a SQLite file and `postgres::NAME` on a PostgreSQL schema of its own.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let org = $crate::common::org().await;
+                    super::$name(&org).await;
+                    org.cleanup().await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    let Some(org) = $crate::common::org_on_postgres(stringify!($name)).await else { return };
+                    super::$name(&org).await;
+                    org.cleanup().await;
+                }
+            )*
+        }
+    };
+}
+pub use on_both_backends;
