@@ -64,7 +64,7 @@ fn subject<'a>(list: &'a Value, id: &str) -> &'a Value {
 }
 
 async fn the_queue_ranks_and_filters(org: &common::Org) {
-    let c = Client::new(&org, "viewer").await;
+    let c = Client::new(org, "viewer").await;
     let all = c.json("GET", "/api/v1/subjects", None).await;
     let scores: Vec<u64> = all["items"].as_array().unwrap().iter().map(|s| s["score"].as_u64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]), "ranked: {scores:?}");
@@ -91,7 +91,7 @@ async fn the_queue_ranks_and_filters(org: &common::Org) {
 }
 
 async fn a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3(org: &common::Org) {
-    let c = Client::new(&org, "analyst").await;
+    let c = Client::new(org, "analyst").await;
     let before = c.json("GET", "/api/v1/subjects", None).await;
     let e9 = subject(&before, "E1009")["log2_odds"].as_f64().unwrap();
     let case = c.json("POST", "/api/v1/cases", Some(json!({"subject_id": "E1008"}))).await;
@@ -157,7 +157,7 @@ async fn cluster_of(c: &Client, subject: &str) -> String {
 }
 
 async fn suppressions_remove_bits_until_they_expire(org: &common::Org) {
-    let c = Client::new(&org, "analyst").await;
+    let c = Client::new(org, "analyst").await;
     let before = c.json("GET", "/api/v1/subjects", None).await;
     let f3 = subject(&before, "F3")["log2_odds"].as_f64().unwrap();
     let g2 = subject(&before, "F3")["contributions"]
@@ -207,7 +207,7 @@ async fn suppressions_remove_bits_until_they_expire(org: &common::Org) {
 }
 
 async fn no_raw_sensitive_value_leaves_the_api(org: &common::Org) {
-    let c = Client::new(&org, "admin").await;
+    let c = Client::new(org, "admin").await;
     let mut seen = String::new();
     for path in
         ["/api/v1/subjects/F1", "/api/v1/subjects/F2", "/api/v1/subjects", "/api/v1/findings", "/api/v1/clusters"]
@@ -237,7 +237,7 @@ async fn no_raw_sensitive_value_leaves_the_api(org: &common::Org) {
 }
 
 async fn the_audit_trail_records_views_and_cannot_be_rewritten(org: &common::Org) {
-    let c = Client::new(&org, "admin").await;
+    let c = Client::new(org, "admin").await;
     c.json("GET", "/api/v1/subjects/F2", None).await;
     let audit = c.json("GET", "/api/v1/audit?target=subject:F2", None).await;
     let e = &audit["items"][0];
@@ -251,7 +251,7 @@ async fn the_audit_trail_records_views_and_cannot_be_rewritten(org: &common::Org
 }
 
 async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
-    let c = Client::new(&org, "analyst").await;
+    let c = Client::new(org, "analyst").await;
     let run0 = org.state.snap().await.run.clone().unwrap().run_id;
     let csv = "subject_id,kind,full_name,address_line1,city,region,postal_code,country,hire_date,department\n\
                F4,employee,Ida Quinn,4 Elm St,Springfield,IL,62701,US,2025-03-03,Engineering\n";
@@ -335,7 +335,7 @@ async fn login_from_another_site_is_refused(org: &common::Org) {
 }
 
 async fn pages_carry_a_strict_content_security_policy(org: &common::Org) {
-    let c = Client::new(&org, "viewer").await;
+    let c = Client::new(org, "viewer").await;
     let (s, h, body) = c.send("GET", "/metrics", None).await;
     assert_eq!(s, StatusCode::OK);
     assert!(body.contains("bonafide_subjects ") && body.contains("# TYPE bonafide_http_requests_total counter"));
@@ -368,7 +368,7 @@ async fn a_watched_folder_and_a_push_each_produce_a_new_run(org: &common::Org) {
     assert_ne!(run0, run1);
 
     // A push of Okta events for that person, forced to the Okta reader.
-    let c = Client::new(&org, "analyst").await;
+    let c = Client::new(org, "analyst").await;
     let event = json!({"uuid": "push-1", "published": "2025-04-02T15:00:00.000Z", "eventType": "user.session.start",
         "actor": {"alternateId": "una.late@example.com", "type": "User"},
         "outcome": {"result": "SUCCESS"}, "client": {"ipAddress": "203.0.113.9"}});
@@ -429,7 +429,7 @@ async fn replicas_share_sessions_cases_and_decisions(org: &common::Org) {
     other.pool.close().await;
 }
 
-common::on_both_backends!(
+crate::on_both_backends!(
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,

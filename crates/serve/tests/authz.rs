@@ -231,4 +231,4 @@ async fn session_writes_need_their_csrf_token(org: &common::Org) {
     assert_eq!(n, 1, "only the request with the right token opened a case");
 }
 
-common::on_both_backends!(every_route_and_role_gives_the_expected_status, session_writes_need_their_csrf_token,);
+crate::on_both_backends!(every_route_and_role_gives_the_expected_status, session_writes_need_their_csrf_token,);

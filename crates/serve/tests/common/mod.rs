@@ -157,4 +157,3 @@ macro_rules! on_both_backends {
         }
     };
 }
-pub use on_both_backends;
