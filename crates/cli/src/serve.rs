@@ -12,7 +12,7 @@ use bonafide_engine::Config;
 pub struct ServeArgs {
     /// The database: a SQLite file (created if missing) or a `postgres://` URL that
     /// several `serve` processes can share; `bonafide scan --db` writes the same.
-    #[arg(long, value_name = "FILE", default_value = "bonafide.db")]
+    #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
     db: PathBuf,
     /// Address and port to listen on.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
@@ -35,7 +35,7 @@ pub struct ServeArgs {
 pub enum UserCommand {
     /// Create a user, or reset an existing user's password and role.
     Add {
-        #[arg(long, value_name = "FILE", default_value = "bonafide.db")]
+        #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
         db: PathBuf,
         #[arg(long, value_name = "NAME")]
         name: String,
@@ -48,7 +48,7 @@ pub enum UserCommand {
     },
     /// List users.
     List {
-        #[arg(long, value_name = "FILE", default_value = "bonafide.db")]
+        #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
         db: PathBuf,
     },
 }

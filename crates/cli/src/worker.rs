@@ -255,7 +255,7 @@ async fn consume(
                     eprintln!(
                         "worker: partition {part}: the database refused the batch ({e}); committing its messages one at a time"
                     );
-                    commit_singly(&shared.store, &events, &parked, part).await
+                    commit_singly(&shared.store, &events, &parked, &msgs, part).await
                 }
                 other => other,
             };
@@ -298,27 +298,47 @@ async fn consume(
 /// Commits a batch the database refused, one message at a time: each message it
 /// refuses again is parked with the database's reason, so one bad message cannot stall
 /// its partition, and the rest are committed. Fails, for the caller to retry the batch,
-/// only on an error that is not the data's (the upserts make the retry harmless).
+/// on an error that is not the data's, and when the database refuses every message of a
+/// batch of several: that is the schema or the deployment, not the messages, and
+/// parking a whole stream would only move the problem (the upserts make the retry
+/// harmless).
 async fn commit_singly(
     store: &PgStore,
     events: &[StreamEvent],
     parked: &[Parked],
+    msgs: &[jetstream::Message],
     part: u32,
 ) -> Result<Committed, StoreError> {
     let mut done = Committed::default();
     let mut park = parked.to_vec();
-    for e in events {
+    let mut refused = None;
+    for (i, e) in events.iter().enumerate() {
+        if i % 50 == 49 {
+            // One round trip each: keep the batch ours meanwhile.
+            for m in msgs {
+                let _ = m.ack_with(AckKind::Progress).await;
+            }
+        }
         match store.commit_batch(std::slice::from_ref(e), &[]).await {
             Ok(c) => done.inserted += c.inserted,
-            Err(err) if err.is_permanent() => park.push(Parked {
-                part: part as i32,
-                stream_seq: e.stream_seq,
-                msg_id: Some(e.event_id.clone()),
-                reason: format!("refused by the database: {err}"),
-                payload: bus::storable(&e.event.as_bytes()[..e.event.len().min(4096)]),
-            }),
+            Err(err) if err.is_permanent() => {
+                park.push(Parked {
+                    part: part as i32,
+                    stream_seq: e.stream_seq,
+                    msg_id: Some(e.event_id.clone()),
+                    reason: format!("refused by the database: {err}"),
+                    payload: bus::storable(&e.event.as_bytes()[..e.event.len().min(4096)]),
+                });
+                refused = Some(err);
+            }
             Err(err) => return Err(err),
         }
+    }
+    if let Some(err) = refused
+        && events.len() > 1
+        && park.len() - parked.len() == events.len()
+    {
+        return Err(err);
     }
     done.parked = store.commit_batch(&[], &park).await?.parked;
     Ok(done)

@@ -155,12 +155,15 @@ fn commit_as(repo: &Path, author: (&str, &str, &str), committer: (&str, &str, &s
     );
 }
 
-/// Three New York developers whose repository says Berlin hours in different ways.
+/// Four New York developers whose repository says other hours in different ways.
 /// Ana's pull requests are squash-merged on GitHub by a maintainer in Berlin: author and
-/// committer time are both the moment he clicked, so they are his hours, not hers, and
-/// place her nowhere. Ben's are rebased and merged there: his own author times survive
-/// and place him in New York. Cy commits at Berlin hours under a committer address of his
-/// own choosing at the same second: that hides nothing, F1 still fires.
+/// committer time are both the moment he clicked (GitHub records her own zone as the
+/// author's), so they are his hours, not hers, and place her nowhere. Ben's are rebased
+/// and merged there: his own author times survive and place him in New York. Cy commits
+/// at Berlin hours under a committer address of his own choosing at the same second:
+/// that hides nothing, F1 fires on the rhythm. Dee works from Shenyang and forges
+/// GitHub's address as committer on every commit: her hours leave the rhythm, but her
+/// clock (UTC+8) still contradicts the claim and F1 fires on it.
 #[test]
 fn squash_merges_clicked_elsewhere_do_not_place_the_author() {
     let dir = tempfile::tempdir().unwrap();
@@ -172,10 +175,14 @@ fn squash_merges_clicked_elsewhere_do_not_place_the_author() {
         for hour in [10, 11, 12, 14, 15, 16] {
             // 10:00-16:00 in Berlin is 04:00-10:00 in New York.
             let berlin = format!("2025-02-{day:02}T{hour:02}:07:00+01:00");
+            // The same instant on Ana's clock.
+            let clicked = format!("2025-02-{day:02}T{:02}:07:00-05:00", hour - 6);
             let new_york = format!("2025-02-{day:02}T{:02}:07:00-05:00", hour - 1);
-            commit_as(&repo, ("Ana", "ana@acme.example", &berlin), (github.0, github.1, &berlin));
+            let shenyang = format!("2025-02-{day:02}T{hour:02}:07:00+08:00");
+            commit_as(&repo, ("Ana", "ana@acme.example", &clicked), (github.0, github.1, &berlin));
             commit_as(&repo, ("Ben", "ben@acme.example", &new_york), (github.0, github.1, &berlin));
             commit_as(&repo, ("Cy", "cy@acme.example", &berlin), ("Cy", "build@cy.example", &berlin));
+            commit_as(&repo, ("Dee", "dee@acme.example", &shenyang), (github.0, github.1, &shenyang));
         }
     }
     std::fs::write(
@@ -183,7 +190,8 @@ fn squash_merges_clicked_elsewhere_do_not_place_the_author() {
         "subject_id,full_name,email,country,timezone\n\
          A1,Ana Ruiz,ana@acme.example,US,America/New_York\n\
          B1,Ben Ortiz,ben@acme.example,US,America/New_York\n\
-         C1,Cy Moon,cy@acme.example,US,America/New_York\n",
+         C1,Cy Moon,cy@acme.example,US,America/New_York\n\
+         D1,Dee Wu,dee@acme.example,US,America/New_York\n",
     )
     .unwrap();
     let r = scan(dir.path());
@@ -198,6 +206,10 @@ fn squash_merges_clicked_elsewhere_do_not_place_the_author() {
     assert!((-420..=-180).contains(&ben_inferred), "{}", ben["activity"]);
     let cy = subject(&r, "C1");
     assert_eq!(indicators(cy), vec!["F1"], "{cy}");
+    let dee = subject(&r, "D1");
+    assert_eq!(indicators(dee), vec!["F1"], "{dee}");
+    assert!(dee["findings"][0]["summary"].as_str().unwrap().contains("record UTC+8"), "{dee}");
+    assert_eq!(dee["activity"]["commits_timed_by_committer"].as_u64(), Some(26 * 6));
 
     // With no forge identities configured, Ana's squash merges count as her hours and
     // she is placed in Berlin: the rule, not chance, keeps her clear.

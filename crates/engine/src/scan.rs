@@ -181,12 +181,15 @@ impl Pipeline<'_> {
     }
 
     /// A commit committed at the second of its author time by a forge's web identity
-    /// (GitHub's `noreply@github.com`) or by another subject was made by the committer's
-    /// action: a squash or merge in a web interface stamps both times with the moment
-    /// someone clicked. Such a time says where the committer was, so the author's rhythm
-    /// must not count it. A commit rebased or applied later keeps its own author time and
-    /// stays the author's; so does one whose committer is unknown, since the author
-    /// chooses that address and could otherwise hide every commit from the rhythm.
+    /// (GitHub's `noreply@github.com`) or by another declared person was made by the
+    /// committer's action: a squash or merge in a web interface stamps both times with
+    /// the moment someone clicked. Such a time says where the committer was, so the
+    /// author's rhythm must not count it. A commit rebased or applied later keeps its own
+    /// author time and stays the author's; so does one whose committer is unknown.
+    ///
+    /// The committer field is the author's to write, so an author can hide commits from
+    /// the rhythm this way; the time detectors still judge the commits' recorded clock
+    /// against the claim, count what was left out, and sign-ins are untouched.
     fn mark_timed_by_committer(&self, e: &mut Event, subject: SubjectIdx) {
         let bonafide_core::Detail::Commit(c) = &mut e.detail else { return };
         let Some(committer) = c.committer.as_deref() else { return };
@@ -194,7 +197,13 @@ impl Pipeline<'_> {
             return;
         }
         let forge = self.config.detect.f1.forge_committers.iter().any(|f| f.eq_ignore_ascii_case(committer));
-        let other = self.directory.resolve_account(&e.actor.system, committer).is_some_and(|s| s != subject);
+        // Only people the organisation declared count as another person: an implicit
+        // subject exists only because an address showed up earlier in the scan, which
+        // would make the answer depend on reading order (and let an author mint one).
+        let other = self
+            .directory
+            .resolve_account(&e.actor.system, committer)
+            .is_some_and(|s| s != subject && self.subjects.get(s.index()).is_some_and(|x| !x.implicit));
         if forge || other {
             c.timed_by_committer = true;
         }

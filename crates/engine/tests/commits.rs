@@ -26,7 +26,8 @@ fn a_commit_is_the_committers_moment_only_when_someone_else_made_it_then() {
          A1,Ana Ruiz,ana@acme.example,US,America/New_York\n\
          D1,Dee Park,dee@acme.example,US,America/New_York\n\
          E1,Eve Stone,eve@acme.example,US,America/New_York\n\
-         F1,Fay Lund,fay@acme.example,US,America/New_York\n",
+         F1,Fay Lund,fay@acme.example,US,America/New_York\n\
+         B1,Ben Ortiz,ben@acme.example,US,America/New_York\n",
     )
     .unwrap();
     std::fs::write(dir.path().join("accounts.csv"), "subject_id,source,account\nD1,git,dee@home.example\n").unwrap();
@@ -44,6 +45,10 @@ fn a_commit_is_the_committers_moment_only_when_someone_else_made_it_then() {
         csv.push_str(&format!("acme/app,f{n},fay@acme.example,{t},{later},dee@acme.example\n"));
         // Fay's work squashed on GitHub.
         csv.push_str(&format!("acme/app,g{n},fay@acme.example,{t},{t},noreply@github.com\n"));
+        // Gus is nobody the organisation declared: his own commit makes him an implicit
+        // subject, which must not turn him into "another person" for Ben.
+        csv.push_str(&format!("acme/app,h{n},gus@mail.example,{t},{t},gus@mail.example\n"));
+        csv.push_str(&format!("acme/app,i{n},ben@acme.example,{t},{t},gus@mail.example\n"));
     }
     std::fs::write(dir.path().join("commits.csv"), csv).unwrap();
     let o = scan(&Config::default(), request(vec![dir.path().to_path_buf()])).unwrap();
@@ -51,4 +56,5 @@ fn a_commit_is_the_committers_moment_only_when_someone_else_made_it_then() {
     assert_eq!(activity(&o, "D1"), (10, 0));
     assert_eq!(activity(&o, "E1"), (10, 0));
     assert_eq!(activity(&o, "F1"), (10, 10));
+    assert_eq!(activity(&o, "B1"), (10, 0));
 }

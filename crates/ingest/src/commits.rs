@@ -124,7 +124,17 @@ pub fn is_repository(dir: &Path) -> bool {
 
 /// Ref namespaces whose commits are read (others, such as `refs/notes/` or `refs/stash`,
 /// are not work history).
-const WALKED_REFS: &[&str] = &["refs/heads/", "refs/tags/", "refs/remotes/", "refs/pull/", "refs/merge-requests/"];
+const WALKED_REFS: &[&str] = &["refs/heads/", "refs/tags/", "refs/remotes/"];
+
+/// Pull and merge request refs: only their `head`, the author's branch. A forge's
+/// `refs/pull/N/merge` is a test merge it regenerates on every push to the base branch,
+/// nobody's work.
+const REQUEST_REFS: &[&str] = &["refs/pull/", "refs/merge-requests/"];
+
+fn walked(name: &str) -> bool {
+    WALKED_REFS.iter().any(|prefix| name.starts_with(prefix))
+        || REQUEST_REFS.iter().any(|prefix| name.starts_with(prefix) && name.ends_with("/head"))
+}
 
 /// Reads every commit reachable from any local branch, remote-tracking branch, tag,
 /// pull or merge request ref, or HEAD of the repository at `dir`. Positions are the
@@ -146,7 +156,7 @@ pub fn read_repository(cx: &ReadContext<'_>, dir: &Path, sink: &mut dyn RecordSi
     {
         for r in all.flatten() {
             let name = r.name().as_bstr().to_string();
-            if !WALKED_REFS.iter().any(|prefix| name.starts_with(prefix)) {
+            if !walked(&name) {
                 continue;
             }
             let mut r = r;
@@ -217,6 +227,23 @@ mod tests {
     use crate::Format;
     use crate::test_support::read_str;
     use bonafide_core::Detail;
+
+    #[test]
+    fn request_refs_are_read_for_their_head_only() {
+        for (name, read) in [
+            ("refs/heads/main", true),
+            ("refs/remotes/origin/topic", true),
+            ("refs/tags/v1", true),
+            ("refs/pull/12/head", true),
+            ("refs/merge-requests/7/head", true),
+            ("refs/pull/12/merge", false),
+            ("refs/merge-requests/7/merge", false),
+            ("refs/notes/commits", false),
+            ("refs/stash", false),
+        ] {
+            assert_eq!(super::walked(name), read, "{name}");
+        }
+    }
 
     #[test]
     fn commits_csv_keeps_the_recorded_offset() {

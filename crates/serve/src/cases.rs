@@ -175,10 +175,17 @@ async fn audit(
         .bind(action)
         .bind(target)
         .bind(detail)
-        .execute(tx)
+        .execute(&mut *tx)
         .await?;
+    if DECISIONS.contains(&action) {
+        sqlx::query("UPDATE serve_version SET decisions = decisions + 1 WHERE id = 1").execute(&mut *tx).await?;
+    }
     Ok(())
 }
+
+/// Audit actions that change what the snapshot shows (scores, propagation): each bumps
+/// `serve_version`, which other `serve` processes on the database poll.
+const DECISIONS: &[&str] = &["case.open", "case.change", "case.delete", "suppression.add"];
 
 fn clean(s: Option<String>, max: usize) -> Option<String> {
     s.map(|x| x.trim().chars().take(max).collect::<String>()).filter(|x| !x.is_empty())

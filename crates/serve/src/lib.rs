@@ -118,6 +118,9 @@ pub struct AppState {
     pub limiter: Arc<auth::LoginLimiter>,
     pub ingest: Arc<ingest::Ingest>,
     pub secure_cookies: bool,
+    /// One reload at a time, so a slow load that began earlier cannot replace a newer
+    /// snapshot when it ends.
+    reloading: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl AppState {
@@ -136,6 +139,7 @@ impl AppState {
             limiter: Arc::new(auth::LoginLimiter::default()),
             ingest: Arc::new(ingest),
             secure_cookies: config.secure_cookies.unwrap_or(!config.listen.ip().is_loopback()),
+            reloading: Arc::default(),
         })
     }
 
@@ -146,6 +150,7 @@ impl AppState {
 
     /// Re-reads the latest run and the case decisions that adjust scores.
     pub async fn reload(&self) -> Result<(), ServeError> {
+        let _one_at_a_time = self.reloading.lock().await;
         let snap = snapshot::Snapshot::load(&self.db, &self.pool, &self.ingest.engine).await?;
         *self.snapshot.write().await = Arc::new(snap);
         Ok(())

@@ -186,20 +186,22 @@ pub fn strip_fingerprints(v: &mut Value) {
 }
 
 impl Snapshot {
-    /// A fingerprint of everything a snapshot is built from: the latest run and the case
-    /// and suppression rows that adjust its scores. Cheap (one short query), so replicas
-    /// sharing a database can poll it and reload only when another one changed something;
-    /// views and notes, which change no score, leave it alone.
+    /// A fingerprint of everything a snapshot is built from: the latest run, the count
+    /// of score-changing decisions (`serve_version`, bumped in each decision's own
+    /// transaction) and of suppressions still in force (one expiring changes scores with
+    /// no write). Cheap (one short query), so processes sharing a database poll it and
+    /// reload only when another one changed something; views and notes leave it alone.
     pub async fn version(db: &Db, pool: &sqlx::AnyPool) -> Result<String, ServeError> {
         let run = db.latest_run().await?;
         let r = sqlx::query(
-            "SELECT (SELECT COUNT(*) FROM cases), (SELECT COALESCE(MAX(updated_at), '') FROM cases), \
-             (SELECT COUNT(*) FROM suppressions), (SELECT COALESCE(MAX(suppression_id), 0) FROM suppressions)",
+            "SELECT (SELECT decisions FROM serve_version WHERE id = 1), \
+             (SELECT COUNT(*) FROM suppressions WHERE expires_at > $1)",
         )
+        .bind(stamp(now()))
         .fetch_one(pool)
         .await?;
-        let (cases, updated, suppressions, last): (i64, String, i64, i64) = (r.get(0), r.get(1), r.get(2), r.get(3));
-        Ok(format!("{}|{cases}|{updated}|{suppressions}|{last}", run.unwrap_or_default()))
+        let (decisions, active): (Option<i64>, i64) = (r.get(0), r.get(1));
+        Ok(format!("{}|{}|{active}", run.unwrap_or_default(), decisions.unwrap_or(0)))
     }
 
     pub async fn load(db: &Db, pool: &sqlx::AnyPool, engine: &bonafide_engine::Config) -> Result<Snapshot, ServeError> {

@@ -270,7 +270,11 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
             .map(|c| (c.indicator.clone(), views::bits(c.bits), c.via.clone().unwrap_or_default(), c.suppressed))
             .collect(),
         facts: facts(&s.claims),
-        clock: s.activity.as_ref().filter(|a| a.events > 0).map(bonafide_report::svg::activity_clock),
+        clock: s
+            .activity
+            .as_ref()
+            .filter(|a| a.events > 0 || a.commits_timed_by_committer > 0)
+            .map(bonafide_report::svg::activity_clock),
         zones: s
             .activity
             .as_ref()

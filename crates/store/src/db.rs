@@ -93,19 +93,49 @@ pub async fn any_pool(target: &Path) -> Result<sqlx::AnyPool, StoreError> {
         .map_err(|source| StoreError::Open { path: shown, source })
 }
 
-/// A URL with its password replaced, for messages and logs.
+/// A URL with its password replaced, for messages and logs: the one in the user info
+/// and a `password=` query parameter (libpq and sqlx accept both).
 pub fn redact(target: &str) -> String {
     if !is_postgres_url(target) {
         return target.to_string();
     }
-    match (target.find("://"), target.rfind('@')) {
-        (Some(s), Some(at)) if at > s => {
-            let userinfo = &target[s + 3..at];
-            match userinfo.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &target[..s + 3], &target[at..]),
-                None => target.to_string(),
-            }
-        }
-        _ => target.to_string(),
+    let (base, query) = match target.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (target, None),
+    };
+    let mut out = match (base.find("://"), base.rfind('@')) {
+        (Some(s), Some(at)) if at > s => match base[s + 3..at].split_once(':') {
+            Some((user, _)) => format!("{}{user}:***{}", &base[..s + 3], &base[at..]),
+            None => base.to_string(),
+        },
+        _ => base.to_string(),
+    };
+    if let Some(q) = query {
+        let params: Vec<String> = q
+            .split('&')
+            .map(|kv| match kv.split_once('=') {
+                Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                _ => kv.to_string(),
+            })
+            .collect();
+        out.push('?');
+        out.push_str(&params.join("&"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_are_masked_wherever_the_url_carries_them() {
+        assert_eq!(redact("postgres://bf:s3cret@db:5432/bf"), "postgres://bf:***@db:5432/bf");
+        assert_eq!(
+            redact("postgresql://bf@db/bf?sslmode=require&password=s3cret&options=-c%20x"),
+            "postgresql://bf@db/bf?sslmode=require&password=***&options=-c%20x"
+        );
+        assert_eq!(redact("postgres://bf:a@b@db/bf?Password=x"), "postgres://bf:***@db/bf?Password=***");
+        assert_eq!(redact("data/bonafide.db"), "data/bonafide.db");
     }
 }

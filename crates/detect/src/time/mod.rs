@@ -280,6 +280,12 @@ impl TimeDetectors {
         let timed_by_committer = matches!(&e.detail, Detail::Commit(c) if c.timed_by_committer);
         if timed_by_committer {
             p.timed_by_committer = p.timed_by_committer.saturating_add(1);
+            // Its time is not the subject's hour, but the claim it is judged against
+            // still holds: the recorded-clock clause must see it even when every commit
+            // of the subject is marked (the committer field is the author's to forge).
+            if let Some(z) = &zone {
+                bump(&mut p.claimed_offsets, z.to_offset(e.at.to_jiff()).seconds() / 60);
+            }
         }
         if !is_human(e) || timed_by_committer {
             return;
