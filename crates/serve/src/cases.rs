@@ -122,6 +122,11 @@ pub struct CaseChange {
     pub disposition: Option<String>,
     pub assignee: Option<String>,
     pub title: Option<String>,
+    /// The case's `updated_at` as the client last read it: when given and the case has
+    /// changed since, the change is refused ([`CaseError::Conflict`]) rather than applied
+    /// over a decision the client never saw.
+    #[serde(default)]
+    pub updated_at: Option<String>,
 }
 
 /// Why a request was refused, as the client should hear it.
@@ -131,6 +136,10 @@ pub enum CaseError {
     Invalid(String),
     #[error("not found")]
     NotFound,
+    /// Someone changed the case between this request's read and its write (another
+    /// analyst, perhaps on another `serve` process).
+    #[error("the case changed since it was read; reload it and apply the change again")]
+    Conflict,
     #[error(transparent)]
     Serve(#[from] ServeError),
 }
@@ -254,7 +263,19 @@ pub async fn list(pool: &sqlx::AnyPool, subject: Option<&str>) -> Result<Vec<Cas
 /// Applies a change. Closing needs a disposition; a disposition closes nothing by
 /// itself (an analyst may record it and keep working).
 pub async fn change(pool: &sqlx::AnyPool, actor: &str, id: i64, c: CaseChange) -> Result<Case, CaseError> {
-    let Some(mut case) = get(pool, id).await? else { return Err(CaseError::NotFound) };
+    let Some(case) = get(pool, id).await? else { return Err(CaseError::NotFound) };
+    if c.updated_at.as_deref().is_some_and(|seen| seen != case.updated_at) {
+        return Err(CaseError::Conflict);
+    }
+    change_read(pool, actor, case, c).await
+}
+
+/// Applies a change to `case` as it was read. The write happens only if the case is still
+/// as read (its `updated_at`), so two analysts deciding one case at once cannot silently
+/// overwrite each other: the later gets [`CaseError::Conflict`].
+pub async fn change_read(pool: &sqlx::AnyPool, actor: &str, mut case: Case, c: CaseChange) -> Result<Case, CaseError> {
+    let id = case.case_id;
+    let read_at = case.updated_at.clone();
     let mut what = Vec::new();
     if let Some(s) = c.status.as_deref().filter(|s| !s.is_empty()) {
         let s = Status::parse(s).ok_or_else(|| CaseError::Invalid(format!("unknown status {s:?}")))?;
@@ -291,8 +312,9 @@ pub async fn change(pool: &sqlx::AnyPool, actor: &str, id: i64, c: CaseChange) -
     }
     case.updated_at = stamp(now());
     let mut tx = pool.begin().await?;
-    sqlx::query(
-        "UPDATE cases SET status = $1, disposition = $2, assignee = $3, title = $4, updated_at = $5 WHERE case_id = $6",
+    let written = sqlx::query(
+        "UPDATE cases SET status = $1, disposition = $2, assignee = $3, title = $4, updated_at = $5 \
+         WHERE case_id = $6 AND updated_at = $7",
     )
     .bind(&case.status)
     .bind(&case.disposition)
@@ -300,8 +322,14 @@ pub async fn change(pool: &sqlx::AnyPool, actor: &str, id: i64, c: CaseChange) -
     .bind(&case.title)
     .bind(&case.updated_at)
     .bind(id)
+    .bind(&read_at)
     .execute(&mut *tx)
-    .await?;
+    .await?
+    .rows_affected();
+    if written == 0 {
+        drop(tx);
+        return Err(if get(pool, id).await?.is_some() { CaseError::Conflict } else { CaseError::NotFound });
+    }
     audit(&mut tx, actor, "case.change", &format!("case:{id}"), &what.join("; ")).await?;
     tx.commit().await?;
     Ok(case)

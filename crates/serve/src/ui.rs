@@ -495,6 +495,8 @@ pub struct UpdateForm {
     pub status: Option<String>,
     pub disposition: Option<String>,
     pub assignee: Option<String>,
+    /// The case as the page showed it (see [`CaseChange::updated_at`]).
+    pub updated_at: Option<String>,
 }
 
 pub async fn update_case(
@@ -504,7 +506,13 @@ pub async fn update_case(
     Form(f): Form<UpdateForm>,
 ) -> UiResult {
     let p = need_form(&a, Role::Analyst, &f.csrf)?;
-    let change = CaseChange { status: f.status, disposition: f.disposition, assignee: f.assignee, title: None };
+    let change = CaseChange {
+        status: f.status,
+        disposition: f.disposition,
+        assignee: f.assignee,
+        title: None,
+        updated_at: f.updated_at,
+    };
     cases::change(&st.pool, &p.name, id, change).await.map_err(|e| WebError::from_case(UI, e))?;
     st.reload().await.map_err(internal)?;
     Ok(see_other(&format!("/cases/{id}")))

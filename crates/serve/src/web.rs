@@ -52,6 +52,7 @@ impl WebError {
         match e {
             crate::cases::CaseError::Invalid(m) => WebError::bad(kind, m),
             crate::cases::CaseError::NotFound => WebError::not_found(kind),
+            e @ crate::cases::CaseError::Conflict => WebError::new(StatusCode::CONFLICT, kind, e.to_string()),
             crate::cases::CaseError::Serve(e) => WebError::internal(kind, e),
         }
     }

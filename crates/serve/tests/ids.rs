@@ -2,7 +2,7 @@
 //! A deleted case's id is never given to a new case: the audit trail and old links name
 //! cases by id (SQLite would reuse the highest id without AUTOINCREMENT).
 
-use bonafide_serve::cases::{self, NewCase};
+use bonafide_serve::cases::{self, CaseChange, NewCase};
 
 #[tokio::test]
 async fn a_deleted_case_id_is_not_reused() {
@@ -18,4 +18,53 @@ async fn a_deleted_case_id_is_not_reused() {
     assert!(second.case_id > first.case_id, "{} reused", second.case_id);
     let note2 = cases::add_note(&pool, "ana", second.case_id, "again").await.unwrap();
     assert!(note2.note_id > note.note_id);
+}
+
+/// Two analysts decide one case at once, as on two `serve` processes: the one who writes
+/// second gets a conflict instead of silently replacing the first one's decision.
+async fn a_stale_case_change_is_refused(pool: &sqlx::AnyPool) {
+    let new = NewCase { subject_id: Some("s1".into()), cluster_id: None, title: None, assignee: None };
+    let case = cases::open(pool, "ana", new).await.unwrap();
+    let (ana_read, bob_read) = (case.clone(), case.clone());
+    let change = |status: &str, disposition: &str| CaseChange {
+        status: Some(status.into()),
+        disposition: Some(disposition.into()),
+        assignee: None,
+        title: None,
+        updated_at: None,
+    };
+    // The two reads must differ from the first write by at least a stamp's resolution.
+    tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    let closed = cases::change_read(pool, "ana", ana_read, change("closed", "confirmed")).await.unwrap();
+    let stale = cases::change_read(pool, "bob", bob_read, change("closed", "false_positive")).await;
+    assert!(matches!(stale, Err(cases::CaseError::Conflict)), "{stale:?}");
+    let now = cases::get(pool, case.case_id).await.unwrap().unwrap();
+    assert_eq!(now.disposition.as_deref(), Some("confirmed"));
+    assert_eq!(now.updated_at, closed.updated_at);
+    // Through the API or a page, the client says which version it saw: an old one is
+    // refused, the current one applies.
+    let seen = |at: &str| CaseChange { updated_at: Some(at.into()), ..change("closed", "false_positive") };
+    let old_page = cases::change(pool, "bob", case.case_id, seen(&case.updated_at)).await;
+    assert!(matches!(old_page, Err(cases::CaseError::Conflict)), "{old_page:?}");
+    let bob = cases::change(pool, "bob", case.case_id, seen(&closed.updated_at)).await.unwrap();
+    assert_eq!(bob.disposition.as_deref(), Some("false_positive"));
+}
+
+#[tokio::test]
+async fn a_stale_case_change_is_refused_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.db");
+    bonafide_store::Db::open(&path).await.unwrap();
+    a_stale_case_change_is_refused(&bonafide_store::db::any_pool(&path).await.unwrap()).await;
+}
+
+#[tokio::test]
+async fn a_stale_case_change_is_refused_on_postgres() {
+    let Some(url) = bonafide_store::testing::fresh_schema("stale_case_change").await else { return };
+    let target = std::path::PathBuf::from(&url);
+    bonafide_store::Db::open(&target).await.unwrap().close().await;
+    let pool = bonafide_store::db::any_pool(&target).await.unwrap();
+    a_stale_case_change_is_refused(&pool).await;
+    pool.close().await;
+    bonafide_store::testing::drop_schema(&url).await;
 }
