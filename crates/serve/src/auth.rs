@@ -6,9 +6,7 @@
 //! role it needs through [`Principal::require`]; the authorisation matrix test walks all
 //! of them.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -239,49 +237,60 @@ pub async fn token_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Option
     }))
 }
 
-/// Failed logins per key (user name, and client address when known) in a sliding
-/// window: after `MAX_FAILURES` in `WINDOW`, further attempts are refused with 429 until
-/// the oldest failure ages out. In memory: a restart forgets, which only helps an
-/// attacker who can also restart the service.
-#[derive(Default)]
-pub struct LoginLimiter {
-    failures: Mutex<HashMap<String, Vec<Instant>>>,
-}
-
+/// Failed sign-ins that block further attempts for a key within [`WINDOW`].
 pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::from_secs(300);
 
-impl LoginLimiter {
-    pub fn blocked(&self, keys: &[String]) -> bool {
-        let Ok(mut m) = self.failures.lock() else { return true };
-        let cutoff = Instant::now().checked_sub(WINDOW);
-        keys.iter().any(|k| {
-            m.get_mut(k).is_some_and(|v| {
-                if let Some(c) = cutoff {
-                    v.retain(|t| *t > c);
-                }
-                v.len() >= MAX_FAILURES
-            })
-        })
+/// The sign-in limit, kept in the database (`login_failures`) so that every `serve`
+/// process on it counts the same failures.
+pub mod limit {
+    use super::{MAX_FAILURES, WINDOW};
+    use crate::ServeError;
+
+    fn cutoff() -> String {
+        super::stamp(bonafide_core::UtcMs(super::now().0 - WINDOW.as_millis() as i64))
     }
 
-    pub fn fail(&self, keys: &[String]) {
-        if let Ok(mut m) = self.failures.lock() {
-            if m.len() > 100_000 {
-                m.clear(); // bounded memory under a spray of names
-            }
-            for k in keys {
-                m.entry(k.clone()).or_default().push(Instant::now());
+    /// Whether any of `keys` has [`MAX_FAILURES`] failures within the window.
+    pub async fn blocked(pool: &sqlx::AnyPool, keys: &[String]) -> Result<bool, ServeError> {
+        let cutoff = cutoff();
+        for k in keys {
+            let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
+                .bind(k)
+                .bind(&cutoff)
+                .fetch_one(pool)
+                .await?;
+            if n >= MAX_FAILURES as i64 {
+                return Ok(true);
             }
         }
+        Ok(false)
     }
 
-    pub fn succeed(&self, keys: &[String]) {
-        if let Ok(mut m) = self.failures.lock() {
-            for k in keys {
-                m.remove(k);
-            }
+    /// Records a failure for each key, and forgets failures older than the window (the
+    /// table stays as small as the last few minutes' failures, whatever a spray of
+    /// names does).
+    pub async fn fail(pool: &sqlx::AnyPool, keys: &[String]) -> Result<(), ServeError> {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(cutoff()).execute(&mut *tx).await?;
+        let at = super::stamp(super::now());
+        for k in keys {
+            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
+                .bind(k)
+                .bind(&at)
+                .execute(&mut *tx)
+                .await?;
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// A successful sign-in clears its keys' failures.
+    pub async fn succeed(pool: &sqlx::AnyPool, keys: &[String]) -> Result<(), ServeError> {
+        for k in keys {
+            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(k).execute(pool).await?;
+        }
+        Ok(())
     }
 }
 
@@ -296,20 +305,6 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("correct hors", &h));
         assert!(!verify_password("correct horse", "not a phc string"));
-    }
-
-    #[test]
-    fn limiter_blocks_after_five_failures_per_key() {
-        let l = LoginLimiter::default();
-        let k = vec!["user:ann".to_string()];
-        for _ in 0..MAX_FAILURES {
-            assert!(!l.blocked(&k));
-            l.fail(&k);
-        }
-        assert!(l.blocked(&k));
-        assert!(!l.blocked(&["user:bob".to_string()]));
-        l.succeed(&k);
-        assert!(!l.blocked(&k));
     }
 
     #[test]

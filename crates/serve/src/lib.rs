@@ -115,7 +115,6 @@ pub struct AppState {
     pub pool: sqlx::AnyPool,
     pub snapshot: Arc<RwLock<Arc<snapshot::Snapshot>>>,
     pub metrics: Arc<metrics::Metrics>,
-    pub limiter: Arc<auth::LoginLimiter>,
     pub ingest: Arc<ingest::Ingest>,
     pub secure_cookies: bool,
     /// One reload at a time, so a slow load that began earlier cannot replace a newer
@@ -136,7 +135,6 @@ impl AppState {
             pool,
             snapshot: Arc::new(RwLock::new(Arc::new(snap))),
             metrics: Arc::new(metrics::Metrics::default()),
-            limiter: Arc::new(auth::LoginLimiter::default()),
             ingest: Arc::new(ingest),
             secure_cookies: config.secure_cookies.unwrap_or(!config.listen.ip().is_loopback()),
             reloading: Arc::default(),

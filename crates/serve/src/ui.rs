@@ -103,23 +103,23 @@ pub async fn login(
         keys.push(format!("ip:{}", addr.ip()));
     }
     let next = safe_next(f.next.as_deref());
-    if st.limiter.blocked(&keys) {
+    let pool = &st.pool;
+    if auth::limit::blocked(pool, &keys).await.map_err(internal)? {
         Metrics::inc(&st.metrics.logins_limited);
         let body = views::LoginPage { error: "Too many failed attempts; wait a few minutes.".into(), next }
             .render()
             .map_err(internal)?;
         return Ok((StatusCode::TOO_MANY_REQUESTS, Html(body)).into_response());
     }
-    let pool = &st.pool;
     let Some((user_id, name, _role)) = auth::check_login(pool, &name, &f.password).await.map_err(internal)? else {
-        st.limiter.fail(&keys);
+        auth::limit::fail(pool, &keys).await.map_err(internal)?;
         Metrics::inc(&st.metrics.logins_failed);
         crate::audit::record(pool, &name, "login.failed", &format!("user:{name}"), "").await.map_err(internal)?;
         let body =
             views::LoginPage { error: "Wrong user name or password.".into(), next }.render().map_err(internal)?;
         return Ok((StatusCode::UNAUTHORIZED, Html(body)).into_response());
     };
-    st.limiter.succeed(&keys);
+    auth::limit::succeed(pool, &keys).await.map_err(internal)?;
     Metrics::inc(&st.metrics.logins_ok);
     let (token, _csrf) = auth::create_session(pool, user_id).await.map_err(internal)?;
     crate::audit::record(pool, &name, "login", &format!("user:{name}"), "").await.map_err(internal)?;

@@ -384,7 +384,8 @@ async fn a_watched_folder_and_a_push_each_produce_a_new_run(org: &common::Org) {
 }
 
 /// Two `bonafide serve` processes on one database, as behind a load balancer: they show
-/// the same run, a session or token made on one works on the other, a case opened on one
+/// the same run, a session or token made on one works on the other, failed sign-ins on
+/// one count on the other, a case opened on one
 /// is decided on the other, and the first picks the decision up (the confirmed
 /// subject's cluster gains weight) when it polls for changes, as a running service does
 /// every few seconds.
@@ -407,6 +408,14 @@ async fn replicas_share_sessions_cases_and_decisions(org: &common::Org) {
     };
     assert_eq!(page(app_b.clone(), Some(session)).await, StatusCode::OK, "the session made on A works on B");
     assert_ne!(page(app_b.clone(), None).await, StatusCode::OK, "and B still asks who is there");
+    for _ in 0..auth::MAX_FAILURES {
+        assert_eq!(login(&app_a, "viewer", "wrong password!").await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(
+        login(&app_b, "viewer", common::PASSWORD).await.0,
+        StatusCode::TOO_MANY_REQUESTS,
+        "failures on A count on B: one limit, not one per process"
+    );
 
     let a = Client::new(org, "analyst").await;
     let b = Client { app: app_b, token: a.token.clone() };

@@ -68,3 +68,33 @@ async fn a_stale_case_change_is_refused_on_postgres() {
     pool.close().await;
     bonafide_store::testing::drop_schema(&url).await;
 }
+
+/// The sign-in limit lives in the database: failures block their key only, a success
+/// clears them, and rows older than the window are forgotten.
+#[tokio::test]
+async fn the_login_limit_blocks_a_key_and_forgets_old_failures() {
+    use bonafide_serve::auth::{MAX_FAILURES, limit};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.db");
+    bonafide_store::Db::open(&path).await.unwrap();
+    let pool = bonafide_store::db::any_pool(&path).await.unwrap();
+    let ann = vec!["user:ann".to_string(), "ip:192.0.2.7".to_string()];
+    sqlx::query("INSERT INTO login_failures (key, at) VALUES ('user:old', '2001-01-01T00:00:00Z')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    for _ in 0..MAX_FAILURES {
+        assert!(!limit::blocked(&pool, &ann).await.unwrap());
+        limit::fail(&pool, &ann).await.unwrap();
+    }
+    assert!(limit::blocked(&pool, &ann).await.unwrap());
+    assert!(limit::blocked(&pool, &["ip:192.0.2.7".to_string()]).await.unwrap(), "the address too");
+    assert!(!limit::blocked(&pool, &["user:bob".to_string()]).await.unwrap());
+    let old: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = 'user:old'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(old, 0, "failures older than the window are gone");
+    limit::succeed(&pool, &ann).await.unwrap();
+    assert!(!limit::blocked(&pool, &ann).await.unwrap());
+}

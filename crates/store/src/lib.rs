@@ -226,6 +226,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "activity", include_str!("../migrations/0002_activity.sql")),
     (3, "serve", include_str!("../migrations/0003_serve.sql")),
     (4, "serve_version", include_str!("../migrations/0004_serve_version.sql")),
+    (5, "login_failures", include_str!("../migrations/0005_login_failures.sql")),
     // 1000 and up are SQLite-only (PostgreSQL has its own above 1000).
     (1002, "serve_triggers", include_str!("../migrations/1002_serve.sql")),
 ];

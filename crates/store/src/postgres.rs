@@ -23,6 +23,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (2, "activity", include_str!("../migrations/postgres/0002_activity.sql")),
     (3, "serve", include_str!("../migrations/postgres/0003_serve.sql")),
     (4, "serve_version", include_str!("../migrations/postgres/0004_serve_version.sql")),
+    (5, "login_failures", include_str!("../migrations/postgres/0005_login_failures.sql")),
     (1001, "stream", include_str!("../migrations/postgres/1001_stream.sql")),
     (1002, "serve_ids_triggers", include_str!("../migrations/postgres/1002_serve.sql")),
     (1003, "serve_bigint_ids", include_str!("../migrations/postgres/1003_serve_bigint_ids.sql")),
