@@ -276,6 +276,13 @@ async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
     assert_eq!(s, StatusCode::BAD_REQUEST);
 }
 
+/// As many wrong passwords for `name` as the sign-in limit allows.
+async fn fail_to_the_limit(app: &axum::Router, name: &str) {
+    for _ in 0..auth::MAX_FAILURES {
+        assert_eq!(login(app, name, "wrong password!").await.0, StatusCode::UNAUTHORIZED);
+    }
+}
+
 async fn login(app: &axum::Router, name: &str, password: &str) -> (StatusCode, Option<String>) {
     let body = format!("name={name}&password={}", password.replace(' ', "+"));
     let req = Request::post("/login")
@@ -294,9 +301,7 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"), "{cookie}");
     assert!(!cookie.contains("Secure"), "plain HTTP on loopback: {cookie}");
     assert_eq!(login(&app, "nobody", "whatever password").await.0, StatusCode::UNAUTHORIZED);
-    for _ in 0..auth::MAX_FAILURES {
-        assert_eq!(login(&app, "viewer", "wrong password!").await.0, StatusCode::UNAUTHORIZED);
-    }
+    fail_to_the_limit(&app, "viewer").await;
     assert_eq!(
         login(&app, "viewer", common::PASSWORD).await.0,
         StatusCode::TOO_MANY_REQUESTS,
@@ -408,9 +413,7 @@ async fn replicas_share_sessions_cases_and_decisions(org: &common::Org) {
     };
     assert_eq!(page(app_b.clone(), Some(session)).await, StatusCode::OK, "the session made on A works on B");
     assert_ne!(page(app_b.clone(), None).await, StatusCode::OK, "and B still asks who is there");
-    for _ in 0..auth::MAX_FAILURES {
-        assert_eq!(login(&app_a, "viewer", "wrong password!").await.0, StatusCode::UNAUTHORIZED);
-    }
+    fail_to_the_limit(&app_a, "viewer").await;
     assert_eq!(
         login(&app_b, "viewer", common::PASSWORD).await.0,
         StatusCode::TOO_MANY_REQUESTS,

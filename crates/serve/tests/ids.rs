@@ -1,15 +1,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! A deleted case's id is never given to a new case: the audit trail and old links name
-//! cases by id (SQLite would reuse the highest id without AUTOINCREMENT).
+//! Case ids, concurrent case decisions and the sign-in limit, against the serve tables
+//! directly. A deleted case's id is never given to a new case: the audit trail and old
+//! links name cases by id (SQLite would reuse the highest id without AUTOINCREMENT).
 
 use bonafide_serve::cases::{self, CaseChange, NewCase};
 
-#[tokio::test]
-async fn a_deleted_case_id_is_not_reused() {
+/// A migrated SQLite database in a temporary folder, and the serve pool on it.
+async fn sqlite() -> (tempfile::TempDir, sqlx::AnyPool) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("b.db");
-    bonafide_store::Db::open(&path).await.unwrap();
+    bonafide_store::Db::open(&path).await.unwrap().close().await;
     let pool = bonafide_store::db::any_pool(&path).await.unwrap();
+    (dir, pool)
+}
+
+#[tokio::test]
+async fn a_deleted_case_id_is_not_reused() {
+    let (_dir, pool) = sqlite().await;
     let new = || NewCase { subject_id: Some("s1".into()), cluster_id: None, title: None, assignee: None };
     let first = cases::open(&pool, "ana", new()).await.unwrap();
     let note = cases::add_note(&pool, "ana", first.case_id, "looked at it").await.unwrap();
@@ -52,10 +59,8 @@ async fn a_stale_case_change_is_refused(pool: &sqlx::AnyPool) {
 
 #[tokio::test]
 async fn a_stale_case_change_is_refused_on_sqlite() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b.db");
-    bonafide_store::Db::open(&path).await.unwrap();
-    a_stale_case_change_is_refused(&bonafide_store::db::any_pool(&path).await.unwrap()).await;
+    let (_dir, pool) = sqlite().await;
+    a_stale_case_change_is_refused(&pool).await;
 }
 
 #[tokio::test]
@@ -74,10 +79,7 @@ async fn a_stale_case_change_is_refused_on_postgres() {
 #[tokio::test]
 async fn the_login_limit_blocks_a_key_and_forgets_old_failures() {
     use bonafide_serve::auth::{MAX_FAILURES, limit};
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("b.db");
-    bonafide_store::Db::open(&path).await.unwrap();
-    let pool = bonafide_store::db::any_pool(&path).await.unwrap();
+    let (_dir, pool) = sqlite().await;
     let ann = vec!["user:ann".to_string(), "ip:192.0.2.7".to_string()];
     sqlx::query("INSERT INTO login_failures (key, at) VALUES ('user:old', '2001-01-01T00:00:00Z')")
         .execute(&pool)
