@@ -68,13 +68,15 @@ impl Detector for Photos {
             for &m in &members {
                 subgroups.entry(same.find(m)).or_default().push(m);
             }
+            // The close pairs, bucketed once by the same-photo group they join.
+            let mut close: HashMap<u32, Vec<(u32, u32, u32)>> = HashMap::new();
+            for &(i, j, d) in group_pairs.iter().filter(|p| p.2 <= same_distance) {
+                close.entry(same.find(i)).or_default().push((i, j, d));
+            }
             for (root, sub) in &subgroups {
-                let close: Vec<(u32, u32, u32)> = group_pairs
-                    .iter()
-                    .copied()
-                    .filter(|&(i, _, d)| d <= same_distance && same.find(i) == *root)
-                    .collect();
-                report(cx, out, photos, &close, &closest, sub, Tier::Same);
+                if let Some(pairs) = close.get(root) {
+                    report(cx, out, photos, pairs, &closest, sub, Tier::Same);
+                }
             }
             if subgroups.len() > 1 {
                 let loose: Vec<(u32, u32, u32)> =
