@@ -60,8 +60,8 @@ pub struct F1Config {
     /// Committer addresses of forges' web interfaces (lower case). A commit such an
     /// identity committed at the second of its author time was squashed or merged by
     /// whoever clicked, so its time is left out of the author's rhythm; so is one that
-    /// another subject committed at that second. Other committers are the author's own
-    /// tools and count.
+    /// another declared person committed at that second. Other committers are the
+    /// author's own tools and count.
     pub forge_committers: Vec<String>,
     /// A rhythm with more than this share of its activity in its busiest two hours is a
     /// machine's (scheduled jobs, automated commits), not a person's working day: the
@@ -254,6 +254,14 @@ impl TimeDetectors {
                 p.f4_sample.add(e);
             }
         }
+        let human = is_human(e);
+        let timed_by_committer = matches!(&e.detail, Detail::Commit(c) if c.timed_by_committer);
+        // The claimed home's offset at this event (DST applied), once: commits and the
+        // events that count toward the rhythm are judged against it.
+        let claimed = match (&zone, human || matches!(e.detail, Detail::Commit(_))) {
+            (Some(z), true) => Some(z.to_offset(e.at.to_jiff()).seconds() / 60),
+            _ => None,
+        };
         if let Detail::Commit(c) = &e.detail {
             if c.attributed_via_committer {
                 p.foreign_commits += 1;
@@ -265,8 +273,7 @@ impl TimeDetectors {
             if let Some(rec) = c.author_offset_minutes {
                 bump(&mut p.recorded, rec);
                 p.commits_with_offset += 1;
-                if let Some(z) = &zone {
-                    let claimed = z.to_offset(e.at.to_jiff()).seconds() / 60;
+                if let Some(claimed) = claimed {
                     let neutral = cx.config.f1.neutral_recorded_offsets_minutes.contains(&i32::from(rec));
                     if !neutral
                         && f64::from(offset_distance(i32::from(rec), claimed))
@@ -277,26 +284,25 @@ impl TimeDetectors {
                 }
             }
         }
-        let timed_by_committer = matches!(&e.detail, Detail::Commit(c) if c.timed_by_committer);
         if timed_by_committer {
             p.timed_by_committer = p.timed_by_committer.saturating_add(1);
-            // Its time is not the subject's hour, but the claim it is judged against
-            // still holds: the recorded-clock clause must see it even when every commit
-            // of the subject is marked (the committer field is the author's to forge).
-            if let Some(z) = &zone {
-                bump(&mut p.claimed_offsets, z.to_offset(e.at.to_jiff()).seconds() / 60);
-            }
         }
-        if !is_human(e) || timed_by_committer {
+        // A commit timed by its committer is not the subject's hour, but the claim still
+        // holds for it: the recorded-clock clause must see one even when every commit of
+        // the subject is marked (the committer field is the author's to forge).
+        if let Some(off) = claimed
+            && (human || timed_by_committer)
+        {
+            bump(&mut p.claimed_offsets, off);
+        }
+        if !human || timed_by_committer {
             return;
         }
         p.events += 1;
         p.sample.add(e);
         p.first = Some(p.first.map_or(e.at, |f| f.min(e.at)));
         p.last = Some(p.last.map_or(e.at, |l| l.max(e.at)));
-        if let Some(z) = &zone {
-            let off = z.to_offset(e.at.to_jiff()).seconds() / 60;
-            bump(&mut p.claimed_offsets, off);
+        if let Some(off) = claimed {
             let local_ms = e.at.0 + i64::from(off) * 60_000;
             let local_hour = (local_ms.rem_euclid(MS_PER_DAY) / 3_600_000) as usize;
             if local_hour < 6 {
