@@ -182,32 +182,14 @@ mod tests {
     /// NUL, which PostgreSQL text refuses, parks a message instead of failing its batch.
     #[test]
     fn nul_is_parked_not_stored() {
-        use std::sync::Arc;
-
-        use bonafide_core::{Action, Actor, ActorKind, Detail, Outcome, SourceId, SourcePos, UtcMs};
-        let event = Event {
-            at: UtcMs::from_secs(1_750_000_000),
-            actor: Actor {
-                system: Arc::from("okta"),
-                account: Arc::from("a"),
-                display_name: None,
-                kind: ActorKind::User,
-            },
-            subject: None,
-            action: Action::SignIn,
-            outcome: Outcome::Success,
-            event_type: Arc::from("user.session.start"),
-            net: None,
-            session: None,
-            device: None,
-            device_managed: None,
-            target: None,
-            detail: Detail::None,
-            user_agent: None,
-            interactive: true,
-            id: None,
-            source: SourcePos::line(SourceId(0), 1),
-        };
+        use bonafide_core::{Action, Actor, SourceId, SourcePos, UtcMs};
+        let event = Event::new(
+            UtcMs::from_secs(1_750_000_000),
+            Actor::user("okta", "a"),
+            Action::SignIn,
+            "user.session.start",
+            SourcePos::line(SourceId(0), 1),
+        );
         let env = |actor: &str| {
             let e = Envelope {
                 v: VERSION,

@@ -37,6 +37,13 @@ pub struct Actor {
     pub kind: ActorKind,
 }
 
+impl Actor {
+    /// A person's account, with no display name.
+    pub fn user(system: &str, account: &str) -> Actor {
+        Actor { system: Arc::from(system), account: Arc::from(account), display_name: None, kind: ActorKind::User }
+    }
+}
+
 /// What the event means for detection.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -262,4 +269,29 @@ pub struct Event {
     /// The vendor's unique event id (Okta `uuid`), for deduplication.
     pub id: Option<Box<str>>,
     pub source: SourcePos,
+}
+
+impl Event {
+    /// A successful, interactive event with nothing known beyond who, what and when;
+    /// readers and tests set the rest with struct update syntax.
+    pub fn new(at: UtcMs, actor: Actor, action: Action, event_type: &str, source: SourcePos) -> Event {
+        Event {
+            at,
+            actor,
+            subject: None,
+            action,
+            outcome: Outcome::Success,
+            event_type: Arc::from(event_type),
+            net: None,
+            session: None,
+            device: None,
+            device_managed: None,
+            target: None,
+            detail: Detail::None,
+            user_agent: None,
+            interactive: true,
+            id: None,
+            source,
+        }
+    }
 }

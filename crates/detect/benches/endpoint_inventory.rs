@@ -9,12 +9,12 @@
 use std::sync::Arc;
 
 use bonafide_core::{
-    Action, Actor, ActorKind, Catalog, Detail, EndpointRow, Event, Outcome, Records, RowAction, ScoringConfig,
-    SourceId, SourcePos, Subject, SubjectIdx, UtcMs,
+    Action, Actor, ActorKind, Detail, EndpointRow, Event, Outcome, Records, RowAction, SourceId, SourcePos, Subject,
+    SubjectIdx, UtcMs,
 };
 use bonafide_detect::endpoint::Inventory;
 use bonafide_detect::endpoint::signatures::{Signatures, row_kind};
-use bonafide_detect::{Context, DetectConfig, Detector, Findings, Households};
+use bonafide_detect::{Defaults, Detector, Findings, Households};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const HOSTS: u32 = 2_000;
@@ -151,18 +151,8 @@ fn bench(c: &mut Criterion) {
         (0..HOSTS).map(|h| Subject { id: format!("E{h}"), name: format!("P {h}"), ..Default::default() }).collect();
     let records = Records::default();
     let households = Households::build(&subjects);
-    let config = DetectConfig::default();
-    let scoring = ScoringConfig::default();
-    let screening = bonafide_intel::sanctions::Screening::default();
-    let cx = Context {
-        subjects: &subjects,
-        records: &records,
-        households: &households,
-        config: &config,
-        scoring: &scoring,
-        catalog: Catalog::builtin(),
-        screening: &screening,
-    };
+    let defaults = Defaults::default();
+    let cx = defaults.context(&subjects, &records, &households);
     let mut g = c.benchmark_group("endpoint");
     g.sample_size(10);
     g.throughput(Throughput::Elements(ROWS));

@@ -7,10 +7,9 @@
 
 use bonafide_core::records::{Interview, Medium, PayMethod, PayrollChange, Reference};
 use bonafide_core::{
-    Catalog, CountryCode, PostalAddress, Records, ScoringConfig, SensitiveKind, SourceId, SourcePos, Subject,
-    SubjectIdx, UtcMs,
+    CountryCode, PostalAddress, Records, SensitiveKind, SourceId, SourcePos, Subject, SubjectIdx, UtcMs,
 };
-use bonafide_detect::{Context, DetectConfig, Engine, Households, Risk};
+use bonafide_detect::{Defaults, Engine, Households, Risk};
 use bonafide_intel::Keyring;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
@@ -99,26 +98,16 @@ fn bench(c: &mut Criterion) {
     let n = people();
     let (subjects, records) = world(n);
     let households = Households::build(&subjects);
-    let config = DetectConfig::default();
-    let scoring = ScoringConfig::default();
-    let screening = bonafide_intel::sanctions::Screening::default();
-    let cx = Context {
-        subjects: &subjects,
-        records: &records,
-        households: &households,
-        config: &config,
-        scoring: &scoring,
-        catalog: Catalog::builtin(),
-        screening: &screening,
-    };
+    let defaults = Defaults::default();
+    let cx = defaults.context(&subjects, &records, &households);
     let mut g = c.benchmark_group("records");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
     g.bench_function("identity + interviews + contacts + pay detectors (per person)", |b| {
         b.iter(|| {
-            let mut engine = Engine::new(&config);
+            let mut engine = Engine::new(&defaults.config);
             let findings = engine.conclude(&cx).list;
-            let scores: Vec<_> = (0..n).map(|_| scoring.score(std::iter::empty(), &[])).collect();
+            let scores: Vec<_> = (0..n).map(|_| defaults.scoring.score(std::iter::empty(), &[])).collect();
             let more = engine.reconsider(&cx, &Risk { scores: &scores }).list;
             findings.len() + more.len()
         })

@@ -51,6 +51,35 @@ pub struct Context<'a> {
     pub screening: &'a bonafide_intel::sanctions::Screening,
 }
 
+/// The configuration a [`Context`] borrows, at its defaults (no sanctions lists loaded):
+/// for tests, benchmarks and tools that run the detectors over their own subjects
+/// without a scan.
+#[derive(Default)]
+pub struct Defaults {
+    pub config: DetectConfig,
+    pub scoring: ScoringConfig,
+    pub screening: bonafide_intel::sanctions::Screening,
+}
+
+impl Defaults {
+    pub fn context<'a>(
+        &'a self,
+        subjects: &'a [Subject],
+        records: &'a Records,
+        households: &'a Households,
+    ) -> Context<'a> {
+        Context {
+            subjects,
+            records,
+            households,
+            config: &self.config,
+            scoring: &self.scoring,
+            catalog: Catalog::builtin(),
+            screening: &self.screening,
+        }
+    }
+}
+
 impl Context<'_> {
     pub fn subject(&self, idx: SubjectIdx) -> Option<&Subject> {
         self.subjects.get(idx.index())

@@ -196,29 +196,9 @@ impl World {
 
     fn base_event(&mut self, id: &str, at: UtcMs) -> Event {
         self.line += 1;
-        Event {
-            at,
-            actor: Actor {
-                system: Arc::from("test"),
-                account: Arc::from(id.to_lowercase()),
-                display_name: None,
-                kind: ActorKind::User,
-            },
-            subject: Some(self.idx(id)),
-            action: Action::SignIn,
-            outcome: Outcome::Success,
-            event_type: Arc::from("user.session.start"),
-            net: None,
-            session: None,
-            device: None,
-            device_managed: None,
-            target: None,
-            detail: bonafide_core::Detail::None,
-            user_agent: None,
-            interactive: true,
-            id: None,
-            source: SourcePos::line(SourceId(0), self.line),
-        }
+        let actor = Actor::user("test", &id.to_lowercase());
+        let source = SourcePos::line(SourceId(0), self.line);
+        Event { subject: Some(self.idx(id)), ..Event::new(at, actor, Action::SignIn, "user.session.start", source) }
     }
 
     fn net(ip: &str, kind: IpKind, point: (f64, f64), country: &str, region: Option<Region>) -> Net {

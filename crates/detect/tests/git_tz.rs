@@ -9,14 +9,10 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Read;
-use std::sync::Arc;
 
-use bonafide_core::{
-    Action, Actor, ActorKind, Catalog, Commit, Detail, Event, Outcome, Records, ScoringConfig, SourceId, SourcePos,
-    Subject, SubjectIdx, UtcMs,
-};
+use bonafide_core::{Action, Actor, Commit, Detail, Event, Records, SourceId, SourcePos, Subject, SubjectIdx, UtcMs};
 use bonafide_detect::time::rhythm::offset_distance;
-use bonafide_detect::{Context, DetectConfig, Engine, Households};
+use bonafide_detect::{Defaults, Engine, Households};
 
 struct Row {
     repo: String,
@@ -158,39 +154,23 @@ fn inferred_offsets_against_recorded_ones() {
 }
 
 fn commit_event(account: &str, idx: SubjectIdx, row: &Row, recorded: bool, i: usize) -> Event {
+    let commit = Commit {
+        repo: None,
+        id: format!("{i}").into(),
+        author_name: None,
+        committer: None,
+        attributed_via_committer: false,
+        // What the engine decides from the committer identity (see `Row`).
+        timed_by_committer: row.committed_elsewhere,
+        author_offset_minutes: recorded.then_some(row.tz as i16),
+        committer_time: None,
+        committer_offset_minutes: None,
+    };
+    let source = SourcePos::line(SourceId(0), i as u64 + 2);
     Event {
-        at: UtcMs::from_secs(row.unix),
-        actor: Actor {
-            system: Arc::from("git"),
-            account: Arc::from(account),
-            display_name: None,
-            kind: ActorKind::User,
-        },
         subject: Some(idx),
-        action: Action::Work,
-        outcome: Outcome::Success,
-        event_type: Arc::from("git.commit"),
-        net: None,
-        session: None,
-        device: None,
-        device_managed: None,
-        target: None,
-        detail: Detail::Commit(Box::new(Commit {
-            repo: None,
-            id: format!("{i}").into(),
-            author_name: None,
-            committer: None,
-            attributed_via_committer: false,
-            // What the engine decides from the committer identity (see `Row`).
-            timed_by_committer: row.committed_elsewhere,
-            author_offset_minutes: recorded.then_some(row.tz as i16),
-            committer_time: None,
-            committer_offset_minutes: None,
-        })),
-        user_agent: None,
-        interactive: true,
-        id: None,
-        source: SourcePos::line(SourceId(0), i as u64 + 2),
+        detail: Detail::Commit(Box::new(commit)),
+        ..Event::new(UtcMs::from_secs(row.unix), Actor::user("git", account), Action::Work, "git.commit", source)
     }
 }
 
@@ -198,21 +178,11 @@ fn run(
     subjects: &[Subject],
     events: &[Event],
 ) -> (Vec<bonafide_core::Finding>, Vec<Option<bonafide_core::ActivitySummary>>) {
-    let config = DetectConfig::default();
-    let scoring = ScoringConfig::default();
+    let defaults = Defaults::default();
     let records = Records::default();
     let households = Households::build(subjects);
-    let screening = bonafide_intel::sanctions::Screening::default();
-    let cx = Context {
-        subjects,
-        records: &records,
-        households: &households,
-        config: &config,
-        scoring: &scoring,
-        catalog: Catalog::builtin(),
-        screening: &screening,
-    };
-    let mut engine = Engine::new(&config);
+    let cx = defaults.context(subjects, &records, &households);
+    let mut engine = Engine::new(&defaults.config);
     for e in events {
         engine.observe(e, &cx);
     }

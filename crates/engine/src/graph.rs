@@ -17,9 +17,9 @@
 //! those indicators only for cluster members that no detector finding of that indicator
 //! covers (a misspelt farm door, a device serial). H7 fires for a ring held together by
 //! two or more kinds of persona identifier (contacts, photos, resumes), or by a GitHub
-//! account: one kind alone is already its detector's finding (H2, A6, H1). H6 is new: a damped share of the H6 weight
-//! for subjects strongly linked to a critical subject, with the path in the summary and
-//! in the score contribution's `via`.
+//! account: one kind alone is already its detector's finding (H2, A6, H1). H6 is new: a
+//! damped share of the H6 weight for subjects strongly linked to a critical subject,
+//! with the path in the summary and in the score contribution's `via`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -378,8 +378,8 @@ pub fn annotate(scores: &mut [Score], via: &BTreeMap<SubjectIdx, String>) {
 
 #[cfg(test)]
 mod tests {
-    use bonafide_core::{Catalog, Records, ScoringConfig};
-    use bonafide_detect::{DetectConfig, Households};
+    use bonafide_core::Records;
+    use bonafide_detect::Households;
 
     use super::*;
 
@@ -400,18 +400,9 @@ mod tests {
             .enumerate()
             .map(|(i, n)| Subject { id: format!("S{i}"), name: (*n).into(), ..Default::default() })
             .collect();
-        let (records, config, scoring) = (Records::default(), DetectConfig::default(), ScoringConfig::default());
+        let (defaults, records) = (bonafide_detect::Defaults::default(), Records::default());
         let households = Households::build(&subjects);
-        let screening = bonafide_intel::sanctions::Screening::default();
-        let cx = Context {
-            subjects: &subjects,
-            records: &records,
-            households: &households,
-            config: &config,
-            scoring: &scoring,
-            catalog: Catalog::builtin(),
-            screening: &screening,
-        };
+        let cx = defaults.context(&subjects, &records, &households);
         let detected = vec![
             shared_finding("A6", &[0, 1], "photo", "photo like S0's"),
             shared_finding("A6", &[2, 3], "photo", "photo like S2's"),
