@@ -105,9 +105,8 @@ fn store(db: &Path, outcome: &bonafide_engine::ScanOutcome) -> Result<String> {
     let mut password = bonafide_serve::auth::random_token()?;
     password.truncate(20);
     crate::serve::runtime()?.block_on(async {
-        let store = bonafide_store::Db::open(db).await?;
+        let (store, pool) = bonafide_store::Db::open_with_pool(db).await?;
         store.save_run(outcome).await?;
-        let pool = bonafide_store::db::any_pool(db).await?;
         bonafide_serve::users::add_user(&pool, DEMO_USER, bonafide_serve::Role::Admin, &password).await?;
         bonafide_serve::audit::record(&pool, "demo", "user.add", &format!("user:{DEMO_USER}"), "admin").await?;
         pool.close().await;

@@ -88,8 +88,9 @@ fn read_password(file: Option<&PathBuf>) -> Result<String> {
 
 /// The serve tables of `db` (a SQLite file or a PostgreSQL URL), migrated first.
 async fn serve_pool(db: &std::path::Path) -> Result<sqlx::AnyPool> {
-    bonafide_store::Db::open(db).await?.close().await;
-    Ok(bonafide_store::db::any_pool(db).await?)
+    let (store, pool) = bonafide_store::Db::open_with_pool(db).await?;
+    store.close().await;
+    Ok(pool)
 }
 
 pub fn user(cmd: UserCommand) -> Result<ExitCode> {

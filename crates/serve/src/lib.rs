@@ -126,8 +126,7 @@ impl AppState {
     /// Opens the database, loads the latest run and prepares ingest (without starting
     /// any background task: see [`run`] and [`ingest::Ingest::spawn`]).
     pub async fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
-        let db = Db::open(&config.db).await?;
-        let pool = bonafide_store::db::any_pool(&config.db).await?;
+        let (db, pool) = Db::open_with_pool(&config.db).await?;
         let snap = snapshot::Snapshot::load(&db, &pool, &config.engine).await?;
         let ingest = ingest::Ingest::new(config)?;
         Ok(AppState {

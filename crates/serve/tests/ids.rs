@@ -9,8 +9,8 @@ use bonafide_serve::cases::{self, CaseChange, NewCase};
 async fn sqlite() -> (tempfile::TempDir, sqlx::AnyPool) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("b.db");
-    bonafide_store::Db::open(&path).await.unwrap().close().await;
-    let pool = bonafide_store::db::any_pool(&path).await.unwrap();
+    let (db, pool) = bonafide_store::Db::open_with_pool(&path).await.unwrap();
+    db.close().await;
     (dir, pool)
 }
 
@@ -67,8 +67,8 @@ async fn a_stale_case_change_is_refused_on_sqlite() {
 async fn a_stale_case_change_is_refused_on_postgres() {
     let Some(url) = bonafide_store::testing::fresh_schema("stale_case_change").await else { return };
     let target = std::path::PathBuf::from(&url);
-    bonafide_store::Db::open(&target).await.unwrap().close().await;
-    let pool = bonafide_store::db::any_pool(&target).await.unwrap();
+    let (db, pool) = bonafide_store::Db::open_with_pool(&target).await.unwrap();
+    db.close().await;
     a_stale_case_change_is_refused(&pool).await;
     pool.close().await;
     bonafide_store::testing::drop_schema(&url).await;

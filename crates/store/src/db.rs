@@ -30,6 +30,17 @@ impl Db {
         }
     }
 
+    /// [`Db::open`], and a pool of sqlx's Any driver on the same database for SQL written
+    /// once for both backends (`$N` parameters, `RETURNING`, types both know): the serve
+    /// tables, so that `bonafide serve` processes share one PostgreSQL database as
+    /// readily as one process uses a SQLite file. The pool comes only after the
+    /// migrations, so it never sees a table missing.
+    pub async fn open_with_pool(target: &Path) -> Result<(Db, sqlx::AnyPool), StoreError> {
+        let db = Db::open(target).await?;
+        let pool = any_pool(target).await?;
+        Ok((db, pool))
+    }
+
     pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
         match self {
             Db::Sqlite(s) => s.save_run(o).await,
@@ -66,11 +77,9 @@ impl Db {
     }
 }
 
-/// A pool of sqlx's Any driver on the database `target` names, for SQL written once for
-/// both backends (`$N` parameters, `RETURNING`, types both know): the serve tables, so
-/// that `bonafide serve` replicas can share one PostgreSQL database as readily as one
-/// process uses a SQLite file. Open the [`Db`] first: it applies the migrations.
-pub async fn any_pool(target: &Path) -> Result<sqlx::AnyPool, StoreError> {
+/// A pool of sqlx's Any driver on the database `target` names (see
+/// [`Db::open_with_pool`], which migrates it first).
+async fn any_pool(target: &Path) -> Result<sqlx::AnyPool, StoreError> {
     sqlx::any::install_default_drivers();
     let (url, shown) = match target.to_str() {
         Some(url) if is_postgres_url(url) => (url.to_string(), redact(url)),
