@@ -310,7 +310,10 @@ pub async fn change_read(pool: &sqlx::AnyPool, actor: &str, mut case: Case, c: C
     if what.is_empty() {
         return Ok(case);
     }
-    case.updated_at = stamp(now());
+    // Strictly later than the version read, even within one millisecond (or behind a
+    // slower clock on another host), so `updated_at` always names one version.
+    let after_read = bonafide_core::UtcMs::parse(&read_at).map_or(i64::MIN, |t| t.0.saturating_add(1));
+    case.updated_at = stamp(bonafide_core::UtcMs(now().0.max(after_read)));
     let mut tx = pool.begin().await?;
     let written = sqlx::query(
         "UPDATE cases SET status = $1, disposition = $2, assignee = $3, title = $4, updated_at = $5 \
