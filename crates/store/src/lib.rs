@@ -21,12 +21,12 @@ use sqlx::{Row, SqlStr};
 /// backends (a macro rather than a generic function: sqlx's per-database bounds would
 /// outweigh the code). `$tx` is an open transaction; the caller commits.
 macro_rules! write_run {
-    ($tx:ident, $o:ident) => {
+    ($tx:ident, $o:ident, $insert_run:expr) => {
         let o: &bonafide_engine::ScanOutcome = $o;
         let tx = &mut $tx;
         let run_id = o.run.run_id.as_str();
         let finished = o.run.finished_at.to_rfc3339();
-        sqlx::query("INSERT INTO runs (run_id, started_at, finished_at, version, totals) VALUES ($1, $2, $3, $4, $5)")
+        sqlx::query($insert_run)
             .bind(run_id)
             .bind(o.run.started_at.to_rfc3339())
             .bind(&finished)
@@ -162,7 +162,7 @@ macro_rules! write_run {
 /// differ in type, so each backend's `impl` is generated from this text. `$migrations`
 /// is the backend's migration list, `$tables` what `counts` reports.
 macro_rules! shared_queries {
-    ($store:ty, $migrations:expr, [$($table:literal),* $(,)?]) => {
+    ($store:ty, $migrations:expr, $insert_run:expr, [$($table:literal),* $(,)?]) => {
         impl $store {
             pub async fn migrate(&self) -> Result<(), StoreError> {
                 let migrator = Migrator::new(Embedded($migrations)).await?;
@@ -173,14 +173,14 @@ macro_rules! shared_queries {
             /// Writes one scan's results in a single transaction.
             pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                write_run!(tx, o);
+                write_run!(tx, o, $insert_run);
                 tx.commit().await?;
                 Ok(())
             }
 
             /// The most recent run id.
             pub async fn latest_run(&self) -> Result<Option<String>, StoreError> {
-                let row = sqlx::query("SELECT run_id FROM runs ORDER BY finished_at DESC, run_id DESC LIMIT 1")
+                let row = sqlx::query("SELECT run_id FROM runs ORDER BY seq DESC LIMIT 1")
                     .fetch_optional(&self.pool)
                     .await?;
                 Ok(row.map(|r| r.get::<String, _>(0)))
@@ -227,6 +227,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "serve", include_str!("../migrations/0003_serve.sql")),
     (4, "serve_version", include_str!("../migrations/0004_serve_version.sql")),
     (5, "login_failures", include_str!("../migrations/0005_login_failures.sql")),
+    (6, "run_order", include_str!("../migrations/0006_run_order.sql")),
     // 1000 and up are SQLite-only (PostgreSQL has its own above 1000).
     (1002, "serve_triggers", include_str!("../migrations/1002_serve.sql")),
 ];
@@ -354,6 +355,10 @@ pub fn subject_records(o: &ScanOutcome) -> std::collections::BTreeMap<String, se
 shared_queries!(
     Store,
     MIGRATIONS,
+    // The run's place in storage order: SQLite serialises writing transactions, so the
+    // largest plus one is never taken twice (migration 6).
+    "INSERT INTO runs (run_id, started_at, finished_at, version, totals, seq) \
+     VALUES ($1, $2, $3, $4, $5, (SELECT COALESCE(MAX(seq), 0) + 1 FROM runs))",
     ["runs", "inputs", "subjects", "subject_scores", "findings", "finding_subjects", "clusters", "quarantine"]
 );
 
@@ -471,5 +476,64 @@ mod tests {
         store.close().await;
         // And again: nothing left to adopt or apply.
         Store::open(&path).await.expect("reopens").close().await;
+    }
+
+    /// A scan of the shipped example, stored as run `id` finished at `finished_ms`.
+    fn example_run(id: &str, finished_ms: i64) -> ScanOutcome {
+        let config = bonafide_engine::Config::parse("").unwrap();
+        let small = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/small");
+        let req = bonafide_engine::ScanRequest::new(vec![small], bonafide_intel::Keyring::from_bytes([9; 32]));
+        let mut o = bonafide_engine::scan(&config, req).unwrap();
+        o.run.run_id = id.to_string();
+        o.run.finished_at = bonafide_core::UtcMs(finished_ms);
+        o
+    }
+
+    const BEFORE_RUN_ORDER: &str = "INSERT INTO runs (run_id, started_at, finished_at, version, totals) \
+         VALUES ('r1', 't', '2026-01-02T00:00:00+00:00', 'v', '{}'), ('r2', 't', '2026-01-01T00:00:00+00:00', 'v', '{}'), \
+         ('r3', 't', '2026-01-03T00:00:00+00:00', 'v', '{}')";
+
+    /// Runs stored before migration 6 keep their old order (by finish time), and a run
+    /// stored after it comes after all of them whatever its finish time.
+    #[tokio::test]
+    async fn runs_stored_before_the_run_order_keep_their_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let opts = SqliteConnectOptions::new().filename(&path).create_if_missing(true);
+        let pool = SqlitePoolOptions::new().connect_with(opts).await.unwrap();
+        let before: Vec<_> = MIGRATIONS.iter().copied().filter(|m| m.0 < 6).collect();
+        Migrator::new(Embedded(Box::leak(before.into_boxed_slice()))).await.unwrap().run(&pool).await.unwrap();
+        sqlx::query(BEFORE_RUN_ORDER).execute(&pool).await.unwrap();
+        pool.close().await;
+
+        let store = Store::open(&path).await.unwrap();
+        let order: Vec<(String, i64)> =
+            sqlx::query_as("SELECT run_id, seq FROM runs ORDER BY seq").fetch_all(store.pool()).await.unwrap();
+        assert_eq!(order, [("r2".into(), 1), ("r1".into(), 2), ("r3".into(), 3)]);
+        store.save_run(&example_run("r4", 0)).await.unwrap();
+        assert_eq!(store.latest_run().await.unwrap().as_deref(), Some("r4"));
+        store.close().await;
+    }
+
+    /// The same on PostgreSQL, where the order comes from a sequence that must start
+    /// after the runs already there.
+    #[tokio::test]
+    async fn postgres_runs_stored_before_the_run_order_keep_their_order() {
+        let Some(url) = crate::testing::fresh_schema("run_order_upgrade").await else { return };
+        let pool = sqlx::postgres::PgPoolOptions::new().connect(&url).await.unwrap();
+        let before: Vec<_> =
+            postgres::MIGRATIONS.iter().copied().filter(|m| m.0 < 6 || (1000..1004).contains(&m.0)).collect();
+        Migrator::new(Embedded(Box::leak(before.into_boxed_slice()))).await.unwrap().run(&pool).await.unwrap();
+        sqlx::query(BEFORE_RUN_ORDER).execute(&pool).await.unwrap();
+        pool.close().await;
+
+        let store = PgStore::open(&url).await.unwrap();
+        let order: Vec<(String, i64)> =
+            sqlx::query_as("SELECT run_id, seq FROM runs ORDER BY seq").fetch_all(store.pool()).await.unwrap();
+        assert_eq!(order, [("r2".into(), 1), ("r1".into(), 2), ("r3".into(), 3)]);
+        store.save_run(&example_run("r4", 0)).await.unwrap();
+        assert_eq!(store.latest_run().await.unwrap().as_deref(), Some("r4"));
+        store.close().await;
+        crate::testing::drop_schema(&url).await;
     }
 }

@@ -24,9 +24,11 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (3, "serve", include_str!("../migrations/postgres/0003_serve.sql")),
     (4, "serve_version", include_str!("../migrations/postgres/0004_serve_version.sql")),
     (5, "login_failures", include_str!("../migrations/postgres/0005_login_failures.sql")),
+    (6, "run_order", include_str!("../migrations/postgres/0006_run_order.sql")),
     (1001, "stream", include_str!("../migrations/postgres/1001_stream.sql")),
     (1002, "serve_ids_triggers", include_str!("../migrations/postgres/1002_serve.sql")),
     (1003, "serve_bigint_ids", include_str!("../migrations/postgres/1003_serve_bigint_ids.sql")),
+    (1004, "run_seq", include_str!("../migrations/postgres/1004_run_seq.sql")),
 ];
 
 /// An open, migrated PostgreSQL store.
@@ -84,6 +86,8 @@ pub struct StoredInput {
 shared_queries!(
     PgStore,
     MIGRATIONS,
+    // `seq` comes from the column's sequence (migration 1004).
+    "INSERT INTO runs (run_id, started_at, finished_at, version, totals) VALUES ($1, $2, $3, $4, $5)",
     [
         "runs",
         "inputs",
