@@ -261,13 +261,14 @@ fn indicators(json: bool) -> Result<()> {
 }
 
 fn formats() {
-    out!("{:<24} {:<10} reads", "format", "role");
+    out!("{:<24} {:<10} {:<6} recognised by", "format", "role", "reads");
     for f in Format::all() {
         out!(
-            "{:<24} {:<10} {}",
+            "{:<24} {:<10} {:<6} {}",
             f.name(),
             format!("{:?}", f.role()).to_lowercase(),
-            if f.supported() { "yes" } else { "recognised, not yet read" }
+            if f.supported() { "yes" } else { "no" },
+            f.recognised_by().map_or_else(|| "content (keys, layout)".to_string(), |c| format!("header: {c}"))
         );
     }
 }

@@ -335,9 +335,19 @@ fn raw_sensitive_values_never_reach_any_output() {
     let raw_routing = "021000021";
     let raw_iban = "GB82 WEST 1234 5698 7654 32";
     let raw_sort = "40-47-84";
+    // Columns the contract does not know, named the way HR exports name them (no
+    // separators), and an SSN-shaped value under an innocent name: kept as extras, but
+    // only fingerprinted.
+    let extra_header = "PassportNumber,SocialSecurityNumber,BankAccountNumber,NationalID,TaxID,reference";
+    let extras = ["P55443322", "219-09-9999", "000987654321", "NI7766554", "TX12345678", "536-90-4399"];
+    let extra_values = extras.join(",");
     std::fs::write(
         dir.path().join("people.csv"),
-        format!("subject_id,full_name,ssn,id_doc_number,bank_account_number,date_of_birth\nE1,Jane Roe,{raw_ssn},{raw_doc},{raw_acct},1990-13-45\nE2,Jim Roe,{raw_ssn},{raw_doc},,\nE3,Kim Sang,666-01-2345,,,\n"),
+        format!(
+            "subject_id,full_name,ssn,id_doc_number,bank_account_number,date_of_birth,{extra_header}\n\
+             E1,Jane Roe,{raw_ssn},{raw_doc},{raw_acct},1990-13-45,{extra_values}\n\
+             E2,Jim Roe,{raw_ssn},{raw_doc},,,,,,,,\nE3,Kim Sang,666-01-2345,,,,,,,,,\n"
+        ),
     )
     .unwrap();
     // Two unrelated payees on one account and one IBAN; a damaged row; a sensitive extra.
@@ -380,7 +390,12 @@ fn raw_sensitive_values_never_reach_any_output() {
             "404784",
             "666-01-2345",
             "666012345",
-        ] {
+            "219099999",
+            "536904399",
+        ]
+        .into_iter()
+        .chain(extras)
+        {
             assert!(!text.contains(raw), "{raw} found in {name}");
         }
     }

@@ -12,14 +12,68 @@ use bonafide_intel::Keyring;
 
 use crate::table::{Row, Table};
 
-/// Words that make an unknown column's values sensitive.
+/// Words that make an unknown column's values sensitive when they stand alone in its
+/// name (`tax_id`, `SIN`): short enough to occur inside harmless words.
 const SENSITIVE_WORDS: &[&str] = &[
     "ssn", "social", "account", "acct", "iban", "routing", "passport", "licence", "license", "tax", "tin", "national",
     "document", "card", "sin", "nin", "bsn", "sort", "bsb", "clabe", "swift", "bic", "aba", "itin",
 ];
 
+/// Stems that make a column sensitive wherever they occur in its name, so that names
+/// written without separators (`PassportNumber`, `BankAccountNumber`, `NationalID`,
+/// `TaxID`, `EmployeeSSN`; headers are lower-cased before this) are caught too. A
+/// harmless column caught by one (`classname`) is only shown fingerprinted: the safe
+/// direction.
+const SENSITIVE_STEMS: &[&str] = &[
+    "ssn", "social", "passport", "account", "acct", "iban", "routing", "licen", "national", "document", "taxid",
+    "taxpayer", "taxnumber", "taxno", "idnumber", "idno", "idnum", "dlnumber", "dlno", "dlnum", "cardnumber", "cardno",
+    "clabe", "swift", "sortcode", "identification", "identitynumber",
+];
+
+/// Words that name an identifier, and words that say "its number": together
+/// (`id_number`, `DL No`, `identity nr`) they name a document number.
+const ID_WORDS: &[&str] = &["id", "dl", "identity", "ident", "card", "permit", "visa"];
+const NUMBER_WORDS: &[&str] = &["number", "no", "num", "nr", "nbr"];
+
+/// Whether an unknown column's name says its values are identity, tax, bank or card
+/// numbers, which must be fingerprinted before anything keeps them.
 pub fn looks_sensitive(column: &str) -> bool {
-    column.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| SENSITIVE_WORDS.contains(&w))
+    let lower = column.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let joined: String = words.concat();
+    words.iter().any(|w| SENSITIVE_WORDS.contains(w))
+        || SENSITIVE_STEMS.iter().any(|s| joined.contains(s))
+        || (words.iter().any(|w| ID_WORDS.contains(w)) && words.iter().any(|w| NUMBER_WORDS.contains(w)))
+}
+
+/// Whether a value, whatever its column is called, has the shape of a US social
+/// security number (`123-45-6789`) or a checksummed IBAN: a raw one must not get past
+/// the reader under an innocent column name.
+pub fn looks_like_sensitive_value(value: &str) -> bool {
+    let v = value.trim();
+    let b = v.as_bytes();
+    let ssn = b.len() == 11
+        && b.iter().enumerate().all(|(i, c)| if i == 3 || i == 6 { *c == b'-' } else { c.is_ascii_digit() });
+    ssn || iban_checksum_holds(v)
+}
+
+/// ISO 13616: two letters, two check digits, 11 to 30 alphanumerics, mod 97 = 1 after
+/// moving the first four to the end.
+fn iban_checksum_holds(v: &str) -> bool {
+    let compact: Vec<u8> = v.bytes().filter(|c| *c != b' ').collect();
+    if !(15..=34).contains(&compact.len())
+        || !compact[..2].iter().all(u8::is_ascii_uppercase)
+        || !compact[2..4].iter().all(u8::is_ascii_digit)
+        || !compact.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return false;
+    }
+    let mut rem: u32 = 0;
+    for c in compact[4..].iter().chain(&compact[..4]) {
+        let n = if c.is_ascii_digit() { u32::from(c - b'0') } else { u32::from(c.to_ascii_uppercase() - b'A') + 10 };
+        rem = if n >= 10 { (rem * 100 + n) % 97 } else { (rem * 10 + n) % 97 };
+    }
+    rem == 1
 }
 
 /// Known columns by name, and the unknown ones by position.
@@ -56,7 +110,7 @@ impl Cols {
         let mut out = BTreeMap::new();
         for (i, column) in &self.extra {
             let Some(value) = row.get(Some(*i)) else { continue };
-            if looks_sensitive(column) {
+            if looks_sensitive(column) || looks_like_sensitive_value(value) {
                 if let Some(p) = keyring.protect(SensitiveKind::Other, value) {
                     out.insert(column.clone(), format!("{} ({})", p.masked, p.fingerprint));
                 }
@@ -83,13 +137,41 @@ mod tests {
 
     #[test]
     fn sensitive_names() {
-        for c in ["bank_acct_no", "passport", "sort_code", "tax_id", "clabe"] {
+        for c in [
+            "bank_acct_no",
+            "passport",
+            "sort_code",
+            "tax_id",
+            "clabe",
+            // Written without separators, as many HR exports do (lower-cased by the header fold).
+            "passportnumber",
+            "socialsecuritynumber",
+            "bankaccountnumber",
+            "nationalid",
+            "taxid",
+            "employeessn",
+            "id_number",
+            "dl number",
+            "identity nr",
+            "visa no",
+            "cardnumber",
+        ] {
             assert!(looks_sensitive(c), "{c}");
         }
-        for c in ["favourite_colour", "team", "notes"] {
+        for c in ["favourite_colour", "team", "notes", "employee_id", "start_date", "manager", "phone_number", "zip"] {
             assert!(!looks_sensitive(c), "{c}");
         }
         assert_eq!(parse_bool(" Yes "), Some(true));
         assert_eq!(parse_bool("maybe"), None);
+    }
+
+    #[test]
+    fn sensitive_values() {
+        for v in ["123-45-6789", " 078-05-1120 ", "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000"] {
+            assert!(looks_like_sensitive_value(v), "{v}");
+        }
+        for v in ["12-345-6789", "123456789", "GB82 WEST 1234 5698 7654 33", "DE89", "2024-01-15", "+1 555 123 4567", "Ohio", ""] {
+            assert!(!looks_like_sensitive_value(v), "{v}");
+        }
     }
 }

@@ -49,17 +49,23 @@ pub enum Role {
     Events,
 }
 
-const CSV_FORMATS: &[(Format, &[&str])] = &[
-    (Format::People, &["subject_id", "full_name"]),
-    (Format::Accounts, &["subject_id", "source", "account"]),
-    (Format::PayrollChanges, &["subject_id", "changed_at", "method"]),
-    (Format::Shipments, &["subject_id", "shipped_at"]),
-    (Format::Devices, &["asset_serial", "subject_id"]),
-    (Format::Interviews, &["subject_id", "at", "round"]),
-    (Format::References, &["subject_id", "company"]),
-    (Format::Signins, &["account", "at", "ip"]),
-    (Format::Activity, &["account", "at"]),
-    (Format::Commits, &["author_email", "author_time"]),
+/// How each CSV record format is recognised from its header: all of the first list (the
+/// contract's required columns) and, where the required columns alone would claim
+/// unrelated files, at least one of the second (references.csv requires only
+/// `subject_id`, which every record format carries).
+const CSV_FORMATS: &[(Format, &[&str], &[&str])] = &[
+    (Format::People, &["subject_id", "full_name"], &[]),
+    (Format::Accounts, &["subject_id", "source", "account"], &[]),
+    (Format::PayrollChanges, &["subject_id", "changed_at", "method"], &[]),
+    (Format::Shipments, &["subject_id", "shipped_at"], &[]),
+    (Format::Devices, &["asset_serial", "subject_id"], &[]),
+    (Format::Interviews, &["subject_id", "at"], &[]),
+    // Not `name`, `email` or `phone`: a people file with `name` for `full_name` must not
+    // be read as references.
+    (Format::References, &["subject_id"], &["company", "company_domain", "verified"]),
+    (Format::Signins, &["account", "at", "ip"], &[]),
+    (Format::Activity, &["account", "at"], &[]),
+    (Format::Commits, &["author_email", "author_time"], &[]),
 ];
 
 /// Every column of each CSV record format in the data contract: when a header carries the
@@ -174,7 +180,7 @@ impl Format {
     }
 
     pub fn all() -> Vec<Format> {
-        let mut v: Vec<Format> = CSV_FORMATS.iter().map(|(f, _)| *f).collect();
+        let mut v: Vec<Format> = CSV_FORMATS.iter().map(|(f, _, _)| *f).collect();
         v.extend([
             Format::Git,
             Format::Okta,
@@ -221,7 +227,18 @@ impl Format {
 
     /// Required columns of a CSV record format.
     pub fn required_columns(self) -> &'static [&'static str] {
-        CSV_FORMATS.iter().find(|(f, _)| *f == self).map(|(_, c)| *c).unwrap_or(&[])
+        CSV_FORMATS.iter().find(|(f, _, _)| *f == self).map(|(_, c, _)| *c).unwrap_or(&[])
+    }
+
+    /// What a CSV record format's header must hold to be recognised without
+    /// `--format`, in words (`subject_id, at`; `subject_id and one of company, ...`).
+    pub fn recognised_by(self) -> Option<String> {
+        let (_, all, any) = CSV_FORMATS.iter().find(|(f, _, _)| *f == self)?;
+        let mut text = all.join(", ");
+        if !any.is_empty() {
+            text.push_str(&format!(" and one of {}", any.join(", ")));
+        }
+        Some(text)
     }
 }
 
@@ -275,9 +292,10 @@ fn sniff_csv(sample: &[u8], map: &ColumnMap) -> Option<Format> {
     let header = sample_header(sample)?;
     CSV_FORMATS
         .iter()
-        .filter_map(|(f, required)| {
+        .filter_map(|(f, required, any_of)| {
             let renamed: Vec<String> = header.iter().map(|h| map.rename(f.name(), h)).collect();
-            if !required.iter().all(|r| renamed.iter().any(|h| h == r)) {
+            let present = |c: &&str| renamed.iter().any(|h| h == c);
+            if !required.iter().all(present) || !(any_of.is_empty() || any_of.iter().any(present)) {
                 return None;
             }
             let all = CSV_COLUMNS.iter().find(|(g, _)| g == f).map(|(_, c)| *c).unwrap_or(required);
@@ -372,6 +390,14 @@ mod tests {
         );
         assert_eq!(rec("subject_id,at,round,flags\n"), Recognition::Format(Format::Interviews));
         assert_eq!(rec("subject_id,name,email,company\n"), Recognition::Format(Format::References));
+        // The contract's required columns are enough (round and company are optional).
+        assert_eq!(rec("subject_id,at,medium,video_seconds,flags\n"), Recognition::Format(Format::Interviews));
+        assert_eq!(rec("subject_id,at\n"), Recognition::Format(Format::Interviews));
+        assert_eq!(rec("subject_id,name,email,verified\n"), Recognition::Format(Format::References));
+        // ... but a subject_id alone does not make a references file: a people export
+        // calling its name column `name` is not one.
+        assert!(matches!(rec("subject_id,name,email,phone\n"), Recognition::Unknown(_)));
+        assert_eq!(rec("subject_id,full_name,company\n"), Recognition::Format(Format::People));
         assert!(matches!(rec("# just some notes\nhello\n"), Recognition::Unknown(_)));
         assert_eq!(
             rec("subject_id,shipped_at,shipment_id,asset_serial,address_line1,signed_by\n"),
