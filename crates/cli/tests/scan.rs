@@ -550,3 +550,38 @@ fn hiring_records_flow_into_findings_with_their_lines() {
     let interviews = r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "interviews").unwrap().clone();
     assert_eq!(interviews["records"].as_u64(), Some(3));
 }
+
+/// `accounts.csv` naming a `vpn` or `chat` account links the same account in a
+/// `signins.csv` or `activity.csv` that names no system (or names it in `source`); an
+/// account two people share under different systems is not guessed.
+#[test]
+fn sign_ins_and_activity_of_unnamed_systems_reach_the_declared_person() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("people.csv"), "subject_id,full_name\nE1,Jane Roe\nE2,Sam Poe\nE3,Kim Loe\n")
+        .unwrap();
+    std::fs::write(
+        dir.path().join("accounts.csv"),
+        "subject_id,source,account\nE1,vpn,jdoe\nE1,chat,U0JANE\nE2,okta,sam\nE3,github,sam\nE3,vpn,kloe\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("signins.csv"),
+        "account,at,ip\njdoe,2025-05-01T13:00:00Z,73.63.112.167\nJDOE,2025-05-02T13:00:00Z,73.63.112.167\nsam,2025-05-01T13:00:00Z,73.63.112.168\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("vpn.csv"), "account,at,ip,source\nkloe,2025-05-01T14:00:00Z,73.63.112.169,VPN\n")
+        .unwrap();
+    std::fs::write(dir.path().join("activity.csv"), "account,at,kind\nu0jane,2025-05-01T15:00:00Z,message\n").unwrap();
+    let run = scan(&[dir.path()], &[]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    let subjects = r["subjects"].as_array().unwrap();
+    let events = |id: &str| {
+        subjects.iter().find(|s| s["subject_id"] == id).map(|s| s["activity"]["events"].as_u64().unwrap_or(0))
+    };
+    assert_eq!(events("E1"), Some(3), "two sign-ins under vpn's jdoe and a chat message");
+    assert_eq!(events("E3"), Some(1), "source = VPN names the system");
+    assert_eq!(events("E2"), Some(0), "sam is two people's account: not guessed");
+    assert_eq!(events("signins:sam"), Some(1), "so it stays an account of its own");
+    assert!(events("signins:jdoe").is_none() && events("activity:u0jane").is_none());
+}

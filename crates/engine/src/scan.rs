@@ -310,7 +310,7 @@ impl RecordSink for Pipeline<'_> {
 
     fn account(&mut self, link: AccountLink) -> Accept {
         let idx = self.subject_for_id(&link.subject_id, link.source);
-        self.directory.link(&link.system, &link.account, idx);
+        self.directory.declare(&link.system, &link.account, idx);
         Accept::Accepted
     }
 

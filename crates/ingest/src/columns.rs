@@ -25,9 +25,33 @@ const SENSITIVE_WORDS: &[&str] = &[
 /// harmless column caught by one (`classname`) is only shown fingerprinted: the safe
 /// direction.
 const SENSITIVE_STEMS: &[&str] = &[
-    "ssn", "social", "passport", "account", "acct", "iban", "routing", "licen", "national", "document", "taxid",
-    "taxpayer", "taxnumber", "taxno", "idnumber", "idno", "idnum", "dlnumber", "dlno", "dlnum", "cardnumber", "cardno",
-    "clabe", "swift", "sortcode", "identification", "identitynumber",
+    "ssn",
+    "social",
+    "passport",
+    "account",
+    "acct",
+    "iban",
+    "routing",
+    "licen",
+    "national",
+    "document",
+    "taxid",
+    "taxpayer",
+    "taxnumber",
+    "taxno",
+    "idnumber",
+    "idno",
+    "idnum",
+    "dlnumber",
+    "dlno",
+    "dlnum",
+    "cardnumber",
+    "cardno",
+    "clabe",
+    "swift",
+    "sortcode",
+    "identification",
+    "identitynumber",
 ];
 
 /// Words that name an identifier, and words that say "its number": together
@@ -170,7 +194,16 @@ mod tests {
         for v in ["123-45-6789", " 078-05-1120 ", "GB82 WEST 1234 5698 7654 32", "DE89370400440532013000"] {
             assert!(looks_like_sensitive_value(v), "{v}");
         }
-        for v in ["12-345-6789", "123456789", "GB82 WEST 1234 5698 7654 33", "DE89", "2024-01-15", "+1 555 123 4567", "Ohio", ""] {
+        for v in [
+            "12-345-6789",
+            "123456789",
+            "GB82 WEST 1234 5698 7654 33",
+            "DE89",
+            "2024-01-15",
+            "+1 555 123 4567",
+            "Ohio",
+            "",
+        ] {
             assert!(!looks_like_sensitive_value(v), "{v}");
         }
     }

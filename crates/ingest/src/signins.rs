@@ -50,6 +50,7 @@ struct Columns {
     device_id: Option<usize>,
     session_id: Option<usize>,
     app: Option<usize>,
+    source: Option<usize>,
 }
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
@@ -76,6 +77,7 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
         device_id: table.col("device_id"),
         session_id: table.col("session_id"),
         app: table.col("app"),
+        source: table.col("source"),
     };
     let system: Arc<str> = Arc::from(SYSTEM);
     let event_type: Arc<str> = Arc::from("sign_in");
@@ -160,7 +162,7 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
         let event = Event {
             at,
             actor: Actor {
-                system: system.clone(),
+                system: row.get(c.source).map(|s| strings.lower(s)).unwrap_or_else(|| system.clone()),
                 account: strings.lower(acct),
                 display_name: None,
                 kind: ActorKind::User,
@@ -213,6 +215,17 @@ mod tests {
         let e = &c.events[1];
         assert_eq!(e.outcome, Outcome::Failure);
         assert_eq!(e.net.as_ref().unwrap().reported.country.unwrap().as_str(), "KP");
+    }
+
+    #[test]
+    fn an_optional_source_names_the_system() {
+        let text = "account,at,ip,source\n\
+            JDoe,2025-05-01T09:00:00Z,1.2.3.4,VPN\n\
+            jdoe,2025-05-01T10:00:00Z,1.2.3.4,\n";
+        let c = read_str(Format::Signins, text);
+        assert_eq!(c.events.len(), 2, "{:?}", c.quarantined);
+        assert_eq!((&*c.events[0].actor.system, &*c.events[0].actor.account), ("vpn", "jdoe"));
+        assert_eq!(&*c.events[1].actor.system, "signins", "an empty source is the default system");
     }
 
     #[test]

@@ -143,6 +143,7 @@ const CSV_COLUMNS: &[(Format, &[&str])] = &[
             "device_id",
             "session_id",
             "app",
+            "source",
         ],
     ),
     (Format::Activity, &["account", "at", "kind", "source", "camera_on", "duration_seconds"]),
