@@ -96,24 +96,50 @@ impl UtcMs {
         Err(TimeError(truncate(s, 64)))
     }
 
+    /// As a jiff timestamp, clamped to jiff's range (years -9999 to 9999): a date past it
+    /// (`9999-12-31`, HR's "no end date") stays at the far end, never the epoch.
     pub fn to_jiff(self) -> jiff::Timestamp {
-        jiff::Timestamp::from_millisecond(self.0).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+        jiff::Timestamp::from_millisecond(self.0).unwrap_or(if self.0 < 0 {
+            jiff::Timestamp::MIN
+        } else {
+            jiff::Timestamp::MAX
+        })
     }
 
-    /// RFC 3339 in UTC with a `Z`, seconds precision unless milliseconds are set.
+    /// RFC 3339 in UTC with a `Z`, seconds precision unless milliseconds are set. Written
+    /// from the civil date directly, so every value the parsers accept (years 0000 to
+    /// 9999) prints as it was read.
     pub fn to_rfc3339(self) -> String {
-        let t = self.to_jiff();
-        if self.0.rem_euclid(1000) == 0 {
-            t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+        let (y, mo, d) = civil_from_days(self.0.div_euclid(MS_PER_DAY));
+        let ms = self.0.rem_euclid(MS_PER_DAY);
+        let (h, mi, sec, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
+        if milli == 0 {
+            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}Z")
         } else {
-            t.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}.{milli:03}Z")
         }
     }
 
     /// Calendar date `YYYY-MM-DD` (UTC).
     pub fn date_string(self) -> String {
-        self.to_jiff().strftime("%Y-%m-%d").to_string()
+        let (y, m, d) = civil_from_days(self.0.div_euclid(MS_PER_DAY));
+        format!("{y:04}-{m:02}-{d:02}")
     }
+}
+
+/// The proleptic Gregorian date of a day count since 1970-01-01 (the inverse of
+/// [`days_from_civil`], Howard Hinnant's algorithm).
+pub fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z.saturating_add(719_468);
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
 }
 
 impl fmt::Display for UtcMs {
@@ -243,6 +269,35 @@ fn fast_parse(b: &[u8]) -> Option<i64> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// HR exports write `9999-12-31` for "no end date": it prints as read, not as 1970.
+    #[test]
+    fn the_far_ends_of_the_calendar_print_as_read() {
+        for d in ["9999-12-31", "0000-01-01", "1970-01-01", "2000-02-29", "1900-03-01"] {
+            let t = UtcMs::parse_date(d).unwrap();
+            assert_eq!(t.date_string(), d);
+            assert_eq!(t.to_rfc3339(), format!("{d}T00:00:00Z"));
+        }
+        let late = UtcMs::parse("9999-12-31T23:59:59.999Z").unwrap();
+        assert_eq!(late.to_rfc3339(), "9999-12-31T23:59:59.999Z");
+        assert_eq!(late.to_jiff(), jiff::Timestamp::MAX, "clamped, not the epoch");
+    }
+
+    proptest! {
+        /// The civil formatting agrees with jiff wherever jiff reaches.
+        #[test]
+        fn civil_formatting_agrees_with_jiff(ms in -62_000_000_000_000i64..253_000_000_000_000) {
+            let t = UtcMs(ms);
+            let j = jiff::Timestamp::from_millisecond(ms).unwrap();
+            let want = if ms.rem_euclid(1000) == 0 {
+                j.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+            } else {
+                j.strftime("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+            };
+            prop_assert_eq!(t.to_rfc3339(), want);
+            prop_assert_eq!(t.date_string(), j.strftime("%Y-%m-%d").to_string());
+        }
+    }
 
     #[test]
     fn parses_vendor_shapes() {

@@ -107,17 +107,19 @@ pub struct Cols {
 }
 
 impl Cols {
+    /// A column the header repeats is read from its first copy; the later copies are
+    /// kept as extras named `name#2`, `name#3`, so no exported value is dropped.
     pub fn new(table: &Table<'_>, known: &[&'static str]) -> Cols {
-        Cols {
-            c: known.iter().map(|c| (*c, table.col(c))).collect(),
-            extra: table
-                .columns
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| !known.contains(&c.as_str()))
-                .map(|(i, c)| (i, c.clone()))
-                .collect(),
+        let mut extra = Vec::new();
+        for (i, c) in table.columns.iter().enumerate() {
+            let copy = table.columns[..i].iter().filter(|p| *p == c).count();
+            if copy > 0 {
+                extra.push((i, format!("{c}#{}", copy + 1)));
+            } else if !known.contains(&c.as_str()) {
+                extra.push((i, c.clone()));
+            }
         }
+        Cols { c: known.iter().map(|c| (*c, table.col(c))).collect(), extra }
     }
 
     pub fn get(&self, name: &str) -> Option<usize> {

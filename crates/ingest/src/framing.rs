@@ -61,6 +61,20 @@ pub fn detect_shape(sample: &[u8]) -> JsonShape {
     if first.is_some_and(|i| sample[i] == b'[') {
         return JsonShape::Structural;
     }
+    // A first line longer than the sample (osquery snapshots reach hundreds of KB) cannot
+    // be parsed here. It is one record per line unless it opens a wrapper's array
+    // (`{"value": [...` minified on one line): reading it structurally would let one
+    // damaged later line swallow the rest of the file.
+    let body = sample.trim_ascii();
+    if body.first() == Some(&b'{')
+        && !body.contains(&b'\n')
+        && serde_json::from_slice::<serde_json::Value>(body).is_err_and(|e| e.is_eof())
+    {
+        return match first_member(body) {
+            Some((key, b'[')) if WRAPPER_KEYS.contains(&key.as_str()) => JsonShape::Structural,
+            _ => JsonShape::Lines,
+        };
+    }
     for line in sample.split(|&c| c == b'\n').map(|l| l.trim_ascii()).filter(|l| !l.is_empty()).take(3) {
         // A line that opens a value it does not close, or an array element followed by a
         // comma, belongs to a multi-line document (`{"value": [` then one record per line).
@@ -87,6 +101,30 @@ pub fn detect_shape(sample: &[u8]) -> JsonShape {
         return JsonShape::Lines;
     }
     JsonShape::Structural
+}
+
+/// The first member of the object `line` opens: its key and the first byte of its
+/// value, if the line gets that far.
+fn first_member(line: &[u8]) -> Option<(String, u8)> {
+    let rest = line.strip_prefix(b"{")?.trim_ascii_start();
+    let rest = rest.strip_prefix(b"\"")?;
+    let mut end = None;
+    let mut escaped = false;
+    for (i, &c) in rest.iter().enumerate() {
+        match c {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'"' => {
+                end = Some(i);
+                break;
+            }
+            _ => {}
+        }
+    }
+    let end = end?;
+    let key = String::from_utf8_lossy(&rest[..end]).into_owned();
+    let after = rest[end + 1..].trim_ascii_start().strip_prefix(b":")?.trim_ascii_start();
+    Some((key, *after.first()?))
 }
 
 /// Feeds every record of `reader` to `on_record` and every framing problem to `on_bad`.
@@ -324,6 +362,10 @@ impl Structural {
                         if level == Level::RootObject && depth == 1 && expecting_key {
                             key_start = Some(pos);
                             expecting_key = false;
+                        } else if level == Level::Top && depth == 0 {
+                            // A bare string at top level, like any other scalar there:
+                            // one record of its own (its reader reports it), not nothing.
+                            rec = Some((pos - 1, self.line, 0, false));
                         } else {
                             self.maybe_start(level, depth, records_depth, pos - 1, false, &mut rec);
                         }
@@ -495,6 +537,42 @@ mod tests {
         assert_eq!(recs.len(), 2, "the broken first line costs only itself");
         assert_eq!(detect_shape(b"{\n  \"a\": 1\n}\n"), JsonShape::Structural, "pretty objects");
         assert_eq!(detect_shape(b"{\"value\": [\n{\"a\": 1},\n"), JsonShape::Structural, "an open wrapper");
+    }
+
+    /// NDJSON whose first line is longer than the recognition sample is still read one
+    /// line at a time, so a damaged second line costs only itself; a minified wrapper
+    /// longer than the sample is still unwrapped.
+    #[test]
+    fn a_first_line_longer_than_the_sample_keeps_its_shape() {
+        let big: Vec<String> = (0..4000).map(|i| format!("{{\"serial\":\"SN{i:040}\"}}")).collect();
+        let line1 = format!("{{\"name\":\"pack_usb\",\"snapshot\":[{}]}}", big.join(","));
+        assert!(line1.len() > crate::input::SAMPLE_BYTES);
+        let text =
+            format!("{line1}\n{{\"name\":\"pack_usb\",\"snapshot\":[{{\"vendor\":\"Chro\n{{\"c\":3}}\n{{\"d\":4}}\n");
+        let sample = &text.as_bytes()[..crate::input::SAMPLE_BYTES];
+        assert_eq!(detect_shape(sample), JsonShape::Lines);
+        let mut r = text.as_bytes();
+        let (mut recs, mut bad) = (Vec::new(), Vec::new());
+        for_each_record(&mut r, JsonShape::Lines, 1 << 20, &mut |rec| recs.push(rec.line), &mut |p| bad.push(p.line))
+            .unwrap();
+        // The damaged line 2 is a record of its own (its reader quarantines it); 3 and 4 follow.
+        assert_eq!((recs, bad), (vec![1, 2, 3, 4], vec![]));
+
+        let wrapper = format!("{{ \"value\" : [{}]}}", big.join(","));
+        assert_eq!(detect_shape(&wrapper.as_bytes()[..crate::input::SAMPLE_BYTES]), JsonShape::Structural);
+        let escaped_key = format!("{{\"va\\\"lue\":[{}]}}", big.join(","));
+        assert_eq!(detect_shape(&escaped_key.as_bytes()[..crate::input::SAMPLE_BYTES]), JsonShape::Lines);
+        // A record holding an object first is a record, not a wrapper.
+        let record = format!("{{\"value\":{{\"a\":[{}]}}}}", big.join(","));
+        assert_eq!(detect_shape(&record.as_bytes()[..crate::input::SAMPLE_BYTES]), JsonShape::Lines);
+    }
+
+    #[test]
+    fn a_bare_string_between_objects_is_a_record() {
+        let (recs, bad) = frame("{\n \"a\": 1\n}\n\"stray, record\"\n{\n \"b\": 2\n}\n", 100);
+        assert!(bad.is_empty(), "{bad:?}");
+        let got: Vec<(&str, u64)> = recs.iter().map(|r| (r.0.as_str(), r.1)).collect();
+        assert_eq!(got, [("{\n \"a\": 1\n}", 1), ("\"stray, record\"", 4), ("{\n \"b\": 2\n}", 5)]);
     }
 
     #[test]

@@ -11,6 +11,7 @@ pub mod accounts;
 pub mod activity;
 pub mod columns;
 pub mod commits;
+pub mod csv_rows;
 pub mod devices;
 pub mod documents;
 pub mod entra;

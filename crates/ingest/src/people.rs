@@ -301,6 +301,38 @@ mod tests {
         assert_eq!(s.date_of_birth.unwrap().date_string(), "1990-02-03");
     }
 
+    /// One stray quote costs its own row, not the rest of the file.
+    #[test]
+    fn an_unclosed_quote_costs_one_row() {
+        let text =
+            "subject_id,full_name,email\nE1,\"Jane Roe,jane@x.com\nE2,Bob Roe,bob@x.com\nE3,Carl Roe,carl@x.com\n";
+        let c = read_str(Format::People, text);
+        let ids: Vec<&str> = c.subjects.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["E2", "E3"]);
+        assert_eq!(c.quarantined.len(), 1);
+        assert_eq!(c.quarantined[0].pos.line, 2);
+    }
+
+    /// A header that repeats a column reports it; the later copies are kept as extras
+    /// (fingerprinted when sensitive), not dropped.
+    #[test]
+    fn repeated_columns_are_reported_and_kept() {
+        let text = "subject_id,full_name,email,email,ssn,ssn,notes,notes
+                    E1,Jane Roe,jane@x.io,jr@y.io,123-45-6789,987-65-4321,a,b
+";
+        let c = read_str(Format::People, text);
+        assert_eq!(c.subjects.len(), 1);
+        let reasons: Vec<&str> = c.issues.iter().map(|q| q.reason.as_str()).collect();
+        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert!(reasons.iter().all(|r| r.contains("appears 2 times")), "{reasons:?}");
+        let s = &c.subjects[0];
+        assert_eq!(s.emails, vec!["jane@x.io"]);
+        assert_eq!(s.extra.get("email#2").map(String::as_str), Some("jr@y.io"));
+        assert_eq!((s.extra["notes"].as_str(), s.extra["notes#2"].as_str()), ("a", "b"));
+        let second = &s.extra["ssn#2"];
+        assert!(second.contains("(fp:") && !second.contains("987-65-4321"), "{second}");
+    }
+
     #[test]
     fn bad_values_are_field_issues_missing_keys_quarantine() {
         let text = format!(

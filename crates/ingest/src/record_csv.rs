@@ -17,7 +17,7 @@ pub fn open<'r>(
     required: &[&str],
     sink: &mut dyn RecordSink,
 ) -> std::io::Result<Option<Table<'r>>> {
-    let table = match Table::open(reader, format, &cx.options.column_map) {
+    let table = match Table::open(reader, format, &cx.options.column_map, cx.options.max_record_bytes) {
         Ok(t) => t,
         Err(TableError::Io(e)) => return Err(e),
         Err(e) => {
@@ -25,6 +25,12 @@ pub fn open<'r>(
             return Ok(None);
         }
     };
+    for (name, count) in table.repeated() {
+        sink.field_issue(QuarantineEntry {
+            pos: cx.pos(1),
+            reason: format!("column {name} appears {count} times in the header; the first is read, the others are kept as extra attributes where the format keeps them"),
+        });
+    }
     let missing: Vec<&str> = required.iter().copied().filter(|c| table.col(c).is_none()).collect();
     if !missing.is_empty() {
         cx.quarantine(sink, 1, None, format!("header lacks {}", missing.join(", ")));

@@ -17,6 +17,8 @@ use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
 
+use crate::csv_rows::{Cut, Rows};
+
 /// Column renaming, per format.
 #[derive(Clone, Debug, Default)]
 pub struct ColumnMap {
@@ -106,10 +108,9 @@ pub enum RowRead {
 
 /// An open CSV file with its (renamed) header.
 pub struct Table<'r> {
-    rdr: csv::Reader<&'r mut dyn BufRead>,
+    rows: Rows<'r>,
     pub columns: Vec<String>,
     index: HashMap<String, usize>,
-    raw: csv::ByteRecord,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -131,52 +132,54 @@ pub fn sample_header(sample: &[u8]) -> Option<Vec<String>> {
 }
 
 impl<'r> Table<'r> {
-    pub fn open(reader: &'r mut dyn BufRead, format: &str, map: &ColumnMap) -> Result<Table<'r>, TableError> {
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(true).from_reader(reader);
-        let headers = match rdr.byte_headers() {
-            Ok(h) => h.clone(),
-            Err(e) => {
-                return Err(match e.into_kind() {
-                    csv::ErrorKind::Io(io) => TableError::Io(io),
-                    other => TableError::Header(format!("{other:?}")),
-                });
-            }
+    /// Reads the header. `limit` is the most bytes a row may take (the header included).
+    pub fn open(
+        reader: &'r mut dyn BufRead,
+        format: &str,
+        map: &ColumnMap,
+        limit: usize,
+    ) -> Result<Table<'r>, TableError> {
+        let mut rows = Rows::new(reader, limit);
+        let columns: Vec<String> = match rows.next(None)? {
+            Cut::Row { fields, .. } => fields.iter().map(|h| map.rename(format, &String::from_utf8_lossy(h))).collect(),
+            Cut::Bad { reason, .. } => return Err(TableError::Header(reason)),
+            Cut::End => return Err(TableError::Header("the file is empty".into())),
         };
-        let columns: Vec<String> = headers.iter().map(|h| map.rename(format, &String::from_utf8_lossy(h))).collect();
         let mut index = HashMap::new();
         for (i, c) in columns.iter().enumerate() {
             index.entry(c.clone()).or_insert(i);
         }
-        Ok(Table { rdr, columns, index, raw: csv::ByteRecord::new() })
+        Ok(Table { rows, columns, index })
     }
 
     pub fn col(&self, name: &str) -> Option<usize> {
         self.index.get(name).copied()
     }
 
-    /// Reads the next row into `row`. I/O errors end the file and are returned.
-    pub fn next(&mut self, row: &mut Row) -> std::io::Result<RowRead> {
-        match self.rdr.read_byte_record(&mut self.raw) {
-            Ok(false) => return Ok(RowRead::End),
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(0);
-                return match e.into_kind() {
-                    csv::ErrorKind::Io(io) => Err(io),
-                    other => Ok(RowRead::Bad { line, reason: format!("unreadable CSV row: {other:?}") }),
-                };
+    /// Column names the header holds more than once (after renaming), each with its
+    /// count: only the first of each is read as that column.
+    pub fn repeated(&self) -> Vec<(&str, usize)> {
+        let mut counts: Vec<(&str, usize)> = Vec::new();
+        for c in &self.columns {
+            match counts.iter_mut().find(|(n, _)| *n == c.as_str()) {
+                Some(e) => e.1 += 1,
+                None => counts.push((c.as_str(), 1)),
             }
         }
-        let line = self.raw.position().map(|p| p.line()).unwrap_or(0);
+        counts.retain(|(n, k)| *k > 1 && !n.is_empty());
+        counts
+    }
+
+    /// Reads the next row into `row`. I/O errors end the file and are returned.
+    pub fn next(&mut self, row: &mut Row) -> std::io::Result<RowRead> {
+        let (line, fields) = match self.rows.next(Some(self.columns.len()))? {
+            Cut::End => return Ok(RowRead::End),
+            Cut::Bad { line, reason } => return Ok(RowRead::Bad { line, reason }),
+            Cut::Row { line, fields } => (line, fields),
+        };
         row.line = line;
-        if self.raw.len() != self.columns.len() {
-            return Ok(RowRead::Bad {
-                line,
-                reason: format!("row has {} fields, the header has {}", self.raw.len(), self.columns.len()),
-            });
-        }
         row.fields.clear();
-        for (i, cell) in self.raw.iter().enumerate() {
+        for (i, cell) in fields.iter().enumerate() {
             match std::str::from_utf8(cell) {
                 Ok(s) => row.fields.push(s.to_string()),
                 Err(_) => {
@@ -196,7 +199,7 @@ mod tests {
     fn renames_and_reads() {
         let map = ColumnMap::parse("[people]\n\"Employee ID\" = \"subject_id\"\n").unwrap();
         let mut input: &[u8] = b"\xef\xbb\xbfEmployee ID, Full_Name ,extra\nE1,Jane,x\nE2,Bob\nE3,\"Q, R\",\xff\n";
-        let mut t = Table::open(&mut input, "people", &map).unwrap();
+        let mut t = Table::open(&mut input, "people", &map, 1 << 20).unwrap();
         assert_eq!(t.columns, vec!["subject_id", "full_name", "extra"]);
         let mut row = Row::default();
         assert!(matches!(t.next(&mut row).unwrap(), RowRead::Row));
