@@ -116,6 +116,12 @@ fn content_lines(text: &str) -> impl Iterator<Item = &str> {
     text.lines().map(|l| l.trim_start_matches('\u{feff}').trim()).filter(|l| !l.is_empty() && !l.starts_with('#'))
 }
 
+/// A header line over ip-location-db ranges: `start,end,...` (`start_ip`, `ip_start`, ...).
+fn is_range_header(line: &str) -> bool {
+    let f: Vec<String> = sniff_fields(line).into_iter().map(|h| h.to_ascii_lowercase()).collect();
+    f.len() >= 3 && f[0].contains("start") && f[1].contains("end")
+}
+
 /// Recognises a text IP-intelligence layout from the first kilobytes of a file.
 pub fn sniff(sample: &[u8]) -> Option<IpFormat> {
     let text = String::from_utf8_lossy(sample);
@@ -133,6 +139,9 @@ pub fn sniff(sample: &[u8]) -> Option<IpFormat> {
     if header.first().map(String::as_str) == Some("asn") && header.len() <= 3 {
         return Some(IpFormat::AsnList);
     }
+    // ip-location-db's files have no header, but the layout is documented as
+    // `start,end,asn,org`, and users write that line on top: judge the next one.
+    let first = if is_range_header(first) { *lines.get(1)? } else { first };
     let f = sniff_fields(first);
     if f.len() >= 3 && parse_ip(&f[0]).is_some() && parse_ip(&f[1]).is_some() {
         let third = f[2].trim_matches('"');
@@ -247,6 +256,9 @@ fn load_location_db(
             }
         }
         let line = csv_line(&rec);
+        if line == 1 && is_range_header(&rec.iter().collect::<Vec<_>>().join(",")) {
+            continue;
+        }
         let (Some(start), Some(end)) = (rec.get(0).and_then(parse_ip), rec.get(1).and_then(parse_ip)) else {
             on_bad(line, "start or end is not an IP address".into());
             continue;

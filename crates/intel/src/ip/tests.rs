@@ -333,3 +333,22 @@ fn mmdb_connection_type_and_city_traits_give_kinds() {
     let cable = intel.record(ip("2a00:1::1"));
     assert!(cable.is_none_or(|r| r.kind == IpKind::Unknown), "cable says nothing a list would not");
 }
+
+/// ip-location-db files are headerless, but a user who writes the documented layout
+/// (`start,end,asn,org`) on top gets the file recognised and read, the header skipped.
+#[test]
+fn a_header_over_location_db_ranges_is_recognised_and_skipped() {
+    let text = "start,end,asn,org\n1.0.0.0,1.0.0.255,13335,\"Cloudflare, Inc.\"\n1.0.4.0,1.0.7.255,38803,Gtelecom\nnot,an,ip,row\n";
+    assert_eq!(formats::sniff(text.as_bytes()), Some(IpFormat::LocationDbAsn));
+    let country = "start_ip,end_ip,country\n1.0.0.0,1.0.0.255,AU\n1.0.1.0,1.0.3.255,CN\n";
+    assert_eq!(formats::sniff(country.as_bytes()), Some(IpFormat::LocationDbCountry));
+    let mut b = IpIntelBuilder::new();
+    let mut bad = Vec::new();
+    let ok = formats::load(&mut b, IpFormat::LocationDbAsn, "asn.csv", None, &mut text.as_bytes(), &mut |l, r| {
+        bad.push((l, r))
+    })
+    .unwrap();
+    assert_eq!(ok, 2);
+    assert_eq!(bad.iter().map(|b| b.0).collect::<Vec<_>>(), vec![4], "only the bad row, not the header: {bad:?}");
+    assert_eq!(b.build().lookup(ip("1.0.0.7")).and_then(|i| i.asn()), Some(13335));
+}
