@@ -9,35 +9,12 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use bonafide_core::{Event, QuarantineEntry, Record, SourceId, Subject};
-use bonafide_ingest::{Accept, AccountLink, ColumnMap, Format, Input, ReadContext, ReadOptions, RecordSink};
+use bonafide_core::SourceId;
+use bonafide_ingest::{Format, Input, ReadContext};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
-#[derive(Default)]
-struct Count {
-    events: u64,
-    quarantined: u64,
-}
-
-impl RecordSink for Count {
-    fn subject(&mut self, _: Subject) -> Accept {
-        Accept::Accepted
-    }
-    fn account(&mut self, _: AccountLink) -> Accept {
-        Accept::Accepted
-    }
-    fn event(&mut self, _: Event) -> Accept {
-        self.events += 1;
-        Accept::Accepted
-    }
-    fn record(&mut self, _: Record) -> Accept {
-        Accept::Accepted
-    }
-    fn quarantine(&mut self, _: QuarantineEntry) {
-        self.quarantined += 1;
-    }
-    fn field_issue(&mut self, _: QuarantineEntry) {}
-}
+mod common;
+use common::Count;
 
 /// Writes the file; returns its path and its number of rows. One row in 50 quotes its
 /// user agent (commas inside), as browsers' strings force exports to.
@@ -92,11 +69,7 @@ fn bench(c: &mut Criterion) {
     });
     let input = Input::new(&path, "signins.csv").expect("input");
     let sample = input.sample(bonafide_ingest::input::SAMPLE_BYTES).expect("sample");
-    let options = ReadOptions {
-        max_record_bytes: 1 << 20,
-        column_map: ColumnMap::default(),
-        keyring: bonafide_intel::Keyring::from_bytes([1; 32]),
-    };
+    let options = common::options();
     g.bench_function("read: frame, columns, parse into events", |b| {
         b.iter(|| {
             let cx = ReadContext { source: SourceId(0), input: &input, options: &options, sample: &sample };

@@ -493,8 +493,20 @@ mod tests {
          VALUES ('r1', 't', '2026-01-02T00:00:00+00:00', 'v', '{}'), ('r2', 't', '2026-01-01T00:00:00+00:00', 'v', '{}'), \
          ('r3', 't', '2026-01-03T00:00:00+00:00', 'v', '{}')";
 
-    /// Runs stored before migration 6 keep their old order (by finish time), and a run
-    /// stored after it comes after all of them whatever its finish time.
+    /// Checks a store opened over [`BEFORE_RUN_ORDER`]'s runs: they keep their order by
+    /// finish time, and a run stored now comes after them whatever its finish time.
+    async fn upgraded_in_order(db: crate::Db) {
+        let sql = "SELECT run_id, seq FROM runs ORDER BY seq";
+        let order: Vec<(String, i64)> = match &db {
+            crate::Db::Sqlite(s) => sqlx::query_as(sql).fetch_all(s.pool()).await.unwrap(),
+            crate::Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p.pool()).await.unwrap(),
+        };
+        assert_eq!(order, [("r2".into(), 1), ("r1".into(), 2), ("r3".into(), 3)]);
+        db.save_run(&example_run("r4", 0)).await.unwrap();
+        assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("r4"));
+        db.close().await;
+    }
+
     #[tokio::test]
     async fn runs_stored_before_the_run_order_keep_their_order() {
         let dir = tempfile::tempdir().unwrap();
@@ -505,14 +517,7 @@ mod tests {
         Migrator::new(Embedded(Box::leak(before.into_boxed_slice()))).await.unwrap().run(&pool).await.unwrap();
         sqlx::query(BEFORE_RUN_ORDER).execute(&pool).await.unwrap();
         pool.close().await;
-
-        let store = Store::open(&path).await.unwrap();
-        let order: Vec<(String, i64)> =
-            sqlx::query_as("SELECT run_id, seq FROM runs ORDER BY seq").fetch_all(store.pool()).await.unwrap();
-        assert_eq!(order, [("r2".into(), 1), ("r1".into(), 2), ("r3".into(), 3)]);
-        store.save_run(&example_run("r4", 0)).await.unwrap();
-        assert_eq!(store.latest_run().await.unwrap().as_deref(), Some("r4"));
-        store.close().await;
+        upgraded_in_order(crate::Db::open(&path).await.unwrap()).await;
     }
 
     /// The same on PostgreSQL, where the order comes from a sequence that must start
@@ -526,14 +531,7 @@ mod tests {
         Migrator::new(Embedded(Box::leak(before.into_boxed_slice()))).await.unwrap().run(&pool).await.unwrap();
         sqlx::query(BEFORE_RUN_ORDER).execute(&pool).await.unwrap();
         pool.close().await;
-
-        let store = PgStore::open(&url).await.unwrap();
-        let order: Vec<(String, i64)> =
-            sqlx::query_as("SELECT run_id, seq FROM runs ORDER BY seq").fetch_all(store.pool()).await.unwrap();
-        assert_eq!(order, [("r2".into(), 1), ("r1".into(), 2), ("r3".into(), 3)]);
-        store.save_run(&example_run("r4", 0)).await.unwrap();
-        assert_eq!(store.latest_run().await.unwrap().as_deref(), Some("r4"));
-        store.close().await;
+        upgraded_in_order(crate::Db::open(std::path::Path::new(&url)).await.unwrap()).await;
         crate::testing::drop_schema(&url).await;
     }
 }
