@@ -29,6 +29,9 @@ fn parse_bool(s: &str) -> Option<bool> {
     }
 }
 
+/// The contract's columns of `activity.csv`.
+pub const COLUMNS: &[&str] = &["account", "at", "kind", "source", "camera_on", "duration_seconds"];
+
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let Some(mut table) = record_csv::open(cx, reader, "activity", &[], sink)? else {
         return Ok(());

@@ -14,6 +14,9 @@ use bonafide_core::records::Device;
 use crate::record_csv::{each_row, issue, open, parse_bool, parse_time, shown};
 use crate::{ReadContext, RecordSink};
 
+/// The contract's columns of `devices.csv`.
+pub const COLUMNS: &[&str] = &["asset_serial", "subject_id", "host_identifier", "hostname", "assigned_at", "managed"];
+
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let Some(mut table) = open(cx, reader, "devices", &["asset_serial", "subject_id"], sink)? else {
         return Ok(());

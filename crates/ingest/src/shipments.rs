@@ -16,28 +16,30 @@ use bonafide_intel::address::address_key;
 use crate::record_csv::{each_row, issue, open, parse_time, shown};
 use crate::{ReadContext, RecordSink};
 
+/// The contract's columns of `shipments.csv`.
+pub const COLUMNS: &[&str] = &[
+    "subject_id",
+    "shipped_at",
+    "shipment_id",
+    "asset_serial",
+    "recipient_name",
+    "address_line1",
+    "address_line2",
+    "city",
+    "region",
+    "postal_code",
+    "country",
+    "status",
+    "signed_by",
+];
+
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let Some(mut table) = open(cx, reader, "shipments", &["subject_id", "shipped_at"], sink)? else {
         return Ok(());
     };
-    let names = [
-        "subject_id",
-        "shipped_at",
-        "shipment_id",
-        "asset_serial",
-        "recipient_name",
-        "address_line1",
-        "address_line2",
-        "city",
-        "region",
-        "postal_code",
-        "country",
-        "status",
-        "signed_by",
-    ];
-    let cols: Vec<Option<usize>> = names.iter().map(|n| table.col(n)).collect();
+    let cols: Vec<Option<usize>> = COLUMNS.iter().map(|n| table.col(n)).collect();
     each_row(cx, &mut table, sink, &mut |row, sink| {
-        let get = |name: &str| names.iter().position(|n| *n == name).and_then(|i| row.get(cols[i]));
+        let get = |name: &str| COLUMNS.iter().position(|n| *n == name).and_then(|i| row.get(cols[i]));
         let pos = cx.pos(row.line);
         let (Some(subject_id), Some(when)) = (get("subject_id"), get("shipped_at")) else {
             cx.quarantine(sink, row.line, None, "subject_id and shipped_at are required");

@@ -53,6 +53,26 @@ struct Columns {
     source: Option<usize>,
 }
 
+/// The contract's columns of `signins.csv`, and the optional `source`.
+pub const COLUMNS: &[&str] = &[
+    "account",
+    "at",
+    "ip",
+    "result",
+    "country",
+    "region",
+    "city",
+    "latitude",
+    "longitude",
+    "asn",
+    "as_org",
+    "user_agent",
+    "device_id",
+    "session_id",
+    "app",
+    "source",
+];
+
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let Some(mut table) = record_csv::open(cx, reader, "signins", &[], sink)? else {
         return Ok(());
