@@ -6,6 +6,11 @@
 //! in order, and one worker sees all of it. Each message is a JSON [`Envelope`] with a
 //! stable event id, also sent as the `Nats-Msg-Id` header, so the server drops a
 //! republished duplicate within its window and the worker's upsert drops any later one.
+//!
+//! An envelope carries an event or a [`Problem`]: a record the reader quarantined, or
+//! kept without a field. Problems travel the same way (partition by file) and are stored
+//! beside the events, so the finalize step reports them as an embedded scan does: bad
+//! input is counted and listed in scale-out mode too, never only printed.
 
 use bonafide_core::Event;
 use serde::{Deserialize, Serialize};
@@ -85,7 +90,52 @@ pub fn event_id(e: &Event, file: &str, event_json: &str) -> String {
     hex(&h.finalize()[..16])
 }
 
-/// One published event.
+/// What the reader could not use, or used without one of its fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    Quarantine,
+    FieldIssue,
+}
+
+impl ProblemKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProblemKind::Quarantine => "quarantine",
+            ProblemKind::FieldIssue => "field_issue",
+        }
+    }
+}
+
+/// A problem with one input record, where it is and why (the reason names no raw value).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub line: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+    pub reason: String,
+}
+
+/// A problem's stable id, so republishing a file stores each problem once.
+pub fn problem_id(file: &str, p: &Problem) -> String {
+    let mut h = Sha256::new();
+    h.update(b"problem\0");
+    h.update(file.as_bytes());
+    h.update(b"\0");
+    h.update(p.kind.as_str().as_bytes());
+    h.update(p.line.to_le_bytes());
+    h.update(p.index.map(|i| i as i128).unwrap_or(-1).to_le_bytes());
+    h.update(p.reason.as_bytes());
+    hex(&h.finalize()[..16])
+}
+
+/// The partition key of a file's problems (events go by account).
+pub fn problem_key(file: &str) -> String {
+    format!("file:{file}")
+}
+
+/// One published event, or one problem of its input.
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Envelope {
     pub v: u32,
@@ -98,7 +148,10 @@ pub struct Envelope {
     pub format: String,
     pub actor: String,
     pub part: u32,
-    pub event: Event,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<Event>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<Problem>,
 }
 
 /// Why a message cannot be used, for the parked table.
@@ -112,6 +165,12 @@ pub fn decode(payload: &[u8], part: u32) -> Result<Envelope, String> {
     }
     if env.id.is_empty() || env.id.len() > 128 {
         return Err("event id empty or longer than 128 bytes".into());
+    }
+    if env.event.is_some() == env.problem.is_some() {
+        return Err("an envelope carries either an event or a problem".into());
+    }
+    if env.problem.as_ref().is_some_and(|p| p.reason.contains('\0')) {
+        return Err("envelope problem reason holds a NUL character".into());
     }
     // PostgreSQL text refuses NUL: a field holding one would fail every commit of its
     // batch, and retrying would stall the partition.
@@ -183,6 +242,7 @@ mod tests {
     #[test]
     fn nul_is_parked_not_stored() {
         use bonafide_core::{Action, Actor, SourceId, SourcePos, UtcMs};
+        use serde_json::Value;
         let event = Event::new(
             UtcMs::from_secs(1_750_000_000),
             Actor::user("okta", "a"),
@@ -200,11 +260,21 @@ mod tests {
                 format: "okta".into(),
                 actor: actor.into(),
                 part: 0,
-                event: event.clone(),
+                event: Some(event.clone()),
+                problem: None,
             };
             serde_json::to_vec(&e).unwrap()
         };
         assert!(decode(&env("okta:a"), 0).is_ok());
+        let mut both: Value = serde_json::from_slice(&env("okta:a")).unwrap();
+        both["problem"] = serde_json::json!({"kind": "quarantine", "line": 3, "reason": "x"});
+        assert!(decode(&serde_json::to_vec(&both).unwrap(), 0).unwrap_err().contains("either"));
+        let mut problem = both.clone();
+        problem.as_object_mut().unwrap().remove("event");
+        let p = decode(&serde_json::to_vec(&problem).unwrap(), 0).unwrap().problem.unwrap();
+        assert_eq!((p.kind, p.line, p.index), (ProblemKind::Quarantine, 3, None));
+        problem.as_object_mut().unwrap().remove("problem");
+        assert!(decode(&serde_json::to_vec(&problem).unwrap(), 0).is_err(), "neither");
         assert!(decode(&env("okta:a\0b"), 0).unwrap_err().contains("actor holds a NUL"));
         assert_eq!(storable(b"a\0b\xff"), "a\u{fffd}b\u{fffd}");
     }

@@ -4,6 +4,10 @@
 //! lists) are not published: they are small, change slowly and are needed whole by the
 //! finalize step (`bonafide scan --from-db URL REFERENCE...`), which reads them itself.
 //!
+//! Records the readers quarantine, or keep without a field, are published too, as
+//! problems of their file, so the finalize step counts and lists them like an embedded
+//! scan does.
+//!
 //! Delivery is at least once: a failed run can simply be repeated, because the server
 //! drops republished ids within its window (`Nats-Msg-Id`) and workers upsert by id.
 
@@ -51,7 +55,7 @@ pub struct IngestArgs {
 /// What a reader thread sends to the publisher.
 enum Item {
     Event(Box<Event>),
-    Quarantine(QuarantineEntry),
+    Problem(bus::ProblemKind, QuarantineEntry),
 }
 
 struct ChannelSink {
@@ -75,9 +79,11 @@ impl RecordSink for ChannelSink {
         Accept::Rejected("a subject record in an event input is not published".into())
     }
     fn quarantine(&mut self, entry: QuarantineEntry) {
-        let _ = self.tx.blocking_send(Item::Quarantine(entry));
+        let _ = self.tx.blocking_send(Item::Problem(bus::ProblemKind::Quarantine, entry));
     }
-    fn field_issue(&mut self, _: QuarantineEntry) {}
+    fn field_issue(&mut self, entry: QuarantineEntry) {
+        let _ = self.tx.blocking_send(Item::Problem(bus::ProblemKind::FieldIssue, entry));
+    }
 }
 
 fn batch_id() -> String {
@@ -145,22 +151,27 @@ async fn publish_all(
             let mut r = input.open(None)?;
             bonafide_ingest::read(&cx, format, &mut r, &mut sink)
         });
-        let (mut published, mut quarantined) = (0u64, 0u64);
+        let (mut published, mut quarantined, mut issues) = (0u64, 0u64, 0u64);
         let mut acks: VecDeque<async_nats::jetstream::context::PublishAckFuture> = VecDeque::new();
         while let Some(item) = rx.recv().await {
-            let e = match item {
-                Item::Event(e) => e,
-                Item::Quarantine(q) => {
-                    quarantined += 1;
-                    if quarantined <= 5 {
-                        eprintln!("{}:{}: quarantined: {}", p.display, q.pos.line, q.reason);
+            let (id, actor, event, problem) = match item {
+                Item::Event(e) => {
+                    let event_json = serde_json::to_string(&e.as_ref())?;
+                    (bus::event_id(&e, &p.display, &event_json), bus::actor_key(&e), Some(*e), None)
+                }
+                Item::Problem(kind, q) => {
+                    if kind == bus::ProblemKind::Quarantine {
+                        quarantined += 1;
+                        if quarantined <= 5 {
+                            eprintln!("{}:{}: quarantined: {}", p.display, q.pos.line, q.reason);
+                        }
+                    } else {
+                        issues += 1;
                     }
-                    continue;
+                    let problem = bus::Problem { kind, line: q.pos.line, index: q.pos.index, reason: q.reason };
+                    (bus::problem_id(&p.display, &problem), bus::problem_key(&p.display), None, Some(problem))
                 }
             };
-            let event_json = serde_json::to_string(&e.as_ref())?;
-            let id = bus::event_id(&e, &p.display, &event_json);
-            let actor = bus::actor_key(&e);
             let part = bus::partition(&actor, args.partition_count);
             let env = bus::Envelope {
                 v: bus::VERSION,
@@ -171,7 +182,8 @@ async fn publish_all(
                 format: format.name().to_string(),
                 actor,
                 part,
-                event: *e,
+                event,
+                problem,
             };
             let mut headers = async_nats::HeaderMap::new();
             headers.insert("Nats-Msg-Id", id.as_str());
@@ -185,7 +197,7 @@ async fn publish_all(
                     a.await.map_err(|e| anyhow::anyhow!("the server did not store a message: {e}"))?;
                 }
             }
-            published += 1;
+            published += u64::from(env.event.is_some());
         }
         for a in acks {
             a.await.map_err(|e| anyhow::anyhow!("the server did not store a message: {e}"))?;
@@ -198,7 +210,10 @@ async fn publish_all(
             }
             Err(_) => bail!("the reader of {} panicked", p.display),
         }
-        eprintln!("{}: {} events published, {} quarantined", p.display, published, quarantined);
+        eprintln!(
+            "{}: {} events published, {} quarantined, {} field issues (published as problems of the file)",
+            p.display, published, quarantined, issues
+        );
         total += published;
         total_quarantined += quarantined;
     }

@@ -86,6 +86,7 @@ pub fn parse_partitions(s: &str) -> Result<Vec<u32>> {
 struct PartStats {
     events: AtomicU64,
     inserted: AtomicU64,
+    problems: AtomicU64,
     parked: AtomicU64,
     lag: AtomicU64,
     retries: AtomicU64,
@@ -290,6 +291,7 @@ async fn consume(
         }
         stats.events.fetch_add(msgs.len() as u64, Ordering::Relaxed);
         stats.inserted.fetch_add(committed.inserted, Ordering::Relaxed);
+        stats.problems.fetch_add(committed.problems, Ordering::Relaxed);
         stats.parked.fetch_add(committed.parked, Ordering::Relaxed);
     }
     Ok(())
@@ -320,7 +322,10 @@ async fn commit_singly(
             }
         }
         match store.commit_batch(std::slice::from_ref(e), &[]).await {
-            Ok(c) => done.inserted += c.inserted,
+            Ok(c) => {
+                done.inserted += c.inserted;
+                done.problems += c.problems;
+            }
             Err(err) if err.is_permanent() => {
                 park.push(Parked {
                     part: part as i32,
@@ -351,19 +356,37 @@ fn decode_batch(msgs: &[jetstream::Message], part: u32) -> (Vec<StreamEvent>, Ve
         let seq = m.info().map(|i| i.stream_sequence as i64).unwrap_or(0);
         let msg_id = m.headers.as_ref().and_then(|h| h.get("Nats-Msg-Id")).map(|v| v.as_str().to_string());
         let decoded = bus::decode(&m.payload, part).and_then(|env| {
-            let event = serde_json::to_string(&env.event).map_err(|e| format!("event cannot be re-encoded: {e}"))?;
+            // `decode` guarantees exactly one of the two.
+            let (kind, line, idx, at_ms, json) = match (&env.event, &env.problem) {
+                (Some(e), _) => (
+                    bonafide_store::postgres::EVENT,
+                    e.source.line,
+                    e.source.index,
+                    e.at.0,
+                    serde_json::to_string(e).map_err(|e| format!("event cannot be re-encoded: {e}"))?,
+                ),
+                (None, Some(p)) => (
+                    p.kind.as_str(),
+                    p.line,
+                    p.index,
+                    0,
+                    serde_json::to_string(p).map_err(|e| format!("problem cannot be re-encoded: {e}"))?,
+                ),
+                (None, None) => return Err("an envelope carries either an event or a problem".to_string()),
+            };
             Ok(StreamEvent {
                 event_id: env.id,
+                kind,
                 part: part as i32,
                 actor_key: env.actor,
                 batch: env.batch,
                 file_ord: env.file_ord as i64,
                 file_path: env.file,
                 format: env.format,
-                line: env.event.source.line as i64,
-                idx: env.event.source.index.map(|i| i as i64),
-                at_ms: env.event.at.0,
-                event,
+                line: line as i64,
+                idx: idx.map(|i| i as i64),
+                at_ms,
+                event: json,
                 stream_seq: seq,
             })
         });
@@ -428,13 +451,19 @@ type Family = (&'static str, &'static str, &'static str, fn(&PartStats) -> u64);
 fn metrics(shared: &Shared) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let families: [Family; 5] = [
+    let families: [Family; 6] = [
         ("bonafide_worker_messages_total", "counter", "Messages committed (events and parked).", |p| {
             p.events.load(Ordering::Relaxed)
         }),
         ("bonafide_worker_events_inserted_total", "counter", "Events that were new to the store.", |p| {
             p.inserted.load(Ordering::Relaxed)
         }),
+        (
+            "bonafide_worker_problems_inserted_total",
+            "counter",
+            "Input problems (quarantined records, field issues) new to the store.",
+            |p| p.problems.load(Ordering::Relaxed),
+        ),
         ("bonafide_worker_parked_total", "counter", "Messages parked with a reason.", |p| {
             p.parked.load(Ordering::Relaxed)
         }),

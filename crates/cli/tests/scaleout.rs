@@ -234,6 +234,51 @@ fn an_input_that_stops_early_fails_the_ingest() {
     assert!(err.contains("stopped early") && err.contains("run again"), "{err}");
 }
 
+/// Records the reader quarantines, or keeps without a field, reach the finalize report
+/// as they do in an embedded scan: counted per input and listed with their lines.
+#[test]
+fn quarantined_records_reach_the_finalize_report() {
+    let Some(env) = Env::new("problems") else { return };
+    let file = env.dir.path().join("vpn.csv");
+    std::fs::write(
+        &file,
+        "account,at,ip,country\n\
+         ann@example.com,2025-05-01T09:00:00Z,73.63.112.167,US\n\
+         ann@example.com,not-a-time,73.63.112.167,US\n\
+         ann@example.com,2025-05-01T10:00:00Z,1.2.3,US\n\
+         ann@example.com,2025-05-01T11:00:00Z,73.63.112.167,Narnia\n\
+         ann@example.com,\"2025-05-01T12:00:00Z,73.63.112.167,US\n\
+         ann@example.com,2025-05-01T13:00:00Z,73.63.112.167,US\n",
+    )
+    .unwrap();
+    let path = file.display().to_string();
+    env.run(&["ingest", &path]);
+    // Twice: republished problems are stored once.
+    env.run(&["ingest", &path]);
+    wait_ok(env.worker(&env.pg, "0-3", &["--exit-when-idle", "2"]), "worker 0-3");
+    let embedded = env.report(&["scan", &path, "people.csv", "accounts.csv", "ipintel.csv"], "embedded");
+    let distributed = env.finalize("distributed");
+    let counts = |r: &Value| {
+        let i = r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "signins").cloned().unwrap();
+        (i["records"].clone(), i["quarantined"].clone(), i["field_issues"].clone())
+    };
+    assert_eq!(counts(&embedded), (3.into(), 3.into(), 1.into()), "{}", embedded["inputs"]);
+    assert_eq!(counts(&distributed), counts(&embedded), "{}", distributed["inputs"]);
+    let lines = |r: &Value| -> Vec<String> {
+        let mut l: Vec<String> = r["quarantine"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|q| q["source"].as_str().unwrap().contains("vpn.csv"))
+            .map(|q| q["source"].as_str().unwrap().rsplit(':').next().unwrap().to_string())
+            .collect();
+        l.sort();
+        l
+    };
+    assert_eq!(lines(&distributed), lines(&embedded));
+    assert_eq!(lines(&embedded), ["3", "4", "6"]);
+}
+
 #[test]
 fn a_malformed_message_is_parked_and_the_partition_flows() {
     let Some(env) = Env::new("parked") else { return };

@@ -15,4 +15,4 @@ pub mod scan;
 
 pub use config::Config;
 pub use outcome::{Cluster, InputSummary, Link, ScanOutcome};
-pub use scan::{EventFeed, Progress, ScanError, ScanRequest, scan, scan_with};
+pub use scan::{EventFeed, Fed, Progress, ScanError, ScanRequest, scan, scan_with};

@@ -462,9 +462,19 @@ pub trait EventFeed {
     /// The stored inputs, in the order the embedded scan would read them: (display
     /// path, format name).
     fn inputs(&mut self) -> Result<Vec<(String, String)>, String>;
-    /// Delivers input `i`'s events in file order. An error stops that input; what was
-    /// delivered before it stays.
-    fn events(&mut self, i: usize, deliver: &mut dyn FnMut(Event)) -> Result<(), String>;
+    /// Delivers input `i`'s events, and the problems its reader had, in file order. An
+    /// error stops that input; what was delivered before it stays.
+    fn events(&mut self, i: usize, deliver: &mut dyn FnMut(Fed)) -> Result<(), String>;
+}
+
+/// What a feed delivers: an event, or a record its reader quarantined or kept without a
+/// field (the position's source is set by the scan). Not boxed: each value is handed
+/// over at once, and replay delivers millions of events, each a box more otherwise.
+#[allow(clippy::large_enum_variant)]
+pub enum Fed {
+    Event(Event),
+    Quarantine(QuarantineEntry),
+    FieldIssue(QuarantineEntry),
 }
 
 /// Records what one input yielded, in its own summary and in the run's totals.
@@ -640,10 +650,20 @@ pub fn scan_with(
             let source = sources.add(display.clone());
             let mut summary = InputSummary { path: display, format: Some(format), ..Default::default() };
             let mut counting = Counting::new(&mut pipeline);
-            let result = feed.events(i, &mut |mut e| {
-                e.source.source = source;
-                e.subject = None;
-                counting.event(e);
+            let result = feed.events(i, &mut |fed| match fed {
+                Fed::Event(mut e) => {
+                    e.source.source = source;
+                    e.subject = None;
+                    counting.event(e);
+                }
+                Fed::Quarantine(mut q) => {
+                    q.pos.source = source;
+                    counting.quarantine(q);
+                }
+                Fed::FieldIssue(mut q) => {
+                    q.pos.source = source;
+                    counting.field_issue(q);
+                }
             });
             if let Err(e) = result {
                 summary.error = Some(format!("replay stopped early: {e}"));

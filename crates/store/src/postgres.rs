@@ -29,6 +29,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1002, "serve_ids_triggers", include_str!("../migrations/postgres/1002_serve.sql")),
     (1003, "serve_bigint_ids", include_str!("../migrations/postgres/1003_serve_bigint_ids.sql")),
     (1004, "run_seq", include_str!("../migrations/postgres/1004_run_seq.sql")),
+    (1005, "stream_problems", include_str!("../migrations/postgres/1005_stream_problems.sql")),
 ];
 
 /// An open, migrated PostgreSQL store.
@@ -37,10 +38,16 @@ pub struct PgStore {
     pool: PgPool,
 }
 
-/// One event as a worker commits it.
+/// The kind of a stream row that is an event; the others are problems of its input
+/// (`quarantine`, `field_issue`), which never count as an actor's activity.
+pub const EVENT: &str = "event";
+
+/// One event (or one problem of an input) as a worker commits it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct StreamEvent {
     pub event_id: String,
+    /// [`EVENT`], or the kind of problem.
+    pub kind: &'static str,
     pub part: i32,
     pub actor_key: String,
     pub batch: String,
@@ -70,7 +77,19 @@ pub struct Parked {
 pub struct Committed {
     /// Events that were new (the rest were redeliveries or republished duplicates).
     pub inserted: u64,
+    /// Problems of inputs that were new.
+    pub problems: u64,
     pub parked: u64,
+}
+
+/// One stored row of an input, as replay reads it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredRow {
+    /// (line, index or -1, event id): the replay order.
+    pub key: (i64, i64, String),
+    /// [`EVENT`], or the kind of problem.
+    pub kind: String,
+    pub json: String,
 }
 
 /// An input whose events are stored, in replay order.
@@ -80,6 +99,7 @@ pub struct StoredInput {
     pub file_ord: i64,
     pub file_path: String,
     pub format: String,
+    /// Rows stored: events and problems.
     pub events: i64,
 }
 
@@ -134,10 +154,10 @@ impl PgStore {
         if !events.is_empty() {
             let col = |f: fn(&StreamEvent) -> String| events.iter().map(f).collect::<Vec<String>>();
             let rows = sqlx::query(
-                "INSERT INTO stream_events (event_id, part, actor_key, batch, file_ord, file_path, format, line, idx, at_ms, event, stream_seq) \
+                "INSERT INTO stream_events (event_id, part, actor_key, batch, file_ord, file_path, format, line, idx, at_ms, event, stream_seq, kind) \
                  SELECT * FROM UNNEST($1::text[], $2::int4[], $3::text[], $4::text[], $5::int8[], $6::text[], $7::text[], \
-                 $8::int8[], $9::int8[], $10::int8[], $11::text[], $12::int8[]) \
-                 ON CONFLICT (event_id) DO NOTHING RETURNING actor_key, part, at_ms",
+                 $8::int8[], $9::int8[], $10::int8[], $11::text[], $12::int8[], $13::text[]) \
+                 ON CONFLICT (event_id) DO NOTHING RETURNING actor_key, part, at_ms, kind",
             )
             .bind(col(|e| e.event_id.clone()))
             .bind(events.iter().map(|e| e.part).collect::<Vec<i32>>())
@@ -151,12 +171,17 @@ impl PgStore {
             .bind(events.iter().map(|e| e.at_ms).collect::<Vec<i64>>())
             .bind(col(|e| e.event.clone()))
             .bind(events.iter().map(|e| e.stream_seq).collect::<Vec<i64>>())
+            .bind(events.iter().map(|e| e.kind.to_string()).collect::<Vec<String>>())
             .fetch_all(&mut *tx)
             .await?;
-            done.inserted = rows.len() as u64;
-            // (events, first, last, part) per actor, over the rows that were new.
+            // (events, first, last, part) per actor, over the rows that were new events.
             let mut actors: HashMap<String, (i64, i64, i64, i32)> = HashMap::new();
             for r in &rows {
+                if r.get::<String, _>(3) != EVENT {
+                    done.problems += 1;
+                    continue;
+                }
+                done.inserted += 1;
                 let (key, part, at): (String, i32, i64) = (r.get(0), r.get(1), r.get(2));
                 let e = actors.entry(key).or_insert((0, at, at, part));
                 e.0 += 1;
@@ -231,18 +256,19 @@ impl PgStore {
             .collect())
     }
 
-    /// Up to `limit` events (as JSON) of one stored input after position `after`
-    /// (line, index, event id), in file order: keyset pages, so memory stays bounded.
+    /// Up to `limit` rows of one stored input after position `after` (line, index,
+    /// event id), in file order: keyset pages, so memory stays bounded. Each is its key,
+    /// its kind ([`EVENT`] or a problem's) and its JSON.
     pub async fn input_events(
         &self,
         input: &StoredInput,
         after: Option<&(i64, i64, String)>,
         limit: i64,
-    ) -> Result<Vec<((i64, i64, String), String)>, StoreError> {
+    ) -> Result<Vec<StoredRow>, StoreError> {
         let (line, idx, id) = after.cloned().unwrap_or((i64::MIN, i64::MIN, String::new()));
         // (The row comparison matches the replay index, so each page is a range scan.)
         let rows = sqlx::query(
-            "SELECT line, idx, event_id, event FROM stream_events \
+            "SELECT line, idx, event_id, event, kind FROM stream_events \
              WHERE batch = $1 AND file_ord = $2 AND file_path = $3 AND (line, idx, event_id) > ($4, $5, $6) \
              ORDER BY line, idx, event_id LIMIT $7",
         )
@@ -255,7 +281,10 @@ impl PgStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(|r| ((r.get(0), r.get(1), r.get(2)), r.get(3))).collect())
+        Ok(rows
+            .iter()
+            .map(|r| StoredRow { key: (r.get(0), r.get(1), r.get(2)), json: r.get(3), kind: r.get(4) })
+            .collect())
     }
 
     /// Per-actor state: (actor key, events, first ms, last ms), by key.

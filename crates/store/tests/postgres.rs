@@ -100,6 +100,7 @@ async fn a_run_stored_in_postgres_matches_sqlite() {
 fn ev(id: &str, actor: &str, at: i64) -> StreamEvent {
     StreamEvent {
         event_id: id.into(),
+        kind: bonafide_store::postgres::EVENT,
         part: 1,
         actor_key: actor.into(),
         batch: "b1".into(),
@@ -125,8 +126,12 @@ async fn batch_commits_are_idempotent() {
     // Redelivery of the same batch changes nothing, state included.
     let again = s.commit_batch(&batch, &parked).await.expect("commit again");
     assert_eq!((again.inserted, again.parked), (0, 0));
-    let more = s.commit_batch(&[ev("c", "okta:y", 7), ev("d", "okta:y", 1)], &[]).await.expect("commit");
-    assert_eq!(more.inserted, 1);
+    // A problem of the input is stored beside its events, never as an actor's activity.
+    let problem = StreamEvent { kind: "quarantine", actor_key: "file:okta.jsonl".into(), ..ev("p", "", 6) };
+    let more =
+        s.commit_batch(&[ev("c", "okta:y", 7), ev("d", "okta:y", 1), problem.clone()], &[]).await.expect("commit");
+    assert_eq!((more.inserted, more.problems), (1, 1));
+    assert_eq!(s.commit_batch(&[problem], &[]).await.expect("again").problems, 0, "once");
     assert_eq!(
         s.actor_state().await.expect("state"),
         vec![("okta:x".to_string(), 2, 5, 10), ("okta:y".to_string(), 2, 1, 7)]
@@ -134,11 +139,12 @@ async fn batch_commits_are_idempotent() {
     assert_eq!(s.parked().await.expect("parked"), vec![(1, 99, "not json".to_string())]);
     let inputs = s.stored_inputs().await.expect("inputs");
     assert_eq!(inputs.len(), 1);
-    assert_eq!(inputs[0].events, 4);
+    assert_eq!(inputs[0].events, 5);
     // Pages come in file order and resume after the last key.
     let p1 = s.input_events(&inputs[0], None, 3).await.expect("page");
-    let lines: Vec<i64> = p1.iter().map(|(k, _)| k.0).collect();
-    assert_eq!(lines, vec![1, 5, 7]);
-    let p2 = s.input_events(&inputs[0], p1.last().map(|(k, _)| k), 3).await.expect("page");
-    assert_eq!(p2.iter().map(|(k, _)| k.0).collect::<Vec<_>>(), vec![10]);
+    let lines: Vec<i64> = p1.iter().map(|r| r.key.0).collect();
+    assert_eq!(lines, vec![1, 5, 6]);
+    assert_eq!(p1[2].kind, "quarantine");
+    let p2 = s.input_events(&inputs[0], p1.last().map(|r| &r.key), 3).await.expect("page");
+    assert_eq!(p2.iter().map(|r| r.key.0).collect::<Vec<_>>(), vec![7, 10]);
 }
