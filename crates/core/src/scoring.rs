@@ -112,7 +112,14 @@ impl Correlated {
             members: members.iter().map(|m| (*m).to_string()).collect(),
             others: Correlated::default_others(),
         };
-        vec![g("consumer_vpn", &["D1", "E4"]), g("remote_desktop", &["E1", "D7"])]
+        vec![
+            g("consumer_vpn", &["D1", "E4"]),
+            g("remote_desktop", &["E1", "D7", "C5"]),
+            g("kvm_on_new_laptop", &["E2", "C5"]),
+            g("shared_ip", &["D3", "I2"]),
+            g("unmanaged_devices", &["C4", "D5"]),
+            g("published_domain", &["S2", "S3", "A4", "A14"]),
+        ]
     }
 }
 
@@ -283,6 +290,28 @@ mod tests {
         assert_eq!(probability_score(-10_000.0), 0);
         assert_eq!(probability_score(f64::NAN), 0);
         assert_eq!(probability_score(0.0), 50);
+    }
+
+    /// One shared hotel IP (D3 and I2), one BYOD habit (C4 and D5), one remote tool in
+    /// the first hours (E1 and C5), one seized domain (S2, S3 and A4): each counts once
+    /// in full, so none alone makes an honest person high risk.
+    #[test]
+    fn one_observation_seen_by_several_indicators_counts_once() {
+        let cfg = ScoringConfig::default();
+        for (pair, lead) in [
+            (vec![finding("D3", 4.0), finding("I2", 4.0)], 4.0),
+            (vec![finding("C4", 4.0), finding("D5", 2.0)], 4.0),
+            (vec![finding("E1", 4.0), finding("C5", 4.0)], 4.0),
+            (vec![finding("E2", 8.0), finding("C5", 4.0)], 8.0),
+            (vec![finding("S2", 8.0), finding("S3", 4.0), finding("A4", 4.0)], 8.0),
+        ] {
+            let s = cfg.score(pair.iter(), &[]);
+            let others: f64 = pair.iter().map(|f| f.weight_bits).sum::<f64>() - lead;
+            assert_eq!(s.log2_odds, -7.0 + lead + others * 0.25, "{pair:?}");
+            if lead < 8.0 {
+                assert_ne!(s.band, Band::High, "{pair:?}");
+            }
+        }
     }
 
     #[test]

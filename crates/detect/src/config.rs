@@ -675,7 +675,9 @@ pub struct C5Config {
     pub first_checkin_max_days: u32,
     /// Signature categories that count in the window. Consumer VPN clients are not
     /// among the defaults: E4 already reports them (and D1 the sign-ins through them),
-    /// and the catalogue's C5 is about the laptop being driven by someone else.
+    /// and the catalogue's C5 is about the laptop being driven by someone else. Nor are
+    /// keep-awake tools: they are E3's (T3), and counting them here promoted a caffeine
+    /// utility to T2; a USB jiggler still counts as a new USB device.
     pub categories: Vec<String>,
     /// USB devices never counted as new: vendor ids (`046d`) or vendor:product
     /// (`1d6b:0002`, root hubs) of ordinary peripherals, docks and hubs.
@@ -691,7 +693,7 @@ impl Default for C5Config {
         C5Config {
             window_hours: 72.0,
             first_checkin_max_days: 14,
-            categories: ["remote_access", "ip_kvm", "keep_awake"].map(String::from).to_vec(),
+            categories: ["remote_access", "ip_kvm"].map(String::from).to_vec(),
             benign_usb: [
                 "05ac",
                 "046d",

@@ -53,6 +53,26 @@ fn a_scan_reads_lists_and_screens_subjects() {
     assert!(o.lists.iter().any(|l| l.contains("14965 entries")), "{:?}", o.lists);
 }
 
+/// A reference on a seized domain is S2's exact match; it does not also "imitate" the
+/// seized domain next to it on the list (jinyang.asia and jinyang.services are both
+/// seized), and the domain's echoes (A4) count once with it.
+#[test]
+fn a_seized_domain_is_not_also_a_look_alike_of_its_neighbours() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("people.csv"), "subject_id,full_name\nE1,Ann Lee\n").unwrap();
+    std::fs::write(
+        dir.path().join("references.csv"),
+        "subject_id,name,email,company,company_domain,verified\nE1,Jim Moe,jim@jinyang.asia,Jinyang,jinyang.asia,false\n",
+    )
+    .unwrap();
+    let o = scan(vec![dir.path().to_path_buf()], &Config::default());
+    let got = ids(&o, "E1");
+    assert!(got.contains(&"S2".to_string()) && !got.contains(&"S3".to_string()), "{got:?}");
+    let score = &o.scores[0];
+    let echoes: Vec<_> = score.contributions.iter().filter(|c| c.indicator != "S2").collect();
+    assert!(echoes.iter().all(|c| c.via.as_deref().is_some_and(|v| v.contains("published_domain"))), "{echoes:?}");
+}
+
 #[test]
 fn an_ofac_folder_is_one_list_and_orphans_are_quarantined() {
     let Some(small) = shared("sanctions/ofac_small") else { return };

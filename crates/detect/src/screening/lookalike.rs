@@ -72,6 +72,12 @@ impl Detector for LookalikeDomains {
             if legit.iter().any(|l| d == *l || d.ends_with(&format!(".{l}"))) {
                 continue;
             }
+            // A domain that is itself seized or published is S2's exact match, not a
+            // look-alike of its neighbours on the list (jinyang.asia imitating
+            // jinyang.services counted one domain twice).
+            if targets.iter().any(|(t, why)| *why == "seized" && *t == d) {
+                continue;
+            }
             for (t, why) in &targets {
                 if let Some(l) = lookalike::check(&d, t, &lcfg) {
                     hits.entry((subject, d.clone())).or_default().push((field, value.clone(), l, why, source));
