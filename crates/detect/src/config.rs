@@ -380,13 +380,20 @@ pub struct I1Config {
     pub min_ips: usize,
     /// The window, in hours.
     pub window_hours: f64,
-    /// Network kinds left out (Tor changes country with every circuit; D1 reports it).
+    /// Network kinds left out: their apparent country is not the person's (Tor changes
+    /// country with every circuit, VPN and proxy exits are where the service is; D1
+    /// reports them).
     pub exclude_kinds: Vec<IpKind>,
 }
 
 impl Default for I1Config {
     fn default() -> Self {
-        I1Config { min_countries: 3, min_ips: 3, window_hours: 24.0, exclude_kinds: vec![IpKind::Tor] }
+        I1Config {
+            min_countries: 3,
+            min_ips: 3,
+            window_hours: 24.0,
+            exclude_kinds: vec![IpKind::Tor, IpKind::Vpn, IpKind::Proxy, IpKind::Hosting],
+        }
     }
 }
 

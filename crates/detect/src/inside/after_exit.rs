@@ -6,6 +6,9 @@
 //! access still works, or who tries to get back in, often shortly before an extortion
 //! demand. Events done *to* the subject (an admin deactivating the account) are not the
 //! subject's. A hire date after the end date is a rehire, and the old end date is void.
+//! Failed non-interactive attempts (a phone's mail app retrying a disabled account every
+//! hour) are a device, not a person trying to get back in, and are not counted; a
+//! non-interactive *success* still is: access that works after the end date.
 
 use bonafide_core::{Event, Finding, Outcome, UtcMs};
 
@@ -48,6 +51,7 @@ impl Detector for AfterExit {
         }
         let t = self.tallies.get_mut(subject);
         match e.outcome {
+            Outcome::Failure | Outcome::Challenge if !e.interactive => return,
             Outcome::Failure | Outcome::Challenge => t.failures.add(e),
             Outcome::Success | Outcome::Unknown => t.access.add(e),
         }
@@ -99,7 +103,7 @@ impl Detector for AfterExit {
 #[cfg(test)]
 mod tests {
     use crate::testkit::*;
-    use bonafide_core::IpKind;
+    use bonafide_core::{IpKind, Outcome};
 
     #[test]
     fn a_sign_in_or_token_use_after_leaving_fires() {
@@ -127,6 +131,25 @@ mod tests {
         let f = w.run();
         assert!(f.get("L1", "F9").expect("attempts").summary.contains("3 failed"));
         assert!(f.get("L2", "F9").is_none());
+    }
+
+    /// A phone's mail app retrying the disabled account every hour is a device, not the
+    /// person; the same device still getting in would be access.
+    #[test]
+    fn a_device_retrying_a_disabled_account_does_not_fire() {
+        let mut w = World::new(&["L1", "L2"]);
+        w.set_end("L1", 10);
+        w.set_end("L2", 10);
+        for h in 0..12 {
+            w.failed_at("L1", w.t(20, h, 0), "73.1.1.1", (40.0, -83.0), "US");
+            w.events.last_mut().unwrap().interactive = false;
+        }
+        w.failed_at("L2", w.t(20, 1, 0), "73.1.1.1", (40.0, -83.0), "US");
+        w.events.last_mut().unwrap().interactive = false;
+        w.events.last_mut().unwrap().outcome = Outcome::Success;
+        let f = w.run();
+        assert!(f.get("L1", "F9").is_none());
+        assert!(f.get("L2", "F9").expect("a token that still works").summary.contains("1 successful"));
     }
 
     #[test]

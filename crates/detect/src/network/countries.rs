@@ -5,12 +5,15 @@
 //! subject, the located successful events of the last `window_hours` are kept in a small
 //! time-sorted window (both directions of time, so newest-first exports work) and the
 //! distinct countries and IPs within any window around each new event are counted.
-//! Corporate egress never counts, and Tor is left out by default (every circuit is a new
-//! country; D1 reports it).
+//! Corporate egress never counts, and anonymising networks are left out by default (Tor
+//! changes country with every circuit, a VPN's exits are not where the person is; D1
+//! reports them). Countries that make a feasible one-way trip (Chicago, a layover in
+//! London, Paris) are a traveller, not a shared account: I1 needs a return to a country
+//! left, or a leg too fast to fly (D2's speed).
 
 use std::net::IpAddr;
 
-use bonafide_core::{CountryCode, Event, Finding, UtcMs};
+use bonafide_core::{CountryCode, Event, Finding, GeoPoint, UtcMs};
 
 use super::{PerSubject, observation};
 use crate::evidence::{Note, SAMPLE};
@@ -24,6 +27,7 @@ struct Fix {
     at: UtcMs,
     country: CountryCode,
     ip: IpAddr,
+    point: Option<GeoPoint>,
     note: Note,
 }
 
@@ -55,6 +59,31 @@ fn distinct(fixes: &[Fix]) -> (usize, usize) {
         }
     }
     (countries.len(), ips.len())
+}
+
+/// Whether time-sorted `fixes` could be one person travelling: no country is returned
+/// to after leaving it, and every change of country is a leg an airliner can fly
+/// (located at both ends, at most `max_kmh`, or closer than `min_km`, where geolocation
+/// error dominates). A leg without coordinates cannot be judged, so it is no trip.
+fn feasible_trip(fixes: &[Fix], max_kmh: f64, min_km: f64) -> bool {
+    let mut left: Vec<CountryCode> = Vec::new();
+    for pair in fixes.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if a.country == b.country {
+            continue;
+        }
+        if left.contains(&b.country) {
+            return false;
+        }
+        left.push(a.country);
+        let (Some(pa), Some(pb)) = (a.point, b.point) else { return false };
+        let km = pa.distance_km(&pb);
+        let hours = (b.at.0 - a.at.0).unsigned_abs() as f64 / 3_600_000.0;
+        if km >= min_km && (hours == 0.0 || km / hours > max_kmh) {
+            return false;
+        }
+    }
+    true
 }
 
 /// One note per country among `fixes`.
@@ -98,7 +127,7 @@ impl Detector for ManyCountries {
             return;
         }
         let pos = t.window.partition_point(|f| f.at <= e.at);
-        t.window.insert(pos, Fix { at: e.at, country, ip: net.ip, note: Note::of(e) });
+        t.window.insert(pos, Fix { at: e.at, country, ip: net.ip, point: net.place.point, note: Note::of(e) });
         t.window.retain(|f| (f.at.0 - e.at.0).abs() <= w);
         while t.window.len() > WINDOW_CAP {
             // Drop a repeated country farthest in time from this event.
@@ -114,7 +143,11 @@ impl Detector for ManyCountries {
         let split_lo = t.window.partition_point(|f| f.at < at);
         for side in [&t.window[..split_hi], &t.window[split_lo..]] {
             let (countries, ips) = distinct(side);
-            if countries >= cfg.min_countries && ips >= cfg.min_ips {
+            let travel = &cx.config.d2;
+            if countries >= cfg.min_countries
+                && ips >= cfg.min_ips
+                && !feasible_trip(side, travel.max_speed_kmh, travel.min_distance_km)
+            {
                 t.hits += 1;
                 let lo = side.first().map_or(at, |f| f.at);
                 let hi = side.last().map_or(at, |f| f.at);
@@ -169,10 +202,10 @@ mod tests {
     fn three_countries_in_a_day_fire() {
         let mut w = World::new(&["A1"]);
         w.signin_at("A1", w.t(0, 1, 0), "175.167.1.1", IpKind::Residential, (41.8, 123.4), "CN");
-        w.signin_at("A1", w.t(0, 9, 0), "203.0.113.5", IpKind::Vpn, (1.35, 103.8), "SG");
+        w.signin_at("A1", w.t(0, 9, 0), "203.0.113.5", IpKind::Residential, (1.35, 103.8), "SG");
         w.signin_at("A1", w.t(0, 15, 0), "73.1.1.1", IpKind::Residential, NYC, "US");
         let f = w.run();
-        let i1 = f.get("A1", "I1").expect("I1");
+        let i1 = f.get("A1", "I1").expect("I1: Singapore to New York in six hours is no flight");
         assert!(i1.summary.contains("3 countries"), "{}", i1.summary);
         assert_eq!(i1.evidence.len(), 3);
     }
@@ -181,9 +214,34 @@ mod tests {
     fn newest_first_exports_fire_too() {
         let mut w = World::new(&["A1"]);
         w.signin_at("A1", w.t(0, 15, 0), "73.1.1.1", IpKind::Residential, NYC, "US");
-        w.signin_at("A1", w.t(0, 9, 0), "203.0.113.5", IpKind::Vpn, (1.35, 103.8), "SG");
+        w.signin_at("A1", w.t(0, 9, 0), "203.0.113.5", IpKind::Residential, (1.35, 103.8), "SG");
         w.signin_at("A1", w.t(0, 1, 0), "175.167.1.1", IpKind::Residential, (41.8, 123.4), "CN");
         assert!(w.run().get("A1", "I1").is_some());
+    }
+
+    /// A traveller with a layover is in three countries in a day; an account that goes
+    /// back and forth between them is not travelling.
+    #[test]
+    fn a_layover_is_a_trip_a_return_is_not() {
+        let mut w = World::new(&["T1", "H1", "V1"]);
+        let paris = (48.86, 2.35);
+        let chicago = (41.88, -87.63);
+        w.signin_at("T1", w.t(0, 1, 0), "73.1.1.1", IpKind::Residential, chicago, "US");
+        w.signin_at("T1", w.t(0, 10, 0), "81.2.69.1", IpKind::Residential, LONDON, "GB");
+        w.signin_at("T1", w.t(0, 13, 0), "90.1.1.1", IpKind::Residential, paris, "FR");
+        // The same places, but back to London after Paris within the hour.
+        w.signin_at("H1", w.t(0, 1, 0), "73.1.1.2", IpKind::Residential, chicago, "US");
+        w.signin_at("H1", w.t(0, 10, 0), "81.2.69.2", IpKind::Residential, LONDON, "GB");
+        w.signin_at("H1", w.t(0, 13, 0), "90.1.1.2", IpKind::Residential, paris, "FR");
+        w.signin_at("H1", w.t(0, 13, 40), "81.2.69.3", IpKind::Residential, LONDON, "GB");
+        // VPN exits in three countries: D1's, not a place the person was.
+        for (m, ip, cc) in [(0, "185.1.1.1", "NL"), (20, "185.1.1.2", "DE"), (40, "185.1.1.3", "CH")] {
+            w.signin_at("V1", w.t(0, 9, m), ip, IpKind::Vpn, NYC, cc);
+        }
+        let f = w.run();
+        assert!(f.get("T1", "I1").is_none(), "a feasible one-way trip");
+        assert!(f.get("H1", "I1").is_some(), "a return to a country left");
+        assert!(f.get("V1", "I1").is_none(), "VPN exits");
     }
 
     #[test]
