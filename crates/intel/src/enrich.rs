@@ -57,11 +57,16 @@ impl NetworkConfig {
 pub struct Enricher {
     intel: Arc<IpIntel>,
     vendor_proxy_source: Arc<str>,
+    reported_mobile_source: Arc<str>,
 }
 
 impl Enricher {
     pub fn new(intel: Arc<IpIntel>) -> Self {
-        Enricher { intel, vendor_proxy_source: Arc::from("vendor anonymiser flag") }
+        Enricher {
+            intel,
+            vendor_proxy_source: Arc::from("vendor anonymiser flag"),
+            reported_mobile_source: Arc::from("mobile carrier named by the sign-in"),
+        }
     }
 
     pub fn intel(&self) -> &IpIntel {
@@ -96,8 +101,15 @@ impl Enricher {
                     net.label = k.label.clone().or_else(|| net.as_org.clone());
                 }
                 None => {
-                    net.kind = IpKind::Unknown;
-                    net.kind_source = None;
+                    // No intelligence on the IP: the carrier the sign-in itself names
+                    // still says "mobile", whose gateways geolocate far from the handset
+                    // (a T-Mobile hotspot "in Dallas" is not a trip from Chicago).
+                    let mobile = [&net.as_org, &net.isp]
+                        .into_iter()
+                        .flatten()
+                        .any(|n| crate::ip::build::is_mobile_network_name(n));
+                    net.kind = if mobile { IpKind::Mobile } else { IpKind::Unknown };
+                    net.kind_source = mobile.then(|| self.reported_mobile_source.clone());
                     net.label = net.as_org.clone().or_else(|| net.isp.clone());
                 }
             },
@@ -107,5 +119,28 @@ impl Enricher {
             net.kind_source = Some(self.vendor_proxy_source.clone());
         }
         net.corporate = net.kind == IpKind::Corporate;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// With no IP data loaded, the carrier a sign-in names still makes it mobile, so a
+    /// hotspot's far-away gateway is not taken for a trip.
+    #[test]
+    fn a_carrier_named_by_the_sign_in_is_mobile_without_ip_data() {
+        let enricher = Enricher::new(Arc::new(IpIntel::empty()));
+        let net = |org: &str| {
+            let mut n = Net::new("172.56.1.1".parse().unwrap_or(std::net::IpAddr::from([0, 0, 0, 0])));
+            n.as_org = Some(Arc::from(org));
+            enricher.enrich(&mut n);
+            n
+        };
+        let hotspot = net("T-Mobile USA Inc.");
+        assert_eq!(hotspot.kind, IpKind::Mobile);
+        assert_eq!(hotspot.kind_source.as_deref(), Some("mobile carrier named by the sign-in"));
+        assert_eq!(net("Comcast Cable Communications").kind, IpKind::Unknown);
+        assert_eq!(net("Mobileye Vision").kind, IpKind::Unknown, "a word, not a substring");
     }
 }

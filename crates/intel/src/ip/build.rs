@@ -338,8 +338,7 @@ impl IpIntelBuilder {
             r.kind_source = Some(k.source.clone());
             r.label = k.label.clone().or_else(|| r.as_org.clone());
         } else if let Some(org) = &r.as_org {
-            let folded = org.to_lowercase();
-            if h.mobile_org_keywords.iter().any(|kw| contains_word(&folded, kw)) {
+            if is_mobile_network_name(org) {
                 r.kind = IpKind::Mobile;
                 r.kind_source = Some(Arc::from("mobile network name"));
             } else if h.default_residential {
@@ -424,6 +423,13 @@ impl Tables {
 
 /// True when `kw` occurs in `hay` delimited by non-alphanumerics (so `lte` does not
 /// match `Walter`).
+/// Whether an AS or ISP name is a mobile carrier's (`T-Mobile USA`, `Cellco`): their
+/// gateways geolocate far from the handset.
+pub fn is_mobile_network_name(name: &str) -> bool {
+    let folded = name.to_lowercase();
+    hints().mobile_org_keywords.iter().any(|kw| contains_word(&folded, kw))
+}
+
 fn contains_word(hay: &str, kw: &str) -> bool {
     hay.match_indices(kw).any(|(i, _)| {
         let before = hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());
