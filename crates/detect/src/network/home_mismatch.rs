@@ -7,6 +7,8 @@
 //! week's business trip is not "persistent". A region-only mismatch weighs less, since
 //! IP geolocation of regions is coarse. VPN, proxy, Tor and hosting exits are ignored
 //! here (their place is not the person's; D1 reports them), as is corporate egress.
+//! Sign-ins before a recorded change of address (people.csv `address_changed_at`) are
+//! not judged: the claimed home then was another, which the records do not hold.
 
 use bonafide_core::{CountryCode, Event, Finding, Region, UtcMs};
 
@@ -76,9 +78,13 @@ impl Detector for HomeMismatch {
         if net.corporate || cfg.exclude_kinds.contains(&net.kind) {
             return;
         }
-        let Some(home) = cx.subject(subject).map(|s| &s.home) else {
+        let Some(person) = cx.subject(subject) else {
             return;
         };
+        if person.address_changed_at.is_some_and(|moved| e.at < moved) {
+            return;
+        }
+        let home = &person.home;
         let (Some(home_country), Some(seen_country)) = (home.country, net.place.country) else {
             return;
         };
@@ -198,6 +204,27 @@ mod tests {
         let d4 = f.get("E1", "D4").expect("D4");
         assert!(d4.summary.contains("CN"), "{}", d4.summary);
         assert_eq!(d4.weight_bits, w.weight("D4"));
+    }
+
+    /// Someone who moved from Warsaw to Ohio, and says so: the months before the move
+    /// are not "away from Ohio"; the same sign-ins without the recorded move are.
+    #[test]
+    fn sign_ins_before_a_recorded_move_are_not_judged() {
+        let mut w = World::new(&["M1", "M2"]);
+        let moved = w.t(30, 0, 0);
+        w.edit_person("M1", |s| s.address_changed_at = Some(moved));
+        for id in ["M1", "M2"] {
+            for day in 0..45 {
+                if day < 30 {
+                    w.signin(id, day, 14, "83.1.1.1", IpKind::Residential, (52.23, 21.01), "PL");
+                } else {
+                    w.signin(id, day, 14, "73.1.1.1", IpKind::Residential, OHIO, "US");
+                }
+            }
+        }
+        let f = w.run();
+        assert!(f.get("M1", "D4").is_none());
+        assert!(f.get("M2", "D4").is_some(), "no recorded move: the same sign-ins are away");
     }
 
     #[test]

@@ -526,8 +526,14 @@ fn f1(
         .max()
         .unwrap_or(0);
     let machine_like = p.slots > 0 && f64::from(busiest_two) > cfg.max_peak_share * p.slots as f64;
+    // Someone who moved, says so (people.csv `address_changed_at`) and now keeps the
+    // claimed zone's hours: the whole history mixes the old home's hours in, so only the
+    // latest period is judged (by the zone-change clause below).
+    let settled_after_move = s.address_changed_at.is_some()
+        && periods.last().is_some_and(|last| offset_distance(last.2, claimed_off) < min_shift);
     if p.slots >= cfg.min_slots && !machine_like {
         if let Some(f) = overall
+            && !settled_after_move
             && f.confidence >= cfg.min_confidence
             && offset_distance(f.offset_minutes, claimed_off) >= min_shift
             && !shift_worker
@@ -563,7 +569,12 @@ fn f1(
         // A flat, always-on rhythm has a quarter of its activity in any six hours; that is
         // a machine left running (E9, D6), not a person working nights.
         let has_a_night = overall.is_some_and(|f| f.quiet_share < cx.config.rhythm.max_quiet_share);
-        if total > 0 && has_a_night && f64::from(night) > cfg.max_night_share * f64::from(total) && !shift_worker {
+        if total > 0
+            && has_a_night
+            && !settled_after_move
+            && f64::from(night) > cfg.max_night_share * f64::from(total)
+            && !shift_worker
+        {
             summary.get_or_insert_with(|| {
                 format!(
                     "{:.0}% of activity falls between 00:00 and 06:00 in the claimed zone {zone}",

@@ -89,6 +89,31 @@ fn a_week_abroad_does_not_move_the_rhythm() {
     assert!(!w.run().ids("T").contains(&"F1"));
 }
 
+/// Eight weeks of Seoul hours, then a recorded move to New York and eight weeks of its
+/// hours: the person now keeps the claimed zone, and the months before the move are not
+/// "a rhythm far from the claim". Without the recorded move the same activity is still
+/// a finding (whole-history zone), and a move the other way still is (zone change).
+#[test]
+fn a_recorded_move_to_the_claimed_zone_is_not_f1() {
+    let mut w = World::new(&["MOVED", "SILENT", "BACK"]);
+    for id in ["MOVED", "SILENT", "BACK"] {
+        w.set_timezone(id, NY);
+    }
+    let moved = w.local(NY, 56, 0, 0);
+    w.edit_person("MOVED", |s| s.address_changed_at = Some(moved));
+    w.edit_person("BACK", |s| s.address_changed_at = Some(moved));
+    for id in ["MOVED", "SILENT"] {
+        workdays(&mut w, id, "Asia/Seoul", 9, 18, 0, 56);
+        workdays(&mut w, id, NY, 9, 17, 56, 56);
+    }
+    workdays(&mut w, "BACK", NY, 9, 17, 0, 56);
+    workdays(&mut w, "BACK", "Asia/Seoul", 9, 18, 56, 56);
+    let r = w.run();
+    assert!(!r.ids("MOVED").contains(&"F1"), "{:?}", r.get("MOVED", "F1").map(|f| &f.summary));
+    assert!(r.ids("BACK").contains(&"F1"), "a move, then another zone's hours");
+    assert!(r.ids("SILENT").contains(&"F1"), "no recorded move: the whole history is judged");
+}
+
 #[test]
 fn a_hand_over_half_way_is_seen_as_a_change_of_zone() {
     // Eight weeks of New York hours, then eight of Seoul hours, claiming New York.
