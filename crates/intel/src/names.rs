@@ -4,10 +4,45 @@
 //!
 //! Names are folded (compatibility decomposition, accents dropped, lower case) and split
 //! into tokens; order does not matter, because name order differs between cultures and
-//! exports. This is for consistency checks only: nothing here looks at what a name is,
-//! only whether two spellings agree.
+//! exports. Short forms of given names (`data/nicknames.toml`: Ally for Alice, Bob for
+//! Robert) match their full forms. This is for consistency checks only: nothing here
+//! looks at what a name is, only whether two spellings agree.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use unicode_normalization::UnicodeNormalization;
+
+#[derive(serde::Deserialize)]
+struct Nicknames {
+    groups: Vec<Vec<String>>,
+}
+
+/// Name word → the nickname groups it belongs to.
+fn nickname_groups() -> &'static HashMap<String, Vec<usize>> {
+    static G: OnceLock<HashMap<String, Vec<usize>>> = OnceLock::new();
+    G.get_or_init(|| {
+        // Checked by the unit tests; a failure is a build defect.
+        let n: Nicknames =
+            toml::from_str(include_str!("../data/nicknames.toml")).unwrap_or(Nicknames { groups: vec![] });
+        let mut m: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, g) in n.groups.iter().enumerate() {
+            for w in g {
+                m.entry(w.clone()).or_default().push(i);
+            }
+        }
+        m
+    })
+}
+
+/// Whether two folded name words are forms of one given name.
+fn nicknames(a: &str, b: &str) -> bool {
+    let g = nickname_groups();
+    match (g.get(a), g.get(b)) {
+        (Some(x), Some(y)) => x.iter().any(|i| y.contains(i)),
+        _ => false,
+    }
+}
 
 /// Words in holder names that are not part of anyone's name.
 const NOISE: &[&str] = &["and", "or", "mr", "mrs", "ms", "dr", "jr", "sr", "ii", "iii", "the"];
@@ -61,7 +96,10 @@ pub fn name_key(name: &str) -> String {
 }
 
 fn token_matches(a: &str, b: &str) -> bool {
-    a == b || (a.chars().count() == 1 && b.starts_with(a)) || (b.chars().count() == 1 && a.starts_with(b))
+    a == b
+        || (a.chars().count() == 1 && b.starts_with(a))
+        || (b.chars().count() == 1 && a.starts_with(b))
+        || nicknames(a, b)
 }
 
 /// Every token of `small` matches a distinct token of `big`.
@@ -127,6 +165,17 @@ mod tests {
     }
 
     #[test]
+    fn the_nickname_table_parses() {
+        let n: Nicknames = toml::from_str(include_str!("../data/nicknames.toml")).unwrap();
+        assert!(n.groups.len() > 50);
+        for g in &n.groups {
+            for w in g {
+                assert_eq!(tokens(w), [w.clone()], "{w} must be one folded word");
+            }
+        }
+    }
+
+    #[test]
     fn spellings_of_one_name() {
         assert_eq!(name_key("KIM, Sang Man"), name_key("Sang-Man Kim"));
         assert_eq!(name_key("José Núñez"), name_key("jose nunez"));
@@ -136,6 +185,13 @@ mod tests {
         assert!(!same_name("J. R.", "John Roe"), "initials alone are not a name");
         assert!(!same_name("Roe", "Jane Roe"));
         assert!(same_name("Madonna", "madonna"));
+        // Short forms of a given name, beside a full name word in common.
+        assert!(same_name("Alice Smith", "Ally Smith"));
+        assert!(same_name("John Roe", "Jonathan Roe"));
+        assert!(same_name("Robert J. Smith", "Bob Smith"));
+        assert!(!same_name("Bob", "Robert"), "a given name alone is not a name");
+        assert!(!same_name("Robert Smith", "William Smith"));
+        assert!(!same_name("John Roe", "John Roebuck"), "family names are not shortened");
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn h2_a_family_sharing_a_phone_and_one_person_twice_are_not_rings() {
 
 #[test]
 fn h2_a_reference_whose_phone_is_another_candidates() {
-    let mut w = World::new(&["Cand", "Other", "Coworker"]);
+    let mut w = World::new(&["Cand", "Other", "Coworker", "Coworker2", "Cand2"]);
     phone(&mut w, "Other", "Kim Sang", "+12025550177");
     phone(&mut w, "Coworker", "Eve Fox", "+12025550188");
     let source = w.pos();
@@ -77,7 +77,27 @@ fn h2_a_reference_whose_phone_is_another_candidates() {
     let source = w.pos();
     // A real colleague who also works here gives their own number: the same name.
     w.records.references.push(r("Eve Fox", "202-555-0188", source));
+    // The same colleague under the short form of her name, and a former manager two
+    // candidates list as "John Roe" and "Jonathan Roe": one person each, no ring.
+    phone(&mut w, "Coworker2", "Alice Smith", "+12025550199");
+    let source = w.pos();
+    w.records.references.push(r("Ally Smith", "202-555-0199", source));
+    for (cand, name) in [("Cand", "John Roe"), ("Cand2", "Jonathan Roe")] {
+        let source = w.pos();
+        w.records.references.push(Reference { subject_id: cand.into(), ..r(name, "202-555-0166", source) });
+    }
     let res = w.run();
+    for id in ["Coworker2", "Cand2"] {
+        assert!(res.get(id, "H2").is_none(), "{id}: {:?}", res.get(id, "H2").map(|f| &f.summary));
+    }
+    assert!(
+        res.findings
+            .iter()
+            .filter(|f| f.indicator == "H2")
+            .all(|f| !f.summary.contains("Roe") && !f.summary.contains("Smith")),
+        "{:?}",
+        res.findings
+    );
     let f = res.get("Cand", "H2").unwrap();
     assert!(f.subjects.len() == 2 && f.summary.contains("Bob Lee") && f.summary.contains("Kim Sang"), "{}", f.summary);
     assert!(res.get("Coworker", "H2").is_none());
