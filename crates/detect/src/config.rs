@@ -1098,11 +1098,14 @@ pub struct S1Config {
     /// Also screen the names of references, payroll account holders and shipment
     /// recipients, not only subjects and their vendors.
     pub screen_records: bool,
+    /// Weight, in bits, of a person's name that matches with nothing to confirm it (no
+    /// date of birth or country that agrees): for review, not a case.
+    pub name_only_bits: f64,
 }
 
 impl Default for S1Config {
     fn default() -> Self {
-        S1Config { min_score: None, all_programs: false, screen_records: true }
+        S1Config { min_score: None, all_programs: false, screen_records: true, name_only_bits: 1.5 }
     }
 }
 

@@ -73,6 +73,35 @@ fn a_seized_domain_is_not_also_a_look_alike_of_its_neighbours() {
     assert!(echoes.iter().all(|c| c.via.as_deref().is_some_and(|v| v.contains("published_domain"))), "{echoes:?}");
 }
 
+/// A person's name that matches with nothing to confirm it (a reference screened by
+/// name alone, a subject with no date of birth) is for review, not a case; the same name
+/// with an agreeing date of birth keeps S1's full weight.
+#[test]
+fn a_name_alone_is_for_review_a_confirmed_name_is_a_case() {
+    let Some(sdn) = shared("sanctions/sdn_2024-05-03.csv") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("people.csv"),
+        "subject_id,full_name,date_of_birth\nE1,Sang-man Kim,1965-04-25\nE2,Sang-man Kim,\nE3,Ann Lee,\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("references.csv"), "subject_id,name,company\nE3,Kim Sang Man,Acme\n").unwrap();
+    let o = scan(vec![dir.path().to_path_buf(), sdn], &Config::default());
+    let s1 = |id: &str| {
+        let i = o.subjects.iter().position(|s| s.id == id).unwrap();
+        o.findings_of(bonafide_core::SubjectIdx(i as u32)).into_iter().find(|f| f.indicator == "S1").cloned().unwrap()
+    };
+    let full = Config::default().scoring.tier_bits.t1;
+    assert_eq!(s1("E1").weight_bits, full);
+    assert!(!s1("E1").summary.contains("name only"));
+    for id in ["E2", "E3"] {
+        let f = s1(id);
+        assert_eq!(f.weight_bits, 1.5, "{id}: {}", f.summary);
+        assert!(f.summary.contains("name only"), "{}", f.summary);
+        assert_ne!(o.scores[o.subjects.iter().position(|s| s.id == id).unwrap()].band, bonafide_core::Band::Critical);
+    }
+}
+
 #[test]
 fn an_ofac_folder_is_one_list_and_orphans_are_quarantined() {
     let Some(small) = shared("sanctions/ofac_small") else { return };

@@ -117,6 +117,12 @@ impl Detector for NameScreening {
             let Some(e) = scr.entry(entry) else { continue };
             list.sort_by(|a, b| b.1.score.total_cmp(&a.1.score));
             let (best, m) = &list[0];
+            // A person's name alone, with no date of birth or country agreeing: common
+            // names match list entries by the thousand (and a reference or payee is
+            // screened with nothing but a name). Organisation names are specific.
+            let organisation = matches!(best.field, "vendor" | "reference.company");
+            let confirmed = list.iter().any(|(_, m)| m.adjustments.iter().any(|(_, v)| *v > 0.0));
+            let name_only = !organisation && !confirmed;
             let what = match best.field {
                 "name" | "alias" => "Name",
                 "vendor" => "Vendor",
@@ -127,14 +133,19 @@ impl Detector for NameScreening {
             };
             let program = if e.programs.is_empty() { String::new() } else { format!(" ({})", e.program()) };
             let summary = format!(
-                "{what} '{}' matches {} {} {}{program}, score {:.2}",
+                "{what} '{}' matches {} {} {}{program}, score {:.2}{}",
                 best.value,
                 e.list_kind().name().to_uppercase(),
                 e.id,
                 e.name,
-                m.score
+                m.score,
+                if name_only { " (name only: no date of birth or country confirms it; for review)" } else { "" }
             );
-            let mut f = Finding::new("S1", subject, weight, summary);
+            let bits = if name_only { cfg.name_only_bits.min(weight) } else { weight };
+            if bits <= 0.0 {
+                continue;
+            }
+            let mut f = Finding::new("S1", subject, bits, summary);
             f.evidence_total = list.len() as u64;
             f.evidence = list.iter().take(SAMPLE).map(|(s, m)| evidence(s, m, e)).collect();
             out.push(f);
