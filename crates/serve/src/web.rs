@@ -125,7 +125,9 @@ async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) ->
         && let Some(Principal { via: Via::Session { csrf }, .. }) = &principal
     {
         let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-        if given != csrf {
+        // Constant time, like the form token's check: a plain comparison returns at the
+        // first differing byte, which tells a timing attacker how much of a guess is right.
+        if !auth::constant_time_eq(given.as_bytes(), csrf.as_bytes()) {
             return finish(
                 &st,
                 WebError::new(StatusCode::FORBIDDEN, Kind::Api, "X-CSRF-Token header missing or stale").into_response(),

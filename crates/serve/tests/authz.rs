@@ -226,6 +226,11 @@ async fn session_writes_need_their_csrf_token(org: &common::Org) {
     };
     assert_eq!(send(mk(None)).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(send(mk(Some("wrong"))).await.unwrap().status(), StatusCode::FORBIDDEN);
+    // A guess of the right length that differs only in its last character (compared in
+    // constant time, refused all the same).
+    let mut near = csrf[..csrf.len() - 1].to_string();
+    near.push(if csrf.ends_with('0') { '1' } else { '0' });
+    assert_eq!(send(mk(Some(&near))).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(send(mk(Some(&csrf))).await.unwrap().status(), StatusCode::CREATED);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1, "only the request with the right token opened a case");
