@@ -44,10 +44,17 @@ pub struct NextQuery {
     pub next: Option<String>,
 }
 
-/// Only same-site paths are followed after login (no open redirect).
+/// Only same-site paths are followed after login (no open redirect). A path must start
+/// with one `/` and hold nothing but the characters of a URL path and query (RFC 3986
+/// unreserved, sub-delims, `:@/?%`): browsers' URL parsers drop tabs and newlines and
+/// read `\\` as `/`, so `/\t/evil.example` or `/\\evil.example` would otherwise
+/// become the protocol-relative `//evil.example`, another site.
 fn safe_next(next: Option<&str>) -> String {
+    fn path_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c)
+    }
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && n.chars().all(path_char) => n.to_string(),
         _ => "/queue".into(),
     }
 }
@@ -602,4 +609,35 @@ pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>,
         Err(e) => format!("Not saved: {e}"),
     };
     admin_page(&st, &p, msg).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_of_this_site_or_the_queue() {
+        for ok in ["/queue", "/subjects/F1", "/queue?band=high&department=Sales%20Ops", "/cases/3"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{b}/evil.example",
+            "/\u{3000}/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/queue", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/queue");
+    }
 }

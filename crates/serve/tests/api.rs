@@ -339,6 +339,37 @@ async fn login_from_another_site_is_refused(org: &common::Org) {
     assert_eq!(send(post(&[])).await, (StatusCode::SEE_OTHER, true));
 }
 
+/// After signing in, the browser goes only to a path of this site: a `next` that a URL
+/// parser would turn into another host (a tab, newline or backslash after the first
+/// slash, all percent-encoded as a link would carry them) falls back to the queue.
+async fn login_redirects_only_to_paths_of_this_site(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pw = common::PASSWORD.replace(' ', "+");
+    for (next, want) in [
+        ("%2Fcases%2F3", "/cases/3"),
+        ("%2F%09%2Fevil.example", "/queue"),
+        ("%2F%0a%2Fevil.example", "/queue"),
+        ("%2F%0d%0a%2Fevil.example", "/queue"),
+        ("%2F%5Cevil.example", "/queue"),
+        ("%2F%5C%2Fevil.example", "/queue"),
+        ("%5C%5Cevil.example", "/queue"),
+        ("%2F%2Fevil.example", "/queue"),
+    ] {
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("name=analyst&password={pw}&next={next}")))
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(resp.headers()[header::LOCATION], want, "next={next}");
+        // The login page keeps the same rule for the `next` it carries into its form.
+        let page = Request::get(format!("/login?next={next}")).body(Body::empty()).unwrap();
+        let html = app.clone().oneshot(page).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+        let html = String::from_utf8_lossy(&html);
+        assert!(html.contains(&format!("value=\"{want}\"")), "next={next}: {html}");
+    }
+}
+
 async fn pages_carry_a_strict_content_security_policy(org: &common::Org) {
     let c = Client::new(org, "viewer").await;
     let (s, h, body) = c.send("GET", "/metrics", None).await;
@@ -451,6 +482,7 @@ crate::on_both_backends!(
     an_upload_is_scanned_into_a_new_run,
     login_sets_a_strict_cookie_and_is_rate_limited,
     login_from_another_site_is_refused,
+    login_redirects_only_to_paths_of_this_site,
     pages_carry_a_strict_content_security_policy,
     a_watched_folder_and_a_push_each_produce_a_new_run,
 );
