@@ -112,9 +112,14 @@ pub async fn subject_findings(
     Extension(a): Extension<Auth>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let s = subject_of(&snap, &id)?;
+    // Findings carry the evidence (identifiers, places, source positions) the subject
+    // page shows, so reading them is audited like a view of that page.
+    crate::audit::record(&st.pool, &p.name, "subject.findings", &format!("subject:{id}"), "api")
+        .await
+        .map_err(internal)?;
     let findings: Vec<&crate::snapshot::FindingView> = s.findings.iter().map(|&i| &snap.findings[i]).collect();
     Ok(Json(json!({"items": findings})).into_response())
 }
@@ -131,27 +136,39 @@ pub async fn findings(
     Extension(a): Extension<Auth>,
     Query(q): Query<FindingQuery>,
 ) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let all: Vec<&crate::snapshot::FindingView> = snap
         .findings
         .iter()
         .filter(|f| q.indicator.as_deref().is_none_or(|i| i.is_empty() || f.indicator == i))
         .collect();
-    let items: Vec<_> = all.iter().skip(q.offset.unwrap_or(0)).take(q.limit.unwrap_or(100).min(1000)).collect();
+    let offset = q.offset.unwrap_or(0);
+    let items: Vec<_> = all.iter().skip(offset).take(q.limit.unwrap_or(100).min(1000)).collect();
+    // The bulk read hands out many subjects' evidence at once: one entry says who took
+    // which page of it (not one per subject, which would flood the trail).
+    let indicator: String =
+        q.indicator.as_deref().unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(32).collect();
+    let detail = format!("api indicator={indicator} offset={offset} count={}", items.len());
+    crate::audit::record(&st.pool, &p.name, "findings.list", "findings", &detail).await.map_err(internal)?;
     Ok(Json(json!({"total": all.len(), "items": items})).into_response())
 }
 
 pub async fn clusters(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
+    // Every cluster with its members and linking identifiers: evidence in bulk, one entry.
+    let detail = format!("api count={}", snap.clusters.len());
+    crate::audit::record(&st.pool, &p.name, "clusters.list", "clusters", &detail).await.map_err(internal)?;
     Ok(Json(json!({"items": snap.clusters})).into_response())
 }
 
 pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let c = snap.cluster(&id).ok_or_else(|| WebError::not_found(API))?;
+    // The members and the identifiers linking them, as the cluster page shows and audits.
+    crate::audit::record(&st.pool, &p.name, "cluster.view", &format!("cluster:{id}"), "api").await.map_err(internal)?;
     Ok(Json(json!(c)).into_response())
 }
 

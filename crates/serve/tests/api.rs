@@ -250,6 +250,49 @@ async fn the_audit_trail_records_views_and_cannot_be_rewritten(org: &common::Org
     assert!(n >= 1);
 }
 
+/// Every API read that hands out evidence leaves an audit entry naming the reader, as the
+/// subject detail and the HTML cluster page do: a subject's findings, a cluster, and
+/// one entry per bulk read of findings or clusters.
+async fn evidence_reads_are_audited(org: &common::Org) {
+    let viewer = Client::new(org, "viewer").await;
+    let cluster = cluster_of(&viewer, "F1").await;
+    viewer.json("GET", "/api/v1/subjects/F2/findings", None).await;
+    viewer.json("GET", &format!("/api/v1/clusters/{cluster}"), None).await;
+    viewer.json("GET", "/api/v1/findings?indicator=C2&limit=5", None).await;
+    let admin = Client::new(org, "admin").await;
+    let entries = |target: String| {
+        let admin = &admin;
+        async move {
+            let audit = admin.json("GET", &format!("/api/v1/audit?target={target}"), None).await;
+            audit["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    (
+                        e["actor"].as_str().unwrap().to_string(),
+                        e["action"].as_str().unwrap().to_string(),
+                        e["detail"].clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let f2 = entries("subject:F2".into()).await;
+    assert_eq!(f2.len(), 1, "{f2:?}");
+    assert_eq!((f2[0].0.as_str(), f2[0].1.as_str()), ("viewer", "subject.findings"));
+    let c = entries(format!("cluster:{cluster}")).await;
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!((c[0].0.as_str(), c[0].1.as_str()), ("viewer", "cluster.view"));
+    let bulk = entries("findings".into()).await;
+    assert_eq!(bulk.len(), 1, "one entry for the whole list: {bulk:?}");
+    assert_eq!((bulk[0].0.as_str(), bulk[0].1.as_str()), ("viewer", "findings.list"));
+    assert!(bulk[0].2.as_str().unwrap().contains("indicator=C2"), "{bulk:?}");
+    let clusters = entries("clusters".into()).await;
+    assert_eq!(clusters.len(), 1, "cluster_of listed every cluster once: {clusters:?}");
+    assert_eq!((clusters[0].0.as_str(), clusters[0].1.as_str()), ("viewer", "clusters.list"));
+}
+
 async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
     let c = Client::new(org, "analyst").await;
     let run0 = org.state.snap().await.run.clone().unwrap().run_id;
@@ -479,6 +522,7 @@ crate::on_both_backends!(
     suppressions_remove_bits_until_they_expire,
     no_raw_sensitive_value_leaves_the_api,
     the_audit_trail_records_views_and_cannot_be_rewritten,
+    evidence_reads_are_audited,
     an_upload_is_scanned_into_a_new_run,
     login_sets_a_strict_cookie_and_is_rate_limited,
     login_from_another_site_is_refused,
