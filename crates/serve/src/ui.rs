@@ -105,11 +105,23 @@ pub async fn login(
         return Ok((StatusCode::FORBIDDEN, Html(body)).into_response());
     }
     let name = f.name.trim().to_string();
+    let next = safe_next(f.next.as_deref());
+    let wrong = |next: String| -> UiResult {
+        let body =
+            views::LoginPage { error: "Wrong user name or password.".into(), next }.render().map_err(internal)?;
+        Ok((StatusCode::UNAUTHORIZED, Html(body)).into_response())
+    };
+    // No account can have a name `users::valid_name` refuses, so such an attempt fails
+    // here, before anything is written: the form allows 2 MB, and the name would
+    // otherwise be kept as a rate-limit key and in the append-only audit trail.
+    if !crate::users::valid_name(&name) {
+        Metrics::inc(&st.metrics.logins_failed);
+        return wrong(next);
+    }
     let mut keys = vec![format!("user:{}", name.to_lowercase())];
     if let Some(ConnectInfo(addr)) = ext.get::<ConnectInfo<SocketAddr>>() {
         keys.push(format!("ip:{}", addr.ip()));
     }
-    let next = safe_next(f.next.as_deref());
     let pool = &st.pool;
     if auth::limit::blocked(pool, &keys).await.map_err(internal)? {
         Metrics::inc(&st.metrics.logins_limited);
@@ -121,10 +133,10 @@ pub async fn login(
     let Some((user_id, name, _role)) = auth::check_login(pool, &name, &f.password).await.map_err(internal)? else {
         auth::limit::fail(pool, &keys).await.map_err(internal)?;
         Metrics::inc(&st.metrics.logins_failed);
-        crate::audit::record(pool, &name, "login.failed", &format!("user:{name}"), "").await.map_err(internal)?;
-        let body =
-            views::LoginPage { error: "Wrong user name or password.".into(), next }.render().map_err(internal)?;
-        return Ok((StatusCode::UNAUTHORIZED, Html(body)).into_response());
+        // Nobody proved who they are: the actor is `anonymous`, the name tried is only
+        // the target (at most 64 characters, checked above).
+        crate::audit::record(pool, "anonymous", "login.failed", &format!("user:{name}"), "").await.map_err(internal)?;
+        return wrong(next);
     };
     auth::limit::succeed(pool, &keys).await.map_err(internal)?;
     Metrics::inc(&st.metrics.logins_ok);

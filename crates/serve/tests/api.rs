@@ -353,6 +353,36 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
     assert_eq!(login(&app, "admin", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "other users are not locked out");
 }
 
+/// A failed sign-in is audited as `anonymous` (nobody proved who they are) with the name
+/// tried as a bounded target; a name no account can have (over 64 characters, spaces,
+/// control characters) is refused before anything is written, so a 1 MB name reaches
+/// neither the append-only audit trail nor the rate-limit table.
+async fn failed_logins_are_anonymous_and_bounded(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap() };
+    let audit0 = count("SELECT COUNT(*) FROM audit_log").await;
+    let limits0 = count("SELECT COUNT(*) FROM login_failures").await;
+    for name in ["x".repeat(1 << 20), "y".repeat(65), "a+b".into(), "a%09b".into()] {
+        assert_eq!(login(&app, &name, "wrong password!").await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(count("SELECT COUNT(*) FROM audit_log").await, audit0, "invalid names write no audit entry");
+    assert_eq!(count("SELECT COUNT(*) FROM login_failures").await, limits0, "nor a rate-limit key");
+
+    assert_eq!(login(&app, "viewer", "wrong password!").await.0, StatusCode::UNAUTHORIZED);
+    let (actor, target): (String, String) =
+        sqlx::query_as("SELECT actor, target FROM audit_log WHERE action = 'login.failed' ORDER BY seq DESC LIMIT 1")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!((actor.as_str(), target.as_str()), ("anonymous", "user:viewer"));
+    assert_eq!(
+        count("SELECT COUNT(*) FROM audit_log WHERE actor = 'viewer' AND action = 'login.failed'").await,
+        0,
+        "the trail never says the account itself failed to sign in"
+    );
+}
+
 /// A login form posted from another site is refused (login CSRF); the site's own form,
 /// and clients that are not browsers, sign in.
 async fn login_from_another_site_is_refused(org: &common::Org) {
@@ -526,6 +556,7 @@ crate::on_both_backends!(
     an_upload_is_scanned_into_a_new_run,
     login_sets_a_strict_cookie_and_is_rate_limited,
     login_from_another_site_is_refused,
+    failed_logins_are_anonymous_and_bounded,
     login_redirects_only_to_paths_of_this_site,
     pages_carry_a_strict_content_security_policy,
     a_watched_folder_and_a_push_each_produce_a_new_run,
