@@ -239,12 +239,21 @@ pub async fn token_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Option
     }))
 }
 
-/// Failed sign-ins that block further attempts for a key within [`WINDOW`].
+/// Sign-in attempts that block further attempts for a key within [`WINDOW`].
 pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::from_secs(300);
 
 /// The sign-in limit, kept in the database (`login_failures`) so that every `serve`
-/// process on it counts the same failures.
+/// process on it counts the same attempts.
+///
+/// An attempt is written before its password is checked and then counted, never the
+/// other way round: with "check the count, verify, then record the failure", parallel
+/// requests all read the count before any of them records, and 40 at once got 26
+/// guesses against a limit of 5. Written first, the k-th attempt to commit its row
+/// counts at least k rows (each insert commits before its own count, on SQLite and on
+/// PostgreSQL alike), so at most [`MAX_FAILURES`] attempts pass within the window
+/// however many arrive together. A burst may refuse more than it must (a refused
+/// attempt's row counts until it is taken back), never fewer.
 pub mod limit {
     use super::{MAX_FAILURES, WINDOW};
     use crate::ServeError;
@@ -253,46 +262,68 @@ pub mod limit {
         super::stamp(bonafide_core::UtcMs(super::now().0 - WINDOW.as_millis() as i64))
     }
 
-    /// Whether any of `keys` has [`MAX_FAILURES`] failures within the window.
-    pub async fn blocked(pool: &sqlx::AnyPool, keys: &[String]) -> Result<bool, ServeError> {
+    /// One sign-in attempt, recorded against its keys (`user:NAME`, `ip:ADDRESS`).
+    #[derive(Debug)]
+    pub struct Attempt {
+        /// Marks this attempt's rows, so it can take back exactly those.
+        id: String,
+        /// Whether a key had more than [`MAX_FAILURES`] attempts in the window, this one
+        /// included: the password must not be checked.
+        pub blocked: bool,
+    }
+
+    /// Records an attempt for each key, then counts each key's attempts in the window.
+    /// A blocked attempt takes its rows back (it guessed nothing), so a block lasts a
+    /// window from the last real guess, as before. Also forgets rows older than the
+    /// window, so the table holds only the last few minutes' attempts.
+    pub async fn attempt(pool: &sqlx::AnyPool, keys: &[String]) -> Result<Attempt, ServeError> {
+        let id = super::random_token()?;
         let cutoff = cutoff();
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(&cutoff).execute(&mut *tx).await?;
+        let at = super::stamp(super::now());
+        for k in keys {
+            sqlx::query("INSERT INTO login_failures (key, at, attempt) VALUES ($1, $2, $3)")
+                .bind(k)
+                .bind(&at)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Committed before counting: a concurrent attempt that counts after this commit
+        // sees this row, and this count sees every row committed before it.
+        tx.commit().await?;
+        let mut blocked = false;
         for k in keys {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
                 .bind(k)
                 .bind(&cutoff)
                 .fetch_one(pool)
                 .await?;
-            if n >= MAX_FAILURES as i64 {
-                return Ok(true);
+            if n > MAX_FAILURES as i64 {
+                blocked = true;
+                break;
             }
         }
-        Ok(false)
+        let attempt = Attempt { id, blocked };
+        if blocked {
+            forget(pool, &attempt).await?;
+        }
+        Ok(attempt)
     }
 
-    /// Records a failure for each key, and forgets failures older than the window (the
-    /// table stays as small as the last few minutes' failures, whatever a spray of
-    /// names does).
-    pub async fn fail(pool: &sqlx::AnyPool, keys: &[String]) -> Result<(), ServeError> {
-        let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(cutoff()).execute(&mut *tx).await?;
-        let at = super::stamp(super::now());
-        for k in keys {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-                .bind(k)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+    async fn forget(pool: &sqlx::AnyPool, attempt: &Attempt) -> Result<(), ServeError> {
+        sqlx::query("DELETE FROM login_failures WHERE attempt = $1").bind(&attempt.id).execute(pool).await?;
         Ok(())
     }
 
-    /// A successful sign-in clears its keys' failures.
-    pub async fn succeed(pool: &sqlx::AnyPool, keys: &[String]) -> Result<(), ServeError> {
-        for k in keys {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(k).execute(pool).await?;
-        }
-        Ok(())
+    /// A successful sign-in clears its user's failures and takes back its own rows, so
+    /// signing in does not count against the address. It leaves the address's other
+    /// attempts alone: someone with an account of their own could otherwise sign in
+    /// between rounds of guessing at other accounts and start every round afresh.
+    pub async fn succeed(pool: &sqlx::AnyPool, attempt: &Attempt, user_key: &str) -> Result<(), ServeError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(user_key).execute(pool).await?;
+        forget(pool, attempt).await
     }
 }
 

@@ -118,12 +118,16 @@ pub async fn login(
         Metrics::inc(&st.metrics.logins_failed);
         return wrong(next);
     }
-    let mut keys = vec![format!("user:{}", name.to_lowercase())];
+    let user_key = format!("user:{}", name.to_lowercase());
+    let mut keys = vec![user_key.clone()];
     if let Some(ConnectInfo(addr)) = ext.get::<ConnectInfo<SocketAddr>>() {
         keys.push(format!("ip:{}", addr.ip()));
     }
     let pool = &st.pool;
-    if auth::limit::blocked(pool, &keys).await.map_err(internal)? {
+    // Recorded before the password is checked (see `auth::limit`): a wrong password
+    // leaves the attempt counted, a right one takes it back.
+    let attempt = auth::limit::attempt(pool, &keys).await.map_err(internal)?;
+    if attempt.blocked {
         Metrics::inc(&st.metrics.logins_limited);
         let body = views::LoginPage { error: "Too many failed attempts; wait a few minutes.".into(), next }
             .render()
@@ -131,14 +135,13 @@ pub async fn login(
         return Ok((StatusCode::TOO_MANY_REQUESTS, Html(body)).into_response());
     }
     let Some((user_id, name, _role)) = auth::check_login(pool, &name, &f.password).await.map_err(internal)? else {
-        auth::limit::fail(pool, &keys).await.map_err(internal)?;
         Metrics::inc(&st.metrics.logins_failed);
         // Nobody proved who they are: the actor is `anonymous`, the name tried is only
         // the target (at most 64 characters, checked above).
         crate::audit::record(pool, "anonymous", "login.failed", &format!("user:{name}"), "").await.map_err(internal)?;
         return wrong(next);
     };
-    auth::limit::succeed(pool, &keys).await.map_err(internal)?;
+    auth::limit::succeed(pool, &attempt, &user_key).await.map_err(internal)?;
     Metrics::inc(&st.metrics.logins_ok);
     let (token, _csrf) = auth::create_session(pool, user_id).await.map_err(internal)?;
     crate::audit::record(pool, &name, "login", &format!("user:{name}"), "").await.map_err(internal)?;

@@ -327,13 +327,79 @@ async fn fail_to_the_limit(app: &axum::Router, name: &str) {
 }
 
 async fn login(app: &axum::Router, name: &str, password: &str) -> (StatusCode, Option<String>) {
+    login_from(app, name, password, None).await
+}
+
+/// A sign-in from client address `ip` (as the server's connection info gives it), or from
+/// nowhere in particular (in-process requests carry none).
+async fn login_from(
+    app: &axum::Router,
+    name: &str,
+    password: &str,
+    ip: Option<[u8; 4]>,
+) -> (StatusCode, Option<String>) {
     let body = format!("name={name}&password={}", password.replace(' ', "+"));
-    let req = Request::post("/login")
+    let mut req = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .unwrap();
+    if let Some(ip) = ip {
+        let addr = std::net::SocketAddr::from((ip, 40000));
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    }
     let resp = app.clone().oneshot(req).await.unwrap();
     (resp.status(), resp.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string()))
+}
+
+/// Many wrong passwords at once get no more guesses than one after another: each attempt
+/// is counted before its password is checked. (Checking the count first and recording
+/// the failure after let 40 parallel attempts through 26 times against a limit of 5.)
+async fn parallel_logins_get_no_more_guesses_than_the_limit(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let app = app.clone();
+        set.spawn(async move { login(&app, "viewer", "wrong password!").await.0 });
+    }
+    let mut statuses = Vec::new();
+    while let Some(s) = set.join_next().await {
+        statuses.push(s.unwrap());
+    }
+    let mut guessed = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(guessed + limited, 40, "{statuses:?}");
+    assert!(guessed <= auth::MAX_FAILURES, "{guessed} passwords were checked: {statuses:?}");
+    // A burst may refuse more than it must (an attempt counts until a refused one takes
+    // its row back), never fewer; one after another, the rest of the limit and no more.
+    while login(&app, "viewer", "wrong password!").await.0 == StatusCode::UNAUTHORIZED {
+        guessed += 1;
+        assert!(guessed <= auth::MAX_FAILURES, "more guesses than the limit");
+    }
+    assert_eq!(guessed, auth::MAX_FAILURES);
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// The limit per address survives its owner signing in: an attacker with an account of
+/// their own cannot spray guesses at other accounts, sign in, and spray again. Signing
+/// in does not count against the address either (an office behind one NAT signs in
+/// freely).
+async fn signing_in_does_not_reset_the_address_limit(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let office = Some([192, 0, 2, 1]);
+    for _ in 0..=auth::MAX_FAILURES {
+        assert_eq!(login_from(&app, "analyst", common::PASSWORD, office).await.0, StatusCode::SEE_OTHER);
+    }
+    let attacker = Some([198, 51, 100, 7]);
+    for i in 1..auth::MAX_FAILURES {
+        let (s, _) = login_from(&app, &format!("target{i}"), "spray password", attacker).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "spray {i}");
+    }
+    assert_eq!(login_from(&app, "analyst", common::PASSWORD, attacker).await.0, StatusCode::SEE_OTHER, "own account");
+    let (s, _) = login_from(&app, "target5", "spray password", attacker).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "the fifth guess from the address");
+    let (s, _) = login_from(&app, "target6", "spray password", attacker).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the sixth: signing in in between reset nothing");
+    assert_eq!(login_from(&app, "admin", common::PASSWORD, office).await.0, StatusCode::SEE_OTHER, "other addresses");
 }
 
 async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
@@ -555,6 +621,8 @@ crate::on_both_backends!(
     evidence_reads_are_audited,
     an_upload_is_scanned_into_a_new_run,
     login_sets_a_strict_cookie_and_is_rate_limited,
+    parallel_logins_get_no_more_guesses_than_the_limit,
+    signing_in_does_not_reset_the_address_limit,
     login_from_another_site_is_refused,
     failed_logins_are_anonymous_and_bounded,
     login_redirects_only_to_paths_of_this_site,
