@@ -468,13 +468,13 @@ pub struct NewUser {
 pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(u): Json<NewUser>) -> ApiResult {
     let p = need(&a, Role::Admin, API)?;
     let role = Role::parse(&u.role).ok_or_else(|| WebError::bad(API, "role must be viewer, analyst or admin"))?;
-    let id = crate::users::add_user(&st.pool, &u.name, role, &u.password)
-        .await
-        .map_err(|e| WebError::bad(API, e.to_string()))?;
-    crate::audit::record(&st.pool, &p.name, "user.add", &format!("user:{}", u.name), role.as_str())
-        .await
-        .map_err(internal)?;
-    Ok((StatusCode::CREATED, Json(json!({"user_id": id, "name": u.name, "role": role}))).into_response())
+    let saved = crate::users::add_user(&st.pool, &p.name, &u.name, role, &u.password).await.map_err(|e| match e {
+        crate::ServeError::Other(m) => WebError::bad(API, m),
+        e => internal(e),
+    })?;
+    let body = json!({"user_id": saved.user_id, "name": u.name, "role": role, "reset": saved.reset,
+        "sessions_ended": saved.revoked.sessions, "tokens_revoked": saved.revoked.tokens});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -614,13 +614,10 @@ pub struct UserForm {
 pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<UserForm>) -> UiResult {
     let p = need_form(&a, Role::Admin, &f.csrf)?;
     let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
-    let msg = match crate::users::add_user(&st.pool, f.name.trim(), role, &f.password).await {
-        Ok(_) => {
-            crate::audit::record(&st.pool, &p.name, "user.add", &format!("user:{}", f.name.trim()), role.as_str())
-                .await
-                .map_err(internal)?;
-            format!("User {} saved as {}.", f.name.trim(), role.as_str())
-        }
+    let name = f.name.trim();
+    let msg = match crate::users::add_user(&st.pool, &p.name, name, role, &f.password).await {
+        Ok(s) if s.reset => format!("User {name} reset as {}: {}.", role.as_str(), s.revoked),
+        Ok(_) => format!("User {name} saved as {}.", role.as_str()),
         Err(e) => format!("Not saved: {e}"),
     };
     admin_page(&st, &p, msg).await

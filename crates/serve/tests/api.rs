@@ -419,6 +419,106 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
     assert_eq!(login(&app, "admin", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "other users are not locked out");
 }
 
+/// The status of a page opened with `cookie` (a `name=value` pair), and where it sends.
+async fn page_with(app: &axum::Router, cookie: &str) -> (StatusCode, String) {
+    let req = Request::get("/cases").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let to = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (resp.status(), to)
+}
+
+fn session_pair(set_cookie: Option<String>) -> String {
+    set_cookie.unwrap().split(';').next().unwrap().to_string()
+}
+
+async fn actions_on(c: &Client, target: &str) -> Vec<(String, String, String)> {
+    let audit = c.json("GET", &format!("/api/v1/audit?target={target}"), None).await;
+    audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("actor"), s("action"), s("detail"))
+        })
+        .collect()
+}
+
+/// Resetting a password (re-adding the user) ends the user's sessions and revokes their
+/// API tokens: a password is reset because someone else may know it, and what they
+/// signed in or issued with it must not outlive it. Before, both kept working.
+async fn a_password_reset_ends_sessions_and_tokens(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let viewer = Client::new(org, "viewer").await;
+    let (s, cookie) = login(&app, "viewer", common::PASSWORD).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let session = session_pair(cookie);
+    assert_eq!(page_with(&app, &session).await.0, StatusCode::OK);
+    assert_eq!(viewer.send("GET", "/api/v1/subjects", None).await.0, StatusCode::OK);
+
+    let admin = Client::new(org, "admin").await;
+    let reset = admin
+        .json(
+            "POST",
+            "/api/v1/users",
+            Some(json!({"name": "viewer", "role": "viewer", "password": "a brand new password"})),
+        )
+        .await;
+    assert_eq!(reset["reset"], true, "{reset}");
+    assert_eq!((reset["sessions_ended"].as_u64(), reset["tokens_revoked"].as_u64()), (Some(1), Some(1)), "{reset}");
+    assert_eq!(viewer.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED, "the old token");
+    assert_eq!(page_with(&app, &session).await, (StatusCode::SEE_OTHER, "/login".into()), "the old session");
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::UNAUTHORIZED, "the old password");
+    assert_eq!(login(&app, "viewer", "a brand new password").await.0, StatusCode::SEE_OTHER);
+    let trail = actions_on(&admin, "user:viewer").await;
+    assert!(
+        trail.iter().any(|(actor, action, detail)| actor == "admin"
+            && action == "user.reset"
+            && detail.contains("1 sessions ended, 1 API tokens revoked")),
+        "{trail:?}"
+    );
+    // A new user is added, not reset, and has nothing to revoke.
+    let added = admin
+        .json("POST", "/api/v1/users", Some(json!({"name": "newbie", "role": "viewer", "password": "long enough pw"})))
+        .await;
+    assert_eq!(added["reset"], false, "{added}");
+    assert_eq!(actions_on(&admin, "user:newbie").await[0].1, "user.add");
+}
+
+/// A disabled user cannot sign in, and the sessions and tokens they had end with the
+/// disable (audited); authentication also refuses a disabled user's session or token
+/// that were somehow left. Adding the user again with a new password enables them.
+async fn a_disabled_user_is_refused_everywhere(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let viewer = Client::new(org, "viewer").await;
+    let session = session_pair(login(&app, "viewer", common::PASSWORD).await.1);
+    let revoked = bonafide_serve::users::disable_user(pool, "cli", "viewer").await.unwrap().unwrap();
+    assert_eq!((revoked.sessions, revoked.tokens), (1, 1));
+    assert_eq!(viewer.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(page_with(&app, &session).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::UNAUTHORIZED);
+    assert!(bonafide_serve::users::disable_user(pool, "cli", "nobody").await.unwrap().is_none());
+    let admin = Client::new(org, "admin").await;
+    let trail = actions_on(&admin, "user:viewer").await;
+    let disable = trail.iter().find(|e| e.1 == "user.disable").unwrap();
+    assert_eq!((disable.0.as_str(), disable.2.as_str()), ("cli", "1 sessions ended, 1 API tokens revoked"));
+    let users = admin.json("GET", "/api/v1/users", None).await;
+    assert!(users["items"].as_array().unwrap().iter().any(|u| u["name"] == "viewer" && u["disabled"] == true));
+
+    // Credentials that outlived a disable (set directly, as an older version left them).
+    let analyst = Client::new(org, "analyst").await;
+    let analyst_session = session_pair(login(&app, "analyst", common::PASSWORD).await.1);
+    sqlx::query("UPDATE users SET disabled = 1 WHERE name = 'analyst'").execute(pool).await.unwrap();
+    assert_eq!(analyst.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(page_with(&app, &analyst_session).await.0, StatusCode::SEE_OTHER);
+
+    bonafide_serve::users::add_user(pool, "cli", "viewer", bonafide_serve::Role::Viewer, "enabled again!")
+        .await
+        .unwrap();
+    assert_eq!(login(&app, "viewer", "enabled again!").await.0, StatusCode::SEE_OTHER);
+}
+
 /// A failed sign-in is audited as `anonymous` (nobody proved who they are) with the name
 /// tried as a bounded target; a name no account can have (over 64 characters, spaces,
 /// control characters) is refused before anything is written, so a 1 MB name reaches
@@ -625,6 +725,8 @@ crate::on_both_backends!(
     signing_in_does_not_reset_the_address_limit,
     login_from_another_site_is_refused,
     failed_logins_are_anonymous_and_bounded,
+    a_password_reset_ends_sessions_and_tokens,
+    a_disabled_user_is_refused_everywhere,
     login_redirects_only_to_paths_of_this_site,
     pages_carry_a_strict_content_security_policy,
     a_watched_folder_and_a_push_each_produce_a_new_run,

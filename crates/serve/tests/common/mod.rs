@@ -125,7 +125,7 @@ async fn org_in(dir: tempfile::TempDir, db: PathBuf, postgres: Option<String>) -
     let state = AppState::open(&config).await.unwrap();
     state.ingest.rescan(&state).await.unwrap();
     for (name, role) in [("admin", Role::Admin), ("analyst", Role::Analyst), ("viewer", Role::Viewer)] {
-        bonafide_serve::users::add_user(&state.pool, name, role, PASSWORD).await.unwrap();
+        bonafide_serve::users::add_user(&state.pool, "setup", name, role, PASSWORD).await.unwrap();
     }
     Org { dir, state, postgres }
 }
