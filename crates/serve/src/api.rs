@@ -495,5 +495,27 @@ pub async fn create_token(State(st): State<AppState>, Extension(a): Extension<Au
     crate::audit::record(&st.pool, &p.name, "token.create", &format!("user:{}", p.name), &label)
         .await
         .map_err(internal)?;
-    Ok((StatusCode::CREATED, Json(json!({"token": token, "role": p.role, "label": label}))).into_response())
+    let body = json!({"token": token, "token_id": auth::token_id(&token), "role": p.role, "label": label});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// The caller's API tokens (ids and labels, never the tokens); an admin's list has every
+/// user's, so that an admin can find and revoke any of them.
+pub async fn tokens(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    let p = need(&a, Role::Viewer, API)?;
+    let mine = (p.role < Role::Admin).then_some(p.user_id);
+    let items = auth::list_tokens(&st.pool, mine).await.map_err(internal)?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+/// `DELETE /api/v1/tokens/{id}`: revokes one of the caller's tokens, or any token for an
+/// admin. 404 for another user's token, as for one that does not exist.
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let p = need(&a, Role::Viewer, API)?;
+    auth::revoke_token(&st.pool, &p, &id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(API))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

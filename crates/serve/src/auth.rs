@@ -223,6 +223,90 @@ pub async fn create_api_token(pool: &sqlx::AnyPool, user_id: i64, label: &str) -
     Ok(token)
 }
 
+/// An API token as listed: its id, never the token.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TokenInfo {
+    pub token_id: String,
+    pub user: String,
+    pub label: String,
+    pub created_at: String,
+}
+
+/// How many hex digits of a token's stored SHA-256 name it. The hash is what the
+/// database keeps (so a token needs no id column); a prefix of it tells tokens apart
+/// for listing and revoking, and can no more sign anyone in than the hash itself.
+const TOKEN_ID_LEN: usize = 16;
+
+/// The id under which a token is listed and revoked.
+pub fn token_id(token: &str) -> String {
+    token_hash(token)[..TOKEN_ID_LEN].to_string()
+}
+
+/// API tokens with their owners' names, newest first; only `user_id`'s when given.
+pub async fn list_tokens(pool: &sqlx::AnyPool, user_id: Option<i64>) -> Result<Vec<TokenInfo>, ServeError> {
+    let rows = match user_id {
+        Some(id) => {
+            sqlx::query(
+                "SELECT t.token_hash, u.name, t.label, t.created_at FROM api_tokens t \
+                 JOIN users u ON u.user_id = t.user_id WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.token_hash",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        }
+        None => {
+            sqlx::query(
+                "SELECT t.token_hash, u.name, t.label, t.created_at FROM api_tokens t \
+                 JOIN users u ON u.user_id = t.user_id ORDER BY u.name, t.created_at DESC, t.token_hash",
+            )
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    Ok(rows
+        .iter()
+        .map(|r| TokenInfo {
+            token_id: r.get::<String, _>(0).chars().take(TOKEN_ID_LEN).collect(),
+            user: r.get(1),
+            label: r.get(2),
+            created_at: r.get(3),
+        })
+        .collect())
+}
+
+/// Revokes the token `id` names, when `by` owns it or is an admin; audited as
+/// `token.revoke` in the same transaction. `None` when there is no such token or it is
+/// someone else's (the caller learns nothing about other users' tokens).
+pub async fn revoke_token(pool: &sqlx::AnyPool, by: &Principal, id: &str) -> Result<Option<TokenInfo>, ServeError> {
+    if id.len() != TOKEN_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Ok(None);
+    }
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "SELECT t.token_hash, u.user_id, u.name, t.label, t.created_at FROM api_tokens t \
+         JOIN users u ON u.user_id = t.user_id WHERE substr(t.token_hash, 1, 16) = $1 ORDER BY t.token_hash",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.get::<i64, _>(1) != by.user_id && by.role < Role::Admin {
+        return Ok(None);
+    }
+    let info = TokenInfo { token_id: id.to_string(), user: row.get(2), label: row.get(3), created_at: row.get(4) };
+    sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(row.get::<String, _>(0)).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(stamp(now()))
+        .bind(&by.name)
+        .bind("token.revoke")
+        .bind(format!("user:{}", info.user))
+        .bind(format!("token {id} ({})", info.label))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(info))
+}
+
 pub async fn token_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Option<Principal>, ServeError> {
     let row = sqlx::query(
         "SELECT u.user_id, u.name, u.role FROM api_tokens t JOIN users u ON u.user_id = t.user_id \

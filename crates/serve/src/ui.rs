@@ -561,9 +561,14 @@ pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> 
     })
 }
 
-pub async fn account(Extension(a): Extension<Auth>) -> UiResult {
+async fn account_page(st: &AppState, p: &auth::Principal, token: String) -> UiResult {
+    let tokens = auth::list_tokens(&st.pool, Some(p.user_id)).await.map_err(internal)?;
+    page(views::AccountPage { chrome: Chrome::new("Account", p), token, tokens })
+}
+
+pub async fn account(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
-    page(views::AccountPage { chrome: Chrome::new("Account", &p), token: String::new() })
+    account_page(&st, &p, String::new()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -584,7 +589,20 @@ pub async fn create_token(
     crate::audit::record(&st.pool, &p.name, "token.create", &format!("user:{}", p.name), &label)
         .await
         .map_err(internal)?;
-    page(views::AccountPage { chrome: Chrome::new("Account", &p), token })
+    account_page(&st, &p, token).await
+}
+
+/// Revokes one of the caller's tokens listed on the account page (an admin may name any
+/// token, as with `DELETE /api/v1/tokens/{id}`).
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Viewer, &f.csrf)?;
+    auth::revoke_token(&st.pool, &p, &id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(UI))?;
+    Ok(see_other("/account"))
 }
 
 async fn admin_page(st: &AppState, p: &auth::Principal, message: String) -> UiResult {

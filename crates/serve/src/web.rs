@@ -7,7 +7,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::AppState;
 use crate::auth::{self, Principal, Role, Via};
@@ -201,6 +201,7 @@ pub fn router(state: AppState) -> Router {
         .route("/runs", get(ui::runs))
         .route("/account", get(ui::account))
         .route("/account/tokens", post(ui::create_token))
+        .route("/account/tokens/{id}/revoke", post(ui::revoke_token))
         .route("/admin", get(ui::admin))
         .route("/admin/users", post(ui::add_user))
         // API.
@@ -223,7 +224,8 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/export", get(api::export))
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/users", get(api::users).post(api::add_user))
-        .route("/api/v1/tokens", post(api::create_token))
+        .route("/api/v1/tokens", get(api::tokens).post(api::create_token))
+        .route("/api/v1/tokens/{id}", delete(api::revoke_token))
         .merge(ingest)
         .fallback(|| async { WebError::not_found(Kind::Api) })
         .layer(middleware::from_fn_with_state(state.clone(), middleware))

@@ -485,6 +485,73 @@ async fn a_password_reset_ends_sessions_and_tokens(org: &common::Org) {
     assert_eq!(actions_on(&admin, "user:newbie").await[0].1, "user.add");
 }
 
+/// A user lists their API tokens (ids and labels, never the tokens) and revokes one; an
+/// admin lists and revokes anyone's; nobody else can revoke another user's token (404,
+/// as for no token). Revocations are audited. The account page lists the tokens with a
+/// button that revokes each.
+async fn api_tokens_can_be_listed_and_revoked(org: &common::Org) {
+    let analyst = Client::new(org, "analyst").await;
+    let first = analyst.json("POST", "/api/v1/tokens", Some(json!({"label": "ci"}))).await;
+    let second = analyst.json("POST", "/api/v1/tokens", Some(json!({"label": "backup"}))).await;
+    let (t1, id1) = (first["token"].as_str().unwrap(), first["token_id"].as_str().unwrap());
+    let id2 = second["token_id"].as_str().unwrap();
+    assert_eq!(id1, auth::token_id(t1));
+    let mine = analyst.json("GET", "/api/v1/tokens", None).await;
+    let listed: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|t| t["token_id"].as_str().unwrap()).collect();
+    assert!(listed.contains(&id1) && listed.contains(&id2) && listed.len() == 3, "{mine}");
+    assert!(!mine.to_string().contains(t1), "the token itself is never listed");
+    assert!(mine["items"].as_array().unwrap().iter().all(|t| t["user"] == "analyst"), "only the caller's: {mine}");
+
+    let viewer = Client::new(org, "viewer").await;
+    let (s, _, _) = viewer.send("DELETE", &format!("/api/v1/tokens/{id1}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another user's token");
+    let by_t1 = Client { app: analyst.app.clone(), token: t1.to_string() };
+    assert_eq!(by_t1.send("GET", "/api/v1/subjects", None).await.0, StatusCode::OK);
+    let (s, _, _) = analyst.send("DELETE", &format!("/api/v1/tokens/{id1}"), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(by_t1.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED, "revoked");
+    assert_eq!(analyst.send("GET", "/api/v1/subjects", None).await.0, StatusCode::OK, "the others still work");
+    let (s, _, _) = analyst.send("DELETE", &format!("/api/v1/tokens/{id1}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "already gone");
+
+    let admin = Client::new(org, "admin").await;
+    let all = admin.json("GET", "/api/v1/tokens", None).await;
+    let users: std::collections::BTreeSet<&str> =
+        all["items"].as_array().unwrap().iter().map(|t| t["user"].as_str().unwrap()).collect();
+    assert!(users.contains("analyst") && users.contains("viewer") && users.contains("admin"), "{all}");
+    let (s, _, _) = admin.send("DELETE", &format!("/api/v1/tokens/{id2}"), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "an admin revokes anyone's");
+    let trail = actions_on(&admin, "user:analyst").await;
+    let revokes: Vec<_> =
+        trail.iter().filter(|e| e.1 == "token.revoke").map(|e| (e.0.as_str(), e.2.as_str())).collect();
+    assert_eq!(revokes, [("admin", &*format!("token {id2} (backup)")), ("analyst", &*format!("token {id1} (ci)"))]);
+
+    // The account page: the caller's tokens, each with a form that revokes it.
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let uid: i64 =
+        sqlx::query_scalar("SELECT user_id FROM users WHERE name = 'analyst'").fetch_one(pool).await.unwrap();
+    let (cookie, csrf) = auth::create_session(pool, uid).await.unwrap();
+    let cookie = format!("{}={cookie}", auth::SESSION_COOKIE);
+    let page = Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    let html = app.clone().oneshot(page).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    let own = auth::token_id(&analyst.token);
+    assert!(html.contains(&format!("/account/tokens/{own}/revoke")), "{html}");
+    assert!(!html.contains(id2), "revoked tokens are not listed");
+    let revoke = Request::post(format!("/account/tokens/{own}/revoke"))
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}")))
+        .unwrap();
+    let resp = app.clone().oneshot(revoke).await.unwrap();
+    assert_eq!(
+        (resp.status(), resp.headers()[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/account")
+    );
+    assert_eq!(analyst.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED);
+}
+
 /// A disabled user cannot sign in, and the sessions and tokens they had end with the
 /// disable (audited); authentication also refuses a disabled user's session or token
 /// that were somehow left. Adding the user again with a new password enables them.
@@ -726,6 +793,7 @@ crate::on_both_backends!(
     login_from_another_site_is_refused,
     failed_logins_are_anonymous_and_bounded,
     a_password_reset_ends_sessions_and_tokens,
+    api_tokens_can_be_listed_and_revoked,
     a_disabled_user_is_refused_everywhere,
     login_redirects_only_to_paths_of_this_site,
     pages_carry_a_strict_content_security_policy,
