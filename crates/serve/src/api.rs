@@ -3,8 +3,8 @@
 //! test checks that each routed path appears in it.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Extension, Path, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{Extension, FromRequest, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::auth::{self, Role};
 use crate::cases::{self, CaseChange, NewCase, NewSuppression};
+use crate::ingest::SaveError;
 use crate::snapshot::{QueueFilter, Snapshot, SubjectView};
 use crate::web::{Auth, Kind, WebError, need};
 
@@ -217,21 +218,47 @@ pub struct IngestQuery {
     pub wait: Option<String>,
 }
 
-async fn ingest_body(st: &AppState, a: &Auth, q: IngestQuery, body: Bytes, default_name: &str) -> ApiResult {
+/// The request's declared length, when it declares one.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn too_large(limit: u64) -> WebError {
+    WebError::new(StatusCode::PAYLOAD_TOO_LARGE, API, format!("the body is larger than {limit} bytes"))
+}
+
+/// Stores an upload or push. Everything that can refuse the request (the role, the
+/// format, a declared length over the limit) is checked before the first byte of the
+/// body is read, and the body then goes to disk as it arrives: a caller may not make the
+/// server hold a body it was never going to accept (a viewer's 400 MB post was read into
+/// memory before the 403).
+async fn ingest_body(
+    st: &AppState,
+    a: &Auth,
+    q: IngestQuery,
+    headers: &HeaderMap,
+    body: Body,
+    default_name: &str,
+) -> ApiResult {
     let p = need(a, Role::Analyst, API)?;
-    if body.is_empty() {
-        return Err(WebError::bad(API, "empty body"));
-    }
     let format = match q.format.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(
             bonafide_ingest::Format::from_name(f).ok_or_else(|| WebError::bad(API, format!("unknown format {f:?}")))?,
         ),
         None => None,
     };
+    let limit = st.ingest.max_upload;
+    if content_length(headers).is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
     let name = q.name.as_deref().unwrap_or(default_name);
-    let path = st.ingest.save(name, format, &body, &st.metrics).map_err(internal)?;
+    let (path, size) = st.ingest.save(name, format, body, &st.metrics).await.map_err(|e| match e {
+        SaveError::TooLarge(limit) => too_large(limit),
+        e @ (SaveError::Empty | SaveError::Body(_)) => WebError::bad(API, e.to_string()),
+        e @ SaveError::Io(_) => internal(e),
+    })?;
     let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    crate::audit::record(&st.pool, &p.name, "ingest", &format!("file:{file}"), &format!("{} bytes", body.len()))
+    crate::audit::record(&st.pool, &p.name, "ingest", &format!("file:{file}"), &format!("{size} bytes"))
         .await
         .map_err(internal)?;
     if matches!(q.wait.as_deref(), Some("1" | "true")) {
@@ -242,14 +269,16 @@ async fn ingest_body(st: &AppState, a: &Auth, q: IngestQuery, body: Bytes, defau
     Ok((StatusCode::ACCEPTED, Json(json!({"stored": file, "rescan": "queued"}))).into_response())
 }
 
-/// `POST /api/v1/ingest?name=people.csv`: the body is one input file.
+/// `POST /api/v1/ingest?name=people.csv`: the body is one input file. It is taken as a
+/// stream ([`Body`] is never read by axum), read only once [`ingest_body`] accepts it.
 pub async fn ingest_upload(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
     Query(q): Query<IngestQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult {
-    ingest_body(&st, &a, q, body, "upload").await
+    ingest_body(&st, &a, q, &headers, body, "upload").await
 }
 
 /// `POST /api/v1/events?format=okta`: newline-delimited JSON records or events.
@@ -257,9 +286,10 @@ pub async fn ingest_push(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
     Query(q): Query<IngestQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult {
-    ingest_body(&st, &a, q, body, "push.ndjson").await
+    ingest_body(&st, &a, q, &headers, body, "push.ndjson").await
 }
 
 pub async fn rescan(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
@@ -359,16 +389,20 @@ pub struct AttachQuery {
     pub name: Option<String>,
 }
 
-/// `POST /api/v1/cases/{id}/attachments?name=scan.pdf`: the body is the file.
+/// `POST /api/v1/cases/{id}/attachments?name=scan.pdf`: the body is the file. The role
+/// is checked before the body is read, which then stops at the route's body limit
+/// ([`cases::MAX_ATTACHMENT`], 413 beyond it): attachments are kept in the database
+/// whole, so reading more than one may hold is only memory spent.
 pub async fn attach(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
     Path(id): Path<i64>,
     Query(q): Query<AttachQuery>,
-    headers: HeaderMap,
-    body: Bytes,
+    req: axum::extract::Request,
 ) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
+    let headers = req.headers().clone();
+    let body = Bytes::from_request(req, &st).await.map_err(|r| WebError::new(r.status(), API, r.body_text()))?;
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())

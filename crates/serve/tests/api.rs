@@ -8,9 +8,13 @@
 
 mod common;
 
-use axum::body::Body;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use bonafide_serve::auth;
+use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -46,6 +50,18 @@ impl Client {
         let headers = resp.headers().clone();
         let text = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         (status, headers, text)
+    }
+
+    /// A POST of `body` as the raw request body.
+    async fn post_raw(&self, path: &str, body: Body) -> (StatusCode, String) {
+        let req = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(body)
+            .unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
     }
 
     async fn json(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -291,6 +307,104 @@ async fn evidence_reads_are_audited(org: &common::Org) {
     let clusters = entries("clusters".into()).await;
     assert_eq!(clusters.len(), 1, "cluster_of listed every cluster once: {clusters:?}");
     assert_eq!((clusters[0].0.as_str(), clusters[0].1.as_str()), ("viewer", "clusters.list"));
+}
+
+const MIB: usize = 1 << 20;
+
+/// A body of `chunks` chunks of 1 MiB, each made only when the server polls for it;
+/// `pulled` counts the bytes handed out, and `seen` (when given) runs before each chunk.
+fn counted_body(chunks: usize, pulled: Arc<AtomicU64>, seen: impl Fn(usize) + Send + Sync + 'static) -> Body {
+    Body::from_stream(futures_util::stream::iter(0..chunks).map(move |i| {
+        seen(i);
+        pulled.fetch_add(MIB as u64, Ordering::SeqCst);
+        Ok::<_, std::io::Error>(Bytes::from(vec![b'a'; MIB]))
+    }))
+}
+
+/// A caller who may not upload, push or attach is refused before the server reads any of
+/// the body: before, a viewer's 400 MB post was read into memory whole and then refused
+/// with 403, and three at once took the server from 54 MB to 1.4 GB. An attachment
+/// stops at its own limit (413), not at the 512 MiB of uploads.
+async fn bodies_are_not_read_for_callers_who_may_not_send_them(org: &common::Org) {
+    let viewer = Client::new(org, "viewer").await;
+    let analyst = Client::new(org, "analyst").await;
+    let case = analyst.json("POST", "/api/v1/cases", Some(json!({"subject_id": "F1"}))).await;
+    let attach = format!("/api/v1/cases/{}/attachments?name=big.bin", case["case_id"]);
+    for path in ["/api/v1/ingest?name=big.csv", "/api/v1/events?format=okta", attach.as_str()] {
+        let pulled = Arc::new(AtomicU64::new(0));
+        let (s, t) = viewer.post_raw(path, counted_body(64, pulled.clone(), |_| {})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{path}: {t}");
+        assert_eq!(pulled.load(Ordering::SeqCst), 0, "{path}: the refused body was read");
+    }
+    let max = bonafide_serve::cases::MAX_ATTACHMENT;
+    assert_eq!(max % MIB, 0);
+    let pulled = Arc::new(AtomicU64::new(0));
+    let (s, t) = analyst.post_raw(&attach, counted_body(max / MIB + 1, pulled.clone(), |_| {})).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{t}");
+    let (s, t) = analyst.post_raw(&attach, counted_body(max / MIB, Arc::default(), |_| {})).await;
+    assert_eq!(s, StatusCode::CREATED, "exactly the limit is kept: {t}");
+    let detail = analyst.json("GET", &format!("/api/v1/cases/{}", case["case_id"]), None).await;
+    let sizes: Vec<u64> =
+        detail["attachments"].as_array().unwrap().iter().map(|a| a["size"].as_u64().unwrap()).collect();
+    assert_eq!(sizes, [max as u64], "the refused attachment was not stored");
+}
+
+/// Uploads go to the inbox as they arrive, not after the whole body is in memory: while
+/// the body is still being sent, the part already received is on disk under a hidden
+/// name. A body over the limit is refused with 413 (before any byte is read when its
+/// Content-Length says so) and leaves nothing in the inbox.
+async fn uploads_stream_to_the_inbox_and_stop_at_the_limit(org: &common::Org) {
+    let inbox = org.dir.path().join("small-inbox");
+    let st = common::replica_with(org, |c| {
+        c.inbox = Some(inbox.clone());
+        c.max_upload = 4 * MIB as u64;
+    })
+    .await;
+    let analyst = Client { app: bonafide_serve::app(st.clone()), token: Client::new(org, "analyst").await.token };
+    let files = |dir: &std::path::Path| -> Vec<(String, u64)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().to_string(), e.metadata().unwrap().len()))
+            .collect();
+        v.sort();
+        v
+    };
+    // While chunk i is asked for, the i chunks before it should be on disk already.
+    let partial = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let watch = {
+        let (inbox, partial) = (inbox.clone(), partial.clone());
+        move |i: usize| {
+            let part: u64 = files(&inbox).iter().filter(|(n, _)| n.ends_with(".part")).map(|f| f.1).sum();
+            partial.lock().unwrap().push((i, part));
+        }
+    };
+    let (s, t) = analyst.post_raw("/api/v1/ingest?name=big.csv", counted_body(3, Arc::default(), watch)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{t}");
+    let seen = partial.lock().unwrap().clone();
+    assert!(seen.iter().any(|&(i, part)| i == 2 && part >= MIB as u64), "not on disk while arriving: {seen:?}");
+    let kept = files(&inbox);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].0.ends_with("big.csv") && kept[0].1 == 3 * MIB as u64, "{kept:?}");
+
+    let pulled = Arc::new(AtomicU64::new(0));
+    let (s, t) = analyst.post_raw("/api/v1/events", counted_body(8, pulled.clone(), |_| {})).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{t}");
+    assert!(pulled.load(Ordering::SeqCst) <= 5 * MIB as u64, "reading stops at the limit");
+    assert_eq!(files(&inbox), kept, "a refused upload leaves nothing behind");
+
+    let pulled = Arc::new(AtomicU64::new(0));
+    let req = Request::post("/api/v1/ingest?name=declared.csv")
+        .header(header::AUTHORIZATION, format!("Bearer {}", analyst.token))
+        .header(header::CONTENT_LENGTH, 5 * MIB)
+        .body(counted_body(5, pulled.clone(), |_| {}))
+        .unwrap();
+    assert_eq!(analyst.app.clone().oneshot(req).await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(pulled.load(Ordering::SeqCst), 0, "a declared length over the limit is refused unread");
+    let (s, _) = analyst.post_raw("/api/v1/ingest", Body::empty()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "empty body");
+    assert_eq!(files(&inbox), kept);
+    st.pool.close().await;
 }
 
 async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
@@ -787,6 +901,8 @@ crate::on_both_backends!(
     the_audit_trail_records_views_and_cannot_be_rewritten,
     evidence_reads_are_audited,
     an_upload_is_scanned_into_a_new_run,
+    bodies_are_not_read_for_callers_who_may_not_send_them,
+    uploads_stream_to_the_inbox_and_stop_at_the_limit,
     login_sets_a_strict_cookie_and_is_rate_limited,
     parallel_logins_get_no_more_guesses_than_the_limit,
     signing_in_does_not_reset_the_address_limit,
