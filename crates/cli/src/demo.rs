@@ -107,8 +107,7 @@ fn store(db: &Path, outcome: &bonafide_engine::ScanOutcome) -> Result<String> {
     crate::serve::runtime()?.block_on(async {
         let (store, pool) = bonafide_store::Db::open_with_pool(db).await?;
         store.save_run(outcome).await?;
-        bonafide_serve::users::add_user(&pool, DEMO_USER, bonafide_serve::Role::Admin, &password).await?;
-        bonafide_serve::audit::record(&pool, "demo", "user.add", &format!("user:{DEMO_USER}"), "admin").await?;
+        bonafide_serve::users::add_user(&pool, "demo", DEMO_USER, bonafide_serve::Role::Admin, &password).await?;
         pool.close().await;
         store.close().await;
         Ok::<_, anyhow::Error>(())

@@ -33,7 +33,8 @@ pub struct ServeArgs {
 
 #[derive(clap::Subcommand)]
 pub enum UserCommand {
-    /// Create a user, or reset an existing user's password and role.
+    /// Create a user, or reset an existing user's password and role (which enables the
+    /// user again and ends all their sessions and API tokens).
     Add {
         #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
         db: PathBuf,
@@ -50,6 +51,14 @@ pub enum UserCommand {
     List {
         #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
         db: PathBuf,
+    },
+    /// Disable a user: sign-in is refused and their sessions and API tokens end now
+    /// (`user add` with a new password enables them again).
+    Disable {
+        #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
+        db: PathBuf,
+        /// The user's name.
+        name: String,
     },
 }
 
@@ -99,18 +108,30 @@ pub fn user(cmd: UserCommand) -> Result<ExitCode> {
         UserCommand::Add { db, name, role, password_file } => {
             let role = bonafide_serve::Role::parse(&role).context("--role must be viewer, analyst or admin")?;
             let password = read_password(password_file.as_ref())?;
-            rt.block_on(async {
+            let saved = rt.block_on(async {
                 let pool = serve_pool(&db).await?;
-                bonafide_serve::users::add_user(&pool, &name, role, &password).await?;
-                bonafide_serve::audit::record(&pool, "cli", "user.add", &format!("user:{name}"), role.as_str()).await?;
+                let saved = bonafide_serve::users::add_user(&pool, "cli", &name, role, &password).await;
                 pool.close().await;
-                Ok::<_, anyhow::Error>(())
+                Ok::<_, anyhow::Error>(saved?)
             })?;
+            let revoked = if saved.reset { format!(" (password reset: {})", saved.revoked) } else { String::new() };
             crate::emit(&format!(
-                "user {name} saved as {} in {}\n",
+                "user {name} saved as {} in {}{revoked}\n",
                 role.as_str(),
                 bonafide_store::db::redact(&db.to_string_lossy())
             ));
+        }
+        UserCommand::Disable { db, name } => {
+            let revoked = rt.block_on(async {
+                let pool = serve_pool(&db).await?;
+                let revoked = bonafide_serve::users::disable_user(&pool, "cli", &name).await;
+                pool.close().await;
+                Ok::<_, anyhow::Error>(revoked?)
+            })?;
+            let Some(revoked) = revoked else {
+                bail!("no user {name:?} in {}", bonafide_store::db::redact(&db.to_string_lossy()));
+            };
+            crate::emit(&format!("user {name} disabled: {revoked}\n"));
         }
         UserCommand::List { db } => {
             let users = rt.block_on(async {
@@ -120,7 +141,8 @@ pub fn user(cmd: UserCommand) -> Result<ExitCode> {
                 Ok::<_, anyhow::Error>(u)
             })?;
             for u in users {
-                crate::emit(&format!("{:<24} {:<8} {}\n", u.name, u.role.as_str(), u.created_at));
+                let disabled = if u.disabled { "  disabled" } else { "" };
+                crate::emit(&format!("{:<24} {:<8} {}{disabled}\n", u.name, u.role.as_str(), u.created_at));
             }
         }
     }

@@ -1,6 +1,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! `bonafide user add` and `bonafide serve` through the real binary: a stored scan is
-//! served, the new admin can sign in, a wrong password cannot.
+//! `bonafide user add`, `disable` and `bonafide serve` through the real binary: a stored
+//! scan is served, the new admin can sign in, a wrong password cannot, and disabling or
+//! re-adding the user ends the session it had.
 
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -139,11 +140,58 @@ fn user_added_signs_in(dir: &std::path::Path, db: &std::ffi::OsStr, servers: usi
         .and_then(|c| c.split(';').next())
         .unwrap()
         .to_string();
-    for &port in &ports {
+    let page = |port: u16, cookie: &str| {
         let page =
             request(port, &format!("GET /cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n"));
-        assert!(page.starts_with("HTTP/1.1 200"), "port {port}: {}", page.lines().next().unwrap_or(""));
+        page.lines().next().unwrap_or("").to_string()
+    };
+    for &port in &ports {
+        assert!(page(port, &cookie).starts_with("HTTP/1.1 200"), "port {port}");
     }
+
+    // Re-adding the user resets the password and ends the session made with the old one.
+    let readd = |password: &[u8]| {
+        let mut add = Command::new(bin)
+            .args(["user", "add", "--name", "ana", "--role", "admin", "--db"])
+            .arg(db)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        add.stdin.take().unwrap().write_all(password).unwrap();
+        let out = add.wait_with_output().unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).to_string()
+    };
+    let said = readd(b"another long passphrase\n");
+    assert!(said.contains("password reset: 1 sessions ended, 0 API tokens revoked"), "{said}");
+    for &port in &ports {
+        assert!(page(port, &cookie).starts_with("HTTP/1.1 303"), "port {port}: the old session still works");
+    }
+    let ok = login("another+long+passphrase");
+    let cookie = ok
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string();
+    assert!(page(ports[0], &cookie).starts_with("HTTP/1.1 200"));
+
+    // Disabling the user refuses sign-in and ends the session, on every server.
+    let out = Command::new(bin).args(["user", "disable", "--db"]).arg(db).arg("ana").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("user ana disabled: 1 sessions ended, 0 API tokens revoked"), "{said}");
+    for &port in &ports {
+        assert!(page(port, &cookie).starts_with("HTTP/1.1 303"), "port {port}: the session outlived the disable");
+    }
+    assert!(login("another+long+passphrase").starts_with("HTTP/1.1 401"));
+    let users = Command::new(bin).args(["user", "list", "--db"]).arg(db).output().unwrap();
+    let users = String::from_utf8_lossy(&users.stdout);
+    assert!(users.lines().any(|l| l.starts_with("ana ") && l.ends_with("disabled")), "{users}");
+    let nobody = Command::new(bin).args(["user", "disable", "--db"]).arg(db).arg("nobody").output().unwrap();
+    assert!(!nobody.status.success(), "an unknown user is an error");
+    assert!(String::from_utf8_lossy(&nobody.stderr).contains("no user \"nobody\""));
 }
 
 /// `bonafide demo` ends by serving what it scanned: the run is in the demo folder's

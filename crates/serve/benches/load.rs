@@ -101,7 +101,10 @@ fn main() {
         let ids: Vec<String> = snap.subjects.iter().take(200).map(|s| s.id.clone()).collect();
         drop(snap);
         let pool = state.pool.clone();
-        let uid = bonafide_serve::users::add_user(&pool, "load", Role::Viewer, "load test password").await.unwrap();
+        let uid = bonafide_serve::users::add_user(&pool, "bench", "load", Role::Viewer, "load test password")
+            .await
+            .unwrap()
+            .user_id;
         let (token, _) = auth::create_session(&pool, uid).await.unwrap();
         let cookie = format!("{}={token}", auth::SESSION_COOKIE);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -3,8 +3,8 @@
 //! test checks that each routed path appears in it.
 
 use axum::Json;
-use axum::body::Bytes;
-use axum::extract::{Extension, Path, Query, State};
+use axum::body::{Body, Bytes};
+use axum::extract::{Extension, FromRequest, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 use crate::AppState;
 use crate::auth::{self, Role};
 use crate::cases::{self, CaseChange, NewCase, NewSuppression};
+use crate::ingest::SaveError;
 use crate::snapshot::{QueueFilter, Snapshot, SubjectView};
 use crate::web::{Auth, Kind, WebError, need};
 
@@ -112,9 +113,14 @@ pub async fn subject_findings(
     Extension(a): Extension<Auth>,
     Path(id): Path<String>,
 ) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let s = subject_of(&snap, &id)?;
+    // Findings carry the evidence (identifiers, places, source positions) the subject
+    // page shows, so reading them is audited like a view of that page.
+    crate::audit::record(&st.pool, &p.name, "subject.findings", &format!("subject:{id}"), "api")
+        .await
+        .map_err(internal)?;
     let findings: Vec<&crate::snapshot::FindingView> = s.findings.iter().map(|&i| &snap.findings[i]).collect();
     Ok(Json(json!({"items": findings})).into_response())
 }
@@ -131,27 +137,39 @@ pub async fn findings(
     Extension(a): Extension<Auth>,
     Query(q): Query<FindingQuery>,
 ) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let all: Vec<&crate::snapshot::FindingView> = snap
         .findings
         .iter()
         .filter(|f| q.indicator.as_deref().is_none_or(|i| i.is_empty() || f.indicator == i))
         .collect();
-    let items: Vec<_> = all.iter().skip(q.offset.unwrap_or(0)).take(q.limit.unwrap_or(100).min(1000)).collect();
+    let offset = q.offset.unwrap_or(0);
+    let items: Vec<_> = all.iter().skip(offset).take(q.limit.unwrap_or(100).min(1000)).collect();
+    // The bulk read hands out many subjects' evidence at once: one entry says who took
+    // which page of it (not one per subject, which would flood the trail).
+    let indicator: String =
+        q.indicator.as_deref().unwrap_or("").chars().filter(char::is_ascii_alphanumeric).take(32).collect();
+    let detail = format!("api indicator={indicator} offset={offset} count={}", items.len());
+    crate::audit::record(&st.pool, &p.name, "findings.list", "findings", &detail).await.map_err(internal)?;
     Ok(Json(json!({"total": all.len(), "items": items})).into_response())
 }
 
 pub async fn clusters(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
+    // Every cluster with its members and linking identifiers: evidence in bulk, one entry.
+    let detail = format!("api count={}", snap.clusters.len());
+    crate::audit::record(&st.pool, &p.name, "clusters.list", "clusters", &detail).await.map_err(internal)?;
     Ok(Json(json!({"items": snap.clusters})).into_response())
 }
 
 pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    let p = need(&a, Role::Viewer, API)?;
     let snap = st.snap().await;
     let c = snap.cluster(&id).ok_or_else(|| WebError::not_found(API))?;
+    // The members and the identifiers linking them, as the cluster page shows and audits.
+    crate::audit::record(&st.pool, &p.name, "cluster.view", &format!("cluster:{id}"), "api").await.map_err(internal)?;
     Ok(Json(json!(c)).into_response())
 }
 
@@ -200,21 +218,47 @@ pub struct IngestQuery {
     pub wait: Option<String>,
 }
 
-async fn ingest_body(st: &AppState, a: &Auth, q: IngestQuery, body: Bytes, default_name: &str) -> ApiResult {
+/// The request's declared length, when it declares one.
+fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers.get(header::CONTENT_LENGTH)?.to_str().ok()?.trim().parse().ok()
+}
+
+fn too_large(limit: u64) -> WebError {
+    WebError::new(StatusCode::PAYLOAD_TOO_LARGE, API, format!("the body is larger than {limit} bytes"))
+}
+
+/// Stores an upload or push. Everything that can refuse the request (the role, the
+/// format, a declared length over the limit) is checked before the first byte of the
+/// body is read, and the body then goes to disk as it arrives: a caller may not make the
+/// server hold a body it was never going to accept (a viewer's 400 MB post was read into
+/// memory before the 403).
+async fn ingest_body(
+    st: &AppState,
+    a: &Auth,
+    q: IngestQuery,
+    headers: &HeaderMap,
+    body: Body,
+    default_name: &str,
+) -> ApiResult {
     let p = need(a, Role::Analyst, API)?;
-    if body.is_empty() {
-        return Err(WebError::bad(API, "empty body"));
-    }
     let format = match q.format.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(
             bonafide_ingest::Format::from_name(f).ok_or_else(|| WebError::bad(API, format!("unknown format {f:?}")))?,
         ),
         None => None,
     };
+    let limit = st.ingest.max_upload;
+    if content_length(headers).is_some_and(|n| n > limit) {
+        return Err(too_large(limit));
+    }
     let name = q.name.as_deref().unwrap_or(default_name);
-    let path = st.ingest.save(name, format, &body, &st.metrics).map_err(internal)?;
+    let (path, size) = st.ingest.save(name, format, body, &st.metrics).await.map_err(|e| match e {
+        SaveError::TooLarge(limit) => too_large(limit),
+        e @ (SaveError::Empty | SaveError::Body(_)) => WebError::bad(API, e.to_string()),
+        e @ SaveError::Io(_) => internal(e),
+    })?;
     let file = path.file_name().map(|f| f.to_string_lossy().to_string()).unwrap_or_default();
-    crate::audit::record(&st.pool, &p.name, "ingest", &format!("file:{file}"), &format!("{} bytes", body.len()))
+    crate::audit::record(&st.pool, &p.name, "ingest", &format!("file:{file}"), &format!("{size} bytes"))
         .await
         .map_err(internal)?;
     if matches!(q.wait.as_deref(), Some("1" | "true")) {
@@ -225,14 +269,16 @@ async fn ingest_body(st: &AppState, a: &Auth, q: IngestQuery, body: Bytes, defau
     Ok((StatusCode::ACCEPTED, Json(json!({"stored": file, "rescan": "queued"}))).into_response())
 }
 
-/// `POST /api/v1/ingest?name=people.csv`: the body is one input file.
+/// `POST /api/v1/ingest?name=people.csv`: the body is one input file. It is taken as a
+/// stream ([`Body`] is never read by axum), read only once [`ingest_body`] accepts it.
 pub async fn ingest_upload(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
     Query(q): Query<IngestQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult {
-    ingest_body(&st, &a, q, body, "upload").await
+    ingest_body(&st, &a, q, &headers, body, "upload").await
 }
 
 /// `POST /api/v1/events?format=okta`: newline-delimited JSON records or events.
@@ -240,9 +286,10 @@ pub async fn ingest_push(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
     Query(q): Query<IngestQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    body: Body,
 ) -> ApiResult {
-    ingest_body(&st, &a, q, body, "push.ndjson").await
+    ingest_body(&st, &a, q, &headers, body, "push.ndjson").await
 }
 
 pub async fn rescan(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
@@ -342,16 +389,20 @@ pub struct AttachQuery {
     pub name: Option<String>,
 }
 
-/// `POST /api/v1/cases/{id}/attachments?name=scan.pdf`: the body is the file.
+/// `POST /api/v1/cases/{id}/attachments?name=scan.pdf`: the body is the file. The role
+/// is checked before the body is read, which then stops at the route's body limit
+/// ([`cases::MAX_ATTACHMENT`], 413 beyond it): attachments are kept in the database
+/// whole, so reading more than one may hold is only memory spent.
 pub async fn attach(
     State(st): State<AppState>,
     Extension(a): Extension<Auth>,
     Path(id): Path<i64>,
     Query(q): Query<AttachQuery>,
-    headers: HeaderMap,
-    body: Bytes,
+    req: axum::extract::Request,
 ) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
+    let headers = req.headers().clone();
+    let body = Bytes::from_request(req, &st).await.map_err(|r| WebError::new(r.status(), API, r.body_text()))?;
     let ct = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -451,13 +502,13 @@ pub struct NewUser {
 pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(u): Json<NewUser>) -> ApiResult {
     let p = need(&a, Role::Admin, API)?;
     let role = Role::parse(&u.role).ok_or_else(|| WebError::bad(API, "role must be viewer, analyst or admin"))?;
-    let id = crate::users::add_user(&st.pool, &u.name, role, &u.password)
-        .await
-        .map_err(|e| WebError::bad(API, e.to_string()))?;
-    crate::audit::record(&st.pool, &p.name, "user.add", &format!("user:{}", u.name), role.as_str())
-        .await
-        .map_err(internal)?;
-    Ok((StatusCode::CREATED, Json(json!({"user_id": id, "name": u.name, "role": role}))).into_response())
+    let saved = crate::users::add_user(&st.pool, &p.name, &u.name, role, &u.password).await.map_err(|e| match e {
+        crate::ServeError::Other(m) => WebError::bad(API, m),
+        e => internal(e),
+    })?;
+    let body = json!({"user_id": saved.user_id, "name": u.name, "role": role, "reset": saved.reset,
+        "sessions_ended": saved.revoked.sessions, "tokens_revoked": saved.revoked.tokens});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -478,5 +529,27 @@ pub async fn create_token(State(st): State<AppState>, Extension(a): Extension<Au
     crate::audit::record(&st.pool, &p.name, "token.create", &format!("user:{}", p.name), &label)
         .await
         .map_err(internal)?;
-    Ok((StatusCode::CREATED, Json(json!({"token": token, "role": p.role, "label": label}))).into_response())
+    let body = json!({"token": token, "token_id": auth::token_id(&token), "role": p.role, "label": label});
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// The caller's API tokens (ids and labels, never the tokens); an admin's list has every
+/// user's, so that an admin can find and revoke any of them.
+pub async fn tokens(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
+    let p = need(&a, Role::Viewer, API)?;
+    let mine = (p.role < Role::Admin).then_some(p.user_id);
+    let items = auth::list_tokens(&st.pool, mine).await.map_err(internal)?;
+    Ok(Json(json!({"items": items})).into_response())
+}
+
+/// `DELETE /api/v1/tokens/{id}`: revokes one of the caller's tokens, or any token for an
+/// admin. 404 for another user's token, as for one that does not exist.
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let p = need(&a, Role::Viewer, API)?;
+    auth::revoke_token(&st.pool, &p, &id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(API))?;
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

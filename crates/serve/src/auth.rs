@@ -82,7 +82,9 @@ impl Principal {
     }
 }
 
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+/// Compares secrets (CSRF tokens) in time that depends only on their lengths, so that a
+/// caller cannot learn a token byte by byte from how fast a wrong guess is refused.
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
@@ -221,6 +223,90 @@ pub async fn create_api_token(pool: &sqlx::AnyPool, user_id: i64, label: &str) -
     Ok(token)
 }
 
+/// An API token as listed: its id, never the token.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct TokenInfo {
+    pub token_id: String,
+    pub user: String,
+    pub label: String,
+    pub created_at: String,
+}
+
+/// How many hex digits of a token's stored SHA-256 name it. The hash is what the
+/// database keeps (so a token needs no id column); a prefix of it tells tokens apart
+/// for listing and revoking, and can no more sign anyone in than the hash itself.
+const TOKEN_ID_LEN: usize = 16;
+
+/// The id under which a token is listed and revoked.
+pub fn token_id(token: &str) -> String {
+    token_hash(token)[..TOKEN_ID_LEN].to_string()
+}
+
+/// API tokens with their owners' names, newest first; only `user_id`'s when given.
+pub async fn list_tokens(pool: &sqlx::AnyPool, user_id: Option<i64>) -> Result<Vec<TokenInfo>, ServeError> {
+    let rows = match user_id {
+        Some(id) => {
+            sqlx::query(
+                "SELECT t.token_hash, u.name, t.label, t.created_at FROM api_tokens t \
+                 JOIN users u ON u.user_id = t.user_id WHERE t.user_id = $1 ORDER BY t.created_at DESC, t.token_hash",
+            )
+            .bind(id)
+            .fetch_all(pool)
+            .await?
+        }
+        None => {
+            sqlx::query(
+                "SELECT t.token_hash, u.name, t.label, t.created_at FROM api_tokens t \
+                 JOIN users u ON u.user_id = t.user_id ORDER BY u.name, t.created_at DESC, t.token_hash",
+            )
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    Ok(rows
+        .iter()
+        .map(|r| TokenInfo {
+            token_id: r.get::<String, _>(0).chars().take(TOKEN_ID_LEN).collect(),
+            user: r.get(1),
+            label: r.get(2),
+            created_at: r.get(3),
+        })
+        .collect())
+}
+
+/// Revokes the token `id` names, when `by` owns it or is an admin; audited as
+/// `token.revoke` in the same transaction. `None` when there is no such token or it is
+/// someone else's (the caller learns nothing about other users' tokens).
+pub async fn revoke_token(pool: &sqlx::AnyPool, by: &Principal, id: &str) -> Result<Option<TokenInfo>, ServeError> {
+    if id.len() != TOKEN_ID_LEN || !id.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        return Ok(None);
+    }
+    let mut tx = pool.begin().await?;
+    let row = sqlx::query(
+        "SELECT t.token_hash, u.user_id, u.name, t.label, t.created_at FROM api_tokens t \
+         JOIN users u ON u.user_id = t.user_id WHERE substr(t.token_hash, 1, 16) = $1 ORDER BY t.token_hash",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    if row.get::<i64, _>(1) != by.user_id && by.role < Role::Admin {
+        return Ok(None);
+    }
+    let info = TokenInfo { token_id: id.to_string(), user: row.get(2), label: row.get(3), created_at: row.get(4) };
+    sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(row.get::<String, _>(0)).execute(&mut *tx).await?;
+    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(stamp(now()))
+        .bind(&by.name)
+        .bind("token.revoke")
+        .bind(format!("user:{}", info.user))
+        .bind(format!("token {id} ({})", info.label))
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(info))
+}
+
 pub async fn token_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Option<Principal>, ServeError> {
     let row = sqlx::query(
         "SELECT u.user_id, u.name, u.role FROM api_tokens t JOIN users u ON u.user_id = t.user_id \
@@ -237,12 +323,21 @@ pub async fn token_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Option
     }))
 }
 
-/// Failed sign-ins that block further attempts for a key within [`WINDOW`].
+/// Sign-in attempts that block further attempts for a key within [`WINDOW`].
 pub const MAX_FAILURES: usize = 5;
 pub const WINDOW: Duration = Duration::from_secs(300);
 
 /// The sign-in limit, kept in the database (`login_failures`) so that every `serve`
-/// process on it counts the same failures.
+/// process on it counts the same attempts.
+///
+/// An attempt is written before its password is checked and then counted, never the
+/// other way round: with "check the count, verify, then record the failure", parallel
+/// requests all read the count before any of them records, and 40 at once got 26
+/// guesses against a limit of 5. Written first, the k-th attempt to commit its row
+/// counts at least k rows (each insert commits before its own count, on SQLite and on
+/// PostgreSQL alike), so at most [`MAX_FAILURES`] attempts pass within the window
+/// however many arrive together. A burst may refuse more than it must (a refused
+/// attempt's row counts until it is taken back), never fewer.
 pub mod limit {
     use super::{MAX_FAILURES, WINDOW};
     use crate::ServeError;
@@ -251,46 +346,68 @@ pub mod limit {
         super::stamp(bonafide_core::UtcMs(super::now().0 - WINDOW.as_millis() as i64))
     }
 
-    /// Whether any of `keys` has [`MAX_FAILURES`] failures within the window.
-    pub async fn blocked(pool: &sqlx::AnyPool, keys: &[String]) -> Result<bool, ServeError> {
+    /// One sign-in attempt, recorded against its keys (`user:NAME`, `ip:ADDRESS`).
+    #[derive(Debug)]
+    pub struct Attempt {
+        /// Marks this attempt's rows, so it can take back exactly those.
+        id: String,
+        /// Whether a key had more than [`MAX_FAILURES`] attempts in the window, this one
+        /// included: the password must not be checked.
+        pub blocked: bool,
+    }
+
+    /// Records an attempt for each key, then counts each key's attempts in the window.
+    /// A blocked attempt takes its rows back (it guessed nothing), so a block lasts a
+    /// window from the last real guess, as before. Also forgets rows older than the
+    /// window, so the table holds only the last few minutes' attempts.
+    pub async fn attempt(pool: &sqlx::AnyPool, keys: &[String]) -> Result<Attempt, ServeError> {
+        let id = super::random_token()?;
         let cutoff = cutoff();
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(&cutoff).execute(&mut *tx).await?;
+        let at = super::stamp(super::now());
+        for k in keys {
+            sqlx::query("INSERT INTO login_failures (key, at, attempt) VALUES ($1, $2, $3)")
+                .bind(k)
+                .bind(&at)
+                .bind(&id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        // Committed before counting: a concurrent attempt that counts after this commit
+        // sees this row, and this count sees every row committed before it.
+        tx.commit().await?;
+        let mut blocked = false;
         for k in keys {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at > $2")
                 .bind(k)
                 .bind(&cutoff)
                 .fetch_one(pool)
                 .await?;
-            if n >= MAX_FAILURES as i64 {
-                return Ok(true);
+            if n > MAX_FAILURES as i64 {
+                blocked = true;
+                break;
             }
         }
-        Ok(false)
+        let attempt = Attempt { id, blocked };
+        if blocked {
+            forget(pool, &attempt).await?;
+        }
+        Ok(attempt)
     }
 
-    /// Records a failure for each key, and forgets failures older than the window (the
-    /// table stays as small as the last few minutes' failures, whatever a spray of
-    /// names does).
-    pub async fn fail(pool: &sqlx::AnyPool, keys: &[String]) -> Result<(), ServeError> {
-        let mut tx = pool.begin().await?;
-        sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(cutoff()).execute(&mut *tx).await?;
-        let at = super::stamp(super::now());
-        for k in keys {
-            sqlx::query("INSERT INTO login_failures (key, at) VALUES ($1, $2)")
-                .bind(k)
-                .bind(&at)
-                .execute(&mut *tx)
-                .await?;
-        }
-        tx.commit().await?;
+    async fn forget(pool: &sqlx::AnyPool, attempt: &Attempt) -> Result<(), ServeError> {
+        sqlx::query("DELETE FROM login_failures WHERE attempt = $1").bind(&attempt.id).execute(pool).await?;
         Ok(())
     }
 
-    /// A successful sign-in clears its keys' failures.
-    pub async fn succeed(pool: &sqlx::AnyPool, keys: &[String]) -> Result<(), ServeError> {
-        for k in keys {
-            sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(k).execute(pool).await?;
-        }
-        Ok(())
+    /// A successful sign-in clears its user's failures and takes back its own rows, so
+    /// signing in does not count against the address. It leaves the address's other
+    /// attempts alone: someone with an account of their own could otherwise sign in
+    /// between rounds of guessing at other accounts and start every round afresh.
+    pub async fn succeed(pool: &sqlx::AnyPool, attempt: &Attempt, user_key: &str) -> Result<(), ServeError> {
+        sqlx::query("DELETE FROM login_failures WHERE key = $1").bind(user_key).execute(pool).await?;
+        forget(pool, attempt).await
     }
 }
 
@@ -305,6 +422,15 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("correct hors", &h));
         assert!(!verify_password("correct horse", "not a phc string"));
+    }
+
+    #[test]
+    fn constant_time_eq_compares_whole_values() {
+        assert!(constant_time_eq(b"abcd", b"abcd"));
+        assert!(!constant_time_eq(b"abcd", b"abce"));
+        assert!(!constant_time_eq(b"abcd", b"abc"));
+        assert!(!constant_time_eq(b"", b"a"));
+        assert!(constant_time_eq(b"", b""));
     }
 
     #[test]

@@ -32,10 +32,15 @@ pub struct IngestStatus {
     pub last_duration_ms: Option<u64>,
 }
 
+/// The default largest upload or push body (see [`ServeConfig::max_upload`]).
+pub const MAX_UPLOAD: u64 = 512 * 1024 * 1024;
+
 pub struct Ingest {
     pub engine: Config,
     pub inbox: PathBuf,
     pub watch: Vec<PathBuf>,
+    /// The largest body [`Ingest::save`] keeps from a request.
+    pub max_upload: u64,
     key_file: PathBuf,
     poll: Duration,
     wake: tokio::sync::Notify,
@@ -55,6 +60,20 @@ fn safe_name(name: &str) -> String {
     if s.is_empty() { "upload".into() } else { s }
 }
 
+/// Why an upload was not kept.
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    #[error("empty body")]
+    Empty,
+    #[error("the body is larger than {0} bytes")]
+    TooLarge(u64),
+    /// The client's body ended badly (a dropped connection, a malformed chunk).
+    #[error("cannot read the body: {0}")]
+    Body(String),
+    #[error("cannot write to the inbox: {0}")]
+    Io(std::io::Error),
+}
+
 /// The format forced on an inbox file, encoded in its name as `__fmt-NAME__`.
 fn forced_format(path: &Path) -> Option<Format> {
     let name = path.file_name()?.to_str()?;
@@ -71,6 +90,7 @@ impl Ingest {
             engine: config.engine.clone(),
             inbox,
             watch: config.watch.clone(),
+            max_upload: config.max_upload,
             key_file,
             poll: config.poll_interval,
             wake: tokio::sync::Notify::new(),
@@ -92,6 +112,11 @@ impl Ingest {
         fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, SystemTime)>, depth: usize) {
             let Ok(rd) = std::fs::read_dir(dir) else { return };
             for e in rd.flatten() {
+                // Hidden names are skipped, as the scan skips them: an upload still being
+                // written (`.NAME.part`) is no reason to re-scan.
+                if e.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
+                    continue;
+                }
                 let p = e.path();
                 let Ok(m) = e.metadata() else { continue };
                 if m.is_dir() && depth < 16 {
@@ -113,26 +138,61 @@ impl Ingest {
         !self.signature().is_empty()
     }
 
-    /// Keeps an uploaded or pushed body in the inbox (written under a temporary name and
-    /// renamed, so a scan never reads half a file). `format` forces the reader.
-    pub fn save(
+    /// Keeps an uploaded or pushed body in the inbox, written to disk as it arrives (an
+    /// upload may be hundreds of megabytes, and a few held in memory at once would
+    /// exhaust it) under a hidden temporary name and renamed when complete, so a scan
+    /// never reads half a file (scans and the folder poll skip hidden names). A body over
+    /// [`Ingest::max_upload`] bytes, an empty one or a broken one leaves nothing behind.
+    /// `format` forces the reader. Returns the file and its size.
+    pub async fn save(
         &self,
         name: &str,
         format: Option<Format>,
-        body: &[u8],
+        mut body: axum::body::Body,
         metrics: &Metrics,
-    ) -> Result<PathBuf, ServeError> {
+    ) -> Result<(PathBuf, u64), SaveError> {
+        use http_body_util::BodyExt;
+        use tokio::io::AsyncWriteExt;
+
         let n = self.seq.fetch_add(1, Ordering::Relaxed);
         let stamp = crate::auth::now().to_jiff().strftime("%Y%m%dT%H%M%S").to_string();
         let fmt = format.map(|f| format!("__fmt-{}__", f.name())).unwrap_or_default();
         let file = format!("{stamp}-{n:04}-{}{fmt}{}", std::process::id() % 10_000, safe_name(name));
         let path = self.inbox.join(&file);
         let tmp = self.inbox.join(format!(".{file}.part"));
-        std::fs::write(&tmp, body)?;
-        std::fs::rename(&tmp, &path)?;
+        let mut out = tokio::fs::File::create(&tmp).await.map_err(SaveError::Io)?;
+        let limit = self.max_upload;
+        let written = async {
+            let mut size = 0u64;
+            while let Some(frame) = body.frame().await {
+                let Ok(data) = frame.map_err(|e| SaveError::Body(e.to_string()))?.into_data() else { continue };
+                size += data.len() as u64;
+                if size > limit {
+                    return Err(SaveError::TooLarge(limit));
+                }
+                out.write_all(&data).await.map_err(SaveError::Io)?;
+            }
+            if size == 0 {
+                return Err(SaveError::Empty);
+            }
+            out.flush().await.map_err(SaveError::Io)?;
+            Ok(size)
+        }
+        .await;
+        drop(out);
+        let size = match written {
+            Ok(size) => size,
+            Err(e) => {
+                if let Err(rm) = tokio::fs::remove_file(&tmp).await {
+                    tracing::warn!("cannot remove the partial upload {}: {rm}", tmp.display());
+                }
+                return Err(e);
+            }
+        };
+        tokio::fs::rename(&tmp, &path).await.map_err(SaveError::Io)?;
         Metrics::inc(&metrics.ingested_files);
-        metrics.ingested_bytes.fetch_add(body.len() as u64, Ordering::Relaxed);
-        Ok(path)
+        metrics.ingested_bytes.fetch_add(size, Ordering::Relaxed);
+        Ok((path, size))
     }
 
     /// Asks for a re-scan (coalesced with any already pending).

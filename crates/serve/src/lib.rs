@@ -61,6 +61,9 @@ pub struct ServeConfig {
     pub secure_cookies: Option<bool>,
     /// How often the watched folders are polled.
     pub poll_interval: std::time::Duration,
+    /// The largest upload or push body kept, in bytes (default
+    /// [`ingest::MAX_UPLOAD`]); a larger one is refused with 413.
+    pub max_upload: u64,
 }
 
 impl ServeConfig {
@@ -74,6 +77,7 @@ impl ServeConfig {
             key_file: None,
             secure_cookies: None,
             poll_interval: std::time::Duration::from_secs(2),
+            max_upload: ingest::MAX_UPLOAD,
         }
     }
 

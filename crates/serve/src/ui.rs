@@ -44,10 +44,17 @@ pub struct NextQuery {
     pub next: Option<String>,
 }
 
-/// Only same-site paths are followed after login (no open redirect).
+/// Only same-site paths are followed after login (no open redirect). A path must start
+/// with one `/` and hold nothing but the characters of a URL path and query (RFC 3986
+/// unreserved, sub-delims, `:@/?%`): browsers' URL parsers drop tabs and newlines and
+/// read `\\` as `/`, so `/\t/evil.example` or `/\\evil.example` would otherwise
+/// become the protocol-relative `//evil.example`, another site.
 fn safe_next(next: Option<&str>) -> String {
+    fn path_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@/?%".contains(c)
+    }
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && n.chars().all(path_char) => n.to_string(),
         _ => "/queue".into(),
     }
 }
@@ -98,13 +105,29 @@ pub async fn login(
         return Ok((StatusCode::FORBIDDEN, Html(body)).into_response());
     }
     let name = f.name.trim().to_string();
-    let mut keys = vec![format!("user:{}", name.to_lowercase())];
+    let next = safe_next(f.next.as_deref());
+    let wrong = |next: String| -> UiResult {
+        let body =
+            views::LoginPage { error: "Wrong user name or password.".into(), next }.render().map_err(internal)?;
+        Ok((StatusCode::UNAUTHORIZED, Html(body)).into_response())
+    };
+    // No account can have a name `users::valid_name` refuses, so such an attempt fails
+    // here, before anything is written: the form allows 2 MB, and the name would
+    // otherwise be kept as a rate-limit key and in the append-only audit trail.
+    if !crate::users::valid_name(&name) {
+        Metrics::inc(&st.metrics.logins_failed);
+        return wrong(next);
+    }
+    let user_key = format!("user:{}", name.to_lowercase());
+    let mut keys = vec![user_key.clone()];
     if let Some(ConnectInfo(addr)) = ext.get::<ConnectInfo<SocketAddr>>() {
         keys.push(format!("ip:{}", addr.ip()));
     }
-    let next = safe_next(f.next.as_deref());
     let pool = &st.pool;
-    if auth::limit::blocked(pool, &keys).await.map_err(internal)? {
+    // Recorded before the password is checked (see `auth::limit`): a wrong password
+    // leaves the attempt counted, a right one takes it back.
+    let attempt = auth::limit::attempt(pool, &keys).await.map_err(internal)?;
+    if attempt.blocked {
         Metrics::inc(&st.metrics.logins_limited);
         let body = views::LoginPage { error: "Too many failed attempts; wait a few minutes.".into(), next }
             .render()
@@ -112,14 +135,13 @@ pub async fn login(
         return Ok((StatusCode::TOO_MANY_REQUESTS, Html(body)).into_response());
     }
     let Some((user_id, name, _role)) = auth::check_login(pool, &name, &f.password).await.map_err(internal)? else {
-        auth::limit::fail(pool, &keys).await.map_err(internal)?;
         Metrics::inc(&st.metrics.logins_failed);
-        crate::audit::record(pool, &name, "login.failed", &format!("user:{name}"), "").await.map_err(internal)?;
-        let body =
-            views::LoginPage { error: "Wrong user name or password.".into(), next }.render().map_err(internal)?;
-        return Ok((StatusCode::UNAUTHORIZED, Html(body)).into_response());
+        // Nobody proved who they are: the actor is `anonymous`, the name tried is only
+        // the target (at most 64 characters, checked above).
+        crate::audit::record(pool, "anonymous", "login.failed", &format!("user:{name}"), "").await.map_err(internal)?;
+        return wrong(next);
     };
-    auth::limit::succeed(pool, &keys).await.map_err(internal)?;
+    auth::limit::succeed(pool, &attempt, &user_key).await.map_err(internal)?;
     Metrics::inc(&st.metrics.logins_ok);
     let (token, _csrf) = auth::create_session(pool, user_id).await.map_err(internal)?;
     crate::audit::record(pool, &name, "login", &format!("user:{name}"), "").await.map_err(internal)?;
@@ -539,9 +561,14 @@ pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> 
     })
 }
 
-pub async fn account(Extension(a): Extension<Auth>) -> UiResult {
+async fn account_page(st: &AppState, p: &auth::Principal, token: String) -> UiResult {
+    let tokens = auth::list_tokens(&st.pool, Some(p.user_id)).await.map_err(internal)?;
+    page(views::AccountPage { chrome: Chrome::new("Account", p), token, tokens })
+}
+
+pub async fn account(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
-    page(views::AccountPage { chrome: Chrome::new("Account", &p), token: String::new() })
+    account_page(&st, &p, String::new()).await
 }
 
 #[derive(Debug, Deserialize)]
@@ -562,7 +589,20 @@ pub async fn create_token(
     crate::audit::record(&st.pool, &p.name, "token.create", &format!("user:{}", p.name), &label)
         .await
         .map_err(internal)?;
-    page(views::AccountPage { chrome: Chrome::new("Account", &p), token })
+    account_page(&st, &p, token).await
+}
+
+/// Revokes one of the caller's tokens listed on the account page (an admin may name any
+/// token, as with `DELETE /api/v1/tokens/{id}`).
+pub async fn revoke_token(
+    State(st): State<AppState>,
+    Extension(a): Extension<Auth>,
+    Path(id): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> UiResult {
+    let p = need_form(&a, Role::Viewer, &f.csrf)?;
+    auth::revoke_token(&st.pool, &p, &id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(UI))?;
+    Ok(see_other("/account"))
 }
 
 async fn admin_page(st: &AppState, p: &auth::Principal, message: String) -> UiResult {
@@ -592,14 +632,42 @@ pub struct UserForm {
 pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<UserForm>) -> UiResult {
     let p = need_form(&a, Role::Admin, &f.csrf)?;
     let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
-    let msg = match crate::users::add_user(&st.pool, f.name.trim(), role, &f.password).await {
-        Ok(_) => {
-            crate::audit::record(&st.pool, &p.name, "user.add", &format!("user:{}", f.name.trim()), role.as_str())
-                .await
-                .map_err(internal)?;
-            format!("User {} saved as {}.", f.name.trim(), role.as_str())
-        }
+    let name = f.name.trim();
+    let msg = match crate::users::add_user(&st.pool, &p.name, name, role, &f.password).await {
+        Ok(s) if s.reset => format!("User {name} reset as {}: {}.", role.as_str(), s.revoked),
+        Ok(_) => format!("User {name} saved as {}.", role.as_str()),
         Err(e) => format!("Not saved: {e}"),
     };
     admin_page(&st, &p, msg).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_is_a_path_of_this_site_or_the_queue() {
+        for ok in ["/queue", "/subjects/F1", "/queue?band=high&department=Sales%20Ops", "/cases/3"] {
+            assert_eq!(safe_next(Some(ok)), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r\n/evil.example",
+            "/\\evil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            "/ /evil.example",
+            "/\u{0}/evil.example",
+            "/\u{b}/evil.example",
+            "/\u{3000}/evil.example",
+            "https://evil.example/",
+            "evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(bad)), "/queue", "{bad:?}");
+        }
+        assert_eq!(safe_next(None), "/queue");
+    }
 }

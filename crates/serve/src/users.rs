@@ -1,4 +1,6 @@
-//! User accounts: `bonafide user add` and the admin's list.
+//! User accounts: `bonafide user add` and `disable`, the admin's list and form, and
+//! `POST /api/v1/users`. Each change is written together with its audit entry in one
+//! transaction.
 
 use sqlx::Row;
 
@@ -15,14 +17,75 @@ pub struct User {
     pub disabled: bool,
 }
 
+/// What saving a user did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Saved {
+    pub user_id: i64,
+    /// The name was taken: its password and role were reset (and the account enabled).
+    pub reset: bool,
+    /// The user's sessions and API tokens that the reset ended.
+    pub revoked: Revoked,
+}
+
+/// Sign-ins a reset or a disable ended.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Revoked {
+    pub sessions: u64,
+    pub tokens: u64,
+}
+
+impl std::fmt::Display for Revoked {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} sessions ended, {} API tokens revoked", self.sessions, self.tokens)
+    }
+}
+
 /// Names are what people type at the login form: 1-64 visible characters, no spaces.
 pub fn valid_name(name: &str) -> bool {
     !name.is_empty() && name.len() <= 64 && name.chars().all(|c| c.is_ascii_graphic())
 }
 
-/// Creates a user, or resets the password and role of an existing one. Passwords need
-/// at least 10 characters: the service may be reachable from a network.
-pub async fn add_user(pool: &sqlx::AnyPool, name: &str, role: Role, password: &str) -> Result<i64, ServeError> {
+/// Ends every session and revokes every API token of `user_id`.
+async fn revoke_all(tx: &mut sqlx::AnyConnection, user_id: i64) -> Result<Revoked, sqlx::Error> {
+    let sessions =
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?.rows_affected();
+    let tokens =
+        sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?.rows_affected();
+    Ok(Revoked { sessions, tokens })
+}
+
+async fn audit(
+    tx: &mut sqlx::AnyConnection,
+    actor: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
+        .bind(stamp(now()))
+        .bind(actor)
+        .bind(action)
+        .bind(target)
+        .bind(detail)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Creates a user (audited as `user.add`), or resets the password and role of an
+/// existing one and enables it (`user.reset`). Passwords need at least 10 characters:
+/// the service may be reachable from a network.
+///
+/// A reset ends all the user's sessions and revokes all their API tokens: a password is
+/// reset because it may be known to someone else, who may already have signed in or
+/// issued a token with it, and those would otherwise outlive the new password.
+pub async fn add_user(
+    pool: &sqlx::AnyPool,
+    actor: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<Saved, ServeError> {
     if !valid_name(name) {
         return Err(ServeError::Other(format!("invalid user name {name:?}: 1-64 visible ASCII characters")));
     }
@@ -30,6 +93,9 @@ pub async fn add_user(pool: &sqlx::AnyPool, name: &str, role: Role, password: &s
         return Err(ServeError::Other("the password needs at least 10 characters".into()));
     }
     let hash = hash_password(password)?;
+    let mut tx = pool.begin().await?;
+    let existing: Option<i64> =
+        sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
     let row = sqlx::query(
         "INSERT INTO users (name, role, password_hash, created_at) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (name) DO UPDATE SET role = excluded.role, password_hash = excluded.password_hash, disabled = 0 \
@@ -39,9 +105,39 @@ pub async fn add_user(pool: &sqlx::AnyPool, name: &str, role: Role, password: &s
     .bind(role.as_str())
     .bind(hash)
     .bind(stamp(now()))
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
-    Ok(row.get(0))
+    let user_id: i64 = row.get(0);
+    let target = format!("user:{name}");
+    let saved = if existing.is_some() {
+        let revoked = revoke_all(&mut tx, user_id).await?;
+        audit(&mut tx, actor, "user.reset", &target, &format!("{}; {revoked}", role.as_str())).await?;
+        Saved { user_id, reset: true, revoked }
+    } else {
+        audit(&mut tx, actor, "user.add", &target, role.as_str()).await?;
+        Saved { user_id, reset: false, revoked: Revoked::default() }
+    };
+    tx.commit().await?;
+    Ok(saved)
+}
+
+/// Disables a user: the login form refuses them, and their sessions and API tokens
+/// end now (authentication also refuses any a disabled user still had). Re-adding the
+/// user with a new password enables them again. `None` when there is no such user.
+pub async fn disable_user(pool: &sqlx::AnyPool, actor: &str, name: &str) -> Result<Option<Revoked>, ServeError> {
+    let mut tx = pool.begin().await?;
+    let Some(user_id): Option<i64> =
+        sqlx::query_scalar("UPDATE users SET disabled = 1 WHERE name = $1 RETURNING user_id")
+            .bind(name)
+            .fetch_optional(&mut *tx)
+            .await?
+    else {
+        return Ok(None);
+    };
+    let revoked = revoke_all(&mut tx, user_id).await?;
+    audit(&mut tx, actor, "user.disable", &format!("user:{name}"), &revoked.to_string()).await?;
+    tx.commit().await?;
+    Ok(Some(revoked))
 }
 
 pub async fn list(pool: &sqlx::AnyPool) -> Result<Vec<User>, ServeError> {

@@ -350,6 +350,7 @@ pub struct RunsPage {
 pub struct AccountPage {
     pub chrome: Chrome,
     pub token: String,
+    pub tokens: Vec<crate::auth::TokenInfo>,
 }
 
 #[derive(Template)]

@@ -7,7 +7,7 @@ use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 
 use crate::AppState;
 use crate::auth::{self, Principal, Role, Via};
@@ -125,7 +125,9 @@ async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) ->
         && let Some(Principal { via: Via::Session { csrf }, .. }) = &principal
     {
         let given = req.headers().get("x-csrf-token").and_then(|v| v.to_str().ok()).unwrap_or("");
-        if given != csrf {
+        // Constant time, like the form token's check: a plain comparison returns at the
+        // first differing byte, which tells a timing attacker how much of a guess is right.
+        if !auth::constant_time_eq(given.as_bytes(), csrf.as_bytes()) {
             return finish(
                 &st,
                 WebError::new(StatusCode::FORBIDDEN, Kind::Api, "X-CSRF-Token header missing or stale").into_response(),
@@ -167,15 +169,14 @@ fn finish(st: &AppState, mut resp: Response) -> Response {
 /// Routes anyone may reach.
 const PUBLIC: &[&str] = &["/", "/healthz", "/api/v1/openapi.json", "/assets/app.css", "/login"];
 
-/// Uploads and pushes may be large; everything else keeps axum's 2 MB limit.
-const INGEST_LIMIT: usize = 512 * 1024 * 1024;
-
 pub fn router(state: AppState) -> Router {
-    let ingest = Router::new()
-        .route("/api/v1/ingest", post(api::ingest_upload).get(api::ingest_status))
-        .route("/api/v1/events", post(api::ingest_push))
+    // Uploads and pushes stream to the inbox with their own limit (`ServeConfig::
+    // max_upload`, see `api::ingest_body`); attachments are read whole, up to the size
+    // one may have. Everything else keeps axum's 2 MB limit. Each of these handlers
+    // checks the caller's role before it reads a byte of the body.
+    let attachments = Router::new()
         .route("/api/v1/cases/{id}/attachments", post(api::attach))
-        .layer(DefaultBodyLimit::max(INGEST_LIMIT));
+        .layer(DefaultBodyLimit::max(crate::cases::MAX_ATTACHMENT));
     Router::new()
         // Public.
         .route("/healthz", get(api::healthz))
@@ -199,6 +200,7 @@ pub fn router(state: AppState) -> Router {
         .route("/runs", get(ui::runs))
         .route("/account", get(ui::account))
         .route("/account/tokens", post(ui::create_token))
+        .route("/account/tokens/{id}/revoke", post(ui::revoke_token))
         .route("/admin", get(ui::admin))
         .route("/admin/users", post(ui::add_user))
         // API.
@@ -219,10 +221,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/cases/{id}/notes", post(api::add_note))
         .route("/api/v1/cases/{id}/attachments/{aid}", get(api::attachment))
         .route("/api/v1/cases/{id}/export", get(api::export))
+        .route("/api/v1/ingest", post(api::ingest_upload).get(api::ingest_status))
+        .route("/api/v1/events", post(api::ingest_push))
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/users", get(api::users).post(api::add_user))
-        .route("/api/v1/tokens", post(api::create_token))
-        .merge(ingest)
+        .route("/api/v1/tokens", get(api::tokens).post(api::create_token))
+        .route("/api/v1/tokens/{id}", delete(api::revoke_token))
+        .merge(attachments)
         .fallback(|| async { WebError::not_found(Kind::Api) })
         .layer(middleware::from_fn_with_state(state.clone(), middleware))
         .with_state(state)

@@ -8,9 +8,13 @@
 
 mod common;
 
-use axum::body::Body;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::body::{Body, Bytes};
 use axum::http::{Request, StatusCode, header};
 use bonafide_serve::auth;
+use futures_util::StreamExt;
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use tower::ServiceExt;
@@ -46,6 +50,18 @@ impl Client {
         let headers = resp.headers().clone();
         let text = String::from_utf8(resp.into_body().collect().await.unwrap().to_bytes().to_vec()).unwrap();
         (status, headers, text)
+    }
+
+    /// A POST of `body` as the raw request body.
+    async fn post_raw(&self, path: &str, body: Body) -> (StatusCode, String) {
+        let req = Request::post(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .body(body)
+            .unwrap();
+        let resp = self.app.clone().oneshot(req).await.unwrap();
+        let status = resp.status();
+        (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
     }
 
     async fn json(&self, method: &str, path: &str, body: Option<Value>) -> Value {
@@ -250,6 +266,147 @@ async fn the_audit_trail_records_views_and_cannot_be_rewritten(org: &common::Org
     assert!(n >= 1);
 }
 
+/// Every API read that hands out evidence leaves an audit entry naming the reader, as the
+/// subject detail and the HTML cluster page do: a subject's findings, a cluster, and
+/// one entry per bulk read of findings or clusters.
+async fn evidence_reads_are_audited(org: &common::Org) {
+    let viewer = Client::new(org, "viewer").await;
+    let cluster = cluster_of(&viewer, "F1").await;
+    viewer.json("GET", "/api/v1/subjects/F2/findings", None).await;
+    viewer.json("GET", &format!("/api/v1/clusters/{cluster}"), None).await;
+    viewer.json("GET", "/api/v1/findings?indicator=C2&limit=5", None).await;
+    let admin = Client::new(org, "admin").await;
+    let entries = |target: String| {
+        let admin = &admin;
+        async move {
+            let audit = admin.json("GET", &format!("/api/v1/audit?target={target}"), None).await;
+            audit["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|e| {
+                    (
+                        e["actor"].as_str().unwrap().to_string(),
+                        e["action"].as_str().unwrap().to_string(),
+                        e["detail"].clone(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        }
+    };
+    let f2 = entries("subject:F2".into()).await;
+    assert_eq!(f2.len(), 1, "{f2:?}");
+    assert_eq!((f2[0].0.as_str(), f2[0].1.as_str()), ("viewer", "subject.findings"));
+    let c = entries(format!("cluster:{cluster}")).await;
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert_eq!((c[0].0.as_str(), c[0].1.as_str()), ("viewer", "cluster.view"));
+    let bulk = entries("findings".into()).await;
+    assert_eq!(bulk.len(), 1, "one entry for the whole list: {bulk:?}");
+    assert_eq!((bulk[0].0.as_str(), bulk[0].1.as_str()), ("viewer", "findings.list"));
+    assert!(bulk[0].2.as_str().unwrap().contains("indicator=C2"), "{bulk:?}");
+    let clusters = entries("clusters".into()).await;
+    assert_eq!(clusters.len(), 1, "cluster_of listed every cluster once: {clusters:?}");
+    assert_eq!((clusters[0].0.as_str(), clusters[0].1.as_str()), ("viewer", "clusters.list"));
+}
+
+const MIB: usize = 1 << 20;
+
+/// A body of `chunks` chunks of 1 MiB, each made only when the server polls for it;
+/// `pulled` counts the bytes handed out, and `seen` (when given) runs before each chunk.
+fn counted_body(chunks: usize, pulled: Arc<AtomicU64>, seen: impl Fn(usize) + Send + Sync + 'static) -> Body {
+    Body::from_stream(futures_util::stream::iter(0..chunks).map(move |i| {
+        seen(i);
+        pulled.fetch_add(MIB as u64, Ordering::SeqCst);
+        Ok::<_, std::io::Error>(Bytes::from(vec![b'a'; MIB]))
+    }))
+}
+
+/// A caller who may not upload, push or attach is refused before the server reads any of
+/// the body: before, a viewer's 400 MB post was read into memory whole and then refused
+/// with 403, and three at once took the server from 54 MB to 1.4 GB. An attachment
+/// stops at its own limit (413), not at the 512 MiB of uploads.
+async fn bodies_are_not_read_for_callers_who_may_not_send_them(org: &common::Org) {
+    let viewer = Client::new(org, "viewer").await;
+    let analyst = Client::new(org, "analyst").await;
+    let case = analyst.json("POST", "/api/v1/cases", Some(json!({"subject_id": "F1"}))).await;
+    let attach = format!("/api/v1/cases/{}/attachments?name=big.bin", case["case_id"]);
+    for path in ["/api/v1/ingest?name=big.csv", "/api/v1/events?format=okta", attach.as_str()] {
+        let pulled = Arc::new(AtomicU64::new(0));
+        let (s, t) = viewer.post_raw(path, counted_body(64, pulled.clone(), |_| {})).await;
+        assert_eq!(s, StatusCode::FORBIDDEN, "{path}: {t}");
+        assert_eq!(pulled.load(Ordering::SeqCst), 0, "{path}: the refused body was read");
+    }
+    let max = bonafide_serve::cases::MAX_ATTACHMENT;
+    assert_eq!(max % MIB, 0);
+    let pulled = Arc::new(AtomicU64::new(0));
+    let (s, t) = analyst.post_raw(&attach, counted_body(max / MIB + 1, pulled.clone(), |_| {})).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{t}");
+    let (s, t) = analyst.post_raw(&attach, counted_body(max / MIB, Arc::default(), |_| {})).await;
+    assert_eq!(s, StatusCode::CREATED, "exactly the limit is kept: {t}");
+    let detail = analyst.json("GET", &format!("/api/v1/cases/{}", case["case_id"]), None).await;
+    let sizes: Vec<u64> =
+        detail["attachments"].as_array().unwrap().iter().map(|a| a["size"].as_u64().unwrap()).collect();
+    assert_eq!(sizes, [max as u64], "the refused attachment was not stored");
+}
+
+/// Uploads go to the inbox as they arrive, not after the whole body is in memory: while
+/// the body is still being sent, the part already received is on disk under a hidden
+/// name. A body over the limit is refused with 413 (before any byte is read when its
+/// Content-Length says so) and leaves nothing in the inbox.
+async fn uploads_stream_to_the_inbox_and_stop_at_the_limit(org: &common::Org) {
+    let inbox = org.dir.path().join("small-inbox");
+    let st = common::replica_with(org, |c| {
+        c.inbox = Some(inbox.clone());
+        c.max_upload = 4 * MIB as u64;
+    })
+    .await;
+    let analyst = Client { app: bonafide_serve::app(st.clone()), token: Client::new(org, "analyst").await.token };
+    let files = |dir: &std::path::Path| -> Vec<(String, u64)> {
+        let mut v: Vec<_> = std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| (e.file_name().to_string_lossy().to_string(), e.metadata().unwrap().len()))
+            .collect();
+        v.sort();
+        v
+    };
+    // While chunk i is asked for, the i chunks before it should be on disk already.
+    let partial = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let watch = {
+        let (inbox, partial) = (inbox.clone(), partial.clone());
+        move |i: usize| {
+            let part: u64 = files(&inbox).iter().filter(|(n, _)| n.ends_with(".part")).map(|f| f.1).sum();
+            partial.lock().unwrap().push((i, part));
+        }
+    };
+    let (s, t) = analyst.post_raw("/api/v1/ingest?name=big.csv", counted_body(3, Arc::default(), watch)).await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{t}");
+    let seen = partial.lock().unwrap().clone();
+    assert!(seen.iter().any(|&(i, part)| i == 2 && part >= MIB as u64), "not on disk while arriving: {seen:?}");
+    let kept = files(&inbox);
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert!(kept[0].0.ends_with("big.csv") && kept[0].1 == 3 * MIB as u64, "{kept:?}");
+
+    let pulled = Arc::new(AtomicU64::new(0));
+    let (s, t) = analyst.post_raw("/api/v1/events", counted_body(8, pulled.clone(), |_| {})).await;
+    assert_eq!(s, StatusCode::PAYLOAD_TOO_LARGE, "{t}");
+    assert!(pulled.load(Ordering::SeqCst) <= 5 * MIB as u64, "reading stops at the limit");
+    assert_eq!(files(&inbox), kept, "a refused upload leaves nothing behind");
+
+    let pulled = Arc::new(AtomicU64::new(0));
+    let req = Request::post("/api/v1/ingest?name=declared.csv")
+        .header(header::AUTHORIZATION, format!("Bearer {}", analyst.token))
+        .header(header::CONTENT_LENGTH, 5 * MIB)
+        .body(counted_body(5, pulled.clone(), |_| {}))
+        .unwrap();
+    assert_eq!(analyst.app.clone().oneshot(req).await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(pulled.load(Ordering::SeqCst), 0, "a declared length over the limit is refused unread");
+    let (s, _) = analyst.post_raw("/api/v1/ingest", Body::empty()).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "empty body");
+    assert_eq!(files(&inbox), kept);
+    st.pool.close().await;
+}
+
 async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
     let c = Client::new(org, "analyst").await;
     let run0 = org.state.snap().await.run.clone().unwrap().run_id;
@@ -284,13 +441,79 @@ async fn fail_to_the_limit(app: &axum::Router, name: &str) {
 }
 
 async fn login(app: &axum::Router, name: &str, password: &str) -> (StatusCode, Option<String>) {
+    login_from(app, name, password, None).await
+}
+
+/// A sign-in from client address `ip` (as the server's connection info gives it), or from
+/// nowhere in particular (in-process requests carry none).
+async fn login_from(
+    app: &axum::Router,
+    name: &str,
+    password: &str,
+    ip: Option<[u8; 4]>,
+) -> (StatusCode, Option<String>) {
     let body = format!("name={name}&password={}", password.replace(' ', "+"));
-    let req = Request::post("/login")
+    let mut req = Request::post("/login")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(body))
         .unwrap();
+    if let Some(ip) = ip {
+        let addr = std::net::SocketAddr::from((ip, 40000));
+        req.extensions_mut().insert(axum::extract::ConnectInfo(addr));
+    }
     let resp = app.clone().oneshot(req).await.unwrap();
     (resp.status(), resp.headers().get(header::SET_COOKIE).map(|v| v.to_str().unwrap().to_string()))
+}
+
+/// Many wrong passwords at once get no more guesses than one after another: each attempt
+/// is counted before its password is checked. (Checking the count first and recording
+/// the failure after let 40 parallel attempts through 26 times against a limit of 5.)
+async fn parallel_logins_get_no_more_guesses_than_the_limit(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let app = app.clone();
+        set.spawn(async move { login(&app, "viewer", "wrong password!").await.0 });
+    }
+    let mut statuses = Vec::new();
+    while let Some(s) = set.join_next().await {
+        statuses.push(s.unwrap());
+    }
+    let mut guessed = statuses.iter().filter(|s| **s == StatusCode::UNAUTHORIZED).count();
+    let limited = statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!(guessed + limited, 40, "{statuses:?}");
+    assert!(guessed <= auth::MAX_FAILURES, "{guessed} passwords were checked: {statuses:?}");
+    // A burst may refuse more than it must (an attempt counts until a refused one takes
+    // its row back), never fewer; one after another, the rest of the limit and no more.
+    while login(&app, "viewer", "wrong password!").await.0 == StatusCode::UNAUTHORIZED {
+        guessed += 1;
+        assert!(guessed <= auth::MAX_FAILURES, "more guesses than the limit");
+    }
+    assert_eq!(guessed, auth::MAX_FAILURES);
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::TOO_MANY_REQUESTS);
+}
+
+/// The limit per address survives its owner signing in: an attacker with an account of
+/// their own cannot spray guesses at other accounts, sign in, and spray again. Signing
+/// in does not count against the address either (an office behind one NAT signs in
+/// freely).
+async fn signing_in_does_not_reset_the_address_limit(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let office = Some([192, 0, 2, 1]);
+    for _ in 0..=auth::MAX_FAILURES {
+        assert_eq!(login_from(&app, "analyst", common::PASSWORD, office).await.0, StatusCode::SEE_OTHER);
+    }
+    let attacker = Some([198, 51, 100, 7]);
+    for i in 1..auth::MAX_FAILURES {
+        let (s, _) = login_from(&app, &format!("target{i}"), "spray password", attacker).await;
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "spray {i}");
+    }
+    assert_eq!(login_from(&app, "analyst", common::PASSWORD, attacker).await.0, StatusCode::SEE_OTHER, "own account");
+    let (s, _) = login_from(&app, "target5", "spray password", attacker).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "the fifth guess from the address");
+    let (s, _) = login_from(&app, "target6", "spray password", attacker).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS, "the sixth: signing in in between reset nothing");
+    assert_eq!(login_from(&app, "admin", common::PASSWORD, office).await.0, StatusCode::SEE_OTHER, "other addresses");
 }
 
 async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
@@ -308,6 +531,203 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
         "even the right password"
     );
     assert_eq!(login(&app, "admin", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "other users are not locked out");
+}
+
+/// The status of a page opened with `cookie` (a `name=value` pair), and where it sends.
+async fn page_with(app: &axum::Router, cookie: &str) -> (StatusCode, String) {
+    let req = Request::get("/cases").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+    let resp = app.clone().oneshot(req).await.unwrap();
+    let to = resp.headers().get(header::LOCATION).map(|v| v.to_str().unwrap().to_string()).unwrap_or_default();
+    (resp.status(), to)
+}
+
+fn session_pair(set_cookie: Option<String>) -> String {
+    set_cookie.unwrap().split(';').next().unwrap().to_string()
+}
+
+async fn actions_on(c: &Client, target: &str) -> Vec<(String, String, String)> {
+    let audit = c.json("GET", &format!("/api/v1/audit?target={target}"), None).await;
+    audit["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().unwrap().to_string();
+            (s("actor"), s("action"), s("detail"))
+        })
+        .collect()
+}
+
+/// Resetting a password (re-adding the user) ends the user's sessions and revokes their
+/// API tokens: a password is reset because someone else may know it, and what they
+/// signed in or issued with it must not outlive it. Before, both kept working.
+async fn a_password_reset_ends_sessions_and_tokens(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let viewer = Client::new(org, "viewer").await;
+    let (s, cookie) = login(&app, "viewer", common::PASSWORD).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let session = session_pair(cookie);
+    assert_eq!(page_with(&app, &session).await.0, StatusCode::OK);
+    assert_eq!(viewer.send("GET", "/api/v1/subjects", None).await.0, StatusCode::OK);
+
+    let admin = Client::new(org, "admin").await;
+    let reset = admin
+        .json(
+            "POST",
+            "/api/v1/users",
+            Some(json!({"name": "viewer", "role": "viewer", "password": "a brand new password"})),
+        )
+        .await;
+    assert_eq!(reset["reset"], true, "{reset}");
+    assert_eq!((reset["sessions_ended"].as_u64(), reset["tokens_revoked"].as_u64()), (Some(1), Some(1)), "{reset}");
+    assert_eq!(viewer.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED, "the old token");
+    assert_eq!(page_with(&app, &session).await, (StatusCode::SEE_OTHER, "/login".into()), "the old session");
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::UNAUTHORIZED, "the old password");
+    assert_eq!(login(&app, "viewer", "a brand new password").await.0, StatusCode::SEE_OTHER);
+    let trail = actions_on(&admin, "user:viewer").await;
+    assert!(
+        trail.iter().any(|(actor, action, detail)| actor == "admin"
+            && action == "user.reset"
+            && detail.contains("1 sessions ended, 1 API tokens revoked")),
+        "{trail:?}"
+    );
+    // A new user is added, not reset, and has nothing to revoke.
+    let added = admin
+        .json("POST", "/api/v1/users", Some(json!({"name": "newbie", "role": "viewer", "password": "long enough pw"})))
+        .await;
+    assert_eq!(added["reset"], false, "{added}");
+    assert_eq!(actions_on(&admin, "user:newbie").await[0].1, "user.add");
+}
+
+/// A user lists their API tokens (ids and labels, never the tokens) and revokes one; an
+/// admin lists and revokes anyone's; nobody else can revoke another user's token (404,
+/// as for no token). Revocations are audited. The account page lists the tokens with a
+/// button that revokes each.
+async fn api_tokens_can_be_listed_and_revoked(org: &common::Org) {
+    let analyst = Client::new(org, "analyst").await;
+    let first = analyst.json("POST", "/api/v1/tokens", Some(json!({"label": "ci"}))).await;
+    let second = analyst.json("POST", "/api/v1/tokens", Some(json!({"label": "backup"}))).await;
+    let (t1, id1) = (first["token"].as_str().unwrap(), first["token_id"].as_str().unwrap());
+    let id2 = second["token_id"].as_str().unwrap();
+    assert_eq!(id1, auth::token_id(t1));
+    let mine = analyst.json("GET", "/api/v1/tokens", None).await;
+    let listed: Vec<&str> = mine["items"].as_array().unwrap().iter().map(|t| t["token_id"].as_str().unwrap()).collect();
+    assert!(listed.contains(&id1) && listed.contains(&id2) && listed.len() == 3, "{mine}");
+    assert!(!mine.to_string().contains(t1), "the token itself is never listed");
+    assert!(mine["items"].as_array().unwrap().iter().all(|t| t["user"] == "analyst"), "only the caller's: {mine}");
+
+    let viewer = Client::new(org, "viewer").await;
+    let (s, _, _) = viewer.send("DELETE", &format!("/api/v1/tokens/{id1}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "another user's token");
+    let by_t1 = Client { app: analyst.app.clone(), token: t1.to_string() };
+    assert_eq!(by_t1.send("GET", "/api/v1/subjects", None).await.0, StatusCode::OK);
+    let (s, _, _) = analyst.send("DELETE", &format!("/api/v1/tokens/{id1}"), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(by_t1.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED, "revoked");
+    assert_eq!(analyst.send("GET", "/api/v1/subjects", None).await.0, StatusCode::OK, "the others still work");
+    let (s, _, _) = analyst.send("DELETE", &format!("/api/v1/tokens/{id1}"), None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND, "already gone");
+
+    let admin = Client::new(org, "admin").await;
+    let all = admin.json("GET", "/api/v1/tokens", None).await;
+    let users: std::collections::BTreeSet<&str> =
+        all["items"].as_array().unwrap().iter().map(|t| t["user"].as_str().unwrap()).collect();
+    assert!(users.contains("analyst") && users.contains("viewer") && users.contains("admin"), "{all}");
+    let (s, _, _) = admin.send("DELETE", &format!("/api/v1/tokens/{id2}"), None).await;
+    assert_eq!(s, StatusCode::NO_CONTENT, "an admin revokes anyone's");
+    let trail = actions_on(&admin, "user:analyst").await;
+    let revokes: Vec<_> =
+        trail.iter().filter(|e| e.1 == "token.revoke").map(|e| (e.0.as_str(), e.2.as_str())).collect();
+    assert_eq!(revokes, [("admin", &*format!("token {id2} (backup)")), ("analyst", &*format!("token {id1} (ci)"))]);
+
+    // The account page: the caller's tokens, each with a form that revokes it.
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let uid: i64 =
+        sqlx::query_scalar("SELECT user_id FROM users WHERE name = 'analyst'").fetch_one(pool).await.unwrap();
+    let (cookie, csrf) = auth::create_session(pool, uid).await.unwrap();
+    let cookie = format!("{}={cookie}", auth::SESSION_COOKIE);
+    let page = Request::get("/account").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    let html = app.clone().oneshot(page).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    let own = auth::token_id(&analyst.token);
+    assert!(html.contains(&format!("/account/tokens/{own}/revoke")), "{html}");
+    assert!(!html.contains(id2), "revoked tokens are not listed");
+    let revoke = Request::post(format!("/account/tokens/{own}/revoke"))
+        .header(header::COOKIE, &cookie)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("csrf={csrf}")))
+        .unwrap();
+    let resp = app.clone().oneshot(revoke).await.unwrap();
+    assert_eq!(
+        (resp.status(), resp.headers()[header::LOCATION].to_str().unwrap()),
+        (StatusCode::SEE_OTHER, "/account")
+    );
+    assert_eq!(analyst.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED);
+}
+
+/// A disabled user cannot sign in, and the sessions and tokens they had end with the
+/// disable (audited); authentication also refuses a disabled user's session or token
+/// that were somehow left. Adding the user again with a new password enables them.
+async fn a_disabled_user_is_refused_everywhere(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let viewer = Client::new(org, "viewer").await;
+    let session = session_pair(login(&app, "viewer", common::PASSWORD).await.1);
+    let revoked = bonafide_serve::users::disable_user(pool, "cli", "viewer").await.unwrap().unwrap();
+    assert_eq!((revoked.sessions, revoked.tokens), (1, 1));
+    assert_eq!(viewer.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(page_with(&app, &session).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::UNAUTHORIZED);
+    assert!(bonafide_serve::users::disable_user(pool, "cli", "nobody").await.unwrap().is_none());
+    let admin = Client::new(org, "admin").await;
+    let trail = actions_on(&admin, "user:viewer").await;
+    let disable = trail.iter().find(|e| e.1 == "user.disable").unwrap();
+    assert_eq!((disable.0.as_str(), disable.2.as_str()), ("cli", "1 sessions ended, 1 API tokens revoked"));
+    let users = admin.json("GET", "/api/v1/users", None).await;
+    assert!(users["items"].as_array().unwrap().iter().any(|u| u["name"] == "viewer" && u["disabled"] == true));
+
+    // Credentials that outlived a disable (set directly, as an older version left them).
+    let analyst = Client::new(org, "analyst").await;
+    let analyst_session = session_pair(login(&app, "analyst", common::PASSWORD).await.1);
+    sqlx::query("UPDATE users SET disabled = 1 WHERE name = 'analyst'").execute(pool).await.unwrap();
+    assert_eq!(analyst.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(page_with(&app, &analyst_session).await.0, StatusCode::SEE_OTHER);
+
+    bonafide_serve::users::add_user(pool, "cli", "viewer", bonafide_serve::Role::Viewer, "enabled again!")
+        .await
+        .unwrap();
+    assert_eq!(login(&app, "viewer", "enabled again!").await.0, StatusCode::SEE_OTHER);
+}
+
+/// A failed sign-in is audited as `anonymous` (nobody proved who they are) with the name
+/// tried as a bounded target; a name no account can have (over 64 characters, spaces,
+/// control characters) is refused before anything is written, so a 1 MB name reaches
+/// neither the append-only audit trail nor the rate-limit table.
+async fn failed_logins_are_anonymous_and_bounded(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let count = |sql: &'static str| async move { sqlx::query_scalar::<_, i64>(sql).fetch_one(pool).await.unwrap() };
+    let audit0 = count("SELECT COUNT(*) FROM audit_log").await;
+    let limits0 = count("SELECT COUNT(*) FROM login_failures").await;
+    for name in ["x".repeat(1 << 20), "y".repeat(65), "a+b".into(), "a%09b".into()] {
+        assert_eq!(login(&app, &name, "wrong password!").await.0, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(count("SELECT COUNT(*) FROM audit_log").await, audit0, "invalid names write no audit entry");
+    assert_eq!(count("SELECT COUNT(*) FROM login_failures").await, limits0, "nor a rate-limit key");
+
+    assert_eq!(login(&app, "viewer", "wrong password!").await.0, StatusCode::UNAUTHORIZED);
+    let (actor, target): (String, String) =
+        sqlx::query_as("SELECT actor, target FROM audit_log WHERE action = 'login.failed' ORDER BY seq DESC LIMIT 1")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!((actor.as_str(), target.as_str()), ("anonymous", "user:viewer"));
+    assert_eq!(
+        count("SELECT COUNT(*) FROM audit_log WHERE actor = 'viewer' AND action = 'login.failed'").await,
+        0,
+        "the trail never says the account itself failed to sign in"
+    );
 }
 
 /// A login form posted from another site is refused (login CSRF); the site's own form,
@@ -337,6 +757,37 @@ async fn login_from_another_site_is_refused(org: &common::Org) {
     assert_eq!(send(post(&[("sec-fetch-site", "same-origin")])).await, (StatusCode::SEE_OTHER, true));
     assert_eq!(send(post(&[("origin", "http://127.0.0.1:8080")])).await, (StatusCode::SEE_OTHER, true));
     assert_eq!(send(post(&[])).await, (StatusCode::SEE_OTHER, true));
+}
+
+/// After signing in, the browser goes only to a path of this site: a `next` that a URL
+/// parser would turn into another host (a tab, newline or backslash after the first
+/// slash, all percent-encoded as a link would carry them) falls back to the queue.
+async fn login_redirects_only_to_paths_of_this_site(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pw = common::PASSWORD.replace(' ', "+");
+    for (next, want) in [
+        ("%2Fcases%2F3", "/cases/3"),
+        ("%2F%09%2Fevil.example", "/queue"),
+        ("%2F%0a%2Fevil.example", "/queue"),
+        ("%2F%0d%0a%2Fevil.example", "/queue"),
+        ("%2F%5Cevil.example", "/queue"),
+        ("%2F%5C%2Fevil.example", "/queue"),
+        ("%5C%5Cevil.example", "/queue"),
+        ("%2F%2Fevil.example", "/queue"),
+    ] {
+        let req = Request::post("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("name=analyst&password={pw}&next={next}")))
+            .unwrap();
+        let resp = app.clone().oneshot(req).await.unwrap();
+        assert_eq!(resp.status(), StatusCode::SEE_OTHER, "{next}");
+        assert_eq!(resp.headers()[header::LOCATION], want, "next={next}");
+        // The login page keeps the same rule for the `next` it carries into its form.
+        let page = Request::get(format!("/login?next={next}")).body(Body::empty()).unwrap();
+        let html = app.clone().oneshot(page).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+        let html = String::from_utf8_lossy(&html);
+        assert!(html.contains(&format!("value=\"{want}\"")), "next={next}: {html}");
+    }
 }
 
 async fn pages_carry_a_strict_content_security_policy(org: &common::Org) {
@@ -448,9 +899,19 @@ crate::on_both_backends!(
     suppressions_remove_bits_until_they_expire,
     no_raw_sensitive_value_leaves_the_api,
     the_audit_trail_records_views_and_cannot_be_rewritten,
+    evidence_reads_are_audited,
     an_upload_is_scanned_into_a_new_run,
+    bodies_are_not_read_for_callers_who_may_not_send_them,
+    uploads_stream_to_the_inbox_and_stop_at_the_limit,
     login_sets_a_strict_cookie_and_is_rate_limited,
+    parallel_logins_get_no_more_guesses_than_the_limit,
+    signing_in_does_not_reset_the_address_limit,
     login_from_another_site_is_refused,
+    failed_logins_are_anonymous_and_bounded,
+    a_password_reset_ends_sessions_and_tokens,
+    api_tokens_can_be_listed_and_revoked,
+    a_disabled_user_is_refused_everywhere,
+    login_redirects_only_to_paths_of_this_site,
     pages_carry_a_strict_content_security_policy,
     a_watched_folder_and_a_push_each_produce_a_new_run,
 );

@@ -18,7 +18,8 @@ const L: u16 = 1;
 
 /// method, path, body, then the expected status for anonymous, viewer, analyst, admin.
 /// `{case}` is an existing case, `{fresh}` a case created just for that request,
-/// `{cluster}` the laptop-farm cluster, `{att}` an attachment of `{case}`.
+/// `{cluster}` the laptop-farm cluster, `{att}` an attachment of `{case}`, `{token}` the
+/// id of an API token of the analyst's created just for that request.
 #[rustfmt::skip]
 const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     // Public.
@@ -46,6 +47,7 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("GET",  "/runs",                                   "", [L, 200, 200, 200]),
     ("GET",  "/account",                                "", [L, 200, 200, 200]),
     ("POST", "/account/tokens",                         "label=ci", [L, 200, 200, 200]),
+    ("POST", "/account/tokens/{token}/revoke",          "", [L, 404, 303, 303]),
     ("GET",  "/admin",                                  "", [L, 403, 403, 200]),
     ("POST", "/admin/users",                            "name=newbie&role=viewer&password=long+enough+pw", [L, 403, 403, 200]),
     ("POST", "/logout",                                 "", [L, 303, 303, 303]),
@@ -79,7 +81,9 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("GET",  "/api/v1/audit",                           "", [401, 403, 403, 200]),
     ("GET",  "/api/v1/users",                           "", [401, 403, 403, 200]),
     ("POST", "/api/v1/users",                           r#"{"name":"bot","role":"viewer","password":"long enough pw"}"#, [401, 403, 403, 201]),
+    ("GET",  "/api/v1/tokens",                          "", [401, 200, 200, 200]),
     ("POST", "/api/v1/tokens",                          "", [401, 201, 201, 201]),
+    ("DELETE","/api/v1/tokens/{token}",                 "", [401, 404, 204, 204]),
     ("GET",  "/api/v1/nothing-here",                    "", [401, 404, 404, 404]),
     ("GET",  "/nothing-here",                           "", [L, 404, 404, 404]),
 ];
@@ -115,6 +119,11 @@ async fn every_route_and_role_gives_the_expected_status(org: &common::Org) {
         for (r, role) in ROLES.iter().enumerate() {
             let mut path = path.replace("{case}", &case.case_id.to_string()).replace("{cluster}", &cluster);
             path = path.replace("{att}", &att.attachment_id.to_string());
+            if path.contains("{token}") {
+                let analyst = user_id(&pool, "analyst").await;
+                let token = auth::create_api_token(&pool, analyst, "to revoke").await.unwrap();
+                path = path.replace("{token}", &auth::token_id(&token));
+            }
             if path.contains("{fresh}") {
                 let fresh = bonafide_serve::cases::open(
                     &pool,
@@ -179,6 +188,7 @@ fn the_matrix_covers_every_path_of_the_openapi_document() {
                 .replace("{fresh}", "{id}")
                 .replace("{cluster}", "{id}")
                 .replace("{att}", "{aid}")
+                .replace("{token}", "{id}")
                 .replace("/F1", "/{id}")
                 .replace("/F2", "/{id}")
                 .replace("/F3", "/{id}")
@@ -226,6 +236,11 @@ async fn session_writes_need_their_csrf_token(org: &common::Org) {
     };
     assert_eq!(send(mk(None)).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(send(mk(Some("wrong"))).await.unwrap().status(), StatusCode::FORBIDDEN);
+    // A guess of the right length that differs only in its last character (compared in
+    // constant time, refused all the same).
+    let mut near = csrf[..csrf.len() - 1].to_string();
+    near.push(if csrf.ends_with('0') { '1' } else { '0' });
+    assert_eq!(send(mk(Some(&near))).await.unwrap().status(), StatusCode::FORBIDDEN);
     assert_eq!(send(mk(Some(&csrf))).await.unwrap().status(), StatusCode::CREATED);
     let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases").fetch_one(&pool).await.unwrap();
     assert_eq!(n, 1, "only the request with the right token opened a case");

@@ -72,29 +72,42 @@ async fn a_stale_case_change_is_refused_on_postgres() {
     bonafide_store::testing::drop_schema(&url).await;
 }
 
-/// The sign-in limit lives in the database: failures block their key only, a success
-/// clears them, and rows older than the window are forgotten.
+/// The sign-in limit lives in the database: attempts block their key only, a success
+/// clears its user's attempts but not its address's, a blocked attempt leaves nothing
+/// behind, and rows older than the window are forgotten.
 #[tokio::test]
 async fn the_login_limit_blocks_a_key_and_forgets_old_failures() {
     use bonafide_serve::auth::{MAX_FAILURES, limit};
     let (_dir, pool) = sqlite().await;
-    let ann = vec!["user:ann".to_string(), "ip:192.0.2.7".to_string()];
+    let keys = |k: &[&str]| k.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let ann = keys(&["user:ann", "ip:192.0.2.7"]);
     sqlx::query("INSERT INTO login_failures (key, at) VALUES ('user:old', '2001-01-01T00:00:00Z')")
         .execute(&pool)
         .await
         .unwrap();
-    for _ in 0..MAX_FAILURES {
-        assert!(!limit::blocked(&pool, &ann).await.unwrap());
-        limit::fail(&pool, &ann).await.unwrap();
+    let count = |key: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM login_failures WHERE key = $1")
+                .bind(key)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+    for _ in 1..MAX_FAILURES {
+        assert!(!limit::attempt(&pool, &ann).await.unwrap().blocked);
     }
-    assert!(limit::blocked(&pool, &ann).await.unwrap());
-    assert!(limit::blocked(&pool, &["ip:192.0.2.7".to_string()]).await.unwrap(), "the address too");
-    assert!(!limit::blocked(&pool, &["user:bob".to_string()]).await.unwrap());
-    let old: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM login_failures WHERE key = 'user:old'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
-    assert_eq!(old, 0, "failures older than the window are gone");
-    limit::succeed(&pool, &ann).await.unwrap();
-    assert!(!limit::blocked(&pool, &ann).await.unwrap());
+    assert_eq!(count("user:old").await, 0, "failures older than the window are gone");
+    let ok = limit::attempt(&pool, &ann).await.unwrap();
+    assert!(!ok.blocked);
+    limit::succeed(&pool, &ok, "user:ann").await.unwrap();
+    assert_eq!(count("user:ann").await, 0, "signing in clears the user's failures");
+    assert_eq!(count("ip:192.0.2.7").await, MAX_FAILURES as i64 - 1, "not the address's, and does not count itself");
+    let carl = keys(&["user:carl", "ip:192.0.2.7"]);
+    assert!(!limit::attempt(&pool, &carl).await.unwrap().blocked, "the address's last guess");
+    assert!(limit::attempt(&pool, &carl).await.unwrap().blocked, "the address is at the limit");
+    assert!(limit::attempt(&pool, &keys(&["ip:192.0.2.7"])).await.unwrap().blocked);
+    assert_eq!(count("user:carl").await, 1, "a blocked attempt takes its rows back");
+    assert!(!limit::attempt(&pool, &keys(&["user:ann"])).await.unwrap().blocked, "other keys are free");
 }

@@ -228,6 +228,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (4, "serve_version", include_str!("../migrations/0004_serve_version.sql")),
     (5, "login_failures", include_str!("../migrations/0005_login_failures.sql")),
     (6, "run_order", include_str!("../migrations/0006_run_order.sql")),
+    (7, "login_attempts", include_str!("../migrations/0007_login_attempts.sql")),
     // 1000 and up are SQLite-only (PostgreSQL has its own above 1000).
     (1002, "serve_triggers", include_str!("../migrations/1002_serve.sql")),
 ];

@@ -89,9 +89,15 @@ pub async fn org_on_postgres(test: &str) -> Option<Org> {
 /// Another `bonafide serve` process on the same database (a replica behind the same
 /// load balancer): its own snapshot, sessions read from the shared tables.
 pub async fn replica(org: &Org) -> AppState {
+    replica_with(org, |_| {}).await
+}
+
+/// A replica configured by `tweak` after the defaults `replica` uses.
+pub async fn replica_with(org: &Org, tweak: impl FnOnce(&mut ServeConfig)) -> AppState {
     let mut config = ServeConfig::new(org.state_db(), "127.0.0.1:0".parse().unwrap());
     config.key_file = Some(org.dir.path().join("key"));
     config.inbox = Some(org.dir.path().join("inbox"));
+    tweak(&mut config);
     AppState::open(&config).await.unwrap()
 }
 
@@ -125,7 +131,7 @@ async fn org_in(dir: tempfile::TempDir, db: PathBuf, postgres: Option<String>) -
     let state = AppState::open(&config).await.unwrap();
     state.ingest.rescan(&state).await.unwrap();
     for (name, role) in [("admin", Role::Admin), ("analyst", Role::Analyst), ("viewer", Role::Viewer)] {
-        bonafide_serve::users::add_user(&state.pool, name, role, PASSWORD).await.unwrap();
+        bonafide_serve::users::add_user(&state.pool, "setup", name, role, PASSWORD).await.unwrap();
     }
     Org { dir, state, postgres }
 }
