@@ -167,6 +167,36 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         })?;
         ip_lists.push((kind, path));
     }
+    // Paths the user named that do not exist are most likely typos: say so where `-q`
+    // does not hide it. The scan goes on with the rest (the contract's exit codes), and
+    // `--strict` makes it a failure.
+    let missing: Vec<String> = args
+        .paths
+        .iter()
+        .chain(request_paths(&forced))
+        .chain(request_paths(&ip_lists))
+        .filter(|p| !p.exists())
+        .map(|p| p.display().to_string())
+        .collect();
+    for m in &missing {
+        eprintln!("warning: {m}: no such file or folder; it is not read");
+    }
+    if let Some(url) = &args.from_db
+        && !bonafide_store::db::is_postgres_url(url)
+    {
+        bail!(
+            "--from-db must be a postgres:// URL (the store `bonafide worker` commits events to), not {:?}",
+            bonafide_store::db::redact(url)
+        );
+    }
+    // The store is opened (and migrated) before the scan, so a wrong --db fails in a
+    // second, not after a long scan.
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let store = match &args.db {
+        // (The store's error names the database, its password masked.)
+        Some(db) => Some(rt.block_on(bonafide_store::Db::open(db))?),
+        None => None,
+    };
     let key_path = config.fingerprint.key_path(args.key_file.as_deref());
     let keyring = Keyring::load_or_create(&key_path)?;
     let show_progress = std::io::stderr().is_terminal();
@@ -191,17 +221,18 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     if let Some(bar) = bar {
         bar.finish();
     }
-    let outcome = match result {
-        Ok(o) => o,
+    // Under --strict a quarantine still writes the report and stores the run (where
+    // the quarantined lines are listed), then exits 2.
+    let (outcome, strict_failure) = match result {
+        Ok(o) => (o, None),
         Err(ScanError::Strict { count, first, outcome }) => {
-            if !args.quiet {
-                emit(&bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
-            }
-            eprintln!("error: --strict: {count} record(s) quarantined; first: {first}");
-            return Ok(ExitCode::from(2));
+            (*outcome, Some(format!("{count} record(s) quarantined; first: {first}")))
         }
         Err(e) => return Err(e.into()),
     };
+    let strict_failure = strict_failure.or_else(|| {
+        (args.strict && !missing.is_empty()).then(|| format!("named path(s) not found: {}", missing.join(", ")))
+    });
     if !args.quiet {
         emit(&bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
     }
@@ -211,10 +242,8 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
             out!("\nreport: {}  ·  {}", dir.join("index.html").display(), dir.join("report.json").display());
         }
     }
-    if let Some(db) = &args.db {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    if let (Some(db), Some(store)) = (&args.db, store) {
         rt.block_on(async {
-            let store = bonafide_store::Db::open(db).await?;
             store.save_run(&outcome).await?;
             store.close().await;
             Ok::<_, anyhow::Error>(())
@@ -224,7 +253,16 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
             out!("stored run {} in {}", outcome.run.run_id, shown(db));
         }
     }
+    if let Some(why) = strict_failure {
+        eprintln!("error: --strict: {why}");
+        return Ok(ExitCode::from(2));
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The paths of `--format` / `--ip-list` pairs.
+fn request_paths<T>(pairs: &[(T, PathBuf)]) -> impl Iterator<Item = &PathBuf> {
+    pairs.iter().map(|(_, p)| p)
 }
 
 /// A `--db` argument for messages: a URL without its password.
@@ -321,8 +359,38 @@ fn main() -> ExitCode {
     match run() {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", describe(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// An error and its causes on one line, each said once: many library errors print
+/// their source inside their own message as well, which `{:#}` then repeats. A cause
+/// that commonly puzzles gets a hint.
+fn describe(e: &anyhow::Error) -> String {
+    let mut out = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if text.is_empty() || out.contains(&text) {
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(": ");
+        }
+        out.push_str(&text);
+    }
+    const HINTS: &[(&str, &str)] = &[
+        ("unable to open database file", "does the database's folder exist, and may bonafide write there?"),
+        ("Connection refused", "is the server running and listening at that address?"),
+        ("failed to lookup address", "is the host name right?"),
+        ("pool timed out", "is the database server reachable from here?"),
+    ];
+    for (needle, hint) in HINTS {
+        if out.contains(needle) {
+            out.push_str(&format!(" ({hint})"));
+            break;
+        }
+    }
+    out
 }

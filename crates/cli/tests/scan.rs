@@ -268,8 +268,37 @@ fn strict_turns_quarantine_into_failure() {
     let run = scan(&[d.path()], &["--strict"]);
     assert_eq!(run.code(), 2);
     assert!(run.stderr().contains("quarantined"), "{}", run.stderr());
+    // The report and the stored run are written all the same: they list what was
+    // quarantined, which is what the user needs next.
+    assert!(run.report()["quarantine"].as_array().is_some_and(|q| !q.is_empty()));
+    assert!(run.dir.path().join("bonafide.db").exists());
     let clean = scan(&[&repo().join("examples/small")], &["--strict"]);
     assert_eq!(clean.code(), 0, "{}", clean.stderr());
+    // A named path that does not exist is a warning even with -q, and a failure with
+    // --strict; the rest is read.
+    let small = repo().join("examples/small");
+    let typo = scan(&[&small, Path::new("typo_people.csv")], &["-q"]);
+    assert_eq!(typo.code(), 0);
+    assert!(typo.stderr().contains("typo_people.csv: no such file or folder"), "{}", typo.stderr());
+    let typo = scan(&[&small, Path::new("typo_people.csv")], &["-q", "--strict"]);
+    assert_eq!(typo.code(), 2, "{}", typo.stderr());
+    assert!(typo.report()["subjects"].as_array().is_some_and(|s| !s.is_empty()));
+}
+
+/// A database that cannot be opened fails the command before the scan, with one
+/// message that says why once; `--from-db` names what it needs.
+#[test]
+fn a_bad_database_fails_first_and_says_why_once() {
+    let small = repo().join("examples/small");
+    let run = bonafide(&["scan", &small.display().to_string(), "-q", "--out", "out", "--db", "no/such/dir/x.db"]);
+    assert_eq!(run.code(), 1);
+    let err = run.stderr();
+    assert_eq!(err.matches("unable to open database file").count(), 1, "{err}");
+    assert!(err.contains("folder exist"), "{err}");
+    assert!(!run.dir.path().join("out").exists(), "failed before scanning");
+    let from = bonafide(&["scan", "--from-db", "stored.db", "-q"]);
+    assert_eq!(from.code(), 1);
+    assert!(from.stderr().contains("--from-db must be a postgres:// URL"), "{}", from.stderr());
 }
 
 #[test]
