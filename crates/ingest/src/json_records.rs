@@ -24,6 +24,25 @@ pub fn read(
     sink: &mut dyn RecordSink,
     on: &mut OnRecord<'_>,
 ) -> std::io::Result<()> {
+    // JSON starts with an object or an array (after a byte-order mark and blank space).
+    // Anything else was forced here with --format, or is damaged from its first byte:
+    // one reason for the file, not one per word of it.
+    let body = cx.sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(cx.sample);
+    if let Some(&first) = body.iter().find(|c| !c.is_ascii_whitespace())
+        && first != b'{'
+        && first != b'['
+    {
+        cx.quarantine(
+            sink,
+            1,
+            None,
+            format!(
+                "not JSON: the file starts with {:?}, not '{{' or '['; it is not read (was it given the wrong --format?)",
+                char::from(first)
+            ),
+        );
+        return Ok(());
+    }
     let shape = detect_shape(cx.sample);
     let mut problems = Vec::new();
     let mut on_record = |rec: JsonRecord<'_>| {
@@ -42,4 +61,21 @@ pub fn read(
 /// Deserialises one record, or says where and why it does not fit `T`.
 pub fn parse<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, String> {
     serde_json::from_slice(bytes).map_err(|_| describe_json_error::<T>(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::Format;
+    use crate::test_support::read_str;
+
+    /// A CSV forced to a JSON format is one problem of the file, not one per word.
+    #[test]
+    fn a_file_that_is_not_json_is_one_quarantine() {
+        let c = read_str(Format::Okta, "subject_id,full_name,email\nE1,Jane Roe,jane@x.io\nE2,Bob Roe,bob@x.io\n");
+        assert_eq!(c.events.len(), 0);
+        assert_eq!(c.quarantined.len(), 1, "{:?}", c.quarantined);
+        assert!(c.quarantined[0].reason.contains("not JSON") && c.quarantined[0].reason.contains("--format"));
+        let bom = read_str(Format::Okta, "\u{feff}  []\n");
+        assert!(bom.quarantined.is_empty(), "{:?}", bom.quarantined);
+    }
 }

@@ -125,14 +125,32 @@ pub fn describe_json_error<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> String {
             let what = if inner.is_syntax() || inner.is_eof() {
                 format!("invalid JSON ({inner})")
             } else {
-                // serde's message may quote the offending value; keep it short.
+                // serde's message may quote the offending value; keep it short, and
+                // say "an object" where it names our Rust type (`expected struct
+                // OktaEvent`), which means nothing to a user.
                 let msg = inner.to_string();
                 let msg = msg.split(" at line ").next().unwrap_or(&msg).to_string();
-                truncate(&msg, 160)
+                truncate(&without_type_names(&msg), 160)
             };
             if path == "." || path.is_empty() { what } else { format!("{path}: {what}") }
         }
     }
+}
+
+/// `expected struct OktaEvent` → `expected a JSON object`; `expected enum X` likewise.
+fn without_type_names(msg: &str) -> String {
+    let mut out = msg.to_string();
+    for (marker, plain) in [("struct ", "a JSON object"), ("enum ", "one of the known values")] {
+        while let Some(i) = out.find(&format!("expected {marker}")) {
+            let start = i + "expected ".len();
+            let name_start = start + marker.len();
+            let name_end = out[name_start..]
+                .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .map_or(out.len(), |j| name_start + j);
+            out.replace_range(start..name_end, plain);
+        }
+    }
+    out
 }
 
 pub fn truncate(s: &str, max: usize) -> String {
@@ -362,6 +380,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for OneString<'a> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn reasons_do_not_name_our_types() {
+        assert_eq!(
+            super::without_type_names("invalid type: integer `1`, expected struct OktaEvent"),
+            "invalid type: integer `1`, expected a JSON object"
+        );
+        assert_eq!(super::without_type_names("expected enum Kind or null"), "expected one of the known values or null");
+        assert_eq!(super::without_type_names("missing field `published`"), "missing field `published`");
+    }
+
     use super::*;
 
     #[derive(Deserialize)]
