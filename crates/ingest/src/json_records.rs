@@ -24,13 +24,14 @@ pub fn read(
     sink: &mut dyn RecordSink,
     on: &mut OnRecord<'_>,
 ) -> std::io::Result<()> {
-    // JSON starts with an object or an array (after a byte-order mark and blank space).
-    // Anything else was forced here with --format, or is damaged from its first byte:
-    // one reason for the file, not one per word of it.
+    // JSON records start with an object or an array. A sample in which no line does
+    // (after a byte-order mark and blank space) was forced here with --format: one
+    // reason for the file, not one per word of it. A damaged first line of NDJSON is
+    // only that line's problem, so one good line in the sample is enough to read on.
     let body = cx.sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(cx.sample);
+    let opens = |l: &[u8]| matches!(l.trim_ascii_start().first(), Some(b'{' | b'['));
     if let Some(&first) = body.iter().find(|c| !c.is_ascii_whitespace())
-        && first != b'{'
-        && first != b'['
+        && !body.split(|&c| c == b'\n').any(opens)
     {
         cx.quarantine(
             sink,
@@ -77,5 +78,9 @@ mod tests {
         assert!(c.quarantined[0].reason.contains("not JSON") && c.quarantined[0].reason.contains("--format"));
         let bom = read_str(Format::Okta, "\u{feff}  []\n");
         assert!(bom.quarantined.is_empty(), "{:?}", bom.quarantined);
+        // A damaged first line of NDJSON costs that line only.
+        let ndjson = read_str(Format::Okta, "!\n{\"published\":\"x\"}\n");
+        assert_eq!(ndjson.quarantined.len(), 2, "{:?}", ndjson.quarantined);
+        assert!(!ndjson.quarantined[0].reason.contains("not JSON: the file"));
     }
 }
