@@ -312,6 +312,11 @@ fn no_readable_input_is_an_error_with_reasons() {
         err.contains("no input could be read") && err.contains("notes.txt") && err.contains("cannot open"),
         "{err}"
     );
+    assert!(err.contains("bonafide formats") && err.contains("--map"), "an unknown file says what to do: {err}");
+    let empty = tempfile::tempdir().unwrap();
+    let run = scan(&[empty.path()], &[]);
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains(&format!("no files found in {}", empty.path().display())), "{}", run.stderr());
 }
 
 #[test]

@@ -688,7 +688,16 @@ pub fn scan_with(
             .iter()
             .map(|i| format!("  {}: {}", i.path, i.skipped.as_deref().or(i.error.as_deref()).unwrap_or("not read")))
             .collect();
-        let reasons = if reasons.is_empty() { "  (no files given or found)".to_string() } else { reasons.join("\n") };
+        let reasons = if reasons.is_empty() {
+            let given: Vec<String> = req.paths.iter().map(|p| p.display().to_string()).collect();
+            if given.is_empty() {
+                "  (no paths given)".to_string()
+            } else {
+                format!("  no files found in {} (hidden files are skipped)", given.join(", "))
+            }
+        } else {
+            reasons.join("\n")
+        };
         return Err(ScanError::NoInput(reasons));
     }
 

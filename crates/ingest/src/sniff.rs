@@ -291,7 +291,11 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     if bonafide_intel::sanctions::ofac::sniff(body).is_some() {
         return Recognition::Format(Format::Ofac);
     }
-    Recognition::Unknown("not a format bonafide knows (no known CSV header, JSON keys or list layout)".into())
+    Recognition::Unknown(
+        "not a format bonafide knows (no known CSV header, JSON keys or list layout; `bonafide formats` lists what each \
+         header needs, `--map` renames your columns, `--format NAME=PATH` forces a format)"
+            .into(),
+    )
 }
 
 #[cfg(test)]
