@@ -102,6 +102,15 @@ async fn serve_pool(db: &std::path::Path) -> Result<sqlx::AnyPool> {
     Ok(pool)
 }
 
+/// Listing or disabling users of a SQLite file that does not exist would create an
+/// empty database and report nothing: a mistyped path. (`user add` creates it.)
+fn existing(db: &std::path::Path) -> Result<()> {
+    if !bonafide_store::db::is_postgres_url(&db.to_string_lossy()) && !db.exists() {
+        bail!("no database at {} (`bonafide user add` creates one)", db.display());
+    }
+    Ok(())
+}
+
 pub fn user(cmd: UserCommand) -> Result<ExitCode> {
     let rt = runtime()?;
     match cmd {
@@ -122,6 +131,7 @@ pub fn user(cmd: UserCommand) -> Result<ExitCode> {
             ));
         }
         UserCommand::Disable { db, name } => {
+            existing(&db)?;
             let revoked = rt.block_on(async {
                 let pool = serve_pool(&db).await?;
                 let revoked = bonafide_serve::users::disable_user(&pool, "cli", &name).await;
@@ -134,6 +144,7 @@ pub fn user(cmd: UserCommand) -> Result<ExitCode> {
             crate::emit(&format!("user {name} disabled: {revoked}\n"));
         }
         UserCommand::List { db } => {
+            existing(&db)?;
             let users = rt.block_on(async {
                 let pool = serve_pool(&db).await?;
                 let u = bonafide_serve::users::list(&pool).await?;

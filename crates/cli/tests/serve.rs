@@ -258,3 +258,39 @@ fn the_demo_with_no_serve_stores_and_exits() {
     let users = String::from_utf8_lossy(&users.stdout);
     assert!(users.lines().any(|l| l.starts_with("demo ") && l.contains("admin")), "{users}");
 }
+
+/// A new database says what it lacks instead of serving a sign-in page nobody can pass;
+/// listing the users of a database that is not there does not create one.
+#[test]
+fn an_empty_database_says_what_to_do() {
+    let bin = env!("CARGO_BIN_EXE_bonafide");
+    let dir = tempfile::tempdir().unwrap();
+    let list = Command::new(bin).args(["user", "list", "--db"]).arg(dir.path().join("nosuch.db")).output().unwrap();
+    assert!(!list.status.success());
+    assert!(
+        String::from_utf8_lossy(&list.stderr).contains("no database at"),
+        "{}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    assert!(!dir.path().join("nosuch.db").exists());
+
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut serve = Kill(
+        Command::new(bin)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(dir.path().join("new.db"))
+            .arg("--key-file")
+            .arg(dir.path().join("key"))
+            .arg("--inbox")
+            .arg(dir.path().join("inbox"))
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    healthz_once_up(port, Duration::from_secs(30));
+    let _ = serve.0.kill();
+    let mut err = String::new();
+    serve.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+    assert!(err.contains("has no users") && err.contains("bonafide user add"), "{err}");
+    assert!(err.contains("holds no scan yet"), "{err}");
+}

@@ -209,10 +209,23 @@ pub async fn run(config: ServeConfig) -> Result<(), ServeError> {
         .map_err(|source| ServeError::Listen { addr: config.listen, source })?;
     let addr = listener.local_addr()?;
     tracing::info!("bonafide serve listening on http://{addr}");
-    eprintln!(
-        "bonafide serve: http://{addr}/  (database {})",
-        bonafide_store::db::redact(&config.db.to_string_lossy())
-    );
+    let shown = bonafide_store::db::redact(&config.db.to_string_lossy());
+    eprintln!("bonafide serve: http://{addr}/  (database {shown})");
+    // A new database serves a sign-in page nobody can pass, or an empty queue: say what
+    // to do rather than leave the operator guessing.
+    let active = users::list(&state.pool).await?.iter().filter(|u| !u.disabled).count();
+    if active == 0 {
+        eprintln!(
+            "warning: {shown} has no users, so nobody can sign in; add one with \
+             `bonafide user add --db {shown} NAME --role admin` (password on standard input)"
+        );
+    }
+    if state.snap().await.run.is_none() && !state.ingest.has_inputs() {
+        eprintln!(
+            "warning: {shown} holds no scan yet; store one with `bonafide scan PATH... --db {shown}`, \
+             or give serve --watch DIR"
+        );
+    }
     axum::serve(listener, app(state).into_make_service_with_connect_info::<SocketAddr>())
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
