@@ -73,7 +73,7 @@ const CSV_FORMATS: &[(Format, &[&str], &[&str])] = &[
 /// devices too), the format that knows more of its columns wins.
 const CSV_COLUMNS: &[(Format, &[&str])] = &[
     (Format::People, crate::people::COLUMNS),
-    (Format::Accounts, &["subject_id", "source", "account"]),
+    (Format::Accounts, crate::accounts::COLUMNS),
     (Format::PayrollChanges, crate::payroll::COLUMNS),
     (Format::Shipments, crate::shipments::COLUMNS),
     (Format::Devices, crate::devices::COLUMNS),
@@ -155,6 +155,12 @@ impl Format {
             || matches!(self, Format::PayrollChanges | Format::Interviews | Format::References)
             || matches!(self, Format::Ofac | Format::Un | Format::Ftm)
             || self == Format::GithubProfile
+    }
+
+    /// Every column of a CSV record format in the data contract (the names a column map
+    /// may rename to); `None` for formats that are not CSV records.
+    pub fn columns(self) -> Option<&'static [&'static str]> {
+        CSV_COLUMNS.iter().find(|(f, _)| *f == self).map(|(_, c)| *c)
     }
 
     /// Required columns of a CSV record format.
