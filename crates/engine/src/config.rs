@@ -186,6 +186,66 @@ mod tests {
         assert!(REFERENCE.contains("# key_file ="));
     }
 
+    /// Every setting of the reference that has no settings below it (values, arrays, and
+    /// tables documented empty), with its path.
+    fn leaves(v: &toml::Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, toml::Value)>) {
+        match v {
+            toml::Value::Table(t) if !t.is_empty() => {
+                for (k, v) in t {
+                    path.push(k.clone());
+                    leaves(v, path, out);
+                    path.pop();
+                }
+            }
+            _ => out.push((path.clone(), v.clone())),
+        }
+    }
+
+    fn set(root: &mut toml::Value, path: &[String], value: toml::Value) {
+        let mut at = root;
+        for k in &path[..path.len() - 1] {
+            let toml::Value::Table(t) = at else { panic!("{path:?} crosses a value") };
+            at = t.entry(k.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        }
+        let toml::Value::Table(t) = at else { panic!("{path:?} crosses a value") };
+        t.insert(path[path.len() - 1].clone(), value);
+    }
+
+    /// README: "a setting left out takes the default". A file setting any one key of the
+    /// reference, alone in its table, must parse, take that value, and leave every other
+    /// setting (its neighbours in the same table included) at the default.
+    #[test]
+    fn any_one_setting_alone_parses_and_the_rest_stay_default() {
+        let reference: toml::Value = toml::from_str(REFERENCE).unwrap();
+        let mut all = Vec::new();
+        leaves(&reference, &mut Vec::new(), &mut all);
+        assert!(all.len() > 200, "{} settings found", all.len());
+        let default = toml::Value::try_from(Config::default()).unwrap();
+        let mut failures = Vec::new();
+        for (path, value) in all {
+            // Another value where one is easy to make, so that the test also sees the
+            // setting taken: numbers move, booleans flip, strings and lists stay.
+            let value = match value {
+                toml::Value::Integer(i) => toml::Value::Integer(i + 1),
+                toml::Value::Float(f) => toml::Value::Float(f + 0.25),
+                toml::Value::Boolean(b) => toml::Value::Boolean(!b),
+                v => v,
+            };
+            let mut alone = toml::Value::Table(toml::Table::new());
+            set(&mut alone, &path, value.clone());
+            let text = toml::to_string(&alone).unwrap();
+            let mut expected = default.clone();
+            set(&mut expected, &path, value);
+            let expected: Config = expected.try_into().unwrap();
+            match Config::parse(&text) {
+                Ok(got) if got == expected => {}
+                Ok(got) => failures.push(format!("{} alone gives {got:?}", path.join("."))),
+                Err(e) => failures.push(format!("{} alone: {e}", path.join("."))),
+            }
+        }
+        assert!(failures.is_empty(), "{}", failures.join("\n"));
+    }
+
     #[test]
     fn signature_files_are_checked_at_load_relative_to_the_config() {
         let dir = tempfile::tempdir().unwrap();
