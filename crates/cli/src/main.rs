@@ -275,6 +275,16 @@ fn formats() {
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    let org = match &cli.command {
+        Command::Simulate(a) => Some(("simulate", &a.org)),
+        Command::Demo(a) => Some(("demo", &a.org)),
+        _ => None,
+    };
+    if let Some((name, org)) = org
+        && let Err(e) = org.check(name)
+    {
+        e.exit();
+    }
     match cli.command {
         Command::Scan(args) => scan(cli.config.as_ref(), args),
         Command::Indicators { json } => indicators(json).map(|_| ExitCode::SUCCESS),

@@ -1,0 +1,70 @@
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! What a user meets before any work starts: option ranges and checks across options,
+//! help texts, and the errors of wrong arguments. Each runs the real binary in a fresh
+//! folder and does no scanning of its own, so the file stays quick.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+struct Run {
+    out: Output,
+    dir: tempfile::TempDir,
+}
+
+impl Run {
+    fn stdout(&self) -> String {
+        String::from_utf8_lossy(&self.out.stdout).into_owned()
+    }
+    fn stderr(&self) -> String {
+        String::from_utf8_lossy(&self.out.stderr).into_owned()
+    }
+    fn code(&self) -> i32 {
+        self.out.status.code().unwrap_or(-1)
+    }
+    fn path(&self, name: &str) -> std::path::PathBuf {
+        self.dir.path().join(name)
+    }
+}
+
+/// Runs `bonafide ARGS...` in a fresh folder, after `setup` has written files there.
+fn bonafide_in(setup: impl FnOnce(&Path), args: &[&str]) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    setup(dir.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_bonafide"))
+        .args(args)
+        .env("BONAFIDE_KEY_FILE", dir.path().join("secret.key"))
+        .env("NO_COLOR", "1")
+        .current_dir(dir.path())
+        .output()
+        .expect("run bonafide");
+    Run { out, dir }
+}
+
+fn bonafide(args: &[&str]) -> Run {
+    bonafide_in(|_| {}, args)
+}
+
+#[test]
+fn simulate_refuses_impossible_organisations_with_a_usage_error() {
+    for (args, words) in [
+        (&["--people", "0"][..], &["'0'", "--people", "at least 1"][..]),
+        (&["--days", "0"], &["'0'", "--days", "at least 1"]),
+        (&["--days=-4"], &["--days", "at least 1"]),
+        (&["--people", "10", "--operatives", "20"], &["--operatives 20", "--people 10", "Usage: bonafide"]),
+        (&["--operatives", "5", "--farms", "20"], &["--farms 20", "--operatives is 5", "Usage: bonafide"]),
+    ] {
+        for command in ["simulate", "demo"] {
+            let mut all = match command {
+                "simulate" => vec![command, "--out", "org"],
+                _ => vec![command, "--dir", "org", "--no-serve"],
+            };
+            all.extend(args);
+            let run = bonafide(&all);
+            assert_eq!(run.code(), 2, "{all:?}: {}", run.stderr());
+            for w in words {
+                assert!(run.stderr().contains(w), "{all:?}: {w} not in {}", run.stderr());
+            }
+            assert!(!run.path("org").exists(), "{all:?} wrote something");
+        }
+    }
+}
