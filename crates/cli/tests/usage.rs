@@ -68,3 +68,28 @@ fn simulate_refuses_impossible_organisations_with_a_usage_error() {
         }
     }
 }
+
+#[test]
+fn help_describes_user_and_screen_databases() {
+    let add = bonafide(&["user", "add", "--help"]);
+    assert_eq!(add.code(), 0);
+    let text = add.stdout();
+    assert!(text.contains("sign-in name"), "--name: {text}");
+    assert!(text.contains("--db <FILE|URL>") && text.contains("postgres://"), "--db: {text}");
+    let list = bonafide(&["user", "list", "--help"]).stdout();
+    assert!(list.contains("postgres://"), "{list}");
+    let screen = bonafide(&["screen", "--help"]).stdout();
+    assert!(screen.contains("--db <FILE|URL>"), "{screen}");
+}
+
+#[test]
+fn a_malformed_ip_list_says_kind_equals_file_as_the_help_does() {
+    let run = bonafide_in(
+        |d| std::fs::write(d.join("vpn.txt"), "203.0.113.0/24\n").unwrap(),
+        &["scan", ".", "--ip-list", "vpn.txt"],
+    );
+    assert_eq!(run.code(), 1);
+    assert!(run.stderr().contains("--ip-list must look like KIND=FILE"), "{}", run.stderr());
+    let help = bonafide(&["scan", "--help"]).stdout();
+    assert!(help.contains("--ip-list <KIND=FILE>"), "{help}");
+}
