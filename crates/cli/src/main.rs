@@ -47,7 +47,8 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "bonafide", version, about, long_about = None)]
 struct Cli {
-    /// Configuration file (default: ./bonafide.toml when present).
+    /// Configuration file; every command refuses one that does not exist (default:
+    /// ./bonafide.toml when present, else the built-in defaults).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -277,6 +278,18 @@ fn formats() {
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    // Every command takes --config, and most do not read it (indicators, formats, user,
+    // ...): without this a mistyped path would pass unnoticed there, and the same
+    // command line would fail only once it reached a command that reads it.
+    if let Some(p) = &cli.config
+        && !p.is_file()
+    {
+        let why = if p.exists() { "is not a file" } else { "does not exist" };
+        bail!(
+            "--config {}: {why}; give an existing configuration file, or leave --config out for ./bonafide.toml or the defaults (`bonafide config` prints them)",
+            p.display()
+        );
+    }
     let org = match &cli.command {
         Command::Simulate(a) => Some(("simulate", &a.org)),
         Command::Demo(a) => Some(("demo", &a.org)),

@@ -93,3 +93,28 @@ fn a_malformed_ip_list_says_kind_equals_file_as_the_help_does() {
     let help = bonafide(&["scan", "--help"]).stdout();
     assert!(help.contains("--ip-list <KIND=FILE>"), "{help}");
 }
+
+#[test]
+fn a_config_that_does_not_exist_is_an_error_for_every_command() {
+    for args in [
+        &["indicators"][..],
+        &["formats"],
+        &["config"],
+        &["scan", "."],
+        &["user", "list"],
+        &["migrate", "--db", "x.db"],
+        &["simulate", "--out", "org"],
+    ] {
+        let mut all = vec!["--config", "nosuch.toml"];
+        all.extend(args);
+        let run = bonafide(&all);
+        assert_eq!(run.code(), 1, "{all:?}: {}", run.stdout());
+        assert!(run.stderr().contains("--config nosuch.toml: does not exist"), "{all:?}: {}", run.stderr());
+        assert!(run.stdout().is_empty(), "{all:?} ran: {}", run.stdout());
+        assert!(!run.path("x.db").exists() && !run.path("bonafide.db").exists() && !run.path("org").exists());
+    }
+    let folder = bonafide_in(|d| std::fs::create_dir(d.join("conf")).unwrap(), &["formats", "--config", "conf"]);
+    assert!(folder.stderr().contains("--config conf: is not a file"), "{}", folder.stderr());
+    let fine = bonafide_in(|d| std::fs::write(d.join("b.toml"), "").unwrap(), &["formats", "--config", "b.toml"]);
+    assert_eq!(fine.code(), 0, "{}", fine.stderr());
+}
