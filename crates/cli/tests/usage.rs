@@ -118,3 +118,62 @@ fn a_config_that_does_not_exist_is_an_error_for_every_command() {
     let fine = bonafide_in(|d| std::fs::write(d.join("b.toml"), "").unwrap(), &["formats", "--config", "b.toml"]);
     assert_eq!(fine.code(), 0, "{}", fine.stderr());
 }
+
+/// A small truth and a report in the shapes `simulate` and `scan` write them.
+fn write_pair(dir: &Path, report_ids: &[&str]) {
+    std::fs::write(
+        dir.join("truth.json"),
+        r#"{"schema": "bonafide.truth/1", "subjects": 4,
+            "operatives": [{"subject_id": "E1", "indicators": ["D1"]}, {"subject_id": "E2"}],
+            "farms": [], "ordinary": [{"subject_id": "E3", "confounders": ["traveller"]}]}"#,
+    )
+    .unwrap();
+    let subjects: Vec<String> = report_ids
+        .iter()
+        .map(|id| format!(r#"{{"subject_id": "{id}", "score": 90.0, "band": "critical", "findings": []}}"#))
+        .collect();
+    std::fs::create_dir_all(dir.join("report")).unwrap();
+    std::fs::write(
+        dir.join("report/report.json"),
+        format!(r#"{{"subjects": [{}], "clusters": []}}"#, subjects.join(",")),
+    )
+    .unwrap();
+}
+
+#[test]
+fn eval_refuses_a_report_of_another_organisation() {
+    let run = bonafide_in(|d| write_pair(d, &["X1", "X2", "E1"]), &["eval", "--truth", "truth.json", "report"]);
+    assert_eq!(run.code(), 1, "{}", run.stdout());
+    assert!(run.stderr().contains("not from the same organisation"), "{}", run.stderr());
+    assert!(run.stderr().contains("1 of the 3"), "{}", run.stderr());
+    assert!(!run.path("report/eval.json").exists());
+    let run = bonafide_in(|d| write_pair(d, &["E1", "E2", "E3", "E4"]), &["eval", "--truth", "truth.json", "report"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.path("report/eval.json").is_file());
+}
+
+#[test]
+fn eval_takes_the_report_file_as_well_as_its_folder() {
+    let run = bonafide_in(
+        |d| write_pair(d, &["E1", "E2", "E3"]),
+        &["eval", "--truth", "truth.json", "report/report.json", "--quiet"],
+    );
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stdout().contains("recall 1.00"), "{}", run.stdout());
+    assert!(run.path("report/eval.json").is_file());
+}
+
+#[test]
+fn eval_says_when_the_truth_is_not_a_simulated_one_without_repeating_the_cause() {
+    let run = bonafide_in(
+        |d| {
+            write_pair(d, &["E1"]);
+            std::fs::write(d.join("truth.json"), r#"{"people": []}"#).unwrap();
+        },
+        &["eval", "--truth", "truth.json", "report"],
+    );
+    assert_eq!(run.code(), 1);
+    let e = run.stderr();
+    assert!(e.contains("truth.json is not a truth.json written by `bonafide simulate`"), "{e}");
+    assert_eq!(e.matches("missing field").count(), 1, "{e}");
+}
