@@ -3,8 +3,9 @@
 //! A file's name says little (exports are called `export (3).json`), so recognition
 //! looks at content only: a CSV's header row (after the user's column map), a JSON
 //! file's characteristic keys, an IP list's lines, a MaxMind database's marker. The
-//! catalogue below also knows formats this version cannot read yet, so that such a file
-//! is reported as "recognised, not supported" rather than "unknown".
+//! catalogue can also hold a format a version cannot read yet ([`Format::supported`]), so
+//! that such a file is reported as "recognised, not supported" rather than "unknown";
+//! today every format in it is read.
 
 use bonafide_intel::ip::{IpFormat, formats as ipformats};
 
