@@ -47,7 +47,8 @@ use clap::{Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "bonafide", version, about, long_about = None)]
 struct Cli {
-    /// Configuration file (default: ./bonafide.toml when present).
+    /// Configuration file; every command refuses one that does not exist (default:
+    /// ./bonafide.toml when present, else the built-in defaults).
     #[arg(long, global = true, value_name = "FILE")]
     config: Option<PathBuf>,
     #[command(subcommand)]
@@ -137,10 +138,12 @@ struct ScanArgs {
     quiet: bool,
 }
 
-fn split_pair(s: &str, what: &str) -> Result<(String, PathBuf)> {
+/// Splits `KEY=PATH`; `form` is how the option's help writes it (`NAME=PATH`,
+/// `KIND=FILE`), so that the error repeats what the help and README say.
+fn split_pair(s: &str, what: &str, form: &str) -> Result<(String, PathBuf)> {
     match s.split_once('=') {
         Some((k, v)) if !k.trim().is_empty() && !v.trim().is_empty() => Ok((k.trim().to_string(), PathBuf::from(v))),
-        _ => bail!("{what} must look like NAME=PATH, got {s:?}"),
+        _ => bail!("{what} must look like {form}, got {s:?}"),
     }
 }
 
@@ -152,7 +155,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     };
     let mut forced = Vec::new();
     for f in &args.formats {
-        let (name, path) = split_pair(f, "--format")?;
+        let (name, path) = split_pair(f, "--format", "NAME=PATH")?;
         let format = Format::from_name(&name).with_context(|| {
             let names: Vec<&str> = Format::all().iter().map(|f| f.name()).collect();
             format!("unknown format {name:?}; known: {}", names.join(", "))
@@ -161,7 +164,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     }
     let mut ip_lists = Vec::new();
     for l in &args.ip_lists {
-        let (kind, path) = split_pair(l, "--ip-list")?;
+        let (kind, path) = split_pair(l, "--ip-list", "KIND=FILE")?;
         let kind = IpKind::parse(&kind).with_context(|| {
             format!("unknown network kind {kind:?}; use vpn, proxy, tor, hosting, mobile, residential or corporate")
         })?;
@@ -313,6 +316,28 @@ fn formats() {
 
 fn run() -> Result<ExitCode> {
     let cli = Cli::parse();
+    // Every command takes --config, and most do not read it (indicators, formats, user,
+    // ...): without this a mistyped path would pass unnoticed there, and the same
+    // command line would fail only once it reached a command that reads it.
+    if let Some(p) = &cli.config
+        && !p.is_file()
+    {
+        let why = if p.exists() { "is not a file" } else { "does not exist" };
+        bail!(
+            "--config {}: {why}; give an existing configuration file, or leave --config out for ./bonafide.toml or the defaults (`bonafide config` prints them)",
+            p.display()
+        );
+    }
+    let org = match &cli.command {
+        Command::Simulate(a) => Some(("simulate", &a.org)),
+        Command::Demo(a) => Some(("demo", &a.org)),
+        _ => None,
+    };
+    if let Some((name, org)) = org
+        && let Err(e) = org.check(name)
+    {
+        e.exit();
+    }
     match cli.command {
         Command::Scan(args) => scan(cli.config.as_ref(), args),
         Command::Indicators { json } => indicators(json).map(|_| ExitCode::SUCCESS),
@@ -393,4 +418,40 @@ fn describe(e: &anyhow::Error) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::Cli;
+
+    /// Every option and argument of every command says what it is in `--help`, and no
+    /// `--db` claims to take only a file: every one of them opens a SQLite file or a
+    /// PostgreSQL URL (the worker's takes only the URL).
+    #[test]
+    fn every_argument_is_described_and_every_db_takes_a_url() {
+        fn walk(cmd: &clap::Command, path: &str, problems: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    problems.push(format!("{path} --{id} has no description"));
+                }
+                let names: Vec<String> =
+                    arg.get_value_names().unwrap_or_default().iter().map(ToString::to_string).collect();
+                if id == "db" && !names.iter().any(|n| n.contains("URL")) {
+                    problems.push(format!("{path} --db says {names:?}, not FILE|URL"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), problems);
+            }
+        }
+        let mut problems = Vec::new();
+        walk(&Cli::command(), "bonafide", &mut problems);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+    }
 }

@@ -59,8 +59,9 @@ pub struct ScreenArgs {
     /// the new lists and did not match the old.
     #[arg(long, num_args = 2, value_names = ["OLD", "NEW"], conflicts_with_all = ["names", "file", "lists"])]
     diff: Vec<PathBuf>,
-    /// The database of earlier scans (`bonafide scan --db`) whose subjects --diff screens.
-    #[arg(long, value_name = "FILE", requires = "diff")]
+    /// The database of earlier scans (`bonafide scan --db`: a SQLite file or
+    /// postgres://...) whose subjects --diff screens.
+    #[arg(long, value_name = "FILE|URL", requires = "diff")]
     db: Option<PathBuf>,
 }
 
@@ -406,12 +407,18 @@ fn run_diff(config: &Config, args: &ScreenArgs) -> Result<ExitCode> {
         d.changed.iter().map(|(_, n, what)| (&ne[*n], format!("  changed: {}", what.join(", ")))).collect(),
     )?;
     match &args.db {
-        None => writeln!(out, "\n(add --db FILE to screen the subjects of earlier scans against both)")?,
-        Some(db) if now.is_empty() => {
-            writeln!(out, "\nno subject in {} matches the new lists who did not match the old", db.display())?
-        }
+        None => writeln!(out, "\n(add --db FILE|URL to screen the subjects of earlier scans against both)")?,
+        Some(db) if now.is_empty() => writeln!(
+            out,
+            "\nno subject in {} matches the new lists who did not match the old",
+            bonafide_store::db::redact(&db.display().to_string())
+        )?,
         Some(db) => {
-            writeln!(out, "\nsubjects in {} who match the new lists and did not match the old:", db.display())?;
+            writeln!(
+                out,
+                "\nsubjects in {} who match the new lists and did not match the old:",
+                bonafide_store::db::redact(&db.display().to_string())
+            )?;
             for (id, name, hits) in &now {
                 writeln!(out, "  {id} {name}")?;
                 for (field, value, e, score) in hits {

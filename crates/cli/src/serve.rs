@@ -36,8 +36,10 @@ pub enum UserCommand {
     /// Create a user, or reset an existing user's password and role (which enables the
     /// user again and ends all their sessions and API tokens).
     Add {
+        /// The database `bonafide serve` runs on: a SQLite file or postgres://...
         #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
         db: PathBuf,
+        /// The user's sign-in name.
         #[arg(long, value_name = "NAME")]
         name: String,
         /// viewer, analyst or admin.
@@ -49,6 +51,7 @@ pub enum UserCommand {
     },
     /// List users.
     List {
+        /// The database `bonafide serve` runs on: a SQLite file or postgres://...
         #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
         db: PathBuf,
     },

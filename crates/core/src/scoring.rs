@@ -48,9 +48,10 @@ impl Band {
     }
 }
 
-/// log2 likelihood ratio of one finding, by tier.
+/// log2 likelihood ratio of one finding, by tier. A tier left out of
+/// `[scoring.tier_bits]` keeps its default, as every other setting does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct TierBits {
     #[serde(rename = "T1")]
     pub t1: f64,
@@ -60,13 +61,26 @@ pub struct TierBits {
     pub t3: f64,
 }
 
-/// Lowest score (0-100) of each band above `low`.
+/// Lowest score (0-100) of each band above `low`. A band left out of `[scoring.bands]`
+/// keeps its default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, default)]
 pub struct BandThresholds {
     pub medium: u8,
     pub high: u8,
     pub critical: u8,
+}
+
+impl Default for TierBits {
+    fn default() -> Self {
+        TierBits { t1: 8.0, t2: 4.0, t3: 1.5 }
+    }
+}
+
+impl Default for BandThresholds {
+    fn default() -> Self {
+        BandThresholds { medium: 5, high: 50, critical: 90 }
+    }
 }
 
 /// `[scoring]` in `bonafide.toml`.
@@ -127,9 +141,9 @@ impl Default for ScoringConfig {
     fn default() -> Self {
         ScoringConfig {
             prior_log2_odds: -7.0,
-            tier_bits: TierBits { t1: 8.0, t2: 4.0, t3: 1.5 },
+            tier_bits: TierBits::default(),
             weights: BTreeMap::new(),
-            bands: BandThresholds { medium: 5, high: 50, critical: 90 },
+            bands: BandThresholds::default(),
             correlated: Correlated::builtin(),
         }
     }

@@ -502,6 +502,7 @@ pub fn scan_with(
     req: ScanRequest,
     feed: Option<&mut dyn EventFeed>,
 ) -> Result<ScanOutcome, ScanError> {
+    config.validate().map_err(ScanError::Config)?;
     let started = now();
     let planned = plan_inputs(config, &req);
     let mut column_map = req.column_map.clone();

@@ -9,8 +9,11 @@ use std::io::BufRead;
 use crate::record_csv;
 use crate::{AccountLink, ReadContext, RecordSink};
 
+/// The contract's columns of `accounts.csv`, all required.
+pub const COLUMNS: &[&str] = &["subject_id", "source", "account"];
+
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let Some(mut table) = record_csv::open(cx, reader, "accounts", &["subject_id", "source", "account"], sink)? else {
+    let Some(mut table) = record_csv::open(cx, reader, "accounts", COLUMNS, sink)? else {
         return Ok(());
     };
     let (subject, source, account) = (table.col("subject_id"), table.col("source"), table.col("account"));

@@ -3,8 +3,9 @@
 //! A file's name says little (exports are called `export (3).json`), so recognition
 //! looks at content only: a CSV's header row (after the user's column map), a JSON
 //! file's characteristic keys, an IP list's lines, a MaxMind database's marker. The
-//! catalogue below also knows formats this version cannot read yet, so that such a file
-//! is reported as "recognised, not supported" rather than "unknown".
+//! catalogue can also hold a format a version cannot read yet ([`Format::supported`]), so
+//! that such a file is reported as "recognised, not supported" rather than "unknown";
+//! today every format in it is read.
 
 use bonafide_intel::ip::{IpFormat, formats as ipformats};
 
@@ -73,7 +74,7 @@ const CSV_FORMATS: &[(Format, &[&str], &[&str])] = &[
 /// devices too), the format that knows more of its columns wins.
 const CSV_COLUMNS: &[(Format, &[&str])] = &[
     (Format::People, crate::people::COLUMNS),
-    (Format::Accounts, &["subject_id", "source", "account"]),
+    (Format::Accounts, crate::accounts::COLUMNS),
     (Format::PayrollChanges, crate::payroll::COLUMNS),
     (Format::Shipments, crate::shipments::COLUMNS),
     (Format::Devices, crate::devices::COLUMNS),
@@ -155,6 +156,12 @@ impl Format {
             || matches!(self, Format::PayrollChanges | Format::Interviews | Format::References)
             || matches!(self, Format::Ofac | Format::Un | Format::Ftm)
             || self == Format::GithubProfile
+    }
+
+    /// Every column of a CSV record format in the data contract (the names a column map
+    /// may rename to); `None` for formats that are not CSV records.
+    pub fn columns(self) -> Option<&'static [&'static str]> {
+        CSV_COLUMNS.iter().find(|(f, _)| *f == self).map(|(_, c)| *c)
     }
 
     /// Required columns of a CSV record format.

@@ -13,11 +13,12 @@
 //! Header names are compared trimmed and case-insensitively. Rows whose field count
 //! differs from the header's, or that are not UTF-8, are reported, never guessed at.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 use std::path::Path;
 
 use crate::csv_rows::{Cut, Rows};
+use crate::sniff::Format;
 
 /// Column renaming, per format.
 #[derive(Clone, Debug, Default)]
@@ -33,6 +34,22 @@ pub enum ColumnMapError {
     Invalid { path: String, message: String },
 }
 
+/// The names a `[format]` section of a column map may rename to: the contract columns of
+/// a CSV record format, or for `osquery` (query name → table) the tables bonafide knows.
+fn targets(format: &str) -> Option<Vec<&'static str>> {
+    if format == "osquery" {
+        return Some(crate::osquery::TableCatalog::builtin().tables.iter().map(|t| t.name.as_str()).collect());
+    }
+    Format::from_name(format).and_then(Format::columns).map(<[&str]>::to_vec)
+}
+
+/// Section names a column map may use, in `bonafide formats` order.
+fn mappable_sections() -> Vec<&'static str> {
+    let mut names: Vec<&str> = Format::all().into_iter().filter(|f| f.columns().is_some()).map(Format::name).collect();
+    names.push("osquery");
+    names
+}
+
 fn fold_header(h: &str) -> String {
     h.trim_start_matches('\u{feff}').trim().to_lowercase()
 }
@@ -45,12 +62,43 @@ impl ColumnMap {
     }
 
     /// Parses the TOML form: one table per format, user name = our name.
+    ///
+    /// A section must name a CSV record format (or `osquery`, whose entries name a query's
+    /// table), and every entry must rename to one of that format's contract columns (or
+    /// a known osquery table). Anything else would be ignored while reading, so a typo
+    /// (`[peeple]`, `"subjct_id"`) would silently leave the column unread; it is refused
+    /// here with the valid choices instead.
     pub fn parse(text: &str) -> Result<ColumnMap, String> {
-        let raw: HashMap<String, HashMap<String, String>> = toml::from_str(text).map_err(|e| e.to_string())?;
+        let raw: BTreeMap<String, BTreeMap<String, String>> = toml::from_str(text).map_err(|e| e.to_string())?;
         let mut sections = HashMap::new();
-        for (format, cols) in raw {
+        let mut problems = Vec::new();
+        for (section, cols) in raw {
+            let format = section.trim().to_lowercase();
+            let Some(targets) = targets(&format) else {
+                problems.push(format!(
+                    "[{section}] is not a format whose columns can be renamed; use one of {}",
+                    mappable_sections().join(", ")
+                ));
+                continue;
+            };
+            for (theirs, ours) in &cols {
+                if !targets.iter().any(|t| *t == fold_header(ours)) {
+                    let what = if format == "osquery" {
+                        "an osquery table bonafide knows; tables".to_string()
+                    } else {
+                        format!("a column of {format}; its columns")
+                    };
+                    problems.push(format!(
+                        "[{section}] {theirs:?} = {ours:?}: {ours:?} is not {what}: {}",
+                        targets.join(", ")
+                    ));
+                }
+            }
             let cols = cols.into_iter().map(|(theirs, ours)| (fold_header(&theirs), fold_header(&ours))).collect();
-            sections.insert(format.trim().to_lowercase(), cols);
+            sections.insert(format, cols);
+        }
+        if !problems.is_empty() {
+            return Err(problems.join("; "));
         }
         Ok(ColumnMap { sections })
     }
@@ -217,5 +265,46 @@ mod tests {
     #[test]
     fn bad_map_is_an_error() {
         assert!(ColumnMap::parse("people = 3").is_err());
+    }
+
+    #[test]
+    fn an_unknown_section_is_refused_with_the_sections_a_map_may_use() {
+        let e = ColumnMap::parse("[peeple]\n\"Employee ID\" = \"subject_id\"\n").unwrap_err();
+        assert!(e.contains("[peeple]"), "{e}");
+        for section in ["people", "accounts", "payroll_changes", "signins", "commits", "osquery"] {
+            assert!(e.contains(section), "{section} missing from: {e}");
+        }
+        // Formats whose columns the map does not rename are not offered.
+        assert!(!e.contains("okta"), "{e}");
+        assert!(ColumnMap::parse("[okta]\nactor = \"account\"\n").is_err());
+    }
+
+    #[test]
+    fn a_target_that_is_not_a_column_of_the_format_is_refused_with_its_columns() {
+        let e = ColumnMap::parse("[people]\n\"Employee ID\" = \"subjct_id\"\n").unwrap_err();
+        assert!(e.contains("[people]") && e.contains("Employee ID") && e.contains("subjct_id"), "{e}");
+        assert!(e.contains("subject_id") && e.contains("full_name"), "the valid columns: {e}");
+        // A column of another format is not one of this format's.
+        assert!(ColumnMap::parse("[devices]\nEmail = \"full_name\"\n").is_err());
+        // Every problem is named, not just the first.
+        let e = ColumnMap::parse("[people]\na = \"x1\"\n[accounts]\nb = \"x2\"\n").unwrap_err();
+        assert!(e.contains("x1") && e.contains("x2"), "{e}");
+        // Targets compare as headers do: trimmed, any case.
+        let map = ColumnMap::parse("[People]\n\"Employee ID\" = \" Subject_ID \"\n").unwrap();
+        assert_eq!(map.rename("people", "employee id"), "subject_id");
+    }
+
+    #[test]
+    fn osquery_entries_name_a_known_table_and_configuration_renames_still_apply() {
+        let map = ColumnMap::parse("[osquery]\nsw_inventory = \"programs\"\n").unwrap();
+        assert_eq!(map.get("osquery", "sw_inventory"), Some("programs"));
+        let e = ColumnMap::parse("[osquery]\nsw_inventory = \"programz\"\n").unwrap_err();
+        assert!(e.contains("programz") && e.contains("programs") && e.contains("deb_packages"), "{e}");
+        // `[osquery] queries` of the configuration go in through insert; a map entry wins.
+        let mut map = ColumnMap::parse("[osquery]\nsw_inventory = \"programs\"\n").unwrap();
+        map.insert("osquery", "sw_inventory", "deb_packages");
+        map.insert("osquery", "pack_usb", "usb_devices");
+        assert_eq!(map.get("osquery", "sw_inventory"), Some("programs"));
+        assert_eq!(map.get("osquery", "pack_usb"), Some("usb_devices"));
     }
 }

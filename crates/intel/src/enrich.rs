@@ -27,13 +27,28 @@ pub struct NetworkConfig {
 }
 
 #[derive(Debug, thiserror::Error)]
-#[error("[network] {field}: {value:?} is not a CIDR network")]
+#[error(
+    "[network] {field}: {value:?} is not a CIDR network (an address, or address/prefix with a prefix of at most 32 for IPv4 and 128 for IPv6, e.g. \"203.0.113.0/24\")"
+)]
 pub struct NetworkConfigError {
     pub field: &'static str,
     pub value: String,
 }
 
 impl NetworkConfig {
+    /// Every configured range that is not a CIDR network, so that a configuration check
+    /// reports them all before a scan would stop at the first.
+    pub fn check(&self) -> Vec<NetworkConfigError> {
+        [("corporate_egress", &self.corporate_egress), ("approved_vpn", &self.approved_vpn)]
+            .into_iter()
+            .flat_map(|(field, list)| {
+                list.iter()
+                    .filter(|v| parse_cidr(v).is_none())
+                    .map(move |v| NetworkConfigError { field, value: v.clone() })
+            })
+            .collect()
+    }
+
     /// Adds the configured ranges to an intelligence builder at the highest priority.
     pub fn apply(&self, builder: &mut IpIntelBuilder) -> Result<(), NetworkConfigError> {
         for (field, list, label) in [

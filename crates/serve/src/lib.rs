@@ -217,7 +217,7 @@ pub async fn run(config: ServeConfig) -> Result<(), ServeError> {
     if active == 0 {
         eprintln!(
             "warning: {shown} has no users, so nobody can sign in; add one with \
-             `bonafide user add --db {shown} NAME --role admin` (password on standard input)"
+             `bonafide user add --db {shown} --name NAME --role admin` (password on standard input)"
         );
     }
     if state.snap().await.run.is_none() && !state.ingest.has_inputs() {

@@ -11,12 +11,32 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+/// Why an evaluation cannot be trusted or made. The cause of a read or parse failure is
+/// the error's source, not repeated in its message (`{:#}` prints both).
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
-    #[error("reading {path}: {source}")]
-    Io { path: String, source: std::io::Error },
-    #[error("{path} is not what was expected: {source}")]
-    Json { path: String, source: serde_json::Error },
+    #[error("cannot read {path}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path} is not a truth.json written by `bonafide simulate`")]
+    NotTruth {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("{path} is not a report.json written by `bonafide scan`")]
+    NotReport {
+        path: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error(
+        "the truth and the report are not from the same organisation: only {present} of the {total} subjects the truth names are in the report (scan the data folder written beside this truth.json, then evaluate that report)"
+    )]
+    Mismatch { present: usize, total: usize },
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -298,18 +318,43 @@ pub fn evaluate(truth: &Truth, report: &Report) -> Eval {
     }
 }
 
-fn load<T: serde::de::DeserializeOwned>(path: &Path) -> Result<T, EvalError> {
+fn load<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    not: fn(String, serde_json::Error) -> EvalError,
+) -> Result<T, EvalError> {
     let shown = path.display().to_string();
     let f = std::fs::File::open(path).map_err(|source| EvalError::Io { path: shown.clone(), source })?;
-    serde_json::from_reader(std::io::BufReader::new(f)).map_err(|source| EvalError::Json { path: shown, source })
+    serde_json::from_reader(std::io::BufReader::new(f)).map_err(|source| not(shown, source))
 }
 
 pub fn load_truth(path: &Path) -> Result<Truth, EvalError> {
-    load(path)
+    load(path, |path, source| EvalError::NotTruth { path, source })
 }
 
 pub fn load_report(path: &Path) -> Result<Report, EvalError> {
-    load(path)
+    load(path, |path, source| EvalError::NotReport { path, source })
+}
+
+/// Whether the report is a scan of the organisation the truth describes: at least half
+/// of the subjects the truth names (operatives, and ordinary staff with confounders)
+/// must be in it. [`evaluate`] scores a truth against any report, and against another
+/// organisation's it would print confident numbers about nobody (every operative
+/// "missing", precision from strangers), so callers that take the two files from a user
+/// check this first. Every person of a simulated organisation is a subject of its scan,
+/// so a real pair has them all; half leaves room for a scan of part of the data.
+pub fn same_organisation(truth: &Truth, report: &Report) -> Result<(), EvalError> {
+    let named: BTreeSet<&str> = truth
+        .operatives
+        .iter()
+        .map(|o| o.subject_id.as_str())
+        .chain(truth.ordinary.iter().map(|o| o.subject_id.as_str()))
+        .collect();
+    let listed: BTreeSet<&str> = report.subjects.iter().map(|s| s.subject_id.as_str()).collect();
+    let present = named.iter().filter(|id| listed.contains(*id)).count();
+    if present * 2 < named.len() {
+        return Err(EvalError::Mismatch { present, total: named.len() });
+    }
+    Ok(())
 }
 
 /// The one-line verdict.
@@ -422,6 +467,46 @@ mod tests {
                            {"subject_id": "N2", "confounders": ["traveller", "privacy_vpn"]}]}"#,
         )
         .unwrap()
+    }
+
+    #[test]
+    fn a_report_of_another_organisation_is_refused() {
+        // The truth names O1, O2, O3, N1, N2.
+        let other = report(&[("X1", 99.0, "critical", &[]), ("X2", 1.0, "low", &[])], &[]);
+        let e = same_organisation(&truth(), &other).unwrap_err().to_string();
+        assert!(e.contains("not from the same organisation") && e.contains("0 of the 5"), "{e}");
+        let few = report(&[("O1", 99.0, "critical", &[]), ("N1", 1.0, "low", &[]), ("X1", 1.0, "low", &[])], &[]);
+        assert!(same_organisation(&truth(), &few).is_err(), "2 of 5 is fewer than half");
+        let most = report(&[("O1", 99.0, "critical", &[]), ("O2", 1.0, "low", &[]), ("N1", 1.0, "low", &[])], &[]);
+        same_organisation(&truth(), &most).unwrap();
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_truth_says_so_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("truth.json");
+        std::fs::write(&path, "{\"subjects\": []}").unwrap();
+        let e = load_truth(&path).unwrap_err();
+        let shown = anyhow_like(&e);
+        assert!(shown.contains("is not a truth.json written by `bonafide simulate`"), "{shown}");
+        assert_eq!(shown.matches("missing field").count(), 1, "{shown}");
+        std::fs::write(&path, "{\"people\": []}").unwrap();
+        let e = load_report(&path).unwrap_err();
+        assert!(e.to_string().contains("is not a report.json written by `bonafide scan`"), "{e}");
+        let e = load_truth(&dir.path().join("none.json")).unwrap_err();
+        assert_eq!(anyhow_like(&e).matches("No such file").count(), 1, "{}", anyhow_like(&e));
+    }
+
+    /// The message and its causes as `{:#}` of an error chain prints them (the CLI's
+    /// `error: ...` line).
+    fn anyhow_like(e: &dyn std::error::Error) -> String {
+        let mut s = e.to_string();
+        let mut cause = e.source();
+        while let Some(c) = cause {
+            s.push_str(&format!(": {c}"));
+            cause = c.source();
+        }
+        s
     }
 
     #[test]

@@ -66,6 +66,7 @@ pub(crate) fn finish(w: Out) -> io::Result<()> {
 
 /// Writes the organisation into `out`. Deterministic for `p.seed`.
 pub fn simulate(p: &Params, out: &Path) -> io::Result<Summary> {
+    p.check().map_err(|e| io::Error::new(io::ErrorKind::InvalidInput, e))?;
     std::fs::create_dir_all(out)?;
     let (people, farms) = population::build(p);
     let mut s = Summary {

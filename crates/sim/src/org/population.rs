@@ -248,6 +248,36 @@ pub struct Params {
     pub neutral_names: bool,
 }
 
+impl Params {
+    /// Whether the organisation can be built as asked. The answers in `truth.json` must be
+    /// the organisation asked for: bending the numbers (one person for `--people 0`, as
+    /// many operatives as people, farms without members) would measure something nobody
+    /// asked about, so impossible numbers are refused, named as `bonafide simulate`'s
+    /// options.
+    pub fn check(&self) -> Result<(), String> {
+        if self.people == 0 {
+            return Err("--people 0: the organisation needs at least one person".into());
+        }
+        if self.days < 1 {
+            return Err(format!("--days {}: at least one day of logs is needed", self.days));
+        }
+        if self.operatives > self.people {
+            return Err(format!(
+                "--operatives {} is more than --people {}: operatives are among the organisation's people",
+                self.operatives, self.people
+            ));
+        }
+        let needed = self.farms.saturating_mul(2);
+        if needed > self.operatives {
+            return Err(format!(
+                "--farms {} needs at least {needed} operatives (a farm is one door receiving the laptops of two or more), but --operatives is {}",
+                self.farms, self.operatives
+            ));
+        }
+        Ok(())
+    }
+}
+
 /// Confounder kinds and the share of ordinary staff carrying each.
 pub const CONFOUNDERS: &[(&str, f64)] = &[
     ("traveller", 0.08),

@@ -231,3 +231,31 @@ fn record_times_fall_around_the_simulated_window() {
         }
     }
 }
+
+/// Impossible numbers are refused, not bent into another organisation (one person for
+/// none, as many operatives as people, farms with one member or none, no days), and
+/// nothing is written; the edges of what is possible are accepted.
+#[test]
+fn impossible_organisations_are_refused_and_nothing_is_written() {
+    for (p, words) in [
+        (params(0, 0, 0, 7, 1), &["--people 0"][..]),
+        (params(10, 20, 0, 7, 1), &["--operatives 20", "--people 10"]),
+        (params(100, 5, 20, 7, 1), &["--farms 20", "40 operatives", "--operatives is 5"]),
+        (params(100, 3, 2, 7, 1), &["--farms 2", "4 operatives"]),
+        (params(100, 5, 1, 0, 1), &["--days 0"]),
+        (params(100, 5, 1, -3, 1), &["--days -3"]),
+    ] {
+        let e = p.check().unwrap_err();
+        for w in words {
+            assert!(e.contains(w), "{w} not in: {e}");
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("org");
+        let err = super::simulate(&p, &out).unwrap_err();
+        assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput);
+        assert!(!out.exists(), "{p:?} wrote {}", out.display());
+    }
+    for p in [params(1, 0, 0, 1, 1), params(4, 4, 2, 1, 1), params(10, 2, 1, 3, 1)] {
+        p.check().unwrap();
+    }
+}
