@@ -170,7 +170,7 @@ mod tests {
         assert!(n.groups.len() > 50);
         for g in &n.groups {
             for w in g {
-                assert_eq!(tokens(w), [w.clone()], "{w} must be one folded word");
+                assert_eq!(tokens(w), std::slice::from_ref(w), "{w} must be one folded word");
             }
         }
     }
