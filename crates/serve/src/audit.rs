@@ -26,13 +26,27 @@ pub async fn record(
     target: &str,
     detail: &str,
 ) -> Result<(), ServeError> {
+    let mut conn = pool.acquire().await?;
+    record_in(&mut conn, actor, action, target, detail).await?;
+    Ok(())
+}
+
+/// [`record`] inside the caller's transaction, so the entry and the change it
+/// describes commit together (or neither does).
+pub async fn record_in(
+    conn: &mut sqlx::AnyConnection,
+    actor: &str,
+    action: &str,
+    target: &str,
+    detail: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
         .bind(stamp(now()))
         .bind(actor)
         .bind(action)
         .bind(target)
         .bind(detail)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }

@@ -178,14 +178,7 @@ async fn audit(
     target: &str,
     detail: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(stamp(now()))
-        .bind(actor)
-        .bind(action)
-        .bind(target)
-        .bind(detail)
-        .execute(&mut *tx)
-        .await?;
+    crate::audit::record_in(tx, actor, action, target, detail).await?;
     if DECISIONS.contains(&action) {
         sqlx::query("UPDATE serve_version SET decisions = decisions + 1 WHERE id = 1").execute(&mut *tx).await?;
     }

@@ -54,23 +54,7 @@ async fn revoke_all(tx: &mut sqlx::AnyConnection, user_id: i64) -> Result<Revoke
     Ok(Revoked { sessions, tokens })
 }
 
-async fn audit(
-    tx: &mut sqlx::AnyConnection,
-    actor: &str,
-    action: &str,
-    target: &str,
-    detail: &str,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(stamp(now()))
-        .bind(actor)
-        .bind(action)
-        .bind(target)
-        .bind(detail)
-        .execute(&mut *tx)
-        .await?;
-    Ok(())
-}
+use crate::audit::record_in as audit;
 
 /// Creates a user (audited as `user.add`), or resets the password and role of an
 /// existing one and enables it (`user.reset`). Passwords need at least 10 characters:
