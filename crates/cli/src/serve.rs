@@ -58,6 +58,7 @@ pub enum UserCommand {
     /// Disable a user: sign-in is refused and their sessions and API tokens end now
     /// (`user add` with a new password enables them again).
     Disable {
+        /// The database `bonafide serve` runs on: a SQLite file or postgres://...
         #[arg(long, value_name = "FILE|URL", default_value = "bonafide.db")]
         db: PathBuf,
         /// The user's name.
