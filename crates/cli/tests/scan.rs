@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -12,39 +11,8 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-struct Run {
-    out: Output,
-    dir: tempfile::TempDir,
-}
-
-impl Run {
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.out.stdout).into_owned()
-    }
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.out.stderr).into_owned()
-    }
-    fn code(&self) -> i32 {
-        self.out.status.code().unwrap_or(-1)
-    }
-    fn report(&self) -> Value {
-        let text = std::fs::read_to_string(self.dir.path().join("out/report.json")).expect("report.json written");
-        serde_json::from_str(&text).expect("report.json is JSON")
-    }
-}
-
-/// Runs `bonafide ARGS...` with a fresh key file; `out` and `db` live in the temp dir.
-fn bonafide(args: &[&str]) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_bonafide"))
-        .args(args)
-        .env("BONAFIDE_KEY_FILE", dir.path().join("secret.key"))
-        .env("NO_COLOR", "1")
-        .current_dir(dir.path())
-        .output()
-        .expect("run bonafide");
-    Run { out, dir }
-}
+mod common;
+use common::{Run, bonafide};
 
 fn scan(paths: &[&Path], extra: &[&str]) -> Run {
     let mut args: Vec<String> = vec!["scan".into()];

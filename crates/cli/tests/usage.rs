@@ -4,45 +4,9 @@
 //! folder and does no scanning of its own, so the file stays quick.
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-struct Run {
-    out: Output,
-    dir: tempfile::TempDir,
-}
-
-impl Run {
-    fn stdout(&self) -> String {
-        String::from_utf8_lossy(&self.out.stdout).into_owned()
-    }
-    fn stderr(&self) -> String {
-        String::from_utf8_lossy(&self.out.stderr).into_owned()
-    }
-    fn code(&self) -> i32 {
-        self.out.status.code().unwrap_or(-1)
-    }
-    fn path(&self, name: &str) -> std::path::PathBuf {
-        self.dir.path().join(name)
-    }
-}
-
-/// Runs `bonafide ARGS...` in a fresh folder, after `setup` has written files there.
-fn bonafide_in(setup: impl FnOnce(&Path), args: &[&str]) -> Run {
-    let dir = tempfile::tempdir().unwrap();
-    setup(dir.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_bonafide"))
-        .args(args)
-        .env("BONAFIDE_KEY_FILE", dir.path().join("secret.key"))
-        .env("NO_COLOR", "1")
-        .current_dir(dir.path())
-        .output()
-        .expect("run bonafide");
-    Run { out, dir }
-}
-
-fn bonafide(args: &[&str]) -> Run {
-    bonafide_in(|_| {}, args)
-}
+mod common;
+use common::{bonafide, bonafide_in};
 
 #[test]
 fn simulate_refuses_impossible_organisations_with_a_usage_error() {
