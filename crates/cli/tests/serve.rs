@@ -70,6 +70,21 @@ fn two_servers_on_postgres_share_users_and_sessions() {
 /// Scans examples/small into `db`, adds an admin on the command line, serves `db` from
 /// `servers` processes and signs in on the first; the session cookie opens a page on
 /// every one of them.
+/// `bonafide user add --db DB ARGS...` with `password` on standard input.
+fn user_add(db: &std::ffi::OsStr, args: &[&str], password: &[u8]) -> std::process::Output {
+    let mut add = Command::new(env!("CARGO_BIN_EXE_bonafide"))
+        .args(["user", "add", "--db"])
+        .arg(db)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    add.stdin.take().unwrap().write_all(password).unwrap();
+    add.wait_with_output().unwrap()
+}
+
 fn user_added_signs_in(dir: &std::path::Path, db: &std::ffi::OsStr, servers: usize) {
     let bin = env!("CARGO_BIN_EXE_bonafide");
     let key = dir.join("key");
@@ -83,29 +98,10 @@ fn user_added_signs_in(dir: &std::path::Path, db: &std::ffi::OsStr, servers: usi
         .status()
         .unwrap();
     assert!(st.success());
-    let mut add = Command::new(bin)
-        .args(["user", "add", "--name", "ana", "--role", "admin", "--db"])
-        .arg(db)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    add.stdin.take().unwrap().write_all(b"a long passphrase\n").unwrap();
-    let out = add.wait_with_output().unwrap();
+    let out = user_add(db, &["--name", "ana", "--role", "admin"], b"a long passphrase\n");
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("user ana saved as admin"));
-    let short = Command::new(bin)
-        .args(["user", "add", "--name", "bob", "--db"])
-        .arg(db)
-        .stdin(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = {
-        let mut short = short;
-        short.stdin.take().unwrap().write_all(b"short\n").unwrap();
-        short.wait_with_output().unwrap()
-    };
+    let out = user_add(db, &["--name", "bob"], b"short\n");
     assert!(!out.status.success(), "passwords under 10 characters are refused");
 
     let mut ports = Vec::new();
@@ -151,15 +147,7 @@ fn user_added_signs_in(dir: &std::path::Path, db: &std::ffi::OsStr, servers: usi
 
     // Re-adding the user resets the password and ends the session made with the old one.
     let readd = |password: &[u8]| {
-        let mut add = Command::new(bin)
-            .args(["user", "add", "--name", "ana", "--role", "admin", "--db"])
-            .arg(db)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .unwrap();
-        add.stdin.take().unwrap().write_all(password).unwrap();
-        let out = add.wait_with_output().unwrap();
+        let out = user_add(db, &["--name", "ana", "--role", "admin"], password);
         assert!(out.status.success());
         String::from_utf8_lossy(&out.stdout).to_string()
     };
