@@ -36,6 +36,8 @@ pub struct ActivitySummary {
     pub commits_timed_by_committer: u32,
 }
 
-fn is_zero(n: &u32) -> bool {
-    *n == 0
+/// For `skip_serializing_if`: leaves a zero count or an empty value out of the JSON
+/// (optional fields stay absent rather than `0`).
+pub fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
+    *n == T::default()
 }

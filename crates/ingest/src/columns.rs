@@ -13,11 +13,9 @@ use bonafide_intel::Keyring;
 use crate::table::{Row, Table};
 
 /// Words that make an unknown column's values sensitive when they stand alone in its
-/// name (`tax_id`, `SIN`): short enough to occur inside harmless words.
-const SENSITIVE_WORDS: &[&str] = &[
-    "ssn", "social", "account", "acct", "iban", "routing", "passport", "licence", "license", "tax", "tin", "national",
-    "document", "card", "sin", "nin", "bsn", "sort", "bsb", "clabe", "swift", "bic", "aba", "itin",
-];
+/// name (`tax_id`, `SIN`): short enough to occur inside harmless words (longer ones are
+/// in `SENSITIVE_STEMS`, matched anywhere).
+const SENSITIVE_WORDS: &[&str] = &["tax", "tin", "card", "sin", "nin", "bsn", "sort", "bsb", "bic", "aba", "itin"];
 
 /// Stems that make a column sensitive wherever they occur in its name, so that names
 /// written without separators (`PassportNumber`, `BankAccountNumber`, `NationalID`,
@@ -81,29 +79,22 @@ pub fn looks_like_sensitive_value(value: &str) -> bool {
     ssn || iban_checksum_holds(v)
 }
 
-/// ISO 13616: two letters, two check digits, 11 to 30 alphanumerics, mod 97 = 1 after
-/// moving the first four to the end.
+/// Two letters, two check digits, then the mod-97 check ([`crate::payroll::iban_ok`]).
 fn iban_checksum_holds(v: &str) -> bool {
-    let compact: Vec<u8> = v.bytes().filter(|c| *c != b' ').collect();
-    if !(15..=34).contains(&compact.len())
-        || !compact[..2].iter().all(u8::is_ascii_uppercase)
-        || !compact[2..4].iter().all(u8::is_ascii_digit)
-        || !compact.iter().all(u8::is_ascii_alphanumeric)
-    {
-        return false;
-    }
-    let mut rem: u32 = 0;
-    for c in compact[4..].iter().chain(&compact[..4]) {
-        let n = if c.is_ascii_digit() { u32::from(c - b'0') } else { u32::from(c.to_ascii_uppercase() - b'A') + 10 };
-        rem = if n >= 10 { (rem * 100 + n) % 97 } else { (rem * 10 + n) % 97 };
-    }
-    rem == 1
+    let compact: String = v.chars().filter(|c| *c != ' ').collect();
+    let b = compact.as_bytes();
+    b.len() >= 4
+        && b[..2].iter().all(u8::is_ascii_uppercase)
+        && b[2..4].iter().all(u8::is_ascii_digit)
+        && crate::payroll::iban_ok(&compact)
 }
 
 /// Known columns by name, and the unknown ones by position.
 pub struct Cols {
     c: BTreeMap<&'static str, Option<usize>>,
-    extra: Vec<(usize, String)>,
+    /// Unknown columns: position, name, and whether the name says sensitive (decided
+    /// once per file, not per row).
+    extra: Vec<(usize, String, bool)>,
 }
 
 impl Cols {
@@ -112,12 +103,16 @@ impl Cols {
     pub fn new(table: &Table<'_>, known: &[&'static str]) -> Cols {
         let mut extra = Vec::new();
         for (i, c) in table.columns.iter().enumerate() {
-            let copy = table.columns[..i].iter().filter(|p| *p == c).count();
-            if copy > 0 {
-                extra.push((i, format!("{c}#{}", copy + 1)));
+            let copy = table.copy_number(i);
+            let name = if copy > 1 {
+                format!("{c}#{copy}")
             } else if !known.contains(&c.as_str()) {
-                extra.push((i, c.clone()));
-            }
+                c.clone()
+            } else {
+                continue;
+            };
+            let sensitive = looks_sensitive(&name);
+            extra.push((i, name, sensitive));
         }
         Cols { c: known.iter().map(|c| (*c, table.col(c))).collect(), extra }
     }
@@ -134,9 +129,9 @@ impl Cols {
     /// The row's unknown columns, sensitive-looking ones as `masked (fingerprint)`.
     pub fn extras(&self, row: &Row, keyring: &Keyring) -> BTreeMap<String, String> {
         let mut out = BTreeMap::new();
-        for (i, column) in &self.extra {
+        for (i, column, sensitive) in &self.extra {
             let Some(value) = row.get(Some(*i)) else { continue };
-            if looks_sensitive(column) || looks_like_sensitive_value(value) {
+            if *sensitive || looks_like_sensitive_value(value) {
                 if let Some(p) = keyring.protect(SensitiveKind::Other, value) {
                     out.insert(column.clone(), format!("{} ({})", p.masked, p.fingerprint));
                 }

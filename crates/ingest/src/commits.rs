@@ -49,14 +49,14 @@ fn commit_event(
     }
 }
 
-/// `commits.csv`: `repo, commit, author_email*, author_name, author_time*, committer_time`,
-/// and optionally `committer_email` (an extension of the contract: with it a commit that
-/// someone else made at the second of its author time, such as a web squash merge, is
-/// told apart from the author's own work).
 /// The contract's columns of `commits.csv` (`committer_email` is ours, optional).
 pub const COLUMNS: &[&str] =
     &["repo", "commit", "author_email", "author_name", "author_time", "committer_time", "committer_email"];
 
+/// `commits.csv`: `repo, commit, author_email*, author_name, author_time*, committer_time`,
+/// and optionally `committer_email` (an extension of the contract: with it a commit that
+/// someone else made at the second of its author time, such as a web squash merge, is
+/// told apart from the author's own work).
 pub fn read_csv(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let Some(mut table) = record_csv::open(cx, reader, "commits", &[], sink)? else {
         return Ok(());

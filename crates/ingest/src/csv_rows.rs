@@ -130,14 +130,11 @@ impl<'r> Rows<'r> {
         if len > self.limit {
             return Ok(Some((self.read, Some(len))));
         }
+        // (`read_line_bounded` already dropped the `\r` of a `\r\n`.)
         if self.first {
             self.first = false;
-            if self.cur.starts_with(b"\xef\xbb\xbf") {
-                self.cur.drain(..3);
-            }
-        }
-        if self.cur.last() == Some(&b'\r') {
-            self.cur.pop();
+            let bom = self.cur.len() - crate::framing::skip_bom(&self.cur).len();
+            self.cur.drain(..bom);
         }
         Ok(Some((self.read, None)))
     }

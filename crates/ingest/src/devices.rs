@@ -18,7 +18,7 @@ use crate::{ReadContext, RecordSink};
 pub const COLUMNS: &[&str] = &["asset_serial", "subject_id", "host_identifier", "hostname", "assigned_at", "managed"];
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let Some(mut table) = open(cx, reader, "devices", &["asset_serial", "subject_id"], sink)? else {
+    let Some(mut table) = open(cx, reader, "devices", crate::Format::Devices.required_columns(), sink)? else {
         return Ok(());
     };
     let col = |name: &str| table.col(name);

@@ -47,7 +47,7 @@ pub enum JsonShape {
     Structural,
 }
 
-fn skip_bom(b: &[u8]) -> &[u8] {
+pub(crate) fn skip_bom(b: &[u8]) -> &[u8] {
     b.strip_prefix(b"\xef\xbb\xbf").unwrap_or(b)
 }
 

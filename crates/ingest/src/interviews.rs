@@ -35,7 +35,9 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let Some(mut table) = record_csv::open(cx, reader, "interviews", &["subject_id", "at"], sink)? else {
+    let Some(mut table) =
+        record_csv::open(cx, reader, "interviews", crate::Format::Interviews.required_columns(), sink)?
+    else {
         return Ok(());
     };
     let cols = Cols::new(&table, COLUMNS);

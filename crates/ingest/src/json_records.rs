@@ -28,7 +28,7 @@ pub fn read(
     // (after a byte-order mark and blank space) was forced here with --format: one
     // reason for the file, not one per word of it. A damaged first line of NDJSON is
     // only that line's problem, so one good line in the sample is enough to read on.
-    let body = cx.sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(cx.sample);
+    let body = crate::framing::skip_bom(cx.sample);
     let opens = |l: &[u8]| matches!(l.trim_ascii_start().first(), Some(b'{' | b'['));
     if let Some(&first) = body.iter().find(|c| !c.is_ascii_whitespace())
         && !body.split(|&c| c == b'\n').any(opens)

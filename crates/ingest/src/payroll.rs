@@ -38,7 +38,7 @@ pub const COLUMNS: &[&str] = &[
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
     let Some(mut table) =
-        record_csv::open(cx, reader, "payroll_changes", &["subject_id", "changed_at", "method"], sink)?
+        record_csv::open(cx, reader, "payroll_changes", crate::Format::PayrollChanges.required_columns(), sink)?
     else {
         return Ok(());
     };
@@ -57,7 +57,8 @@ fn aba_ok(digits: &[u32]) -> bool {
 }
 
 /// ISO 13616 mod-97 check of an IBAN (letters and digits, upper case).
-fn iban_ok(iban: &str) -> bool {
+/// ISO 13616 mod-97 check of a compact IBAN (no spaces).
+pub(crate) fn iban_ok(iban: &str) -> bool {
     if !(15..=34).contains(&iban.len()) || !iban.chars().all(|c| c.is_ascii_alphanumeric()) {
         return false;
     }

@@ -87,7 +87,8 @@ pub fn is_iana_zone(name: &str) -> bool {
 }
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let Some(mut table) = record_csv::open(cx, reader, "people", &["subject_id", "full_name"], sink)? else {
+    let Some(mut table) = record_csv::open(cx, reader, "people", crate::Format::People.required_columns(), sink)?
+    else {
         return Ok(());
     };
     let cols = Cols::new(&table, COLUMNS);

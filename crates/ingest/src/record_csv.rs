@@ -28,7 +28,7 @@ pub fn open<'r>(
     for (name, count) in table.repeated() {
         sink.field_issue(QuarantineEntry {
             pos: cx.pos(1),
-            reason: format!("column {name} appears {count} times in the header; the first is read, the others are kept as extra attributes where the format keeps them"),
+            reason: format!("column {name:?} appears {count} times in the header; the first is read, the others are kept as extra attributes where the format keeps them"),
         });
     }
     let missing: Vec<&str> = required.iter().copied().filter(|c| table.col(c).is_none()).collect();

@@ -22,7 +22,9 @@ pub const COLUMNS: &[&str] =
     &["subject_id", "name", "email", "phone", "company", "company_domain", "verified", "domain_created"];
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let Some(mut table) = record_csv::open(cx, reader, "references", &["subject_id"], sink)? else {
+    let Some(mut table) =
+        record_csv::open(cx, reader, "references", crate::Format::References.required_columns(), sink)?
+    else {
         return Ok(());
     };
     let cols = Cols::new(&table, COLUMNS);

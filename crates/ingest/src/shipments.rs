@@ -34,12 +34,12 @@ pub const COLUMNS: &[&str] = &[
 ];
 
 pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn RecordSink) -> std::io::Result<()> {
-    let Some(mut table) = open(cx, reader, "shipments", &["subject_id", "shipped_at"], sink)? else {
+    let Some(mut table) = open(cx, reader, "shipments", crate::Format::Shipments.required_columns(), sink)? else {
         return Ok(());
     };
-    let cols: Vec<Option<usize>> = COLUMNS.iter().map(|n| table.col(n)).collect();
+    let cols = crate::columns::Cols::new(&table, COLUMNS);
     each_row(cx, &mut table, sink, &mut |row, sink| {
-        let get = |name: &str| COLUMNS.iter().position(|n| *n == name).and_then(|i| row.get(cols[i]));
+        let get = |name: &str| row.get(cols.get(name));
         let pos = cx.pos(row.line);
         let (Some(subject_id), Some(when)) = (get("subject_id"), get("shipped_at")) else {
             cx.quarantine(sink, row.line, None, "subject_id and shipped_at are required");

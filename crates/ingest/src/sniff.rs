@@ -237,7 +237,7 @@ fn sniff_csv(sample: &[u8], map: &ColumnMap) -> Option<Format> {
             if !required.iter().all(present) || !(any_of.is_empty() || any_of.iter().any(present)) {
                 return None;
             }
-            let all = CSV_COLUMNS.iter().find(|(g, _)| g == f).map(|(_, c)| *c).unwrap_or(required);
+            let all = f.columns().unwrap_or(required);
             let known = renamed.iter().filter(|h| all.contains(&h.as_str())).count();
             Some((*f, required.len(), known))
         })

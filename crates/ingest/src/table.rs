@@ -204,18 +204,27 @@ impl<'r> Table<'r> {
         self.index.get(name).copied()
     }
 
+    /// Which copy of its name column `i` is: 1 for the first, 2 for the next (only the
+    /// first is read as that column).
+    pub fn copy_number(&self, i: usize) -> usize {
+        self.columns.get(i).map_or(0, |c| self.columns[..=i].iter().filter(|p| *p == c).count())
+    }
+
     /// Column names the header holds more than once (after renaming), each with its
     /// count: only the first of each is read as that column.
     pub fn repeated(&self) -> Vec<(&str, usize)> {
-        let mut counts: Vec<(&str, usize)> = Vec::new();
-        for c in &self.columns {
-            match counts.iter_mut().find(|(n, _)| *n == c.as_str()) {
-                Some(e) => e.1 += 1,
-                None => counts.push((c.as_str(), 1)),
+        let mut out: Vec<(&str, usize)> = Vec::new();
+        for (i, c) in self.columns.iter().enumerate() {
+            let copy = self.copy_number(i);
+            if copy == 2 {
+                out.push((c.as_str(), 2));
+            } else if copy > 2
+                && let Some(e) = out.iter_mut().find(|(n, _)| *n == c.as_str())
+            {
+                e.1 = copy;
             }
         }
-        counts.retain(|(n, k)| *k > 1 && !n.is_empty());
-        counts
+        out
     }
 
     /// Reads the next row into `row`. I/O errors end the file and are returned.

@@ -5,6 +5,7 @@
 //! are listed from the highest score down, every subject read appears (with an empty
 //! findings list when nothing fired), and no raw sensitive value is ever written.
 
+use bonafide_core::activity::is_zero;
 use bonafide_core::{Catalog, Finding, SubjectIdx};
 use bonafide_engine::ScanOutcome;
 use serde::Serialize;
@@ -40,10 +41,6 @@ pub struct Input<'a> {
     pub skipped: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<&'a str>,
-}
-
-fn is_zero<T: Default + PartialEq>(n: &T) -> bool {
-    *n == T::default()
 }
 
 #[derive(Serialize)]

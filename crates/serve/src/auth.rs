@@ -295,14 +295,14 @@ pub async fn revoke_token(pool: &sqlx::AnyPool, by: &Principal, id: &str) -> Res
     }
     let info = TokenInfo { token_id: id.to_string(), user: row.get(2), label: row.get(3), created_at: row.get(4) };
     sqlx::query("DELETE FROM api_tokens WHERE token_hash = $1").bind(row.get::<String, _>(0)).execute(&mut *tx).await?;
-    sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(stamp(now()))
-        .bind(&by.name)
-        .bind("token.revoke")
-        .bind(format!("user:{}", info.user))
-        .bind(format!("token {id} ({})", info.label))
-        .execute(&mut *tx)
-        .await?;
+    crate::audit::record_in(
+        &mut tx,
+        &by.name,
+        "token.revoke",
+        &format!("user:{}", info.user),
+        &format!("token {id} ({})", info.label),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(info))
 }

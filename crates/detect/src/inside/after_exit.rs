@@ -49,9 +49,12 @@ impl Detector for AfterExit {
         if e.at.0 < cutoff {
             return;
         }
+        let failed = matches!(e.outcome, Outcome::Failure | Outcome::Challenge);
+        if failed && !e.interactive {
+            return;
+        }
         let t = self.tallies.get_mut(subject);
         match e.outcome {
-            Outcome::Failure | Outcome::Challenge if !e.interactive => return,
             Outcome::Failure | Outcome::Challenge => t.failures.add(e),
             Outcome::Success | Outcome::Unknown => t.access.add(e),
         }

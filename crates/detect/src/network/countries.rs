@@ -117,12 +117,18 @@ impl Detector for ManyCountries {
         let Some(country) = net.place.country else { return };
         let w = (cfg.window_hours * 3_600_000.0) as i64;
         let t = self.tallies.get_mut(subject);
-        // A repeat of a country and IP already in the window moves nothing.
-        if let Some(f) =
-            t.window.iter_mut().find(|f| f.country == country && f.ip == net.ip && (f.at.0 - e.at.0).abs() <= w / 4)
+        // A repeat of a country and IP already in the window moves nothing but that
+        // fix's time, which keeps its place in time order (the trip check reads the
+        // window in order: a return to a country must not be hidden by a stale time).
+        if let Some(mut i) =
+            t.window.iter().position(|f| f.country == country && f.ip == net.ip && (f.at.0 - e.at.0).abs() <= w / 4)
         {
-            if e.at > f.at {
-                f.at = e.at;
+            if e.at > t.window[i].at {
+                t.window[i].at = e.at;
+                while i + 1 < t.window.len() && t.window[i + 1].at < t.window[i].at {
+                    t.window.swap(i, i + 1);
+                    i += 1;
+                }
             }
             return;
         }

@@ -421,8 +421,6 @@ impl Tables {
     }
 }
 
-/// True when `kw` occurs in `hay` delimited by non-alphanumerics (so `lte` does not
-/// match `Walter`).
 /// Whether an AS or ISP name is a mobile carrier's (`T-Mobile USA`, `Cellco`): their
 /// gateways geolocate far from the handset.
 pub fn is_mobile_network_name(name: &str) -> bool {
@@ -430,6 +428,8 @@ pub fn is_mobile_network_name(name: &str) -> bool {
     hints().mobile_org_keywords.iter().any(|kw| contains_word(&folded, kw))
 }
 
+/// True when `kw` occurs in `hay` delimited by non-alphanumerics (so `lte` does not
+/// match `Walter`).
 fn contains_word(hay: &str, kw: &str) -> bool {
     hay.match_indices(kw).any(|(i, _)| {
         let before = hay[..i].chars().next_back().is_none_or(|c| !c.is_alphanumeric());

@@ -117,9 +117,9 @@ fn content_lines(text: &str) -> impl Iterator<Item = &str> {
 }
 
 /// A header line over ip-location-db ranges: `start,end,...` (`start_ip`, `ip_start`, ...).
-fn is_range_header(line: &str) -> bool {
-    let f: Vec<String> = sniff_fields(line).into_iter().map(|h| h.to_ascii_lowercase()).collect();
-    f.len() >= 3 && f[0].contains("start") && f[1].contains("end")
+fn is_range_header<S: AsRef<str>>(fields: &[S]) -> bool {
+    let has = |i: usize, w: &str| fields.get(i).is_some_and(|f| f.as_ref().to_ascii_lowercase().contains(w));
+    fields.len() >= 3 && has(0, "start") && has(1, "end")
 }
 
 /// Recognises a text IP-intelligence layout from the first kilobytes of a file.
@@ -141,7 +141,7 @@ pub fn sniff(sample: &[u8]) -> Option<IpFormat> {
     }
     // ip-location-db's files have no header, but the layout is documented as
     // `start,end,asn,org`, and users write that line on top: judge the next one.
-    let first = if is_range_header(first) { *lines.get(1)? } else { first };
+    let first = if is_range_header(&sniff_fields(first)) { *lines.get(1)? } else { first };
     let f = sniff_fields(first);
     if f.len() >= 3 && parse_ip(&f[0]).is_some() && parse_ip(&f[1]).is_some() {
         let third = f[2].trim_matches('"');
@@ -256,7 +256,7 @@ fn load_location_db(
             }
         }
         let line = csv_line(&rec);
-        if line == 1 && is_range_header(&rec.iter().collect::<Vec<_>>().join(",")) {
+        if line == 1 && is_range_header(&rec.iter().collect::<Vec<_>>()) {
             continue;
         }
         let (Some(start), Some(end)) = (rec.get(0).and_then(parse_ip), rec.get(1).and_then(parse_ip)) else {
