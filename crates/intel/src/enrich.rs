@@ -73,7 +73,13 @@ pub struct Enricher {
     intel: Arc<IpIntel>,
     vendor_proxy_source: Arc<str>,
     reported_mobile_source: Arc<str>,
+    /// Network names already judged mobile or not: with no IP data loaded every event
+    /// asks, and a scan sees a few hundred distinct names.
+    mobile_names: std::sync::Mutex<std::collections::HashMap<Arc<str>, bool>>,
 }
+
+/// Distinct network names remembered, at most (beyond it each is judged afresh).
+const MOBILE_NAMES_KEPT: usize = 65_536;
 
 impl Enricher {
     pub fn new(intel: Arc<IpIntel>) -> Self {
@@ -81,11 +87,26 @@ impl Enricher {
             intel,
             vendor_proxy_source: Arc::from("vendor anonymiser flag"),
             reported_mobile_source: Arc::from("mobile carrier named by the sign-in"),
+            mobile_names: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
     pub fn intel(&self) -> &IpIntel {
         &self.intel
+    }
+
+    fn is_mobile(&self, name: &Arc<str>) -> bool {
+        let Ok(mut known) = self.mobile_names.lock() else {
+            return crate::ip::build::is_mobile_network_name(name);
+        };
+        if let Some(&m) = known.get(name) {
+            return m;
+        }
+        let m = crate::ip::build::is_mobile_network_name(name);
+        if known.len() < MOBILE_NAMES_KEPT {
+            known.insert(name.clone(), m);
+        }
+        m
     }
 
     pub fn enrich(&self, net: &mut Net) {
@@ -119,10 +140,7 @@ impl Enricher {
                     // No intelligence on the IP: the carrier the sign-in itself names
                     // still says "mobile", whose gateways geolocate far from the handset
                     // (a T-Mobile hotspot "in Dallas" is not a trip from Chicago).
-                    let mobile = [&net.as_org, &net.isp]
-                        .into_iter()
-                        .flatten()
-                        .any(|n| crate::ip::build::is_mobile_network_name(n));
+                    let mobile = [&net.as_org, &net.isp].into_iter().flatten().any(|n| self.is_mobile(n));
                     net.kind = if mobile { IpKind::Mobile } else { IpKind::Unknown };
                     net.kind_source = mobile.then(|| self.reported_mobile_source.clone());
                     net.label = net.as_org.clone().or_else(|| net.isp.clone());
