@@ -15,7 +15,9 @@ use std::net::IpAddr;
 
 use bonafide_core::{CountryCode, Event, Finding, GeoPoint, UtcMs};
 
+use super::travel::impossible_leg;
 use super::{PerSubject, observation};
+use crate::config::D2Config;
 use crate::evidence::{Note, SAMPLE};
 use crate::{Context, Detector, Findings};
 
@@ -28,6 +30,7 @@ struct Fix {
     country: CountryCode,
     ip: IpAddr,
     point: Option<GeoPoint>,
+    mobile: bool,
     note: Note,
 }
 
@@ -62,10 +65,9 @@ fn distinct(fixes: &[Fix]) -> (usize, usize) {
 }
 
 /// Whether time-sorted `fixes` could be one person travelling: no country is returned
-/// to after leaving it, and every change of country is a leg an airliner can fly
-/// (located at both ends, at most `max_kmh`, or closer than `min_km`, where geolocation
-/// error dominates). A leg without coordinates cannot be judged, so it is no trip.
-fn feasible_trip(fixes: &[Fix], max_kmh: f64, min_km: f64) -> bool {
+/// to after leaving it, and every change of country is a leg D2 finds possible. A leg
+/// without coordinates cannot be judged, so it is no trip.
+fn feasible_trip(fixes: &[Fix], travel: &D2Config) -> bool {
     let mut left: Vec<CountryCode> = Vec::new();
     for pair in fixes.windows(2) {
         let (a, b) = (&pair[0], &pair[1]);
@@ -77,9 +79,7 @@ fn feasible_trip(fixes: &[Fix], max_kmh: f64, min_km: f64) -> bool {
         }
         left.push(a.country);
         let (Some(pa), Some(pb)) = (a.point, b.point) else { return false };
-        let km = pa.distance_km(&pb);
-        let hours = (b.at.0 - a.at.0).unsigned_abs() as f64 / 3_600_000.0;
-        if km >= min_km && (hours == 0.0 || km / hours > max_kmh) {
+        if impossible_leg(&pa, &pb, a.at, b.at, a.mobile || b.mobile, travel).is_some() {
             return false;
         }
     }
@@ -133,7 +133,17 @@ impl Detector for ManyCountries {
             return;
         }
         let pos = t.window.partition_point(|f| f.at <= e.at);
-        t.window.insert(pos, Fix { at: e.at, country, ip: net.ip, point: net.place.point, note: Note::of(e) });
+        t.window.insert(
+            pos,
+            Fix {
+                at: e.at,
+                country,
+                ip: net.ip,
+                point: net.place.point,
+                mobile: net.kind == bonafide_core::IpKind::Mobile,
+                note: Note::of(e),
+            },
+        );
         t.window.retain(|f| (f.at.0 - e.at.0).abs() <= w);
         while t.window.len() > WINDOW_CAP {
             // Drop a repeated country farthest in time from this event.
@@ -149,11 +159,7 @@ impl Detector for ManyCountries {
         let split_lo = t.window.partition_point(|f| f.at < at);
         for side in [&t.window[..split_hi], &t.window[split_lo..]] {
             let (countries, ips) = distinct(side);
-            let travel = &cx.config.d2;
-            if countries >= cfg.min_countries
-                && ips >= cfg.min_ips
-                && !feasible_trip(side, travel.max_speed_kmh, travel.min_distance_km)
-            {
+            if countries >= cfg.min_countries && ips >= cfg.min_ips && !feasible_trip(side, &cx.config.d2) {
                 t.hits += 1;
                 let lo = side.first().map_or(at, |f| f.at);
                 let hi = side.last().map_or(at, |f| f.at);

@@ -19,6 +19,7 @@ use bonafide_core::{Event, Evidence, Finding, GeoPoint, IpKind, UtcMs};
 use crate::evidence::Note;
 
 use super::{PerSubject, observation};
+use crate::config::D2Config;
 use crate::evidence::SAMPLE;
 use crate::{Context, Detector, Findings};
 
@@ -44,6 +45,27 @@ struct Trips {
 #[derive(Debug, Default)]
 pub struct ImpossibleTravel {
     subjects: PerSubject<Trips>,
+}
+
+/// A move between two located moments that no airliner makes: beyond geolocation error
+/// (`min_distance_km`, wider on mobile networks) and faster than `max_speed_kmh`. Gives
+/// (km/h, km, hours). Shared with I1, which asks whether countries make a trip.
+pub(super) fn impossible_leg(
+    a: &GeoPoint,
+    b: &GeoPoint,
+    at_a: UtcMs,
+    at_b: UtcMs,
+    mobile: bool,
+    cfg: &D2Config,
+) -> Option<(f64, f64, f64)> {
+    let km = a.distance_km(b);
+    let min_km = if mobile { cfg.min_distance_km_mobile } else { cfg.min_distance_km };
+    if km < min_km {
+        return None;
+    }
+    let hours = (at_b.0 - at_a.0).unsigned_abs() as f64 / 3_600_000.0;
+    let kmh = if hours == 0.0 { f64::INFINITY } else { km / hours };
+    (kmh > cfg.max_speed_kmh).then_some((kmh, km, hours))
 }
 
 impl Detector for ImpossibleTravel {
@@ -78,14 +100,10 @@ impl Detector for ImpossibleTravel {
             if other.ip == fix.ip || other.point == fix.point || (fix.at.0 - other.at.0).abs() > horizon_ms {
                 continue;
             }
-            let km = fix.point.distance_km(&other.point);
-            let min_km = if fix.mobile || other.mobile { cfg.min_distance_km_mobile } else { cfg.min_distance_km };
-            if km < min_km {
-                continue;
-            }
-            let hours = (fix.at.0 - other.at.0).unsigned_abs() as f64 / 3_600_000.0;
-            let kmh = if hours == 0.0 { f64::INFINITY } else { km / hours };
-            if kmh > cfg.max_speed_kmh && worst.is_none_or(|w| kmh > w.0) {
+            if let Some((kmh, km, hours)) =
+                impossible_leg(&fix.point, &other.point, fix.at, other.at, fix.mobile || other.mobile, cfg)
+                && worst.is_none_or(|w| kmh > w.0)
+            {
                 worst = Some((kmh, km, hours, other));
             }
         }

@@ -526,11 +526,15 @@ fn f1(
         .max()
         .unwrap_or(0);
     let machine_like = p.slots > 0 && f64::from(busiest_two) > cfg.max_peak_share * p.slots as f64;
-    // Someone who moved, says so (people.csv `address_changed_at`) and now keeps the
-    // claimed zone's hours: the whole history mixes the old home's hours in, so only the
-    // latest period is judged (by the zone-change clause below).
-    let settled_after_move = s.address_changed_at.is_some()
-        && periods.last().is_some_and(|last| offset_distance(last.2, claimed_off) < min_shift);
+    // Someone who moved, says so (people.csv `address_changed_at`) and has kept the
+    // claimed zone's hours in every period since (a week's slack for the move itself):
+    // the whole history mixes the old home's hours in, so the whole-history clauses
+    // stand down. Another zone's hours after the move still count, here and in the
+    // zone-change clause.
+    let settled_after_move = s.address_changed_at.is_some_and(|moved| {
+        let since: Vec<_> = periods.iter().filter(|r| r.1 > moved.day() + PERIOD_DAYS).collect();
+        !since.is_empty() && since.iter().all(|r| offset_distance(r.2, claimed_off) < min_shift)
+    });
     if p.slots >= cfg.min_slots && !machine_like {
         if let Some(f) = overall
             && !settled_after_move

@@ -95,14 +95,17 @@ fn a_week_abroad_does_not_move_the_rhythm() {
 /// a finding (whole-history zone), and a move the other way still is (zone change).
 #[test]
 fn a_recorded_move_to_the_claimed_zone_is_not_f1() {
-    let mut w = World::new(&["MOVED", "SILENT", "BACK"]);
-    for id in ["MOVED", "SILENT", "BACK"] {
+    let mut w = World::new(&["MOVED", "SILENT", "BACK", "EARLY"]);
+    for id in ["MOVED", "SILENT", "BACK", "EARLY"] {
         w.set_timezone(id, NY);
     }
     let moved = w.local(NY, 56, 0, 0);
     w.edit_person("MOVED", |s| s.address_changed_at = Some(moved));
     w.edit_person("BACK", |s| s.address_changed_at = Some(moved));
-    for id in ["MOVED", "SILENT"] {
+    // A move on record two months before the hours changed: Seoul hours after it count.
+    let long_before = w.local(NY, 0, 0, 0);
+    w.edit_person("EARLY", |s| s.address_changed_at = Some(long_before));
+    for id in ["MOVED", "SILENT", "EARLY"] {
         workdays(&mut w, id, "Asia/Seoul", 9, 18, 0, 56);
         workdays(&mut w, id, NY, 9, 17, 56, 56);
     }
@@ -111,6 +114,7 @@ fn a_recorded_move_to_the_claimed_zone_is_not_f1() {
     let r = w.run();
     assert!(!r.ids("MOVED").contains(&"F1"), "{:?}", r.get("MOVED", "F1").map(|f| &f.summary));
     assert!(r.ids("BACK").contains(&"F1"), "a move, then another zone's hours");
+    assert!(r.ids("EARLY").contains(&"F1"), "months of another zone's hours after the recorded move");
     assert!(r.ids("SILENT").contains(&"F1"), "no recorded move: the whole history is judged");
 }
 
