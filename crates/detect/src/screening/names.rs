@@ -121,7 +121,7 @@ impl Detector for NameScreening {
             // names match list entries by the thousand (and a reference or payee is
             // screened with nothing but a name). Organisation names are specific.
             let organisation = matches!(best.field, "vendor" | "reference.company");
-            let confirmed = list.iter().any(|(_, m)| m.adjustments.iter().any(|(_, v)| *v > 0.0));
+            let confirmed = list.iter().any(|(_, m)| m.corroborated);
             let name_only = !organisation && !confirmed;
             let what = match best.field {
                 "name" | "alias" => "Name",

@@ -117,6 +117,9 @@ pub struct Match {
     pub adjustments: Vec<(String, f64)>,
     /// Set when the match is an exact identifier (email, domain, wallet): certainty.
     pub identifier: Option<(IdKind, String)>,
+    /// A date of birth or a country of the query agrees with the entry's: the name is
+    /// not all there is (whatever the configured bonus for it).
+    pub corroborated: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -619,10 +622,12 @@ impl Screening {
             let rec = self.names[ni as usize];
             let e = &self.entries[entry as usize];
             let mut adjustments = Vec::new();
+            let mut corroborated = false;
             if let Some((y, m, d)) = q.dob
                 && !e.dobs.is_empty()
             {
                 if e.dobs.iter().any(|x| x.agrees(y, m, d)) {
+                    corroborated = true;
                     adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
                 } else {
                     let listed: Vec<String> = e.dobs.iter().map(|d| d.label()).collect();
@@ -636,6 +641,7 @@ impl Screening {
                 let shared = q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c));
                 match shared {
                     Some(c) => {
+                        corroborated = true;
                         adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
                     }
                     None => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
@@ -658,6 +664,7 @@ impl Screening {
                 unmatched_list: ul,
                 adjustments,
                 identifier: None,
+                corroborated,
             });
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
@@ -682,6 +689,7 @@ impl Screening {
                     unmatched_list: Vec::new(),
                     adjustments: Vec::new(),
                     identifier: Some((kind, n.clone())),
+                    corroborated: true,
                 }
             })
             .collect()
@@ -726,6 +734,7 @@ impl Screening {
                 unmatched_list: Vec::new(),
                 adjustments: Vec::new(),
                 identifier: Some((IdKind::Document, masked.clone())),
+                corroborated: true,
             })
             .collect()
     }
