@@ -490,6 +490,34 @@ mod tests {
         o
     }
 
+    /// "The latest run" is the one the database stored last, not the one whose host
+    /// clock read latest: scans on several hosts (or one whose clock was set back) share
+    /// a store, and serve shows the latest run.
+    async fn latest_is_last_stored(db: &crate::Db) {
+        let noon = 1_790_000_000_000;
+        db.save_run(&example_run("run-a", noon)).await.unwrap();
+        assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("run-a"));
+        // Stored later by a host whose clock is an hour behind.
+        db.save_run(&example_run("run-b", noon - 3_600_000)).await.unwrap();
+        assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("run-b"));
+        // And a run sorting before both by id and by time is still the latest once stored.
+        db.save_run(&example_run("run-0", noon - 7_200_000)).await.unwrap();
+        assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("run-0"));
+    }
+
+    #[tokio::test]
+    async fn sqlite_latest_run_is_the_last_stored() {
+        let dir = tempfile::tempdir().unwrap();
+        latest_is_last_stored(&crate::Db::open(&dir.path().join("order.db")).await.unwrap()).await;
+    }
+
+    #[tokio::test]
+    async fn postgres_latest_run_is_the_last_stored() {
+        let Some(url) = crate::testing::fresh_schema("run_order").await else { return };
+        latest_is_last_stored(&crate::Db::open(std::path::Path::new(&url)).await.unwrap()).await;
+        crate::testing::drop_schema(&url).await;
+    }
+
     const BEFORE_RUN_ORDER: &str = "INSERT INTO runs (run_id, started_at, finished_at, version, totals) \
          VALUES ('r1', 't', '2026-01-02T00:00:00+00:00', 'v', '{}'), ('r2', 't', '2026-01-01T00:00:00+00:00', 'v', '{}'), \
          ('r3', 't', '2026-01-03T00:00:00+00:00', 'v', '{}')";
