@@ -70,6 +70,16 @@ fn two_servers_on_postgres_share_users_and_sessions() {
 /// Scans examples/small into `db`, adds an admin on the command line, serves `db` from
 /// `servers` processes and signs in on the first; the session cookie opens a page on
 /// every one of them.
+/// The `name=value` of the cookie a sign-in response sets.
+fn session_cookie(response: &str) -> String {
+    response
+        .lines()
+        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string()
+}
+
 /// `bonafide user add --db DB ARGS...` with `password` on standard input.
 fn user_add(db: &std::ffi::OsStr, args: &[&str], password: &[u8]) -> std::process::Output {
     let mut add = Command::new(env!("CARGO_BIN_EXE_bonafide"))
@@ -130,12 +140,7 @@ fn user_added_signs_in(dir: &std::path::Path, db: &std::ffi::OsStr, servers: usi
     let ok = login("a+long+passphrase");
     assert!(ok.starts_with("HTTP/1.1 303") && ok.contains("bonafide_session="), "{ok}");
     assert!(login("wrong+passphrase").starts_with("HTTP/1.1 401"));
-    let cookie = ok
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .and_then(|c| c.split(';').next())
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie(&ok);
     let page = |port: u16, cookie: &str| {
         let page =
             request(port, &format!("GET /cases HTTP/1.1\r\nHost: x\r\nConnection: close\r\nCookie: {cookie}\r\n\r\n"));
@@ -157,12 +162,7 @@ fn user_added_signs_in(dir: &std::path::Path, db: &std::ffi::OsStr, servers: usi
         assert!(page(port, &cookie).starts_with("HTTP/1.1 303"), "port {port}: the old session still works");
     }
     let ok = login("another+long+passphrase");
-    let cookie = ok
-        .lines()
-        .find_map(|l| l.strip_prefix("set-cookie: ").or_else(|| l.strip_prefix("Set-Cookie: ")))
-        .and_then(|c| c.split(';').next())
-        .unwrap()
-        .to_string();
+    let cookie = session_cookie(&ok);
     assert!(page(ports[0], &cookie).starts_with("HTTP/1.1 200"));
 
     // Disabling the user refuses sign-in and ends the session, on every server.
