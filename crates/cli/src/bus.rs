@@ -184,11 +184,14 @@ pub fn decode(payload: &[u8], part: u32) -> Result<Envelope, String> {
     Ok(env)
 }
 
-/// `bytes` as text a database accepts (lossy UTF-8, NUL replaced): what a parked
-/// message keeps of its payload.
+/// What a parked message keeps of its payload: its first 4 KiB as text a database
+/// accepts (lossy UTF-8, NUL replaced).
 pub fn storable(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).replace('\0', "\u{fffd}")
+    String::from_utf8_lossy(&bytes[..bytes.len().min(PARKED_PAYLOAD_BYTES)]).replace('\0', "\u{fffd}")
 }
+
+/// Bytes of a parked message's payload kept.
+const PARKED_PAYLOAD_BYTES: usize = 4096;
 
 /// Ensures the stream exists (idempotent), with file storage and a dedup window.
 pub async fn ensure_stream(js: &async_nats::jetstream::Context, bus: &Bus) -> anyhow::Result<()> {

@@ -275,9 +275,7 @@ async fn consume(
                     stats.retries.fetch_add(1, Ordering::Relaxed);
                     eprintln!("worker: partition {part}: commit failed ({e}); retrying in {delay:?}");
                     // Keep the batch ours while we wait instead of letting it be redelivered.
-                    for m in &msgs {
-                        let _ = m.ack_with(AckKind::Progress).await;
-                    }
+                    keep_ours(&msgs).await;
                     tokio::time::sleep(delay).await;
                     delay = (delay * 2).min(Duration::from_secs(5));
                 }
@@ -317,9 +315,7 @@ async fn commit_singly(
     for (i, e) in events.iter().enumerate() {
         if i % 50 == 49 {
             // One round trip each: keep the batch ours meanwhile.
-            for m in msgs {
-                let _ = m.ack_with(AckKind::Progress).await;
-            }
+            keep_ours(msgs).await;
         }
         match store.commit_batch(std::slice::from_ref(e), &[]).await {
             Ok(c) => {
@@ -332,7 +328,7 @@ async fn commit_singly(
                     stream_seq: e.stream_seq,
                     msg_id: Some(e.event_id.clone()),
                     reason: format!("refused by the database: {err}"),
-                    payload: bus::storable(&e.event.as_bytes()[..e.event.len().min(4096)]),
+                    payload: bus::storable(e.event.as_bytes()),
                 });
                 refused = Some(err);
             }
@@ -347,6 +343,16 @@ async fn commit_singly(
     }
     done.parked = store.commit_batch(&[], &park).await?.parked;
     Ok(done)
+}
+
+/// Progress acks for a batch in hand, so the server does not redeliver it meanwhile.
+/// Best effort: a lost ack means a redelivery, which the upserts make harmless.
+async fn keep_ours(msgs: &[jetstream::Message]) {
+    for m in msgs {
+        if let Err(e) = m.ack_with(AckKind::Progress).await {
+            tracing::debug!("progress ack failed (the batch may be redelivered): {e}");
+        }
+    }
 }
 
 fn decode_batch(msgs: &[jetstream::Message], part: u32) -> (Vec<StreamEvent>, Vec<Parked>) {
@@ -397,7 +403,7 @@ fn decode_batch(msgs: &[jetstream::Message], part: u32) -> (Vec<StreamEvent>, Ve
                 stream_seq: seq,
                 msg_id,
                 reason,
-                payload: bus::storable(&m.payload[..m.payload.len().min(4096)]),
+                payload: bus::storable(&m.payload),
             }),
         }
     }
