@@ -401,15 +401,15 @@ pub async fn attach(
     req: axum::extract::Request,
 ) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
-    let headers = req.headers().clone();
-    let body = Bytes::from_request(req, &st).await.map_err(|r| WebError::new(r.status(), API, r.body_text()))?;
-    let ct = headers
+    let ct = req
+        .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("application/octet-stream")
         .chars()
         .take(100)
         .collect::<String>();
+    let body = Bytes::from_request(req, &st).await.map_err(|r| WebError::new(r.status(), API, r.body_text()))?;
     let att = cases::attach(&st.pool, &p.name, id, q.name.as_deref().unwrap_or("attachment"), &ct, &body)
         .await
         .map_err(|e| WebError::from_case(API, e))?;
