@@ -210,8 +210,7 @@ impl Config {
         }
         let f6 = &self.detect.f6;
         for rule in &f6.extra_event_types {
-            let kind = rule.split_once('=').filter(|(l, _)| l.contains(':')).map(|(_, k)| k);
-            if kind.and_then(bonafide_detect::inside::CredentialKind::parse).is_none() {
+            if bonafide_detect::inside::parse_f6_rule(rule).is_none() {
                 problems.push(format!(
                     "[detect.f6] extra_event_types: {rule:?} is not \"system:event_type=kind\" with kind privilege, ssh_key, token, oauth_app, mfa_factor or recovery"
                 ));

@@ -130,19 +130,25 @@ impl Conduct {
         let mut rules: Vec<(String, CredentialKind, String)> =
             self.f6.iter().filter(|(sys, _, t)| !ignored.iter().any(|(s, i)| s == sys && i == t)).cloned().collect();
         for extra in &cfg.extra_event_types {
-            let Some((left, kind)) = extra.split_once('=') else {
-                tracing::warn!(rule = %extra, "[detect.f6] extra_event_types entry is not system:event_type=kind; ignored");
-                continue;
-            };
-            match (left.split_once(':'), CredentialKind::parse(kind)) {
-                (Some((sys, t)), Some(kind)) => rules.push((sys.trim().to_string(), kind, t.trim().to_string())),
-                _ => {
+            // The configuration is validated before a scan; a rule that still does not
+            // parse (a hand-built config) is skipped with a warning.
+            match parse_f6_rule(extra) {
+                Some((sys, kind, t)) => rules.push((sys.to_string(), kind, t.to_string())),
+                None => {
                     tracing::warn!(rule = %extra, "[detect.f6] extra_event_types entry is not system:event_type=kind; ignored")
                 }
             }
         }
         F6Rules { rules }
     }
+}
+
+/// One `[detect.f6] extra_event_types` rule, `system:event_type=kind`: (system, kind,
+/// event type), trimmed. The configuration's validation and the detector read it alike.
+pub fn parse_f6_rule(rule: &str) -> Option<(&str, CredentialKind, &str)> {
+    let (left, kind) = rule.split_once('=')?;
+    let (sys, t) = left.split_once(':')?;
+    Some((sys.trim(), CredentialKind::parse(kind)?, t.trim()))
 }
 
 /// Which event types create which credentials.
