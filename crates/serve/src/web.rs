@@ -101,14 +101,19 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .map(|(_, v)| v)
 }
 
-async fn principal_of(st: &AppState, headers: &HeaderMap) -> Option<Principal> {
+/// Who presents the request's token or session cookie. A database that cannot answer
+/// is an error, not "nobody": a signed-in analyst must not be sent to the sign-in page
+/// because PostgreSQL is briefly away.
+async fn principal_of(st: &AppState, headers: &HeaderMap) -> Result<Option<Principal>, crate::ServeError> {
     if let Some(token) =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "))
     {
-        return auth::token_principal(&st.pool, token.trim()).await.ok().flatten();
+        return auth::token_principal(&st.pool, token.trim()).await;
     }
-    let token = cookie(headers, auth::SESSION_COOKIE)?;
-    auth::session_principal(&st.pool, token).await.ok().flatten()
+    match cookie(headers, auth::SESSION_COOKIE) {
+        Some(token) => auth::session_principal(&st.pool, token).await,
+        None => Ok(None),
+    }
 }
 
 /// The content security policy: nothing from anywhere but this origin, no scripts at
@@ -118,7 +123,27 @@ pub const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' data
 
 async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) -> Response {
     Metrics::inc(&st.metrics.requests);
-    let principal = principal_of(&st, req.headers()).await;
+    let principal = match principal_of(&st, req.headers()).await {
+        Ok(p) => p,
+        // Public pages (health, sign-in) still answer, as anonymous.
+        Err(e) if PUBLIC.contains(&req.uri().path()) => {
+            tracing::warn!("cannot check the caller's sign-in: {e}");
+            None
+        }
+        Err(e) => {
+            tracing::warn!("cannot check the caller's sign-in: {e}");
+            let kind = if req.uri().path().starts_with("/api/") { Kind::Api } else { Kind::Ui };
+            return finish(
+                &st,
+                WebError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    kind,
+                    "the database is not answering; try again shortly",
+                )
+                .into_response(),
+            );
+        }
+    };
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if writes
         && req.uri().path().starts_with("/api/")

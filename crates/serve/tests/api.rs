@@ -533,6 +533,22 @@ async fn login_sets_a_strict_cookie_and_is_rate_limited(org: &common::Org) {
     assert_eq!(login(&app, "admin", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "other users are not locked out");
 }
 
+/// A database that cannot answer is "try again", not "sign in": a signed-in analyst is
+/// not sent to the sign-in page (or an API client told its token is bad) because the
+/// database is away; the public sign-in page still answers.
+async fn a_database_that_does_not_answer_is_503_not_sign_in(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let (_, cookie) = login(&app, "analyst", common::PASSWORD).await;
+    let cookie = session_pair(cookie);
+    assert_eq!(page_with(&app, &cookie).await.0, StatusCode::OK);
+    org.state.pool.close().await;
+    assert_eq!(page_with(&app, &cookie).await.0, StatusCode::SERVICE_UNAVAILABLE);
+    let api = Request::get("/api/v1/subjects").header(header::AUTHORIZATION, "Bearer abc").body(Body::empty()).unwrap();
+    assert_eq!(app.clone().oneshot(api).await.unwrap().status(), StatusCode::SERVICE_UNAVAILABLE);
+    let public = Request::get("/login").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    assert_eq!(app.clone().oneshot(public).await.unwrap().status(), StatusCode::OK);
+}
+
 /// The status of a page opened with `cookie` (a `name=value` pair), and where it sends.
 async fn page_with(app: &axum::Router, cookie: &str) -> (StatusCode, String) {
     let req = Request::get("/cases").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
@@ -914,4 +930,5 @@ crate::on_both_backends!(
     login_redirects_only_to_paths_of_this_site,
     pages_carry_a_strict_content_security_policy,
     a_watched_folder_and_a_push_each_produce_a_new_run,
+    a_database_that_does_not_answer_is_503_not_sign_in,
 );
