@@ -131,7 +131,7 @@ impl AppState {
     /// any background task: see [`run`] and [`ingest::Ingest::spawn`]).
     pub async fn open(config: &ServeConfig) -> Result<AppState, ServeError> {
         let (db, pool) = Db::open_with_pool(&config.db).await?;
-        let snap = snapshot::Snapshot::load(&db, &pool, &config.engine).await?;
+        let snap = snapshot::Snapshot::load(&pool, &config.engine).await?;
         let ingest = ingest::Ingest::new(config)?;
         Ok(AppState {
             db,
@@ -152,7 +152,7 @@ impl AppState {
     /// Re-reads the latest run and the case decisions that adjust scores.
     pub async fn reload(&self) -> Result<(), ServeError> {
         let _one_at_a_time = self.reloading.lock().await;
-        let snap = snapshot::Snapshot::load(&self.db, &self.pool, &self.ingest.engine).await?;
+        let snap = snapshot::Snapshot::load(&self.pool, &self.ingest.engine).await?;
         *self.snapshot.write().await = Arc::new(snap);
         Ok(())
     }
@@ -161,7 +161,7 @@ impl AppState {
     /// snapshot: what another `bonafide serve` on the same database did. Returns whether
     /// it reloaded.
     pub async fn refresh_if_stale(&self) -> Result<bool, ServeError> {
-        let now = snapshot::Snapshot::version(&self.db, &self.pool).await?;
+        let now = snapshot::Snapshot::version(&self.pool).await?;
         if now == self.snap().await.version {
             return Ok(false);
         }

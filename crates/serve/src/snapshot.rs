@@ -10,7 +10,6 @@
 use std::collections::{BTreeSet, HashMap};
 
 use bonafide_core::{ActivitySummary, Band, Contribution, ScoringConfig};
-use bonafide_store::Db;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::Row;
@@ -191,24 +190,29 @@ impl Snapshot {
     /// transaction) and of suppressions still in force (one expiring changes scores with
     /// no write). Cheap (one short query), so processes sharing a database poll it and
     /// reload only when another one changed something; views and notes leave it alone.
-    pub async fn version(db: &Db, pool: &sqlx::AnyPool) -> Result<String, ServeError> {
-        let run = db.latest_run().await?;
+    pub async fn version(pool: &sqlx::AnyPool) -> Result<String, ServeError> {
+        Ok(Snapshot::version_and_run(pool).await?.0)
+    }
+
+    /// The version and the latest run it names, from one query. A database without its
+    /// `serve_version` row is an error, not version 0 (decisions could not be counted).
+    async fn version_and_run(pool: &sqlx::AnyPool) -> Result<(String, Option<String>), ServeError> {
         let r = sqlx::query(
-            "SELECT (SELECT decisions FROM serve_version WHERE id = 1), \
-             (SELECT COUNT(*) FROM suppressions WHERE expires_at > $1)",
+            "SELECT (SELECT run_id FROM runs ORDER BY seq DESC LIMIT 1), v.decisions, \
+             (SELECT COUNT(*) FROM suppressions WHERE expires_at > $1) FROM serve_version v WHERE v.id = 1",
         )
         .bind(stamp(now()))
         .fetch_one(pool)
         .await?;
-        let (decisions, active): (Option<i64>, i64) = (r.get(0), r.get(1));
-        Ok(format!("{}|{}|{active}", run.unwrap_or_default(), decisions.unwrap_or(0)))
+        let (run, decisions, active): (Option<String>, i64, i64) = (r.get(0), r.get(1), r.get(2));
+        Ok((format!("{}|{decisions}|{active}", run.as_deref().unwrap_or_default()), run))
     }
 
-    pub async fn load(db: &Db, pool: &sqlx::AnyPool, engine: &bonafide_engine::Config) -> Result<Snapshot, ServeError> {
+    pub async fn load(pool: &sqlx::AnyPool, engine: &bonafide_engine::Config) -> Result<Snapshot, ServeError> {
         // Read before the data, so a change made while loading shows as a new version.
-        let version = Snapshot::version(db, pool).await?;
+        let (version, run) = Snapshot::version_and_run(pool).await?;
         let mut snap = Snapshot { scoring: engine.scoring.clone(), version, ..Default::default() };
-        let Some(run_id) = db.latest_run().await? else { return Ok(snap) };
+        let Some(run_id) = run else { return Ok(snap) };
         let r = sqlx::query("SELECT run_id, started_at, finished_at, version, totals FROM runs WHERE run_id = $1")
             .bind(&run_id)
             .fetch_one(pool)
