@@ -276,35 +276,17 @@ async fn evidence_reads_are_audited(org: &common::Org) {
     viewer.json("GET", &format!("/api/v1/clusters/{cluster}"), None).await;
     viewer.json("GET", "/api/v1/findings?indicator=C2&limit=5", None).await;
     let admin = Client::new(org, "admin").await;
-    let entries = |target: String| {
-        let admin = &admin;
-        async move {
-            let audit = admin.json("GET", &format!("/api/v1/audit?target={target}"), None).await;
-            audit["items"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|e| {
-                    (
-                        e["actor"].as_str().unwrap().to_string(),
-                        e["action"].as_str().unwrap().to_string(),
-                        e["detail"].clone(),
-                    )
-                })
-                .collect::<Vec<_>>()
-        }
-    };
-    let f2 = entries("subject:F2".into()).await;
+    let f2 = actions_on(&admin, "subject:F2").await;
     assert_eq!(f2.len(), 1, "{f2:?}");
     assert_eq!((f2[0].0.as_str(), f2[0].1.as_str()), ("viewer", "subject.findings"));
-    let c = entries(format!("cluster:{cluster}")).await;
+    let c = actions_on(&admin, &format!("cluster:{cluster}")).await;
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!((c[0].0.as_str(), c[0].1.as_str()), ("viewer", "cluster.view"));
-    let bulk = entries("findings".into()).await;
+    let bulk = actions_on(&admin, "findings").await;
     assert_eq!(bulk.len(), 1, "one entry for the whole list: {bulk:?}");
     assert_eq!((bulk[0].0.as_str(), bulk[0].1.as_str()), ("viewer", "findings.list"));
-    assert!(bulk[0].2.as_str().unwrap().contains("indicator=C2"), "{bulk:?}");
-    let clusters = entries("clusters".into()).await;
+    assert!(bulk[0].2.contains("indicator=C2"), "{bulk:?}");
+    let clusters = actions_on(&admin, "clusters").await;
     assert_eq!(clusters.len(), 1, "cluster_of listed every cluster once: {clusters:?}");
     assert_eq!((clusters[0].0.as_str(), clusters[0].1.as_str()), ("viewer", "clusters.list"));
 }
@@ -870,16 +852,9 @@ async fn replicas_share_sessions_cases_and_decisions(org: &common::Org) {
 
     let (app_a, app_b) = (bonafide_serve::app(org.state.clone()), bonafide_serve::app(other.clone()));
     let (_, cookie) = login(&app_a, "analyst", common::PASSWORD).await;
-    let session = cookie.unwrap().split(';').next().unwrap().to_string();
-    let page = |app: axum::Router, cookie: Option<String>| async move {
-        let mut req = Request::get("/cases");
-        if let Some(c) = cookie {
-            req = req.header(header::COOKIE, c);
-        }
-        app.oneshot(req.body(Body::empty()).unwrap()).await.unwrap().status()
-    };
-    assert_eq!(page(app_b.clone(), Some(session)).await, StatusCode::OK, "the session made on A works on B");
-    assert_ne!(page(app_b.clone(), None).await, StatusCode::OK, "and B still asks who is there");
+    let session = session_pair(cookie);
+    assert_eq!(page_with(&app_b, &session).await.0, StatusCode::OK, "the session made on A works on B");
+    assert_ne!(page_with(&app_b, "").await.0, StatusCode::OK, "and B still asks who is there");
     fail_to_the_limit(&app_a, "viewer").await;
     assert_eq!(
         login(&app_b, "viewer", common::PASSWORD).await.0,
