@@ -284,9 +284,10 @@ pub async fn revoke_token(pool: &sqlx::AnyPool, by: &Principal, id: &str) -> Res
     let mut tx = pool.begin().await?;
     let row = sqlx::query(
         "SELECT t.token_hash, u.user_id, u.name, t.label, t.created_at FROM api_tokens t \
-         JOIN users u ON u.user_id = t.user_id WHERE substr(t.token_hash, 1, 16) = $1 ORDER BY t.token_hash",
+         JOIN users u ON u.user_id = t.user_id WHERE substr(t.token_hash, 1, CAST($2 AS INTEGER)) = $1 ORDER BY t.token_hash",
     )
     .bind(id)
+    .bind(TOKEN_ID_LEN as i64)
     .fetch_optional(&mut *tx)
     .await?;
     let Some(row) = row else { return Ok(None) };
