@@ -340,15 +340,26 @@ fn raw_sensitive_values_never_reach_any_output() {
     // Columns the contract does not know, named the way HR exports name them (no
     // separators), and an SSN-shaped value under an innocent name: kept as extras, but
     // only fingerprinted.
-    let extra_header = "PassportNumber,SocialSecurityNumber,BankAccountNumber,NationalID,TaxID,reference";
+    let extra_header = "PassportNumber,SocialSecurityNumber,BankAccountNumber,NationalID,TaxID,reference,notes";
     let extras = ["P55443322", "219-09-9999", "000987654321", "NI7766554", "TX12345678", "536-90-4399"];
-    let extra_values = extras.join(",");
+    // Numbers typed into free text: kept as notes, with the numbers masked.
+    let in_notes = ["234-56-7890", "DE89 3704 0044 0532 0130 00", "DE89370400440532013000", "345-67-8901"];
+    let extra_values = format!("{},prev ssn {}; pays to {} now", extras.join(","), in_notes[0], in_notes[1]);
+    std::fs::write(
+        dir.path().join("interviews.csv"),
+        format!(
+            "subject_id,at,medium,notes\n\
+             E1,2025-02-01T15:00:00Z,video,\"read his SSN#{} aloud, camera off\"\n",
+            in_notes[3]
+        ),
+    )
+    .unwrap();
     std::fs::write(
         dir.path().join("people.csv"),
         format!(
             "subject_id,full_name,ssn,id_doc_number,bank_account_number,date_of_birth,{extra_header}\n\
              E1,Jane Roe,{raw_ssn},{raw_doc},{raw_acct},1990-13-45,{extra_values}\n\
-             E2,Jim Roe,{raw_ssn},{raw_doc},,,,,,,,\nE3,Kim Sang,666-01-2345,,,,,,,,,\n"
+             E2,Jim Roe,{raw_ssn},{raw_doc},,,,,,,,,\nE3,Kim Sang,666-01-2345,,,,,,,,,,\n"
         ),
     )
     .unwrap();
@@ -377,6 +388,8 @@ fn raw_sensitive_values_never_reach_any_output() {
         outputs.push((entry.display().to_string(), std::fs::read(&entry).unwrap()));
     }
     assert!(outputs.iter().any(|(n, _)| n.ends_with("bonafide.db")));
+    let db = outputs.iter().find(|(n, _)| n.ends_with("bonafide.db")).map(|(_, b)| String::from_utf8_lossy(b));
+    assert!(db.is_some_and(|d| d.contains("prev ssn ***-**-7890 (fp:")), "the note is kept, its number masked");
     let compact_iban: String = raw_iban.chars().filter(|c| !c.is_whitespace()).collect();
     for (name, bytes) in &outputs {
         let text = String::from_utf8_lossy(bytes);
@@ -397,6 +410,7 @@ fn raw_sensitive_values_never_reach_any_output() {
         ]
         .into_iter()
         .chain(extras)
+        .chain(in_notes)
         {
             assert!(!text.contains(raw), "{raw} found in {name}");
         }

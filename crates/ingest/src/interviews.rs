@@ -135,7 +135,7 @@ fn interview(cx: &ReadContext<'_>, cols: &Cols, row: &Row, sink: &mut dyn Record
         client_ip,
         client: None,
         flags,
-        notes: get("notes").map(str::to_string),
+        notes: get("notes").map(|n| crate::columns::scrub_text(n, &cx.options.keyring).into_owned()),
         source: pos,
         extra: cols.extras(row, &cx.options.keyring),
     })
