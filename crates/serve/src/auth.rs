@@ -3,8 +3,9 @@
 //!
 //! Session and API tokens are 256-bit random values shown once and stored only as their
 //! SHA-256, so a copy of the database does not let anyone sign in. Every route states the
-//! role it needs through [`Principal::require`]; the authorisation matrix test walks all
-//! of them.
+//! role it needs, through `web::need` or, for a route that reads a body, a role extractor
+//! (`web::Analyst`, ...) that refuses before the body is read; the authorisation matrix
+//! test walks all of them.
 
 use std::time::Duration;
 
