@@ -76,7 +76,8 @@ pub async fn add_user(
     if password.chars().count() < 10 {
         return Err(ServeError::Other("the password needs at least 10 characters".into()));
     }
-    let hash = hash_password(password)?;
+    let password = password.to_owned();
+    let hash = crate::auth::off_executor(move || hash_password(&password)).await??;
     let mut tx = pool.begin().await?;
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
