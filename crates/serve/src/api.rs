@@ -506,6 +506,32 @@ pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Json(u): Json
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct UserChange {
+    pub disabled: bool,
+}
+
+/// `PATCH /api/v1/users/{name}` with `{"disabled": true}` disables a user, ending their
+/// sessions and API tokens; `false` enables them again. 409 when the disable would leave
+/// no enabled admin (see [`crate::users::set_disabled`]).
+pub async fn change_user(
+    State(st): State<AppState>,
+    Admin(p): Admin,
+    Path(name): Path<String>,
+    Json(c): Json<UserChange>,
+) -> ApiResult {
+    let revoked = match crate::users::set_disabled(&st.pool, &p.name, &name, c.disabled).await.map_err(internal)? {
+        crate::users::Switched::Done(r) => r,
+        crate::users::Switched::NoSuchUser => return Err(WebError::not_found(API)),
+        crate::users::Switched::LastAdmin => {
+            return Err(WebError::new(StatusCode::CONFLICT, API, "that would leave no enabled admin"));
+        }
+    };
+    let body = json!({"name": name, "disabled": c.disabled, "sessions_ended": revoked.sessions,
+        "tokens_revoked": revoked.tokens});
+    Ok(Json(body).into_response())
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct TokenBody {
     pub label: Option<String>,

@@ -601,7 +601,15 @@ async fn admin_page(st: &AppState, p: &auth::Principal, message: String) -> UiRe
     let pool = &st.pool;
     page(views::AdminPage {
         chrome: Chrome::new("Administration", p),
-        users: crate::users::list(pool).await.map_err(internal)?,
+        users: crate::users::list(pool)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|u| {
+                let segment = views::path_segment(&u.name);
+                (u, segment)
+            })
+            .collect(),
         audit: crate::audit::list(pool, None, 200).await.map_err(internal)?,
         message,
     })
@@ -631,6 +639,43 @@ pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Form(f): Form
         Err(e) => format!("Not saved: {e}"),
     };
     admin_page(&st, &p, msg).await
+}
+
+/// `POST /admin/users/{name}/disable` (`disabled`) or `/enable`: the buttons on the
+/// administration page, as `PATCH /api/v1/users/{name}`.
+async fn switch_user(st: &AppState, p: &auth::Principal, name: &str, disabled: bool) -> UiResult {
+    let (did, not) = if disabled { ("disabled", "Not disabled") } else { ("enabled", "Not enabled") };
+    match crate::users::set_disabled(&st.pool, &p.name, name, disabled).await.map_err(internal)? {
+        crate::users::Switched::Done(r) if disabled => admin_page(st, p, format!("User {name} {did}: {r}.")).await,
+        crate::users::Switched::Done(_) => admin_page(st, p, format!("User {name} {did}.")).await,
+        crate::users::Switched::NoSuchUser => Err(WebError::not_found(UI)),
+        crate::users::Switched::LastAdmin => {
+            let msg = format!("{not}: {name} is the last enabled admin; make another admin first.");
+            let mut resp = admin_page(st, p, msg).await?;
+            *resp.status_mut() = StatusCode::CONFLICT;
+            Ok(resp)
+        }
+    }
+}
+
+pub async fn disable_user(
+    State(st): State<AppState>,
+    Admin(p): Admin,
+    Path(name): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
+    switch_user(&st, &p, &name, true).await
+}
+
+pub async fn enable_user(
+    State(st): State<AppState>,
+    Admin(p): Admin,
+    Path(name): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
+    switch_user(&st, &p, &name, false).await
 }
 
 #[cfg(test)]

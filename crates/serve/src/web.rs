@@ -8,7 +8,7 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::AppState;
 use crate::auth::{self, Principal, Role, Via};
@@ -282,6 +282,8 @@ pub fn router(state: AppState) -> Router {
         .route("/account/tokens/{id}/revoke", post(ui::revoke_token))
         .route("/admin", get(ui::admin))
         .route("/admin/users", post(ui::add_user))
+        .route("/admin/users/{name}/disable", post(ui::disable_user))
+        .route("/admin/users/{name}/enable", post(ui::enable_user))
         // API.
         .route("/metrics", get(api::metrics))
         .route("/api/v1/subjects", get(api::subjects))
@@ -304,6 +306,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/events", post(api::ingest_push))
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/users", get(api::users).post(api::add_user))
+        .route("/api/v1/users/{name}", patch(api::change_user))
         .route("/api/v1/tokens", get(api::tokens).post(api::create_token))
         .route("/api/v1/tokens/{id}", delete(api::revoke_token))
         .merge(attachments)

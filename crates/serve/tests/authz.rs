@@ -23,7 +23,8 @@ const L: u16 = 1;
 /// method, path, body, then the expected status for anonymous, viewer, analyst, admin.
 /// `{case}` is an existing case, `{fresh}` a case created just for that request,
 /// `{cluster}` the laptop-farm cluster, `{att}` an attachment of `{case}`, `{token}` the
-/// id of an API token of the analyst's created just for that request.
+/// id of an API token of the analyst's created just for that request; `leaver` is a
+/// viewer whom admins disable and enable again.
 #[rustfmt::skip]
 const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     // Public.
@@ -54,6 +55,9 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("POST", "/account/tokens/{token}/revoke",          "", [L, 404, 303, 303]),
     ("GET",  "/admin",                                  "", [L, 403, 403, 200]),
     ("POST", "/admin/users",                            "name=newbie&role=viewer&password=long+enough+pw", [L, 403, 403, 200]),
+    ("POST", "/admin/users/leaver/disable",             "", [L, 403, 403, 200]),
+    ("POST", "/admin/users/leaver/enable",              "", [L, 403, 403, 200]),
+    ("POST", "/admin/users/nobody/disable",             "", [L, 403, 403, 404]),
     ("POST", "/logout",                                 "", [L, 303, 303, 303]),
     // API (bearer tokens).
     ("GET",  "/metrics",                                "", [401, 200, 200, 200]),
@@ -85,6 +89,8 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("GET",  "/api/v1/audit",                           "", [401, 403, 403, 200]),
     ("GET",  "/api/v1/users",                           "", [401, 403, 403, 200]),
     ("POST", "/api/v1/users",                           r#"{"name":"bot","role":"viewer","password":"long enough pw"}"#, [401, 403, 403, 201]),
+    ("PATCH","/api/v1/users/leaver",                    r#"{"disabled":true}"#, [401, 403, 403, 200]),
+    ("PATCH","/api/v1/users/nobody",                    r#"{"disabled":true}"#, [401, 403, 403, 404]),
     ("GET",  "/api/v1/tokens",                          "", [401, 200, 200, 200]),
     ("POST", "/api/v1/tokens",                          "", [401, 201, 201, 201]),
     ("DELETE","/api/v1/tokens/{token}",                 "", [401, 404, 204, 204]),
@@ -126,6 +132,9 @@ impl Fixture {
         let att =
             bonafide_serve::cases::attach(&pool, "setup", case.case_id, "a.txt", "text/plain", b"x").await.unwrap();
         let soon = bonafide_serve::auth::stamp(bonafide_core::UtcMs(bonafide_serve::auth::now().0 + 86_400_000));
+        bonafide_serve::users::add_user(&pool, "setup", "leaver", bonafide_serve::Role::Viewer, common::PASSWORD)
+            .await
+            .unwrap();
         let mut tokens = vec![String::new()];
         for name in &ROLES[1..] {
             let id = user_id(&pool, name).await;
@@ -264,6 +273,8 @@ fn the_matrix_covers_every_path_of_the_openapi_document() {
                 .replace("{cluster}", "{id}")
                 .replace("{att}", "{aid}")
                 .replace("{token}", "{id}")
+                .replace("/users/leaver", "/users/{name}")
+                .replace("/users/nobody", "/users/{name}")
                 .replace("/F1", "/{id}")
                 .replace("/F2", "/{id}")
                 .replace("/F3", "/{id}")
