@@ -389,6 +389,38 @@ async fn uploads_stream_to_the_inbox_and_stop_at_the_limit(org: &common::Org) {
     st.pool.close().await;
 }
 
+/// An unfinished upload left by a crash (`.NAME.part`, unwritten for longer than
+/// `stale_upload_age`) is removed when the ingest worker starts; one still being written
+/// (fresh, perhaps another replica's on a shared inbox) and finished uploads stay.
+async fn stale_unfinished_uploads_are_removed_at_startup(org: &common::Org) {
+    let inbox = org.dir.path().join("shared-inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let (crashed, arriving, finished) = (".1-crashed.csv.part", ".2-arriving.csv.part", "3-finished.part");
+    for name in [crashed, arriving, finished] {
+        std::fs::write(inbox.join(name), b"subject_id\n").unwrap();
+    }
+    let three_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
+    for name in [crashed, finished] {
+        let f = std::fs::File::options().write(true).open(inbox.join(name)).unwrap();
+        f.set_modified(three_hours_ago).unwrap();
+    }
+    let st = common::replica_with(org, |c| {
+        c.inbox = Some(inbox.clone());
+        c.stale_upload_age = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    assert!(inbox.join(crashed).exists(), "opening the state alone removes nothing");
+    st.ingest.clone().spawn(st.clone());
+    let t0 = std::time::Instant::now();
+    while inbox.join(crashed).exists() {
+        assert!(t0.elapsed() < std::time::Duration::from_secs(30), "the stale upload was not removed");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(inbox.join(arriving).exists() && inbox.join(finished).exists());
+    assert_eq!(st.ingest.remove_stale_uploads(), 0, "and nothing else is stale");
+    st.pool.close().await;
+}
+
 async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
     let c = Client::new(org, "analyst").await;
     let run0 = org.state.snap().await.run.clone().unwrap().run_id;
@@ -1012,6 +1044,7 @@ crate::on_both_backends!(
     an_upload_is_scanned_into_a_new_run,
     bodies_are_not_read_for_callers_who_may_not_send_them,
     uploads_stream_to_the_inbox_and_stop_at_the_limit,
+    stale_unfinished_uploads_are_removed_at_startup,
     login_sets_a_strict_cookie_and_is_rate_limited,
     parallel_logins_get_no_more_guesses_than_the_limit,
     signing_in_does_not_reset_the_address_limit,
