@@ -11,11 +11,12 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::AppState;
+use crate::auth::Principal;
 use crate::auth::{self, Role};
 use crate::cases::{self, CaseChange, NewCase, NewSuppression};
 use crate::ingest::SaveError;
 use crate::snapshot::{QueueFilter, Snapshot, SubjectView};
-use crate::web::{Auth, Kind, WebError, need};
+use crate::web::{Admin, Analyst, Auth, Kind, Viewer, WebError, need};
 
 type ApiResult = Result<Response, WebError>;
 
@@ -227,20 +228,20 @@ fn too_large(limit: u64) -> WebError {
     WebError::new(StatusCode::PAYLOAD_TOO_LARGE, API, format!("the body is larger than {limit} bytes"))
 }
 
-/// Stores an upload or push. Everything that can refuse the request (the role, the
-/// format, a declared length over the limit) is checked before the first byte of the
+/// Stores an upload or push. Everything that can refuse the request (the role, checked
+/// by the handler's [`Analyst`] extractor, the format, a declared length over the
+/// limit) is checked before the first byte of the
 /// body is read, and the body then goes to disk as it arrives: a caller may not make the
 /// server hold a body it was never going to accept (a viewer's 400 MB post was read into
 /// memory before the 403).
 async fn ingest_body(
     st: &AppState,
-    a: &Auth,
+    p: Principal,
     q: IngestQuery,
     headers: &HeaderMap,
     body: Body,
     default_name: &str,
 ) -> ApiResult {
-    let p = need(a, Role::Analyst, API)?;
     let format = match q.format.as_deref().filter(|f| !f.is_empty()) {
         Some(f) => Some(
             bonafide_ingest::Format::from_name(f).ok_or_else(|| WebError::bad(API, format!("unknown format {f:?}")))?,
@@ -273,23 +274,23 @@ async fn ingest_body(
 /// stream ([`Body`] is never read by axum), read only once [`ingest_body`] accepts it.
 pub async fn ingest_upload(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Query(q): Query<IngestQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    ingest_body(&st, &a, q, &headers, body, "upload").await
+    ingest_body(&st, p, q, &headers, body, "upload").await
 }
 
 /// `POST /api/v1/events?format=okta`: newline-delimited JSON records or events.
 pub async fn ingest_push(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Query(q): Query<IngestQuery>,
     headers: HeaderMap,
     body: Body,
 ) -> ApiResult {
-    ingest_body(&st, &a, q, &headers, body, "push.ndjson").await
+    ingest_body(&st, p, q, &headers, body, "push.ndjson").await
 }
 
 pub async fn rescan(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
@@ -325,8 +326,7 @@ fn check_target(snap: &Snapshot, n: &NewCase, kind: Kind) -> Result<(), WebError
     Ok(())
 }
 
-pub async fn open_case(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(n): Json<NewCase>) -> ApiResult {
-    let p = need(&a, Role::Analyst, API)?;
+pub async fn open_case(State(st): State<AppState>, Analyst(p): Analyst, Json(n): Json<NewCase>) -> ApiResult {
     check_target(&*st.snap().await, &n, API)?;
     let c = cases::open(&st.pool, &p.name, n).await.map_err(|e| WebError::from_case(API, e))?;
     Ok((StatusCode::CREATED, Json(json!(c))).into_response())
@@ -348,11 +348,10 @@ async fn after_decision(st: &AppState) -> Result<(), WebError> {
 
 pub async fn change_case(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Path(id): Path<i64>,
     Json(c): Json<CaseChange>,
 ) -> ApiResult {
-    let p = need(&a, Role::Analyst, API)?;
     let decided = c.disposition.is_some();
     let case = cases::change(&st.pool, &p.name, id, c).await.map_err(|e| WebError::from_case(API, e))?;
     if decided {
@@ -375,11 +374,10 @@ pub struct NoteBody {
 
 pub async fn add_note(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Path(id): Path<i64>,
     Json(n): Json<NoteBody>,
 ) -> ApiResult {
-    let p = need(&a, Role::Analyst, API)?;
     let note = cases::add_note(&st.pool, &p.name, id, &n.body).await.map_err(|e| WebError::from_case(API, e))?;
     Ok((StatusCode::CREATED, Json(json!(note))).into_response())
 }
@@ -390,17 +388,16 @@ pub struct AttachQuery {
 }
 
 /// `POST /api/v1/cases/{id}/attachments?name=scan.pdf`: the body is the file. The role
-/// is checked before the body is read, which then stops at the route's body limit
+/// is checked ([`Analyst`]) before the body is read, which then stops at the route's body limit
 /// ([`cases::MAX_ATTACHMENT`], 413 beyond it): attachments are kept in the database
 /// whole, so reading more than one may hold is only memory spent.
 pub async fn attach(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Path(id): Path<i64>,
     Query(q): Query<AttachQuery>,
     req: axum::extract::Request,
 ) -> ApiResult {
-    let p = need(&a, Role::Analyst, API)?;
     let ct = req
         .headers()
         .get(header::CONTENT_TYPE)
@@ -455,11 +452,10 @@ pub async fn suppressions(
 
 pub async fn suppress(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Path(id): Path<String>,
     Json(s): Json<NewSuppression>,
 ) -> ApiResult {
-    let p = need(&a, Role::Analyst, API)?;
     if st.snap().await.subject(&id).is_none() {
         return Err(WebError::not_found(API));
     }
@@ -499,8 +495,7 @@ pub struct NewUser {
     pub password: String,
 }
 
-pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Json(u): Json<NewUser>) -> ApiResult {
-    let p = need(&a, Role::Admin, API)?;
+pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Json(u): Json<NewUser>) -> ApiResult {
     let role = Role::parse(&u.role).ok_or_else(|| WebError::bad(API, "role must be viewer, analyst or admin"))?;
     let saved = crate::users::add_user(&st.pool, &p.name, &u.name, role, &u.password).await.map_err(|e| match e {
         crate::ServeError::Other(m) => WebError::bad(API, m),
@@ -511,14 +506,39 @@ pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>,
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
+#[derive(Debug, Deserialize)]
+pub struct UserChange {
+    pub disabled: bool,
+}
+
+/// `PATCH /api/v1/users/{name}` with `{"disabled": true}` disables a user, ending their
+/// sessions and API tokens; `false` enables them again. 409 when the disable would leave
+/// no enabled admin (see [`crate::users::set_disabled`]).
+pub async fn change_user(
+    State(st): State<AppState>,
+    Admin(p): Admin,
+    Path(name): Path<String>,
+    Json(c): Json<UserChange>,
+) -> ApiResult {
+    let revoked = match crate::users::set_disabled(&st.pool, &p.name, &name, c.disabled).await.map_err(internal)? {
+        crate::users::Switched::Done(r) => r,
+        crate::users::Switched::NoSuchUser => return Err(WebError::not_found(API)),
+        crate::users::Switched::LastAdmin => {
+            return Err(WebError::new(StatusCode::CONFLICT, API, "that would leave no enabled admin"));
+        }
+    };
+    let body = json!({"name": name, "disabled": c.disabled, "sessions_ended": revoked.sessions,
+        "tokens_revoked": revoked.tokens});
+    Ok(Json(body).into_response())
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct TokenBody {
     pub label: Option<String>,
 }
 
 /// Issues an API token for the caller (shown once). The token carries the caller's role.
-pub async fn create_token(State(st): State<AppState>, Extension(a): Extension<Auth>, body: Bytes) -> ApiResult {
-    let p = need(&a, Role::Viewer, API)?;
+pub async fn create_token(State(st): State<AppState>, Viewer(p): Viewer, body: Bytes) -> ApiResult {
     let body: TokenBody = if body.iter().all(u8::is_ascii_whitespace) {
         TokenBody::default()
     } else {

@@ -3,8 +3,9 @@
 //!
 //! Session and API tokens are 256-bit random values shown once and stored only as their
 //! SHA-256, so a copy of the database does not let anyone sign in. Every route states the
-//! role it needs through [`Principal::require`]; the authorisation matrix test walks all
-//! of them.
+//! role it needs, through `web::need` or, for a route that reads a body, a role extractor
+//! (`web::Analyst`, ...) that refuses before the body is read; the authorisation matrix
+//! test walks all of them.
 
 use std::time::Duration;
 
@@ -121,6 +122,30 @@ pub fn verify_password(password: &str, phc: &str) -> bool {
     PasswordHash::new(phc).is_ok_and(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
 }
 
+/// Runs argon2 work ([`hash_password`], [`verify_password`]) on tokio's blocking
+/// threads, at most one per core at a time.
+///
+/// Why: a hash is tens of milliseconds of CPU and 19 MiB of memory. On the executor it
+/// held a worker thread that long, and `serve` has two: 16 parallel sign-ins took the
+/// stylesheet's median latency from 2 ms to 37 ms (`benches/login_stall.rs`). On the
+/// blocking threads the workers stay free; the bound keeps a flood of sign-ins from
+/// starting hundreds of hashes at once (memory, and the blocking pool's 512 threads,
+/// which file I/O shares): the rest wait for a slot without holding a thread. The slot
+/// goes into the blocking task, so it stays taken until the hash ends even when the
+/// request that asked for it is dropped.
+pub async fn off_executor<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T, ServeError> {
+    static SLOTS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    let slots =
+        SLOTS.get_or_init(|| tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(1, |n| n.get())));
+    let slot = slots.acquire().await.map_err(|e| ServeError::Other(format!("password hashing is closed: {e}")))?;
+    tokio::task::spawn_blocking(move || {
+        let _slot = slot;
+        work()
+    })
+    .await
+    .map_err(|e| ServeError::Other(format!("password hashing failed: {e}")))
+}
+
 /// A fixed hash to verify against when the user does not exist, so a wrong user name
 /// takes as long as a wrong password.
 fn dummy_hash() -> &'static str {
@@ -153,12 +178,13 @@ pub async fn check_login(
         .bind(name)
         .fetch_optional(pool)
         .await?;
+    let password = password.to_owned();
     let Some(row) = row else {
-        let _ = verify_password(password, dummy_hash());
+        off_executor(move || verify_password(&password, dummy_hash())).await?;
         return Ok(None);
     };
     let phc: String = row.get(3);
-    if !verify_password(password, &phc) {
+    if !off_executor(move || verify_password(&password, &phc)).await? {
         return Ok(None);
     }
     let role = Role::parse(&row.get::<String, _>(2)).unwrap_or(Role::Viewer);
@@ -423,6 +449,25 @@ mod tests {
         assert!(verify_password("correct horse", &h));
         assert!(!verify_password("correct hors", &h));
         assert!(!verify_password("correct horse", "not a phc string"));
+    }
+
+    /// While a password is checked the executor runs other tasks: on a runtime of one
+    /// thread, this test's own task is polled again and again before the check ends.
+    /// When the hash ran on the executor, the check took the only thread until it was
+    /// done, and this task was polled once.
+    #[tokio::test(flavor = "current_thread")]
+    async fn a_password_check_leaves_the_executor_free() {
+        let phc = hash_password("correct horse").expect("hash");
+        let check = tokio::spawn(off_executor(move || verify_password("correct horse", &phc)));
+        let mut polls = 0u64;
+        while !check.is_finished() {
+            tokio::task::yield_now().await;
+            polls += 1;
+        }
+        assert!(check.await.expect("the check ends").expect("the check runs"), "the right password");
+        assert!(polls > 10, "the executor ran this task only {polls} times while the password was checked");
+        let hashed = off_executor(|| hash_password("another one")).await.expect("runs").expect("hashes");
+        assert!(!off_executor(move || verify_password("another on", &hashed)).await.expect("runs"));
     }
 
     #[test]

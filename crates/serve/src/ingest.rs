@@ -35,12 +35,21 @@ pub struct IngestStatus {
 /// The default largest upload or push body (see [`ServeConfig::max_upload`]).
 pub const MAX_UPLOAD: u64 = 512 * 1024 * 1024;
 
+/// The default age after which an unfinished upload is removed (see
+/// [`ServeConfig::stale_upload_age`]).
+pub const STALE_UPLOAD_AGE: Duration = Duration::from_secs(24 * 3600);
+
+/// The longest wait between two looks for stale unfinished uploads.
+const SWEEP_AT_LEAST_EVERY: Duration = Duration::from_secs(3600);
+
 pub struct Ingest {
     pub engine: Config,
     pub inbox: PathBuf,
     pub watch: Vec<PathBuf>,
     /// The largest body [`Ingest::save`] keeps from a request.
     pub max_upload: u64,
+    /// See [`ServeConfig::stale_upload_age`].
+    pub stale_upload_age: Duration,
     key_file: PathBuf,
     poll: Duration,
     wake: tokio::sync::Notify,
@@ -91,6 +100,7 @@ impl Ingest {
             inbox,
             watch: config.watch.clone(),
             max_upload: config.max_upload,
+            stale_upload_age: config.stale_upload_age,
             key_file,
             poll: config.poll_interval,
             wake: tokio::sync::Notify::new(),
@@ -195,6 +205,30 @@ impl Ingest {
         Ok((path, size))
     }
 
+    /// Removes the unfinished uploads of the inbox that nobody has written to for
+    /// [`Ingest::stale_upload_age`], and logs each and how many; returns how many.
+    ///
+    /// A crash between [`Ingest::save`]'s create and its rename leaves the hidden
+    /// `.NAME.part` forever. All of them cannot simply go at startup: replicas may share
+    /// the inbox, and another's upload in progress is a `.part` file too. Its bytes
+    /// keep arriving, though, so its modification time stays recent; a leftover's does
+    /// not. Only hidden `.part` files are touched: a finished upload is never hidden
+    /// (`safe_name` drops leading dots), even one named `x.part`.
+    pub fn remove_stale_uploads(&self) -> usize {
+        let removed = remove_stale_parts(&self.inbox, self.stale_upload_age);
+        for p in &removed {
+            tracing::info!(
+                "removed the unfinished upload {}, unwritten for over {:?}",
+                p.display(),
+                self.stale_upload_age
+            );
+        }
+        if !removed.is_empty() {
+            tracing::info!("removed {} stale unfinished uploads from {}", removed.len(), self.inbox.display());
+        }
+        removed.len()
+    }
+
     /// Asks for a re-scan (coalesced with any already pending).
     pub fn wake(&self) {
         if let Ok(mut s) = self.status.lock() {
@@ -203,8 +237,22 @@ impl Ingest {
         self.wake.notify_one();
     }
 
-    /// Starts the re-scan worker and, when folders are watched, the poller.
+    /// Starts the re-scan worker, the sweep of stale unfinished uploads (now, then every
+    /// `min(stale_upload_age, 1 hour)`) and, when folders are watched, the poller.
     pub fn spawn(self: Arc<Self>, state: AppState) {
+        let sweeper = self.clone();
+        tokio::spawn(async move {
+            let every = sweeper.stale_upload_age.clamp(Duration::from_secs(1), SWEEP_AT_LEAST_EVERY);
+            let mut tick = tokio::time::interval(every);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let ingest = sweeper.clone();
+                if let Err(e) = tokio::task::spawn_blocking(move || ingest.remove_stale_uploads()).await {
+                    tracing::warn!("the sweep of stale unfinished uploads failed: {e}");
+                }
+            }
+        });
         let me = self.clone();
         let st = state.clone();
         tokio::spawn(async move {
@@ -282,9 +330,87 @@ impl Ingest {
     }
 }
 
+/// Removes the hidden `.part` files directly in `dir` whose last write is more than
+/// `age` ago; returns those removed. A file that cannot be read or removed is logged and
+/// left.
+fn remove_stale_parts(dir: &Path, age: Duration) -> Vec<PathBuf> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(rd) => rd,
+        Err(e) => {
+            tracing::warn!("cannot list the inbox {} for stale unfinished uploads: {e}", dir.display());
+            return Vec::new();
+        }
+    };
+    let now = SystemTime::now();
+    let mut removed = Vec::new();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        if !name.to_str().is_some_and(|n| n.starts_with('.') && n.ends_with(".part")) {
+            continue;
+        }
+        let path = e.path();
+        // Not followed through a link: only files `save` made are removed.
+        let modified = match std::fs::symlink_metadata(&path)
+            .and_then(|m| if m.is_file() { m.modified().map(Some) } else { Ok(None) })
+        {
+            Ok(Some(t)) => t,
+            Ok(None) => continue,
+            Err(err) => {
+                tracing::warn!("cannot read the age of {}: {err}", path.display());
+                continue;
+            }
+        };
+        // A time in the future (clock skew between replicas) counts as fresh.
+        if now.duration_since(modified).is_ok_and(|idle| idle > age) {
+            match std::fs::remove_file(&path) {
+                Ok(()) => removed.push(path),
+                // Another replica's sweep may have removed it first.
+                Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+                Err(err) => tracing::warn!("cannot remove the stale unfinished upload {}: {err}", path.display()),
+            }
+        }
+    }
+    removed
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_hidden_part_files_unwritten_for_longer_than_the_age_are_removed() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let two_days_ago = SystemTime::now() - Duration::from_secs(48 * 3600);
+        let file = |name: &str, modified: Option<SystemTime>| {
+            let p = dir.path().join(name);
+            std::fs::write(&p, b"x").expect("write");
+            if let Some(t) = modified {
+                std::fs::File::options().write(true).open(&p).and_then(|f| f.set_modified(t)).expect("set mtime");
+            }
+        };
+        file(".20250101T000000-0001-1-crashed.csv.part", Some(two_days_ago));
+        file(".20250101T000000-0002-1-arriving.csv.part", None);
+        file("20250101T000000-0003-1-finished.part", Some(two_days_ago));
+        file(".hidden-but-not-part", Some(two_days_ago));
+        let removed = remove_stale_parts(dir.path(), STALE_UPLOAD_AGE);
+        assert_eq!(removed, [dir.path().join(".20250101T000000-0001-1-crashed.csv.part")]);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".20250101T000000-0002-1-arriving.csv.part",
+                ".hidden-but-not-part",
+                "20250101T000000-0003-1-finished.part"
+            ]
+        );
+        assert!(remove_stale_parts(dir.path(), STALE_UPLOAD_AGE).is_empty(), "nothing more");
+        assert!(remove_stale_parts(&dir.path().join("missing"), STALE_UPLOAD_AGE).is_empty());
+    }
 
     #[test]
     fn upload_names_cannot_escape_the_inbox() {

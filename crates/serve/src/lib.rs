@@ -64,6 +64,14 @@ pub struct ServeConfig {
     /// The largest upload or push body kept, in bytes (default
     /// [`ingest::MAX_UPLOAD`]); a larger one is refused with 413.
     pub max_upload: u64,
+    /// How long an unfinished upload (`.NAME.part` in the inbox) may go unwritten before
+    /// it is taken for the leftover of a crash and removed (default
+    /// [`ingest::STALE_UPLOAD_AGE`], 24 hours). Checked when the service starts and then
+    /// every `min(this, 1 hour)`. Age counts from the file's last write, and an upload
+    /// being received is written as its bytes arrive, so a replica sharing the inbox
+    /// never loses an upload in progress unless it stalls this long; keep it well above
+    /// the slowest upload you expect to pause.
+    pub stale_upload_age: std::time::Duration,
 }
 
 impl ServeConfig {
@@ -78,6 +86,7 @@ impl ServeConfig {
             secure_cookies: None,
             poll_interval: std::time::Duration::from_secs(2),
             max_upload: ingest::MAX_UPLOAD,
+            stale_upload_age: ingest::STALE_UPLOAD_AGE,
         }
     }
 

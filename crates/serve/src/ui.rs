@@ -16,7 +16,7 @@ use crate::cases::{self, CaseChange, NewCase, NewSuppression};
 use crate::metrics::Metrics;
 use crate::snapshot::QueueFilter;
 use crate::views::{self, Chrome};
-use crate::web::{Auth, Kind, WebError, need, need_form};
+use crate::web::{Admin, Analyst, Auth, Kind, Viewer, WebError, form_csrf, need};
 
 type UiResult = Result<Response, WebError>;
 const UI: Kind = Kind::Ui;
@@ -164,11 +164,11 @@ pub struct CsrfForm {
 
 pub async fn logout(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Viewer(p): Viewer,
     headers: axum::http::HeaderMap,
     Form(f): Form<CsrfForm>,
 ) -> UiResult {
-    let p = need_form(&a, Role::Viewer, &f.csrf)?;
+    form_csrf(&p, &f.csrf)?;
     if let Some(token) = crate::web::cookie(&headers, auth::SESSION_COOKIE) {
         auth::end_session(&st.pool, token).await.map_err(internal)?;
     }
@@ -344,11 +344,11 @@ pub struct SuppressForm {
 
 pub async fn suppress(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Path(id): Path<String>,
     Form(f): Form<SuppressForm>,
 ) -> UiResult {
-    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+    form_csrf(&p, &f.csrf)?;
     if st.snap().await.subject(&id).is_none() {
         return Err(WebError::not_found(UI));
     }
@@ -450,12 +450,8 @@ pub struct OpenCaseForm {
     pub title: Option<String>,
 }
 
-pub async fn open_case(
-    State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
-    Form(f): Form<OpenCaseForm>,
-) -> UiResult {
-    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+pub async fn open_case(State(st): State<AppState>, Analyst(p): Analyst, Form(f): Form<OpenCaseForm>) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
     let n =
         NewCase { subject_id: f.subject_id, cluster_id: f.cluster_id, title: f.title, assignee: Some(p.name.clone()) };
     {
@@ -501,11 +497,11 @@ pub struct NoteForm {
 
 pub async fn add_note(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Path(id): Path<i64>,
     Form(f): Form<NoteForm>,
 ) -> UiResult {
-    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+    form_csrf(&p, &f.csrf)?;
     cases::add_note(&st.pool, &p.name, id, &f.body).await.map_err(|e| WebError::from_case(UI, e))?;
     Ok(see_other(&format!("/cases/{id}")))
 }
@@ -523,11 +519,11 @@ pub struct UpdateForm {
 
 pub async fn update_case(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Analyst(p): Analyst,
     Path(id): Path<i64>,
     Form(f): Form<UpdateForm>,
 ) -> UiResult {
-    let p = need_form(&a, Role::Analyst, &f.csrf)?;
+    form_csrf(&p, &f.csrf)?;
     let change = CaseChange {
         status: f.status,
         disposition: f.disposition,
@@ -578,12 +574,8 @@ pub struct TokenForm {
     pub label: Option<String>,
 }
 
-pub async fn create_token(
-    State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
-    Form(f): Form<TokenForm>,
-) -> UiResult {
-    let p = need_form(&a, Role::Viewer, &f.csrf)?;
+pub async fn create_token(State(st): State<AppState>, Viewer(p): Viewer, Form(f): Form<TokenForm>) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
     let label: String = f.label.unwrap_or_else(|| "api".into()).chars().take(64).collect();
     let token = auth::create_api_token(&st.pool, p.user_id, &label).await.map_err(internal)?;
     crate::audit::record(&st.pool, &p.name, "token.create", &format!("user:{}", p.name), &label)
@@ -596,11 +588,11 @@ pub async fn create_token(
 /// token, as with `DELETE /api/v1/tokens/{id}`).
 pub async fn revoke_token(
     State(st): State<AppState>,
-    Extension(a): Extension<Auth>,
+    Viewer(p): Viewer,
     Path(id): Path<String>,
     Form(f): Form<CsrfForm>,
 ) -> UiResult {
-    let p = need_form(&a, Role::Viewer, &f.csrf)?;
+    form_csrf(&p, &f.csrf)?;
     auth::revoke_token(&st.pool, &p, &id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(UI))?;
     Ok(see_other("/account"))
 }
@@ -609,7 +601,15 @@ async fn admin_page(st: &AppState, p: &auth::Principal, message: String) -> UiRe
     let pool = &st.pool;
     page(views::AdminPage {
         chrome: Chrome::new("Administration", p),
-        users: crate::users::list(pool).await.map_err(internal)?,
+        users: crate::users::list(pool)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(|u| {
+                let segment = views::path_segment(&u.name);
+                (u, segment)
+            })
+            .collect(),
         audit: crate::audit::list(pool, None, 200).await.map_err(internal)?,
         message,
     })
@@ -629,8 +629,8 @@ pub struct UserForm {
     pub password: String,
 }
 
-pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>, Form(f): Form<UserForm>) -> UiResult {
-    let p = need_form(&a, Role::Admin, &f.csrf)?;
+pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Form(f): Form<UserForm>) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
     let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
     let name = f.name.trim();
     let msg = match crate::users::add_user(&st.pool, &p.name, name, role, &f.password).await {
@@ -639,6 +639,43 @@ pub async fn add_user(State(st): State<AppState>, Extension(a): Extension<Auth>,
         Err(e) => format!("Not saved: {e}"),
     };
     admin_page(&st, &p, msg).await
+}
+
+/// `POST /admin/users/{name}/disable` (`disabled`) or `/enable`: the buttons on the
+/// administration page, as `PATCH /api/v1/users/{name}`.
+async fn switch_user(st: &AppState, p: &auth::Principal, name: &str, disabled: bool) -> UiResult {
+    let (did, not) = if disabled { ("disabled", "Not disabled") } else { ("enabled", "Not enabled") };
+    match crate::users::set_disabled(&st.pool, &p.name, name, disabled).await.map_err(internal)? {
+        crate::users::Switched::Done(r) if disabled => admin_page(st, p, format!("User {name} {did}: {r}.")).await,
+        crate::users::Switched::Done(_) => admin_page(st, p, format!("User {name} {did}.")).await,
+        crate::users::Switched::NoSuchUser => Err(WebError::not_found(UI)),
+        crate::users::Switched::LastAdmin => {
+            let msg = format!("{not}: {name} is the last enabled admin; make another admin first.");
+            let mut resp = admin_page(st, p, msg).await?;
+            *resp.status_mut() = StatusCode::CONFLICT;
+            Ok(resp)
+        }
+    }
+}
+
+pub async fn disable_user(
+    State(st): State<AppState>,
+    Admin(p): Admin,
+    Path(name): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
+    switch_user(&st, &p, &name, true).await
+}
+
+pub async fn enable_user(
+    State(st): State<AppState>,
+    Admin(p): Admin,
+    Path(name): Path<String>,
+    Form(f): Form<CsrfForm>,
+) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
+    switch_user(&st, &p, &name, false).await
 }
 
 #[cfg(test)]

@@ -1,5 +1,5 @@
-//! User accounts: `bonafide user add` and `disable`, the admin's list and form, and
-//! `POST /api/v1/users`. Each change is written together with its audit entry in one
+//! User accounts: `bonafide user add` and `disable`, the admin's list and forms, and
+//! `POST /api/v1/users` and `PATCH /api/v1/users/{name}`. Each change is written together with its audit entry in one
 //! transaction.
 
 use sqlx::Row;
@@ -76,7 +76,8 @@ pub async fn add_user(
     if password.chars().count() < 10 {
         return Err(ServeError::Other("the password needs at least 10 characters".into()));
     }
-    let hash = hash_password(password)?;
+    let password = password.to_owned();
+    let hash = crate::auth::off_executor(move || hash_password(&password)).await??;
     let mut tx = pool.begin().await?;
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
@@ -107,21 +108,94 @@ pub async fn add_user(
 
 /// Disables a user: the login form refuses them, and their sessions and API tokens
 /// end now (authentication also refuses any a disabled user still had). Re-adding the
-/// user with a new password enables them again. `None` when there is no such user.
+/// user with a new password, or [`set_disabled`], enables them again. `None` when there
+/// is no such user.
+///
+/// This is `bonafide user disable`: it may disable the last admin, because the operator
+/// at the database may need to lock out a compromised sole admin at once, and can add
+/// another with `bonafide user add`. The web's [`set_disabled`] may not.
 pub async fn disable_user(pool: &sqlx::AnyPool, actor: &str, name: &str) -> Result<Option<Revoked>, ServeError> {
+    match switch(pool, actor, name, true, false).await? {
+        Switched::Done(revoked) => Ok(Some(revoked)),
+        // Only a disable that keeps an admin can be refused as the last one.
+        Switched::NoSuchUser | Switched::LastAdmin => Ok(None),
+    }
+}
+
+/// What [`set_disabled`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Switched {
+    /// Done and audited; a disable ended these sign-ins (an enable, none).
+    Done(Revoked),
+    NoSuchUser,
+    /// Refused: no enabled admin would be left.
+    LastAdmin,
+}
+
+/// Disables (`disabled`) or enables a user for an admin of the web UI or API, audited as
+/// `user.disable` (with the sessions and tokens it ended, as [`disable_user`]) or
+/// `user.enable`. An enabled user signs in with the password they had; their old
+/// sessions and tokens stay ended.
+///
+/// A disable that would leave no enabled admin is refused ([`Switched::LastAdmin`]): an
+/// admin who disabled themselves, the only one, would leave nobody able to manage
+/// users but someone with the database and the command line.
+pub async fn set_disabled(
+    pool: &sqlx::AnyPool,
+    actor: &str,
+    name: &str,
+    disabled: bool,
+) -> Result<Switched, ServeError> {
+    switch(pool, actor, name, disabled, true).await
+}
+
+async fn switch(
+    pool: &sqlx::AnyPool,
+    actor: &str,
+    name: &str,
+    disabled: bool,
+    keep_an_admin: bool,
+) -> Result<Switched, ServeError> {
     let mut tx = pool.begin().await?;
+    if disabled && keep_an_admin {
+        // Writing every enabled admin's row (to what it is) locks them until this
+        // transaction ends, so two admins who disable each other at once are taken one
+        // after the other, and the second counts after the first committed. Without it,
+        // PostgreSQL (read committed) lets each count the other as still enabled and
+        // both commit; SQLite takes its one write lock here either way.
+        sqlx::query("UPDATE users SET disabled = disabled WHERE role = 'admin' AND disabled = 0")
+            .execute(&mut *tx)
+            .await?;
+    }
     let Some(user_id): Option<i64> =
-        sqlx::query_scalar("UPDATE users SET disabled = 1 WHERE name = $1 RETURNING user_id")
+        sqlx::query_scalar("UPDATE users SET disabled = $2 WHERE name = $1 RETURNING user_id")
             .bind(name)
+            .bind(i64::from(disabled))
             .fetch_optional(&mut *tx)
             .await?
     else {
-        return Ok(None);
+        return Ok(Switched::NoSuchUser);
     };
-    let revoked = revoke_all(&mut tx, user_id).await?;
-    audit(&mut tx, actor, "user.disable", &format!("user:{name}"), &revoked.to_string()).await?;
+    let target = format!("user:{name}");
+    let revoked = if disabled {
+        if keep_an_admin {
+            let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+                .fetch_one(&mut *tx)
+                .await?;
+            if admins == 0 {
+                // Dropping the transaction rolls the disable back.
+                return Ok(Switched::LastAdmin);
+            }
+        }
+        let revoked = revoke_all(&mut tx, user_id).await?;
+        audit(&mut tx, actor, "user.disable", &target, &revoked.to_string()).await?;
+        revoked
+    } else {
+        audit(&mut tx, actor, "user.enable", &target, "").await?;
+        Revoked::default()
+    };
     tx.commit().await?;
-    Ok(Some(revoked))
+    Ok(Switched::Done(revoked))
 }
 
 pub async fn list(pool: &sqlx::AnyPool) -> Result<Vec<User>, ServeError> {

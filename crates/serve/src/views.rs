@@ -357,7 +357,8 @@ pub struct AccountPage {
 #[template(path = "admin.html")]
 pub struct AdminPage {
     pub chrome: Chrome,
-    pub users: Vec<crate::users::User>,
+    /// Each user with their name as a URL path segment (for the disable and enable forms).
+    pub users: Vec<(crate::users::User, String)>,
     pub audit: Vec<crate::audit::AuditEntry>,
     pub message: String,
 }

@@ -3,11 +3,12 @@
 //! session, counts requests and sets the security headers on every response.
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Request, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, patch, post};
 
 use crate::AppState;
 use crate::auth::{self, Principal, Role, Via};
@@ -81,14 +82,68 @@ pub fn need(auth: &Auth, role: Role, kind: Kind) -> Result<Principal, WebError> 
     }
 }
 
-/// `need` plus the CSRF token of a form post.
-pub fn need_form(auth: &Auth, role: Role, csrf: &str) -> Result<Principal, WebError> {
-    let p = need(auth, role, Kind::Ui)?;
+/// A form post must carry its session's CSRF token (checked once the form is read,
+/// which only a caller with the route's role gets to: see [`Analyst`]).
+pub fn form_csrf(p: &Principal, csrf: &str) -> Result<(), WebError> {
     if !p.csrf_ok(csrf) {
         return Err(WebError::new(StatusCode::FORBIDDEN, Kind::Ui, "the form's CSRF token is missing or stale"));
     }
-    Ok(p)
+    Ok(())
 }
+
+/// Whether `path` answers programs (JSON errors) or people (HTML, and the sign-in page
+/// for nobody).
+fn kind_of(path: &str) -> Kind {
+    if path.starts_with("/api/") || path == "/metrics" { Kind::Api } else { Kind::Ui }
+}
+
+/// The caller, as [`need`] finds them in the request's head.
+fn caller(parts: &Parts, role: Role) -> Result<Principal, WebError> {
+    let nobody = Auth::default();
+    let auth = parts.extensions.get::<Auth>().unwrap_or(&nobody);
+    need(auth, role, kind_of(parts.uri.path()))
+}
+
+/// Declares an extractor that yields the signed-in caller when they have at least
+/// `$role`, and refuses everyone else as [`need`] does (401 or the sign-in page, 403).
+///
+/// Why extractors: axum runs the extractors that read only the request's head before
+/// the one that reads its body, so a handler that takes one of these ahead of its
+/// `Json`, `Form` or `Bytes` refuses a caller without the role before a byte of the body
+/// is read. With `need` called inside the handler, a viewer's post to an analyst's or an
+/// admin's route was read (up to axum's 2 MB) and only then refused. Every handler that
+/// reads a body takes its caller this way; the authorisation tests send each refused
+/// write a body that counts what is read of it.
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $role:expr) => {
+        $(#[$doc])*
+        pub struct $name(pub Principal);
+
+        impl<S: Send + Sync> FromRequestParts<S> for $name {
+            type Rejection = WebError;
+
+            async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, WebError> {
+                caller(parts, $role).map($name)
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// Anyone signed in.
+    Viewer,
+    Role::Viewer
+);
+role_extractor!(
+    /// An analyst or an admin.
+    Analyst,
+    Role::Analyst
+);
+role_extractor!(
+    /// An admin.
+    Admin,
+    Role::Admin
+);
 
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -160,11 +215,10 @@ async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) ->
         }
     }
     // Nobody reaches a non-public route unsigned, whatever its body: the handlers then
-    // check the role each route needs.
+    // check the role each route needs (before its body, see `Analyst`).
     let path = req.uri().path();
     if principal.is_none() && !PUBLIC.contains(&path) {
-        let kind = if path.starts_with("/api/") || path == "/metrics" { Kind::Api } else { Kind::Ui };
-        return finish(&st, WebError::new(StatusCode::UNAUTHORIZED, kind, "sign in first").into_response());
+        return finish(&st, WebError::new(StatusCode::UNAUTHORIZED, kind_of(path), "sign in first").into_response());
     }
     req.extensions_mut().insert(Auth(principal));
     let resp = next.run(req).await;
@@ -228,6 +282,8 @@ pub fn router(state: AppState) -> Router {
         .route("/account/tokens/{id}/revoke", post(ui::revoke_token))
         .route("/admin", get(ui::admin))
         .route("/admin/users", post(ui::add_user))
+        .route("/admin/users/{name}/disable", post(ui::disable_user))
+        .route("/admin/users/{name}/enable", post(ui::enable_user))
         // API.
         .route("/metrics", get(api::metrics))
         .route("/api/v1/subjects", get(api::subjects))
@@ -250,6 +306,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/events", post(api::ingest_push))
         .route("/api/v1/audit", get(api::audit))
         .route("/api/v1/users", get(api::users).post(api::add_user))
+        .route("/api/v1/users/{name}", patch(api::change_user))
         .route("/api/v1/tokens", get(api::tokens).post(api::create_token))
         .route("/api/v1/tokens/{id}", delete(api::revoke_token))
         .merge(attachments)

@@ -389,6 +389,38 @@ async fn uploads_stream_to_the_inbox_and_stop_at_the_limit(org: &common::Org) {
     st.pool.close().await;
 }
 
+/// An unfinished upload left by a crash (`.NAME.part`, unwritten for longer than
+/// `stale_upload_age`) is removed when the ingest worker starts; one still being written
+/// (fresh, perhaps another replica's on a shared inbox) and finished uploads stay.
+async fn stale_unfinished_uploads_are_removed_at_startup(org: &common::Org) {
+    let inbox = org.dir.path().join("shared-inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let (crashed, arriving, finished) = (".1-crashed.csv.part", ".2-arriving.csv.part", "3-finished.part");
+    for name in [crashed, arriving, finished] {
+        std::fs::write(inbox.join(name), b"subject_id\n").unwrap();
+    }
+    let three_hours_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3 * 3600);
+    for name in [crashed, finished] {
+        let f = std::fs::File::options().write(true).open(inbox.join(name)).unwrap();
+        f.set_modified(three_hours_ago).unwrap();
+    }
+    let st = common::replica_with(org, |c| {
+        c.inbox = Some(inbox.clone());
+        c.stale_upload_age = std::time::Duration::from_secs(3600);
+    })
+    .await;
+    assert!(inbox.join(crashed).exists(), "opening the state alone removes nothing");
+    st.ingest.clone().spawn(st.clone());
+    let t0 = std::time::Instant::now();
+    while inbox.join(crashed).exists() {
+        assert!(t0.elapsed() < std::time::Duration::from_secs(30), "the stale upload was not removed");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(inbox.join(arriving).exists() && inbox.join(finished).exists());
+    assert_eq!(st.ingest.remove_stale_uploads(), 0, "and nothing else is stale");
+    st.pool.close().await;
+}
+
 async fn an_upload_is_scanned_into_a_new_run(org: &common::Org) {
     let c = Client::new(org, "analyst").await;
     let run0 = org.state.snap().await.run.clone().unwrap().run_id;
@@ -698,6 +730,124 @@ async fn a_disabled_user_is_refused_everywhere(org: &common::Org) {
     assert_eq!(login(&app, "viewer", "enabled again!").await.0, StatusCode::SEE_OTHER);
 }
 
+/// An admin disables a user through the API (`PATCH /api/v1/users/{name}`) or the
+/// administration page's button, which ends the user's sessions and API tokens and
+/// refuses their sign-in, audited with the admin as the actor; enabling lets them sign
+/// in with their password again. The page's forms need the session's CSRF token. No
+/// disable may leave the service without an enabled admin (409), even two admins
+/// disabling each other at once; a disable of someone else's that leaves one is fine.
+async fn admins_disable_and_enable_users(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let admin = Client::new(org, "admin").await;
+    let viewer = Client::new(org, "viewer").await;
+    let session = session_pair(login(&app, "viewer", common::PASSWORD).await.1);
+    let patch = |name: &str, disabled: bool| {
+        let (admin, path) = (&admin, format!("/api/v1/users/{name}"));
+        async move { admin.send("PATCH", &path, Some(json!({ "disabled": disabled }))).await }
+    };
+    let (s, _, t) = patch("viewer", true).await;
+    assert_eq!(s, StatusCode::OK, "{t}");
+    let done: Value = serde_json::from_str(&t).unwrap();
+    assert_eq!((done["sessions_ended"].as_u64(), done["tokens_revoked"].as_u64()), (Some(1), Some(1)), "{done}");
+    assert_eq!(viewer.send("GET", "/api/v1/subjects", None).await.0, StatusCode::UNAUTHORIZED, "the token ended");
+    assert_eq!(page_with(&app, &session).await, (StatusCode::SEE_OTHER, "/login".into()), "the session ended");
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::UNAUTHORIZED, "sign-in is refused");
+    assert_eq!(patch("viewer", false).await.0, StatusCode::OK);
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::SEE_OTHER, "enabled again");
+    let trail = actions_on(&admin, "user:viewer").await;
+    let actions: Vec<(&str, &str, &str)> = trail
+        .iter()
+        .filter(|e| e.1.starts_with("user."))
+        .map(|(a, b, c)| (a.as_str(), b.as_str(), c.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("admin", "user.enable", ""),
+            ("admin", "user.disable", "1 sessions ended, 1 API tokens revoked"),
+            ("setup", "user.add", "viewer")
+        ]
+    );
+    assert_eq!(patch("nobody", true).await.0, StatusCode::NOT_FOUND);
+    let (s, _, t) = admin.send("PATCH", "/api/v1/users/viewer", Some(json!({"disabled": "yes"}))).await;
+    assert!(s.is_client_error() && s != StatusCode::NOT_FOUND, "{s} {t}");
+
+    // The only admin cannot disable themselves; with another admin, they can.
+    let (s, _, t) = patch("admin", true).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{t}");
+    assert_eq!(admin.send("GET", "/api/v1/users", None).await.0, StatusCode::OK, "still signed in");
+    bonafide_serve::users::add_user(pool, "setup", "admin2", bonafide_serve::Role::Admin, common::PASSWORD)
+        .await
+        .unwrap();
+    assert_eq!(patch("admin", true).await.0, StatusCode::OK);
+    assert_eq!(admin.send("GET", "/api/v1/users", None).await.0, StatusCode::UNAUTHORIZED, "their own token ended");
+    let admin2 = Client::new(org, "admin2").await;
+    let (s, _, _) = admin2.send("PATCH", "/api/v1/users/admin2", Some(json!({"disabled": true}))).await;
+    assert_eq!(s, StatusCode::CONFLICT, "now admin2 is the last");
+
+    // The administration page: a Disable button per enabled user, an Enable one per
+    // disabled user, each a form with the session's CSRF token.
+    let uid: i64 = sqlx::query_scalar("SELECT user_id FROM users WHERE name = 'admin2'").fetch_one(pool).await.unwrap();
+    let (cookie, csrf) = auth::create_session(pool, uid).await.unwrap();
+    let cookie = format!("{}={cookie}", auth::SESSION_COOKIE);
+    let post = |path: &str, body: String| {
+        let req = Request::post(path)
+            .header(header::COOKIE, &cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap();
+        let app = app.clone();
+        async move {
+            let resp = app.oneshot(req).await.unwrap();
+            let status = resp.status();
+            (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
+        }
+    };
+    let page = Request::get("/admin").header(header::COOKIE, &cookie).body(Body::empty()).unwrap();
+    let html = app.clone().oneshot(page).await.unwrap().into_body().collect().await.unwrap().to_bytes();
+    let html = String::from_utf8_lossy(&html);
+    assert!(html.contains("action=\"/admin/users/viewer/disable\""), "{html}");
+    assert!(html.contains("action=\"/admin/users/admin/enable\""), "{html}");
+    let viewer_session = session_pair(login(&app, "viewer", common::PASSWORD).await.1);
+    let (s, _) = post("/admin/users/viewer/disable", String::new()).await;
+    assert_eq!(s, StatusCode::FORBIDDEN, "no CSRF token");
+    assert_eq!(page_with(&app, &viewer_session).await.0, StatusCode::OK, "so nothing was disabled");
+    let (s, html) = post("/admin/users/viewer/disable", format!("csrf={csrf}")).await;
+    assert_eq!(s, StatusCode::OK, "{html}");
+    // The sign-in after the enable above, and this one.
+    assert!(html.contains("User viewer disabled: 2 sessions ended, 0 API tokens revoked."), "{html}");
+    assert_eq!(page_with(&app, &viewer_session).await.0, StatusCode::SEE_OTHER);
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::UNAUTHORIZED);
+    let (s, html) = post("/admin/users/viewer/enable", format!("csrf={csrf}")).await;
+    assert!(s == StatusCode::OK && html.contains("User viewer enabled."), "{s} {html}");
+    assert_eq!(login(&app, "viewer", common::PASSWORD).await.0, StatusCode::SEE_OTHER);
+    let (s, html) = post("/admin/users/admin2/disable", format!("csrf={csrf}")).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("admin2 is the last enabled admin"), "{html}");
+    let trail = actions_on(&admin2, "user:viewer").await;
+    let last = trail.iter().find(|e| e.1.starts_with("user.")).unwrap();
+    assert_eq!((last.0.as_str(), last.1.as_str()), ("admin2", "user.enable"));
+
+    // Two admins disabling each other at once: one of them stays.
+    for _ in 0..5 {
+        for name in ["admin", "admin2"] {
+            bonafide_serve::users::set_disabled(pool, "setup", name, false).await.unwrap();
+        }
+        let (a, b) = tokio::join!(
+            bonafide_serve::users::set_disabled(pool, "admin", "admin2", true),
+            bonafide_serve::users::set_disabled(pool, "admin2", "admin", true),
+        );
+        let outcomes = [a.unwrap(), b.unwrap()];
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(admins, 1, "{outcomes:?}");
+        assert!(outcomes.contains(&bonafide_serve::users::Switched::LastAdmin), "{outcomes:?}");
+    }
+}
+
 /// A failed sign-in is audited as `anonymous` (nobody proved who they are) with the name
 /// tried as a bounded target; a name no account can have (over 64 characters, spaces,
 /// control characters) is refused before anything is written, so a 1 MB name reaches
@@ -894,6 +1044,7 @@ crate::on_both_backends!(
     an_upload_is_scanned_into_a_new_run,
     bodies_are_not_read_for_callers_who_may_not_send_them,
     uploads_stream_to_the_inbox_and_stop_at_the_limit,
+    stale_unfinished_uploads_are_removed_at_startup,
     login_sets_a_strict_cookie_and_is_rate_limited,
     parallel_logins_get_no_more_guesses_than_the_limit,
     signing_in_does_not_reset_the_address_limit,
@@ -902,6 +1053,7 @@ crate::on_both_backends!(
     a_password_reset_ends_sessions_and_tokens,
     api_tokens_can_be_listed_and_revoked,
     a_disabled_user_is_refused_everywhere,
+    admins_disable_and_enable_users,
     login_redirects_only_to_paths_of_this_site,
     pages_carry_a_strict_content_security_policy,
     a_watched_folder_and_a_push_each_produce_a_new_run,
