@@ -65,6 +65,7 @@ struct InputView {
     records: u64,
     quarantined: u64,
     duplicates: u64,
+    field_issues: u64,
     note: String,
 }
 
@@ -88,6 +89,8 @@ struct Page {
     detailed: Vec<SubjectView>,
     inputs: Vec<InputView>,
     quarantine: Vec<(String, String)>,
+    field_issues: Vec<(String, String)>,
+    field_issues_total: u64,
 }
 
 /// The cluster's drawing: one satellite per distinct shared identifier.
@@ -289,10 +292,13 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
                 records: i.records,
                 quarantined: i.quarantined,
                 duplicates: i.duplicates,
+                field_issues: i.field_issues,
                 note: i.skipped.clone().or_else(|| i.error.clone()).unwrap_or_default(),
             })
             .collect(),
         quarantine: o.quarantine.iter().take(500).map(|q| (o.sources.display(&q.pos), q.reason.clone())).collect(),
+        field_issues: o.field_issues.iter().take(500).map(|q| (o.sources.display(&q.pos), q.reason.clone())).collect(),
+        field_issues_total: o.totals.field_issues,
     };
     page.render()
 }

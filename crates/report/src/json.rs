@@ -25,6 +25,11 @@ pub struct Report<'a> {
     pub clusters: Vec<ClusterOut<'a>>,
     /// A sample of quarantined records: where and why (never the record itself).
     pub quarantine: Vec<QuarantineOut>,
+    /// A sample of the unusable fields of records that were kept (`hire_date` of
+    /// `5/6/2019`): where, which field and why. An optional extension of the contract,
+    /// left out when there are none; `inputs[].field_issues` has the exact counts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub field_issues: Vec<QuarantineOut>,
 }
 
 #[derive(Serialize)]
@@ -257,6 +262,11 @@ pub fn build<'a>(o: &'a ScanOutcome) -> Report<'a> {
             .collect(),
         quarantine: o
             .quarantine
+            .iter()
+            .map(|q| QuarantineOut { source: o.sources.display(&q.pos), reason: q.reason.clone() })
+            .collect(),
+        field_issues: o
+            .field_issues
             .iter()
             .map(|q| QuarantineOut { source: o.sources.display(&q.pos), reason: q.reason.clone() })
             .collect(),

@@ -62,12 +62,15 @@ pub fn render(o: &ScanOutcome, style: Style) -> String {
         }
     );
     let _ = writeln!(out);
+    let ranking = o.ranking();
+    // Ids are never cut: an analyst copies them into the UI, the API and `--db` queries.
+    let id_width =
+        ranking.iter().take(style.top).map(|i| o.subjects[i.index()].id.chars().count()).max().unwrap_or(0).max(7);
     let _ = writeln!(
         out,
-        "{:>4}  {:>5}  {:<8}  {:<12}  {:<24}  indicators (bits)",
-        "rank", "score", "band", "subject", "name"
+        "{:>4}  {:>5}  {:>6}  {:<8}  {:<id_width$}  {:<24}  indicators (bits)",
+        "rank", "score", "bits", "band", "subject", "name"
     );
-    let ranking = o.ranking();
     for (rank, idx) in ranking.iter().take(style.top).enumerate() {
         let s = &o.subjects[idx.index()];
         let score = &o.scores[idx.index()];
@@ -76,17 +79,25 @@ pub fn render(o: &ScanOutcome, style: Style) -> String {
         let band = paint(&format!("{:<8}", score.band.as_str()), score.band, style.color);
         let _ = writeln!(
             out,
-            "{:>4}  {:>5}  {}  {}  {}  {}",
+            "{:>4}  {:>5}  {:>6.1}  {}  {:<id_width$}  {}  {}",
             rank + 1,
             score.score,
+            score.log2_odds,
             band,
-            clip(&s.id, 12),
+            s.id,
             clip(&s.name, 24),
             if indicators.is_empty() { "-".to_string() } else { indicators.join(", ") }
         );
     }
     if ranking.len() > style.top {
         let _ = writeln!(out, "      … {} more in the report", ranking.len() - style.top);
+    }
+    if !ranking.is_empty() {
+        // Scores stop at 100; the bits (log2 odds) keep ordering the strongest cases.
+        let _ = writeln!(
+            out,
+            "      bits: log2 odds of all findings (ties at score 100 are ordered by it); `A7 +8.0`: indicator A7 added 8.0 bits (`bonafide indicators` names them)"
+        );
     }
     if !o.clusters.is_empty() {
         let _ = writeln!(out);
@@ -96,8 +107,11 @@ pub fn render(o: &ScanOutcome, style: Style) -> String {
             let _ = writeln!(out, "cluster {} ({}): {}", c.id, c.kind, ids.join(", "));
         }
     }
-    let problems: Vec<&bonafide_engine::InputSummary> =
-        o.inputs.iter().filter(|i| i.quarantined > 0 || i.skipped.is_some() || i.error.is_some()).collect();
+    let problems: Vec<&bonafide_engine::InputSummary> = o
+        .inputs
+        .iter()
+        .filter(|i| i.quarantined > 0 || i.field_issues > 0 || i.skipped.is_some() || i.error.is_some())
+        .collect();
     if !problems.is_empty() {
         let _ = writeln!(out);
         for i in problems.iter().take(20) {
@@ -106,12 +120,24 @@ pub fn render(o: &ScanOutcome, style: Style) -> String {
             } else {
                 let _ = writeln!(
                     out,
-                    "{}: {} read, {} quarantined{}",
+                    "{}: {} read, {} quarantined{}{}",
                     i.path,
                     i.records,
                     i.quarantined,
+                    match i.field_issues {
+                        0 => String::new(),
+                        1 => ", 1 kept without an unusable field".to_string(),
+                        n => format!(", {n} kept without an unusable field"),
+                    },
                     i.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
                 );
+                // The first unusable field says what kind of export problem it is
+                // (`hire_date "5/6/2019" is not a date`); the rest are in the report.
+                if i.field_issues > 0
+                    && let Some(first) = o.field_issues.iter().find(|q| o.sources.path(q.pos.source) == i.path)
+                {
+                    let _ = writeln!(out, "  first: {}: {}", o.sources.display(&first.pos), first.reason);
+                }
             }
         }
         if problems.len() > 20 {
