@@ -29,11 +29,24 @@ pub struct DemoArgs {
     pub no_serve: bool,
 }
 
+/// `want` if it can be listened on now (port 0: the free port the system picks).
+fn free_address(want: SocketAddr) -> Result<SocketAddr> {
+    match std::net::TcpListener::bind(want).and_then(|l| l.local_addr()) {
+        Ok(addr) => Ok(addr),
+        Err(e) => anyhow::bail!(
+            "cannot listen on {want}: {e}; choose another with --listen (127.0.0.1:0 picks a free port) or use --no-serve"
+        ),
+    }
+}
+
 /// The demo's web UI user (an admin; its password is random and printed once).
 pub const DEMO_USER: &str = "demo";
 
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let started = std::time::Instant::now();
+    // The port is tried first: a busy one should fail in a second, before the
+    // simulation, the scan and a new demo password, not after them.
+    let listen = if args.no_serve { args.listen } else { free_address(args.listen)? };
     let org_dir = args.dir.join("org");
     let report_dir = args.dir.join("report");
     let params = args.org.params();
@@ -87,11 +100,8 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    crate::out!(
-        "\nweb UI: http://{}/  ·  sign in as {DEMO_USER} / {password}  (shown once; Ctrl-C stops)",
-        args.listen
-    );
-    let mut serve = bonafide_serve::ServeConfig::new(db, args.listen);
+    crate::out!("\nweb UI: http://{listen}/  ·  sign in as {DEMO_USER} / {password}  (shown once; Ctrl-C stops)");
+    let mut serve = bonafide_serve::ServeConfig::new(db, listen);
     serve.engine = config;
     serve.key_file = Some(key_file);
     crate::serve::runtime()?.block_on(bonafide_serve::run(serve))?;

@@ -21,7 +21,6 @@ use bonafide_core::{Event, QuarantineEntry, Record, SourceId, Subject};
 use bonafide_engine::{Config, ScanRequest};
 use bonafide_ingest::input::SAMPLE_BYTES;
 use bonafide_ingest::{Accept, AccountLink, ColumnMap, Format, ReadContext, ReadOptions, RecordSink, Role};
-use bonafide_intel::Keyring;
 
 use crate::bus;
 
@@ -101,7 +100,7 @@ pub fn run(config_path: Option<&PathBuf>, args: IngestArgs) -> Result<ExitCode> 
         column_map.insert("osquery", query, table);
     }
     let key_path = config.fingerprint.key_path(args.key_file.as_deref());
-    let keyring = Keyring::load_or_create(&key_path)?;
+    let keyring = crate::open_keyring(&key_path)?;
     let req = ScanRequest { column_map: column_map.clone(), ..ScanRequest::new(args.paths.clone(), keyring.clone()) };
     let planned = bonafide_engine::scan::plan_inputs(&config, &req);
     let options = ReadOptions { max_record_bytes: config.limits.max_record_bytes, column_map, keyring };

@@ -201,7 +201,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
         None => None,
     };
     let key_path = config.fingerprint.key_path(args.key_file.as_deref());
-    let keyring = Keyring::load_or_create(&key_path)?;
+    let keyring = open_keyring(&key_path)?;
     let show_progress = std::io::stderr().is_terminal();
     let progress = bonafide_engine::Progress::default();
     let bar = show_progress.then(|| progress::start(progress.clone()));
@@ -256,11 +256,33 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
             out!("stored run {} in {}", outcome.run.run_id, shown(db));
         }
     }
+    if args.out.is_none() && args.db.is_none() {
+        // Without either, the table above is all there is; say so rather than let
+        // "… more in the report" point at a report that was never written.
+        eprintln!(
+            "note: no --out or --db given, so nothing was written; add --out DIR for the HTML report and report.json"
+        );
+    }
     if let Some(why) = strict_failure {
         eprintln!("error: --strict: {why}");
         return Ok(ExitCode::from(2));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The fingerprint key at `path`, created when missing. Creating one is said once,
+/// on stderr even under `-q`: fingerprints from another key never match these, so the
+/// key must be kept (and backed up) with the database it fingerprinted.
+pub(crate) fn open_keyring(path: &std::path::Path) -> Result<Keyring> {
+    let existed = path.exists();
+    let keyring = Keyring::load_or_create(path)?;
+    if !existed {
+        eprintln!(
+            "created fingerprint key {}; keep it with your reports and database (another key gives other fingerprints)",
+            path.display()
+        );
+    }
+    Ok(keyring)
 }
 
 /// The paths of `--format` / `--ip-list` pairs.

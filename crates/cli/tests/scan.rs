@@ -205,6 +205,15 @@ fn bad_input_is_quarantined_with_a_reason_never_fatal() {
     let people = input("people.csv");
     assert_eq!((people["records"].as_u64(), people["quarantined"].as_u64()), (Some(2), Some(1)));
     assert_eq!(people["field_issues"].as_u64(), Some(1), "Narnia is not a country");
+    // Where, which field and why, in the report, the HTML and on the terminal.
+    let issues = r["field_issues"].as_array().unwrap();
+    assert_eq!(issues.len(), 1, "{issues:?}");
+    assert!(issues[0]["source"].as_str().unwrap().contains("people.csv:"), "{issues:?}");
+    assert!(issues[0]["reason"].as_str().unwrap().contains("Narnia"), "{issues:?}");
+    let html = std::fs::read_to_string(run.dir.path().join("out/index.html")).unwrap();
+    assert!(html.contains("Unusable fields") && html.contains("Narnia"), "the HTML lists the field issue");
+    let stdout = String::from_utf8_lossy(&run.out.stdout);
+    assert!(stdout.contains("1 kept without an unusable field") && stdout.contains("Narnia"), "{stdout}");
     let okta = input("/okta.ndjson");
     assert_eq!(okta["records"].as_u64(), Some(2), "{okta}");
     assert_eq!(okta["quarantined"].as_u64(), Some(3), "{okta}");
@@ -600,4 +609,34 @@ fn sign_ins_and_activity_of_unnamed_systems_reach_the_declared_person() {
     assert_eq!(events("E2"), Some(0), "sam is two people's account: not guessed");
     assert_eq!(events("signins:sam"), Some(1), "so it stays an account of its own");
     assert!(events("signins:jdoe").is_none() && events("activity:u0jane").is_none());
+}
+
+/// A scan with neither `--out` nor `--db` says that nothing was written (its table
+/// ends with "… more in the report"), also under `-q`; the first scan with a new key
+/// says where the key was created, and the next one does not repeat it.
+#[test]
+fn a_scan_says_what_it_wrote_and_which_key_it_created() {
+    let examples = repo().join("examples/small");
+    let examples = examples.to_str().unwrap();
+    let run = bonafide(&["scan", examples, "-q"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    assert!(run.stderr().contains("nothing was written; add --out DIR"), "{}", run.stderr());
+    assert!(run.stderr().contains("created fingerprint key"), "{}", run.stderr());
+    let key = run.path("secret.key");
+    assert!(key.is_file());
+    let again = std::process::Command::new(env!("CARGO_BIN_EXE_bonafide"))
+        .args(["scan", examples, "--out"])
+        .arg(run.path("out"))
+        .env("BONAFIDE_KEY_FILE", &key)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(again.status.success(), "{err}");
+    assert!(!err.contains("created fingerprint key") && !err.contains("nothing was written"), "{err}");
+    let out = String::from_utf8_lossy(&again.stdout);
+    // The full subject ids and the bits column: nothing cut short with "…".
+    assert!(out.contains("bits") && out.contains("log2 odds"), "{out}");
+    for line in out.lines().filter(|l| l.contains("okta:")) {
+        assert!(!line.split_whitespace().any(|w| w.starts_with("okta:") && w.ends_with('…')), "{line}");
+    }
 }

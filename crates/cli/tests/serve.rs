@@ -217,6 +217,27 @@ fn the_demo_serves_its_organisation_to_the_password_it_prints() {
     assert!(login("demo+password+guess").starts_with("HTTP/1.1 401"));
 }
 
+/// A busy port fails the demo at once, before it simulates, scans or replaces the
+/// demo password (it used to do all that, announce the URL, then fail).
+#[test]
+fn the_demo_on_a_busy_port_fails_before_any_work() {
+    let bin = env!("CARGO_BIN_EXE_bonafide");
+    let dir = tempfile::tempdir().unwrap();
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let out = Command::new(bin)
+        .args(["demo", "--people", "30", "--operatives", "2", "--farms", "1", "--days", "7", "--listen"])
+        .arg(busy.local_addr().unwrap().to_string())
+        .arg("--dir")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(err.contains("cannot listen on") && err.contains("--listen"), "{err}");
+    assert!(String::from_utf8_lossy(&out.stdout).is_empty(), "nothing announced");
+    assert!(!dir.path().join("org").exists() && !dir.path().join("bonafide.db").exists(), "no work done");
+}
+
 /// `--no-serve` stores the run and the user, prints how to serve, and exits.
 #[test]
 fn the_demo_with_no_serve_stores_and_exits() {
