@@ -15,6 +15,28 @@ fn offset_label(minutes: i32) -> String {
     if m % 60 == 0 { format!("UTC{sign}{}", m / 60) } else { format!("UTC{sign}{}:{:02}", m / 60, m % 60) }
 }
 
+const CLOCK_W: f64 = 244.0;
+
+/// Below this confidence the rhythm names no zone worth reading; F1's default needs 0.5.
+const NO_RHYTHM_BELOW: f64 = 0.2;
+const WEAK_BELOW: f64 = 0.5;
+
+/// The inferred zone in words. A rhythm places a zone to within an hour or two at best,
+/// so the caption rounds to the hour (`report.json` keeps the minutes); a fit too weak
+/// to read is not given a zone at all.
+fn inferred_caption(a: &ActivitySummary) -> String {
+    let sure = (a.confidence * 100.0).round();
+    match a.inferred_utc_offset_minutes {
+        None => "no daily rhythm (too little activity)".to_string(),
+        Some(_) if a.confidence < NO_RHYTHM_BELOW => format!("no clear daily rhythm ({sure:.0}% sure)"),
+        Some(o) => {
+            let hours = ((f64::from(o) / 60.0).round() as i32) * 60;
+            let how = if a.confidence < WEAK_BELOW { "weakly fits" } else { "fits" };
+            format!("{how} about {} ({sure:.0}% sure)", offset_label(hours))
+        }
+    }
+}
+
 /// A 24-hour clock of a subject's activity: one bar per hour around the dial, midnight
 /// at the top, the claimed working hours (09:00–17:00) shaded. The dial shows claimed
 /// local time when the claimed zone is known (so the shading means something), UTC
@@ -23,13 +45,14 @@ pub fn activity_clock(a: &ActivitySummary) -> String {
     let local = !a.local_hours.is_empty();
     let hours: &[u32] = if local { &a.local_hours } else { &a.utc_hours };
     let max = hours.iter().copied().max().unwrap_or(0).max(1) as f64;
-    let (cx, cy, r0, r1) = (110.0, 110.0, 38.0, 96.0);
+    // The hour labels sit 12 px outside the bars; the margin keeps `0` and `18` whole.
+    let (cx, cy, r0, r1) = (CLOCK_W / 2.0, 124.0, 38.0, 96.0);
     let point = |hour: f64, r: f64| {
         let a = (hour / 24.0) * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
         (cx + r * a.cos(), cy + r * a.sin())
     };
     let mut s = String::new();
-    let height = if a.commits_timed_by_committer > 0 { 264 } else { 250 };
+    let height = if a.commits_timed_by_committer > 0 { 306 } else { 292 };
     let title = if local {
         format!("activity by local hour in the claimed zone {}", a.claimed_zone.as_deref().unwrap_or(""))
     } else {
@@ -37,7 +60,7 @@ pub fn activity_clock(a: &ActivitySummary) -> String {
     };
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 220 {height}" width="220" height="{height}" role="img" aria-label="{}">"#,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {CLOCK_W} {height}" width="{CLOCK_W}" height="{height}" role="img" aria-label="{}">"#,
         escape(&title)
     );
     let _ = write!(s, "<title>{}</title>", escape(&title));
@@ -79,25 +102,41 @@ pub fn activity_clock(a: &ActivitySummary) -> String {
         r##"<text x="{cx}" y="{:.1}" font-size="10" text-anchor="middle" fill="#5b6570">{zone}</text>"##,
         cy + 3.5
     );
-    let inferred = match a.inferred_utc_offset_minutes {
-        Some(o) => format!("fits {} ({:.0}% sure)", offset_label(o), a.confidence * 100.0),
-        None => "no fit".to_string(),
+    // The legend: what the colours mean, in words (not colour alone).
+    let mut y = cy + r1 + 28.0;
+    let mut key = |s: &mut String, x: f64, colour: &str, text: &str| {
+        let _ = write!(
+            s,
+            r##"<rect x="{x:.1}" y="{:.1}" width="8" height="8" fill="{colour}"/><text x="{:.1}" y="{y:.1}" font-size="9" fill="#5b6570">{text}</text>"##,
+            y - 7.5,
+            x + 11.0
+        );
     };
+    if local {
+        key(&mut s, 8.0, "#b3001b", "00–06 local");
+        key(&mut s, 84.0, "#0b5cad", "other hours");
+        key(&mut s, 160.0, "#e3f1e6", "09–17 claimed");
+    } else {
+        key(&mut s, 70.0, "#0b5cad", "activity per UTC hour");
+    }
+    y += 16.0;
+    let _ = write!(
+        s,
+        r##"<text x="{cx}" y="{y:.1}" font-size="11" text-anchor="middle" fill="#1b1f24">{}</text>"##,
+        escape(&inferred_caption(a))
+    );
+    y += 14.0;
     let claimed = a.claimed_utc_offset_minutes.map(offset_label).unwrap_or_else(|| "no claimed zone".into());
     let _ = write!(
         s,
-        r##"<text x="110" y="232" font-size="11" text-anchor="middle" fill="#1b1f24">{}</text>"##,
-        escape(&inferred)
-    );
-    let _ = write!(
-        s,
-        r##"<text x="110" y="246" font-size="11" text-anchor="middle" fill="#5b6570">claims {}</text>"##,
+        r##"<text x="{cx}" y="{y:.1}" font-size="11" text-anchor="middle" fill="#5b6570">claims {}</text>"##,
         escape(&claimed)
     );
     if a.commits_timed_by_committer > 0 {
+        y += 14.0;
         let _ = write!(
             s,
-            r##"<text x="110" y="260" font-size="9" text-anchor="middle" fill="#5b6570">{} commits timed by their committer left out</text>"##,
+            r##"<text x="{cx}" y="{y:.1}" font-size="9" text-anchor="middle" fill="#5b6570">{} commits timed by their committer left out</text>"##,
             a.commits_timed_by_committer
         );
     }
@@ -124,12 +163,30 @@ mod tests {
         let svg = activity_clock(&a);
         assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
         assert_eq!(svg.matches("<line").count(), 24);
-        assert!(svg.contains("fits UTC+8") && svg.contains("claims UTC−5"));
+        assert!(svg.contains("fits about UTC+8 (90% sure)") && svg.contains("claims UTC−5"));
+        assert!(svg.contains("00–06 local") && svg.contains("09–17 claimed"), "a legend in words");
+        // Every hour label lies inside the drawing (`18` used to be centred at x=2, cut
+        // in half, and `0` at the top edge).
+        for label in ["0", "6", "12", "18"] {
+            let at = svg.find(&format!(">{label}</text>")).unwrap();
+            let text = &svg[svg[..at].rfind("<text").unwrap()..at];
+            let num = |attr: &str| -> f64 {
+                text.split(&format!("{attr}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap().parse().unwrap()
+            };
+            let (x, y) = (num("x"), num("y"));
+            assert!(x >= 8.0 && x <= CLOCK_W - 8.0 && y >= 10.0, "{label} at {x},{y}");
+        }
+        let weak =
+            activity_clock(&ActivitySummary { inferred_utc_offset_minutes: Some(645), confidence: 0.3, ..a.clone() });
+        assert!(weak.contains("weakly fits about UTC+11 (30% sure)"), "{weak}");
+        let none =
+            activity_clock(&ActivitySummary { inferred_utc_offset_minutes: Some(645), confidence: 0.004, ..a.clone() });
+        assert!(none.contains("no clear daily rhythm (0% sure)") && !none.contains("UTC+10:45"), "{none}");
         assert!(!svg.contains("<script"));
         assert!(!svg.contains("timed by their committer"));
         let merged = ActivitySummary { commits_timed_by_committer: 3, ..a };
         let svg = activity_clock(&merged);
-        assert!(svg.contains("3 commits timed by their committer left out") && svg.contains(r#"height="264""#));
+        assert!(svg.contains("3 commits timed by their committer left out") && svg.contains(r#"height="306""#));
     }
 }
 
