@@ -194,7 +194,8 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
         let applied = hire.map_or(-rng.range(1, 40), |h| h - rng.range(25, 60));
         let mid = band(p.department);
         let requested = if has(Trick::LowPay) {
-            mid as f64 * (0.55 + rng.unit() * 0.12)
+            // Far below the band, as A12 means it: under 60% of the midpoint.
+            mid as f64 * (0.45 + rng.unit() * 0.13)
         } else {
             mid as f64 * (0.9 + rng.unit() * 0.25)
         };
@@ -460,7 +461,8 @@ fn interviews(
         if p.is(Trick::SmalltalkFailed) && round == 2 {
             flags.push("location_smalltalk_failed");
         }
-        if p.is(Trick::DeclinedOnsite) && round == 2 {
+        // Repeatedly: every invitation to meet in person is declined (B8 needs two).
+        if p.is(Trick::DeclinedOnsite) {
             flags.push("declined_onsite");
         }
         let ip = if p.is(Trick::InterviewViaVpn) {
@@ -529,12 +531,20 @@ fn references(w: &mut Csv, rng: &mut Rng, p: &Person) -> io::Result<()> {
 pub fn documents(dir: &Path, params: &Params, people: &[Person]) -> io::Result<()> {
     std::fs::create_dir_all(dir.join("resumes"))?;
     std::fs::create_dir_all(dir.join("photos"))?;
+    // A reused resume keeps its template's job titles (those of its first user): only
+    // the name and the availability line change, as in the copies the guidance describes.
+    let mut template_role: std::collections::HashMap<usize, &str> = std::collections::HashMap::new();
     for p in people {
-        let key = match p.resume_template {
-            Some(t) => params.seed ^ 0xfeed_0000 ^ t as u64,
-            None => params.seed ^ mix(p.idx as u64 + 1),
+        if let Some(t) = p.resume_template {
+            template_role.entry(t).or_insert(p.role);
+        }
+    }
+    for p in people {
+        let (key, role) = match p.resume_template {
+            Some(t) => (params.seed ^ 0xfeed_0000 ^ t as u64, template_role.get(&t).copied().unwrap_or(p.role)),
+            None => (params.seed ^ mix(p.idx as u64 + 1), p.role),
         };
-        let mut text = resume(key, &p.name(), p.role);
+        let mut text = resume(key, &p.name(), role);
         if p.resume_template.is_some() {
             text.push_str(&format!("\nAvailable from {}.\n", clock::ymd(p.hire_day.unwrap_or(0) - 10)));
         }

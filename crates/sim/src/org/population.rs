@@ -69,6 +69,48 @@ pub enum Trick {
     CameraOff,
 }
 
+/// Removes a sharing trick from operatives whose drawn identifier nobody else holds,
+/// and the template that went with it.
+fn drop_unshared(people: &mut [Person], ops: &[usize]) {
+    use std::collections::HashMap;
+    fn count<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> HashMap<K, usize> {
+        let mut m = HashMap::new();
+        for k in keys {
+            *m.entry(k).or_insert(0) += 1;
+        }
+        m
+    }
+    let phones = count(people.iter().map(|p| p.phone.clone()));
+    let resumes = count(ops.iter().filter_map(|&i| people[i].resume_template));
+    let photos = count(ops.iter().filter_map(|&i| people[i].photo_template));
+    let mules = count(ops.iter().filter_map(|&i| people[i].mule));
+    let shared = |m: &HashMap<usize, usize>, k: Option<usize>| k.is_some_and(|k| m.get(&k).copied().unwrap_or(0) > 1);
+    for &i in ops {
+        let p = &mut people[i];
+        let phone_shared = phones.get(&p.phone).copied().unwrap_or(0) > 1;
+        let (resume, photo, mule) =
+            (shared(&resumes, p.resume_template), shared(&photos, p.photo_template), shared(&mules, p.mule));
+        if !resume {
+            p.resume_template = None;
+        }
+        if !photo {
+            p.photo_template = None;
+        }
+        if !mule {
+            p.mule = None;
+        }
+        if let Some(op) = p.op.as_mut() {
+            op.tricks.retain(|t| match t {
+                Trick::SharedPhone => phone_shared,
+                Trick::ReusedResume => resume,
+                Trick::ReusedPhoto => photo,
+                Trick::MuleAccount => mule,
+                _ => true,
+            });
+        }
+    }
+}
+
 impl Trick {
     /// The catalog indicators this piece of tradecraft exposes.
     pub fn indicators(self) -> &'static [&'static str] {
@@ -562,6 +604,10 @@ pub fn build(p: &Params) -> (Vec<Person>, Vec<Farm>) {
             }
         }
     }
+    // The truth names only what the files carry: a "shared" phone, resume, photo or mule
+    // account that no other operative drew is not shared, so its trick is dropped
+    // (eval counted H2 and H1 as missed on operatives who shared nothing).
+    drop_unshared(&mut people, &ops);
     // Benign confounders among ordinary staff.
     let ordinary: Vec<usize> = (0..n).filter(|&i| !is_op[i]).collect();
     for &i in &ordinary {
