@@ -17,7 +17,9 @@
 //! those indicators only for cluster members that no detector finding of that indicator
 //! covers (a misspelt farm door, a device serial). H7 fires for a ring held together by
 //! two or more kinds of persona identifier (contacts, photos, resumes), or by a GitHub
-//! account: one kind alone is already its detector's finding (H2, A6, H1). H6 is new: a
+//! account: one kind alone is already its detector's finding (H2, A6, H1), so a phone
+//! and an email (often one reference row) are one kind, as are a photo and a look-alike
+//! of it. H7's evidence points each member at its own rows. H6 is new: a
 //! damped share of the H6 weight for subjects strongly linked to a critical subject,
 //! with the path in the summary and in the score contribution's `via`.
 
@@ -45,6 +47,10 @@ pub struct RunGraph {
     components: Vec<bonafide_graph::Cluster>,
     /// (kind, value hash) → what a report may show (masked for sensitive values).
     shown: HashMap<(IdKind, u64), String>,
+    /// (kind, value hash) of a persona identifier a detector found shared → the rows
+    /// its finding gave for each holder (a reference row, a resume, a people record), so
+    /// that H7 can point every member at where its own identifier was read.
+    rows: HashMap<(IdKind, u64), Vec<(SubjectIdx, Evidence)>>,
 }
 
 struct Builder {
@@ -52,14 +58,16 @@ struct Builder {
 }
 
 impl Builder {
-    fn ident(&mut self, s: &mut SubjectIn, kind: IdKind, value: &str, shown: impl FnOnce() -> String) {
+    /// Gives `s` the identifier; returns its value hash (`None` for an empty value).
+    fn ident(&mut self, s: &mut SubjectIn, kind: IdKind, value: &str, shown: impl FnOnce() -> String) -> Option<u64> {
         let value = value.trim();
         if value.is_empty() {
-            return;
+            return None;
         }
         let id = Ident::new(kind, value);
         self.shown.entry((kind, id.value)).or_insert_with(shown);
         s.idents.push(id);
+        Some(id.value)
     }
 
     fn fuzzy_address(&mut self, s: &mut SubjectIn, key: &str) {
@@ -102,19 +110,33 @@ impl RunGraph {
         }
         // What the detectors found shared by unrelated identities, after their own
         // judgement (one person's two records, households, offices, public networks).
+        let mut rows: HashMap<(IdKind, u64), Vec<(SubjectIdx, Evidence)>> = HashMap::new();
         for f in findings.iter().filter(|f| f.subjects.len() >= 2) {
             let Some(sh) = &f.shared else { continue };
             let Some(kind) = kind_of_shared(&sh.kind) else { continue };
             let value = format!("{}={}", sh.kind, sh.value);
+            let mut hash = None;
             for s in &f.subjects {
                 if let Some(x) = ins.get_mut(s.index()) {
-                    b.ident(x, kind, &value, || sh.value.clone());
+                    hash = b.ident(x, kind, &value, || sh.value.clone()).or(hash);
+                }
+            }
+            // The detectors' holder evidence names its subject by id.
+            if let Some(hash) = hash
+                && kind.cluster_kind() == ClusterKind::PersonaRing
+            {
+                let held = rows.entry((kind, hash)).or_default();
+                for ev in &f.evidence {
+                    let holder = ev.detail.get("subject").and_then(|v| v.as_str()).and_then(|id| by_id.get(id));
+                    if let Some(&i) = holder {
+                        held.push((SubjectIdx(i as u32), ev.clone()));
+                    }
                 }
             }
         }
         let (graph, _) = Graph::build(GraphConfig::default(), ins);
         let components = graph.clusters();
-        RunGraph { graph, components, shown: b.shown }
+        RunGraph { graph, components, shown: b.shown, rows }
     }
 
     /// Subjects enter the graph in subject order, so graph index = subject index.
@@ -216,14 +238,16 @@ impl RunGraph {
     /// H7: members joined by persona identifiers under two or more names, when the ring
     /// is held by two or more kinds of them, or by a GitHub account. One kind alone is
     /// already its own detector's finding (a shared contact H2, a photo A6, a resume H1):
-    /// H7 says that independent identifiers agree.
+    /// H7 says that independent identifiers agree, so kinds are counted by
+    /// [`persona_family`] (a reference row's phone and email are one contact claim).
     fn persona_ring(&self, cx: &Context<'_>, c: &bonafide_graph::Cluster) -> Option<Finding> {
         let persona: Vec<_> = c.links.iter().filter(|l| l.kind.cluster_kind() == ClusterKind::PersonaRing).collect();
         if persona.is_empty() {
             return None;
         }
         let kinds: BTreeSet<IdKind> = persona.iter().map(|l| l.kind).collect();
-        let corroborated = kinds.len() >= 2 || kinds.contains(&IdKind::Github);
+        let families: BTreeSet<PersonaFamily> = kinds.iter().filter_map(|k| persona_family(*k)).collect();
+        let corroborated = families.len() >= 2 || families.contains(&PersonaFamily::Github);
         if !corroborated {
             return None;
         }
@@ -250,9 +274,74 @@ impl RunGraph {
         f.subjects = subjects;
         let top = persona.iter().max_by(|x, y| x.bits.total_cmp(&y.bits))?;
         f.shared = Some(Shared { kind: top.kind.as_str().into(), value: self.shown(top.kind, top.value) });
-        f.evidence = persona.iter().take(SAMPLE).map(|l| self.link_evidence(cx, l)).collect();
-        f.evidence_total = persona.len() as u64;
+        let (evidence, total) = self.ring_evidence(cx, &persona);
+        f.evidence = evidence;
+        f.evidence_total = total;
         Some(f)
+    }
+
+    /// H7's evidence: every member pointed at its own rows. For a value a detector found
+    /// shared, the rows its finding gave for that member (a candidate's reference row, a
+    /// people record); for the rest, or a holder past the detector's sample, the member's
+    /// people record, where GitHub handles are read. One row holding several of the
+    /// ring's identifiers (a reference's phone and email) is one piece of evidence that
+    /// lists them all. Members take turns in the sample, so a large ring shows each
+    /// member before a second row of any.
+    fn ring_evidence(&self, cx: &Context<'_>, persona: &[&bonafide_graph::Link]) -> (Vec<Evidence>, u64) {
+        let id = |g: u32| cx.subject(self.subject(g)).map(|s| s.id.clone()).unwrap_or_default();
+        // Per member: (row, evidence, identifiers, linked members), in link order.
+        type Row = (Option<bonafide_core::SourcePos>, Evidence, Vec<String>, Vec<String>);
+        let mut per: BTreeMap<SubjectIdx, Vec<Row>> = BTreeMap::new();
+        for l in persona {
+            let identifier = format!("{} {}", l.kind.as_str(), self.shown(l.kind, l.value));
+            for (side, other) in [(l.a, l.b), (l.b, l.a)] {
+                let s = self.subject(side);
+                let mut found: Vec<Evidence> = self
+                    .rows
+                    .get(&(l.kind, l.value))
+                    .into_iter()
+                    .flatten()
+                    .filter(|(holder, _)| *holder == s)
+                    .map(|(_, ev)| ev.clone())
+                    .collect();
+                if found.is_empty() {
+                    found.extend(cx.subject(s).map(bonafide_detect::people::subject_evidence));
+                }
+                let rows = per.entry(s).or_default();
+                for ev in found {
+                    let at = ev.source;
+                    let i = match rows.iter().position(|r| r.0 == at) {
+                        Some(i) => i,
+                        None => {
+                            rows.push((at, ev, Vec::new(), Vec::new()));
+                            rows.len() - 1
+                        }
+                    };
+                    let (_, _, identifiers, linked) = &mut rows[i];
+                    if !identifiers.contains(&identifier) {
+                        identifiers.push(identifier.clone());
+                    }
+                    let other = id(other);
+                    if !linked.contains(&other) {
+                        linked.push(other);
+                    }
+                }
+            }
+        }
+        let total: usize = per.values().map(Vec::len).sum();
+        let mut queues: Vec<std::vec::IntoIter<Row>> = per.into_values().map(Vec::into_iter).collect();
+        let mut out = Vec::new();
+        while out.len() < SAMPLE.min(total) {
+            for q in &mut queues {
+                if out.len() >= SAMPLE {
+                    break;
+                }
+                if let Some((_, ev, identifiers, linked)) = q.next() {
+                    out.push(ev.with("identifiers", identifiers).with("linked_to", linked));
+                }
+            }
+        }
+        (out, total as u64)
     }
 
     /// H6 for subjects strongly linked to a critical subject. Returns the findings and,
@@ -322,6 +411,39 @@ fn kind_of_shared(kind: &str) -> Option<IdKind> {
     })
 }
 
+/// What H7 counts as one independent piece of corroboration: the detector whose
+/// finding a persona link rests on, not the identifier kind. A phone and an email under
+/// other names are both H2's (one reference row often gives both), a photo and a
+/// look-alike of it both A6's; agreement between families is what H7 adds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum PersonaFamily {
+    Contact,
+    Photo,
+    Resume,
+    Github,
+}
+
+fn persona_family(kind: IdKind) -> Option<PersonaFamily> {
+    Some(match kind {
+        IdKind::Phone | IdKind::Email => PersonaFamily::Contact,
+        IdKind::PhotoHash | IdKind::SimilarPhoto => PersonaFamily::Photo,
+        IdKind::ResumeSketch => PersonaFamily::Resume,
+        IdKind::Github => PersonaFamily::Github,
+        IdKind::BankAccount
+        | IdKind::Wallet
+        | IdKind::Ssn
+        | IdKind::IdDocument
+        | IdKind::HomeAddress
+        | IdKind::ShippingAddress
+        | IdKind::DeviceSerial
+        | IdKind::IpDay
+        | IdKind::SharedIp
+        | IdKind::Referrer
+        | IdKind::FuzzyAddress
+        | IdKind::FuzzyName => return None,
+    })
+}
+
 /// The indicator a link of this kind belongs to.
 fn indicator_of(kind: IdKind) -> &'static str {
     match kind {
@@ -378,7 +500,7 @@ pub fn annotate(scores: &mut [Score], via: &BTreeMap<SubjectIdx, String>) {
 
 #[cfg(test)]
 mod tests {
-    use bonafide_core::Records;
+    use bonafide_core::{Records, SourceId, SourcePos};
     use bonafide_detect::Households;
 
     use super::*;
@@ -416,5 +538,93 @@ mod tests {
             .map(|f| f.subjects.iter().map(|s| s.0).collect())
             .collect();
         assert_eq!(h7, vec![vec![2, 3]]);
+    }
+
+    fn row(source: u32, line: u64, subject: &str) -> Evidence {
+        Evidence::at(SourcePos::line(SourceId(source), line)).with("subject", subject)
+    }
+
+    /// A candidate's reference row giving another applicant's phone and email is one
+    /// contact claim (H2 fires on each value, and both are H2's), and a photo with a
+    /// look-alike of it is one photo (A6): neither ring is H7 (both were). A reference's
+    /// contact with the same resume is two families, and each member's evidence points
+    /// at its own rows: the candidate at the reference row and its resume, the other at
+    /// its people record and its resume (all were at the candidate's people record).
+    #[test]
+    fn h7_counts_one_reference_row_once_and_anchors_each_member_at_its_rows() {
+        let names = ["Ann Lee", "Kim Sang", "Tom Roe", "Eve Moss", "Ida Wren", "Joe Park", "Lou Hart"];
+        let subjects: Vec<Subject> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Subject {
+                id: format!("S{i}"),
+                name: (*n).into(),
+                source: Some(SourcePos::line(SourceId(0), i as u64 + 2)),
+                // One referrer (weak alone) lets S5 and S6's look-alike photos link.
+                referred_by: (i >= 5).then(|| "S9".to_string()),
+                ..Default::default()
+            })
+            .collect();
+        let (defaults, records) = (bonafide_detect::Defaults::default(), Records::default());
+        let households = Households::build(&subjects);
+        let cx = defaults.context(&subjects, &records, &households);
+        let with_rows = |mut f: Finding, rows: Vec<Evidence>| {
+            f.evidence_total = rows.len() as u64;
+            f.evidence = rows;
+            f
+        };
+        // S0's reference "Kim Sang" (references.csv:2) gives S1's phone and email.
+        let s0_ref = || row(1, 2, "S0").with("reference", "Kim Sang");
+        let s1_own = || row(0, 3, "S1");
+        // S2's reference (references.csv:3) gives S3's phone, and S2 and S3 sent one resume.
+        let s2_ref = || row(1, 3, "S2").with("reference", "Eve Moss");
+        let s3_own = || row(0, 5, "S3");
+        let detected = vec![
+            with_rows(shared_finding("H2", &[0, 1], "phone", "+12025550177"), vec![s0_ref(), s1_own()]),
+            with_rows(shared_finding("H2", &[0, 1], "email", "kim@mail.example"), vec![s0_ref(), s1_own()]),
+            with_rows(shared_finding("H2", &[2, 3], "phone", "+12025550188"), vec![s2_ref(), s3_own()]),
+            with_rows(
+                shared_finding("H1", &[2, 3], "resume", "resume like S2's"),
+                vec![row(2, 1, "S2"), row(2, 2, "S3")],
+            ),
+            shared_finding("A6", &[4, 5], "photo", "photo like S4's"),
+            shared_finding("A6", &[5, 6], "similar_photo", "photo like S5's"),
+        ];
+        let graph = RunGraph::build(&cx, &detected);
+        let h7: Vec<Finding> = graph.findings(&cx, &detected).into_iter().filter(|f| f.indicator == "H7").collect();
+        let rings: Vec<Vec<u32>> = h7.iter().map(|f| f.subjects.iter().map(|s| s.0).collect()).collect();
+        assert_eq!(rings, vec![vec![2, 3]], "{:?}", h7.iter().map(|f| &f.summary).collect::<Vec<_>>());
+        let f = &h7[0];
+        // (subject, row, identifiers, linked members) of each piece of evidence.
+        type Shown = (String, Option<SourcePos>, Vec<String>, Vec<String>);
+        let rows: Vec<Shown> = f
+            .evidence
+            .iter()
+            .map(|e| {
+                let strings = |k: &str| -> Vec<String> {
+                    let list = e.detail.get(k).and_then(|v| v.as_array());
+                    list.into_iter().flatten().filter_map(|v| v.as_str().map(String::from)).collect()
+                };
+                let subject = e.detail.get("subject").and_then(|v| v.as_str()).unwrap_or("").to_string();
+                (subject, e.source, strings("identifiers"), strings("linked_to"))
+            })
+            .collect();
+        let at = |source: u32, line: u64| Some(SourcePos::line(SourceId(source), line));
+        let phone = || vec!["phone +12025550188".to_string()];
+        let resume = || vec!["resume resume like S2's".to_string()];
+        let (s2, s3) = (|| vec!["S2".to_string()], || vec!["S3".to_string()]);
+        let mut want = vec![
+            ("S2".to_string(), at(1, 3), phone(), s3()),
+            ("S3".to_string(), at(0, 5), phone(), s2()),
+            ("S2".to_string(), at(2, 1), resume(), s3()),
+            ("S3".to_string(), at(2, 2), resume(), s2()),
+        ];
+        let mut got = rows.clone();
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{rows:?}");
+        assert_eq!(f.evidence_total, 4);
+        // Members take turns: the first two rows are one of each.
+        assert_ne!(rows[0].0, rows[1].0, "{rows:?}");
     }
 }
