@@ -59,6 +59,20 @@ fn finding(cx: &Context<'_>, id: &str, idx: SubjectIdx, summary: String, rounds:
     f
 }
 
+/// Whether a round was held on video, so that its camera counts for B1. A camera flag
+/// says a camera was asked for, whatever the medium column says. Otherwise the recorded
+/// medium decides: an onsite, phone or chat round had no camera to turn on, even when
+/// its export carries `video_seconds = 0` (many scheduling tools fill the column for
+/// every round). Only a round with no medium recorded falls back to camera time: some
+/// seconds of video say it was a video call.
+fn was_video(i: &Interview) -> bool {
+    camera_off(i, 0.0).is_some()
+        || match i.medium {
+            Some(m) => m == Medium::Video,
+            None => i.video_seconds.is_some_and(|v| v > 0),
+        }
+}
+
 /// How a video round went for the camera: `Some(why)` when it counts as camera-off.
 fn camera_off(i: &Interview, min_share: f64) -> Option<&'static str> {
     if i.flags.iter().any(|f| f == "camera_refused") {
@@ -99,13 +113,7 @@ impl Detector for Interviews {
         for (idx, mut rounds) in by_subject {
             rounds.sort_by_key(|r| r.at);
             // B1: camera.
-            let video: Vec<&Interview> = rounds
-                .iter()
-                .copied()
-                .filter(|r| {
-                    r.medium == Some(Medium::Video) || r.video_seconds.is_some() || camera_off(r, 0.0).is_some()
-                })
-                .collect();
+            let video: Vec<&Interview> = rounds.iter().copied().filter(|r| was_video(r)).collect();
             let off: Vec<(&Interview, &str)> =
                 video.iter().filter_map(|r| camera_off(r, cfg.min_video_share).map(|why| (*r, why))).collect();
             let refused = off.iter().any(|(_, why)| *why == "refused the camera");

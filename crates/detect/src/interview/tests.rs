@@ -46,6 +46,36 @@ fn b1_camera_patterns_and_a_one_off_glitch() {
     assert!(r.ids("PhoneOnly").is_empty(), "a phone screen has no camera to turn on");
 }
 
+/// Onsite and phone rounds exported with `video_seconds = 0` had no camera: B1's "N of
+/// M video round(s)" and its evidence count only the rounds held on video, and a camera
+/// off in the one video round is off in every video round however many onsite rounds
+/// followed.
+#[test]
+fn b1_counts_only_rounds_held_on_video() {
+    let mut w = World::new(&["Mixed", "OneVideo"]);
+    round(&mut w, "Mixed", 0, Medium::Video, Some((3600, 600)), &[]);
+    round(&mut w, "Mixed", 1, Medium::Onsite, Some((3600, 0)), &[]);
+    round(&mut w, "Mixed", 2, Medium::Video, None, &["camera_broken"]);
+    round(&mut w, "Mixed", 3, Medium::Video, Some((3600, 3600)), &[]);
+    round(&mut w, "Mixed", 4, Medium::Phone, Some((1800, 0)), &[]);
+    round(&mut w, "OneVideo", 0, Medium::Video, Some((2400, 300)), &[]);
+    round(&mut w, "OneVideo", 1, Medium::Onsite, Some((5400, 0)), &[]);
+    let r = w.run();
+    let f = r.get("Mixed", "B1").expect("B1");
+    assert!(f.summary.starts_with("camera off in 2 of 3 video round(s):"), "{}", f.summary);
+    assert_eq!(f.evidence_total, 2);
+    let rounds: Vec<(&str, &str)> = f
+        .evidence
+        .iter()
+        .map(|e| (e.detail["round"].as_str().unwrap_or(""), e.detail["medium"].as_str().unwrap_or("")))
+        .collect();
+    assert_eq!(rounds, vec![("round 0", "video"), ("round 2", "video")]);
+    let f = r.get("OneVideo", "B1").expect("the only video round had the camera off");
+    assert!(f.summary.starts_with("camera off in 1 of 1 video round(s):"), "{}", f.summary);
+    assert_eq!(f.evidence.len(), 1);
+    assert_eq!(f.evidence[0].detail["medium"], "video");
+}
+
 #[test]
 fn b2_to_b5_are_recorded_judgements() {
     let mut w = World::new(&["S", "Clean"]);
