@@ -12,7 +12,7 @@ fn repo() -> PathBuf {
 }
 
 mod common;
-use common::{Run, bonafide};
+use common::{Run, bonafide, git};
 
 fn scan(paths: &[&Path], extra: &[&str]) -> Run {
     let mut args: Vec<String> = vec!["scan".into()];
@@ -586,4 +586,82 @@ fn sign_ins_and_activity_of_unnamed_systems_reach_the_declared_person() {
     assert_eq!(events("E2"), Some(0), "sam is two people's account: not guessed");
     assert_eq!(events("signins:sam"), Some(1), "so it stays an account of its own");
     assert!(events("signins:jdoe").is_none() && events("activity:u0jane").is_none());
+}
+
+/// The input of `report` whose path ends with `name`.
+fn input_named(report: &Value, name: &str) -> Option<Value> {
+    report["inputs"].as_array().unwrap().iter().find(|i| i["path"].as_str().unwrap().ends_with(name)).cloned()
+}
+
+/// A copy of examples/small in `dir`, without its README.
+fn copy_small(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for f in ["people.csv", "accounts.csv", "ipintel.csv", "okta_system_log.ndjson.gz"] {
+        std::fs::copy(repo().join("examples/small").join(f), dir.join(f)).unwrap();
+    }
+}
+
+/// A folder kept under git is read as history and as a folder: its record files and
+/// logs are read as they would be without `.git`, nested repositories alike, and a
+/// `.git` that is no repository is a skipped input with its reason, not a reason to
+/// read nothing.
+#[test]
+fn a_folder_under_git_is_read_as_history_and_as_a_folder() {
+    let plain = scan(&[&repo().join("examples/small")], &["-q"]);
+    let subjects = plain.report()["subjects"].as_array().unwrap().len();
+
+    let data = tempfile::tempdir().unwrap();
+    let org = data.path().join("org");
+    copy_small(&org);
+    let nested = org.join("tools");
+    std::fs::create_dir(&nested).unwrap();
+    std::fs::write(nested.join("notes.md"), "# tools\n").unwrap();
+    for repo in [&nested, &org] {
+        git(repo, &["init", "-q"], &[]);
+        git(repo, &["-c", "advice.addEmbeddedRepo=false", "add", "."], &[]);
+        git(
+            repo,
+            &["-c", "user.name=Kim", "-c", "user.email=kim@acme.example", "commit", "-q", "-m", "x"],
+            &[("GIT_AUTHOR_DATE", "2025-02-27T10:00:00+08:00"), ("GIT_COMMITTER_DATE", "2025-02-27T10:00:00+08:00")],
+        );
+    }
+    let run = scan(&[&org], &["-q"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    for (name, format) in [
+        ("people.csv", "people"),
+        ("accounts.csv", "accounts"),
+        ("ipintel.csv", "ipintel"),
+        ("okta_system_log.ndjson.gz", "okta"),
+    ] {
+        let input = input_named(&r, &format!("org/{name}")).unwrap_or_else(|| panic!("{name} not listed: {r}"));
+        assert_eq!(input["format"], format, "{input}");
+        assert!(input["skipped"].is_null() && input["records"].as_u64() > Some(0), "{input}");
+    }
+    let gits: Vec<&Value> = r["inputs"].as_array().unwrap().iter().filter(|i| i["format"] == "git").collect();
+    assert_eq!(gits.len(), 2, "the repository and the one nested in it: {gits:?}");
+    assert!(gits.iter().all(|g| g["records"].as_u64() == Some(1)), "{gits:?}");
+    assert!(input_named(&r, "tools/notes.md").is_some(), "a nested work tree's files are walked too");
+    assert!(
+        r["inputs"].as_array().unwrap().iter().all(|i| !i["path"].as_str().unwrap().contains(".git")),
+        "git's own files are not inputs"
+    );
+    // The people and log subjects of the example, plus the committer nobody claims.
+    assert_eq!(r["subjects"].as_array().unwrap().len(), subjects + 1);
+    // Naming the folder as a repository (`--format git=`) reads its files all the same.
+    let forced = format!("git={}", org.display());
+    let r = scan(&[&org], &["-q", "--format", &forced]).report();
+    assert_eq!(input_named(&r, "org/people.csv").map(|i| i["format"].clone()), Some(Value::from("people")), "{r}");
+    assert_eq!(input_named(&r, "org").map(|i| i["format"].clone()), Some(Value::from("git")), "{r}");
+
+    // An empty `.git`: the folder's files are read; the repository is skipped, and why.
+    let broken = data.path().join("broken");
+    copy_small(&broken);
+    std::fs::create_dir(broken.join(".git")).unwrap();
+    let run = scan(&[&broken], &["-q"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    assert_eq!(r["subjects"].as_array().unwrap().len(), subjects);
+    let repo_input = input_named(&r, "broken").expect("the folder is listed as a repository");
+    assert!(repo_input["skipped"].as_str().is_some_and(|s| s.contains(".git")), "{repo_input}");
 }

@@ -28,6 +28,13 @@ pub struct Planned {
 const MAX_DEPTH: usize = 32;
 
 /// All files under `path` (the path itself when it is a file), sorted.
+///
+/// A folder holding `.git` (a work tree) is listed itself, to be read as a git
+/// repository, and its files are walked as any folder's (`.git`, hidden, is not): people
+/// commonly keep exports under version control, and reading such a folder only as
+/// history would silently drop every record file in it. Nested repositories are treated
+/// the same way at any depth. A bare repository (`HEAD`, `objects/`, `refs/`) holds only
+/// git's own files, so it is read as history and not walked.
 pub fn walk(path: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
     walk_into(path, 0, true, &mut out);
@@ -46,10 +53,11 @@ fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<Pat
         out.push(Ok(path.to_path_buf()));
         return;
     }
-    // A git repository is read as one input; its files are source code, not records.
     if meta.is_dir() && bonafide_ingest::commits::is_repository(path) {
         out.push(Ok(path.to_path_buf()));
-        return;
+        if !path.join(".git").exists() {
+            return;
+        }
     }
     if !meta.is_dir() {
         if explicit {
@@ -89,9 +97,20 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
         let repo = bonafide_ingest::commits::is_repository(path);
         let input = Input { path: path.to_path_buf(), display: shown.clone(), size: 0, gzip: false };
         return match (repo, forced) {
-            (true, None | Some(Format::Git)) => {
-                Planned { display: shown, input: Some(input), format: Some(Format::Git), kind, skip: None }
-            }
+            // A repository found under a path forced to another format is still read as
+            // history: `--format` speaks of the files, and a folder can only be git.
+            (true, _) => match bonafide_ingest::commits::check_repository(path) {
+                Ok(()) => Planned { display: shown, input: Some(input), format: Some(Format::Git), kind, skip: None },
+                // Said here, as a skipped input with its reason, rather than as an error
+                // while reading: the folder's other files are walked and read all the same.
+                Err(why) => Planned {
+                    display: shown,
+                    input: None,
+                    format: Some(Format::Git),
+                    kind,
+                    skip: Some(format!("holds .git, which cannot be read as a git repository: {why}")),
+                },
+            },
             _ => Planned {
                 display: shown,
                 input: None,

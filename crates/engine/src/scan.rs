@@ -418,6 +418,9 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
     let mut walk = |planned: &mut Vec<Planned>, root: &PathBuf, forced: Option<Format>, kind| {
         for item in plan::walk(root) {
             match item {
+                // `--format git=REPO` names the repository; the files of its work tree are
+                // recognised from their content like any others.
+                Ok(p) if forced == Some(Format::Git) && &p != root => add(planned, p, None, kind),
                 Ok(p) => add(planned, p, forced, kind),
                 Err((p, why)) => planned.push(Planned {
                     display: p.display().to_string(),
