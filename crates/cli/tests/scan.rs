@@ -665,3 +665,30 @@ fn a_folder_under_git_is_read_as_history_and_as_a_folder() {
     let repo_input = input_named(&r, "broken").expect("the folder is listed as a repository");
     assert!(repo_input["skipped"].as_str().is_some_and(|s| s.contains(".git")), "{repo_input}");
 }
+
+/// people.csv as spreadsheet programs save it in European locales (`;`, a BOM, CRLF)
+/// and as a tab-separated export is recognised and read whole, like the comma original.
+#[test]
+fn semicolon_and_tab_separated_people_files_are_read_whole() {
+    let people = std::fs::read_to_string(repo().join("examples/small/people.csv")).unwrap();
+    assert!(!people.contains(';') && !people.contains('"'), "the example has neither: a plain swap is a faithful copy");
+    let rows = people.lines().count() as u64 - 1;
+    for (name, separator, bom, end) in [("people_eu.csv", ";", "\u{feff}", "\r\n"), ("people.tsv", "\t", "", "\n")] {
+        let dir = tempfile::tempdir().unwrap();
+        let text: String = people.lines().map(|l| format!("{}{end}", l.replace(',', separator))).collect();
+        std::fs::write(dir.path().join(name), format!("{bom}{text}")).unwrap();
+        for forced in [None, Some(format!("people={}", dir.path().join(name).display()))] {
+            let extra: Vec<&str> = match &forced {
+                Some(f) => vec!["-q", "--format", f.as_str()],
+                None => vec!["-q"],
+            };
+            let run = scan(&[dir.path()], &extra);
+            assert_eq!(run.code(), 0, "{name}: {}", run.stderr());
+            let r = run.report();
+            let input = input_named(&r, name).unwrap();
+            assert_eq!(input["format"], "people", "{input}");
+            assert_eq!((input["records"].as_u64(), input["quarantined"].as_u64()), (Some(rows), Some(0)), "{input}");
+            assert_eq!(r["subjects"].as_array().unwrap().len() as u64, rows);
+        }
+    }
+}

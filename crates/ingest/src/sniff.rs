@@ -228,7 +228,7 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
 
 /// Recognises one of our CSV record formats from the header, after the column map.
 fn sniff_csv(sample: &[u8], map: &ColumnMap) -> Option<Format> {
-    let header = sample_header(sample)?;
+    let header = sample_header(sample, map)?;
     CSV_FORMATS
         .iter()
         .filter_map(|(f, required, any_of)| {
@@ -350,6 +350,20 @@ mod tests {
         assert_eq!(rec("asset_serial,subject_id,hostname,managed\n"), Recognition::Format(Format::Devices));
         assert!(matches!(rec("{\"hello\": 1}"), Recognition::Unknown(_)));
         assert!(matches!(rec(""), Recognition::Unknown(_)));
+    }
+
+    #[test]
+    fn recognises_semicolon_and_tab_separated_record_files() {
+        assert_eq!(
+            rec("\u{feff}subject_id;kind;full_name\r\nE1;employee;Jane\r\n"),
+            Recognition::Format(Format::People)
+        );
+        assert_eq!(rec("subject_id\tsource\taccount\nE1\tokta\tjane\n"), Recognition::Format(Format::Accounts));
+        assert_eq!(rec("account;at;ip;result\n"), Recognition::Format(Format::Signins));
+        // A comma file whose values hold semicolons stays what its header says.
+        assert_eq!(rec("subject_id,full_name,aliases\nE1,Jane,J;Janey\n"), Recognition::Format(Format::People));
+        // Separators do not make an unknown header known.
+        assert!(matches!(rec("a;b;c\n1;2;3\n"), Recognition::Unknown(_)));
     }
 
     #[test]
