@@ -228,14 +228,20 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     // the quarantined lines are listed), then exits 2.
     let (outcome, strict_failure) = match result {
         Ok(o) => (o, None),
-        Err(ScanError::Strict { count, first, outcome }) => {
-            (*outcome, Some(format!("{count} record(s) quarantined; first: {first}")))
-        }
+        Err(ScanError::Strict { reasons, outcome }) => (*outcome, Some(reasons.join("; "))),
         Err(e) => return Err(e.into()),
     };
     let strict_failure = strict_failure.or_else(|| {
         (args.strict && !missing.is_empty()).then(|| format!("named path(s) not found: {}", missing.join(", ")))
     });
+    // Without a people file every subject is a log identity with no claims to check
+    // (no address, zone or documents), which changes what the report can say: warned
+    // where `-q` does not hide it, like a missing path.
+    if !outcome.inputs.iter().any(|i| i.format.as_deref() == Some("people") && i.skipped.is_none()) {
+        eprintln!(
+            "warning: no people file was read; subjects come only from log identities, with no claimed address, zone or documents to check"
+        );
+    }
     if !args.quiet {
         emit(&bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
     }

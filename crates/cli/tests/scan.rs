@@ -692,3 +692,56 @@ fn semicolon_and_tab_separated_people_files_are_read_whole() {
         }
     }
 }
+
+/// A file skipped in a folder the user named is input lost: `--strict` fails on it
+/// (the report still written) as on a quarantined record; documents that hold no records
+/// (a README, a photo) are listed but do not fail it.
+#[test]
+fn strict_fails_on_a_skipped_input_file_but_not_on_a_document() {
+    let data = tempfile::tempdir().unwrap();
+    let org = data.path().join("org");
+    copy_small(&org);
+    std::fs::copy(repo().join("examples/small/README.md"), org.join("README.md")).unwrap();
+    std::fs::write(org.join("photo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    // A plain-text resume is no format, but people.csv points to it: read from there.
+    std::fs::create_dir(org.join("docs")).unwrap();
+    std::fs::write(org.join("docs/x1.txt"), "Ann Other, engineer. Ten years of Rust at Contoso.\n").unwrap();
+    std::fs::write(org.join("more_people.csv"), "subject_id,full_name,resume_path\nX1,Ann Other,docs/x1.txt\n")
+        .unwrap();
+    let clean = scan(&[&org], &["-q", "--strict"]);
+    assert_eq!(clean.code(), 0, "{}", clean.stderr());
+    let r = clean.report();
+    let readme = input_named(&r, "README.md").unwrap();
+    assert!(readme["skipped"].as_str().is_some_and(|s| s.contains("Markdown")), "{readme}");
+    let resume = input_named(&r, "docs/x1.txt").unwrap();
+    assert!(resume["skipped"].as_str().is_some_and(|s| s.contains("resume or photo")), "{resume}");
+
+    // An HR export bonafide cannot recognise (a header it does not know).
+    std::fs::write(org.join("hr_export.csv"), "Emp No;Name;Mail\n1;Jane Roe;jane@x.io\n").unwrap();
+    let lax = scan(&[&org], &["-q"]);
+    assert_eq!(lax.code(), 0, "{}", lax.stderr());
+    let strict = scan(&[&org], &["-q", "--strict"]);
+    assert_eq!(strict.code(), 2, "{}", strict.stderr());
+    let err = strict.stderr();
+    assert!(
+        err.contains("--strict") && err.contains("1 input file(s) not read") && err.contains("hr_export.csv"),
+        "{err}"
+    );
+    let r = strict.report();
+    assert!(input_named(&r, "hr_export.csv").unwrap()["skipped"].as_str().is_some(), "the report lists it");
+    assert_eq!(r["subjects"].as_array().unwrap().len(), lax.report()["subjects"].as_array().unwrap().len());
+}
+
+/// Without a people file the subjects are log identities only: one warning says so,
+/// even with -q; with one, no such warning.
+#[test]
+fn a_scan_without_people_warns_that_subjects_come_from_logs() {
+    let small = repo().join("examples/small");
+    let logs = scan(&[&small.join("okta_system_log.ndjson.gz"), &small.join("accounts.csv")], &["-q"]);
+    assert_eq!(logs.code(), 0, "{}", logs.stderr());
+    let err = logs.stderr();
+    assert_eq!(err.matches("warning: no people file was read").count(), 1, "{err}");
+    assert!(err.contains("subjects come only from log identities"), "{err}");
+    let full = scan(&[&small], &["-q"]);
+    assert!(!full.stderr().contains("no people file"), "{}", full.stderr());
+}

@@ -20,6 +20,18 @@ pub struct InputSummary {
     /// Why reading stopped early (a truncated gzip stream, an I/O error).
     pub error: Option<String>,
     pub bytes: u64,
+    /// Skipped, but holds no records: a picture, a PDF, a Markdown document, or a resume
+    /// or photo people.csv points to (read from there).
+    pub document: bool,
+}
+
+impl InputSummary {
+    /// Whether input the user gave was lost: a file skipped (not recognised, unreadable,
+    /// an unlabelled list, a `.git` that is no repository) that is not a mere document,
+    /// or one that could not be read at all. `--strict` fails on these as on quarantine.
+    pub fn lost(&self) -> bool {
+        !self.document && (self.skipped.is_some() || (self.error.is_some() && self.records + self.quarantined == 0))
+    }
 }
 
 /// A link between two subjects of a cluster, and why.

@@ -23,6 +23,9 @@ pub struct Planned {
     pub kind: Option<IpKind>,
     /// Why the file is not read.
     pub skip: Option<String>,
+    /// Skipped, but holds no records (a picture, a PDF, a Markdown document): nothing is
+    /// lost by not reading it.
+    pub document: bool,
 }
 
 const MAX_DEPTH: usize = 32;
@@ -100,7 +103,14 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
             // A repository found under a path forced to another format is still read as
             // history: `--format` speaks of the files, and a folder can only be git.
             (true, _) => match bonafide_ingest::commits::check_repository(path) {
-                Ok(()) => Planned { display: shown, input: Some(input), format: Some(Format::Git), kind, skip: None },
+                Ok(()) => Planned {
+                    display: shown,
+                    input: Some(input),
+                    format: Some(Format::Git),
+                    kind,
+                    skip: None,
+                    document: false,
+                },
                 // Said here, as a skipped input with its reason, rather than as an error
                 // while reading: the folder's other files are walked and read all the same.
                 Err(why) => Planned {
@@ -109,6 +119,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                     format: Some(Format::Git),
                     kind,
                     skip: Some(format!("holds .git, which cannot be read as a git repository: {why}")),
+                    document: false,
                 },
             },
             _ => Planned {
@@ -117,6 +128,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                 format: forced,
                 kind,
                 skip: Some("a folder that is not a git repository".into()),
+                document: false,
             },
         };
     }
@@ -129,6 +141,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                 format: None,
                 kind,
                 skip: Some(format!("cannot open: {e}")),
+                document: false,
             };
         }
     };
@@ -137,7 +150,8 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
         None => match bonafide_ingest::recognise(&input, map) {
             Ok(Recognition::Format(f)) => f,
             Ok(Recognition::Unknown(why)) => {
-                return Planned { display: shown, input: Some(input), format: None, kind, skip: Some(why) };
+                let document = input.sample(4096).is_ok_and(|s| bonafide_ingest::sniff::document_kind(&s).is_some());
+                return Planned { display: shown, input: Some(input), format: None, kind, skip: Some(why), document };
             }
             Err(e) => {
                 return Planned {
@@ -146,11 +160,13 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                     format: None,
                     kind,
                     skip: Some(format!("cannot read: {e}")),
+                    document: false,
                 };
             }
         },
     };
-    let mut planned = Planned { display: shown, input: Some(input), format: Some(format), kind, skip: None };
+    let mut planned =
+        Planned { display: shown, input: Some(input), format: Some(format), kind, skip: None, document: false };
     if !format.supported() {
         planned.skip = Some(format!("recognised as {}, which this version does not read yet", format.name()));
     }

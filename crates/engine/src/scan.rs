@@ -73,8 +73,10 @@ impl ScanRequest {
 pub enum ScanError {
     #[error("no input could be read:\n{0}")]
     NoInput(String),
-    #[error("--strict: {count} record(s) quarantined; first: {first}")]
-    Strict { count: u64, first: String, outcome: Box<ScanOutcome> },
+    /// Under `--strict`: records were quarantined or input files were not read; the
+    /// outcome is whole, for the report.
+    #[error("--strict: {}", reasons.join("; "))]
+    Strict { reasons: Vec<String>, outcome: Box<ScanOutcome> },
     #[error("configuration: {0}")]
     Config(String),
     #[error("stored events: {0}")]
@@ -428,6 +430,7 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
                     format: forced,
                     kind: None,
                     skip: Some(why),
+                    document: false,
                 }),
             }
         }
@@ -551,6 +554,7 @@ pub fn scan_with(
             path: p.display.clone(),
             format: p.format.map(|f| f.name().to_string()),
             skipped: p.skip.clone(),
+            document: p.document,
             bytes: p.input.as_ref().map(|i| i.size).unwrap_or(0),
             ..Default::default()
         };
@@ -706,6 +710,7 @@ pub fn scan_with(
     }
 
     load_documents(config, &mut pipeline, &mut inputs);
+    mark_documents(&pipeline.subjects, &planned, &mut inputs);
 
     let cx = Context {
         subjects: &pipeline.subjects,
@@ -770,15 +775,51 @@ pub fn scan_with(
         detectors: pipeline.engine.names(),
         lists: pipeline.screening.sources().to_vec(),
     };
-    if req.strict && outcome.totals.quarantined > 0 {
-        let first = outcome
-            .quarantine
-            .first()
-            .map(|q| format!("{}: {}", outcome.sources.display(&q.pos), q.reason))
-            .unwrap_or_default();
-        return Err(ScanError::Strict { count: outcome.totals.quarantined, first, outcome: Box::new(outcome) });
+    if req.strict {
+        let mut reasons = Vec::new();
+        if outcome.totals.quarantined > 0 {
+            let first = outcome
+                .quarantine
+                .first()
+                .map(|q| format!("{}: {}", outcome.sources.display(&q.pos), q.reason))
+                .unwrap_or_default();
+            reasons.push(format!("{} record(s) quarantined; first: {first}", outcome.totals.quarantined));
+        }
+        let lost: Vec<&InputSummary> = outcome.inputs.iter().filter(|i| i.lost()).collect();
+        if let Some(first) = lost.first() {
+            let why = first.skipped.as_deref().or(first.error.as_deref()).unwrap_or("not read");
+            reasons.push(format!("{} input file(s) not read; first: {}: {why}", lost.len(), first.path));
+        }
+        if !reasons.is_empty() {
+            return Err(ScanError::Strict { reasons, outcome: Box::new(outcome) });
+        }
     }
     Ok(outcome)
+}
+
+/// A file skipped while walking that people.csv names as a resume or photo was read
+/// from there: it is marked a document, so that `--strict` does not count it lost.
+fn mark_documents(subjects: &[Subject], planned: &[Planned], inputs: &mut [InputSummary]) {
+    let referenced: HashSet<PathBuf> = subjects
+        .iter()
+        .flat_map(|s| [s.resume_path.as_ref(), s.photo_path.as_ref()])
+        .flatten()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    if referenced.is_empty() {
+        return;
+    }
+    // `inputs` starts with one summary per planned file, in the same order.
+    for (p, summary) in planned.iter().zip(inputs.iter_mut()) {
+        let Some(input) = &p.input else { continue };
+        if summary.skipped.is_some()
+            && !summary.document
+            && std::fs::canonicalize(&input.path).is_ok_and(|c| referenced.contains(&c))
+        {
+            summary.document = true;
+            summary.skipped = Some("a resume or photo people.csv points to, read as such".into());
+        }
+    }
 }
 
 /// Reads and reduces the resumes and photos people.csv points to. A file that cannot be

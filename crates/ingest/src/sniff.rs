@@ -252,6 +252,42 @@ pub enum Recognition {
     Unknown(String),
 }
 
+/// What an unrecognised file is when it is a document that holds no records (a picture,
+/// a PDF, a Markdown README), from its first bytes; `None` for content that may hold
+/// records in a form bonafide does not know. A scan skips both, but only the second is
+/// input lost (`--strict` fails on it): a resume or photo people.csv points to is read
+/// from there, and a README is no export.
+pub fn document_kind(sample: &[u8]) -> Option<&'static str> {
+    let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"%PDF-", "a PDF document"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| body.starts_with(magic)) {
+        return Some(what);
+    }
+    if body.starts_with(b"RIFF") && body.get(8..12) == Some(b"WEBP".as_slice()) {
+        return Some("a WebP image");
+    }
+    if is_markdown(body) {
+        return Some("a Markdown document");
+    }
+    None
+}
+
+/// Whether text opens as a Markdown document (a README): its first non-blank line is an
+/// ATX heading, `#` to `######` then a space.
+fn is_markdown(body: &[u8]) -> bool {
+    let Some(line) = body.split(|&b| b == b'\n').map(<[u8]>::trim_ascii).find(|l| !l.is_empty()) else {
+        return false;
+    };
+    let hashes = line.iter().take_while(|&&b| b == b'#').count();
+    (1..=6).contains(&hashes) && line.get(hashes) == Some(&b' ')
+}
+
 /// Recognises `input` from its content.
 pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition> {
     if input.size == 0 {
@@ -267,6 +303,9 @@ pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition>
 /// Recognition on a content sample (for tests and for pushed data).
 pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    if let Some(what) = document_kind(body).filter(|_| !is_markdown(body)) {
+        return Recognition::Unknown(format!("{what}, which holds no records bonafide reads"));
+    }
     let first = body.iter().position(|c| !c.is_ascii_whitespace()).map(|i| body[i]);
     match first {
         None => return Recognition::Unknown("no content".into()),
@@ -297,6 +336,9 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     // comments), `-0-` as null.
     if bonafide_intel::sanctions::ofac::sniff(body).is_some() {
         return Recognition::Format(Format::Ofac);
+    }
+    if is_markdown(body) {
+        return Recognition::Unknown("a Markdown document, which holds no records bonafide reads".into());
     }
     Recognition::Unknown(
         "not a format bonafide knows (no known CSV header, JSON keys or list layout; `bonafide formats` lists what each \
@@ -364,6 +406,27 @@ mod tests {
         assert_eq!(rec("subject_id,full_name,aliases\nE1,Jane,J;Janey\n"), Recognition::Format(Format::People));
         // Separators do not make an unknown header known.
         assert!(matches!(rec("a;b;c\n1;2;3\n"), Recognition::Unknown(_)));
+    }
+
+    #[test]
+    fn documents_are_told_apart_from_unknown_records() {
+        let doc = |bytes: &[u8]| {
+            matches!(recognise_sample(bytes, &ColumnMap::default()), Recognition::Unknown(_))
+                && document_kind(bytes).is_some()
+        };
+        assert!(doc(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+        assert!(doc(b"\xff\xd8\xff\xe0\0\x10JFIF"));
+        assert!(doc(b"%PDF-1.7\n"));
+        assert!(doc(b"\n# Example: Northwind\n\nSynthetic data, written by ...\n"));
+        assert!(doc(b"## Notes\n"));
+        assert!(matches!(rec("# Notes\n"), Recognition::Unknown(why) if why.contains("Markdown")));
+        // Not documents: these may hold records bonafide cannot read yet.
+        for text in ["#hashtag,count\n", "PK\u{3}\u{4}\u{14}\0\u{6}\0", "a;b;c\n1;2;3\n", "meeting notes, nothing\n"] {
+            assert!(
+                matches!(rec(text), Recognition::Unknown(_)) && document_kind(text.as_bytes()).is_none(),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]
