@@ -205,7 +205,19 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     let show_progress = std::io::stderr().is_terminal();
     let progress = bonafide_engine::Progress::default();
     let bar = show_progress.then(|| progress::start(progress.clone()));
+    // This run's report folder, database (and SQLite's side files) and key file are
+    // left out where they lie inside a scanned folder.
+    let mut own_outputs: Vec<PathBuf> = args.out.iter().chain([&key_path]).cloned().collect();
+    if let Some(db) = args.db.as_ref().filter(|db| !bonafide_store::db::is_postgres_url(&db.display().to_string())) {
+        own_outputs.push(db.clone());
+        for side in ["-wal", "-shm", "-journal"] {
+            let mut name = db.clone().into_os_string();
+            name.push(side);
+            own_outputs.push(PathBuf::from(name));
+        }
+    }
     let request = ScanRequest {
+        own_outputs,
         paths: args.paths.clone(),
         forced,
         ip_lists,

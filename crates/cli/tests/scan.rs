@@ -745,3 +745,46 @@ fn a_scan_without_people_warns_that_subjects_come_from_logs() {
     let full = scan(&[&small], &["-q"]);
     assert!(!full.stderr().contains("no people file"), "{}", full.stderr());
 }
+
+/// What a scan says about files it does not read: one reason once with the files it
+/// covers, a `--map` hint for a known format under other column names, HTML called
+/// HTML; and a scan of the folder it writes into does not read its own report,
+/// database or key.
+#[test]
+fn unread_files_are_reported_once_per_reason_and_own_outputs_are_left_out() {
+    let run = common::bonafide_in(
+        |d| {
+            copy_small(d);
+            for name in ["a.txt", "b.txt", "c.txt"] {
+                std::fs::write(d.join(name), "colour,shape\nred,round\n").unwrap();
+            }
+            std::fs::write(d.join("hr.csv"), "Subject ID,Full Name,Dept\nE9,Kim Doe,Ops\n").unwrap();
+            std::fs::write(d.join("page.html"), "<!DOCTYPE html>\n<html><body>hello</body></html>\n").unwrap();
+            // A previous run's report, as `--out out` leaves it.
+            std::fs::create_dir(d.join("out")).unwrap();
+            std::fs::write(d.join("out/index.html"), "<!DOCTYPE html>\n<html></html>\n").unwrap();
+            std::fs::write(d.join("out/report.json"), "{\"schema\": \"bonafide.report/1\"}\n").unwrap();
+        },
+        &["scan", ".", "--out", "out", "--db", "bonafide.db", "--key-file", "secret.key"],
+    );
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let text = run.stdout();
+    let paths: Vec<String> =
+        run.report()["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap().to_string()).collect();
+    for own in ["out", "bonafide.db", "secret.key"] {
+        assert!(!paths.iter().any(|p| p.contains(own)), "{own} read as an input: {paths:?}");
+    }
+    assert_eq!(text.matches("this run's own report, database or key").count(), 1, "{text}");
+    let unknown = "not a format bonafide knows";
+    assert_eq!(text.matches(unknown).count(), 1, "the reason is said once:\n{text}");
+    assert!(text.contains(&format!("skipped 3 files: {unknown}")), "{text}");
+    assert!(text.contains("./a.txt, ./b.txt, ./c.txt") || text.contains("a.txt, b.txt, c.txt"), "{text}");
+    let hint = paths.iter().position(|p| p.ends_with("hr.csv")).map(|i| run.report()["inputs"][i]["skipped"].clone());
+    let hint = hint.and_then(|h| h.as_str().map(str::to_string)).unwrap_or_default();
+    assert!(
+        hint.contains("--map") && hint.contains("[people]") && hint.contains("\"subject id\" = \"subject_id\""),
+        "{hint}"
+    );
+    assert!(text.contains("page.html: an HTML page"), "{text}");
+    assert!(!text.contains("UN consolidated"), "{text}");
+}

@@ -39,12 +39,41 @@ const MAX_DEPTH: usize = 32;
 /// the same way at any depth. A bare repository (`HEAD`, `objects/`, `refs/`) holds only
 /// git's own files, so it is read as history and not walked.
 pub fn walk(path: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    walk_excluding(path, &[], &mut Vec::new())
+}
+
+/// [`walk`], leaving out the files and folders of `own` (canonical paths: the scan's own
+/// report folder, database and key file) where the walk meets them inside a folder; those
+/// met are added to `excluded`. A scan run in the folder it scans (`bonafide scan .
+/// --out out`) would otherwise read its previous report, database and key as inputs. A
+/// path named itself is read whatever it is.
+pub fn walk_excluding(
+    path: &Path,
+    own: &[PathBuf],
+    excluded: &mut Vec<PathBuf>,
+) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
-    walk_into(path, 0, true, &mut out);
+    walk_into(path, 0, true, &mut Walk { own, excluded, out: &mut out });
     out
 }
 
-fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<PathBuf, (PathBuf, String)>>) {
+/// What a walk carries down.
+struct Walk<'a> {
+    own: &'a [PathBuf],
+    excluded: &'a mut Vec<PathBuf>,
+    out: &'a mut Vec<Result<PathBuf, (PathBuf, String)>>,
+}
+
+fn walk_into(path: &Path, depth: usize, explicit: bool, walk: &mut Walk<'_>) {
+    if !explicit
+        && !walk.own.is_empty()
+        && let Ok(canonical) = std::fs::canonicalize(path)
+        && walk.own.contains(&canonical)
+    {
+        walk.excluded.push(path.to_path_buf());
+        return;
+    }
+    let out = &mut *walk.out;
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -83,7 +112,7 @@ fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<Pat
     for entry in entries {
         let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
         if !hidden {
-            walk_into(&entry, depth + 1, false, out);
+            walk_into(&entry, depth + 1, false, walk);
         }
     }
 }

@@ -51,6 +51,9 @@ pub struct ScanRequest {
     pub column_map: ColumnMap,
     pub keyring: Keyring,
     pub progress: Option<Progress>,
+    /// What this run writes or keeps (the report folder, the database, the key file):
+    /// left out where a walk meets them inside a scanned folder.
+    pub own_outputs: Vec<PathBuf>,
 }
 
 impl ScanRequest {
@@ -65,6 +68,7 @@ impl ScanRequest {
             column_map: ColumnMap::default(),
             keyring,
             progress: None,
+            own_outputs: Vec::new(),
         }
     }
 }
@@ -409,6 +413,12 @@ fn now() -> UtcMs {
 
 /// Plans every input of the request and the configuration.
 pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
+    plan_inputs_excluding(config, req, &mut Vec::new())
+}
+
+/// [`plan_inputs`], adding to `excluded` the run's own outputs the walks left out.
+pub fn plan_inputs_excluding(config: &Config, req: &ScanRequest, excluded: &mut Vec<PathBuf>) -> Vec<Planned> {
+    let own: Vec<PathBuf> = req.own_outputs.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let mut planned: Vec<Planned> = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut add = |planned: &mut Vec<Planned>, path: PathBuf, forced: Option<Format>, kind| {
@@ -418,7 +428,7 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
         }
     };
     let mut walk = |planned: &mut Vec<Planned>, root: &PathBuf, forced: Option<Format>, kind| {
-        for item in plan::walk(root) {
+        for item in plan::walk_excluding(root, &own, excluded) {
             match item {
                 // `--format git=REPO` names the repository; the files of its work tree are
                 // recognised from their content like any others.
@@ -510,7 +520,8 @@ pub fn scan_with(
 ) -> Result<ScanOutcome, ScanError> {
     config.validate().map_err(ScanError::Config)?;
     let started = now();
-    let planned = plan_inputs(config, &req);
+    let mut own_outputs_skipped = Vec::new();
+    let planned = plan_inputs_excluding(config, &req, &mut own_outputs_skipped);
     let mut column_map = req.column_map.clone();
     for (query, table) in &config.osquery.queries {
         column_map.insert("osquery", query, table);
@@ -692,9 +703,12 @@ pub fn scan_with(
     apply_late(&mut pipeline, &mut inputs, late);
 
     if pipeline.totals.files_read == 0 {
-        let reasons: Vec<String> = inputs
-            .iter()
-            .map(|i| format!("  {}: {}", i.path, i.skipped.as_deref().or(i.error.as_deref()).unwrap_or("not read")))
+        let reasons: Vec<String> = crate::outcome::not_read_by_reason(&inputs)
+            .into_iter()
+            .map(|(why, paths)| match paths.as_slice() {
+                [one] => format!("  {one}: {why}"),
+                _ => format!("  {} files: {why}\n    {}", paths.len(), crate::outcome::listed(&paths, 10)),
+            })
             .collect();
         let reasons = if reasons.is_empty() {
             let given: Vec<String> = req.paths.iter().map(|p| p.display().to_string()).collect();
@@ -774,6 +788,7 @@ pub fn scan_with(
         unmatched,
         detectors: pipeline.engine.names(),
         lists: pipeline.screening.sources().to_vec(),
+        own_outputs_skipped: own_outputs_skipped.iter().map(|p| p.display().to_string()).collect(),
     };
     if req.strict {
         let mut reasons = Vec::new();

@@ -278,6 +278,86 @@ pub fn document_kind(sample: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// Whether markup is an HTML page (`<!DOCTYPE html>`, `<html`, or a `<head>`/`<body>`
+/// near the start) rather than XML data.
+fn is_html(body: &[u8]) -> bool {
+    let start: Vec<u8> = body.iter().take(1024).map(u8::to_ascii_lowercase).collect();
+    ["<!doctype html", "<html", "<head", "<body"].iter().any(|tag| has(&start, tag))
+}
+
+/// Other names exports give the contract's required columns, compared folded to letters
+/// and digits (`Subject ID`, `EmployeeID`, `employee_id` are all `employeeid`): a header
+/// that has them is a known format under other names, for which `--map` is the answer.
+const OTHER_NAMES: &[(&str, &[&str])] = &[
+    (
+        "subject_id",
+        &[
+            "employeeid",
+            "empid",
+            "employeenumber",
+            "personid",
+            "workerid",
+            "staffid",
+            "candidateid",
+            "applicantid",
+            "id",
+        ],
+    ),
+    ("full_name", &["name", "legalname", "employeename", "displayname", "personname"]),
+    ("account", &["username", "login", "userid", "userprincipalname", "upn"]),
+    ("source", &["system", "idp"]),
+    ("at", &["time", "timestamp", "datetime", "date", "eventtime", "createdat", "occurredat"]),
+    ("ip", &["ipaddress", "clientip", "sourceip", "remoteip"]),
+    ("changed_at", &["changedate", "effectivedate"]),
+    ("method", &["paymentmethod", "paytype"]),
+    ("shipped_at", &["shipdate", "shippeddate"]),
+    ("asset_serial", &["serial", "serialnumber", "assettag"]),
+    ("author_email", &["authoremail"]),
+    ("author_time", &["authordate"]),
+];
+
+fn letters_and_digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// The header cell that loosely names `column`, if any.
+fn loose_match<'h>(header: &'h [String], column: &str) -> Option<&'h str> {
+    let folded = letters_and_digits(column);
+    let others = OTHER_NAMES.iter().find(|(c, _)| *c == column).map_or(&[][..], |(_, o)| *o);
+    header.iter().map(String::as_str).find(|h| {
+        let h = letters_and_digits(h);
+        h == folded || others.contains(&h.as_str())
+    })
+}
+
+/// When a CSV header has every required column of one of our formats under other names
+/// (`Subject ID,Full Name`, `EmployeeID,Name`), says so and how to map them.
+fn map_hint(sample: &[u8]) -> Option<String> {
+    // Any separator: the header's names are what is unknown, so the reader's rule (a
+    // separator that finds contract columns) cannot decide it yet.
+    let line = sample.split(|&b| b == b'\n').find(|l| !l.trim_ascii().is_empty())?;
+    let headers: Vec<Vec<String>> = crate::table::DELIMITERS
+        .iter()
+        .map(|d| crate::table::header_cells(line.trim_ascii_end(), *d))
+        .filter(|h| h.len() >= 2)
+        .collect();
+    let (format, pairs) = headers
+        .iter()
+        .flat_map(|header| CSV_FORMATS.iter().map(move |spec| (header, spec)))
+        .filter_map(|(header, (f, required, any_of))| {
+            let pairs: Vec<(&str, &str)> =
+                required.iter().map(|c| loose_match(header, c).map(|h| (h, *c))).collect::<Option<_>>()?;
+            (any_of.is_empty() || any_of.iter().any(|c| loose_match(header, c).is_some())).then_some((*f, pairs))
+        })
+        .max_by_key(|(_, pairs)| pairs.len())?;
+    let entries: Vec<String> = pairs.iter().map(|(theirs, ours)| format!("{theirs:?} = {ours:?}")).collect();
+    Some(format!(
+        "a CSV header like {name}'s under other column names: map them with --map FILE.toml holding [{name}] {} (`bonafide formats` lists each format's columns)",
+        entries.join(", "),
+        name = format.name()
+    ))
+}
+
 /// Whether text opens as a Markdown document (a README): its first non-blank line is an
 /// ATX heading, `#` to `######` then a space.
 fn is_markdown(body: &[u8]) -> bool {
@@ -319,6 +399,9 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
             if has(body, "CONSOLIDATED_LIST") {
                 return Recognition::Format(Format::Un);
             }
+            if is_html(body) {
+                return Recognition::Unknown("an HTML page, not a format bonafide reads".into());
+            }
             return Recognition::Unknown("XML that is not the UN consolidated list".into());
         }
         _ => {}
@@ -339,6 +422,9 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     }
     if is_markdown(body) {
         return Recognition::Unknown("a Markdown document, which holds no records bonafide reads".into());
+    }
+    if let Some(hint) = map_hint(body) {
+        return Recognition::Unknown(hint);
     }
     Recognition::Unknown(
         "not a format bonafide knows (no known CSV header, JSON keys or list layout; `bonafide formats` lists what each \
@@ -427,6 +513,29 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_known_header_under_other_names_suggests_a_map_and_html_is_not_called_xml() {
+        for header in ["Subject ID,Full Name,Email\n", "EmployeeID,Name,Dept\n", "employee_id;legal_name\n"] {
+            let Recognition::Unknown(why) = rec(header) else { panic!("{header}") };
+            assert!(why.contains("--map") && why.contains("[people]"), "{header}: {why}");
+        }
+        let Recognition::Unknown(why) = rec("Subject ID,Full Name\n") else { panic!() };
+        assert!(
+            why.contains("\"subject id\" = \"subject_id\"") && why.contains("\"full name\" = \"full_name\""),
+            "{why}"
+        );
+        let Recognition::Unknown(why) = rec("User Name,Timestamp,IP Address\n") else { panic!() };
+        assert!(why.contains("[signins]"), "{why}");
+        // Nothing like a known format: no map is suggested.
+        let Recognition::Unknown(why) = rec("colour,shape\nred,round\n") else { panic!() };
+        assert!(!why.contains("[people]"), "{why}");
+        for page in ["<!DOCTYPE html>\n<html><body>report</body></html>", "<html lang=\"en\"><head></head></html>"] {
+            let Recognition::Unknown(why) = rec(page) else { panic!("{page}") };
+            assert!(why.contains("HTML") && !why.contains("UN consolidated"), "{why}");
+        }
+        assert!(matches!(rec("<?xml version=\"1.0\"?><a/>"), Recognition::Unknown(why) if why.contains("XML")));
     }
 
     #[test]

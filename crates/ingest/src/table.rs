@@ -194,15 +194,7 @@ fn is_contract_column(map: &ColumnMap, name: &str) -> bool {
 /// decides, so a comma file whose values hold semicolons (the contract's multi-valued
 /// cells, `aliases`) stays comma-separated; quoting is CSV's either way.
 pub fn header_delimiter(line: &[u8], map: &ColumnMap) -> u8 {
-    let known = |delimiter: u8| {
-        let mut rdr =
-            csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(line);
-        let mut rec = csv::ByteRecord::new();
-        match rdr.read_byte_record(&mut rec) {
-            Ok(true) => rec.iter().filter(|c| is_contract_column(map, &String::from_utf8_lossy(c))).count(),
-            _ => 0,
-        }
-    };
+    let known = |delimiter: u8| header_cells(line, delimiter).iter().filter(|c| is_contract_column(map, c)).count();
     if known(b',') > 0 {
         return b',';
     }
@@ -214,6 +206,16 @@ pub fn header_delimiter(line: &[u8], map: &ColumnMap) -> u8 {
         }
     }
     best.1
+}
+
+/// One header line split at `delimiter` (CSV quoting), folded as headers are compared.
+pub fn header_cells(line: &[u8], delimiter: u8) -> Vec<String> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(line);
+    let mut rec = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => rec.iter().map(|c| fold_header(&String::from_utf8_lossy(c))).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Decides the separator from the first non-blank line to come and cuts the header with
