@@ -205,7 +205,19 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     let show_progress = std::io::stderr().is_terminal();
     let progress = bonafide_engine::Progress::default();
     let bar = show_progress.then(|| progress::start(progress.clone()));
+    // This run's report folder, database (and SQLite's side files) and key file are
+    // left out where they lie inside a scanned folder.
+    let mut own_outputs: Vec<PathBuf> = args.out.iter().chain([&key_path]).cloned().collect();
+    if let Some(db) = args.db.as_ref().filter(|db| !bonafide_store::db::is_postgres_url(&db.display().to_string())) {
+        own_outputs.push(db.clone());
+        for side in ["-wal", "-shm", "-journal"] {
+            let mut name = db.clone().into_os_string();
+            name.push(side);
+            own_outputs.push(PathBuf::from(name));
+        }
+    }
     let request = ScanRequest {
+        own_outputs,
         paths: args.paths.clone(),
         forced,
         ip_lists,
@@ -228,14 +240,20 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     // the quarantined lines are listed), then exits 2.
     let (outcome, strict_failure) = match result {
         Ok(o) => (o, None),
-        Err(ScanError::Strict { count, first, outcome }) => {
-            (*outcome, Some(format!("{count} record(s) quarantined; first: {first}")))
-        }
+        Err(ScanError::Strict { reasons, outcome }) => (*outcome, Some(reasons.join("; "))),
         Err(e) => return Err(e.into()),
     };
     let strict_failure = strict_failure.or_else(|| {
         (args.strict && !missing.is_empty()).then(|| format!("named path(s) not found: {}", missing.join(", ")))
     });
+    // Without a people file every subject is a log identity with no claims to check
+    // (no address, zone or documents), which changes what the report can say: warned
+    // where `-q` does not hide it, like a missing path.
+    if !outcome.inputs.iter().any(|i| i.format.as_deref() == Some("people") && i.skipped.is_none()) {
+        eprintln!(
+            "warning: no people file was read; subjects come only from log identities, with no claimed address, zone or documents to check"
+        );
+    }
     if !args.quiet {
         emit(&bonafide_report::terminal::render(&outcome, terminal_style(args.top)));
     }

@@ -12,7 +12,7 @@ fn repo() -> PathBuf {
 }
 
 mod common;
-use common::{Run, bonafide};
+use common::{Run, bonafide, git};
 
 fn scan(paths: &[&Path], extra: &[&str]) -> Run {
     let mut args: Vec<String> = vec!["scan".into()];
@@ -639,4 +639,205 @@ fn a_scan_says_what_it_wrote_and_which_key_it_created() {
     for line in out.lines().filter(|l| l.contains("okta:")) {
         assert!(!line.split_whitespace().any(|w| w.starts_with("okta:") && w.ends_with('…')), "{line}");
     }
+}
+
+/// The input of `report` whose path ends with `name`.
+fn input_named(report: &Value, name: &str) -> Option<Value> {
+    report["inputs"].as_array().unwrap().iter().find(|i| i["path"].as_str().unwrap().ends_with(name)).cloned()
+}
+
+/// A copy of examples/small in `dir`, without its README.
+fn copy_small(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    for f in ["people.csv", "accounts.csv", "ipintel.csv", "okta_system_log.ndjson.gz"] {
+        std::fs::copy(repo().join("examples/small").join(f), dir.join(f)).unwrap();
+    }
+}
+
+/// A folder kept under git is read as history and as a folder: its record files and
+/// logs are read as they would be without `.git`, nested repositories alike, and a
+/// `.git` that is no repository is a skipped input with its reason, not a reason to
+/// read nothing.
+#[test]
+fn a_folder_under_git_is_read_as_history_and_as_a_folder() {
+    let plain = scan(&[&repo().join("examples/small")], &["-q"]);
+    let subjects = plain.report()["subjects"].as_array().unwrap().len();
+
+    let data = tempfile::tempdir().unwrap();
+    let org = data.path().join("org");
+    copy_small(&org);
+    let nested = org.join("tools");
+    std::fs::create_dir(&nested).unwrap();
+    std::fs::write(nested.join("notes.md"), "# tools\n").unwrap();
+    for repo in [&nested, &org] {
+        git(repo, &["init", "-q"], &[]);
+        git(repo, &["-c", "advice.addEmbeddedRepo=false", "add", "."], &[]);
+        git(
+            repo,
+            &["-c", "user.name=Kim", "-c", "user.email=kim@acme.example", "commit", "-q", "-m", "x"],
+            &[("GIT_AUTHOR_DATE", "2025-02-27T10:00:00+08:00"), ("GIT_COMMITTER_DATE", "2025-02-27T10:00:00+08:00")],
+        );
+    }
+    let run = scan(&[&org], &["-q"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    for (name, format) in [
+        ("people.csv", "people"),
+        ("accounts.csv", "accounts"),
+        ("ipintel.csv", "ipintel"),
+        ("okta_system_log.ndjson.gz", "okta"),
+    ] {
+        let input = input_named(&r, &format!("org/{name}")).unwrap_or_else(|| panic!("{name} not listed: {r}"));
+        assert_eq!(input["format"], format, "{input}");
+        assert!(input["skipped"].is_null() && input["records"].as_u64() > Some(0), "{input}");
+    }
+    let gits: Vec<&Value> = r["inputs"].as_array().unwrap().iter().filter(|i| i["format"] == "git").collect();
+    assert_eq!(gits.len(), 2, "the repository and the one nested in it: {gits:?}");
+    assert!(gits.iter().all(|g| g["records"].as_u64() == Some(1)), "{gits:?}");
+    assert!(input_named(&r, "tools/notes.md").is_some(), "a nested work tree's files are walked too");
+    assert!(
+        r["inputs"].as_array().unwrap().iter().all(|i| !i["path"].as_str().unwrap().contains(".git")),
+        "git's own files are not inputs"
+    );
+    // The people and log subjects of the example, plus the committer nobody claims.
+    assert_eq!(r["subjects"].as_array().unwrap().len(), subjects + 1);
+    // Naming the folder as a repository (`--format git=`) reads its files all the same.
+    let forced = format!("git={}", org.display());
+    let r = scan(&[&org], &["-q", "--format", &forced]).report();
+    assert_eq!(input_named(&r, "org/people.csv").map(|i| i["format"].clone()), Some(Value::from("people")), "{r}");
+    assert_eq!(input_named(&r, "org").map(|i| i["format"].clone()), Some(Value::from("git")), "{r}");
+
+    // An empty `.git`: the folder's files are read; the repository is skipped, and why.
+    let broken = data.path().join("broken");
+    copy_small(&broken);
+    std::fs::create_dir(broken.join(".git")).unwrap();
+    let run = scan(&[&broken], &["-q"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    assert_eq!(r["subjects"].as_array().unwrap().len(), subjects);
+    let repo_input = input_named(&r, "broken").expect("the folder is listed as a repository");
+    assert!(repo_input["skipped"].as_str().is_some_and(|s| s.contains(".git")), "{repo_input}");
+}
+
+/// people.csv as spreadsheet programs save it in European locales (`;`, a BOM, CRLF)
+/// and as a tab-separated export is recognised and read whole, like the comma original.
+#[test]
+fn semicolon_and_tab_separated_people_files_are_read_whole() {
+    let people = std::fs::read_to_string(repo().join("examples/small/people.csv")).unwrap();
+    assert!(!people.contains(';') && !people.contains('"'), "the example has neither: a plain swap is a faithful copy");
+    let rows = people.lines().count() as u64 - 1;
+    for (name, separator, bom, end) in [("people_eu.csv", ";", "\u{feff}", "\r\n"), ("people.tsv", "\t", "", "\n")] {
+        let dir = tempfile::tempdir().unwrap();
+        let text: String = people.lines().map(|l| format!("{}{end}", l.replace(',', separator))).collect();
+        std::fs::write(dir.path().join(name), format!("{bom}{text}")).unwrap();
+        for forced in [None, Some(format!("people={}", dir.path().join(name).display()))] {
+            let extra: Vec<&str> = match &forced {
+                Some(f) => vec!["-q", "--format", f.as_str()],
+                None => vec!["-q"],
+            };
+            let run = scan(&[dir.path()], &extra);
+            assert_eq!(run.code(), 0, "{name}: {}", run.stderr());
+            let r = run.report();
+            let input = input_named(&r, name).unwrap();
+            assert_eq!(input["format"], "people", "{input}");
+            assert_eq!((input["records"].as_u64(), input["quarantined"].as_u64()), (Some(rows), Some(0)), "{input}");
+            assert_eq!(r["subjects"].as_array().unwrap().len() as u64, rows);
+        }
+    }
+}
+
+/// A file skipped in a folder the user named is input lost: `--strict` fails on it
+/// (the report still written) as on a quarantined record; documents that hold no records
+/// (a README, a photo) are listed but do not fail it.
+#[test]
+fn strict_fails_on_a_skipped_input_file_but_not_on_a_document() {
+    let data = tempfile::tempdir().unwrap();
+    let org = data.path().join("org");
+    copy_small(&org);
+    std::fs::copy(repo().join("examples/small/README.md"), org.join("README.md")).unwrap();
+    std::fs::write(org.join("photo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    // A plain-text resume is no format, but people.csv points to it: read from there.
+    std::fs::create_dir(org.join("docs")).unwrap();
+    std::fs::write(org.join("docs/x1.txt"), "Ann Other, engineer. Ten years of Rust at Contoso.\n").unwrap();
+    std::fs::write(org.join("more_people.csv"), "subject_id,full_name,resume_path\nX1,Ann Other,docs/x1.txt\n")
+        .unwrap();
+    let clean = scan(&[&org], &["-q", "--strict"]);
+    assert_eq!(clean.code(), 0, "{}", clean.stderr());
+    let r = clean.report();
+    let readme = input_named(&r, "README.md").unwrap();
+    assert!(readme["skipped"].as_str().is_some_and(|s| s.contains("Markdown")), "{readme}");
+    let resume = input_named(&r, "docs/x1.txt").unwrap();
+    assert!(resume["skipped"].as_str().is_some_and(|s| s.contains("resume or photo")), "{resume}");
+
+    // An HR export bonafide cannot recognise (a header it does not know).
+    std::fs::write(org.join("hr_export.csv"), "Emp No;Name;Mail\n1;Jane Roe;jane@x.io\n").unwrap();
+    let lax = scan(&[&org], &["-q"]);
+    assert_eq!(lax.code(), 0, "{}", lax.stderr());
+    let strict = scan(&[&org], &["-q", "--strict"]);
+    assert_eq!(strict.code(), 2, "{}", strict.stderr());
+    let err = strict.stderr();
+    assert!(
+        err.contains("--strict") && err.contains("1 input file(s) not read") && err.contains("hr_export.csv"),
+        "{err}"
+    );
+    let r = strict.report();
+    assert!(input_named(&r, "hr_export.csv").unwrap()["skipped"].as_str().is_some(), "the report lists it");
+    assert_eq!(r["subjects"].as_array().unwrap().len(), lax.report()["subjects"].as_array().unwrap().len());
+}
+
+/// Without a people file the subjects are log identities only: one warning says so,
+/// even with -q; with one, no such warning.
+#[test]
+fn a_scan_without_people_warns_that_subjects_come_from_logs() {
+    let small = repo().join("examples/small");
+    let logs = scan(&[&small.join("okta_system_log.ndjson.gz"), &small.join("accounts.csv")], &["-q"]);
+    assert_eq!(logs.code(), 0, "{}", logs.stderr());
+    let err = logs.stderr();
+    assert_eq!(err.matches("warning: no people file was read").count(), 1, "{err}");
+    assert!(err.contains("subjects come only from log identities"), "{err}");
+    let full = scan(&[&small], &["-q"]);
+    assert!(!full.stderr().contains("no people file"), "{}", full.stderr());
+}
+
+/// What a scan says about files it does not read: one reason once with the files it
+/// covers, a `--map` hint for a known format under other column names, HTML called
+/// HTML; and a scan of the folder it writes into does not read its own report,
+/// database or key.
+#[test]
+fn unread_files_are_reported_once_per_reason_and_own_outputs_are_left_out() {
+    let run = common::bonafide_in(
+        |d| {
+            copy_small(d);
+            for name in ["a.txt", "b.txt", "c.txt"] {
+                std::fs::write(d.join(name), "colour,shape\nred,round\n").unwrap();
+            }
+            std::fs::write(d.join("hr.csv"), "Subject ID,Full Name,Dept\nE9,Kim Doe,Ops\n").unwrap();
+            std::fs::write(d.join("page.html"), "<!DOCTYPE html>\n<html><body>hello</body></html>\n").unwrap();
+            // A previous run's report, as `--out out` leaves it.
+            std::fs::create_dir(d.join("out")).unwrap();
+            std::fs::write(d.join("out/index.html"), "<!DOCTYPE html>\n<html></html>\n").unwrap();
+            std::fs::write(d.join("out/report.json"), "{\"schema\": \"bonafide.report/1\"}\n").unwrap();
+        },
+        &["scan", ".", "--out", "out", "--db", "bonafide.db", "--key-file", "secret.key"],
+    );
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let text = run.stdout();
+    let paths: Vec<String> =
+        run.report()["inputs"].as_array().unwrap().iter().map(|i| i["path"].as_str().unwrap().to_string()).collect();
+    for own in ["out", "bonafide.db", "secret.key"] {
+        assert!(!paths.iter().any(|p| p.contains(own)), "{own} read as an input: {paths:?}");
+    }
+    assert_eq!(text.matches("this run's own report, database or key").count(), 1, "{text}");
+    let unknown = "not a format bonafide knows";
+    assert_eq!(text.matches(unknown).count(), 1, "the reason is said once:\n{text}");
+    assert!(text.contains(&format!("skipped 3 files: {unknown}")), "{text}");
+    assert!(text.contains("./a.txt, ./b.txt, ./c.txt") || text.contains("a.txt, b.txt, c.txt"), "{text}");
+    let hint = paths.iter().position(|p| p.ends_with("hr.csv")).map(|i| run.report()["inputs"][i]["skipped"].clone());
+    let hint = hint.and_then(|h| h.as_str().map(str::to_string)).unwrap_or_default();
+    assert!(
+        hint.contains("--map") && hint.contains("[people]") && hint.contains("\"subject id\" = \"subject_id\""),
+        "{hint}"
+    );
+    assert!(text.contains("page.html: an HTML page"), "{text}");
+    assert!(!text.contains("UN consolidated"), "{text}");
 }

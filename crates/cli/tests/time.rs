@@ -6,17 +6,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
-fn git(repo: &Path, args: &[&str], env: &[(&str, &str)]) {
-    let status = Command::new("git")
-        .args(args)
-        .current_dir(repo)
-        .envs(env.iter().copied())
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_CONFIG_SYSTEM", "/dev/null")
-        .status()
-        .expect("git is installed");
-    assert!(status.success(), "git {args:?}");
-}
+mod common;
+use common::git;
 
 fn scan(dir: &Path) -> Value {
     scan_with(dir, &[])

@@ -20,6 +20,44 @@ pub struct InputSummary {
     /// Why reading stopped early (a truncated gzip stream, an I/O error).
     pub error: Option<String>,
     pub bytes: u64,
+    /// Skipped, but holds no records: a picture, a PDF, a Markdown document, or a resume
+    /// or photo people.csv points to (read from there).
+    pub document: bool,
+}
+
+impl InputSummary {
+    /// Whether input the user gave was lost: a file skipped (not recognised, unreadable,
+    /// an unlabelled list, a `.git` that is no repository) that is not a mere document,
+    /// or one that could not be read at all. `--strict` fails on these as on quarantine.
+    pub fn lost(&self) -> bool {
+        !self.document && (self.skipped.is_some() || (self.error.is_some() && self.records + self.quarantined == 0))
+    }
+}
+
+/// The inputs not read (skipped, or unreadable from the start), grouped by their
+/// reason, in the order the reasons first occur: a folder of unrecognised exports gives
+/// the same long reason for every file, which is said once with the files it covers.
+pub fn not_read_by_reason<'a>(inputs: impl IntoIterator<Item = &'a InputSummary>) -> Vec<(&'a str, Vec<&'a str>)> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for i in inputs {
+        let Some(why) = i.skipped.as_deref().or(i.error.as_deref().filter(|_| i.records + i.quarantined == 0)) else {
+            continue;
+        };
+        match groups.iter_mut().find(|(w, _)| *w == why) {
+            Some((_, paths)) => paths.push(&i.path),
+            None => groups.push((why, vec![&i.path])),
+        }
+    }
+    groups
+}
+
+/// `paths` joined with commas, at most `max` of them and a count of the rest.
+pub fn listed(paths: &[&str], max: usize) -> String {
+    let mut text = paths.iter().take(max).copied().collect::<Vec<_>>().join(", ");
+    if paths.len() > max {
+        text.push_str(&format!(" and {} more", paths.len() - max));
+    }
+    text
 }
 
 /// A link between two subjects of a cluster, and why.
@@ -103,6 +141,9 @@ pub struct ScanOutcome {
     pub detectors: Vec<&'static str>,
     /// The screening lists loaded, one line each (`ofac ...: 14965 entries`).
     pub lists: Vec<String>,
+    /// The run's own report folder, database or key file, met inside a scanned folder
+    /// and not read.
+    pub own_outputs_skipped: Vec<String>,
 }
 
 impl ScanOutcome {

@@ -23,18 +23,57 @@ pub struct Planned {
     pub kind: Option<IpKind>,
     /// Why the file is not read.
     pub skip: Option<String>,
+    /// Skipped, but holds no records (a picture, a PDF, a Markdown document): nothing is
+    /// lost by not reading it.
+    pub document: bool,
 }
 
 const MAX_DEPTH: usize = 32;
 
 /// All files under `path` (the path itself when it is a file), sorted.
+///
+/// A folder holding `.git` (a work tree) is listed itself, to be read as a git
+/// repository, and its files are walked as any folder's (`.git`, hidden, is not): people
+/// commonly keep exports under version control, and reading such a folder only as
+/// history would silently drop every record file in it. Nested repositories are treated
+/// the same way at any depth. A bare repository (`HEAD`, `objects/`, `refs/`) holds only
+/// git's own files, so it is read as history and not walked.
 pub fn walk(path: &Path) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    walk_excluding(path, &[], &mut Vec::new())
+}
+
+/// [`walk`], leaving out the files and folders of `own` (canonical paths: the scan's own
+/// report folder, database and key file) where the walk meets them inside a folder; those
+/// met are added to `excluded`. A scan run in the folder it scans (`bonafide scan .
+/// --out out`) would otherwise read its previous report, database and key as inputs. A
+/// path named itself is read whatever it is.
+pub fn walk_excluding(
+    path: &Path,
+    own: &[PathBuf],
+    excluded: &mut Vec<PathBuf>,
+) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
-    walk_into(path, 0, true, &mut out);
+    walk_into(path, 0, true, &mut Walk { own, excluded, out: &mut out });
     out
 }
 
-fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<PathBuf, (PathBuf, String)>>) {
+/// What a walk carries down.
+struct Walk<'a> {
+    own: &'a [PathBuf],
+    excluded: &'a mut Vec<PathBuf>,
+    out: &'a mut Vec<Result<PathBuf, (PathBuf, String)>>,
+}
+
+fn walk_into(path: &Path, depth: usize, explicit: bool, walk: &mut Walk<'_>) {
+    if !explicit
+        && !walk.own.is_empty()
+        && let Ok(canonical) = std::fs::canonicalize(path)
+        && walk.own.contains(&canonical)
+    {
+        walk.excluded.push(path.to_path_buf());
+        return;
+    }
+    let out = &mut *walk.out;
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => {
@@ -46,10 +85,11 @@ fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<Pat
         out.push(Ok(path.to_path_buf()));
         return;
     }
-    // A git repository is read as one input; its files are source code, not records.
     if meta.is_dir() && bonafide_ingest::commits::is_repository(path) {
         out.push(Ok(path.to_path_buf()));
-        return;
+        if !path.join(".git").exists() {
+            return;
+        }
     }
     if !meta.is_dir() {
         if explicit {
@@ -72,7 +112,7 @@ fn walk_into(path: &Path, depth: usize, explicit: bool, out: &mut Vec<Result<Pat
     for entry in entries {
         let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
         if !hidden {
-            walk_into(&entry, depth + 1, false, out);
+            walk_into(&entry, depth + 1, false, walk);
         }
     }
 }
@@ -89,15 +129,35 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
         let repo = bonafide_ingest::commits::is_repository(path);
         let input = Input { path: path.to_path_buf(), display: shown.clone(), size: 0, gzip: false };
         return match (repo, forced) {
-            (true, None | Some(Format::Git)) => {
-                Planned { display: shown, input: Some(input), format: Some(Format::Git), kind, skip: None }
-            }
+            // A repository found under a path forced to another format is still read as
+            // history: `--format` speaks of the files, and a folder can only be git.
+            (true, _) => match bonafide_ingest::commits::check_repository(path) {
+                Ok(()) => Planned {
+                    display: shown,
+                    input: Some(input),
+                    format: Some(Format::Git),
+                    kind,
+                    skip: None,
+                    document: false,
+                },
+                // Said here, as a skipped input with its reason, rather than as an error
+                // while reading: the folder's other files are walked and read all the same.
+                Err(why) => Planned {
+                    display: shown,
+                    input: None,
+                    format: Some(Format::Git),
+                    kind,
+                    skip: Some(format!("holds .git, which cannot be read as a git repository: {why}")),
+                    document: false,
+                },
+            },
             _ => Planned {
                 display: shown,
                 input: None,
                 format: forced,
                 kind,
                 skip: Some("a folder that is not a git repository".into()),
+                document: false,
             },
         };
     }
@@ -110,6 +170,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                 format: None,
                 kind,
                 skip: Some(format!("cannot open: {e}")),
+                document: false,
             };
         }
     };
@@ -118,7 +179,8 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
         None => match bonafide_ingest::recognise(&input, map) {
             Ok(Recognition::Format(f)) => f,
             Ok(Recognition::Unknown(why)) => {
-                return Planned { display: shown, input: Some(input), format: None, kind, skip: Some(why) };
+                let document = input.sample(4096).is_ok_and(|s| bonafide_ingest::sniff::document_kind(&s).is_some());
+                return Planned { display: shown, input: Some(input), format: None, kind, skip: Some(why), document };
             }
             Err(e) => {
                 return Planned {
@@ -127,11 +189,13 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                     format: None,
                     kind,
                     skip: Some(format!("cannot read: {e}")),
+                    document: false,
                 };
             }
         },
     };
-    let mut planned = Planned { display: shown, input: Some(input), format: Some(format), kind, skip: None };
+    let mut planned =
+        Planned { display: shown, input: Some(input), format: Some(format), kind, skip: None, document: false };
     if !format.supported() {
         planned.skip = Some(format!("recognised as {}, which this version does not read yet", format.name()));
     }

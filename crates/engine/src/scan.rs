@@ -51,6 +51,9 @@ pub struct ScanRequest {
     pub column_map: ColumnMap,
     pub keyring: Keyring,
     pub progress: Option<Progress>,
+    /// What this run writes or keeps (the report folder, the database, the key file):
+    /// left out where a walk meets them inside a scanned folder.
+    pub own_outputs: Vec<PathBuf>,
 }
 
 impl ScanRequest {
@@ -65,6 +68,7 @@ impl ScanRequest {
             column_map: ColumnMap::default(),
             keyring,
             progress: None,
+            own_outputs: Vec::new(),
         }
     }
 }
@@ -73,8 +77,10 @@ impl ScanRequest {
 pub enum ScanError {
     #[error("no input could be read:\n{0}")]
     NoInput(String),
-    #[error("--strict: {count} record(s) quarantined; first: {first}")]
-    Strict { count: u64, first: String, outcome: Box<ScanOutcome> },
+    /// Under `--strict`: records were quarantined or input files were not read; the
+    /// outcome is whole, for the report.
+    #[error("--strict: {}", reasons.join("; "))]
+    Strict { reasons: Vec<String>, outcome: Box<ScanOutcome> },
     #[error("configuration: {0}")]
     Config(String),
     #[error("stored events: {0}")]
@@ -407,6 +413,12 @@ fn now() -> UtcMs {
 
 /// Plans every input of the request and the configuration.
 pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
+    plan_inputs_excluding(config, req, &mut Vec::new())
+}
+
+/// [`plan_inputs`], adding to `excluded` the run's own outputs the walks left out.
+pub fn plan_inputs_excluding(config: &Config, req: &ScanRequest, excluded: &mut Vec<PathBuf>) -> Vec<Planned> {
+    let own: Vec<PathBuf> = req.own_outputs.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let mut planned: Vec<Planned> = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
     let mut add = |planned: &mut Vec<Planned>, path: PathBuf, forced: Option<Format>, kind| {
@@ -416,8 +428,11 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
         }
     };
     let mut walk = |planned: &mut Vec<Planned>, root: &PathBuf, forced: Option<Format>, kind| {
-        for item in plan::walk(root) {
+        for item in plan::walk_excluding(root, &own, excluded) {
             match item {
+                // `--format git=REPO` names the repository; the files of its work tree are
+                // recognised from their content like any others.
+                Ok(p) if forced == Some(Format::Git) && &p != root => add(planned, p, None, kind),
                 Ok(p) => add(planned, p, forced, kind),
                 Err((p, why)) => planned.push(Planned {
                     display: p.display().to_string(),
@@ -425,6 +440,7 @@ pub fn plan_inputs(config: &Config, req: &ScanRequest) -> Vec<Planned> {
                     format: forced,
                     kind: None,
                     skip: Some(why),
+                    document: false,
                 }),
             }
         }
@@ -504,7 +520,8 @@ pub fn scan_with(
 ) -> Result<ScanOutcome, ScanError> {
     config.validate().map_err(ScanError::Config)?;
     let started = now();
-    let planned = plan_inputs(config, &req);
+    let mut own_outputs_skipped = Vec::new();
+    let planned = plan_inputs_excluding(config, &req, &mut own_outputs_skipped);
     let mut column_map = req.column_map.clone();
     for (query, table) in &config.osquery.queries {
         column_map.insert("osquery", query, table);
@@ -548,6 +565,7 @@ pub fn scan_with(
             path: p.display.clone(),
             format: p.format.map(|f| f.name().to_string()),
             skipped: p.skip.clone(),
+            document: p.document,
             bytes: p.input.as_ref().map(|i| i.size).unwrap_or(0),
             ..Default::default()
         };
@@ -685,9 +703,12 @@ pub fn scan_with(
     apply_late(&mut pipeline, &mut inputs, late);
 
     if pipeline.totals.files_read == 0 {
-        let reasons: Vec<String> = inputs
-            .iter()
-            .map(|i| format!("  {}: {}", i.path, i.skipped.as_deref().or(i.error.as_deref()).unwrap_or("not read")))
+        let reasons: Vec<String> = crate::outcome::not_read_by_reason(&inputs)
+            .into_iter()
+            .map(|(why, paths)| match paths.as_slice() {
+                [one] => format!("  {one}: {why}"),
+                _ => format!("  {} files: {why}\n    {}", paths.len(), crate::outcome::listed(&paths, 10)),
+            })
             .collect();
         let reasons = if reasons.is_empty() {
             let given: Vec<String> = req.paths.iter().map(|p| p.display().to_string()).collect();
@@ -703,6 +724,7 @@ pub fn scan_with(
     }
 
     load_documents(config, &mut pipeline, &mut inputs);
+    mark_documents(&pipeline.subjects, &planned, &mut inputs);
 
     let cx = Context {
         subjects: &pipeline.subjects,
@@ -766,16 +788,53 @@ pub fn scan_with(
         unmatched,
         detectors: pipeline.engine.names(),
         lists: pipeline.screening.sources().to_vec(),
+        own_outputs_skipped: own_outputs_skipped.iter().map(|p| p.display().to_string()).collect(),
     };
-    if req.strict && outcome.totals.quarantined > 0 {
-        let first = outcome
-            .quarantine
-            .first()
-            .map(|q| format!("{}: {}", outcome.sources.display(&q.pos), q.reason))
-            .unwrap_or_default();
-        return Err(ScanError::Strict { count: outcome.totals.quarantined, first, outcome: Box::new(outcome) });
+    if req.strict {
+        let mut reasons = Vec::new();
+        if outcome.totals.quarantined > 0 {
+            let first = outcome
+                .quarantine
+                .first()
+                .map(|q| format!("{}: {}", outcome.sources.display(&q.pos), q.reason))
+                .unwrap_or_default();
+            reasons.push(format!("{} record(s) quarantined; first: {first}", outcome.totals.quarantined));
+        }
+        let lost: Vec<&InputSummary> = outcome.inputs.iter().filter(|i| i.lost()).collect();
+        if let Some(first) = lost.first() {
+            let why = first.skipped.as_deref().or(first.error.as_deref()).unwrap_or("not read");
+            reasons.push(format!("{} input file(s) not read; first: {}: {why}", lost.len(), first.path));
+        }
+        if !reasons.is_empty() {
+            return Err(ScanError::Strict { reasons, outcome: Box::new(outcome) });
+        }
     }
     Ok(outcome)
+}
+
+/// A file skipped while walking that people.csv names as a resume or photo was read
+/// from there: it is marked a document, so that `--strict` does not count it lost.
+fn mark_documents(subjects: &[Subject], planned: &[Planned], inputs: &mut [InputSummary]) {
+    let referenced: HashSet<PathBuf> = subjects
+        .iter()
+        .flat_map(|s| [s.resume_path.as_ref(), s.photo_path.as_ref()])
+        .flatten()
+        .filter_map(|p| std::fs::canonicalize(p).ok())
+        .collect();
+    if referenced.is_empty() {
+        return;
+    }
+    // `inputs` starts with one summary per planned file, in the same order.
+    for (p, summary) in planned.iter().zip(inputs.iter_mut()) {
+        let Some(input) = &p.input else { continue };
+        if summary.skipped.is_some()
+            && !summary.document
+            && std::fs::canonicalize(&input.path).is_ok_and(|c| referenced.contains(&c))
+        {
+            summary.document = true;
+            summary.skipped = Some("a resume or photo people.csv points to, read as such".into());
+        }
+    }
 }
 
 /// Reads and reduces the resumes and photos people.csv points to. A file that cannot be

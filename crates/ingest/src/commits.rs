@@ -126,6 +126,13 @@ pub fn is_repository(dir: &Path) -> bool {
         || (dir.join("HEAD").is_file() && dir.join("objects").is_dir() && dir.join("refs").is_dir())
 }
 
+/// Whether the repository at `dir` opens, and why not: a scan plans an unreadable
+/// `.git` (empty, damaged, a dangling `gitdir:` link) as a skipped input with this reason
+/// before any reading starts.
+pub fn check_repository(dir: &Path) -> Result<(), String> {
+    gix::open(dir).map(drop).map_err(|e| e.to_string())
+}
+
 /// Ref namespaces whose commits are read (others, such as `refs/notes/` or `refs/stash`,
 /// are not work history).
 const WALKED_REFS: &[&str] = &["refs/heads/", "refs/tags/", "refs/remotes/"];

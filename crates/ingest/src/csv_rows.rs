@@ -9,6 +9,10 @@
 //! at the next line, which is fed again from the lines held (never more than the limit).
 //!
 //! Lines end at `\n`; a `\r` before it is dropped. A lone `\r` is data, not a line end.
+//!
+//! Fields are separated by a comma unless the caller sets another separator (a file
+//! whose header decided on `;` or a tab, see [`crate::table::header_delimiter`]);
+//! quoting is CSV's whatever the separator.
 
 use std::collections::VecDeque;
 use std::io::{self, BufRead};
@@ -81,6 +85,11 @@ fn feed(
     len: &mut (usize, usize),
 ) -> bool {
     for mut input in [line, b"\n".as_slice()] {
+        // csv_core takes an empty input for the end of the file, which would close a row
+        // inside a quoted field at a blank line; an empty line is only its line end.
+        if input.is_empty() {
+            continue;
+        }
         loop {
             let (res, nin, nout, nend) = parser.read_record(input, &mut out[len.0..], &mut ends[len.1..]);
             input = &input[nin..];
@@ -97,13 +106,19 @@ fn feed(
     false
 }
 
+/// A row parser splitting fields at `delimiter`, rows at `\n` (the lines are cut here).
+fn parser(delimiter: u8) -> csv_core::Reader {
+    ReaderBuilder::new().delimiter(delimiter).terminator(Terminator::Any(b'\n')).build()
+}
+
 impl<'r> Rows<'r> {
-    /// `limit`: the most bytes one row may take (lines and their line ends).
+    /// Comma-separated rows. `limit`: the most bytes one row may take (lines and their
+    /// line ends).
     pub fn new(reader: &'r mut dyn BufRead, limit: usize) -> Rows<'r> {
         Rows {
             reader,
             limit: limit.max(1),
-            parser: ReaderBuilder::new().terminator(Terminator::Any(b'\n')).build(),
+            parser: parser(b','),
             read: 0,
             again: VecDeque::new(),
             first: true,
@@ -137,6 +152,37 @@ impl<'r> Rows<'r> {
             self.cur.drain(..bom);
         }
         Ok(Some((self.read, None)))
+    }
+
+    /// Splits fields at `delimiter` from the next row on.
+    pub fn set_delimiter(&mut self, delimiter: u8) {
+        self.parser = parser(delimiter);
+    }
+
+    /// The first non-blank line still to come (a BOM dropped), without taking it or the
+    /// blank lines before it: a header's separator is decided from it before the header
+    /// is cut. `None` at the end of the input, or when the line is over the row limit
+    /// (cutting reports that line then).
+    pub fn peek_line(&mut self) -> io::Result<Option<Vec<u8>>> {
+        let mut taken = Vec::new();
+        let mut found = None;
+        while let Some((n, too_long)) = self.next_line()? {
+            if let Some(len) = too_long {
+                taken.push((n, Line::TooLong(len)));
+                break;
+            }
+            let text = std::mem::take(&mut self.cur);
+            let blank = text.trim_ascii().is_empty();
+            if !blank {
+                found = Some(text.clone());
+            }
+            taken.push((n, Line::Text(text)));
+            if !blank {
+                break;
+            }
+        }
+        self.again(taken.into_iter());
+        Ok(found)
     }
 
     /// Puts lines back to be read again before anything else.
@@ -257,6 +303,14 @@ mod tests {
     }
 
     #[test]
+    fn a_blank_line_inside_a_quoted_field_is_part_of_it() {
+        let (good, bad) = cut("E1,\"first paragraph\n\nsecond\",x\nE2,b,y\n", 3, 1 << 20);
+        assert!(bad.is_empty(), "{bad:?}");
+        assert_eq!(good[0], (1, vec!["E1".into(), "first paragraph\n\nsecond".into(), "x".into()]));
+        assert_eq!(lines(&good), [1, 4]);
+    }
+
+    #[test]
     fn an_unclosed_quote_costs_its_line_only() {
         let text = "E1,\"Jane Roe,jane@x.com\nE2,Bob Roe,bob@x.com\nE3,Kim Roe,kim@x.com\n";
         let (good, bad) = cut(text, 3, 1 << 20);
@@ -296,6 +350,22 @@ mod tests {
     }
 
     #[test]
+    fn fields_split_at_the_delimiter_set_and_quotes_keep_theirs() {
+        let text = "\u{feff}\r\na;\"b;c\";d\r\nx\ty;\"q\"\r\n";
+        let mut input = text.as_bytes();
+        let mut rows = Rows::new(&mut input, 1 << 20);
+        // Peeking takes nothing: the blank line and the BOM are skipped as ever.
+        assert_eq!(rows.peek_line().unwrap().as_deref(), Some(b"a;\"b;c\";d".as_slice()));
+        assert_eq!(rows.peek_line().unwrap().as_deref(), Some(b"a;\"b;c\";d".as_slice()));
+        rows.set_delimiter(b';');
+        let mut got = Vec::new();
+        while let Cut::Row { line, fields } = rows.next(None).unwrap() {
+            got.push((line, fields.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect::<Vec<_>>()));
+        }
+        assert_eq!(got, [(2, vec!["a".into(), "b;c".into(), "d".into()]), (3, vec!["x\ty".into(), "q".into()])]);
+    }
+
+    #[test]
     fn a_bom_and_blank_lines_are_not_rows() {
         let (good, bad) = cut("\u{feff}h1,h2\n\n   \na,b", 2, 1 << 20);
         assert!(bad.is_empty());
@@ -308,11 +378,13 @@ mod tests {
         /// Nothing panics, and no row is longer than the limit.
         #[test]
         fn every_line_is_a_row_a_report_or_part_of_a_row(
-            text in "[a-c,\"\r\n ]{0,200}",
+            text in "[a-c,;\t\"\r\n ]{0,200}",
             limit in 4usize..80,
+            delimiter in proptest::sample::select(crate::table::DELIMITERS.to_vec()),
         ) {
             let mut input = text.as_bytes();
             let mut rows = Rows::new(&mut input, limit);
+            rows.set_delimiter(delimiter);
             let mut starts = Vec::new();
             loop {
                 match rows.next(Some(2)).unwrap() {

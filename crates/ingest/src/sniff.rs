@@ -228,7 +228,7 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
 
 /// Recognises one of our CSV record formats from the header, after the column map.
 fn sniff_csv(sample: &[u8], map: &ColumnMap) -> Option<Format> {
-    let header = sample_header(sample)?;
+    let header = sample_header(sample, map)?;
     CSV_FORMATS
         .iter()
         .filter_map(|(f, required, any_of)| {
@@ -252,6 +252,122 @@ pub enum Recognition {
     Unknown(String),
 }
 
+/// What an unrecognised file is when it is a document that holds no records (a picture,
+/// a PDF, a Markdown README), from its first bytes; `None` for content that may hold
+/// records in a form bonafide does not know. A scan skips both, but only the second is
+/// input lost (`--strict` fails on it): a resume or photo people.csv points to is read
+/// from there, and a README is no export.
+pub fn document_kind(sample: &[u8]) -> Option<&'static str> {
+    let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    const MAGIC: &[(&[u8], &str)] = &[
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"\xff\xd8\xff", "a JPEG image"),
+        (b"GIF87a", "a GIF image"),
+        (b"GIF89a", "a GIF image"),
+        (b"%PDF-", "a PDF document"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| body.starts_with(magic)) {
+        return Some(what);
+    }
+    if body.starts_with(b"RIFF") && body.get(8..12) == Some(b"WEBP".as_slice()) {
+        return Some("a WebP image");
+    }
+    if is_markdown(body) {
+        return Some("a Markdown document");
+    }
+    None
+}
+
+/// Whether markup is an HTML page (`<!DOCTYPE html>`, `<html`, or a `<head>`/`<body>`
+/// near the start) rather than XML data.
+fn is_html(body: &[u8]) -> bool {
+    let start: Vec<u8> = body.iter().take(1024).map(u8::to_ascii_lowercase).collect();
+    ["<!doctype html", "<html", "<head", "<body"].iter().any(|tag| has(&start, tag))
+}
+
+/// Other names exports give the contract's required columns, compared folded to letters
+/// and digits (`Subject ID`, `EmployeeID`, `employee_id` are all `employeeid`): a header
+/// that has them is a known format under other names, for which `--map` is the answer.
+const OTHER_NAMES: &[(&str, &[&str])] = &[
+    (
+        "subject_id",
+        &[
+            "employeeid",
+            "empid",
+            "employeenumber",
+            "personid",
+            "workerid",
+            "staffid",
+            "candidateid",
+            "applicantid",
+            "id",
+        ],
+    ),
+    ("full_name", &["name", "legalname", "employeename", "displayname", "personname"]),
+    ("account", &["username", "login", "userid", "userprincipalname", "upn"]),
+    ("source", &["system", "idp"]),
+    ("at", &["time", "timestamp", "datetime", "date", "eventtime", "createdat", "occurredat"]),
+    ("ip", &["ipaddress", "clientip", "sourceip", "remoteip"]),
+    ("changed_at", &["changedate", "effectivedate"]),
+    ("method", &["paymentmethod", "paytype"]),
+    ("shipped_at", &["shipdate", "shippeddate"]),
+    ("asset_serial", &["serial", "serialnumber", "assettag"]),
+    ("author_email", &["authoremail"]),
+    ("author_time", &["authordate"]),
+];
+
+fn letters_and_digits(s: &str) -> String {
+    s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// The header cell that loosely names `column`, if any.
+fn loose_match<'h>(header: &'h [String], column: &str) -> Option<&'h str> {
+    let folded = letters_and_digits(column);
+    let others = OTHER_NAMES.iter().find(|(c, _)| *c == column).map_or(&[][..], |(_, o)| *o);
+    header.iter().map(String::as_str).find(|h| {
+        let h = letters_and_digits(h);
+        h == folded || others.contains(&h.as_str())
+    })
+}
+
+/// When a CSV header has every required column of one of our formats under other names
+/// (`Subject ID,Full Name`, `EmployeeID,Name`), says so and how to map them.
+fn map_hint(sample: &[u8]) -> Option<String> {
+    // Any separator: the header's names are what is unknown, so the reader's rule (a
+    // separator that finds contract columns) cannot decide it yet.
+    let line = sample.split(|&b| b == b'\n').find(|l| !l.trim_ascii().is_empty())?;
+    let headers: Vec<Vec<String>> = crate::table::DELIMITERS
+        .iter()
+        .map(|d| crate::table::header_cells(line.trim_ascii_end(), *d))
+        .filter(|h| h.len() >= 2)
+        .collect();
+    let (format, pairs) = headers
+        .iter()
+        .flat_map(|header| CSV_FORMATS.iter().map(move |spec| (header, spec)))
+        .filter_map(|(header, (f, required, any_of))| {
+            let pairs: Vec<(&str, &str)> =
+                required.iter().map(|c| loose_match(header, c).map(|h| (h, *c))).collect::<Option<_>>()?;
+            (any_of.is_empty() || any_of.iter().any(|c| loose_match(header, c).is_some())).then_some((*f, pairs))
+        })
+        .max_by_key(|(_, pairs)| pairs.len())?;
+    let entries: Vec<String> = pairs.iter().map(|(theirs, ours)| format!("{theirs:?} = {ours:?}")).collect();
+    Some(format!(
+        "a CSV header like {name}'s under other column names: map them with --map FILE.toml holding [{name}] {} (`bonafide formats` lists each format's columns)",
+        entries.join(", "),
+        name = format.name()
+    ))
+}
+
+/// Whether text opens as a Markdown document (a README): its first non-blank line is an
+/// ATX heading, `#` to `######` then a space.
+fn is_markdown(body: &[u8]) -> bool {
+    let Some(line) = body.split(|&b| b == b'\n').map(<[u8]>::trim_ascii).find(|l| !l.is_empty()) else {
+        return false;
+    };
+    let hashes = line.iter().take_while(|&&b| b == b'#').count();
+    (1..=6).contains(&hashes) && line.get(hashes) == Some(&b' ')
+}
+
 /// Recognises `input` from its content.
 pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition> {
     if input.size == 0 {
@@ -267,6 +383,9 @@ pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition>
 /// Recognition on a content sample (for tests and for pushed data).
 pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    if let Some(what) = document_kind(body).filter(|_| !is_markdown(body)) {
+        return Recognition::Unknown(format!("{what}, which holds no records bonafide reads"));
+    }
     let first = body.iter().position(|c| !c.is_ascii_whitespace()).map(|i| body[i]);
     match first {
         None => return Recognition::Unknown("no content".into()),
@@ -279,6 +398,9 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
         Some(b'<') => {
             if has(body, "CONSOLIDATED_LIST") {
                 return Recognition::Format(Format::Un);
+            }
+            if is_html(body) {
+                return Recognition::Unknown("an HTML page, not a format bonafide reads".into());
             }
             return Recognition::Unknown("XML that is not the UN consolidated list".into());
         }
@@ -297,6 +419,12 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     // comments), `-0-` as null.
     if bonafide_intel::sanctions::ofac::sniff(body).is_some() {
         return Recognition::Format(Format::Ofac);
+    }
+    if is_markdown(body) {
+        return Recognition::Unknown("a Markdown document, which holds no records bonafide reads".into());
+    }
+    if let Some(hint) = map_hint(body) {
+        return Recognition::Unknown(hint);
     }
     Recognition::Unknown(
         "not a format bonafide knows (no known CSV header, JSON keys or list layout; `bonafide formats` lists what each \
@@ -350,6 +478,64 @@ mod tests {
         assert_eq!(rec("asset_serial,subject_id,hostname,managed\n"), Recognition::Format(Format::Devices));
         assert!(matches!(rec("{\"hello\": 1}"), Recognition::Unknown(_)));
         assert!(matches!(rec(""), Recognition::Unknown(_)));
+    }
+
+    #[test]
+    fn recognises_semicolon_and_tab_separated_record_files() {
+        assert_eq!(
+            rec("\u{feff}subject_id;kind;full_name\r\nE1;employee;Jane\r\n"),
+            Recognition::Format(Format::People)
+        );
+        assert_eq!(rec("subject_id\tsource\taccount\nE1\tokta\tjane\n"), Recognition::Format(Format::Accounts));
+        assert_eq!(rec("account;at;ip;result\n"), Recognition::Format(Format::Signins));
+        // A comma file whose values hold semicolons stays what its header says.
+        assert_eq!(rec("subject_id,full_name,aliases\nE1,Jane,J;Janey\n"), Recognition::Format(Format::People));
+        // Separators do not make an unknown header known.
+        assert!(matches!(rec("a;b;c\n1;2;3\n"), Recognition::Unknown(_)));
+    }
+
+    #[test]
+    fn documents_are_told_apart_from_unknown_records() {
+        let doc = |bytes: &[u8]| {
+            matches!(recognise_sample(bytes, &ColumnMap::default()), Recognition::Unknown(_))
+                && document_kind(bytes).is_some()
+        };
+        assert!(doc(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
+        assert!(doc(b"\xff\xd8\xff\xe0\0\x10JFIF"));
+        assert!(doc(b"%PDF-1.7\n"));
+        assert!(doc(b"\n# Example: Northwind\n\nSynthetic data, written by ...\n"));
+        assert!(doc(b"## Notes\n"));
+        assert!(matches!(rec("# Notes\n"), Recognition::Unknown(why) if why.contains("Markdown")));
+        // Not documents: these may hold records bonafide cannot read yet.
+        for text in ["#hashtag,count\n", "PK\u{3}\u{4}\u{14}\0\u{6}\0", "a;b;c\n1;2;3\n", "meeting notes, nothing\n"] {
+            assert!(
+                matches!(rec(text), Recognition::Unknown(_)) && document_kind(text.as_bytes()).is_none(),
+                "{text:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_known_header_under_other_names_suggests_a_map_and_html_is_not_called_xml() {
+        for header in ["Subject ID,Full Name,Email\n", "EmployeeID,Name,Dept\n", "employee_id;legal_name\n"] {
+            let Recognition::Unknown(why) = rec(header) else { panic!("{header}") };
+            assert!(why.contains("--map") && why.contains("[people]"), "{header}: {why}");
+        }
+        let Recognition::Unknown(why) = rec("Subject ID,Full Name\n") else { panic!() };
+        assert!(
+            why.contains("\"subject id\" = \"subject_id\"") && why.contains("\"full name\" = \"full_name\""),
+            "{why}"
+        );
+        let Recognition::Unknown(why) = rec("User Name,Timestamp,IP Address\n") else { panic!() };
+        assert!(why.contains("[signins]"), "{why}");
+        // Nothing like a known format: no map is suggested.
+        let Recognition::Unknown(why) = rec("colour,shape\nred,round\n") else { panic!() };
+        assert!(!why.contains("[people]"), "{why}");
+        for page in ["<!DOCTYPE html>\n<html><body>report</body></html>", "<html lang=\"en\"><head></head></html>"] {
+            let Recognition::Unknown(why) = rec(page) else { panic!("{page}") };
+            assert!(why.contains("HTML") && !why.contains("UN consolidated"), "{why}");
+        }
+        assert!(matches!(rec("<?xml version=\"1.0\"?><a/>"), Recognition::Unknown(why) if why.contains("XML")));
     }
 
     #[test]

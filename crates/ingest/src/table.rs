@@ -12,6 +12,13 @@
 //!
 //! Header names are compared trimmed and case-insensitively. Rows whose field count
 //! differs from the header's, or that are not UTF-8, are reported, never guessed at.
+//!
+//! Fields are separated by commas, or by semicolons or tabs where the header says so
+//! ([`header_delimiter`]): spreadsheet programs save "CSV" with `;` in locales whose
+//! decimal mark is the comma (Excel in most of Europe), and tab-separated exports are
+//! common. Recognition ([`sample_header`]) and reading ([`Table::open`]) decide the
+//! separator with the same function from the same header line, so a file recognised as
+//! a format is read as it was recognised.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -169,14 +176,67 @@ pub enum TableError {
     Io(#[from] std::io::Error),
 }
 
-/// Splits the first line of a sample into header names (for recognition).
-pub fn sample_header(sample: &[u8]) -> Option<Vec<String>> {
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(sample);
-    let mut rec = csv::StringRecord::new();
-    match rdr.read_record(&mut rec) {
-        Ok(true) => Some(rec.iter().map(fold_header).collect()),
-        _ => None,
+/// Field separators a CSV record file may use: the contract's comma first.
+pub const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+/// Whether a (folded) header name is a column of any CSV record format, directly or
+/// through the user's column map.
+fn is_contract_column(map: &ColumnMap, name: &str) -> bool {
+    Format::all()
+        .into_iter()
+        .filter_map(|f| f.columns().map(|cols| (f, cols)))
+        .any(|(f, cols)| cols.contains(&map.rename(f.name(), name).as_str()))
+}
+
+/// The field separator of a CSV record file, from its header line: a comma, unless split
+/// at commas the header holds no column of our formats (after the column map) and split
+/// at `;` or a tab it holds some; then the separator that finds the most. Only the header
+/// decides, so a comma file whose values hold semicolons (the contract's multi-valued
+/// cells, `aliases`) stays comma-separated; quoting is CSV's either way.
+pub fn header_delimiter(line: &[u8], map: &ColumnMap) -> u8 {
+    let known = |delimiter: u8| header_cells(line, delimiter).iter().filter(|c| is_contract_column(map, c)).count();
+    if known(b',') > 0 {
+        return b',';
     }
+    let mut best = (0, b',');
+    for d in &DELIMITERS[1..] {
+        let k = known(*d);
+        if k > best.0 {
+            best = (k, *d);
+        }
+    }
+    best.1
+}
+
+/// One header line split at `delimiter` (CSV quoting), folded as headers are compared.
+pub fn header_cells(line: &[u8], delimiter: u8) -> Vec<String> {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(delimiter).from_reader(line);
+    let mut rec = csv::ByteRecord::new();
+    match rdr.read_byte_record(&mut rec) {
+        Ok(true) => rec.iter().map(|c| fold_header(&String::from_utf8_lossy(c))).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Decides the separator from the first non-blank line to come and cuts the header with
+/// it: the raw header cells, as text.
+fn read_header(rows: &mut Rows<'_>, map: &ColumnMap) -> Result<Vec<String>, TableError> {
+    if let Some(line) = rows.peek_line()? {
+        rows.set_delimiter(header_delimiter(&line, map));
+    }
+    match rows.next(None)? {
+        Cut::Row { fields, .. } => Ok(fields.iter().map(|h| String::from_utf8_lossy(h).into_owned()).collect()),
+        Cut::Bad { reason, .. } => Err(TableError::Header(reason)),
+        Cut::End => Err(TableError::Header("the file is empty".into())),
+    }
+}
+
+/// The header names of a sample (for recognition), folded as headers are compared,
+/// split at the separator reading will use.
+pub fn sample_header(sample: &[u8], map: &ColumnMap) -> Option<Vec<String>> {
+    let mut input = sample;
+    let mut rows = Rows::new(&mut input, sample.len() + 1);
+    read_header(&mut rows, map).ok().map(|cells| cells.iter().map(|c| fold_header(c)).collect())
 }
 
 impl<'r> Table<'r> {
@@ -188,11 +248,7 @@ impl<'r> Table<'r> {
         limit: usize,
     ) -> Result<Table<'r>, TableError> {
         let mut rows = Rows::new(reader, limit);
-        let columns: Vec<String> = match rows.next(None)? {
-            Cut::Row { fields, .. } => fields.iter().map(|h| map.rename(format, &String::from_utf8_lossy(h))).collect(),
-            Cut::Bad { reason, .. } => return Err(TableError::Header(reason)),
-            Cut::End => return Err(TableError::Header("the file is empty".into())),
-        };
+        let columns: Vec<String> = read_header(&mut rows, map)?.iter().map(|h| map.rename(format, h)).collect();
         let mut index = HashMap::new();
         for (i, c) in columns.iter().enumerate() {
             index.entry(c.clone()).or_insert(i);
@@ -269,6 +325,95 @@ mod tests {
             _ => panic!("invalid UTF-8 must be reported"),
         }
         assert!(matches!(t.next(&mut row).unwrap(), RowRead::End));
+    }
+
+    fn read_all(text: &[u8], map: &ColumnMap) -> (Vec<String>, Vec<Vec<String>>) {
+        let mut input = text;
+        let mut t = Table::open(&mut input, "people", map, 1 << 20).unwrap();
+        let mut rows = Vec::new();
+        let mut row = Row::default();
+        loop {
+            match t.next(&mut row).unwrap() {
+                RowRead::Row => rows.push(row.fields.clone()),
+                RowRead::Bad { line, reason } => panic!("line {line}: {reason}"),
+                RowRead::End => return (t.columns.clone(), rows),
+            }
+        }
+    }
+
+    #[test]
+    fn the_header_decides_the_delimiter() {
+        let none = ColumnMap::default();
+        assert_eq!(header_delimiter(b"subject_id;full_name;email", &none), b';');
+        assert_eq!(header_delimiter(b"subject_id\tfull_name", &none), b'\t');
+        assert_eq!(header_delimiter(b"subject_id,full_name", &none), b',');
+        // A header with a known column split at commas stays comma, whatever else it holds.
+        assert_eq!(header_delimiter(b"subject_id,full_name,\"notes; misc\"", &none), b',');
+        // A quoted comma inside a `;` header does not make it a comma file.
+        assert_eq!(header_delimiter(b"subject_id;full_name;\"Address, line 1\"", &none), b';');
+        // Nothing known either way: the contract's comma.
+        assert_eq!(header_delimiter(b"a;b;c", &none), b',');
+        assert_eq!(header_delimiter(b"1.0.0.0;1.0.0.255;AU", &none), b',');
+        // Names the column map knows count.
+        let map = ColumnMap::parse("[people]\n\"Employee ID\" = \"subject_id\"\n").unwrap();
+        assert_eq!(header_delimiter(b"Employee ID;Legal Name", &map), b';');
+        assert_eq!(header_delimiter(b"Employee ID;Legal Name", &none), b',');
+    }
+
+    #[test]
+    fn a_semicolon_file_with_a_bom_and_crlf_reads_whole() {
+        let text = b"\xef\xbb\xbfsubject_id;full_name;aliases\r\nE1;\"Roe, Jane\";J. Roe\r\nE2;Bob;\"B;Bobby\"\r\n";
+        let (columns, rows) = read_all(text, &ColumnMap::default());
+        assert_eq!(columns, ["subject_id", "full_name", "aliases"]);
+        assert_eq!(rows, [vec!["E1", "Roe, Jane", "J. Roe"], vec!["E2", "Bob", "B;Bobby"]]);
+        let sample = sample_header(text, &ColumnMap::default()).unwrap();
+        assert_eq!(sample, ["subject_id", "full_name", "aliases"], "recognition sees the header reading sees");
+    }
+
+    #[test]
+    fn a_comma_file_with_semicolons_in_its_values_stays_comma() {
+        let text = b"subject_id,full_name,aliases\nE1,Jane Roe,J;Janey;JR\nE2,\"Lee; Kim\",\n";
+        let (columns, rows) = read_all(text, &ColumnMap::default());
+        assert_eq!(columns, ["subject_id", "full_name", "aliases"]);
+        assert_eq!(rows, [vec!["E1", "Jane Roe", "J;Janey;JR"], vec!["E2", "Lee; Kim", ""]]);
+    }
+
+    proptest::proptest! {
+        /// Whatever the separator, a file written with it (CSV quoting, cells holding every
+        /// separator, quotes and line ends) reads back cell for cell, and recognition sees
+        /// the header that reading uses.
+        #[test]
+        fn any_delimiter_round_trips(
+            delimiter in proptest::sample::select(DELIMITERS.to_vec()),
+            cells in proptest::collection::vec(proptest::collection::vec("[a-c,;\t\"\n ]{0,6}", 3), 0..8),
+            bom in proptest::bool::ANY,
+            crlf in proptest::bool::ANY,
+        ) {
+            let header = ["subject_id", "full_name", "aliases"];
+            let line = |cells: &[&str]| {
+                let mut w = csv::WriterBuilder::new()
+                    .delimiter(delimiter)
+                    .terminator(if crlf { csv::Terminator::CRLF } else { csv::Terminator::Any(b'\n') })
+                    .from_writer(Vec::new());
+                w.write_record(cells).unwrap();
+                w.into_inner().unwrap()
+            };
+            let mut text = if bom { b"\xef\xbb\xbf".to_vec() } else { Vec::new() };
+            text.extend(line(&header));
+            // A line that is only blanks (tabs between empty cells) is no row, in any CSV.
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for r in &cells {
+                let written = line(&r.iter().map(String::as_str).collect::<Vec<_>>());
+                if !written.trim_ascii().is_empty() {
+                    text.extend(written);
+                    rows.push(r.clone());
+                }
+            }
+            let (columns, got) = read_all(&text, &ColumnMap::default());
+            proptest::prop_assert_eq!(&columns, &header);
+            proptest::prop_assert_eq!(sample_header(&text, &ColumnMap::default()).unwrap(), header);
+            proptest::prop_assert_eq!(got, rows);
+        }
     }
 
     #[test]

@@ -164,16 +164,19 @@ mod fuzz {
 
         /// Every data row of a record CSV is a record or a quarantine entry: none vanishes.
         #[test]
-        fn record_rows_never_vanish(rows in proptest::collection::vec(proptest::collection::vec(cell(), 1..12), 0..12)) {
+        fn record_rows_never_vanish(
+            rows in proptest::collection::vec(proptest::collection::vec(cell(), 1..12), 0..12),
+            delimiter in proptest::sample::select(vec![",", ";", "\t"]),
+        ) {
             for (format, header) in [
                 (Format::PayrollChanges, "subject_id,changed_at,method,account_holder,bank_country,routing_number,account_number,iban,wallet_address,wallet_chain"),
                 (Format::Interviews, "subject_id,at,round,medium,duration_seconds,video_seconds,client_ip,flags,notes,interviewer"),
                 (Format::References, "subject_id,name,email,phone,company,company_domain,verified,domain_created,x,y"),
             ] {
-                let mut text = format!("{header}\n");
+                let mut text = format!("{}\n", header.replace(',', delimiter));
                 let mut count = 0;
                 for r in &rows {
-                    let line = r.join(",");
+                    let line = r.join(delimiter);
                     if line.trim().is_empty() {
                         continue; // the CSV reader skips blank lines
                     }

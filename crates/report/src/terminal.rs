@@ -107,37 +107,57 @@ pub fn render(o: &ScanOutcome, style: Style) -> String {
             let _ = writeln!(out, "cluster {} ({}): {}", c.id, c.kind, ids.join(", "));
         }
     }
+    // Skipped files grouped by reason: a folder of unrecognised exports repeats one long
+    // reason for every file, which is said once with the files it covers.
+    let groups = bonafide_engine::outcome::not_read_by_reason(o.inputs.iter().filter(|i| i.skipped.is_some()));
     let problems: Vec<&bonafide_engine::InputSummary> = o
         .inputs
         .iter()
-        .filter(|i| i.quarantined > 0 || i.field_issues > 0 || i.skipped.is_some() || i.error.is_some())
+        .filter(|i| i.skipped.is_none() && (i.quarantined > 0 || i.field_issues > 0 || i.error.is_some()))
         .collect();
-    if !problems.is_empty() {
+    if !groups.is_empty() || !problems.is_empty() || !o.own_outputs_skipped.is_empty() {
         let _ = writeln!(out);
-        for i in problems.iter().take(20) {
-            if let Some(why) = &i.skipped {
-                let _ = writeln!(out, "skipped {}: {}", i.path, why);
-            } else {
-                let _ = writeln!(
-                    out,
-                    "{}: {} read, {} quarantined{}{}",
-                    i.path,
-                    i.records,
-                    i.quarantined,
-                    match i.field_issues {
-                        0 => String::new(),
-                        1 => ", 1 kept without an unusable field".to_string(),
-                        n => format!(", {n} kept without an unusable field"),
-                    },
-                    i.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
-                );
-                // The first unusable field says what kind of export problem it is
-                // (`hire_date "5/6/2019" is not a date`); the rest are in the report.
-                if i.field_issues > 0
-                    && let Some(first) = o.field_issues.iter().find(|q| o.sources.path(q.pos.source) == i.path)
-                {
-                    let _ = writeln!(out, "  first: {}: {}", o.sources.display(&first.pos), first.reason);
+        if !o.own_outputs_skipped.is_empty() {
+            let _ = writeln!(
+                out,
+                "not read: this run's own report, database or key inside a scanned folder ({})",
+                o.own_outputs_skipped.join(", ")
+            );
+        }
+        for (why, paths) in groups.iter().take(20) {
+            match paths.as_slice() {
+                [one] => {
+                    let _ = writeln!(out, "skipped {one}: {why}");
                 }
+                _ => {
+                    let _ = writeln!(out, "skipped {} files: {why}", paths.len());
+                    let _ = writeln!(out, "  {}", bonafide_engine::outcome::listed(paths, 10));
+                }
+            }
+        }
+        if groups.len() > 20 {
+            let _ = writeln!(out, "… and {} more reasons for skipping (see report.json)", groups.len() - 20);
+        }
+        for i in problems.iter().take(20) {
+            let _ = writeln!(
+                out,
+                "{}: {} read, {} quarantined{}{}",
+                i.path,
+                i.records,
+                i.quarantined,
+                match i.field_issues {
+                    0 => String::new(),
+                    1 => ", 1 kept without an unusable field".to_string(),
+                    n => format!(", {n} kept without an unusable field"),
+                },
+                i.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
+            );
+            // The first unusable field says what kind of export problem it is
+            // (`hire_date "5/6/2019" is not a date`); the rest are in the report.
+            if i.field_issues > 0
+                && let Some(first) = o.field_issues.iter().find(|q| o.sources.path(q.pos.source) == i.path)
+            {
+                let _ = writeln!(out, "  first: {}: {}", o.sources.display(&first.pos), first.reason);
             }
         }
         if problems.len() > 20 {

@@ -51,3 +51,17 @@ pub fn bonafide_in(setup: impl FnOnce(&Path), args: &[&str]) -> Run {
 pub fn bonafide(args: &[&str]) -> Run {
     bonafide_in(|_| {}, args)
 }
+
+/// Runs `git ARGS...` in `repo` with `env`, away from the user's and the system's git
+/// configuration.
+pub fn git(repo: &Path, args: &[&str], env: &[(&str, &str)]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(repo)
+        .envs(env.iter().copied())
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_CONFIG_SYSTEM", "/dev/null")
+        .status()
+        .expect("git is installed");
+    assert!(status.success(), "git {args:?}");
+}
