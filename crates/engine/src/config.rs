@@ -248,6 +248,7 @@ const SHARES: &[&str] = &[
     "screening.matching.country_match_bonus",
     "screening.matching.country_mismatch_penalty",
     "screening.matching.min_candidate_share",
+    "screening.matching.given_order_factor",
     "detect.d1.min_share",
     "detect.d4.min_share",
     "detect.d5.unmanaged_min_share",

@@ -53,6 +53,11 @@ pub struct MatchConfig {
     /// Share of the query's word weight a candidate must share through the index to be
     /// scored in full.
     pub min_candidate_share: f64,
+    /// Factor on the name score when the query puts a Korean person's given-name
+    /// syllables in another order than the list (`Il-soo Kim` for `KIM Su Il`): the
+    /// order of the syllables is the name (Su Il and Il Su are two people), while moving
+    /// the family name from front to back is only a writing habit and costs nothing.
+    pub given_order_factor: f64,
 }
 
 impl Default for MatchConfig {
@@ -66,6 +71,7 @@ impl Default for MatchConfig {
             country_mismatch_penalty: 0.05,
             max_candidates: 40,
             min_candidate_share: 0.34,
+            given_order_factor: 0.8,
         }
     }
 }
@@ -599,30 +605,37 @@ impl Screening {
 
         // Per entry, the best of its names; among equals, the one written in the
         // query's word order (`Alis LLC` is reported as the a.k.a. `ALIS LLC`).
-        let mut best: BTreeMap<u32, (f64, bool, u32)> = BTreeMap::new();
+        // (score with the order factor, written in the query's order, name, name score
+        // before the order factor, syllables inverted).
+        let mut best: BTreeMap<u32, (f64, bool, u32, f64, bool)> = BTreeMap::new();
         let mut scratch = Vec::new();
         for (ni, _) in &cands {
             let rec = self.names[*ni as usize];
-            let mut score = self.align(&qt, rec, false, &mut scratch).0;
+            let a = self.align(&qt, rec, false, &mut scratch);
+            let mut name_score = a.score;
             if rec.weak {
-                score *= self.config.weak_alias_factor;
+                name_score *= self.config.weak_alias_factor;
             }
+            let score = if a.inverted { name_score * self.config.given_order_factor } else { name_score };
             let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
             let in_order = toks.len() == qt.len() && toks.iter().zip(&qt).all(|(n, q)| Some(n.canon) == q.canon_id);
-            let e = best.entry(rec.entry).or_insert((-1.0, false, *ni));
+            let e = best.entry(rec.entry).or_insert((-1.0, false, *ni, 0.0, false));
             if score > e.0 || (score == e.0 && in_order && !e.1) {
-                *e = (score, in_order, *ni);
+                *e = (score, in_order, *ni, name_score, a.inverted);
             }
         }
         let mut out: Vec<Match> = Vec::new();
-        for (entry, (name_score, _, ni)) in best {
-            if name_score + slack < min {
+        for (entry, (score, _, ni, name_score, inverted)) in best {
+            if score + slack < min {
                 continue;
             }
             let rec = self.names[ni as usize];
             let e = &self.entries[entry as usize];
             let mut adjustments = Vec::new();
             let mut corroborated = false;
+            if inverted {
+                adjustments.push(("given-name syllables in another order than listed".to_string(), score - name_score));
+            }
             if let Some((y, m, d)) = q.dob
                 && !e.dobs.is_empty()
             {
@@ -651,7 +664,8 @@ impl Screening {
             if score < min {
                 continue;
             }
-            let (_, pairs, uq, ul) = self.align(&qt, rec, true, &mut scratch);
+            let Aligned { pairs, unmatched_query: uq, unmatched_list: ul, .. } =
+                self.align(&qt, rec, true, &mut scratch);
             let matched_name = e.all_names().nth(rec.alias as usize).unwrap_or(&e.name).to_string();
             out.push(Match {
                 entry: entry as usize,
@@ -801,8 +815,10 @@ impl Screening {
         rec: NameRec,
         explain: bool,
         cand: &mut Vec<(f64, usize, usize, &'static str)>,
-    ) -> (f64, Vec<TokenPair>, Vec<String>, Vec<String>) {
+    ) -> Aligned {
         let n = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+        // The list word each query word met (`u8::MAX`: none), for the order check.
+        let mut at = [u8::MAX; MAX_WORDS];
         cand.clear();
         for (i, qt) in q.iter().enumerate() {
             for (j, nt) in n.iter().enumerate() {
@@ -823,6 +839,7 @@ impl Screening {
             }
             qused[i] = true;
             nused[j] = true;
+            at[i] = j as u8;
             num += s * f64::from(q[i].w + n[j].w);
             if explain {
                 let how = if how == "exact" && q[i].raw != q[i].canon { "variant" } else { how };
@@ -854,6 +871,7 @@ impl Screening {
                 qused[i] = true;
                 nused[j] = true;
                 nused[j + 1] = true;
+                at[i] = j as u8;
                 num += sim * f64::from(q[i].w + n[j].w + n[j + 1].w);
                 if explain {
                     pairs.push(TokenPair {
@@ -884,6 +902,8 @@ impl Screening {
                 qused[i] = true;
                 qused[i + 1] = true;
                 nused[j] = true;
+                at[i] = j as u8;
+                at[i + 1] = j as u8;
                 num += sim * f64::from(q[i].w + q[i + 1].w + n[j].w);
                 if explain {
                     pairs.push(TokenPair {
@@ -898,8 +918,11 @@ impl Screening {
         }
         let den = f64::from(q.iter().map(|t| t.w).sum::<f32>() + rec.weight);
         let score = if den > 0.0 { (num / den).min(1.0) } else { 0.0 };
+        let inverted = rec.korean
+            && self.entries[rec.entry as usize].kind == EntryKind::Person
+            && !in_rotated_order(q.iter().zip(at).filter(|(t, _)| !t.form).map(|(_, j)| j));
         if !explain {
-            return (score, pairs, Vec::new(), Vec::new());
+            return Aligned { score, inverted, pairs, unmatched_query: Vec::new(), unmatched_list: Vec::new() };
         }
         let uq = q.iter().enumerate().filter(|(i, _)| !qused[*i]).map(|(_, t)| t.raw.clone()).collect();
         let ul = n
@@ -908,8 +931,39 @@ impl Screening {
             .filter(|(j, _)| !nused[*j])
             .map(|(_, t)| self.canon.str(t.canon).to_string())
             .collect();
-        (score, pairs, uq, ul)
+        Aligned { score, inverted, pairs, unmatched_query: uq, unmatched_list: ul }
     }
+}
+
+/// What [`Screening::align`] found for one list name.
+struct Aligned {
+    score: f64,
+    /// A Korean person's name whose syllables the query puts in another order than the
+    /// list, beyond moving the family name from front to back.
+    inverted: bool,
+    pairs: Vec<TokenPair>,
+    unmatched_query: Vec<String>,
+    unmatched_list: Vec<String>,
+}
+
+/// Whether the list positions the query's words met, in query order (`u8::MAX`: none),
+/// keep the list's order up to a rotation: `Su Il Kim` for `KIM Su Il` ([1, 2, 0]) is
+/// the family name moved to the back, `Il Su Kim` ([2, 1, 0]) is another name. A
+/// rotation of an ascending run descends at most once, counting the wrap from last to
+/// first; positions repeat when two query words met one joined list word.
+fn in_rotated_order(positions: impl Iterator<Item = u8>) -> bool {
+    let mut seq: Vec<u8> = Vec::with_capacity(MAX_WORDS);
+    for j in positions.filter(|&j| j != u8::MAX) {
+        if seq.last() != Some(&j) {
+            seq.push(j);
+        }
+    }
+    if seq.len() < 3 {
+        return true;
+    }
+    let inner = seq.windows(2).filter(|w| w[0] > w[1]).count();
+    let wrap = usize::from(seq[seq.len() - 1] > seq[0]);
+    inner + wrap <= 1
 }
 
 /// Whether `b` is `a` with two adjacent letters swapped.
@@ -1010,6 +1064,38 @@ mod tests {
             let m = s.screen(&Query::name(q), None);
             assert!(m.is_empty(), "{q}: {:?}", m.first().map(|m| (&m.matched_name, m.score)));
         }
+    }
+
+    fn korean(id: &str, name: &str) -> Entry {
+        Entry { kind: EntryKind::Person, nationalities: vec![CountryCode::new("KP").unwrap()], ..entry(id, name, &[]) }
+    }
+
+    /// Su Il and Il Su are two given names: a query that inverts a Korean person's
+    /// given-name syllables scores below the minimum, while moving the family name to the
+    /// back, hyphens and romanisations still match.
+    #[test]
+    fn korean_given_name_order_matters() {
+        let s = screening(vec![korean("1", "KIM, Su Il"), korean("2", "MIN, Byong Chol"), korean("3", "KIM, Il Su")]);
+        let min = MatchConfig::default().min_score;
+        let score = |q: &str, id: &str| {
+            s.screen(&Query::name(q), Some(0.0)).iter().find(|m| s.entries()[m.entry].id == id).map_or(0.0, |m| m.score)
+        };
+        for q in ["Kim Il Soo", "KIM Il Su", "Il-soo Kim", "Il Su Kim"] {
+            assert!(score(q, "3") >= min, "{q}: {}", score(q, "3"));
+            assert!(score(q, "1") < min, "{q} is not KIM Su Il: {}", score(q, "1"));
+        }
+        for q in ["Su Il Kim", "Kim Su-il", "Soo-il Kim"] {
+            assert!(score(q, "1") >= min, "{q}: {}", score(q, "1"));
+        }
+        assert!(score("Chol Byong Min", "2") < min, "{}", score("Chol Byong Min", "2"));
+        assert!(score("Byong Chol Min", "2") >= min);
+        assert!(score("Byong-chol Min", "2") >= min);
+        let m = s.screen(&Query::name("Il-soo Kim"), Some(0.0));
+        let inverted = m.iter().find(|m| s.entries()[m.entry].id == "1").unwrap();
+        assert!(inverted.adjustments.iter().any(|(why, v)| why.contains("order") && *v < 0.0), "{inverted:?}");
+        // Not a Korean name: word order stays free.
+        let s = screening(vec![entry("9", "GARCIA, Maria Jose", &[])]);
+        assert!(s.screen(&Query::name("Jose Maria Garcia"), None).len() == 1);
     }
 
     #[test]
