@@ -211,3 +211,23 @@ fn ordinary_names_are_not_matches() {
     }
     assert!(hits.is_empty(), "{} of 1000 ordinary names matched:\n{}", hits.len(), hits.join("\n"));
 }
+
+/// Loading more lists does not lose a match: `MOHAMMED, Ali` is an a.k.a. of three
+/// entries of the 2024 SDN list, found alone and with the 2021 set's thousands of names
+/// that share both words.
+#[test]
+fn more_lists_do_not_hide_an_exact_alias() {
+    let (Some(sdn), Some(dir)) = (shared("sanctions/sdn_2024-05-03.csv"), shared("sanctions/ofac_2021")) else {
+        return;
+    };
+    let (mut lists, _) = ofac(&[&sdn]);
+    let files: Vec<_> = ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"].iter().map(|f| dir.join(f)).collect();
+    let (old, _) = ofac(&files.iter().map(|p| p.as_path()).collect::<Vec<_>>());
+    lists.push_list("ofac 2021".into(), old.entries);
+    let s = screening(lists);
+    let m = s.screen(&Query::name("MOHAMMED, Ali"), None);
+    let ids: Vec<&str> = m.iter().filter(|m| m.score > 0.99).map(|m| s.entry(m.entry).unwrap().id.as_str()).collect();
+    for id in ["19930", "21387"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+}

@@ -48,7 +48,9 @@ pub struct MatchConfig {
     pub country_match_bonus: f64,
     /// Subtracted when both have countries and none is shared.
     pub country_mismatch_penalty: f64,
-    /// Candidates scored in full per query, at most.
+    /// Candidates scored in full per query, at most, those with the best achievable
+    /// score first. Candidates that cannot reach the minimum score are dropped before
+    /// this cap, so it bounds the work on a query that matches very many names alike.
     pub max_candidates: usize,
     /// Share of the query's word weight a candidate must share through the index to be
     /// scored in full.
@@ -69,7 +71,7 @@ impl Default for MatchConfig {
             dob_mismatch_penalty: 0.15,
             country_match_bonus: 0.03,
             country_mismatch_penalty: 0.05,
-            max_candidates: 40,
+            max_candidates: 100,
             min_candidate_share: 0.34,
             given_order_factor: 0.8,
         }
@@ -532,12 +534,36 @@ impl Screening {
             }
         }
         sources.sort_by_key(|(_, _, p)| p.len());
-        let walked: usize = sources.iter().map(|(_, _, p)| p.len()).filter(|&n| n <= LARGE).sum();
+        // Words found only in long postings (a `kim`, a `mohammed`) are checked against
+        // the candidates the other words found instead of walked, but only as long as
+        // the words so skipped weigh less than the floor share: a name that none of the
+        // walked postings holds then cannot reach the floor, so nothing is lost. (Before,
+        // any long posting after the first walked one was skipped, and a stray short one
+        // (`ali` as the joined pair `a li`) could hide every `MOHAMMED, Ali`.)
+        let floor = self.config.min_candidate_share as f32 * wq;
+        let mut longest: Vec<(usize, usize)> = Vec::new(); // (query word, its shortest posting)
+        for (ti, _, p) in &sources {
+            match longest.iter_mut().find(|(i, _)| i == ti) {
+                Some(e) => e.1 = e.1.min(p.len()),
+                None => longest.push((*ti, p.len())),
+            }
+        }
+        longest.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let mut skip = [false; MAX_WORDS];
+        let mut skipped = 0.0f32;
+        for (ti, n) in longest {
+            if n > LARGE && skipped + qt[ti].w < floor {
+                skip[ti] = true;
+                skipped += qt[ti].w;
+            }
+        }
+        let walked: usize =
+            sources.iter().filter(|(ti, _, p)| !(skip[*ti] && p.len() > LARGE)).map(|(_, _, p)| p.len()).sum();
         let mut acc: FxHashMap<u32, (f32, u16, f32)> =
             FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
         let mut probe: Vec<(usize, f32)> = Vec::new();
         for (ti, strength, postings) in &sources {
-            if postings.len() > LARGE && !acc.is_empty() {
+            if skip[*ti] && postings.len() > LARGE {
                 probe.push((*ti, *strength));
                 continue;
             }
@@ -585,22 +611,19 @@ impl Screening {
                 }
             }
         }
-        let floor = self.config.min_candidate_share as f32 * wq;
-        // A name can score at most (shared + its own weight) / (query + its own weight):
-        // the query weight it does not share counts against it. Words the index cannot
-        // see (typos early in a word) get some slack; below the bound, skip the name.
+        // Only names whose best achievable score reaches the minimum (less what a date
+        // of birth and countries could add) are scored in full, best bound first: an
+        // exact name is never cut for names that merely share its words (`MOHAMMED,
+        // Ali` among the hundreds of names with both), whatever the lists loaded.
         let slack = self.config.dob_match_bonus.max(0.0) + self.config.country_match_bonus.max(0.0);
         let need = (min - slack - 0.02) as f32;
-        let qform: f32 = qt.iter().filter(|t| t.form).map(|t| t.w).sum();
-        cands.retain(|(ni, a)| {
-            if *a < floor {
-                return false;
-            }
-            let wn = self.names[*ni as usize].weight;
-            let shared = (a + 0.15 * wq).min(wq) + qform;
-            need <= 0.0 || (shared + wn) / (wq + qform + wn) >= need
-        });
-        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut cands: Vec<(u32, f32, f32)> = cands
+            .into_iter()
+            .filter(|(_, a)| *a >= floor)
+            .map(|(ni, a)| (ni, self.bound(&qt, self.names[ni as usize]), a))
+            .filter(|(_, b, _)| need <= 0.0 || *b >= need)
+            .collect();
+        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
         cands.truncate(self.config.max_candidates);
 
         // Per entry, the best of its names; among equals, the one written in the
@@ -609,7 +632,7 @@ impl Screening {
         // before the order factor, syllables inverted).
         let mut best: BTreeMap<u32, (f64, bool, u32, f64, bool)> = BTreeMap::new();
         let mut scratch = Vec::new();
-        for (ni, _) in &cands {
+        for (ni, _, _) in &cands {
             let rec = self.names[*ni as usize];
             let a = self.align(&qt, rec, false, &mut scratch);
             let mut name_score = a.score;
@@ -803,6 +826,81 @@ impl Screening {
         }
     }
 
+    /// An upper bound of the score [`Screening::align`] can give `q` and this name: every
+    /// word of either side that could pair with some word of the other (the same word,
+    /// key or light key, a typo's reach, a joined pair) counts as paired at 1.0, every
+    /// other word counts against. Cheap comparisons only, no edit distance, so that
+    /// every candidate can be bounded before the best are scored in full.
+    fn bound(&self, q: &[QTok], rec: NameRec) -> f32 {
+        let n = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+        let mut qhit = [false; MAX_WORDS];
+        let mut nhit = [false; MAX_WORDS];
+        for (i, qt) in q.iter().enumerate() {
+            for (j, nt) in n.iter().enumerate() {
+                if qt.canon_id == Some(nt.canon)
+                    || qt.light_id == Some(nt.light)
+                    || qt.skel_id == Some(nt.skel)
+                    || self.typo_reach(qt, nt)
+                {
+                    qhit[i] = true;
+                    nhit[j] = true;
+                }
+            }
+        }
+        for (i, qt) in q.iter().enumerate() {
+            if qt.form {
+                continue;
+            }
+            for j in 0..n.len().saturating_sub(1) {
+                if n[j].form || n[j + 1].form {
+                    continue;
+                }
+                let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
+                if qt.skel_id == Some(n[j].pair_skel) || Self::joined(a, b, &qt.canon) {
+                    qhit[i] = true;
+                    nhit[j] = true;
+                    nhit[j + 1] = true;
+                }
+            }
+        }
+        for (j, nt) in n.iter().enumerate() {
+            if nt.form {
+                continue;
+            }
+            for i in 0..q.len().saturating_sub(1) {
+                if q[i].form || q[i + 1].form {
+                    continue;
+                }
+                if q[i].pair_skel_id == Some(nt.skel)
+                    || Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(nt.canon))
+                {
+                    qhit[i] = true;
+                    qhit[i + 1] = true;
+                    nhit[j] = true;
+                }
+            }
+        }
+        let num: f32 = q.iter().zip(qhit).filter(|(_, h)| *h).map(|(t, _)| t.w).sum::<f32>()
+            + n.iter().zip(nhit).filter(|(_, h)| *h).map(|(t, _)| t.w).sum::<f32>();
+        let den = q.iter().map(|t| t.w).sum::<f32>() + rec.weight;
+        if den > 0.0 { num / den } else { 0.0 }
+    }
+
+    /// Whether [`Screening::sim`] could call the two words a typo of each other: both six
+    /// letters or more, and spellings or phonetic keys whose letters, counted without
+    /// order, differ by no more than the typos allowed (a lower bound of the edit
+    /// distance, without computing it).
+    fn typo_reach(&self, q: &QTok, n: &NTok) -> bool {
+        let (a, b) = (q.canon.as_bytes(), self.canon.str(n.canon).as_bytes());
+        let shortest = a.len().min(b.len());
+        if shortest < 6 {
+            return false;
+        }
+        let max = if shortest >= 9 { 2 } else { 1 };
+        let (c, e) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
+        bag_distance(a, b) <= max || (!q.form && !n.form && c.len().min(e.len()) >= 6 && bag_distance(c, e) <= max)
+    }
+
     fn joined(a: &str, b: &str, target: &str) -> bool {
         target.len() == a.len() + b.len() && target.starts_with(a) && target.ends_with(b)
     }
@@ -966,6 +1064,20 @@ fn in_rotated_order(positions: impl Iterator<Item = u8>) -> bool {
     inner + wrap <= 1
 }
 
+/// The letters of one word missing from the other, counted without order, on the side
+/// missing more: never more than the edit distance.
+fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut count = [0i32; 128];
+    for &x in a {
+        count[usize::from(x & 0x7f)] += 1;
+    }
+    for &x in b {
+        count[usize::from(x & 0x7f)] -= 1;
+    }
+    let (more, fewer) = count.iter().fold((0i32, 0i32), |(p, n), &c| if c > 0 { (p + c, n) } else { (p, n - c) });
+    more.max(fewer) as usize
+}
+
 /// Whether `b` is `a` with two adjacent letters swapped.
 fn swapped(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
@@ -1096,6 +1208,32 @@ mod tests {
         // Not a Korean name: word order stays free.
         let s = screening(vec![entry("9", "GARCIA, Maria Jose", &[])]);
         assert!(s.screen(&Query::name("Jose Maria Garcia"), None).len() == 1);
+    }
+
+    /// Hundreds of names sharing a query's words (`MOHAMMED, Ali ...`) do not crowd out
+    /// the one that is exactly the query, wherever it sits in the lists: candidates are
+    /// ranked by the score they can reach, not by the words they share.
+    #[test]
+    fn an_exact_name_is_never_cut_among_many_alike() {
+        let mut entries: Vec<Entry> =
+            (0..300).map(|i| entry(&format!("x{i}"), &format!("MOHAMMED, Ali Hassan{}", word(i)), &[])).collect();
+        entries.push(entry("exact", "KONY, Joseph", &["MOHAMMED, Ali"]));
+        let s = screening(entries);
+        let m = s.screen(&Query::name("Mohammed Ali"), None);
+        assert_eq!(m.first().map(|m| s.entries()[m.entry].id.as_str()), Some("exact"), "{} matches", m.len());
+        assert!(m[0].score > 0.99 && m[0].alias);
+    }
+
+    /// A distinct word per number: `a`, `b`, ..., `ba`, ...
+    fn word(mut i: usize) -> String {
+        let mut w = String::new();
+        loop {
+            w.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+            if i == 0 {
+                return w;
+            }
+        }
     }
 
     #[test]
