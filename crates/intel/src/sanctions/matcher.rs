@@ -511,6 +511,8 @@ impl Screening {
             }
             if let Some(p) = self.by_pair.get(t.canon.as_str()) {
                 sources.push((i, 0.95, p));
+            } else if let Some(p) = self.folded_pair(&t.canon) {
+                sources.push((i, 0.95, p));
             } else if let Some(p) = self.by_pair.get(t.skel.as_str()) {
                 sources.push((i, 0.85, p));
             }
@@ -856,7 +858,7 @@ impl Screening {
                     continue;
                 }
                 let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
-                if qt.skel_id == Some(n[j].pair_skel) || Self::joined(a, b, &qt.canon) {
+                if qt.skel_id == Some(n[j].pair_skel) || self.joined(a, b, &qt.canon) {
                     qhit[i] = true;
                     nhit[j] = true;
                     nhit[j + 1] = true;
@@ -872,7 +874,7 @@ impl Screening {
                     continue;
                 }
                 if q[i].pair_skel_id == Some(nt.skel)
-                    || Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(nt.canon))
+                    || self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(nt.canon))
                 {
                     qhit[i] = true;
                     qhit[i + 1] = true;
@@ -901,8 +903,29 @@ impl Screening {
         bag_distance(a, b) <= max || (!q.form && !n.form && c.len().min(e.len()) >= 6 && bag_distance(c, e) <= max)
     }
 
-    fn joined(a: &str, b: &str, target: &str) -> bool {
-        target.len() == a.len() + b.len() && target.starts_with(a) && target.ends_with(b)
+    /// Whether `whole` is the folded words `a` and `b` written as one: `Sangman` = `sang
+    /// man`, and also when a half is a variant spelling that folds only as a word of its
+    /// own (`Taehun` = `thae hun`, `tae` being a spelling of `thae`; `Sungjun` = `seung
+    /// jun`).
+    fn joined(&self, a: &str, b: &str, whole: &str) -> bool {
+        if whole.len() == a.len() + b.len() && whole.starts_with(a) && whole.ends_with(b) {
+            return true;
+        }
+        (1..whole.len()).any(|k| {
+            whole.is_char_boundary(k) && self.rules.variant(&whole[..k]) == a && self.rules.variant(&whole[k..]) == b
+        })
+    }
+
+    /// The index key of `word` read as two joined words whose halves fold to variants
+    /// (`taehun` → `thaehun`), when the lists have such a pair.
+    fn folded_pair(&self, word: &str) -> Option<&[u32]> {
+        (1..word.len()).filter(|&k| word.is_char_boundary(k)).find_map(|k| {
+            let (a, b) = (self.rules.variant(&word[..k]), self.rules.variant(&word[k..]));
+            if a == &word[..k] && b == &word[k..] {
+                return None;
+            }
+            self.by_pair.get(format!("{a}{b}").as_str()).map(Vec::as_slice)
+        })
     }
 
     /// Aligns query words with one list name; returns the score and, when `explain`,
@@ -959,7 +982,7 @@ impl Screening {
                     continue;
                 }
                 let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
-                let sim = if Self::joined(a, b, &q[i].canon) {
+                let sim = if self.joined(a, b, &q[i].canon) {
                     0.95
                 } else if n[j].pair_skel != u32::MAX && q[i].canon.len() >= 7 && q[i].skel_id == Some(n[j].pair_skel) {
                     JOINED_PHONETIC
@@ -990,7 +1013,7 @@ impl Screening {
                 if qused[i] || qused[i + 1] || q[i].form || q[i + 1].form {
                     continue;
                 }
-                let sim = if Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
+                let sim = if self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
                     0.95
                 } else if self.canon.str(n[j].canon).len() >= 7 && q[i].pair_skel_id == Some(n[j].skel) {
                     JOINED_PHONETIC
@@ -1233,6 +1256,40 @@ mod tests {
             if i == 0 {
                 return w;
             }
+        }
+    }
+
+    /// Joined given names find syllables the lists spell with a variant (`tae` is
+    /// `thae`, `bong` is `pong`), and 승 (Sung on the lists, Seung in Revised
+    /// Romanization) is not 성 (Song, Seong).
+    #[test]
+    fn joined_given_names_fold_their_halves() {
+        let s = screening(vec![
+            korean("1", "CHA, Sung Jun"),
+            korean("2", "KO, Tae Hun"),
+            korean("3", "HAN, Jang Su"),
+            korean("4", "PAEK, Se Bong"),
+            korean("5", "KIM, Il Su"),
+            entry("6", "SUN, Sidong", &[]),
+        ]);
+        for (q, id) in [
+            ("Sungjun Cha", "1"),
+            ("Seungjun Cha", "1"),
+            ("Cha Seung-jun", "1"),
+            ("차승준", "1"),
+            ("Taehun Ko", "2"),
+            ("Tae-hun Ko", "2"),
+            ("Jangsu Han", "3"),
+            ("Sebong Paek", "4"),
+            ("Ilsoo Kim", "5"),
+            ("孙四东", "6"),
+        ] {
+            let (got, score) = top(&s, q).unwrap_or_else(|| panic!("{q}: no match"));
+            assert_eq!(got, id, "{q}");
+            assert!(score >= MatchConfig::default().min_score, "{q}: {score}");
+        }
+        for q in ["Cha Song Jun", "Seong-jun Cha"] {
+            assert!(s.screen(&Query::name(q), None).is_empty(), "{q}");
         }
     }
 
