@@ -18,7 +18,7 @@ use bonafide_engine::lists::{LoadedLists, ScreeningConfig};
 use bonafide_intel::Places;
 use bonafide_intel::sanctions::diff::diff;
 use bonafide_intel::sanctions::{
-    Entry, IdKind, Match, Query, Screening, normalise_domain, normalise_email, normalise_wallet,
+    Entry, EntryKind, IdKind, Match, Query, Screening, normalise_domain, normalise_email, normalise_wallet,
 };
 use serde_json::{Value, json};
 
@@ -51,6 +51,9 @@ pub struct ScreenArgs {
     /// Show why each match matched (word pairs, adjustments, the entry's identifiers).
     #[arg(long)]
     explain: bool,
+    /// The names are people's: vessels and aircraft are not matched.
+    #[arg(long)]
+    person: bool,
     /// Matches shown per query at most.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -152,10 +155,22 @@ fn match_out<'a>(e: &'a Entry, m: &Match, explain: bool) -> MatchOut<'a> {
                 "pairs": m.pairs,
                 "adjustments": m.adjustments,
                 "identifier": m.identifier.as_ref().map(|(k, v)| json!({"kind": k.name(), "value": v})),
+                "kind": e.kind,
                 "north_korea": e.dprk,
                 "source": format!("{}:{}", e.source, e.line),
             })
         }),
+    }
+}
+
+/// The entry kind as the output names it (`person`, `vessel`, ...).
+fn kind_name(k: EntryKind) -> &'static str {
+    match k {
+        EntryKind::Person => "person",
+        EntryKind::Organisation => "organisation",
+        EntryKind::Vessel => "vessel",
+        EntryKind::Aircraft => "aircraft",
+        EntryKind::Identifier => "identifier",
     }
 }
 
@@ -175,7 +190,15 @@ fn print_human(out: &mut impl Write, s: &Screening, query: &str, matches: &[Matc
         } else {
             String::new()
         };
-        writeln!(out, "  {:.2}  {} {}  {}{via}{program}", m.score, e.list_kind().name(), e.id, e.name)?;
+        writeln!(
+            out,
+            "  {:.2}  {} {}  {} ({}){via}{program}",
+            m.score,
+            e.list_kind().name(),
+            e.id,
+            e.name,
+            kind_name(e.kind)
+        )?;
         if explain {
             if let Some((k, v)) = &m.identifier {
                 writeln!(out, "        {} {v} is published by this entry", k.name())?;
@@ -244,6 +267,7 @@ pub fn run(config_path: Option<&PathBuf>, args: ScreenArgs) -> Result<ExitCode> 
             Some(c) => vec![Places::builtin().country(c).with_context(|| format!("unknown country {c:?}"))?],
             None => Vec::new(),
         },
+        person: args.person,
         ..Default::default()
     };
     let stdout = std::io::stdout();
@@ -288,9 +312,9 @@ fn known_subjects(db: &std::path::Path) -> Result<Vec<Known>> {
         let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string).filter(|s| !s.trim().is_empty());
         let name = text("name").unwrap_or_else(|| id.clone());
         let dob = text("date_of_birth").and_then(|d| dob(&d[..d.len().min(10)]).ok());
-        let mut queries = vec![("name".to_string(), Query { dob, ..Query::name(name.clone()) })];
+        let mut queries = vec![("name".to_string(), Query { dob, ..Query::person(name.clone()) })];
         for a in v.get("aliases").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            queries.push(("alias".into(), Query { dob, ..Query::name(a) }));
+            queries.push(("alias".into(), Query { dob, ..Query::person(a) }));
         }
         for k in ["vendor", "vendor_domain", "website"] {
             if let Some(t) = text(k) {

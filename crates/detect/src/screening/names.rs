@@ -52,7 +52,7 @@ impl Detector for NameScreening {
             let person = |name: &str| Query {
                 dob: s.date_of_birth.and_then(ymd),
                 countries: countries.clone(),
-                ..Query::name(name)
+                ..Query::person(name)
             };
             values.push((Screened { subject, field: "name", value: &s.name, source: s.source }, person(&s.name)));
             for a in &s.aliases {
@@ -68,11 +68,14 @@ impl Detector for NameScreening {
             let recs = cx.records;
             for r in &recs.references {
                 let Some(&subject) = ids.get(r.subject_id.as_str()) else { continue };
-                for (field, v) in [("reference.name", &r.name), ("reference.company", &r.company)] {
+                // A reference is a person; a reference's company may be any listed party.
+                for (field, v, person) in
+                    [("reference.name", &r.name, true), ("reference.company", &r.company, false)]
+                {
                     if let Some(v) = v {
                         values.push((
                             Screened { subject, field, value: v, source: Some(r.source) },
-                            Query::name(v.as_str()),
+                            Query { person, ..Query::name(v.as_str()) },
                         ));
                     }
                 }
@@ -80,7 +83,7 @@ impl Detector for NameScreening {
             for r in &recs.payroll {
                 let Some(&subject) = ids.get(r.subject_id.as_str()) else { continue };
                 if let Some(v) = &r.account_holder {
-                    let q = Query::name(v.as_str());
+                    let q = Query::person(v.as_str());
                     values.push((
                         Screened { subject, field: "payroll.account_holder", value: v, source: Some(r.source) },
                         q,
@@ -90,7 +93,7 @@ impl Detector for NameScreening {
             for r in &recs.shipments {
                 let Some(&subject) = ids.get(r.subject_id.as_str()) else { continue };
                 if let Some(v) = &r.recipient_name {
-                    let q = Query::name(v.as_str());
+                    let q = Query::person(v.as_str());
                     values.push((
                         Screened { subject, field: "shipment.recipient_name", value: v, source: Some(r.source) },
                         q,

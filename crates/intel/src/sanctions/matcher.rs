@@ -87,11 +87,20 @@ pub struct Query {
     /// Countries comparable with the list's nationalities and addresses (a nationality
     /// or an identity document's country, not a claimed home: see the S1 detector).
     pub countries: Vec<CountryCode>,
+    /// The name is a person's (a subject, an alias, a reference, a payee, a recipient):
+    /// vessels and aircraft are not candidates. Ships are named like people (`JIN TAI`,
+    /// `HWA SONG`), and a person whose name is a ship's is not that ship.
+    pub person: bool,
 }
 
 impl Query {
     pub fn name(name: impl Into<String>) -> Query {
         Query { name: name.into(), ..Default::default() }
+    }
+
+    /// A person's name: see [`Query::person`].
+    pub fn person(name: impl Into<String>) -> Query {
+        Query { name: name.into(), person: true, ..Default::default() }
     }
 }
 
@@ -622,6 +631,13 @@ impl Screening {
         let mut cands: Vec<(u32, f32, f32)> = cands
             .into_iter()
             .filter(|(_, a)| *a >= floor)
+            .filter(|(ni, _)| {
+                !q.person
+                    || !matches!(
+                        self.entries[self.names[*ni as usize].entry as usize].kind,
+                        EntryKind::Vessel | EntryKind::Aircraft
+                    )
+            })
             .map(|(ni, a)| (ni, self.bound(&qt, self.names[ni as usize]), a))
             .filter(|(_, b, _)| need <= 0.0 || *b >= need)
             .collect();
@@ -1291,6 +1307,24 @@ mod tests {
         for q in ["Cha Song Jun", "Seong-jun Cha"] {
             assert!(s.screen(&Query::name(q), None).is_empty(), "{q}");
         }
+    }
+
+    /// Ships are named like people: a person's name does not match a vessel or an
+    /// aircraft, an unknown party's name still does.
+    #[test]
+    fn people_do_not_match_vessels() {
+        let mut ship = entry("19575", "JIN TAI", &[]);
+        ship.kind = EntryKind::Vessel;
+        let mut plane = entry("8", "HWA SONG", &[]);
+        plane.kind = EntryKind::Aircraft;
+        let s = screening(vec![ship, plane, korean("9", "JIN, Tai")]);
+        let ids = |q: Query| -> Vec<String> {
+            s.screen(&q, None).iter().map(|m| s.entries()[m.entry].id.clone()).collect()
+        };
+        assert_eq!(ids(Query::person("Tai Jin")), ["9"]);
+        assert!(ids(Query::person("Hwa Song")).is_empty());
+        assert_eq!(ids(Query::name("Hwa Song")), ["8"]);
+        assert_eq!(ids(Query::name("Tai Jin")).len(), 2);
     }
 
     #[test]
