@@ -243,6 +243,7 @@ impl Config {
 const SHARES: &[&str] = &[
     "screening.matching.min_score",
     "screening.matching.weak_alias_factor",
+    "screening.matching.weak_alias_cap",
     "screening.matching.dob_match_bonus",
     "screening.matching.dob_mismatch_penalty",
     "screening.matching.country_match_bonus",

@@ -40,6 +40,11 @@ pub struct MatchConfig {
     pub min_score: f64,
     /// Factor on the score of a name the list marks as a weak alias.
     pub weak_alias_factor: f64,
+    /// The most a weak alias scores unless a date of birth or a country of the query
+    /// agrees with the entry's. Lists mark as weak the aliases too generic to screen on
+    /// (the UN's `Low` quality: `John`, `Israel`, `Chairman`), so one must not match on
+    /// its own: below `min_score`, it shows only when asked for lower scores.
+    pub weak_alias_cap: f64,
     /// Added when the query's date of birth agrees with one of the entry's.
     pub dob_match_bonus: f64,
     /// Subtracted when the entry has dates of birth and none agrees.
@@ -67,6 +72,7 @@ impl Default for MatchConfig {
         MatchConfig {
             min_score: 0.88,
             weak_alias_factor: 0.92,
+            weak_alias_cap: 0.85,
             dob_match_bonus: 0.05,
             dob_mismatch_penalty: 0.15,
             country_match_bonus: 0.03,
@@ -656,6 +662,9 @@ impl Screening {
             let mut name_score = a.score;
             if rec.weak {
                 name_score *= self.config.weak_alias_factor;
+                if !self.facts(q, &self.entries[rec.entry as usize]).1 {
+                    name_score = name_score.min(self.config.weak_alias_cap);
+                }
             }
             let score = if a.inverted { name_score * self.config.given_order_factor } else { name_score };
             let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
@@ -673,35 +682,15 @@ impl Screening {
             let rec = self.names[ni as usize];
             let e = &self.entries[entry as usize];
             let mut adjustments = Vec::new();
-            let mut corroborated = false;
             if inverted {
                 adjustments.push(("given-name syllables in another order than listed".to_string(), score - name_score));
             }
-            if let Some((y, m, d)) = q.dob
-                && !e.dobs.is_empty()
-            {
-                if e.dobs.iter().any(|x| x.agrees(y, m, d)) {
-                    corroborated = true;
-                    adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
-                } else {
-                    let listed: Vec<String> = e.dobs.iter().map(|d| d.label()).collect();
-                    adjustments.push((
-                        format!("date of birth differs (listed {})", listed.join(", ")),
-                        -self.config.dob_mismatch_penalty,
-                    ));
-                }
+            let (facts, corroborated) = self.facts(q, e);
+            adjustments.extend(facts);
+            let mut score = (name_score + adjustments.iter().map(|(_, a)| a).sum::<f64>()).clamp(0.0, 1.0);
+            if rec.weak && !corroborated {
+                score = score.min(self.config.weak_alias_cap);
             }
-            if !q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()) {
-                let shared = q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c));
-                match shared {
-                    Some(c) => {
-                        corroborated = true;
-                        adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
-                    }
-                    None => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
-                }
-            }
-            let score = (name_score + adjustments.iter().map(|(_, a)| a).sum::<f64>()).clamp(0.0, 1.0);
             if score < min {
                 continue;
             }
@@ -724,6 +713,38 @@ impl Screening {
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         out
+    }
+
+    /// The date-of-birth and country adjustments of a query against one entry, and
+    /// whether one of them agrees.
+    fn facts(&self, q: &Query, e: &Entry) -> (Vec<(String, f64)>, bool) {
+        let mut adjustments = Vec::new();
+        let mut corroborated = false;
+        if let Some((y, m, d)) = q.dob
+            && !e.dobs.is_empty()
+        {
+            if e.dobs.iter().any(|x| x.agrees(y, m, d)) {
+                corroborated = true;
+                adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
+            } else {
+                let listed: Vec<String> = e.dobs.iter().map(|d| d.label()).collect();
+                adjustments.push((
+                    format!("date of birth differs (listed {})", listed.join(", ")),
+                    -self.config.dob_mismatch_penalty,
+                ));
+            }
+        }
+        if !q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()) {
+            let shared = q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c));
+            match shared {
+                Some(c) => {
+                    corroborated = true;
+                    adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
+                }
+                None => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
+            }
+        }
+        (adjustments, corroborated)
     }
 
     /// The entries publishing this identifier (exact after normalisation): certainty.
@@ -1318,13 +1339,31 @@ mod tests {
         let mut plane = entry("8", "HWA SONG", &[]);
         plane.kind = EntryKind::Aircraft;
         let s = screening(vec![ship, plane, korean("9", "JIN, Tai")]);
-        let ids = |q: Query| -> Vec<String> {
-            s.screen(&q, None).iter().map(|m| s.entries()[m.entry].id.clone()).collect()
-        };
+        let ids =
+            |q: Query| -> Vec<String> { s.screen(&q, None).iter().map(|m| s.entries()[m.entry].id.clone()).collect() };
         assert_eq!(ids(Query::person("Tai Jin")), ["9"]);
         assert!(ids(Query::person("Hwa Song")).is_empty());
         assert_eq!(ids(Query::name("Hwa Song")), ["8"]);
         assert_eq!(ids(Query::name("Tai Jin")).len(), 2);
+    }
+
+    /// A weak alias (`John`, `Chairman`) does not match on its own; a date of birth or a
+    /// country that agrees lets it.
+    #[test]
+    fn a_weak_alias_needs_corroboration() {
+        let mut e = entry("QDi.406", "Murad Iraklievich MARGOSHVILI", &[]);
+        e.aliases.push(Alias { name: "John".into(), quality: "Low".into(), weak: true });
+        e.dobs = vec![Dob::year(1982)];
+        e.dobs[0].month = Some(2);
+        e.dobs[0].day = Some(4);
+        e.nationalities = vec![CountryCode::new("GE").unwrap()];
+        let s = screening(vec![e]);
+        assert!(s.screen(&Query::name("John"), None).is_empty());
+        assert!(s.screen(&Query::name("Chairman John"), None).is_empty());
+        let with_country = Query { countries: vec![CountryCode::new("GE").unwrap()], ..Query::name("John") };
+        assert_eq!(s.screen(&with_country, None).len(), 1);
+        assert_eq!(s.screen(&Query::name("Murad Margoshvili"), Some(0.5)).len(), 1);
+        assert!(s.screen(&Query::name("Murad Iraklievich Margoshvili"), None)[0].score > 0.99);
     }
 
     #[test]
