@@ -245,6 +245,7 @@ const SHARES: &[&str] = &[
     "screening.matching.weak_alias_factor",
     "screening.matching.weak_alias_cap",
     "screening.matching.dob_match_bonus",
+    "screening.matching.dob_year_bonus",
     "screening.matching.dob_mismatch_penalty",
     "screening.matching.country_match_bonus",
     "screening.matching.country_mismatch_penalty",

@@ -7,7 +7,9 @@ use std::path::Path;
 use bonafide_core::testdata::shared;
 use bonafide_intel::sanctions::names::NameRules;
 use bonafide_intel::sanctions::ofac::{OfacSet, sniff};
-use bonafide_intel::sanctions::{BadRow, EntryKind, IdKind, Lists, MatchConfig, Query, Screening, ftm, published, un};
+use bonafide_intel::sanctions::{
+    BadRow, Dob, EntryKind, IdKind, Lists, MatchConfig, Query, Screening, ftm, published, un,
+};
 
 /// Reads the OFAC files given as one set; returns the entries' list and every bad row.
 fn ofac(files: &[&Path]) -> (Lists, Vec<(String, BadRow)>) {
@@ -76,7 +78,7 @@ fn ofac_2024_it_worker_designations() {
     assert_eq!(s.identifier(IdKind::Wallet, "1D6gG9iKEhPitTcWRJiniuj1jYM2hNeAfJ").len(), 1);
     assert!(s.identifier(IdKind::Wallet, "1d6gg9ikehpittcwrjiniuj1jym2hneafj").is_empty());
 
-    let kim = s.screen(&Query { dob: Some((1965, 4, 25)), ..Query::name("Sang-man Kim") }, None);
+    let kim = s.screen(&Query { dob: Some(Dob::date(1965, 4, 25)), ..Query::name("Sang-man Kim") }, None);
     assert_eq!(s.entry(kim[0].entry).unwrap().id, "43377");
     assert!(kim[0].adjustments.iter().any(|(why, v)| why.contains("agrees") && *v > 0.0));
 }

@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use bonafide_core::{CountryCode, Finding, SubjectIdx};
 use bonafide_intel::Places;
-use bonafide_intel::sanctions::{Match, Query};
+use bonafide_intel::sanctions::{Dob, Match, Query};
 
 use super::{Screened, evidence, subject_ids, ymd};
 use crate::evidence::SAMPLE;
@@ -50,7 +50,7 @@ impl Detector for NameScreening {
                 .into_iter()
                 .collect();
             let person = |name: &str| Query {
-                dob: s.date_of_birth.and_then(ymd),
+                dob: s.date_of_birth.and_then(ymd).map(|(y, m, d)| Dob::date(y, m, d)),
                 countries: countries.clone(),
                 ..Query::person(name)
             };
@@ -69,8 +69,7 @@ impl Detector for NameScreening {
             for r in &recs.references {
                 let Some(&subject) = ids.get(r.subject_id.as_str()) else { continue };
                 // A reference is a person; a reference's company may be any listed party.
-                for (field, v, person) in
-                    [("reference.name", &r.name, true), ("reference.company", &r.company, false)]
+                for (field, v, person) in [("reference.name", &r.name, true), ("reference.company", &r.company, false)]
                 {
                     if let Some(v) = v {
                         values.push((

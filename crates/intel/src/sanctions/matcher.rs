@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::identifiers::{self, IdKind};
 use super::names::{NameRules, Word, light_key, skeleton};
-use super::{Entry, EntryKind, Lists};
+use super::{Dob, DobAgreement, Entry, EntryKind, Lists};
 
 /// `[screening]` matching settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -45,8 +45,12 @@ pub struct MatchConfig {
     /// (the UN's `Low` quality: `John`, `Israel`, `Chairman`), so one must not match on
     /// its own: below `min_score`, it shows only when asked for lower scores.
     pub weak_alias_cap: f64,
-    /// Added when the query's date of birth agrees with one of the entry's.
+    /// Added when the query's date of birth agrees with one of the entry's (to the
+    /// month at least).
     pub dob_match_bonus: f64,
+    /// Added when only the year agrees: a listed year, range or `circa`, or a query that
+    /// knows only the year. Consistent but shared by many: it does not corroborate.
+    pub dob_year_bonus: f64,
     /// Subtracted when the entry has dates of birth and none agrees.
     pub dob_mismatch_penalty: f64,
     /// Added when one of the query's countries is one of the entry's.
@@ -74,6 +78,7 @@ impl Default for MatchConfig {
             weak_alias_factor: 0.92,
             weak_alias_cap: 0.85,
             dob_match_bonus: 0.05,
+            dob_year_bonus: 0.02,
             dob_mismatch_penalty: 0.15,
             country_match_bonus: 0.03,
             country_mismatch_penalty: 0.05,
@@ -88,8 +93,9 @@ impl Default for MatchConfig {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     pub name: String,
-    /// Date of birth (year, month, day).
-    pub dob: Option<(i32, u8, u8)>,
+    /// Date of birth: a full date, or only a year (and month) when that is all that is
+    /// known, which agrees at most on the year.
+    pub dob: Option<Dob>,
     /// Countries comparable with the list's nationalities and addresses (a nationality
     /// or an identity document's country, not a claimed home: see the S1 detector).
     pub countries: Vec<CountryCode>,
@@ -720,18 +726,19 @@ impl Screening {
     fn facts(&self, q: &Query, e: &Entry) -> (Vec<(String, f64)>, bool) {
         let mut adjustments = Vec::new();
         let mut corroborated = false;
-        if let Some((y, m, d)) = q.dob
-            && !e.dobs.is_empty()
+        if let Some(qd) = &q.dob
+            && let Some(best) = e.dobs.iter().map(|x| x.compare(qd)).max()
         {
-            if e.dobs.iter().any(|x| x.agrees(y, m, d)) {
-                corroborated = true;
-                adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
-            } else {
-                let listed: Vec<String> = e.dobs.iter().map(|d| d.label()).collect();
-                adjustments.push((
-                    format!("date of birth differs (listed {})", listed.join(", ")),
-                    -self.config.dob_mismatch_penalty,
-                ));
+            let listed = || e.dobs.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ");
+            match best {
+                DobAgreement::Full => {
+                    corroborated = true;
+                    adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
+                }
+                DobAgreement::Year => adjustments
+                    .push((format!("year of birth agrees (listed {})", listed()), self.config.dob_year_bonus)),
+                DobAgreement::Differs => adjustments
+                    .push((format!("date of birth differs (listed {})", listed()), -self.config.dob_mismatch_penalty)),
             }
         }
         if !q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()) {
@@ -1366,6 +1373,30 @@ mod tests {
         assert!(s.screen(&Query::name("Murad Iraklievich Margoshvili"), None)[0].score > 0.99);
     }
 
+    /// Only a precise date agreeing to the month corroborates a match; a year, a range
+    /// or a `circa` on either side agrees on the year, for a smaller bonus.
+    #[test]
+    fn a_year_of_birth_is_not_a_date_of_birth() {
+        let mut circa = korean("12211", "KIM, Yong Chol");
+        circa.dobs = vec![Dob { approx: true, ..Dob::year(1947) }];
+        let mut range = korean("2", "PAK, Hwa Song");
+        range.dobs = vec![Dob { month: Some(1), year_to: Some(1960), month_to: Some(3), ..Dob::year(1960) }];
+        let mut exact = korean("3", "JONG, Myong Hak");
+        exact.dobs = vec![Dob::date(1965, 4, 25)];
+        let s = screening(vec![circa, range, exact]);
+        let one = |name: &str, dob: Dob| s.screen(&Query { dob: Some(dob), ..Query::name(name) }, Some(0.0))[0].clone();
+        let m = one("Kim Yong Chol", Dob::date(1947, 5, 1));
+        let c = MatchConfig::default();
+        assert!(!m.corroborated, "{m:?}");
+        assert!(m.adjustments.iter().any(|(w, v)| w.contains("year of birth") && *v > 0.0 && *v < c.dob_match_bonus));
+        assert!(!one("Pak Hwa Song", Dob::date(1960, 2, 1)).corroborated);
+        assert!(one("Pak Hwa Song", Dob::date(1960, 6, 1)).adjustments.iter().any(|(w, _)| w.contains("differs")));
+        assert!(one("Jong Myong Hak", Dob::date(1965, 4, 25)).corroborated);
+        let year_only = one("Jong Myong Hak", Dob::year(1965));
+        assert!(!year_only.corroborated && year_only.adjustments.iter().any(|(w, _)| w.contains("year of birth")));
+        assert!(one("Jong Myong Hak", Dob::year(1966)).adjustments.iter().any(|(w, _)| w.contains("differs")));
+    }
+
     #[test]
     fn typos_score_below_exact() {
         let s = sample();
@@ -1379,12 +1410,12 @@ mod tests {
         let s = sample();
         let base = s.screen(&Query::name("Kim Sang Man"), Some(0.0))[0].score;
         let same = Query {
-            dob: Some((1965, 4, 25)),
+            dob: Some(Dob::date(1965, 4, 25)),
             countries: vec![CountryCode::new("KP").unwrap()],
             ..Query::name("Kim Sang Man")
         };
         let other = Query {
-            dob: Some((1990, 1, 1)),
+            dob: Some(Dob::date(1990, 1, 1)),
             countries: vec![CountryCode::new("US").unwrap()],
             ..Query::name("Kim Sang Man")
         };

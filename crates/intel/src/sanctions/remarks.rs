@@ -76,15 +76,20 @@ fn date(s: &str) -> Option<Dob> {
     }
 }
 
-/// `DOB` values: a date, `circa 1956`, `1960 to 1962`, `01 Jan 1960 to 31 Dec 1962`.
+/// `DOB` values: a date, `circa 1956`, `1960 to 1962`, `01 Jan 1960 to 31 Dec 1962`,
+/// `circa 1979-1982`. A range keeps the months of its ends (days are not compared).
 pub fn dob(value: &str) -> Option<Dob> {
     let value = value.trim().trim_end_matches('.');
     if let Some(rest) = value.strip_prefix("circa ") {
-        return date(rest).map(|d| Dob { approx: true, ..d });
+        return dob(rest).map(|d| Dob { approx: true, ..d });
     }
-    if let Some((a, b)) = value.split_once(" to ") {
-        let (a, b) = (date(a)?, date(b)?);
-        return Some(Dob { month: None, day: None, year_to: Some(b.year), ..a });
+    let range = value.split_once(" to ").or_else(|| {
+        // `1979-1982`: two years joined by a dash (dates are written with spaces).
+        value.split_once('-').filter(|(a, b)| [a, b].iter().all(|p| p.trim().len() == 4))
+    });
+    if let Some((a, b)) = range {
+        let (a, b) = (date(a.trim())?, date(b.trim())?);
+        return Some(Dob { day: None, year_to: Some(b.year), month_to: b.month, ..a });
     }
     date(value)
 }
@@ -232,7 +237,11 @@ mod tests {
         assert_eq!(dob("Apr 1965"), Some(Dob { month: Some(4), ..Dob::year(1965) }));
         assert_eq!(dob("circa 1956"), Some(Dob { approx: true, ..Dob::year(1956) }));
         assert_eq!(dob("1960 to 1962"), Some(Dob { year_to: Some(1962), ..Dob::year(1960) }));
-        assert_eq!(dob("01 Jan 1960 to 31 Dec 1962"), Some(Dob { year_to: Some(1962), ..Dob::year(1960) }));
+        assert_eq!(
+            dob("01 Jan 1960 to 31 Dec 1962"),
+            Some(Dob { year_to: Some(1962), month: Some(1), month_to: Some(12), ..Dob::year(1960) })
+        );
+        assert_eq!(dob("circa 1979-1982"), Some(Dob { approx: true, year_to: Some(1982), ..Dob::year(1979) }));
         assert_eq!(dob("sometime"), None);
         assert!(dob("circa 1956").unwrap().agrees(1958, 1, 1));
         assert!(!dob("25 Apr 1965").unwrap().agrees(1965, 4, 26));
