@@ -341,7 +341,7 @@ impl Screening {
                 if e.kind == EntryKind::Identifier {
                     break;
                 }
-                let mut words = s.rules.words(name);
+                let mut words = s.rules.words_as(name, korean);
                 words.truncate(MAX_WORDS);
                 let key: Vec<(&str, bool)> = words.iter().map(|w| (w.text.as_str(), w.form)).collect();
                 if words.iter().all(|w| w.form)
@@ -463,8 +463,8 @@ impl Screening {
         self.names.len()
     }
 
-    fn query_tokens(&self, name: &str) -> Vec<QTok> {
-        let mut words = self.rules.words(name);
+    fn query_tokens(&self, name: &str, korean: bool) -> Vec<QTok> {
+        let mut words = self.rules.words_as(name, korean);
         words.truncate(MAX_WORDS);
         let pair_skels: Vec<Option<u32>> = (0..words.len())
             .map(|i| {
@@ -507,133 +507,26 @@ impl Screening {
     /// minimum when `None`), best first, one match per entry.
     pub fn screen(&self, q: &Query, min_score: Option<f64>) -> Vec<Match> {
         let min = min_score.unwrap_or(self.config.min_score);
-        let qt = self.query_tokens(&q.name);
+        let qt = self.query_tokens(&q.name, false);
         let wq: f32 = qt.iter().filter(|t| !t.form).map(|t| t.w).sum();
         if wq <= 0.0 {
             return Vec::new();
         }
-        // Candidate generation: (name -> (shared weight, last query word counted, its add)).
-        let mut sources: Vec<(usize, f32, &[u32])> = Vec::new(); // (query word, strength, postings)
-        for (i, t) in qt.iter().enumerate() {
-            if t.form {
-                continue;
-            }
-            if let Some(c) = t.canon_id {
-                sources.push((i, 1.0, self.by_canon.get(c as usize).map(Vec::as_slice).unwrap_or(&[])));
-            }
-            if let Some(k) = t.skel_id {
-                sources.push((i, 0.9, self.by_skel.get(k as usize).map(Vec::as_slice).unwrap_or(&[])));
-            }
-            if let Some(p) = prefix_key(&t.skel).and_then(|p| self.by_prefix.get(p)) {
-                sources.push((i, 0.7, p));
-            }
-            if let Some(p) = suffix_key(&t.skel).and_then(|p| self.by_suffix.get(p)) {
-                sources.push((i, 0.7, p));
-            }
-            if let Some(p) = self.by_pair.get(t.canon.as_str()) {
-                sources.push((i, 0.95, p));
-            } else if let Some(p) = self.folded_pair(&t.canon) {
-                sources.push((i, 0.95, p));
-            } else if let Some(p) = self.by_pair.get(t.skel.as_str()) {
-                sources.push((i, 0.85, p));
-            }
+        // The query folded as a Korean name, when that differs (`Li` is `lee` there):
+        // it is compared with the Korean names of the lists, `qt` with the others.
+        let qk = self.query_tokens(&q.name, true);
+        let qk = qk.iter().map(|t| &t.canon).ne(qt.iter().map(|t| &t.canon)).then_some(qk);
+        let mut cands = self.candidates(&qt, false);
+        if let Some(qk) = &qk {
+            cands.retain(|(ni, _)| !self.names[*ni as usize].korean);
+            cands.extend(self.candidates(qk, true).into_iter().filter(|(ni, _)| self.names[*ni as usize].korean));
         }
-        for (i, pair) in qt.windows(2).enumerate() {
-            if pair[0].form || pair[1].form {
-                continue;
+        let toks_for = |rec: NameRec| -> &[QTok] {
+            match &qk {
+                Some(k) if rec.korean => k,
+                _ => &qt,
             }
-            let joined = format!("{}{}", pair[0].canon, pair[1].canon);
-            if let Some(c) = self.canon.get(&joined)
-                && let Some(p) = self.by_canon.get(c as usize)
-            {
-                sources.push((i, 0.95, p));
-            } else {
-                let joined = skeleton(&joined);
-                if let Some(k) = self.skel.get(&joined)
-                    && let Some(p) = self.by_skel.get(k as usize)
-                {
-                    sources.push((i, 0.85, p));
-                }
-            }
-        }
-        sources.sort_by_key(|(_, _, p)| p.len());
-        // Words found only in long postings (a `kim`, a `mohammed`) are checked against
-        // the candidates the other words found instead of walked, but only as long as
-        // the words so skipped weigh less than the floor share: a name that none of the
-        // walked postings holds then cannot reach the floor, so nothing is lost. (Before,
-        // any long posting after the first walked one was skipped, and a stray short one
-        // (`ali` as the joined pair `a li`) could hide every `MOHAMMED, Ali`.)
-        let floor = self.config.min_candidate_share as f32 * wq;
-        let mut longest: Vec<(usize, usize)> = Vec::new(); // (query word, its shortest posting)
-        for (ti, _, p) in &sources {
-            match longest.iter_mut().find(|(i, _)| i == ti) {
-                Some(e) => e.1 = e.1.min(p.len()),
-                None => longest.push((*ti, p.len())),
-            }
-        }
-        longest.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
-        let mut skip = [false; MAX_WORDS];
-        let mut skipped = 0.0f32;
-        for (ti, n) in longest {
-            if n > LARGE && skipped + qt[ti].w < floor {
-                skip[ti] = true;
-                skipped += qt[ti].w;
-            }
-        }
-        let walked: usize =
-            sources.iter().filter(|(ti, _, p)| !(skip[*ti] && p.len() > LARGE)).map(|(_, _, p)| p.len()).sum();
-        let mut acc: FxHashMap<u32, (f32, u16, f32)> =
-            FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
-        let mut probe: Vec<(usize, f32)> = Vec::new();
-        for (ti, strength, postings) in &sources {
-            if skip[*ti] && postings.len() > LARGE {
-                probe.push((*ti, *strength));
-                continue;
-            }
-            let add = strength * qt[*ti].w;
-            for &ni in *postings {
-                let e = acc.entry(ni).or_insert((0.0, u16::MAX, 0.0));
-                if e.1 == *ti as u16 {
-                    if add > e.2 {
-                        e.0 += add - e.2;
-                        e.2 = add;
-                    }
-                } else {
-                    e.0 += add;
-                    e.1 = *ti as u16;
-                    e.2 = add;
-                }
-            }
-        }
-        let mut cands: Vec<(u32, f32)> = acc.into_iter().map(|(n, (a, _, _))| (n, a)).collect();
-        if !probe.is_empty() {
-            // Frequent words: check the candidates found so far instead of walking.
-            let mut done: Vec<usize> = Vec::new();
-            for (ti, _) in &probe {
-                if done.contains(ti) {
-                    continue;
-                }
-                done.push(*ti);
-                let t = &qt[*ti];
-                for (ni, a) in cands.iter_mut() {
-                    let rec = self.names[*ni as usize];
-                    let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
-                    let best = toks
-                        .iter()
-                        .map(|nt| {
-                            if Some(nt.canon) == t.canon_id {
-                                1.0
-                            } else if Some(nt.skel) == t.skel_id {
-                                0.9
-                            } else {
-                                0.0
-                            }
-                        })
-                        .fold(0.0f32, f32::max);
-                    *a += best * t.w;
-                }
-            }
-        }
+        };
         // Only names whose best achievable score reaches the minimum (less what a date
         // of birth and countries could add) are scored in full, best bound first: an
         // exact name is never cut for names that merely share its words (`MOHAMMED,
@@ -642,7 +535,6 @@ impl Screening {
         let need = (min - slack - 0.02) as f32;
         let mut cands: Vec<(u32, f32, f32)> = cands
             .into_iter()
-            .filter(|(_, a)| *a >= floor)
             .filter(|(ni, _)| {
                 !q.person
                     || !matches!(
@@ -650,7 +542,7 @@ impl Screening {
                         EntryKind::Vessel | EntryKind::Aircraft
                     )
             })
-            .map(|(ni, a)| (ni, self.bound(&qt, self.names[ni as usize]), a))
+            .map(|(ni, a)| (ni, self.bound(toks_for(self.names[ni as usize]), self.names[ni as usize]), a))
             .filter(|(_, b, _)| need <= 0.0 || *b >= need)
             .collect();
         cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
@@ -664,7 +556,8 @@ impl Screening {
         let mut scratch = Vec::new();
         for (ni, _, _) in &cands {
             let rec = self.names[*ni as usize];
-            let a = self.align(&qt, rec, false, &mut scratch);
+            let qt = toks_for(rec);
+            let a = self.align(qt, rec, false, &mut scratch);
             let mut name_score = a.score;
             if rec.weak {
                 name_score *= self.config.weak_alias_factor;
@@ -674,7 +567,7 @@ impl Screening {
             }
             let score = if a.inverted { name_score * self.config.given_order_factor } else { name_score };
             let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
-            let in_order = toks.len() == qt.len() && toks.iter().zip(&qt).all(|(n, q)| Some(n.canon) == q.canon_id);
+            let in_order = toks.len() == qt.len() && toks.iter().zip(qt).all(|(n, q)| Some(n.canon) == q.canon_id);
             let e = best.entry(rec.entry).or_insert((-1.0, false, *ni, 0.0, false));
             if score > e.0 || (score == e.0 && in_order && !e.1) {
                 *e = (score, in_order, *ni, name_score, a.inverted);
@@ -701,7 +594,7 @@ impl Screening {
                 continue;
             }
             let Aligned { pairs, unmatched_query: uq, unmatched_list: ul, .. } =
-                self.align(&qt, rec, true, &mut scratch);
+                self.align(toks_for(rec), rec, true, &mut scratch);
             let matched_name = e.all_names().nth(rec.alias as usize).unwrap_or(&e.name).to_string();
             out.push(Match {
                 entry: entry as usize,
@@ -872,6 +765,136 @@ impl Screening {
         }
     }
 
+    /// The names the index proposes for the query words `qt` (folded as Korean or
+    /// not), with the weight of the query they share, at least the floor share.
+    fn candidates(&self, qt: &[QTok], korean: bool) -> Vec<(u32, f32)> {
+        let wq: f32 = qt.iter().filter(|t| !t.form).map(|t| t.w).sum();
+        // Candidate generation: (name -> (shared weight, last query word counted, its add)).
+        let mut sources: Vec<(usize, f32, &[u32])> = Vec::new(); // (query word, strength, postings)
+        for (i, t) in qt.iter().enumerate() {
+            if t.form {
+                continue;
+            }
+            if let Some(c) = t.canon_id {
+                sources.push((i, 1.0, self.by_canon.get(c as usize).map(Vec::as_slice).unwrap_or(&[])));
+            }
+            if let Some(k) = t.skel_id {
+                sources.push((i, 0.9, self.by_skel.get(k as usize).map(Vec::as_slice).unwrap_or(&[])));
+            }
+            if let Some(p) = prefix_key(&t.skel).and_then(|p| self.by_prefix.get(p)) {
+                sources.push((i, 0.7, p));
+            }
+            if let Some(p) = suffix_key(&t.skel).and_then(|p| self.by_suffix.get(p)) {
+                sources.push((i, 0.7, p));
+            }
+            if let Some(p) = self.by_pair.get(t.canon.as_str()) {
+                sources.push((i, 0.95, p));
+            } else if let Some(p) = self.folded_pair(&t.canon, korean) {
+                sources.push((i, 0.95, p));
+            } else if let Some(p) = self.by_pair.get(t.skel.as_str()) {
+                sources.push((i, 0.85, p));
+            }
+        }
+        for (i, pair) in qt.windows(2).enumerate() {
+            if pair[0].form || pair[1].form {
+                continue;
+            }
+            let joined = format!("{}{}", pair[0].canon, pair[1].canon);
+            if let Some(c) = self.canon.get(&joined)
+                && let Some(p) = self.by_canon.get(c as usize)
+            {
+                sources.push((i, 0.95, p));
+            } else {
+                let joined = skeleton(&joined);
+                if let Some(k) = self.skel.get(&joined)
+                    && let Some(p) = self.by_skel.get(k as usize)
+                {
+                    sources.push((i, 0.85, p));
+                }
+            }
+        }
+        sources.sort_by_key(|(_, _, p)| p.len());
+        // Words found only in long postings (a `kim`, a `mohammed`) are checked against
+        // the candidates the other words found instead of walked, but only as long as
+        // the words so skipped weigh less than the floor share: a name that none of the
+        // walked postings holds then cannot reach the floor, so nothing is lost. (Before,
+        // any long posting after the first walked one was skipped, and a stray short one
+        // (`ali` as the joined pair `a li`) could hide every `MOHAMMED, Ali`.)
+        let floor = self.config.min_candidate_share as f32 * wq;
+        let mut longest: Vec<(usize, usize)> = Vec::new(); // (query word, its shortest posting)
+        for (ti, _, p) in &sources {
+            match longest.iter_mut().find(|(i, _)| i == ti) {
+                Some(e) => e.1 = e.1.min(p.len()),
+                None => longest.push((*ti, p.len())),
+            }
+        }
+        longest.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let mut skip = [false; MAX_WORDS];
+        let mut skipped = 0.0f32;
+        for (ti, n) in longest {
+            if n > LARGE && skipped + qt[ti].w < floor {
+                skip[ti] = true;
+                skipped += qt[ti].w;
+            }
+        }
+        let walked: usize =
+            sources.iter().filter(|(ti, _, p)| !(skip[*ti] && p.len() > LARGE)).map(|(_, _, p)| p.len()).sum();
+        let mut acc: FxHashMap<u32, (f32, u16, f32)> =
+            FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
+        let mut probe: Vec<(usize, f32)> = Vec::new();
+        for (ti, strength, postings) in &sources {
+            if skip[*ti] && postings.len() > LARGE {
+                probe.push((*ti, *strength));
+                continue;
+            }
+            let add = strength * qt[*ti].w;
+            for &ni in *postings {
+                let e = acc.entry(ni).or_insert((0.0, u16::MAX, 0.0));
+                if e.1 == *ti as u16 {
+                    if add > e.2 {
+                        e.0 += add - e.2;
+                        e.2 = add;
+                    }
+                } else {
+                    e.0 += add;
+                    e.1 = *ti as u16;
+                    e.2 = add;
+                }
+            }
+        }
+        let mut cands: Vec<(u32, f32)> = acc.into_iter().map(|(n, (a, _, _))| (n, a)).collect();
+        if !probe.is_empty() {
+            // Frequent words: check the candidates found so far instead of walking.
+            let mut done: Vec<usize> = Vec::new();
+            for (ti, _) in &probe {
+                if done.contains(ti) {
+                    continue;
+                }
+                done.push(*ti);
+                let t = &qt[*ti];
+                for (ni, a) in cands.iter_mut() {
+                    let rec = self.names[*ni as usize];
+                    let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+                    let best = toks
+                        .iter()
+                        .map(|nt| {
+                            if Some(nt.canon) == t.canon_id {
+                                1.0
+                            } else if Some(nt.skel) == t.skel_id {
+                                0.9
+                            } else {
+                                0.0
+                            }
+                        })
+                        .fold(0.0f32, f32::max);
+                    *a += best * t.w;
+                }
+            }
+        }
+        cands.retain(|(_, a)| *a >= floor);
+        cands
+    }
+
     /// An upper bound of the score [`Screening::align`] can give `q` and this name: every
     /// word of either side that could pair with some word of the other (the same word,
     /// key or light key, a typo's reach, a joined pair) counts as paired at 1.0, every
@@ -902,7 +925,7 @@ impl Screening {
                     continue;
                 }
                 let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
-                if qt.skel_id == Some(n[j].pair_skel) || self.joined(a, b, &qt.canon) {
+                if qt.skel_id == Some(n[j].pair_skel) || self.joined(a, b, &qt.canon, rec.korean) {
                     qhit[i] = true;
                     nhit[j] = true;
                     nhit[j + 1] = true;
@@ -918,7 +941,7 @@ impl Screening {
                     continue;
                 }
                 if q[i].pair_skel_id == Some(nt.skel)
-                    || self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(nt.canon))
+                    || self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(nt.canon), rec.korean)
                 {
                     qhit[i] = true;
                     qhit[i + 1] = true;
@@ -951,20 +974,22 @@ impl Screening {
     /// man`, and also when a half is a variant spelling that folds only as a word of its
     /// own (`Taehun` = `thae hun`, `tae` being a spelling of `thae`; `Sungjun` = `seung
     /// jun`).
-    fn joined(&self, a: &str, b: &str, whole: &str) -> bool {
+    fn joined(&self, a: &str, b: &str, whole: &str, korean: bool) -> bool {
         if whole.len() == a.len() + b.len() && whole.starts_with(a) && whole.ends_with(b) {
             return true;
         }
         (1..whole.len()).any(|k| {
-            whole.is_char_boundary(k) && self.rules.variant(&whole[..k]) == a && self.rules.variant(&whole[k..]) == b
+            whole.is_char_boundary(k)
+                && self.rules.variant_as(&whole[..k], korean) == a
+                && self.rules.variant_as(&whole[k..], korean) == b
         })
     }
 
     /// The index key of `word` read as two joined words whose halves fold to variants
     /// (`taehun` → `thaehun`), when the lists have such a pair.
-    fn folded_pair(&self, word: &str) -> Option<&[u32]> {
+    fn folded_pair(&self, word: &str, korean: bool) -> Option<&[u32]> {
         (1..word.len()).filter(|&k| word.is_char_boundary(k)).find_map(|k| {
-            let (a, b) = (self.rules.variant(&word[..k]), self.rules.variant(&word[k..]));
+            let (a, b) = (self.rules.variant_as(&word[..k], korean), self.rules.variant_as(&word[k..], korean));
             if a == &word[..k] && b == &word[k..] {
                 return None;
             }
@@ -1026,7 +1051,7 @@ impl Screening {
                     continue;
                 }
                 let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
-                let sim = if self.joined(a, b, &q[i].canon) {
+                let sim = if self.joined(a, b, &q[i].canon, rec.korean) {
                     0.95
                 } else if n[j].pair_skel != u32::MAX && q[i].canon.len() >= 7 && q[i].skel_id == Some(n[j].pair_skel) {
                     JOINED_PHONETIC
@@ -1057,7 +1082,7 @@ impl Screening {
                 if qused[i] || qused[i + 1] || q[i].form || q[i + 1].form {
                     continue;
                 }
-                let sim = if self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
+                let sim = if self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon), rec.korean) {
                     0.95
                 } else if self.canon.str(n[j].canon).len() >= 7 && q[i].pair_skel_id == Some(n[j].skel) {
                     JOINED_PHONETIC
@@ -1395,6 +1420,35 @@ mod tests {
         let year_only = one("Jong Myong Hak", Dob::year(1965));
         assert!(!year_only.corroborated && year_only.adjustments.iter().any(|(w, _)| w.contains("year of birth")));
         assert!(one("Jong Myong Hak", Dob::year(1966)).adjustments.iter().any(|(w, _)| w.contains("differs")));
+    }
+
+    /// Chinese Li and Yi are two names; Korean Ri, Li, Yi and Lee are one. Variants
+    /// across languages fold only in names the list gives as Korean.
+    #[test]
+    fn cross_language_variants_only_in_korean_names() {
+        let s = screening(vec![
+            entry("27472", "LI, Yi", &[]),
+            entry("2", "ZHANG, Wei", &[]),
+            korean("3", "RI, Song Chol"),
+            korean("4", "JANG, Song Thaek"),
+            korean("5", "U, Jong Su"),
+        ]);
+        for q in ["Li Li", "Yi Yi", "Jang Wei"] {
+            let m = s.screen(&Query::name(q), None);
+            assert!(m.is_empty(), "{q}: {:?}", m.first().map(|m| (&m.matched_name, m.score)));
+        }
+        for (q, id) in [
+            ("Li Yi", "27472"),
+            ("Zhang Wei", "2"),
+            ("Li Song Chol", "3"),
+            ("Yi Song Chol", "3"),
+            ("Lee Song Chol", "3"),
+            ("Chang Song Thaek", "4"),
+            ("Zhang Song Thaek", "4"),
+            ("Wu Jong Su", "5"),
+        ] {
+            assert_eq!(top(&s, q).filter(|m| m.1 >= 0.88).map(|m| m.0), Some(id.to_string()), "{q}");
+        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ struct RulesFile {
     stopwords: Vec<String>,
     forms: std::collections::BTreeMap<String, Vec<String>>,
     variants: std::collections::BTreeMap<String, Vec<String>>,
+    korean_variants: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The folding rules: stop words, company forms, romanisation variants.
@@ -46,6 +47,9 @@ pub struct NameRules {
     /// First word of a form phrase → (phrase words, canonical form), longest first.
     forms: FxHashMap<String, Vec<(Vec<String>, String)>>,
     variants: FxHashMap<String, String>,
+    /// Variants that hold only in Korean names (`li`, `yi` = `lee`): elsewhere they are
+    /// other names (Chinese Li and Yi).
+    korean: FxHashMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -87,16 +91,19 @@ impl NameRules {
                 list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
             }
         }
-        for (canon, spellings) in file.variants {
-            let canon = fold_words(&canon).join("");
-            for s in spellings.iter().chain(std::iter::once(&canon)) {
-                let w = fold_words(s).join("");
-                if let Some(prev) = self.variants.get(&w)
-                    && *prev != canon
-                {
-                    return Err(RulesError::Ambiguous { word: w, a: prev.clone(), b: canon });
+        for (table, korean) in [(file.variants, false), (file.korean_variants, true)] {
+            let map = if korean { &mut self.korean } else { &mut self.variants };
+            for (canon, spellings) in table {
+                let canon = fold_words(&canon).join("");
+                for s in spellings.iter().chain(std::iter::once(&canon)) {
+                    let w = fold_words(s).join("");
+                    if let Some(prev) = map.get(&w)
+                        && *prev != canon
+                    {
+                        return Err(RulesError::Ambiguous { word: w, a: prev.clone(), b: canon });
+                    }
+                    map.insert(w, canon.clone());
                 }
-                self.variants.insert(w, canon.clone());
             }
         }
         Ok(())
@@ -104,6 +111,12 @@ impl NameRules {
 
     /// The folded words of a name.
     pub fn words(&self, name: &str) -> Vec<Word> {
+        self.words_as(name, false)
+    }
+
+    /// The folded words of a name, with the Korean-only variants when `korean` (the
+    /// list gives the name as Korean).
+    pub fn words_as(&self, name: &str, korean: bool) -> Vec<Word> {
         let raw: Vec<String> = join_letters(fold_words(name).into_iter().filter(|w| !self.stop.contains(w)).collect());
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
@@ -118,7 +131,7 @@ impl NameRules {
                 }
             }
             let w = &raw[i];
-            let text = self.variants.get(w).cloned().unwrap_or_else(|| w.clone());
+            let text = self.variant_as(w, korean).to_string();
             out.push(Word { text, form: false, raw: w.clone() });
             i += 1;
         }
@@ -127,7 +140,17 @@ impl NameRules {
 
     /// The canonical spelling of one already folded word.
     pub fn variant<'a>(&'a self, word: &'a str) -> &'a str {
-        self.variants.get(word).map(String::as_str).unwrap_or(word)
+        self.variant_as(word, false)
+    }
+
+    /// The canonical spelling of one already folded word, in a Korean name or not.
+    pub fn variant_as<'a>(&'a self, word: &'a str, korean: bool) -> &'a str {
+        korean
+            .then(|| self.korean.get(word))
+            .flatten()
+            .or_else(|| self.variants.get(word))
+            .map(String::as_str)
+            .unwrap_or(word)
     }
 }
 
@@ -300,6 +323,11 @@ mod tests {
         assert_eq!(texts(&r, "John F Kennedy"), ["john", "f", "kennedy"]);
         assert_eq!(texts(&r, "王伟"), ["wang", "wei"]);
         assert_eq!(texts(&r, "RI Je-son"), texts(&r, "Lee Je Son"));
+        // Chinese Li, Yi, Zhang and Wu are not Korean Lee, Jang and U, except in a
+        // Korean name.
+        assert_eq!(texts(&r, "Li Yi Zhang Wu"), ["li", "yi", "zhang", "wu"]);
+        let korean: Vec<String> = r.words_as("Li Yi Chang Wu", true).into_iter().map(|w| w.text).collect();
+        assert_eq!(korean, ["lee", "lee", "jang", "u"]);
         assert_eq!(texts(&r, ""), Vec::<String>::new());
     }
 
