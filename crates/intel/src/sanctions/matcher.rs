@@ -344,7 +344,7 @@ impl Screening {
                 let mut words = s.rules.words_as(name, korean);
                 words.truncate(MAX_WORDS);
                 let key: Vec<(&str, bool)> = words.iter().map(|w| (w.text.as_str(), w.form)).collect();
-                if words.iter().all(|w| w.form)
+                if words.is_empty()
                     || seen.iter().any(|s| s.iter().map(|w| (w.text.as_str(), w.form)).eq(key.iter().copied()))
                 {
                     continue;
@@ -1448,6 +1448,41 @@ mod tests {
             ("Wu Jong Su", "5"),
         ] {
             assert_eq!(top(&s, q).filter(|m| m.1 >= 0.88).map(|m| m.0), Some(id.to_string()), "{q}");
+        }
+    }
+
+    /// A name made only of stop words and company forms can be screened; Le and Du
+    /// are surnames (Vietnamese Lê, Chinese Du), not articles to drop, while the
+    /// particles van and la still weigh little.
+    #[test]
+    fn stop_words_and_forms_that_are_names() {
+        let s = screening(vec![
+            entry("1", "DES INTERNATIONAL CO., LTD.", &[]),
+            entry("2", "GENERAL TECHNOLOGY LIMITED", &[]),
+            entry("3", "LE, Van Hung", &[]),
+            entry("4", "DU, Wei", &[]),
+            entry("5", "VAN DER BERG, Jan", &[]),
+            entry("6", "DE LA CRUZ, Maria", &[]),
+        ]);
+        for (q, id) in [
+            ("DES INTERNATIONAL CO., LTD.", "1"),
+            ("Des International Company Limited", "1"),
+            ("General Technology Ltd", "2"),
+            ("Le Van Hung", "3"),
+            ("Hung Le", "3"),
+            ("Du Wei", "4"),
+            ("Jan Berg", "5"),
+            ("Jan van der Berg", "5"),
+            ("Maria Cruz", "6"),
+            ("Maria de la Cruz", "6"),
+        ] {
+            let (got, score) = top(&s, q).unwrap_or_else(|| panic!("{q}: no match"));
+            assert_eq!(got, id, "{q}");
+            assert!(score >= MatchConfig::default().min_score, "{q}: {score}");
+        }
+        for q in ["Hung", "Wei", "Van Hung", "International Ltd", "Technology"] {
+            let m = s.screen(&Query::name(q), None);
+            assert!(m.is_empty(), "{q}: {:?}", m.first().map(|m| (&m.matched_name, m.score)));
         }
     }
 

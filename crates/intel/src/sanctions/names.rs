@@ -35,6 +35,7 @@ pub struct Word {
 #[serde(deny_unknown_fields, default)]
 struct RulesFile {
     stopwords: Vec<String>,
+    particles: Vec<String>,
     forms: std::collections::BTreeMap<String, Vec<String>>,
     variants: std::collections::BTreeMap<String, Vec<String>>,
     korean_variants: std::collections::BTreeMap<String, Vec<String>>,
@@ -44,6 +45,8 @@ struct RulesFile {
 #[derive(Clone, Debug, Default)]
 pub struct NameRules {
     stop: FxHashSet<String>,
+    /// Words kept but weighing like a company form (`van`, `la`).
+    particles: FxHashSet<String>,
     /// First word of a form phrase → (phrase words, canonical form), longest first.
     forms: FxHashMap<String, Vec<(Vec<String>, String)>>,
     variants: FxHashMap<String, String>,
@@ -75,6 +78,12 @@ impl NameRules {
         for s in file.stopwords {
             for w in fold_words(&s) {
                 self.stop.insert(w);
+            }
+        }
+        for s in file.particles {
+            for w in fold_words(&s) {
+                self.stop.remove(&w);
+                self.particles.insert(w);
             }
         }
         for (canon, spellings) in file.forms {
@@ -116,8 +125,22 @@ impl NameRules {
 
     /// The folded words of a name, with the Korean-only variants when `korean` (the
     /// list gives the name as Korean).
+    ///
+    /// A name that would fold to nothing but stop words, particles and company forms
+    /// (`DES INTERNATIONAL CO., LTD.`, `GENERAL TECHNOLOGY LIMITED`) keeps all its words,
+    /// stop words too, as ordinary words: they are all there is to tell it by, and
+    /// without them it could be neither screened nor found.
     pub fn words_as(&self, name: &str, korean: bool) -> Vec<Word> {
-        let raw: Vec<String> = join_letters(fold_words(name).into_iter().filter(|w| !self.stop.contains(w)).collect());
+        let out = self.fold(name, korean, true);
+        if out.iter().any(|w| !w.form) || (out.is_empty() && fold_words(name).is_empty()) {
+            return out;
+        }
+        self.fold(name, korean, false).into_iter().map(|w| Word { form: false, ..w }).collect()
+    }
+
+    fn fold(&self, name: &str, korean: bool, drop_stop: bool) -> Vec<Word> {
+        let raw: Vec<String> =
+            join_letters(fold_words(name).into_iter().filter(|w| !drop_stop || !self.stop.contains(w)).collect());
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
         'outer: while i < raw.len() {
@@ -131,6 +154,11 @@ impl NameRules {
                 }
             }
             let w = &raw[i];
+            if self.particles.contains(w) {
+                out.push(Word { text: w.clone(), form: true, raw: w.clone() });
+                i += 1;
+                continue;
+            }
             let text = self.variant_as(w, korean).to_string();
             out.push(Word { text, form: false, raw: w.clone() });
             i += 1;
