@@ -18,7 +18,7 @@ use bonafide_engine::lists::{LoadedLists, ScreeningConfig};
 use bonafide_intel::Places;
 use bonafide_intel::sanctions::diff::diff;
 use bonafide_intel::sanctions::{
-    Entry, IdKind, Match, Query, Screening, normalise_domain, normalise_email, normalise_wallet,
+    Dob, Entry, EntryKind, IdKind, Match, Query, Screening, normalise_domain, normalise_email, normalise_wallet,
 };
 use serde_json::{Value, json};
 
@@ -42,7 +42,8 @@ pub struct ScreenArgs {
     /// Lowest score reported, 0-1 (default: `[screening.matching] min_score`, 0.88).
     #[arg(long, value_name = "SCORE")]
     min_score: Option<f64>,
-    /// Date of birth of the person screened (YYYY-MM-DD): lifts or lowers matches.
+    /// Date of birth of the person screened (YYYY-MM-DD, or YYYY-MM or YYYY when that
+    /// is all that is known): lifts or lowers matches.
     #[arg(long, value_name = "DATE")]
     dob: Option<String>,
     /// Nationality or document country of the person screened: lifts or lowers matches.
@@ -51,6 +52,9 @@ pub struct ScreenArgs {
     /// Show why each match matched (word pairs, adjustments, the entry's identifiers).
     #[arg(long)]
     explain: bool,
+    /// The names are people's: vessels and aircraft are not matched.
+    #[arg(long)]
+    person: bool,
     /// Matches shown per query at most.
     #[arg(long, default_value_t = 10)]
     top: usize,
@@ -152,10 +156,22 @@ fn match_out<'a>(e: &'a Entry, m: &Match, explain: bool) -> MatchOut<'a> {
                 "pairs": m.pairs,
                 "adjustments": m.adjustments,
                 "identifier": m.identifier.as_ref().map(|(k, v)| json!({"kind": k.name(), "value": v})),
+                "kind": e.kind,
                 "north_korea": e.dprk,
                 "source": format!("{}:{}", e.source, e.line),
             })
         }),
+    }
+}
+
+/// The entry kind as the output names it (`person`, `vessel`, ...).
+fn kind_name(k: EntryKind) -> &'static str {
+    match k {
+        EntryKind::Person => "person",
+        EntryKind::Organisation => "organisation",
+        EntryKind::Vessel => "vessel",
+        EntryKind::Aircraft => "aircraft",
+        EntryKind::Identifier => "identifier",
     }
 }
 
@@ -175,7 +191,15 @@ fn print_human(out: &mut impl Write, s: &Screening, query: &str, matches: &[Matc
         } else {
             String::new()
         };
-        writeln!(out, "  {:.2}  {} {}  {}{via}{program}", m.score, e.list_kind().name(), e.id, e.name)?;
+        writeln!(
+            out,
+            "  {:.2}  {} {}  {} ({}){via}{program}",
+            m.score,
+            e.list_kind().name(),
+            e.id,
+            e.name,
+            kind_name(e.kind)
+        )?;
         if explain {
             if let Some((k, v)) = &m.identifier {
                 writeln!(out, "        {} {v} is published by this entry", k.name())?;
@@ -205,10 +229,25 @@ fn print_human(out: &mut impl Write, s: &Screening, query: &str, matches: &[Matc
     Ok(())
 }
 
-fn dob(s: &str) -> Result<(i32, u8, u8)> {
-    let mut it = s.trim().split('-');
-    let parsed = (|| Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?, it.next()?.parse().ok()?)))();
-    parsed.with_context(|| format!("--dob must be YYYY-MM-DD, got {s:?}"))
+/// `YYYY-MM-DD`, or `YYYY-MM` or `YYYY` when only that is known (agreeing at most on
+/// the year, which does not corroborate a match).
+fn dob(s: &str) -> Result<Dob> {
+    let parts: Vec<&str> = s.trim().split('-').collect();
+    let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u32>().ok());
+    let parsed = match parts.len() {
+        1 => num(0).map(|y| Dob::year(y as i32)),
+        2 => num(0)
+            .zip(num(1).filter(|m| (1..=12).contains(m)))
+            .map(|(y, m)| Dob { month: Some(m as u8), ..Dob::year(y as i32) }),
+        3 => num(0)
+            .zip(num(1).filter(|m| (1..=12).contains(m)))
+            .zip(num(2).filter(|d| (1..=31).contains(d)))
+            .map(|((y, m), d)| Dob::date(y as i32, m as u8, d as u8)),
+        _ => None,
+    };
+    parsed
+        .filter(|d| (1800..=2200).contains(&d.year))
+        .with_context(|| format!("--dob must be YYYY-MM-DD, YYYY-MM or YYYY, got {s:?}"))
 }
 
 pub fn run(config_path: Option<&PathBuf>, args: ScreenArgs) -> Result<ExitCode> {
@@ -244,6 +283,7 @@ pub fn run(config_path: Option<&PathBuf>, args: ScreenArgs) -> Result<ExitCode> 
             Some(c) => vec![Places::builtin().country(c).with_context(|| format!("unknown country {c:?}"))?],
             None => Vec::new(),
         },
+        person: args.person,
         ..Default::default()
     };
     let stdout = std::io::stdout();
@@ -287,10 +327,10 @@ fn known_subjects(db: &std::path::Path) -> Result<Vec<Known>> {
         let v: Value = serde_json::from_str(&claims).with_context(|| format!("subject {id}: claims are not JSON"))?;
         let text = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_string).filter(|s| !s.trim().is_empty());
         let name = text("name").unwrap_or_else(|| id.clone());
-        let dob = text("date_of_birth").and_then(|d| dob(&d[..d.len().min(10)]).ok());
-        let mut queries = vec![("name".to_string(), Query { dob, ..Query::name(name.clone()) })];
+        let dob = text("date_of_birth").and_then(|d| dob(d.get(..10).unwrap_or(&d)).ok());
+        let mut queries = vec![("name".to_string(), Query { dob, ..Query::person(name.clone()) })];
         for a in v.get("aliases").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
-            queries.push(("alias".into(), Query { dob, ..Query::name(a) }));
+            queries.push(("alias".into(), Query { dob, ..Query::person(a) }));
         }
         for k in ["vendor", "vendor_domain", "website"] {
             if let Some(t) = text(k) {

@@ -7,7 +7,9 @@ use std::path::Path;
 use bonafide_core::testdata::shared;
 use bonafide_intel::sanctions::names::NameRules;
 use bonafide_intel::sanctions::ofac::{OfacSet, sniff};
-use bonafide_intel::sanctions::{BadRow, EntryKind, IdKind, Lists, MatchConfig, Query, Screening, ftm, published, un};
+use bonafide_intel::sanctions::{
+    BadRow, Dob, EntryKind, IdKind, Lists, MatchConfig, Query, Screening, ftm, published, un,
+};
 
 /// Reads the OFAC files given as one set; returns the entries' list and every bad row.
 fn ofac(files: &[&Path]) -> (Lists, Vec<(String, BadRow)>) {
@@ -76,7 +78,7 @@ fn ofac_2024_it_worker_designations() {
     assert_eq!(s.identifier(IdKind::Wallet, "1D6gG9iKEhPitTcWRJiniuj1jYM2hNeAfJ").len(), 1);
     assert!(s.identifier(IdKind::Wallet, "1d6gg9ikehpittcwrjiniuj1jym2hneafj").is_empty());
 
-    let kim = s.screen(&Query { dob: Some((1965, 4, 25)), ..Query::name("Sang-man Kim") }, None);
+    let kim = s.screen(&Query { dob: Some(Dob::date(1965, 4, 25)), ..Query::name("Sang-man Kim") }, None);
     assert_eq!(s.entry(kim[0].entry).unwrap().id, "43377");
     assert!(kim[0].adjustments.iter().any(|(why, v)| why.contains("agrees") && *v > 0.0));
 }
@@ -210,4 +212,24 @@ fn ordinary_names_are_not_matches() {
         }
     }
     assert!(hits.is_empty(), "{} of 1000 ordinary names matched:\n{}", hits.len(), hits.join("\n"));
+}
+
+/// Loading more lists does not lose a match: `MOHAMMED, Ali` is an a.k.a. of three
+/// entries of the 2024 SDN list, found alone and with the 2021 set's thousands of names
+/// that share both words.
+#[test]
+fn more_lists_do_not_hide_an_exact_alias() {
+    let (Some(sdn), Some(dir)) = (shared("sanctions/sdn_2024-05-03.csv"), shared("sanctions/ofac_2021")) else {
+        return;
+    };
+    let (mut lists, _) = ofac(&[&sdn]);
+    let files: Vec<_> = ["add.csv", "alt.csv", "sdn.csv", "sdn_comments.csv"].iter().map(|f| dir.join(f)).collect();
+    let (old, _) = ofac(&files.iter().map(|p| p.as_path()).collect::<Vec<_>>());
+    lists.push_list("ofac 2021".into(), old.entries);
+    let s = screening(lists);
+    let m = s.screen(&Query::name("MOHAMMED, Ali"), None);
+    let ids: Vec<&str> = m.iter().filter(|m| m.score > 0.99).map(|m| s.entry(m.entry).unwrap().id.as_str()).collect();
+    for id in ["19930", "21387"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
 }

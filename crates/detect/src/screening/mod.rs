@@ -213,6 +213,35 @@ mod tests {
         assert!(r.get("E4", "S1").unwrap().evidence[0].detail["north_korea"].as_str().unwrap().contains("nationality"));
     }
 
+    /// A subject, a reference and a recipient named like a listed ship are not the ship;
+    /// a vendor may still match it.
+    #[test]
+    fn s1_people_do_not_match_vessels() {
+        let mut w = world();
+        let mut ship = entry("19575", "JIN TAI", "DPRK");
+        ship.kind = EntryKind::Vessel;
+        let mut lists = Lists::default();
+        lists.push_list("test".into(), vec![ship]);
+        w.screening = Screening::build(lists, NameRules::builtin(), MatchConfig::default());
+        w.subjects[0].name = "Tai Jin".into();
+        w.records.references.push(Reference {
+            subject_id: "E2".into(),
+            name: Some("Jin Tai".into()),
+            email: None,
+            phone: None,
+            company: None,
+            company_domain: None,
+            verified: None,
+            domain_created: None,
+            extra: Default::default(),
+            source: pos(4),
+        });
+        w.subjects[2].vendor = Some("Jin Tai".into());
+        let r = w.run();
+        assert!(r.ids("E1").is_empty() && r.ids("E2").is_empty(), "{:?}", r.findings);
+        assert_eq!(r.ids("E3"), ["S1"]);
+    }
+
     #[test]
     fn s1_confounders_namesakes_and_other_programs() {
         let mut w = world();

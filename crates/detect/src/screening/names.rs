@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 
 use bonafide_core::{CountryCode, Finding, SubjectIdx};
 use bonafide_intel::Places;
-use bonafide_intel::sanctions::{Match, Query};
+use bonafide_intel::sanctions::{Dob, Match, Query};
 
 use super::{Screened, evidence, subject_ids, ymd};
 use crate::evidence::SAMPLE;
@@ -50,9 +50,9 @@ impl Detector for NameScreening {
                 .into_iter()
                 .collect();
             let person = |name: &str| Query {
-                dob: s.date_of_birth.and_then(ymd),
+                dob: s.date_of_birth.and_then(ymd).map(|(y, m, d)| Dob::date(y, m, d)),
                 countries: countries.clone(),
-                ..Query::name(name)
+                ..Query::person(name)
             };
             values.push((Screened { subject, field: "name", value: &s.name, source: s.source }, person(&s.name)));
             for a in &s.aliases {
@@ -68,11 +68,13 @@ impl Detector for NameScreening {
             let recs = cx.records;
             for r in &recs.references {
                 let Some(&subject) = ids.get(r.subject_id.as_str()) else { continue };
-                for (field, v) in [("reference.name", &r.name), ("reference.company", &r.company)] {
+                // A reference is a person; a reference's company may be any listed party.
+                for (field, v, person) in [("reference.name", &r.name, true), ("reference.company", &r.company, false)]
+                {
                     if let Some(v) = v {
                         values.push((
                             Screened { subject, field, value: v, source: Some(r.source) },
-                            Query::name(v.as_str()),
+                            Query { person, ..Query::name(v.as_str()) },
                         ));
                     }
                 }
@@ -80,7 +82,7 @@ impl Detector for NameScreening {
             for r in &recs.payroll {
                 let Some(&subject) = ids.get(r.subject_id.as_str()) else { continue };
                 if let Some(v) = &r.account_holder {
-                    let q = Query::name(v.as_str());
+                    let q = Query::person(v.as_str());
                     values.push((
                         Screened { subject, field: "payroll.account_holder", value: v, source: Some(r.source) },
                         q,
@@ -90,7 +92,7 @@ impl Detector for NameScreening {
             for r in &recs.shipments {
                 let Some(&subject) = ids.get(r.subject_id.as_str()) else { continue };
                 if let Some(v) = &r.recipient_name {
-                    let q = Query::name(v.as_str());
+                    let q = Query::person(v.as_str());
                     values.push((
                         Screened { subject, field: "shipment.recipient_name", value: v, source: Some(r.source) },
                         q,

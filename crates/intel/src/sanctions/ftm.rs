@@ -32,7 +32,7 @@ fn ftm_dob(s: &str) -> Option<Dob> {
     let year = it.next()?.parse().ok()?;
     let month = it.next().and_then(|m| m.parse().ok()).filter(|m| (1..=12).contains(m));
     let day = it.next().and_then(|d| d.get(..2).unwrap_or(d).parse().ok()).filter(|d| (1..=31).contains(d));
-    Some(Dob { year, month, day, year_to: None, approx: false })
+    Some(Dob { month, day, ..Dob::year(year) })
 }
 
 /// What a read produced: the entries, and how many lines were valid records.

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use super::identifiers::{self, IdKind};
 use super::names::{NameRules, Word, light_key, skeleton};
-use super::{Entry, EntryKind, Lists};
+use super::{Dob, DobAgreement, Entry, EntryKind, Lists};
 
 /// `[screening]` matching settings.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -40,19 +40,35 @@ pub struct MatchConfig {
     pub min_score: f64,
     /// Factor on the score of a name the list marks as a weak alias.
     pub weak_alias_factor: f64,
-    /// Added when the query's date of birth agrees with one of the entry's.
+    /// The most a weak alias scores unless a date of birth or a country of the query
+    /// agrees with the entry's. Lists mark as weak the aliases too generic to screen on
+    /// (the UN's `Low` quality: `John`, `Israel`, `Chairman`), so one must not match on
+    /// its own: below `min_score`, it shows only when asked for lower scores.
+    pub weak_alias_cap: f64,
+    /// Added when the query's date of birth agrees with one of the entry's (to the
+    /// month at least).
     pub dob_match_bonus: f64,
+    /// Added when only the year agrees: a listed year, range or `circa`, or a query that
+    /// knows only the year. Consistent but shared by many: it does not corroborate.
+    pub dob_year_bonus: f64,
     /// Subtracted when the entry has dates of birth and none agrees.
     pub dob_mismatch_penalty: f64,
     /// Added when one of the query's countries is one of the entry's.
     pub country_match_bonus: f64,
     /// Subtracted when both have countries and none is shared.
     pub country_mismatch_penalty: f64,
-    /// Candidates scored in full per query, at most.
+    /// Candidates scored in full per query, at most, those with the best achievable
+    /// score first. Candidates that cannot reach the minimum score are dropped before
+    /// this cap, so it bounds the work on a query that matches very many names alike.
     pub max_candidates: usize,
     /// Share of the query's word weight a candidate must share through the index to be
     /// scored in full.
     pub min_candidate_share: f64,
+    /// Factor on the name score when the query puts a Korean person's given-name
+    /// syllables in another order than the list (`Il-soo Kim` for `KIM Su Il`): the
+    /// order of the syllables is the name (Su Il and Il Su are two people), while moving
+    /// the family name from front to back is only a writing habit and costs nothing.
+    pub given_order_factor: f64,
 }
 
 impl Default for MatchConfig {
@@ -60,12 +76,15 @@ impl Default for MatchConfig {
         MatchConfig {
             min_score: 0.88,
             weak_alias_factor: 0.92,
+            weak_alias_cap: 0.85,
             dob_match_bonus: 0.05,
+            dob_year_bonus: 0.02,
             dob_mismatch_penalty: 0.15,
             country_match_bonus: 0.03,
             country_mismatch_penalty: 0.05,
-            max_candidates: 40,
+            max_candidates: 100,
             min_candidate_share: 0.34,
+            given_order_factor: 0.8,
         }
     }
 }
@@ -74,16 +93,26 @@ impl Default for MatchConfig {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Query {
     pub name: String,
-    /// Date of birth (year, month, day).
-    pub dob: Option<(i32, u8, u8)>,
+    /// Date of birth: a full date, or only a year (and month) when that is all that is
+    /// known, which agrees at most on the year.
+    pub dob: Option<Dob>,
     /// Countries comparable with the list's nationalities and addresses (a nationality
     /// or an identity document's country, not a claimed home: see the S1 detector).
     pub countries: Vec<CountryCode>,
+    /// The name is a person's (a subject, an alias, a reference, a payee, a recipient):
+    /// vessels and aircraft are not candidates. Ships are named like people (`JIN TAI`,
+    /// `HWA SONG`), and a person whose name is a ship's is not that ship.
+    pub person: bool,
 }
 
 impl Query {
     pub fn name(name: impl Into<String>) -> Query {
         Query { name: name.into(), ..Default::default() }
+    }
+
+    /// A person's name: see [`Query::person`].
+    pub fn person(name: impl Into<String>) -> Query {
+        Query { name: name.into(), person: true, ..Default::default() }
     }
 }
 
@@ -312,10 +341,10 @@ impl Screening {
                 if e.kind == EntryKind::Identifier {
                     break;
                 }
-                let mut words = s.rules.words(name);
+                let mut words = s.rules.words_as(name, korean);
                 words.truncate(MAX_WORDS);
                 let key: Vec<(&str, bool)> = words.iter().map(|w| (w.text.as_str(), w.form)).collect();
-                if words.iter().all(|w| w.form)
+                if words.is_empty()
                     || seen.iter().any(|s| s.iter().map(|w| (w.text.as_str(), w.form)).eq(key.iter().copied()))
                 {
                     continue;
@@ -434,8 +463,8 @@ impl Screening {
         self.names.len()
     }
 
-    fn query_tokens(&self, name: &str) -> Vec<QTok> {
-        let mut words = self.rules.words(name);
+    fn query_tokens(&self, name: &str, korean: bool) -> Vec<QTok> {
+        let mut words = self.rules.words_as(name, korean);
         words.truncate(MAX_WORDS);
         let pair_skels: Vec<Option<u32>> = (0..words.len())
             .map(|i| {
@@ -478,180 +507,94 @@ impl Screening {
     /// minimum when `None`), best first, one match per entry.
     pub fn screen(&self, q: &Query, min_score: Option<f64>) -> Vec<Match> {
         let min = min_score.unwrap_or(self.config.min_score);
-        let qt = self.query_tokens(&q.name);
+        let qt = self.query_tokens(&q.name, false);
         let wq: f32 = qt.iter().filter(|t| !t.form).map(|t| t.w).sum();
         if wq <= 0.0 {
             return Vec::new();
         }
-        // Candidate generation: (name -> (shared weight, last query word counted, its add)).
-        let mut sources: Vec<(usize, f32, &[u32])> = Vec::new(); // (query word, strength, postings)
-        for (i, t) in qt.iter().enumerate() {
-            if t.form {
-                continue;
-            }
-            if let Some(c) = t.canon_id {
-                sources.push((i, 1.0, self.by_canon.get(c as usize).map(Vec::as_slice).unwrap_or(&[])));
-            }
-            if let Some(k) = t.skel_id {
-                sources.push((i, 0.9, self.by_skel.get(k as usize).map(Vec::as_slice).unwrap_or(&[])));
-            }
-            if let Some(p) = prefix_key(&t.skel).and_then(|p| self.by_prefix.get(p)) {
-                sources.push((i, 0.7, p));
-            }
-            if let Some(p) = suffix_key(&t.skel).and_then(|p| self.by_suffix.get(p)) {
-                sources.push((i, 0.7, p));
-            }
-            if let Some(p) = self.by_pair.get(t.canon.as_str()) {
-                sources.push((i, 0.95, p));
-            } else if let Some(p) = self.by_pair.get(t.skel.as_str()) {
-                sources.push((i, 0.85, p));
-            }
+        // The query folded as a Korean name, when that differs (`Li` is `lee` there):
+        // it is compared with the Korean names of the lists, `qt` with the others.
+        let qk = self.query_tokens(&q.name, true);
+        let qk = qk.iter().map(|t| &t.canon).ne(qt.iter().map(|t| &t.canon)).then_some(qk);
+        let mut cands = self.candidates(&qt, false);
+        if let Some(qk) = &qk {
+            cands.retain(|(ni, _)| !self.names[*ni as usize].korean);
+            cands.extend(self.candidates(qk, true).into_iter().filter(|(ni, _)| self.names[*ni as usize].korean));
         }
-        for (i, pair) in qt.windows(2).enumerate() {
-            if pair[0].form || pair[1].form {
-                continue;
+        let toks_for = |rec: NameRec| -> &[QTok] {
+            match &qk {
+                Some(k) if rec.korean => k,
+                _ => &qt,
             }
-            let joined = format!("{}{}", pair[0].canon, pair[1].canon);
-            if let Some(c) = self.canon.get(&joined)
-                && let Some(p) = self.by_canon.get(c as usize)
-            {
-                sources.push((i, 0.95, p));
-            } else {
-                let joined = skeleton(&joined);
-                if let Some(k) = self.skel.get(&joined)
-                    && let Some(p) = self.by_skel.get(k as usize)
-                {
-                    sources.push((i, 0.85, p));
-                }
-            }
-        }
-        sources.sort_by_key(|(_, _, p)| p.len());
-        let walked: usize = sources.iter().map(|(_, _, p)| p.len()).filter(|&n| n <= LARGE).sum();
-        let mut acc: FxHashMap<u32, (f32, u16, f32)> =
-            FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
-        let mut probe: Vec<(usize, f32)> = Vec::new();
-        for (ti, strength, postings) in &sources {
-            if postings.len() > LARGE && !acc.is_empty() {
-                probe.push((*ti, *strength));
-                continue;
-            }
-            let add = strength * qt[*ti].w;
-            for &ni in *postings {
-                let e = acc.entry(ni).or_insert((0.0, u16::MAX, 0.0));
-                if e.1 == *ti as u16 {
-                    if add > e.2 {
-                        e.0 += add - e.2;
-                        e.2 = add;
-                    }
-                } else {
-                    e.0 += add;
-                    e.1 = *ti as u16;
-                    e.2 = add;
-                }
-            }
-        }
-        let mut cands: Vec<(u32, f32)> = acc.into_iter().map(|(n, (a, _, _))| (n, a)).collect();
-        if !probe.is_empty() {
-            // Frequent words: check the candidates found so far instead of walking.
-            let mut done: Vec<usize> = Vec::new();
-            for (ti, _) in &probe {
-                if done.contains(ti) {
-                    continue;
-                }
-                done.push(*ti);
-                let t = &qt[*ti];
-                for (ni, a) in cands.iter_mut() {
-                    let rec = self.names[*ni as usize];
-                    let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
-                    let best = toks
-                        .iter()
-                        .map(|nt| {
-                            if Some(nt.canon) == t.canon_id {
-                                1.0
-                            } else if Some(nt.skel) == t.skel_id {
-                                0.9
-                            } else {
-                                0.0
-                            }
-                        })
-                        .fold(0.0f32, f32::max);
-                    *a += best * t.w;
-                }
-            }
-        }
-        let floor = self.config.min_candidate_share as f32 * wq;
-        // A name can score at most (shared + its own weight) / (query + its own weight):
-        // the query weight it does not share counts against it. Words the index cannot
-        // see (typos early in a word) get some slack; below the bound, skip the name.
+        };
+        // Only names whose best achievable score reaches the minimum (less what a date
+        // of birth and countries could add) are scored in full, best bound first: an
+        // exact name is never cut for names that merely share its words (`MOHAMMED,
+        // Ali` among the hundreds of names with both), whatever the lists loaded.
         let slack = self.config.dob_match_bonus.max(0.0) + self.config.country_match_bonus.max(0.0);
         let need = (min - slack - 0.02) as f32;
-        let qform: f32 = qt.iter().filter(|t| t.form).map(|t| t.w).sum();
-        cands.retain(|(ni, a)| {
-            if *a < floor {
-                return false;
-            }
-            let wn = self.names[*ni as usize].weight;
-            let shared = (a + 0.15 * wq).min(wq) + qform;
-            need <= 0.0 || (shared + wn) / (wq + qform + wn) >= need
-        });
-        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let mut cands: Vec<(u32, f32, f32)> = cands
+            .into_iter()
+            .filter(|(ni, _)| {
+                !q.person
+                    || !matches!(
+                        self.entries[self.names[*ni as usize].entry as usize].kind,
+                        EntryKind::Vessel | EntryKind::Aircraft
+                    )
+            })
+            .map(|(ni, a)| (ni, self.bound(toks_for(self.names[ni as usize]), self.names[ni as usize]), a))
+            .filter(|(_, b, _)| need <= 0.0 || *b >= need)
+            .collect();
+        cands.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.total_cmp(&a.2)).then(a.0.cmp(&b.0)));
         cands.truncate(self.config.max_candidates);
 
         // Per entry, the best of its names; among equals, the one written in the
         // query's word order (`Alis LLC` is reported as the a.k.a. `ALIS LLC`).
-        let mut best: BTreeMap<u32, (f64, bool, u32)> = BTreeMap::new();
+        // (score with the order factor, written in the query's order, name, name score
+        // before the order factor, syllables inverted).
+        let mut best: BTreeMap<u32, (f64, bool, u32, f64, bool)> = BTreeMap::new();
         let mut scratch = Vec::new();
-        for (ni, _) in &cands {
+        for (ni, _, _) in &cands {
             let rec = self.names[*ni as usize];
-            let mut score = self.align(&qt, rec, false, &mut scratch).0;
+            let qt = toks_for(rec);
+            let a = self.align(qt, rec, false, &mut scratch);
+            let mut name_score = a.score;
             if rec.weak {
-                score *= self.config.weak_alias_factor;
+                name_score *= self.config.weak_alias_factor;
+                if !self.facts(q, &self.entries[rec.entry as usize]).1 {
+                    name_score = name_score.min(self.config.weak_alias_cap);
+                }
             }
+            let score = if a.inverted { name_score * self.config.given_order_factor } else { name_score };
             let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
-            let in_order = toks.len() == qt.len() && toks.iter().zip(&qt).all(|(n, q)| Some(n.canon) == q.canon_id);
-            let e = best.entry(rec.entry).or_insert((-1.0, false, *ni));
+            let in_order = toks.len() == qt.len() && toks.iter().zip(qt).all(|(n, q)| Some(n.canon) == q.canon_id);
+            let e = best.entry(rec.entry).or_insert((-1.0, false, *ni, 0.0, false));
             if score > e.0 || (score == e.0 && in_order && !e.1) {
-                *e = (score, in_order, *ni);
+                *e = (score, in_order, *ni, name_score, a.inverted);
             }
         }
         let mut out: Vec<Match> = Vec::new();
-        for (entry, (name_score, _, ni)) in best {
-            if name_score + slack < min {
+        for (entry, (score, _, ni, name_score, inverted)) in best {
+            if score + slack < min {
                 continue;
             }
             let rec = self.names[ni as usize];
             let e = &self.entries[entry as usize];
             let mut adjustments = Vec::new();
-            let mut corroborated = false;
-            if let Some((y, m, d)) = q.dob
-                && !e.dobs.is_empty()
-            {
-                if e.dobs.iter().any(|x| x.agrees(y, m, d)) {
-                    corroborated = true;
-                    adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
-                } else {
-                    let listed: Vec<String> = e.dobs.iter().map(|d| d.label()).collect();
-                    adjustments.push((
-                        format!("date of birth differs (listed {})", listed.join(", ")),
-                        -self.config.dob_mismatch_penalty,
-                    ));
-                }
+            if inverted {
+                adjustments.push(("given-name syllables in another order than listed".to_string(), score - name_score));
             }
-            if !q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()) {
-                let shared = q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c));
-                match shared {
-                    Some(c) => {
-                        corroborated = true;
-                        adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
-                    }
-                    None => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
-                }
+            let (facts, corroborated) = self.facts(q, e);
+            adjustments.extend(facts);
+            let mut score = (name_score + adjustments.iter().map(|(_, a)| a).sum::<f64>()).clamp(0.0, 1.0);
+            if rec.weak && !corroborated {
+                score = score.min(self.config.weak_alias_cap);
             }
-            let score = (name_score + adjustments.iter().map(|(_, a)| a).sum::<f64>()).clamp(0.0, 1.0);
             if score < min {
                 continue;
             }
-            let (_, pairs, uq, ul) = self.align(&qt, rec, true, &mut scratch);
+            let Aligned { pairs, unmatched_query: uq, unmatched_list: ul, .. } =
+                self.align(toks_for(rec), rec, true, &mut scratch);
             let matched_name = e.all_names().nth(rec.alias as usize).unwrap_or(&e.name).to_string();
             out.push(Match {
                 entry: entry as usize,
@@ -669,6 +612,39 @@ impl Screening {
         }
         out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.entry.cmp(&b.entry)));
         out
+    }
+
+    /// The date-of-birth and country adjustments of a query against one entry, and
+    /// whether one of them agrees.
+    fn facts(&self, q: &Query, e: &Entry) -> (Vec<(String, f64)>, bool) {
+        let mut adjustments = Vec::new();
+        let mut corroborated = false;
+        if let Some(qd) = &q.dob
+            && let Some(best) = e.dobs.iter().map(|x| x.compare(qd)).max()
+        {
+            let listed = || e.dobs.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ");
+            match best {
+                DobAgreement::Full => {
+                    corroborated = true;
+                    adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
+                }
+                DobAgreement::Year => adjustments
+                    .push((format!("year of birth agrees (listed {})", listed()), self.config.dob_year_bonus)),
+                DobAgreement::Differs => adjustments
+                    .push((format!("date of birth differs (listed {})", listed()), -self.config.dob_mismatch_penalty)),
+            }
+        }
+        if !q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()) {
+            let shared = q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c));
+            match shared {
+                Some(c) => {
+                    corroborated = true;
+                    adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
+                }
+                None => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
+            }
+        }
+        (adjustments, corroborated)
     }
 
     /// The entries publishing this identifier (exact after normalisation): certainty.
@@ -789,8 +765,236 @@ impl Screening {
         }
     }
 
-    fn joined(a: &str, b: &str, target: &str) -> bool {
-        target.len() == a.len() + b.len() && target.starts_with(a) && target.ends_with(b)
+    /// The names the index proposes for the query words `qt` (folded as Korean or
+    /// not), with the weight of the query they share, at least the floor share.
+    fn candidates(&self, qt: &[QTok], korean: bool) -> Vec<(u32, f32)> {
+        let wq: f32 = qt.iter().filter(|t| !t.form).map(|t| t.w).sum();
+        // Candidate generation: (name -> (shared weight, last query word counted, its add)).
+        let mut sources: Vec<(usize, f32, &[u32])> = Vec::new(); // (query word, strength, postings)
+        for (i, t) in qt.iter().enumerate() {
+            if t.form {
+                continue;
+            }
+            if let Some(c) = t.canon_id {
+                sources.push((i, 1.0, self.by_canon.get(c as usize).map(Vec::as_slice).unwrap_or(&[])));
+            }
+            if let Some(k) = t.skel_id {
+                sources.push((i, 0.9, self.by_skel.get(k as usize).map(Vec::as_slice).unwrap_or(&[])));
+            }
+            if let Some(p) = prefix_key(&t.skel).and_then(|p| self.by_prefix.get(p)) {
+                sources.push((i, 0.7, p));
+            }
+            if let Some(p) = suffix_key(&t.skel).and_then(|p| self.by_suffix.get(p)) {
+                sources.push((i, 0.7, p));
+            }
+            if let Some(p) = self.by_pair.get(t.canon.as_str()) {
+                sources.push((i, 0.95, p));
+            } else if let Some(p) = self.folded_pair(&t.canon, korean) {
+                sources.push((i, 0.95, p));
+            } else if let Some(p) = self.by_pair.get(t.skel.as_str()) {
+                sources.push((i, 0.85, p));
+            }
+        }
+        for (i, pair) in qt.windows(2).enumerate() {
+            if pair[0].form || pair[1].form {
+                continue;
+            }
+            let joined = format!("{}{}", pair[0].canon, pair[1].canon);
+            if let Some(c) = self.canon.get(&joined)
+                && let Some(p) = self.by_canon.get(c as usize)
+            {
+                sources.push((i, 0.95, p));
+            } else {
+                let joined = skeleton(&joined);
+                if let Some(k) = self.skel.get(&joined)
+                    && let Some(p) = self.by_skel.get(k as usize)
+                {
+                    sources.push((i, 0.85, p));
+                }
+            }
+        }
+        sources.sort_by_key(|(_, _, p)| p.len());
+        // Words found only in long postings (a `kim`, a `mohammed`) are checked against
+        // the candidates the other words found instead of walked, but only as long as
+        // the words so skipped weigh less than the floor share: a name that none of the
+        // walked postings holds then cannot reach the floor, so nothing is lost. (Before,
+        // any long posting after the first walked one was skipped, and a stray short one
+        // (`ali` as the joined pair `a li`) could hide every `MOHAMMED, Ali`.)
+        let floor = self.config.min_candidate_share as f32 * wq;
+        let mut longest: Vec<(usize, usize)> = Vec::new(); // (query word, its shortest posting)
+        for (ti, _, p) in &sources {
+            match longest.iter_mut().find(|(i, _)| i == ti) {
+                Some(e) => e.1 = e.1.min(p.len()),
+                None => longest.push((*ti, p.len())),
+            }
+        }
+        longest.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+        let mut skip = [false; MAX_WORDS];
+        let mut skipped = 0.0f32;
+        for (ti, n) in longest {
+            if n > LARGE && skipped + qt[ti].w < floor {
+                skip[ti] = true;
+                skipped += qt[ti].w;
+            }
+        }
+        let walked: usize =
+            sources.iter().filter(|(ti, _, p)| !(skip[*ti] && p.len() > LARGE)).map(|(_, _, p)| p.len()).sum();
+        let mut acc: FxHashMap<u32, (f32, u16, f32)> =
+            FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
+        let mut probe: Vec<(usize, f32)> = Vec::new();
+        for (ti, strength, postings) in &sources {
+            if skip[*ti] && postings.len() > LARGE {
+                probe.push((*ti, *strength));
+                continue;
+            }
+            let add = strength * qt[*ti].w;
+            for &ni in *postings {
+                let e = acc.entry(ni).or_insert((0.0, u16::MAX, 0.0));
+                if e.1 == *ti as u16 {
+                    if add > e.2 {
+                        e.0 += add - e.2;
+                        e.2 = add;
+                    }
+                } else {
+                    e.0 += add;
+                    e.1 = *ti as u16;
+                    e.2 = add;
+                }
+            }
+        }
+        let mut cands: Vec<(u32, f32)> = acc.into_iter().map(|(n, (a, _, _))| (n, a)).collect();
+        if !probe.is_empty() {
+            // Frequent words: check the candidates found so far instead of walking.
+            let mut done: Vec<usize> = Vec::new();
+            for (ti, _) in &probe {
+                if done.contains(ti) {
+                    continue;
+                }
+                done.push(*ti);
+                let t = &qt[*ti];
+                for (ni, a) in cands.iter_mut() {
+                    let rec = self.names[*ni as usize];
+                    let toks = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+                    let best = toks
+                        .iter()
+                        .map(|nt| {
+                            if Some(nt.canon) == t.canon_id {
+                                1.0
+                            } else if Some(nt.skel) == t.skel_id {
+                                0.9
+                            } else {
+                                0.0
+                            }
+                        })
+                        .fold(0.0f32, f32::max);
+                    *a += best * t.w;
+                }
+            }
+        }
+        cands.retain(|(_, a)| *a >= floor);
+        cands
+    }
+
+    /// An upper bound of the score [`Screening::align`] can give `q` and this name: every
+    /// word of either side that could pair with some word of the other (the same word,
+    /// key or light key, a typo's reach, a joined pair) counts as paired at 1.0, every
+    /// other word counts against. Cheap comparisons only, no edit distance, so that
+    /// every candidate can be bounded before the best are scored in full.
+    fn bound(&self, q: &[QTok], rec: NameRec) -> f32 {
+        let n = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+        let mut qhit = [false; MAX_WORDS];
+        let mut nhit = [false; MAX_WORDS];
+        for (i, qt) in q.iter().enumerate() {
+            for (j, nt) in n.iter().enumerate() {
+                if qt.canon_id == Some(nt.canon)
+                    || qt.light_id == Some(nt.light)
+                    || qt.skel_id == Some(nt.skel)
+                    || self.typo_reach(qt, nt)
+                {
+                    qhit[i] = true;
+                    nhit[j] = true;
+                }
+            }
+        }
+        for (i, qt) in q.iter().enumerate() {
+            if qt.form {
+                continue;
+            }
+            for j in 0..n.len().saturating_sub(1) {
+                if n[j].form || n[j + 1].form {
+                    continue;
+                }
+                let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
+                if qt.skel_id == Some(n[j].pair_skel) || self.joined(a, b, &qt.canon, rec.korean) {
+                    qhit[i] = true;
+                    nhit[j] = true;
+                    nhit[j + 1] = true;
+                }
+            }
+        }
+        for (j, nt) in n.iter().enumerate() {
+            if nt.form {
+                continue;
+            }
+            for i in 0..q.len().saturating_sub(1) {
+                if q[i].form || q[i + 1].form {
+                    continue;
+                }
+                if q[i].pair_skel_id == Some(nt.skel)
+                    || self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(nt.canon), rec.korean)
+                {
+                    qhit[i] = true;
+                    qhit[i + 1] = true;
+                    nhit[j] = true;
+                }
+            }
+        }
+        let num: f32 = q.iter().zip(qhit).filter(|(_, h)| *h).map(|(t, _)| t.w).sum::<f32>()
+            + n.iter().zip(nhit).filter(|(_, h)| *h).map(|(t, _)| t.w).sum::<f32>();
+        let den = q.iter().map(|t| t.w).sum::<f32>() + rec.weight;
+        if den > 0.0 { num / den } else { 0.0 }
+    }
+
+    /// Whether [`Screening::sim`] could call the two words a typo of each other: both six
+    /// letters or more, and spellings or phonetic keys whose letters, counted without
+    /// order, differ by no more than the typos allowed (a lower bound of the edit
+    /// distance, without computing it).
+    fn typo_reach(&self, q: &QTok, n: &NTok) -> bool {
+        let (a, b) = (q.canon.as_bytes(), self.canon.str(n.canon).as_bytes());
+        let shortest = a.len().min(b.len());
+        if shortest < 6 {
+            return false;
+        }
+        let max = if shortest >= 9 { 2 } else { 1 };
+        let (c, e) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
+        bag_distance(a, b) <= max || (!q.form && !n.form && c.len().min(e.len()) >= 6 && bag_distance(c, e) <= max)
+    }
+
+    /// Whether `whole` is the folded words `a` and `b` written as one: `Sangman` = `sang
+    /// man`, and also when a half is a variant spelling that folds only as a word of its
+    /// own (`Taehun` = `thae hun`, `tae` being a spelling of `thae`; `Sungjun` = `seung
+    /// jun`).
+    fn joined(&self, a: &str, b: &str, whole: &str, korean: bool) -> bool {
+        if whole.len() == a.len() + b.len() && whole.starts_with(a) && whole.ends_with(b) {
+            return true;
+        }
+        (1..whole.len()).any(|k| {
+            whole.is_char_boundary(k)
+                && self.rules.variant_as(&whole[..k], korean) == a
+                && self.rules.variant_as(&whole[k..], korean) == b
+        })
+    }
+
+    /// The index key of `word` read as two joined words whose halves fold to variants
+    /// (`taehun` → `thaehun`), when the lists have such a pair.
+    fn folded_pair(&self, word: &str, korean: bool) -> Option<&[u32]> {
+        (1..word.len()).filter(|&k| word.is_char_boundary(k)).find_map(|k| {
+            let (a, b) = (self.rules.variant_as(&word[..k], korean), self.rules.variant_as(&word[k..], korean));
+            if a == &word[..k] && b == &word[k..] {
+                return None;
+            }
+            self.by_pair.get(format!("{a}{b}").as_str()).map(Vec::as_slice)
+        })
     }
 
     /// Aligns query words with one list name; returns the score and, when `explain`,
@@ -801,8 +1005,10 @@ impl Screening {
         rec: NameRec,
         explain: bool,
         cand: &mut Vec<(f64, usize, usize, &'static str)>,
-    ) -> (f64, Vec<TokenPair>, Vec<String>, Vec<String>) {
+    ) -> Aligned {
         let n = &self.toks[rec.start as usize..rec.start as usize + rec.len as usize];
+        // The list word each query word met (`u8::MAX`: none), for the order check.
+        let mut at = [u8::MAX; MAX_WORDS];
         cand.clear();
         for (i, qt) in q.iter().enumerate() {
             for (j, nt) in n.iter().enumerate() {
@@ -823,6 +1029,7 @@ impl Screening {
             }
             qused[i] = true;
             nused[j] = true;
+            at[i] = j as u8;
             num += s * f64::from(q[i].w + n[j].w);
             if explain {
                 let how = if how == "exact" && q[i].raw != q[i].canon { "variant" } else { how };
@@ -844,7 +1051,7 @@ impl Screening {
                     continue;
                 }
                 let (a, b) = (self.canon.str(n[j].canon), self.canon.str(n[j + 1].canon));
-                let sim = if Self::joined(a, b, &q[i].canon) {
+                let sim = if self.joined(a, b, &q[i].canon, rec.korean) {
                     0.95
                 } else if n[j].pair_skel != u32::MAX && q[i].canon.len() >= 7 && q[i].skel_id == Some(n[j].pair_skel) {
                     JOINED_PHONETIC
@@ -854,6 +1061,7 @@ impl Screening {
                 qused[i] = true;
                 nused[j] = true;
                 nused[j + 1] = true;
+                at[i] = j as u8;
                 num += sim * f64::from(q[i].w + n[j].w + n[j + 1].w);
                 if explain {
                     pairs.push(TokenPair {
@@ -874,7 +1082,7 @@ impl Screening {
                 if qused[i] || qused[i + 1] || q[i].form || q[i + 1].form {
                     continue;
                 }
-                let sim = if Self::joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon)) {
+                let sim = if self.joined(&q[i].canon, &q[i + 1].canon, self.canon.str(n[j].canon), rec.korean) {
                     0.95
                 } else if self.canon.str(n[j].canon).len() >= 7 && q[i].pair_skel_id == Some(n[j].skel) {
                     JOINED_PHONETIC
@@ -884,6 +1092,8 @@ impl Screening {
                 qused[i] = true;
                 qused[i + 1] = true;
                 nused[j] = true;
+                at[i] = j as u8;
+                at[i + 1] = j as u8;
                 num += sim * f64::from(q[i].w + q[i + 1].w + n[j].w);
                 if explain {
                     pairs.push(TokenPair {
@@ -898,8 +1108,11 @@ impl Screening {
         }
         let den = f64::from(q.iter().map(|t| t.w).sum::<f32>() + rec.weight);
         let score = if den > 0.0 { (num / den).min(1.0) } else { 0.0 };
+        let inverted = rec.korean
+            && self.entries[rec.entry as usize].kind == EntryKind::Person
+            && !in_rotated_order(q.iter().zip(at).filter(|(t, _)| !t.form).map(|(_, j)| j));
         if !explain {
-            return (score, pairs, Vec::new(), Vec::new());
+            return Aligned { score, inverted, pairs, unmatched_query: Vec::new(), unmatched_list: Vec::new() };
         }
         let uq = q.iter().enumerate().filter(|(i, _)| !qused[*i]).map(|(_, t)| t.raw.clone()).collect();
         let ul = n
@@ -908,8 +1121,53 @@ impl Screening {
             .filter(|(j, _)| !nused[*j])
             .map(|(_, t)| self.canon.str(t.canon).to_string())
             .collect();
-        (score, pairs, uq, ul)
+        Aligned { score, inverted, pairs, unmatched_query: uq, unmatched_list: ul }
     }
+}
+
+/// What [`Screening::align`] found for one list name.
+struct Aligned {
+    score: f64,
+    /// A Korean person's name whose syllables the query puts in another order than the
+    /// list, beyond moving the family name from front to back.
+    inverted: bool,
+    pairs: Vec<TokenPair>,
+    unmatched_query: Vec<String>,
+    unmatched_list: Vec<String>,
+}
+
+/// Whether the list positions the query's words met, in query order (`u8::MAX`: none),
+/// keep the list's order up to a rotation: `Su Il Kim` for `KIM Su Il` ([1, 2, 0]) is
+/// the family name moved to the back, `Il Su Kim` ([2, 1, 0]) is another name. A
+/// rotation of an ascending run descends at most once, counting the wrap from last to
+/// first; positions repeat when two query words met one joined list word.
+fn in_rotated_order(positions: impl Iterator<Item = u8>) -> bool {
+    let mut seq: Vec<u8> = Vec::with_capacity(MAX_WORDS);
+    for j in positions.filter(|&j| j != u8::MAX) {
+        if seq.last() != Some(&j) {
+            seq.push(j);
+        }
+    }
+    if seq.len() < 3 {
+        return true;
+    }
+    let inner = seq.windows(2).filter(|w| w[0] > w[1]).count();
+    let wrap = usize::from(seq[seq.len() - 1] > seq[0]);
+    inner + wrap <= 1
+}
+
+/// The letters of one word missing from the other, counted without order, on the side
+/// missing more: never more than the edit distance.
+fn bag_distance(a: &[u8], b: &[u8]) -> usize {
+    let mut count = [0i32; 128];
+    for &x in a {
+        count[usize::from(x & 0x7f)] += 1;
+    }
+    for &x in b {
+        count[usize::from(x & 0x7f)] -= 1;
+    }
+    let (more, fewer) = count.iter().fold((0i32, 0i32), |(p, n), &c| if c > 0 { (p + c, n) } else { (p, n - c) });
+    more.max(fewer) as usize
 }
 
 /// Whether `b` is `a` with two adjacent letters swapped.
@@ -1012,6 +1270,222 @@ mod tests {
         }
     }
 
+    fn korean(id: &str, name: &str) -> Entry {
+        Entry { kind: EntryKind::Person, nationalities: vec![CountryCode::new("KP").unwrap()], ..entry(id, name, &[]) }
+    }
+
+    /// Su Il and Il Su are two given names: a query that inverts a Korean person's
+    /// given-name syllables scores below the minimum, while moving the family name to the
+    /// back, hyphens and romanisations still match.
+    #[test]
+    fn korean_given_name_order_matters() {
+        let s = screening(vec![korean("1", "KIM, Su Il"), korean("2", "MIN, Byong Chol"), korean("3", "KIM, Il Su")]);
+        let min = MatchConfig::default().min_score;
+        let score = |q: &str, id: &str| {
+            s.screen(&Query::name(q), Some(0.0)).iter().find(|m| s.entries()[m.entry].id == id).map_or(0.0, |m| m.score)
+        };
+        for q in ["Kim Il Soo", "KIM Il Su", "Il-soo Kim", "Il Su Kim"] {
+            assert!(score(q, "3") >= min, "{q}: {}", score(q, "3"));
+            assert!(score(q, "1") < min, "{q} is not KIM Su Il: {}", score(q, "1"));
+        }
+        for q in ["Su Il Kim", "Kim Su-il", "Soo-il Kim"] {
+            assert!(score(q, "1") >= min, "{q}: {}", score(q, "1"));
+        }
+        assert!(score("Chol Byong Min", "2") < min, "{}", score("Chol Byong Min", "2"));
+        assert!(score("Byong Chol Min", "2") >= min);
+        assert!(score("Byong-chol Min", "2") >= min);
+        let m = s.screen(&Query::name("Il-soo Kim"), Some(0.0));
+        let inverted = m.iter().find(|m| s.entries()[m.entry].id == "1").unwrap();
+        assert!(inverted.adjustments.iter().any(|(why, v)| why.contains("order") && *v < 0.0), "{inverted:?}");
+        // Not a Korean name: word order stays free.
+        let s = screening(vec![entry("9", "GARCIA, Maria Jose", &[])]);
+        assert!(s.screen(&Query::name("Jose Maria Garcia"), None).len() == 1);
+    }
+
+    /// Hundreds of names sharing a query's words (`MOHAMMED, Ali ...`) do not crowd out
+    /// the one that is exactly the query, wherever it sits in the lists: candidates are
+    /// ranked by the score they can reach, not by the words they share.
+    #[test]
+    fn an_exact_name_is_never_cut_among_many_alike() {
+        let mut entries: Vec<Entry> =
+            (0..300).map(|i| entry(&format!("x{i}"), &format!("MOHAMMED, Ali Hassan{}", word(i)), &[])).collect();
+        entries.push(entry("exact", "KONY, Joseph", &["MOHAMMED, Ali"]));
+        let s = screening(entries);
+        let m = s.screen(&Query::name("Mohammed Ali"), None);
+        assert_eq!(m.first().map(|m| s.entries()[m.entry].id.as_str()), Some("exact"), "{} matches", m.len());
+        assert!(m[0].score > 0.99 && m[0].alias);
+    }
+
+    /// A distinct word per number: `a`, `b`, ..., `ba`, ...
+    fn word(mut i: usize) -> String {
+        let mut w = String::new();
+        loop {
+            w.push((b'a' + (i % 26) as u8) as char);
+            i /= 26;
+            if i == 0 {
+                return w;
+            }
+        }
+    }
+
+    /// Joined given names find syllables the lists spell with a variant (`tae` is
+    /// `thae`, `bong` is `pong`), and 승 (Sung on the lists, Seung in Revised
+    /// Romanization) is not 성 (Song, Seong).
+    #[test]
+    fn joined_given_names_fold_their_halves() {
+        let s = screening(vec![
+            korean("1", "CHA, Sung Jun"),
+            korean("2", "KO, Tae Hun"),
+            korean("3", "HAN, Jang Su"),
+            korean("4", "PAEK, Se Bong"),
+            korean("5", "KIM, Il Su"),
+            entry("6", "SUN, Sidong", &[]),
+        ]);
+        for (q, id) in [
+            ("Sungjun Cha", "1"),
+            ("Seungjun Cha", "1"),
+            ("Cha Seung-jun", "1"),
+            ("차승준", "1"),
+            ("Taehun Ko", "2"),
+            ("Tae-hun Ko", "2"),
+            ("Jangsu Han", "3"),
+            ("Sebong Paek", "4"),
+            ("Ilsoo Kim", "5"),
+            ("孙四东", "6"),
+        ] {
+            let (got, score) = top(&s, q).unwrap_or_else(|| panic!("{q}: no match"));
+            assert_eq!(got, id, "{q}");
+            assert!(score >= MatchConfig::default().min_score, "{q}: {score}");
+        }
+        for q in ["Cha Song Jun", "Seong-jun Cha"] {
+            assert!(s.screen(&Query::name(q), None).is_empty(), "{q}");
+        }
+    }
+
+    /// Ships are named like people: a person's name does not match a vessel or an
+    /// aircraft, an unknown party's name still does.
+    #[test]
+    fn people_do_not_match_vessels() {
+        let mut ship = entry("19575", "JIN TAI", &[]);
+        ship.kind = EntryKind::Vessel;
+        let mut plane = entry("8", "HWA SONG", &[]);
+        plane.kind = EntryKind::Aircraft;
+        let s = screening(vec![ship, plane, korean("9", "JIN, Tai")]);
+        let ids =
+            |q: Query| -> Vec<String> { s.screen(&q, None).iter().map(|m| s.entries()[m.entry].id.clone()).collect() };
+        assert_eq!(ids(Query::person("Tai Jin")), ["9"]);
+        assert!(ids(Query::person("Hwa Song")).is_empty());
+        assert_eq!(ids(Query::name("Hwa Song")), ["8"]);
+        assert_eq!(ids(Query::name("Tai Jin")).len(), 2);
+    }
+
+    /// A weak alias (`John`, `Chairman`) does not match on its own; a date of birth or a
+    /// country that agrees lets it.
+    #[test]
+    fn a_weak_alias_needs_corroboration() {
+        let mut e = entry("QDi.406", "Murad Iraklievich MARGOSHVILI", &[]);
+        e.aliases.push(Alias { name: "John".into(), quality: "Low".into(), weak: true });
+        e.dobs = vec![Dob::year(1982)];
+        e.dobs[0].month = Some(2);
+        e.dobs[0].day = Some(4);
+        e.nationalities = vec![CountryCode::new("GE").unwrap()];
+        let s = screening(vec![e]);
+        assert!(s.screen(&Query::name("John"), None).is_empty());
+        assert!(s.screen(&Query::name("Chairman John"), None).is_empty());
+        let with_country = Query { countries: vec![CountryCode::new("GE").unwrap()], ..Query::name("John") };
+        assert_eq!(s.screen(&with_country, None).len(), 1);
+        assert_eq!(s.screen(&Query::name("Murad Margoshvili"), Some(0.5)).len(), 1);
+        assert!(s.screen(&Query::name("Murad Iraklievich Margoshvili"), None)[0].score > 0.99);
+    }
+
+    /// Only a precise date agreeing to the month corroborates a match; a year, a range
+    /// or a `circa` on either side agrees on the year, for a smaller bonus.
+    #[test]
+    fn a_year_of_birth_is_not_a_date_of_birth() {
+        let mut circa = korean("12211", "KIM, Yong Chol");
+        circa.dobs = vec![Dob { approx: true, ..Dob::year(1947) }];
+        let mut range = korean("2", "PAK, Hwa Song");
+        range.dobs = vec![Dob { month: Some(1), year_to: Some(1960), month_to: Some(3), ..Dob::year(1960) }];
+        let mut exact = korean("3", "JONG, Myong Hak");
+        exact.dobs = vec![Dob::date(1965, 4, 25)];
+        let s = screening(vec![circa, range, exact]);
+        let one = |name: &str, dob: Dob| s.screen(&Query { dob: Some(dob), ..Query::name(name) }, Some(0.0))[0].clone();
+        let m = one("Kim Yong Chol", Dob::date(1947, 5, 1));
+        let c = MatchConfig::default();
+        assert!(!m.corroborated, "{m:?}");
+        assert!(m.adjustments.iter().any(|(w, v)| w.contains("year of birth") && *v > 0.0 && *v < c.dob_match_bonus));
+        assert!(!one("Pak Hwa Song", Dob::date(1960, 2, 1)).corroborated);
+        assert!(one("Pak Hwa Song", Dob::date(1960, 6, 1)).adjustments.iter().any(|(w, _)| w.contains("differs")));
+        assert!(one("Jong Myong Hak", Dob::date(1965, 4, 25)).corroborated);
+        let year_only = one("Jong Myong Hak", Dob::year(1965));
+        assert!(!year_only.corroborated && year_only.adjustments.iter().any(|(w, _)| w.contains("year of birth")));
+        assert!(one("Jong Myong Hak", Dob::year(1966)).adjustments.iter().any(|(w, _)| w.contains("differs")));
+    }
+
+    /// Chinese Li and Yi are two names; Korean Ri, Li, Yi and Lee are one. Variants
+    /// across languages fold only in names the list gives as Korean.
+    #[test]
+    fn cross_language_variants_only_in_korean_names() {
+        let s = screening(vec![
+            entry("27472", "LI, Yi", &[]),
+            entry("2", "ZHANG, Wei", &[]),
+            korean("3", "RI, Song Chol"),
+            korean("4", "JANG, Song Thaek"),
+            korean("5", "U, Jong Su"),
+        ]);
+        for q in ["Li Li", "Yi Yi", "Jang Wei"] {
+            let m = s.screen(&Query::name(q), None);
+            assert!(m.is_empty(), "{q}: {:?}", m.first().map(|m| (&m.matched_name, m.score)));
+        }
+        for (q, id) in [
+            ("Li Yi", "27472"),
+            ("Zhang Wei", "2"),
+            ("Li Song Chol", "3"),
+            ("Yi Song Chol", "3"),
+            ("Lee Song Chol", "3"),
+            ("Chang Song Thaek", "4"),
+            ("Zhang Song Thaek", "4"),
+            ("Wu Jong Su", "5"),
+        ] {
+            assert_eq!(top(&s, q).filter(|m| m.1 >= 0.88).map(|m| m.0), Some(id.to_string()), "{q}");
+        }
+    }
+
+    /// A name made only of stop words and company forms can be screened; Le and Du
+    /// are surnames (Vietnamese Lê, Chinese Du), not articles to drop, while the
+    /// particles van and la still weigh little.
+    #[test]
+    fn stop_words_and_forms_that_are_names() {
+        let s = screening(vec![
+            entry("1", "DES INTERNATIONAL CO., LTD.", &[]),
+            entry("2", "GENERAL TECHNOLOGY LIMITED", &[]),
+            entry("3", "LE, Van Hung", &[]),
+            entry("4", "DU, Wei", &[]),
+            entry("5", "VAN DER BERG, Jan", &[]),
+            entry("6", "DE LA CRUZ, Maria", &[]),
+        ]);
+        for (q, id) in [
+            ("DES INTERNATIONAL CO., LTD.", "1"),
+            ("Des International Company Limited", "1"),
+            ("General Technology Ltd", "2"),
+            ("Le Van Hung", "3"),
+            ("Hung Le", "3"),
+            ("Du Wei", "4"),
+            ("Jan Berg", "5"),
+            ("Jan van der Berg", "5"),
+            ("Maria Cruz", "6"),
+            ("Maria de la Cruz", "6"),
+        ] {
+            let (got, score) = top(&s, q).unwrap_or_else(|| panic!("{q}: no match"));
+            assert_eq!(got, id, "{q}");
+            assert!(score >= MatchConfig::default().min_score, "{q}: {score}");
+        }
+        for q in ["Hung", "Wei", "Van Hung", "International Ltd", "Technology"] {
+            let m = s.screen(&Query::name(q), None);
+            assert!(m.is_empty(), "{q}: {:?}", m.first().map(|m| (&m.matched_name, m.score)));
+        }
+    }
+
     #[test]
     fn typos_score_below_exact() {
         let s = sample();
@@ -1025,12 +1499,12 @@ mod tests {
         let s = sample();
         let base = s.screen(&Query::name("Kim Sang Man"), Some(0.0))[0].score;
         let same = Query {
-            dob: Some((1965, 4, 25)),
+            dob: Some(Dob::date(1965, 4, 25)),
             countries: vec![CountryCode::new("KP").unwrap()],
             ..Query::name("Kim Sang Man")
         };
         let other = Query {
-            dob: Some((1990, 1, 1)),
+            dob: Some(Dob::date(1990, 1, 1)),
             countries: vec![CountryCode::new("US").unwrap()],
             ..Query::name("Kim Sang Man")
         };

@@ -93,26 +93,56 @@ pub struct Dob {
     pub day: Option<u8>,
     /// The last year of a range (`1960 to 1962`, the UN's `BETWEEN`).
     pub year_to: Option<i32>,
+    /// The last month of a range, when the list gives one (`01 Jan 1960 to 31 Dec 1962`).
+    pub month_to: Option<u8>,
     /// `circa`, `APPROXIMATELY`: compared with a tolerance of a few years.
     pub approx: bool,
 }
 
 impl Dob {
     pub fn year(year: i32) -> Dob {
-        Dob { year, month: None, day: None, year_to: None, approx: false }
+        Dob { year, month: None, day: None, year_to: None, month_to: None, approx: false }
+    }
+
+    /// A full date.
+    pub fn date(year: i32, month: u8, day: u8) -> Dob {
+        Dob { month: Some(month), day: Some(day), ..Dob::year(year) }
     }
 
     /// Whether a known date of birth `(y, m, d)` is consistent with this one.
     pub fn agrees(&self, y: i32, m: u8, d: u8) -> bool {
+        self.compare(&Dob::date(y, m, d)) != DobAgreement::Differs
+    }
+
+    /// How a date of birth (possibly only a year, or a year and month) compares with
+    /// this listed one. Only two precise dates that agree to the month agree fully: a
+    /// year, a range or a `circa` on either side agrees at most on the year, which
+    /// thousands of people share.
+    pub fn compare(&self, q: &Dob) -> DobAgreement {
         let slack = if self.approx { 2 } else { 0 };
         let last = self.year_to.unwrap_or(self.year);
-        if y < self.year - slack || y > last + slack {
-            return false;
+        if q.year < self.year - slack || q.year > last + slack {
+            return DobAgreement::Differs;
         }
-        if self.approx || self.year_to.is_some() {
-            return true;
+        if self.approx || q.approx || q.year_to.is_some() {
+            return DobAgreement::Year;
         }
-        self.month.is_none_or(|mm| mm == m) && self.day.is_none_or(|dd| dd == d)
+        if self.year_to.is_some() {
+            // Months bound a range at its ends, when the list gives them.
+            let inside = q.month.is_none_or(|m| {
+                self.month.is_none_or(|from| (q.year, m) >= (self.year, from))
+                    && self.month_to.is_none_or(|to| (q.year, m) <= (last, to))
+            });
+            return if inside { DobAgreement::Year } else { DobAgreement::Differs };
+        }
+        match (self.month, q.month) {
+            (Some(a), Some(b)) if a != b => DobAgreement::Differs,
+            (Some(_), Some(_)) => match (self.day, q.day) {
+                (Some(a), Some(b)) if a != b => DobAgreement::Differs,
+                _ => DobAgreement::Full,
+            },
+            _ => DobAgreement::Year,
+        }
     }
 
     pub fn label(&self) -> String {
@@ -122,13 +152,27 @@ impl Dob {
             _ => format!("{:04}", self.year),
         };
         if let Some(to) = self.year_to {
-            s.push_str(&format!(" to {to:04}"));
+            match self.month_to {
+                Some(m) => s.push_str(&format!(" to {to:04}-{m:02}")),
+                None => s.push_str(&format!(" to {to:04}")),
+            }
         }
         if self.approx {
             s.insert_str(0, "circa ");
         }
         s
     }
+}
+
+/// How a date of birth compares with a listed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum DobAgreement {
+    /// Impossible together: another person of the same name.
+    Differs,
+    /// The same year (or within a listed range or `circa`): consistent, not telling.
+    Year,
+    /// The same date, to the month at least.
+    Full,
 }
 
 /// A digital-currency address as a list publishes it.

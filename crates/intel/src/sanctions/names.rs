@@ -35,17 +35,24 @@ pub struct Word {
 #[serde(deny_unknown_fields, default)]
 struct RulesFile {
     stopwords: Vec<String>,
+    particles: Vec<String>,
     forms: std::collections::BTreeMap<String, Vec<String>>,
     variants: std::collections::BTreeMap<String, Vec<String>>,
+    korean_variants: std::collections::BTreeMap<String, Vec<String>>,
 }
 
 /// The folding rules: stop words, company forms, romanisation variants.
 #[derive(Clone, Debug, Default)]
 pub struct NameRules {
     stop: FxHashSet<String>,
+    /// Words kept but weighing like a company form (`van`, `la`).
+    particles: FxHashSet<String>,
     /// First word of a form phrase → (phrase words, canonical form), longest first.
     forms: FxHashMap<String, Vec<(Vec<String>, String)>>,
     variants: FxHashMap<String, String>,
+    /// Variants that hold only in Korean names (`li`, `yi` = `lee`): elsewhere they are
+    /// other names (Chinese Li and Yi).
+    korean: FxHashMap<String, String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +80,12 @@ impl NameRules {
                 self.stop.insert(w);
             }
         }
+        for s in file.particles {
+            for w in fold_words(&s) {
+                self.stop.remove(&w);
+                self.particles.insert(w);
+            }
+        }
         for (canon, spellings) in file.forms {
             let canon = fold_words(&canon).join("");
             for s in spellings.iter().chain(std::iter::once(&canon)) {
@@ -87,16 +100,19 @@ impl NameRules {
                 list.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
             }
         }
-        for (canon, spellings) in file.variants {
-            let canon = fold_words(&canon).join("");
-            for s in spellings.iter().chain(std::iter::once(&canon)) {
-                let w = fold_words(s).join("");
-                if let Some(prev) = self.variants.get(&w)
-                    && *prev != canon
-                {
-                    return Err(RulesError::Ambiguous { word: w, a: prev.clone(), b: canon });
+        for (table, korean) in [(file.variants, false), (file.korean_variants, true)] {
+            let map = if korean { &mut self.korean } else { &mut self.variants };
+            for (canon, spellings) in table {
+                let canon = fold_words(&canon).join("");
+                for s in spellings.iter().chain(std::iter::once(&canon)) {
+                    let w = fold_words(s).join("");
+                    if let Some(prev) = map.get(&w)
+                        && *prev != canon
+                    {
+                        return Err(RulesError::Ambiguous { word: w, a: prev.clone(), b: canon });
+                    }
+                    map.insert(w, canon.clone());
                 }
-                self.variants.insert(w, canon.clone());
             }
         }
         Ok(())
@@ -104,7 +120,27 @@ impl NameRules {
 
     /// The folded words of a name.
     pub fn words(&self, name: &str) -> Vec<Word> {
-        let raw: Vec<String> = join_letters(fold_words(name).into_iter().filter(|w| !self.stop.contains(w)).collect());
+        self.words_as(name, false)
+    }
+
+    /// The folded words of a name, with the Korean-only variants when `korean` (the
+    /// list gives the name as Korean).
+    ///
+    /// A name that would fold to nothing but stop words, particles and company forms
+    /// (`DES INTERNATIONAL CO., LTD.`, `GENERAL TECHNOLOGY LIMITED`) keeps all its words,
+    /// stop words too, as ordinary words: they are all there is to tell it by, and
+    /// without them it could be neither screened nor found.
+    pub fn words_as(&self, name: &str, korean: bool) -> Vec<Word> {
+        let out = self.fold(name, korean, true);
+        if out.iter().any(|w| !w.form) || (out.is_empty() && fold_words(name).is_empty()) {
+            return out;
+        }
+        self.fold(name, korean, false).into_iter().map(|w| Word { form: false, ..w }).collect()
+    }
+
+    fn fold(&self, name: &str, korean: bool, drop_stop: bool) -> Vec<Word> {
+        let raw: Vec<String> =
+            join_letters(fold_words(name).into_iter().filter(|w| !drop_stop || !self.stop.contains(w)).collect());
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
         'outer: while i < raw.len() {
@@ -118,7 +154,12 @@ impl NameRules {
                 }
             }
             let w = &raw[i];
-            let text = self.variants.get(w).cloned().unwrap_or_else(|| w.clone());
+            if self.particles.contains(w) {
+                out.push(Word { text: w.clone(), form: true, raw: w.clone() });
+                i += 1;
+                continue;
+            }
+            let text = self.variant_as(w, korean).to_string();
             out.push(Word { text, form: false, raw: w.clone() });
             i += 1;
         }
@@ -127,7 +168,17 @@ impl NameRules {
 
     /// The canonical spelling of one already folded word.
     pub fn variant<'a>(&'a self, word: &'a str) -> &'a str {
-        self.variants.get(word).map(String::as_str).unwrap_or(word)
+        self.variant_as(word, false)
+    }
+
+    /// The canonical spelling of one already folded word, in a Korean name or not.
+    pub fn variant_as<'a>(&'a self, word: &'a str, korean: bool) -> &'a str {
+        korean
+            .then(|| self.korean.get(word))
+            .flatten()
+            .or_else(|| self.variants.get(word))
+            .map(String::as_str)
+            .unwrap_or(word)
     }
 }
 
@@ -300,6 +351,11 @@ mod tests {
         assert_eq!(texts(&r, "John F Kennedy"), ["john", "f", "kennedy"]);
         assert_eq!(texts(&r, "王伟"), ["wang", "wei"]);
         assert_eq!(texts(&r, "RI Je-son"), texts(&r, "Lee Je Son"));
+        // Chinese Li, Yi, Zhang and Wu are not Korean Lee, Jang and U, except in a
+        // Korean name.
+        assert_eq!(texts(&r, "Li Yi Zhang Wu"), ["li", "yi", "zhang", "wu"]);
+        let korean: Vec<String> = r.words_as("Li Yi Chang Wu", true).into_iter().map(|w| w.text).collect();
+        assert_eq!(korean, ["lee", "lee", "jang", "u"]);
         assert_eq!(texts(&r, ""), Vec::<String>::new());
     }
 

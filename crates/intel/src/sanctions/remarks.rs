@@ -15,40 +15,53 @@ use super::{Alias, Dob, Entry, ListedDocument, ListedWallet};
 /// rest, when there is more, is in `sdn_comments.csv`.
 pub const OFAC_REMARKS_LIMIT: usize = 1000;
 
-/// Splits remarks into items on `; ` outside quotes and parentheses.
+/// Splits remarks into items on `;` outside parentheses and outside an alias's quoted
+/// value. The value runs from the quote after the label (`a.k.a. '`) to the first quote
+/// followed by `;`, `.` or the end, so apostrophes inside a name (`'ABU 'ABDALLAH'`,
+/// `'D'S SUPERMARKET'`) neither open nor close it. A value never closed (a truncated
+/// alias) ends at the next `;` like any item, and does not swallow the rest.
 pub fn items(remarks: &str) -> Vec<&str> {
-    let mut out = Vec::new();
     let bytes = remarks.as_bytes();
-    let (mut depth, mut start, mut quoted) = (0i32, 0usize, false);
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'(' => depth += 1,
-            b')' => depth = (depth - 1).max(0),
-            // An alias is quoted; a quote inside a word (D'S SUPERMARKET) is an apostrophe.
-            b'\'' => {
-                let prev_alnum = i > 0 && bytes[i - 1].is_ascii_alphanumeric();
-                let next_alnum = bytes.get(i + 1).is_some_and(|b| b.is_ascii_alphanumeric());
-                if !(prev_alnum && next_alnum) {
-                    quoted = !quoted;
-                }
+    let mut out = Vec::new();
+    let mut start = 0;
+    while start < bytes.len() {
+        let mut i = start + quoted_value_end(&remarks[start..]).unwrap_or(0);
+        let mut depth = 0i32;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'(' => depth += 1,
+                b')' => depth = (depth - 1).max(0),
+                b';' if depth == 0 => break,
+                _ => {}
             }
-            b';' if depth == 0 && !quoted => {
-                out.push(remarks[start..i].trim());
-                start = i + 1;
-            }
-            _ => {}
+            i += 1;
         }
-        i += 1;
-    }
-    out.push(remarks[start..].trim());
-    out.retain(|s| !s.is_empty());
-    // A quote left open (a truncated alias) must not swallow the rest: fall back to a
-    // plain split when the quote-aware one ends inside a quote.
-    if quoted {
-        return remarks.split(';').map(str::trim).filter(|s| !s.is_empty()).collect();
+        let item = remarks[start..i].trim();
+        if !item.is_empty() {
+            out.push(item);
+        }
+        start = i + 1;
     }
     out
+}
+
+/// Where the quoted value of an alias item at the start of `item` ends (just past its
+/// closing quote), or `None` when the item is not a quoted alias or the quote never
+/// closes.
+fn quoted_value_end(item: &str) -> Option<usize> {
+    let rest = item.trim_start();
+    let mut at = item.len() - rest.len();
+    let starts = |at: usize, p: &str| {
+        item.as_bytes().get(at..at + p.len()).is_some_and(|b| b.eq_ignore_ascii_case(p.as_bytes()))
+    };
+    if starts(at, "alt. ") {
+        at += "alt. ".len();
+    }
+    let label = ["weak a.k.a. '", "a.k.a. '", "f.k.a. '", "n.k.a. '"].into_iter().find(|l| starts(at, l))?;
+    let b = item.as_bytes();
+    (at + label.len()..b.len())
+        .find(|&k| b[k] == b'\'' && matches!(b.get(k + 1), None | Some(b';') | Some(b'.')))
+        .map(|k| k + 1)
 }
 
 fn strip_alt(item: &str) -> &str {
@@ -76,15 +89,20 @@ fn date(s: &str) -> Option<Dob> {
     }
 }
 
-/// `DOB` values: a date, `circa 1956`, `1960 to 1962`, `01 Jan 1960 to 31 Dec 1962`.
+/// `DOB` values: a date, `circa 1956`, `1960 to 1962`, `01 Jan 1960 to 31 Dec 1962`,
+/// `circa 1979-1982`. A range keeps the months of its ends (days are not compared).
 pub fn dob(value: &str) -> Option<Dob> {
     let value = value.trim().trim_end_matches('.');
     if let Some(rest) = value.strip_prefix("circa ") {
-        return date(rest).map(|d| Dob { approx: true, ..d });
+        return dob(rest).map(|d| Dob { approx: true, ..d });
     }
-    if let Some((a, b)) = value.split_once(" to ") {
-        let (a, b) = (date(a)?, date(b)?);
-        return Some(Dob { month: None, day: None, year_to: Some(b.year), ..a });
+    let range = value.split_once(" to ").or_else(|| {
+        // `1979-1982`: two years joined by a dash (dates are written with spaces).
+        value.split_once('-').filter(|(a, b)| [a, b].iter().all(|p| p.trim().len() == 4))
+    });
+    if let Some((a, b)) = range {
+        let (a, b) = (date(a.trim())?, date(b.trim())?);
+        return Some(Dob { day: None, year_to: Some(b.year), month_to: b.month, ..a });
     }
     date(value)
 }
@@ -232,7 +250,11 @@ mod tests {
         assert_eq!(dob("Apr 1965"), Some(Dob { month: Some(4), ..Dob::year(1965) }));
         assert_eq!(dob("circa 1956"), Some(Dob { approx: true, ..Dob::year(1956) }));
         assert_eq!(dob("1960 to 1962"), Some(Dob { year_to: Some(1962), ..Dob::year(1960) }));
-        assert_eq!(dob("01 Jan 1960 to 31 Dec 1962"), Some(Dob { year_to: Some(1962), ..Dob::year(1960) }));
+        assert_eq!(
+            dob("01 Jan 1960 to 31 Dec 1962"),
+            Some(Dob { year_to: Some(1962), month: Some(1), month_to: Some(12), ..Dob::year(1960) })
+        );
+        assert_eq!(dob("circa 1979-1982"), Some(Dob { approx: true, year_to: Some(1982), ..Dob::year(1979) }));
         assert_eq!(dob("sometime"), None);
         assert!(dob("circa 1956").unwrap().agrees(1958, 1, 1));
         assert!(!dob("25 Apr 1965").unwrap().agrees(1965, 4, 26));
@@ -243,6 +265,23 @@ mod tests {
         let mut e = Entry::default();
         apply(&mut e, "Digital Currency Address - XBT 1AAAA; alt. Digital Currency Address - XBT 1B64QRxf", true);
         assert_eq!(e.wallets.len(), 1);
+    }
+
+    #[test]
+    fn aliases_that_start_with_an_apostrophe() {
+        let mut e = Entry::default();
+        apply(
+            &mut e,
+            "a.k.a. 'ABU 'ABDALLAH'; a.k.a. 'ABU ABDULLAH'; a.k.a. 'ABU 'AZZAM'; DOB 1965; alt. a.k.a. 'D'S; X'.",
+            false,
+        );
+        let names: Vec<&str> = e.aliases.iter().map(|a| a.name.as_str()).collect();
+        assert_eq!(names, ["ABU 'ABDALLAH", "ABU ABDULLAH", "ABU 'AZZAM", "D'S; X"]);
+        assert_eq!(e.dobs, vec![Dob::year(1965)]);
+        let mut e = Entry::default();
+        apply(&mut e, "a.k.a. 'ABU 'ABDALLAH'; a.k.a. 'ABU ABDULLAH'; a.k.a. 'ABU 'AZZAM'.", false);
+        assert_eq!(e.aliases.len(), 3);
+        assert_eq!(e.aliases[2].name, "ABU 'AZZAM");
     }
 
     #[test]

@@ -41,7 +41,7 @@ fn un_dob(p: &Part) -> Option<Dob> {
         let year = it.next()?.trim().parse().ok()?;
         let month = it.next().and_then(|m| m.parse().ok()).filter(|m| (1..=12).contains(m));
         let day = it.next().and_then(|m| m.get(..2).unwrap_or(m).parse().ok()).filter(|d| (1..=31).contains(d));
-        return Some(Dob { year, month, day, year_to: None, approx });
+        return Some(Dob { month, day, approx, ..Dob::year(year) });
     }
     if let Some(y) = p.get("YEAR").and_then(|y| y.trim().parse().ok()) {
         return Some(Dob { approx, ..Dob::year(y) });
