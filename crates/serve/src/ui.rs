@@ -190,12 +190,20 @@ pub async fn queue(
     let limit = f.limit.unwrap_or(500).min(5000);
     let rows = all.iter().take(limit).enumerate().map(|(i, s)| views::queue_row(i + 1, s)).collect::<Vec<_>>();
     let (departments, vendors) = snap.facets();
-    let indicators: Vec<String> = snap
+    let mut codes: Vec<String> = snap
         .findings
         .iter()
         .map(|f| f.indicator.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
+        .collect();
+    codes.sort_by_cached_key(|i| views::indicator_order(i));
+    let indicators = codes
+        .into_iter()
+        .map(|i| {
+            let label = views::indicator_label(&i).0;
+            (i, label)
+        })
         .collect();
     page(views::QueuePage {
         chrome: Chrome::new("Queue", &p),
@@ -289,7 +297,7 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         contributions: s
             .contributions
             .iter()
-            .map(|c| (c.indicator.clone(), views::bits(c.bits), c.via.clone().unwrap_or_default(), c.suppressed))
+            .map(|c| (views::chip(&c.indicator, c.bits, c.suppressed), c.via.clone().unwrap_or_default()))
             .collect(),
         facts: facts(&s.claims),
         clock: s
@@ -381,7 +389,7 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         links: c
             .links
             .iter()
-            .map(|l| (l.a.clone(), l.b.clone(), l.kind.clone(), l.value.clone(), l.indicator.clone()))
+            .map(|l| (l.a.clone(), l.b.clone(), l.kind.clone(), l.value.clone(), views::chip(&l.indicator, 0.0, false)))
             .collect(),
         cases,
     })

@@ -1033,7 +1033,46 @@ async fn replicas_share_sessions_cases_and_decisions(org: &common::Org) {
     other.pool.close().await;
 }
 
+/// askama's escaping of text in an attribute or element.
+fn escaped(s: &str) -> String {
+    s.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
+}
+
+/// An indicator code is never shown bare: each chip (`G3 +6.0`) on the queue, a subject
+/// page and a cluster's members carries the catalog's title as its tooltip and links to
+/// the indicator's page, and the queue's Indicator filter names each option and lists
+/// them as people count (A4 before A14). Before, the chips were plain text.
+async fn indicator_chips_explain_and_link(org: &common::Org) {
+    let c = Client::new(org, "viewer").await;
+    let catalog = bonafide_core::Catalog::builtin();
+    let label = |id: &str| format!("{id} · {}", escaped(&catalog.get(id).unwrap().title));
+    let chip = |id: &str| format!("<a class=\"chip\" href=\"/indicators/{id}\" title=\"{}\">{id} +", label(id));
+    let get = |path: String| {
+        let c = &c;
+        async move {
+            let (s, _, html) = c.send("GET", &path, None).await;
+            assert_eq!(s, StatusCode::OK, "{path}");
+            html
+        }
+    };
+    let queue = get("/queue".into()).await;
+    assert!(queue.contains(&chip("G3")), "the queue's G3 chip: {queue}");
+    assert!(queue.contains(&format!("<option value=\"G3\">{}</option>", label("G3"))), "the filter's G3 option");
+    let select = queue.split("<select name=\"indicator\">").nth(1).unwrap().split("</select>").next().unwrap();
+    let codes: Vec<&str> = select.split("<option value=\"").skip(2).map(|o| o.split('"').next().unwrap()).collect();
+    assert!(codes.len() > 3, "{codes:?}");
+    let number = |id: &str| id[1..].parse::<u32>().unwrap();
+    let mut natural = codes.clone();
+    natural.sort_by_key(|id| (id[..1].to_string(), number(id)));
+    assert_eq!(codes, natural, "A4 before A14");
+    let subject = get("/subjects/F1".into()).await;
+    assert!(subject.contains(&chip("G3")), "the subject's score explained");
+    let cluster = get(format!("/clusters/{}", cluster_of(&c, "F1").await)).await;
+    assert!(cluster.contains(&chip("G3")), "the cluster's members");
+}
+
 crate::on_both_backends!(
+    indicator_chips_explain_and_link,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,
