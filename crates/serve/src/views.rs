@@ -269,12 +269,33 @@ pub struct CaseRow {
     pub updated_at: String,
 }
 
+/// A stored status as people read it (`in_progress` is "in progress").
+pub fn status_label(s: &str) -> String {
+    crate::cases::Status::parse(s).map_or_else(|| s.to_string(), |x| x.label().to_string())
+}
+
+/// A stored disposition as people read it (`false_positive` is "false positive").
+pub fn disposition_label(d: &str) -> String {
+    crate::cases::Disposition::parse(d).map_or_else(|| d.to_string(), |x| x.label().to_string())
+}
+
+/// A select's options: value, label, selected.
+pub type LabelledOption = (&'static str, &'static str, bool);
+
+pub fn status_options(current: &str) -> Vec<LabelledOption> {
+    crate::cases::Status::ALL.iter().map(|s| (s.as_str(), s.label(), s.as_str() == current)).collect()
+}
+
+pub fn disposition_options(current: &str) -> Vec<LabelledOption> {
+    crate::cases::Disposition::ALL.iter().map(|d| (d.as_str(), d.label(), d.as_str() == current)).collect()
+}
+
 pub fn case_row(c: &crate::cases::Case) -> CaseRow {
     CaseRow {
         case_id: c.case_id,
         title: c.title.clone(),
-        status: c.status.clone(),
-        disposition: c.disposition.clone().unwrap_or_default(),
+        status: status_label(&c.status),
+        disposition: c.disposition.as_deref().map(disposition_label).unwrap_or_default(),
         assignee: c.assignee.clone().unwrap_or_default(),
         subject: c.subject_id.clone().unwrap_or_default(),
         cluster: c.cluster_id.clone().unwrap_or_default(),
@@ -365,8 +386,17 @@ pub struct CasesPage {
 pub struct CasePage {
     pub chrome: Chrome,
     pub case: CaseRow,
-    pub status_options: Vec<(&'static str, bool)>,
-    pub disposition_options: Vec<(&'static str, bool)>,
+    pub status_options: Vec<LabelledOption>,
+    pub disposition_options: Vec<LabelledOption>,
+    /// Who the case may be assigned to (enabled users, plus the current assignee if no
+    /// longer one): value, label, selected.
+    pub assignees: Vec<(String, String, bool)>,
+    /// The version of the case the form was built from (see `CaseChange::updated_at`).
+    pub form_updated_at: String,
+    /// Why the last change was refused; the form then shows what the user chose.
+    pub error: String,
+    /// The largest attachment, for the upload form's label.
+    pub attachment_limit: String,
     pub created_by: String,
     pub created_at: String,
     pub subject: Option<QueueRow>,

@@ -256,6 +256,11 @@ pub fn router(state: AppState) -> Router {
     let attachments = Router::new()
         .route("/api/v1/cases/{id}/attachments", post(api::attach))
         .layer(DefaultBodyLimit::max(crate::cases::MAX_ATTACHMENT));
+    // The form's file arrives inside multipart/form-data, whose boundaries and headers
+    // add a little to the file itself; `ui::attach` holds the file to the same limit.
+    let attachment_form = Router::new()
+        .route("/cases/{id}/attachments", post(ui::attach))
+        .layer(DefaultBodyLimit::max(crate::cases::MAX_ATTACHMENT + 64 * 1024));
     Router::new()
         // Public.
         .route("/healthz", get(api::healthz))
@@ -310,6 +315,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tokens", get(api::tokens).post(api::create_token))
         .route("/api/v1/tokens/{id}", delete(api::revoke_token))
         .merge(attachments)
+        .merge(attachment_form)
         .fallback(|| async { WebError::not_found(Kind::Api) })
         .layer(middleware::from_fn_with_state(state.clone(), middleware))
         .with_state(state)

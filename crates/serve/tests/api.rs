@@ -1071,7 +1071,122 @@ async fn indicator_chips_explain_and_link(org: &common::Org) {
     assert!(cluster.contains(&chip("G3")), "the cluster's members");
 }
 
+/// A browser session of `name`: its cookie pair and the forms' CSRF token.
+async fn session_of(org: &common::Org, name: &str) -> (String, String) {
+    let pool = &org.state.pool;
+    let id: i64 =
+        sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_one(pool).await.unwrap();
+    let (token, csrf) = auth::create_session(pool, id).await.unwrap();
+    (format!("{}={token}", auth::SESSION_COOKIE), csrf)
+}
+
+async fn browse(
+    app: &axum::Router,
+    cookie: &str,
+    req: axum::http::request::Builder,
+    body: Body,
+) -> (StatusCode, String) {
+    let resp = app.clone().oneshot(req.header(header::COOKIE, cookie).body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
+}
+
+/// The case form speaks plainly and forgives: options read "in progress" and "false
+/// positive" (the values stay `in_progress`, `false_positive`); closing without a
+/// disposition shows the case page again with the message and what the analyst chose;
+/// the assignee is picked from the enabled users and a name that is none of them is
+/// refused (form and API); and files are attached with a form. Before, the options
+/// showed raw values, a refused close was a bare 400 page, any typed name was saved, and
+/// the page only named the API route for attachments.
+async fn the_case_form_is_labelled_forgiving_and_attaches_files(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let api = Client::new(org, "analyst").await;
+    let (s, _, t) = api.send("POST", "/api/v1/cases", Some(json!({"subject_id": "F1", "assignee": "nobody"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a case opened for nobody known: {t}");
+    let new = json!({"subject_id": "F1", "assignee": "analyst"});
+    let id = api.json("POST", "/api/v1/cases", Some(new)).await["case_id"].as_i64().unwrap();
+    bonafide_serve::users::add_user(
+        &org.state.pool,
+        "setup",
+        "leaver",
+        bonafide_serve::Role::Analyst,
+        common::PASSWORD,
+    )
+    .await
+    .unwrap();
+    bonafide_serve::users::set_disabled(&org.state.pool, "setup", "leaver", true).await.unwrap();
+    let (cookie, csrf) = session_of(org, "analyst").await;
+    let (s, page) = browse(&app, &cookie, Request::get(format!("/cases/{id}")), Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    for want in [
+        "<option value=\"in_progress\">in progress</option>",
+        "<option value=\"false_positive\">false positive</option>",
+        "<option value=\"benign_explained\">benign, explained</option>",
+        "<option value=\"viewer\">viewer (viewer)</option>",
+        "<option value=\"analyst\" selected>analyst (analyst)</option>",
+        "enctype=\"multipart/form-data\"",
+        "<input type=\"file\" name=\"file\"",
+    ] {
+        assert!(page.contains(want), "the case page lacks {want}");
+    }
+    assert!(!page.contains("value=\"leaver\""), "a disabled user is not offered");
+    let updated_at = page.split("name=\"updated_at\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+
+    let post = |body: String| {
+        let req = Request::post(format!("/cases/{id}/update"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        browse(&app, &cookie, req, Body::from(body))
+    };
+    let form = |assignee: &str, disposition: &str| {
+        format!("csrf={csrf}&updated_at={updated_at}&status=closed&disposition={disposition}&assignee={assignee}")
+    };
+    let (s, again) = post(form("viewer", "")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(again.contains("closing a case needs a disposition"), "the message: {again}");
+    assert!(again.contains("<option value=\"closed\" selected>closed</option>"), "the status chosen is kept");
+    assert!(again.contains("<option value=\"viewer\" selected>"), "the assignee chosen is kept");
+    assert!(again.contains("<form method=\"post\" action=\"/cases/"), "the whole case page, form and all");
+    let (s, again) = post(form("anallyst", "confirmed")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(again.contains("assignee &#34;anallyst&#34; is not an enabled user"), "{again}");
+    assert!(again.contains("<option value=\"confirmed\" selected>"), "the disposition chosen is kept");
+    let (s, _, t) = api.send("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"assignee": "leaver"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a disabled user: {t}");
+    assert!(t.contains("is not an enabled user"), "{t}");
+    let case = api.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!(case["case"]["status"], "open", "nothing refused was saved");
+    assert_eq!(case["case"]["assignee"], "analyst");
+    let (s, _) = post(form("viewer", "false_positive")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let case = api.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!((&case["case"]["status"], &case["case"]["disposition"]), (&json!("closed"), &json!("false_positive")));
+    assert_eq!(case["case"]["assignee"], "viewer");
+
+    let boundary = "case-form-boundary";
+    let upload = |csrf: &str, file: &[u8]| {
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"label.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(format!("/cases/{id}/attachments"))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        browse(&app, &cookie, req, Body::from(body))
+    };
+    assert_eq!(upload("stale", b"a shipping label").await.0, StatusCode::FORBIDDEN);
+    let big = vec![b'x'; bonafide_serve::cases::MAX_ATTACHMENT + 1];
+    assert_eq!(upload(&csrf, &big).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(upload(&csrf, b"a shipping label").await.0, StatusCode::SEE_OTHER);
+    let case = api.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    let atts = case["attachments"].as_array().unwrap();
+    assert_eq!(atts.len(), 1, "only the upload with the token and within the limit: {atts:?}");
+    assert_eq!((&atts[0]["name"], &atts[0]["size"]), (&json!("label.txt"), &json!(16)));
+}
+
 crate::on_both_backends!(
+    the_case_form_is_labelled_forgiving_and_attaches_files,
     indicator_chips_explain_and_link,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
