@@ -497,10 +497,16 @@ pub struct NewUser {
 
 pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Json(u): Json<NewUser>) -> ApiResult {
     let role = Role::parse(&u.role).ok_or_else(|| WebError::bad(API, "role must be viewer, analyst or admin"))?;
-    let saved = crate::users::add_user(&st.pool, &p.name, &u.name, role, &u.password).await.map_err(|e| match e {
-        crate::ServeError::Other(m) => WebError::bad(API, m),
-        e => internal(e),
-    })?;
+    let saved = crate::users::save_user(&st.pool, &p.name, &u.name, role, &u.password)
+        .await
+        .map_err(|e| match e {
+            crate::ServeError::Other(m) => WebError::bad(API, m),
+            e => internal(e),
+        })?
+        .ok_or_else(|| {
+            let m = format!("{} is the last enabled admin; make another admin first", u.name);
+            WebError::new(StatusCode::CONFLICT, API, m)
+        })?;
     let body = json!({"user_id": saved.user_id, "name": u.name, "role": role, "reset": saved.reset,
         "sessions_ended": saved.revoked.sessions, "tokens_revoked": saved.revoked.tokens});
     Ok((StatusCode::CREATED, Json(body)).into_response())

@@ -742,9 +742,15 @@ pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Form(f): Form
     form_csrf(&p, &f.csrf)?;
     let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
     let name = f.name.trim();
-    let msg = match crate::users::add_user(&st.pool, &p.name, name, role, &f.password).await {
-        Ok(s) if s.reset => format!("User {name} reset as {}: {}.", role.as_str(), s.revoked),
-        Ok(_) => format!("User {name} saved as {}.", role.as_str()),
+    let msg = match crate::users::save_user(&st.pool, &p.name, name, role, &f.password).await {
+        Ok(Some(s)) if s.reset => format!("User {name} reset as {}: {}.", role.as_str(), s.revoked),
+        Ok(Some(_)) => format!("User {name} saved as {}.", role.as_str()),
+        Ok(None) => {
+            let msg = format!("Not saved: {name} is the last enabled admin; make another admin first.");
+            let mut resp = admin_page(&st, &p, msg).await?;
+            *resp.status_mut() = StatusCode::CONFLICT;
+            return Ok(resp);
+        }
         Err(e) => format!("Not saved: {e}"),
     };
     admin_page(&st, &p, msg).await

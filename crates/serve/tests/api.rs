@@ -1185,7 +1185,70 @@ async fn the_case_form_is_labelled_forgiving_and_attaches_files(org: &common::Or
     assert_eq!((&atts[0]["name"], &atts[0]["size"]), (&json!("label.txt"), &json!(16)));
 }
 
+/// The only enabled admin keeps the role: a reset through `POST /api/v1/users` or the
+/// add-user form that would make them a viewer or analyst is refused (409) and changes
+/// nothing, as disabling them is; with another admin it goes through. Two admins
+/// demoting each other at once leave one. Before, the reset left no admin at all.
+async fn the_last_admin_cannot_be_demoted(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let admin = Client::new(org, "admin").await;
+    let role_of = |name: &'static str| async move {
+        sqlx::query_scalar::<_, String>("SELECT role FROM users WHERE name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let reset = json!({"name": "admin", "role": "viewer", "password": "another long password"});
+    let (s, _, t) = admin.send("POST", "/api/v1/users", Some(reset.clone())).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{t}");
+    assert!(t.contains("last enabled admin"), "{t}");
+    assert_eq!(role_of("admin").await, "admin");
+    assert_eq!(admin.send("GET", "/api/v1/users", None).await.0, StatusCode::OK, "nothing was reset: the token works");
+
+    let (cookie, csrf) = session_of(org, "admin").await;
+    let req = Request::post("/admin/users").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let form = format!("csrf={csrf}&name=admin&role=analyst&password=another+long+password");
+    let (s, html) = browse(&app, &cookie, req, Body::from(form)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("Not saved: admin is the last enabled admin"), "{html}");
+    assert_eq!(role_of("admin").await, "admin");
+
+    // A disabled admin does not count.
+    bonafide_serve::users::add_user(pool, "setup", "admin2", bonafide_serve::Role::Admin, common::PASSWORD)
+        .await
+        .unwrap();
+    bonafide_serve::users::set_disabled(pool, "setup", "admin2", true).await.unwrap();
+    assert_eq!(admin.send("POST", "/api/v1/users", Some(reset.clone())).await.0, StatusCode::CONFLICT);
+    bonafide_serve::users::set_disabled(pool, "setup", "admin2", false).await.unwrap();
+    let (s, _, t) = admin.send("POST", "/api/v1/users", Some(reset)).await;
+    assert_eq!(s, StatusCode::CREATED, "admin2 stays an admin: {t}");
+    assert_eq!(role_of("admin").await, "viewer");
+
+    // Two admins demoting each other at once: one of them stays.
+    for _ in 0..3 {
+        for name in ["admin", "admin2"] {
+            bonafide_serve::users::add_user(pool, "setup", name, bonafide_serve::Role::Admin, common::PASSWORD)
+                .await
+                .unwrap();
+        }
+        let (a, b) = tokio::join!(
+            bonafide_serve::users::save_user(pool, "admin", "admin2", bonafide_serve::Role::Viewer, common::PASSWORD),
+            bonafide_serve::users::save_user(pool, "admin2", "admin", bonafide_serve::Role::Viewer, common::PASSWORD),
+        );
+        let outcomes = [a.unwrap().is_some(), b.unwrap().is_some()];
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(admins, 1, "{outcomes:?}");
+        assert!(outcomes.contains(&false), "{outcomes:?}");
+    }
+}
+
 crate::on_both_backends!(
+    the_last_admin_cannot_be_demoted,
     the_case_form_is_labelled_forgiving_and_attaches_files,
     indicator_chips_explain_and_link,
     replicas_share_sessions_cases_and_decisions,
