@@ -41,13 +41,14 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
     (code, Json(body)).into_response()
 }
 
+/// `GET /metrics`: Prometheus text; its errors are plain text too ([`Kind::Text`]).
 pub async fn metrics(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    need(&a, Role::Viewer, Kind::Text)?;
     let snap = st.snap().await;
     let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status != 'closed'")
         .fetch_one(&st.pool)
         .await
-        .map_err(internal)?;
+        .map_err(|e| WebError::internal(Kind::Text, e))?;
     let band = |b: &str| snap.subjects.iter().filter(|s| s.band == b).count() as f64;
     let text = st.metrics.render(&[
         ("bonafide_subjects", "subjects in the latest run", snap.subjects.len() as f64),

@@ -1247,7 +1247,41 @@ async fn the_last_admin_cannot_be_demoted(org: &common::Org) {
     }
 }
 
+/// `/metrics` answers in plain text, its errors too: a scraper (or the person reading
+/// its logs) sees the same kind of body for 200, 401 and 503. Before, 401 was JSON and
+/// 503 (the database not answering) an HTML page.
+async fn metrics_errors_are_plain_text_like_its_body(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let viewer = Client::new(org, "viewer").await;
+    let get = |bearer: Option<&str>| {
+        let mut req = Request::get("/metrics");
+        if let Some(t) = bearer {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let app = app.clone();
+        let req = req.body(Body::empty()).unwrap();
+        async move {
+            let resp = app.oneshot(req).await.unwrap();
+            let ct = resp.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().to_string();
+            let status = resp.status();
+            (status, ct, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
+        }
+    };
+    let (s, ct, body) = get(Some(&viewer.token)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.starts_with("text/plain") && body.contains("bonafide_http_requests_total"), "{ct} {body}");
+    let (s, ct, body) = get(None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(ct.starts_with("text/plain") && body.trim() == "sign in first", "{ct} {body}");
+    org.state.pool.close().await;
+    let (s, ct, body) = get(Some(&viewer.token)).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ct.starts_with("text/plain") && body.contains("the database is not answering"), "{ct} {body}");
+    assert!(!body.contains('<') && !body.contains('{'), "neither HTML nor JSON: {body}");
+}
+
 crate::on_both_backends!(
+    metrics_errors_are_plain_text_like_its_body,
     the_last_admin_cannot_be_demoted,
     the_case_form_is_labelled_forgiving_and_attaches_files,
     indicator_chips_explain_and_link,
