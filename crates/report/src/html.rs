@@ -17,7 +17,8 @@ struct RankedRow {
     anchor: String,
     name: String,
     search: String,
-    contributions: Vec<(String, String)>,
+    /// Indicator, bits, and the tooltip (`A7 · <title>`).
+    contributions: Vec<(String, String, String)>,
 }
 
 struct EvidenceView {
@@ -46,7 +47,7 @@ struct SubjectView {
     band: &'static str,
     meta: String,
     log2_odds: String,
-    contributions: Vec<(String, String)>,
+    contributions: Vec<(String, String, String)>,
     findings: Vec<FindingView>,
 }
 
@@ -162,6 +163,12 @@ fn subject_meta(o: &ScanOutcome, idx: SubjectIdx) -> String {
     parts.join(" · ")
 }
 
+/// What an indicator code means, for the chips' `title`: a reader who meets `A7 +8.0`
+/// learns it is the catalog's A7 by pointing at it.
+fn tooltip(catalog: &Catalog, id: &str) -> String {
+    catalog.get(id).map(|i| format!("{} · {}", i.id, i.title)).unwrap_or_else(|| id.to_string())
+}
+
 pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
     let catalog = Catalog::builtin();
     let ranking = o.ranking();
@@ -176,8 +183,11 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
             quiet.push(s.id.clone());
             continue;
         }
-        let contributions: Vec<(String, String)> =
-            score.contributions.iter().map(|c| (c.indicator.clone(), bits(c.bits))).collect();
+        let contributions: Vec<(String, String, String)> = score
+            .contributions
+            .iter()
+            .map(|c| (c.indicator.clone(), bits(c.bits), tooltip(catalog, &c.indicator)))
+            .collect();
         ranked.push(RankedRow {
             rank: i + 1,
             score: score.score,
@@ -301,4 +311,31 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
         field_issues_total: o.totals.field_issues,
     };
     page.render()
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use super::*;
+
+    #[test]
+    fn indicator_chips_carry_the_catalog_title() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/small");
+        let req = bonafide_engine::ScanRequest::new(vec![dir], bonafide_intel::Keyring::from_bytes([3; 32]));
+        let o = bonafide_engine::scan(&bonafide_engine::Config::default(), req).expect("scan");
+        let html = render(&o).expect("render");
+        let catalog = Catalog::builtin();
+        let top = o.ranking().first().map(|i| &o.scores[i.index()]).expect("a subject");
+        let c = top.contributions.first().expect("a contribution");
+        let title = &catalog.get(&c.indicator).expect("in the catalog").title;
+        let chip =
+            format!("<span title=\"{} · {}\">{} {}</span>", c.indicator, escape(title), c.indicator, bits(c.bits));
+        assert!(html.contains(&chip), "no chip {chip}");
+        assert!(html.contains(&format!("<b title=\"{} · {}\">{}</b>", c.indicator, escape(title), c.indicator)));
+    }
+
+    /// askama's HTML escaping, for titles that hold quotes or ampersands.
+    fn escape(s: &str) -> String {
+        s.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
+    }
 }

@@ -41,13 +41,14 @@ pub async fn healthz(State(st): State<AppState>) -> Response {
     (code, Json(body)).into_response()
 }
 
+/// `GET /metrics`: Prometheus text; its errors are plain text too ([`Kind::Text`]).
 pub async fn metrics(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
-    need(&a, Role::Viewer, API)?;
+    need(&a, Role::Viewer, Kind::Text)?;
     let snap = st.snap().await;
     let open: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases WHERE status != 'closed'")
         .fetch_one(&st.pool)
         .await
-        .map_err(internal)?;
+        .map_err(|e| WebError::internal(Kind::Text, e))?;
     let band = |b: &str| snap.subjects.iter().filter(|s| s.band == b).count() as f64;
     let text = st.metrics.render(&[
         ("bonafide_subjects", "subjects in the latest run", snap.subjects.len() as f64),
@@ -497,10 +498,16 @@ pub struct NewUser {
 
 pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Json(u): Json<NewUser>) -> ApiResult {
     let role = Role::parse(&u.role).ok_or_else(|| WebError::bad(API, "role must be viewer, analyst or admin"))?;
-    let saved = crate::users::add_user(&st.pool, &p.name, &u.name, role, &u.password).await.map_err(|e| match e {
-        crate::ServeError::Other(m) => WebError::bad(API, m),
-        e => internal(e),
-    })?;
+    let saved = crate::users::save_user(&st.pool, &p.name, &u.name, role, &u.password)
+        .await
+        .map_err(|e| match e {
+            crate::ServeError::Other(m) => WebError::bad(API, m),
+            e => internal(e),
+        })?
+        .ok_or_else(|| {
+            let m = format!("{} is the last enabled admin; make another admin first", u.name);
+            WebError::new(StatusCode::CONFLICT, API, m)
+        })?;
     let body = json!({"user_id": saved.user_id, "name": u.name, "role": role, "reset": saved.reset,
         "sessions_ended": saved.revoked.sessions, "tokens_revoked": saved.revoked.tokens});
     Ok((StatusCode::CREATED, Json(body)).into_response())

@@ -25,6 +25,15 @@ impl Status {
             Status::Closed => "closed",
         }
     }
+    /// What people read: the stored values are identifiers (`in_progress`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Open => "open",
+            Status::InProgress => "in progress",
+            Status::Closed => "closed",
+        }
+    }
+    pub const ALL: [Status; 3] = [Status::Open, Status::InProgress, Status::Closed];
     pub fn parse(s: &str) -> Option<Status> {
         match s {
             "open" => Some(Status::Open),
@@ -51,6 +60,16 @@ impl Disposition {
             Disposition::BenignExplained => "benign_explained",
         }
     }
+    /// What people read: the stored values are identifiers (`false_positive`).
+    pub fn label(self) -> &'static str {
+        match self {
+            Disposition::Confirmed => "confirmed",
+            Disposition::FalsePositive => "false positive",
+            Disposition::BenignExplained => "benign, explained",
+        }
+    }
+    pub const ALL: [Disposition; 3] =
+        [Disposition::Confirmed, Disposition::FalsePositive, Disposition::BenignExplained];
     pub fn parse(s: &str) -> Option<Disposition> {
         match s {
             "confirmed" => Some(Disposition::Confirmed),
@@ -193,6 +212,21 @@ fn clean(s: Option<String>, max: usize) -> Option<String> {
     s.map(|x| x.trim().chars().take(max).collect::<String>()).filter(|x| !x.is_empty())
 }
 
+/// Refuses an assignee who is not an enabled user: a name typed with a typo would
+/// otherwise be saved, and the case would sit assigned to nobody who can see it.
+async fn check_assignee(tx: &mut sqlx::AnyConnection, assignee: &str) -> Result<(), CaseError> {
+    let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE name = $1 AND disabled = 0")
+        .bind(assignee)
+        .fetch_one(&mut *tx)
+        .await?;
+    if known == 0 {
+        return Err(CaseError::Invalid(format!(
+            "assignee {assignee:?} is not an enabled user; pick one from the list"
+        )));
+    }
+    Ok(())
+}
+
 pub async fn open(pool: &sqlx::AnyPool, actor: &str, new: NewCase) -> Result<Case, CaseError> {
     let subject = clean(new.subject_id, 200);
     let cluster = clean(new.cluster_id, 200);
@@ -204,8 +238,12 @@ pub async fn open(pool: &sqlx::AnyPool, actor: &str, new: NewCase) -> Result<Cas
         (None, Some(c)) => format!("Cluster {c}"),
         (None, None) => String::new(),
     });
+    let assignee = clean(new.assignee, 64);
     let at = stamp(now());
     let mut tx = pool.begin().await?;
+    if let Some(a) = &assignee {
+        check_assignee(&mut tx, a).await?;
+    }
     let r = sqlx::query(concat!(
         "INSERT INTO cases (subject_id, cluster_id, title, status, assignee, created_by, created_at, updated_at) \
          VALUES ($1, $2, $3, 'open', $4, $5, $6, $6) RETURNING ",
@@ -214,7 +252,7 @@ pub async fn open(pool: &sqlx::AnyPool, actor: &str, new: NewCase) -> Result<Cas
     .bind(&subject)
     .bind(&cluster)
     .bind(&title)
-    .bind(clean(new.assignee, 64))
+    .bind(&assignee)
     .bind(actor)
     .bind(&at)
     .fetch_one(&mut *tx)
@@ -287,10 +325,14 @@ pub async fn change_read(pool: &sqlx::AnyPool, actor: &str, mut case: Case, c: C
     if case.status == "closed" && case.disposition.is_none() {
         return Err(CaseError::Invalid("closing a case needs a disposition".into()));
     }
+    // Only a new assignee is checked: a case may stay with someone since disabled
+    // while its status changes.
+    let mut new_assignee = None;
     if let Some(a) = c.assignee {
         let a = clean(Some(a), 64);
         if a != case.assignee {
             what.push(format!("assignee -> {}", a.as_deref().unwrap_or("nobody")));
+            new_assignee.clone_from(&a);
             case.assignee = a;
         }
     }
@@ -308,6 +350,9 @@ pub async fn change_read(pool: &sqlx::AnyPool, actor: &str, mut case: Case, c: C
     let after_read = bonafide_core::UtcMs::parse(&read_at).map_or(i64::MIN, |t| t.0.saturating_add(1));
     case.updated_at = stamp(bonafide_core::UtcMs(now().0.max(after_read)));
     let mut tx = pool.begin().await?;
+    if let Some(a) = &new_assignee {
+        check_assignee(&mut tx, a).await?;
+    }
     let written = sqlx::query(
         "UPDATE cases SET status = $1, disposition = $2, assignee = $3, title = $4, updated_at = $5 \
          WHERE case_id = $6 AND updated_at = $7",

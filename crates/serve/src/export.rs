@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use crate::auth::{Principal, now, stamp};
-use crate::snapshot::{Snapshot, SubjectView};
+use crate::snapshot::{FindingView, Snapshot, SubjectView};
 use crate::views::{self, Table};
 use crate::web::{Kind, WebError};
 
@@ -95,6 +95,71 @@ fn collect_ips(v: &Value, key: &str, out: &mut Vec<(IpAddr, String)>) {
     }
 }
 
+/// Evidence keys whose addresses are ones the person connected from: sign-ins and
+/// sessions (`ip`, written by every network detector), interviews (`client_ip`), and the
+/// usual spellings of a client address in other sources. Any other key holding an
+/// address says something else: an osquery `listening_ports` row's `address` (D7) is
+/// the interface a program listens on, a socket's `remote_address` is the far end, and
+/// neither belongs in a complaint as "an IP address the subject used".
+const USED_IP_KEYS: &[&str] = &["ip", "ips", "client_ip", "src_ip", "source_ip", "ip_address", "remote_ip"];
+
+/// True for an address worth giving the FBI: reachable on the internet. Unspecified
+/// (`0.0.0.0`), loopback, link-local, private (RFC 1918, IPv6 unique-local), shared
+/// carrier NAT, multicast and broadcast addresses name no one outside the network they
+/// were seen on.
+fn public_ip(ip: IpAddr) -> bool {
+    match ip.to_canonical() {
+        IpAddr::V4(v) => {
+            let o = v.octets();
+            let cgnat = o[0] == 100 && (o[1] & 0xc0) == 64;
+            !(v.is_unspecified()
+                || v.is_loopback()
+                || v.is_link_local()
+                || v.is_private()
+                || v.is_multicast()
+                || v.is_broadcast()
+                || cgnat)
+        }
+        IpAddr::V6(v) => {
+            let s = v.segments();
+            let unique_local = (s[0] & 0xfe00) == 0xfc00;
+            let link_local = (s[0] & 0xffc0) == 0xfe80;
+            !(v.is_unspecified() || v.is_loopback() || v.is_multicast() || unique_local || link_local)
+        }
+    }
+}
+
+/// The public addresses the case's people used, each with where it was seen: evidence
+/// under [`USED_IP_KEYS`] and interviews' client addresses.
+fn used_ips(findings: &[&FindingView], subjects: &[&SubjectView]) -> BTreeMap<IpAddr, BTreeSet<String>> {
+    let mut ips: BTreeMap<IpAddr, BTreeSet<String>> = BTreeMap::new();
+    let mut found = Vec::new();
+    for f in findings {
+        for e in &f.evidence {
+            found.clear();
+            collect_ips(&e.detail, "", &mut found);
+            for (ip, key) in &found {
+                if USED_IP_KEYS.contains(&key.as_str()) && public_ip(*ip) {
+                    let seen = format!("{} {}", f.indicator, e.source.clone().unwrap_or_default());
+                    ips.entry(ip.to_canonical()).or_default().insert(seen);
+                }
+            }
+        }
+    }
+    for s in subjects {
+        if let Some(a) = s.records.get("interviews").and_then(Value::as_array) {
+            for i in a {
+                if let Some(ip) = i.get("client_ip").and_then(Value::as_str).and_then(|x| x.parse::<IpAddr>().ok())
+                    && public_ip(ip)
+                {
+                    ips.entry(ip.to_canonical()).or_default().insert(format!("interview of {}", s.id));
+                }
+            }
+        }
+    }
+    ips
+}
+
 fn merge_rows(subjects: &[&SubjectView], key: &str, cols: &[&str]) -> Table {
     let mut all = Vec::new();
     for s in subjects {
@@ -123,27 +188,8 @@ pub fn build(snap: &Snapshot, case: &crate::cases::Case, notes: Vec<crate::cases
     for s in &subjects {
         finding_ids.extend(s.findings.iter().copied());
     }
-    let findings: Vec<&crate::snapshot::FindingView> = finding_ids.iter().map(|&i| &snap.findings[i]).collect();
-    let mut ips: BTreeMap<IpAddr, BTreeSet<String>> = BTreeMap::new();
-    let mut found = Vec::new();
-    for f in &findings {
-        for e in &f.evidence {
-            found.clear();
-            collect_ips(&e.detail, "", &mut found);
-            for (ip, _) in &found {
-                ips.entry(*ip).or_default().insert(format!("{} {}", f.indicator, e.source.clone().unwrap_or_default()));
-            }
-        }
-    }
-    for s in &subjects {
-        if let Some(a) = s.records.get("interviews").and_then(Value::as_array) {
-            for i in a {
-                if let Some(ip) = i.get("client_ip").and_then(Value::as_str).and_then(|x| x.parse::<IpAddr>().ok()) {
-                    ips.entry(ip).or_default().insert(format!("interview of {}", s.id));
-                }
-            }
-        }
-    }
+    let findings: Vec<&FindingView> = finding_ids.iter().map(|&i| &snap.findings[i]).collect();
+    let ips = used_ips(&findings, &subjects);
     let mut addresses: Vec<(String, String)> = Vec::new();
     for s in &subjects {
         let claimed = ["line1", "line2", "city", "region", "postal_code", "country"]
@@ -304,6 +350,85 @@ mod tests {
     fn base64_matches_the_rfc_vectors() {
         for (i, o) in [("", ""), ("f", "Zg=="), ("fo", "Zm8="), ("foo", "Zm9v"), ("foobar", "Zm9vYmFy")] {
             assert_eq!(base64(i.as_bytes()), o);
+        }
+    }
+
+    fn finding(indicator: &str, detail: Value) -> crate::snapshot::FindingView {
+        crate::snapshot::FindingView {
+            finding_id: indicator.into(),
+            indicator: indicator.into(),
+            subjects: vec!["P".into()],
+            first_seen: None,
+            last_seen: None,
+            summary: String::new(),
+            weight_bits: 1.0,
+            evidence: vec![crate::snapshot::EvidenceView { source: Some("x.json:1".into()), detail }],
+            evidence_total: 1,
+            shared: None,
+        }
+    }
+
+    #[test]
+    fn only_public_addresses_the_person_used_are_listed() {
+        use serde_json::json;
+        let findings = vec![
+            // An osquery listening port: the interface, not an address anyone used.
+            finding("D7", json!({"host": "lt-p", "address": "0.0.0.0", "port": "7070"})),
+            finding("D7", json!({"host": "lt-p", "address": "203.0.113.99", "remote_address": "198.51.100.99"})),
+            finding("A4", json!({"ip": "127.0.0.1", "event_type": "signin"})),
+            finding("A4", json!({"ip": "10.1.2.3", "event_type": "signin"})),
+            finding("A4", json!({"ip": "169.254.0.9", "event_type": "signin"})),
+            finding("A4", json!({"ip": "fe80::1", "event_type": "signin"})),
+            finding("A4", json!({"ip": "::ffff:192.168.1.4", "event_type": "signin"})),
+            finding("A5", json!({"ip": "73.9.9.9", "event_type": "signin"})),
+            finding("B1", json!({"client_ip": "2001:db8::7"})),
+        ];
+        let subject = SubjectView {
+            id: "P".into(),
+            name: "Pat".into(),
+            kind: "employee".into(),
+            implicit: false,
+            department: None,
+            vendor: None,
+            score: 90,
+            band: "critical".into(),
+            log2_odds: 3.0,
+            run_score: 90,
+            contributions: Vec::new(),
+            first_seen: String::new(),
+            indicators: BTreeSet::new(),
+            claims: Value::Null,
+            activity: None,
+            records: json!({"interviews": [{"client_ip": "192.168.0.20"}, {"client_ip": "81.2.69.160"}]}),
+            findings: (0..findings.len()).collect(),
+            clusters: Vec::new(),
+        };
+        let snap = Snapshot {
+            index: [("P".to_string(), 0)].into_iter().collect(),
+            subjects: vec![subject],
+            findings,
+            ..Snapshot::default()
+        };
+        let case = crate::cases::Case {
+            case_id: 1,
+            subject_id: Some("P".into()),
+            cluster_id: None,
+            title: "t".into(),
+            status: "open".into(),
+            disposition: None,
+            assignee: None,
+            created_by: "a".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        let page = build(&snap, &case, Vec::new(), "a");
+        let ips: Vec<&str> = page.ips.iter().map(|(ip, _)| ip.as_str()).collect();
+        assert_eq!(ips, ["73.9.9.9", "81.2.69.160", "2001:db8::7"]);
+        assert!(page.ips[0].1.contains("A5"), "{:?}", page.ips);
+        assert_eq!(page.ips[1].1, "interview of P");
+        let html = page.render().expect("renders");
+        for hidden in ["0.0.0.0", "127.0.0.1", "10.1.2.3", "192.168.", "169.254.", "fe80::", "203.0.113.99"] {
+            assert!(!html.contains(hidden), "the export lists {hidden}");
         }
     }
 

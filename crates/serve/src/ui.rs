@@ -190,12 +190,20 @@ pub async fn queue(
     let limit = f.limit.unwrap_or(500).min(5000);
     let rows = all.iter().take(limit).enumerate().map(|(i, s)| views::queue_row(i + 1, s)).collect::<Vec<_>>();
     let (departments, vendors) = snap.facets();
-    let indicators: Vec<String> = snap
+    let mut codes: Vec<String> = snap
         .findings
         .iter()
         .map(|f| f.indicator.clone())
         .collect::<std::collections::BTreeSet<_>>()
         .into_iter()
+        .collect();
+    codes.sort_by_cached_key(|i| views::indicator_order(i));
+    let indicators = codes
+        .into_iter()
+        .map(|i| {
+            let label = views::indicator_label(&i).0;
+            (i, label)
+        })
         .collect();
     page(views::QueuePage {
         chrome: Chrome::new("Queue", &p),
@@ -289,7 +297,7 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         contributions: s
             .contributions
             .iter()
-            .map(|c| (c.indicator.clone(), views::bits(c.bits), c.via.clone().unwrap_or_default(), c.suppressed))
+            .map(|c| (views::chip(&c.indicator, c.bits, c.suppressed), c.via.clone().unwrap_or_default()))
             .collect(),
         facts: facts(&s.claims),
         clock: s
@@ -381,7 +389,7 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         links: c
             .links
             .iter()
-            .map(|l| (l.a.clone(), l.b.clone(), l.kind.clone(), l.value.clone(), l.indicator.clone()))
+            .map(|l| (l.a.clone(), l.b.clone(), l.kind.clone(), l.value.clone(), views::chip(&l.indicator, 0.0, false)))
             .collect(),
         cases,
     })
@@ -468,24 +476,65 @@ pub async fn open_case(State(st): State<AppState>, Analyst(p): Analyst, Form(f):
 
 pub async fn case(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
+    case_page(&st, &p, id, None).await
+}
+
+/// The case page; with `refused`, the form as the user filled it and why it was not
+/// saved, so that a refused change costs nothing to correct.
+async fn case_page(st: &AppState, p: &auth::Principal, id: i64, refused: Option<(&UpdateForm, String)>) -> UiResult {
     let pool = &st.pool;
     let c = cases::get(pool, id).await.map_err(internal)?.ok_or_else(|| WebError::not_found(UI))?;
+    let (status, disposition, assignee, form_updated_at, error) = match refused {
+        Some((f, e)) => (
+            f.status.clone().unwrap_or_else(|| c.status.clone()),
+            f.disposition.clone().unwrap_or_else(|| c.disposition.clone().unwrap_or_default()),
+            f.assignee.clone().unwrap_or_else(|| c.assignee.clone().unwrap_or_default()),
+            f.updated_at.clone().unwrap_or_else(|| c.updated_at.clone()),
+            e,
+        ),
+        None => (
+            c.status.clone(),
+            c.disposition.clone().unwrap_or_default(),
+            c.assignee.clone().unwrap_or_default(),
+            c.updated_at.clone(),
+            String::new(),
+        ),
+    };
+    let assignee = assignee.trim().to_string();
+    let mut assignees: Vec<(String, String, bool)> = vec![(String::new(), "nobody".into(), assignee.is_empty())];
+    let mut listed = assignee.is_empty();
+    for u in crate::users::list(pool).await.map_err(internal)?.into_iter().filter(|u| !u.disabled) {
+        let selected = u.name == assignee;
+        listed |= selected;
+        let label = format!("{} ({})", u.name, u.role.as_str());
+        assignees.push((u.name, label, selected));
+    }
+    if !listed {
+        // A disabled user, or what a refused form named: shown, so the page says what is
+        // (or was asked to be) assigned rather than silently picking someone else.
+        assignees.push((assignee.clone(), format!("{assignee} (not an enabled user)"), true));
+    }
     let snap = st.snap().await;
-    page(views::CasePage {
-        chrome: Chrome::new(format!("Case #{id}"), &p),
+    let mut resp = page(views::CasePage {
+        chrome: Chrome::new(format!("Case #{id}"), p),
         subject: c.subject_id.as_deref().and_then(|s| snap.subject(s)).map(|s| views::queue_row(0, s)),
         created_by: c.created_by.clone(),
         created_at: c.created_at.clone(),
-        status_options: views::options(&["open", "in_progress", "closed"], &c.status),
-        disposition_options: views::options(
-            &["confirmed", "false_positive", "benign_explained"],
-            c.disposition.as_deref().unwrap_or(""),
-        ),
+        status_options: views::status_options(&status),
+        disposition_options: views::disposition_options(&disposition),
+        assignees,
+        form_updated_at,
         case: views::case_row(&c),
         notes: cases::notes(pool, id).await.map_err(internal)?,
         attachments: cases::attachments(pool, id).await.map_err(internal)?,
         audit: crate::audit::list(pool, Some(&format!("case:{id}")), 200).await.map_err(internal)?,
-    })
+        attachment_limit: format!("{} MB", cases::MAX_ATTACHMENT / (1024 * 1024)),
+        error: error.clone(),
+    })?;
+    if !error.is_empty() {
+        *resp.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    Ok(resp)
 }
 
 #[derive(Debug, Deserialize)]
@@ -506,7 +555,7 @@ pub async fn add_note(
     Ok(see_other(&format!("/cases/{id}")))
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
 pub struct UpdateForm {
     #[serde(default)]
     pub csrf: String,
@@ -525,15 +574,75 @@ pub async fn update_case(
 ) -> UiResult {
     form_csrf(&p, &f.csrf)?;
     let change = CaseChange {
-        status: f.status,
-        disposition: f.disposition,
-        assignee: f.assignee,
+        status: f.status.clone(),
+        disposition: f.disposition.clone(),
+        assignee: f.assignee.clone(),
         title: None,
-        updated_at: f.updated_at,
+        updated_at: f.updated_at.clone(),
     };
-    cases::change(&st.pool, &p.name, id, change).await.map_err(|e| WebError::from_case(UI, e))?;
+    match cases::change(&st.pool, &p.name, id, change).await {
+        Ok(_) => {}
+        // A choice the form can correct (closing without a disposition, an assignee who
+        // is not a user): the page again, with the message and the user's choices.
+        Err(cases::CaseError::Invalid(m)) => return case_page(&st, &p, id, Some((&f, m))).await,
+        Err(e) => return Err(WebError::from_case(UI, e)),
+    }
     st.reload().await.map_err(internal)?;
     Ok(see_other(&format!("/cases/{id}")))
+}
+
+/// `POST /cases/{id}/attachments`: the case page's file form (multipart/form-data, the
+/// `csrf` field before the `file`). Browsers cannot send a raw body or the API's
+/// `X-CSRF-Token` header from a form, so this is the analysts' way to what
+/// `POST /api/v1/cases/{id}/attachments` does, with the same limits: the role is checked
+/// before the body is read, the route's body limit stops a request a little above
+/// [`cases::MAX_ATTACHMENT`], and the file is read chunk by chunk and refused (413) as
+/// soon as it passes that size, before [`cases::attach`] stores it whole.
+pub async fn attach(
+    State(st): State<AppState>,
+    Analyst(p): Analyst,
+    Path(id): Path<i64>,
+    mut form: axum::extract::Multipart,
+) -> UiResult {
+    let unreadable = |e: axum::extract::multipart::MultipartError| WebError::new(e.status(), UI, e.body_text());
+    let mut csrf_checked = false;
+    while let Some(mut field) = form.next_field().await.map_err(unreadable)? {
+        match field.name() {
+            Some("csrf") => {
+                let token = field.text().await.map_err(unreadable)?;
+                form_csrf(&p, &token)?;
+                csrf_checked = true;
+            }
+            Some("file") => {
+                // The token must come first: nothing of the file is read without it.
+                if !csrf_checked {
+                    form_csrf(&p, "")?;
+                }
+                let name = field.file_name().unwrap_or("attachment").to_string();
+                let ct: String = field.content_type().unwrap_or("application/octet-stream").chars().take(100).collect();
+                let mut bytes = Vec::new();
+                while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                    if bytes.len() + chunk.len() > cases::MAX_ATTACHMENT {
+                        let m = format!("an attachment may have at most {} bytes", cases::MAX_ATTACHMENT);
+                        return Err(WebError::new(StatusCode::PAYLOAD_TOO_LARGE, UI, m));
+                    }
+                    bytes.extend_from_slice(&chunk);
+                }
+                return match cases::attach(&st.pool, &p.name, id, &name, &ct, &bytes).await {
+                    Ok(_) => Ok(see_other(&format!("/cases/{id}"))),
+                    Err(cases::CaseError::Invalid(m)) => {
+                        case_page(&st, &p, id, Some((&UpdateForm::default(), m))).await
+                    }
+                    Err(e) => Err(WebError::from_case(UI, e)),
+                };
+            }
+            _ => {}
+        }
+    }
+    if !csrf_checked {
+        form_csrf(&p, "")?;
+    }
+    Err(WebError::bad(UI, "choose a file to attach"))
 }
 
 pub async fn export(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<i64>) -> UiResult {
@@ -633,9 +742,15 @@ pub async fn add_user(State(st): State<AppState>, Admin(p): Admin, Form(f): Form
     form_csrf(&p, &f.csrf)?;
     let role = Role::parse(&f.role).ok_or_else(|| WebError::bad(UI, "role must be viewer, analyst or admin"))?;
     let name = f.name.trim();
-    let msg = match crate::users::add_user(&st.pool, &p.name, name, role, &f.password).await {
-        Ok(s) if s.reset => format!("User {name} reset as {}: {}.", role.as_str(), s.revoked),
-        Ok(_) => format!("User {name} saved as {}.", role.as_str()),
+    let msg = match crate::users::save_user(&st.pool, &p.name, name, role, &f.password).await {
+        Ok(Some(s)) if s.reset => format!("User {name} reset as {}: {}.", role.as_str(), s.revoked),
+        Ok(Some(_)) => format!("User {name} saved as {}.", role.as_str()),
+        Ok(None) => {
+            let msg = format!("Not saved: {name} is the last enabled admin; make another admin first.");
+            let mut resp = admin_page(&st, &p, msg).await?;
+            *resp.status_mut() = StatusCode::CONFLICT;
+            return Ok(resp);
+        }
         Err(e) => format!("Not saved: {e}"),
     };
     admin_page(&st, &p, msg).await

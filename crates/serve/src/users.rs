@@ -63,6 +63,10 @@ use crate::audit::record_in as audit;
 /// A reset ends all the user's sessions and revokes all their API tokens: a password is
 /// reset because it may be known to someone else, who may already have signed in or
 /// issued a token with it, and those would otherwise outlive the new password.
+///
+/// This is `bonafide user add`: like `bonafide user disable`, it may take the admin role
+/// from the last enabled admin (the operator at the database can add another). The
+/// web's [`save_user`] may not.
 pub async fn add_user(
     pool: &sqlx::AnyPool,
     actor: &str,
@@ -70,6 +74,34 @@ pub async fn add_user(
     role: Role,
     password: &str,
 ) -> Result<Saved, ServeError> {
+    match save(pool, actor, name, role, password, false).await? {
+        Some(saved) => Ok(saved),
+        None => Err(ServeError::Other("no enabled admin would be left".into())),
+    }
+}
+
+/// [`add_user`] for an admin of the web UI or API (`POST /api/v1/users`, the add-user
+/// form). `None` when the save was refused because it would take the admin role from
+/// the last enabled admin: a reset with another role would otherwise leave nobody able
+/// to manage users, which [`set_disabled`] already refuses for a disable.
+pub async fn save_user(
+    pool: &sqlx::AnyPool,
+    actor: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<Option<Saved>, ServeError> {
+    save(pool, actor, name, role, password, true).await
+}
+
+async fn save(
+    pool: &sqlx::AnyPool,
+    actor: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+    keep_an_admin: bool,
+) -> Result<Option<Saved>, ServeError> {
     if !valid_name(name) {
         return Err(ServeError::Other(format!("invalid user name {name:?}: 1-64 visible ASCII characters")));
     }
@@ -79,6 +111,14 @@ pub async fn add_user(
     let password = password.to_owned();
     let hash = crate::auth::off_executor(move || hash_password(&password)).await??;
     let mut tx = pool.begin().await?;
+    let demotes = keep_an_admin && role != Role::Admin;
+    if demotes {
+        // Locks every enabled admin's row until the transaction ends, as `switch` does,
+        // so two admins who demote each other at once are taken one after the other.
+        sqlx::query("UPDATE users SET disabled = disabled WHERE role = 'admin' AND disabled = 0")
+            .execute(&mut *tx)
+            .await?;
+    }
     let existing: Option<i64> =
         sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_optional(&mut *tx).await?;
     let row = sqlx::query(
@@ -93,6 +133,15 @@ pub async fn add_user(
     .fetch_one(&mut *tx)
     .await?;
     let user_id: i64 = row.get(0);
+    if demotes {
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+            .fetch_one(&mut *tx)
+            .await?;
+        if admins == 0 {
+            // Dropping the transaction rolls the save back.
+            return Ok(None);
+        }
+    }
     let target = format!("user:{name}");
     let saved = if existing.is_some() {
         let revoked = revoke_all(&mut tx, user_id).await?;
@@ -103,7 +152,7 @@ pub async fn add_user(
         Saved { user_id, reset: false, revoked: Revoked::default() }
     };
     tx.commit().await?;
-    Ok(saved)
+    Ok(Some(saved))
 }
 
 /// Disables a user: the login form refuses them, and their sessions and API tokens

@@ -103,6 +103,44 @@ pub fn error_page(status: StatusCode, message: &str) -> String {
     ErrorPage { status: status.to_string(), message: message.into() }.render().unwrap_or_else(|_| escape(message))
 }
 
+/// An indicator's contribution to a score as the pages show it: `A7 +8.0`, with the
+/// catalog's title as its tooltip and a link to the indicator's page, so that a code is
+/// never shown without a way to learn what it means.
+pub struct Chip {
+    pub id: String,
+    pub bits: String,
+    /// Suppressed: shown struck through.
+    pub off: bool,
+    /// The tooltip: `A7 · <title>`.
+    pub title: String,
+    /// The indicator's page; empty for a contribution that is no catalog indicator.
+    pub href: String,
+}
+
+/// The tooltip and link of an indicator code. `CASE` is the weight a confirmed case lends
+/// its cluster (see `snapshot`), not a catalog entry.
+pub fn indicator_label(id: &str) -> (String, String) {
+    match bonafide_core::Catalog::builtin().get(id) {
+        Some(i) => (format!("{} · {}", i.id, i.title), format!("/indicators/{}", path_segment(&i.id))),
+        None if id == "CASE" => ("CASE · a confirmed case in a shared cluster".into(), String::new()),
+        None => (id.to_string(), String::new()),
+    }
+}
+
+pub fn chip(indicator: &str, bits_: f64, off: bool) -> Chip {
+    let (title, href) = indicator_label(indicator);
+    Chip { id: indicator.to_string(), bits: bits(bits_), off, title, href }
+}
+
+/// Orders indicator codes as people read them: by letter, then by number (A4 before
+/// A14), where a plain string sort would put A14 first.
+pub fn indicator_order(id: &str) -> (String, u64, String) {
+    let digits = id.find(|c: char| c.is_ascii_digit()).unwrap_or(id.len());
+    let (head, tail) = id.split_at(digits);
+    let end = tail.find(|c: char| !c.is_ascii_digit()).unwrap_or(tail.len());
+    (head.to_string(), tail[..end].parse().unwrap_or(0), tail[end..].to_string())
+}
+
 pub struct QueueRow {
     pub rank: usize,
     pub score: u8,
@@ -111,7 +149,7 @@ pub struct QueueRow {
     pub name: String,
     pub department: String,
     pub vendor: String,
-    pub chips: Vec<(String, String, bool)>,
+    pub chips: Vec<Chip>,
     pub moved: String,
 }
 
@@ -131,7 +169,8 @@ pub struct QueuePage {
     pub quiet: bool,
     pub departments: Vec<String>,
     pub vendors: Vec<String>,
-    pub indicators: Vec<String>,
+    /// The Indicator filter's options: code and `A4 · <title>`, in [`indicator_order`].
+    pub indicators: Vec<(String, String)>,
 }
 
 pub fn queue_row(rank: usize, s: &SubjectView) -> QueueRow {
@@ -143,7 +182,7 @@ pub fn queue_row(rank: usize, s: &SubjectView) -> QueueRow {
         name: s.name.clone(),
         department: s.department.clone().unwrap_or_default(),
         vendor: s.vendor.clone().unwrap_or_default(),
-        chips: s.contributions.iter().map(|c| (c.indicator.clone(), bits(c.bits), c.suppressed)).collect(),
+        chips: s.contributions.iter().map(|c| chip(&c.indicator, c.bits, c.suppressed)).collect(),
         moved: if s.score != s.run_score { format!("run score {}", s.run_score) } else { String::new() },
     }
 }
@@ -230,12 +269,33 @@ pub struct CaseRow {
     pub updated_at: String,
 }
 
+/// A stored status as people read it (`in_progress` is "in progress").
+pub fn status_label(s: &str) -> String {
+    crate::cases::Status::parse(s).map_or_else(|| s.to_string(), |x| x.label().to_string())
+}
+
+/// A stored disposition as people read it (`false_positive` is "false positive").
+pub fn disposition_label(d: &str) -> String {
+    crate::cases::Disposition::parse(d).map_or_else(|| d.to_string(), |x| x.label().to_string())
+}
+
+/// A select's options: value, label, selected.
+pub type LabelledOption = (&'static str, &'static str, bool);
+
+pub fn status_options(current: &str) -> Vec<LabelledOption> {
+    crate::cases::Status::ALL.iter().map(|s| (s.as_str(), s.label(), s.as_str() == current)).collect()
+}
+
+pub fn disposition_options(current: &str) -> Vec<LabelledOption> {
+    crate::cases::Disposition::ALL.iter().map(|d| (d.as_str(), d.label(), d.as_str() == current)).collect()
+}
+
 pub fn case_row(c: &crate::cases::Case) -> CaseRow {
     CaseRow {
         case_id: c.case_id,
         title: c.title.clone(),
-        status: c.status.clone(),
-        disposition: c.disposition.clone().unwrap_or_default(),
+        status: status_label(&c.status),
+        disposition: c.disposition.as_deref().map(disposition_label).unwrap_or_default(),
         assignee: c.assignee.clone().unwrap_or_default(),
         subject: c.subject_id.clone().unwrap_or_default(),
         cluster: c.cluster_id.clone().unwrap_or_default(),
@@ -254,7 +314,8 @@ pub struct SubjectPage {
     pub run_score: u8,
     pub log2_odds: String,
     pub prior: String,
-    pub contributions: Vec<(String, String, String, bool)>,
+    /// Each contribution's chip and the subject it came via (propagation), if any.
+    pub contributions: Vec<(Chip, String)>,
     pub facts: Vec<(String, String)>,
     pub clock: Option<String>,
     pub zones: Vec<(String, String, String)>,
@@ -277,7 +338,7 @@ pub struct ClusterPage {
     pub kind: String,
     pub graph: String,
     pub members: Vec<QueueRow>,
-    pub links: Vec<(String, String, String, String, String)>,
+    pub links: Vec<(String, String, String, String, Chip)>,
     pub cases: Vec<CaseRow>,
 }
 
@@ -325,8 +386,17 @@ pub struct CasesPage {
 pub struct CasePage {
     pub chrome: Chrome,
     pub case: CaseRow,
-    pub status_options: Vec<(&'static str, bool)>,
-    pub disposition_options: Vec<(&'static str, bool)>,
+    pub status_options: Vec<LabelledOption>,
+    pub disposition_options: Vec<LabelledOption>,
+    /// Who the case may be assigned to (enabled users, plus the current assignee if no
+    /// longer one): value, label, selected.
+    pub assignees: Vec<(String, String, bool)>,
+    /// The version of the case the form was built from (see `CaseChange::updated_at`).
+    pub form_updated_at: String,
+    /// Why the last change was refused; the form then shows what the user chose.
+    pub error: String,
+    /// The largest attachment, for the upload form's label.
+    pub attachment_limit: String,
     pub created_by: String,
     pub created_at: String,
     pub subject: Option<QueueRow>,
@@ -460,6 +530,13 @@ mod tests {
     fn masked_values_show_only_the_mask() {
         let v = serde_json::json!({"kind": "ssn", "masked": "***-**-1234"});
         assert_eq!(text(&v), "***-**-1234");
+    }
+
+    #[test]
+    fn indicator_codes_sort_as_people_count() {
+        let mut ids = vec!["A14", "B2", "A4", "A1", "I10", "I5"];
+        ids.sort_by_key(|i| indicator_order(i));
+        assert_eq!(ids, ["A1", "A4", "A14", "B2", "I5", "I10"]);
     }
 
     #[test]

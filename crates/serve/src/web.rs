@@ -16,11 +16,13 @@ use crate::metrics::Metrics;
 use crate::{api, ui};
 
 /// Whether a route answers people (HTML: an anonymous visitor is sent to the login
-/// page) or programs (JSON: 401).
+/// page) or programs (JSON: 401), or programs that read plain text (`/metrics`, whose
+/// scrapers get their errors in the same form as its exposition text).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
     Ui,
     Api,
+    Text,
 }
 
 /// Who is asking, as the middleware found it.
@@ -64,6 +66,10 @@ impl IntoResponse for WebError {
         match (self.kind, self.status) {
             (Kind::Ui, StatusCode::UNAUTHORIZED) => Redirect::to("/login").into_response(),
             (Kind::Api, _) => (self.status, axum::Json(serde_json::json!({"error": self.message}))).into_response(),
+            (Kind::Text, _) => {
+                (self.status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{}\n", self.message))
+                    .into_response()
+            }
             (Kind::Ui, _) => (self.status, axum::response::Html(crate::views::error_page(self.status, &self.message)))
                 .into_response(),
         }
@@ -91,10 +97,16 @@ pub fn form_csrf(p: &Principal, csrf: &str) -> Result<(), WebError> {
     Ok(())
 }
 
-/// Whether `path` answers programs (JSON errors) or people (HTML, and the sign-in page
-/// for nobody).
+/// Whether `path` answers programs (JSON errors; plain text for `/metrics`) or people
+/// (HTML, and the sign-in page for nobody).
 fn kind_of(path: &str) -> Kind {
-    if path.starts_with("/api/") || path == "/metrics" { Kind::Api } else { Kind::Ui }
+    if path == "/metrics" {
+        Kind::Text
+    } else if path.starts_with("/api/") {
+        Kind::Api
+    } else {
+        Kind::Ui
+    }
 }
 
 /// The caller, as [`need`] finds them in the request's head.
@@ -187,7 +199,7 @@ async fn middleware(State(st): State<AppState>, mut req: Request, next: Next) ->
         }
         Err(e) => {
             tracing::warn!("cannot check the caller's sign-in: {e}");
-            let kind = if req.uri().path().starts_with("/api/") { Kind::Api } else { Kind::Ui };
+            let kind = kind_of(req.uri().path());
             return finish(
                 &st,
                 WebError::new(
@@ -256,6 +268,11 @@ pub fn router(state: AppState) -> Router {
     let attachments = Router::new()
         .route("/api/v1/cases/{id}/attachments", post(api::attach))
         .layer(DefaultBodyLimit::max(crate::cases::MAX_ATTACHMENT));
+    // The form's file arrives inside multipart/form-data, whose boundaries and headers
+    // add a little to the file itself; `ui::attach` holds the file to the same limit.
+    let attachment_form = Router::new()
+        .route("/cases/{id}/attachments", post(ui::attach))
+        .layer(DefaultBodyLimit::max(crate::cases::MAX_ATTACHMENT + 64 * 1024));
     Router::new()
         // Public.
         .route("/healthz", get(api::healthz))
@@ -310,6 +327,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/tokens", get(api::tokens).post(api::create_token))
         .route("/api/v1/tokens/{id}", delete(api::revoke_token))
         .merge(attachments)
+        .merge(attachment_form)
         .fallback(|| async { WebError::not_found(Kind::Api) })
         .layer(middleware::from_fn_with_state(state.clone(), middleware))
         .with_state(state)

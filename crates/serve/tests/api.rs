@@ -1033,7 +1033,258 @@ async fn replicas_share_sessions_cases_and_decisions(org: &common::Org) {
     other.pool.close().await;
 }
 
+/// askama's escaping of text in an attribute or element.
+fn escaped(s: &str) -> String {
+    s.replace('&', "&#38;").replace('<', "&#60;").replace('>', "&#62;").replace('"', "&#34;").replace('\'', "&#39;")
+}
+
+/// An indicator code is never shown bare: each chip (`G3 +6.0`) on the queue, a subject
+/// page and a cluster's members carries the catalog's title as its tooltip and links to
+/// the indicator's page, and the queue's Indicator filter names each option and lists
+/// them as people count (A4 before A14). Before, the chips were plain text.
+async fn indicator_chips_explain_and_link(org: &common::Org) {
+    let c = Client::new(org, "viewer").await;
+    let catalog = bonafide_core::Catalog::builtin();
+    let label = |id: &str| format!("{id} · {}", escaped(&catalog.get(id).unwrap().title));
+    let chip = |id: &str| format!("<a class=\"chip\" href=\"/indicators/{id}\" title=\"{}\">{id} +", label(id));
+    let get = |path: String| {
+        let c = &c;
+        async move {
+            let (s, _, html) = c.send("GET", &path, None).await;
+            assert_eq!(s, StatusCode::OK, "{path}");
+            html
+        }
+    };
+    let queue = get("/queue".into()).await;
+    assert!(queue.contains(&chip("G3")), "the queue's G3 chip: {queue}");
+    assert!(queue.contains(&format!("<option value=\"G3\">{}</option>", label("G3"))), "the filter's G3 option");
+    let select = queue.split("<select name=\"indicator\">").nth(1).unwrap().split("</select>").next().unwrap();
+    let codes: Vec<&str> = select.split("<option value=\"").skip(2).map(|o| o.split('"').next().unwrap()).collect();
+    assert!(codes.len() > 3, "{codes:?}");
+    let number = |id: &str| id[1..].parse::<u32>().unwrap();
+    let mut natural = codes.clone();
+    natural.sort_by_key(|id| (id[..1].to_string(), number(id)));
+    assert_eq!(codes, natural, "A4 before A14");
+    let subject = get("/subjects/F1".into()).await;
+    assert!(subject.contains(&chip("G3")), "the subject's score explained");
+    let cluster = get(format!("/clusters/{}", cluster_of(&c, "F1").await)).await;
+    assert!(cluster.contains(&chip("G3")), "the cluster's members");
+}
+
+/// A browser session of `name`: its cookie pair and the forms' CSRF token.
+async fn session_of(org: &common::Org, name: &str) -> (String, String) {
+    let pool = &org.state.pool;
+    let id: i64 =
+        sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_one(pool).await.unwrap();
+    let (token, csrf) = auth::create_session(pool, id).await.unwrap();
+    (format!("{}={token}", auth::SESSION_COOKIE), csrf)
+}
+
+async fn browse(
+    app: &axum::Router,
+    cookie: &str,
+    req: axum::http::request::Builder,
+    body: Body,
+) -> (StatusCode, String) {
+    let resp = app.clone().oneshot(req.header(header::COOKIE, cookie).body(body).unwrap()).await.unwrap();
+    let status = resp.status();
+    (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
+}
+
+/// The case form speaks plainly and forgives: options read "in progress" and "false
+/// positive" (the values stay `in_progress`, `false_positive`); closing without a
+/// disposition shows the case page again with the message and what the analyst chose;
+/// the assignee is picked from the enabled users and a name that is none of them is
+/// refused (form and API); and files are attached with a form. Before, the options
+/// showed raw values, a refused close was a bare 400 page, any typed name was saved, and
+/// the page only named the API route for attachments.
+async fn the_case_form_is_labelled_forgiving_and_attaches_files(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let api = Client::new(org, "analyst").await;
+    let (s, _, t) = api.send("POST", "/api/v1/cases", Some(json!({"subject_id": "F1", "assignee": "nobody"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a case opened for nobody known: {t}");
+    let new = json!({"subject_id": "F1", "assignee": "analyst"});
+    let id = api.json("POST", "/api/v1/cases", Some(new)).await["case_id"].as_i64().unwrap();
+    bonafide_serve::users::add_user(
+        &org.state.pool,
+        "setup",
+        "leaver",
+        bonafide_serve::Role::Analyst,
+        common::PASSWORD,
+    )
+    .await
+    .unwrap();
+    bonafide_serve::users::set_disabled(&org.state.pool, "setup", "leaver", true).await.unwrap();
+    let (cookie, csrf) = session_of(org, "analyst").await;
+    let (s, page) = browse(&app, &cookie, Request::get(format!("/cases/{id}")), Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    for want in [
+        "<option value=\"in_progress\">in progress</option>",
+        "<option value=\"false_positive\">false positive</option>",
+        "<option value=\"benign_explained\">benign, explained</option>",
+        "<option value=\"viewer\">viewer (viewer)</option>",
+        "<option value=\"analyst\" selected>analyst (analyst)</option>",
+        "enctype=\"multipart/form-data\"",
+        "<input type=\"file\" name=\"file\"",
+    ] {
+        assert!(page.contains(want), "the case page lacks {want}");
+    }
+    assert!(!page.contains("value=\"leaver\""), "a disabled user is not offered");
+    let updated_at = page.split("name=\"updated_at\" value=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+
+    let post = |body: String| {
+        let req = Request::post(format!("/cases/{id}/update"))
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        browse(&app, &cookie, req, Body::from(body))
+    };
+    let form = |assignee: &str, disposition: &str| {
+        format!("csrf={csrf}&updated_at={updated_at}&status=closed&disposition={disposition}&assignee={assignee}")
+    };
+    let (s, again) = post(form("viewer", "")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(again.contains("closing a case needs a disposition"), "the message: {again}");
+    assert!(again.contains("<option value=\"closed\" selected>closed</option>"), "the status chosen is kept");
+    assert!(again.contains("<option value=\"viewer\" selected>"), "the assignee chosen is kept");
+    assert!(again.contains("<form method=\"post\" action=\"/cases/"), "the whole case page, form and all");
+    let (s, again) = post(form("anallyst", "confirmed")).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST);
+    assert!(again.contains("assignee &#34;anallyst&#34; is not an enabled user"), "{again}");
+    assert!(again.contains("<option value=\"confirmed\" selected>"), "the disposition chosen is kept");
+    let (s, _, t) = api.send("PATCH", &format!("/api/v1/cases/{id}"), Some(json!({"assignee": "leaver"}))).await;
+    assert_eq!(s, StatusCode::BAD_REQUEST, "a disabled user: {t}");
+    assert!(t.contains("is not an enabled user"), "{t}");
+    let case = api.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!(case["case"]["status"], "open", "nothing refused was saved");
+    assert_eq!(case["case"]["assignee"], "analyst");
+    let (s, _) = post(form("viewer", "false_positive")).await;
+    assert_eq!(s, StatusCode::SEE_OTHER);
+    let case = api.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    assert_eq!((&case["case"]["status"], &case["case"]["disposition"]), (&json!("closed"), &json!("false_positive")));
+    assert_eq!(case["case"]["assignee"], "viewer");
+
+    let boundary = "case-form-boundary";
+    let upload = |csrf: &str, file: &[u8]| {
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{boundary}\r\n\
+             Content-Disposition: form-data; name=\"file\"; filename=\"label.txt\"\r\nContent-Type: text/plain\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(file);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let req = Request::post(format!("/cases/{id}/attachments"))
+            .header(header::CONTENT_TYPE, format!("multipart/form-data; boundary={boundary}"));
+        browse(&app, &cookie, req, Body::from(body))
+    };
+    assert_eq!(upload("stale", b"a shipping label").await.0, StatusCode::FORBIDDEN);
+    let big = vec![b'x'; bonafide_serve::cases::MAX_ATTACHMENT + 1];
+    assert_eq!(upload(&csrf, &big).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(upload(&csrf, b"a shipping label").await.0, StatusCode::SEE_OTHER);
+    let case = api.json("GET", &format!("/api/v1/cases/{id}"), None).await;
+    let atts = case["attachments"].as_array().unwrap();
+    assert_eq!(atts.len(), 1, "only the upload with the token and within the limit: {atts:?}");
+    assert_eq!((&atts[0]["name"], &atts[0]["size"]), (&json!("label.txt"), &json!(16)));
+}
+
+/// The only enabled admin keeps the role: a reset through `POST /api/v1/users` or the
+/// add-user form that would make them a viewer or analyst is refused (409) and changes
+/// nothing, as disabling them is; with another admin it goes through. Two admins
+/// demoting each other at once leave one. Before, the reset left no admin at all.
+async fn the_last_admin_cannot_be_demoted(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let pool = &org.state.pool;
+    let admin = Client::new(org, "admin").await;
+    let role_of = |name: &'static str| async move {
+        sqlx::query_scalar::<_, String>("SELECT role FROM users WHERE name = $1")
+            .bind(name)
+            .fetch_one(pool)
+            .await
+            .unwrap()
+    };
+    let reset = json!({"name": "admin", "role": "viewer", "password": "another long password"});
+    let (s, _, t) = admin.send("POST", "/api/v1/users", Some(reset.clone())).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{t}");
+    assert!(t.contains("last enabled admin"), "{t}");
+    assert_eq!(role_of("admin").await, "admin");
+    assert_eq!(admin.send("GET", "/api/v1/users", None).await.0, StatusCode::OK, "nothing was reset: the token works");
+
+    let (cookie, csrf) = session_of(org, "admin").await;
+    let req = Request::post("/admin/users").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let form = format!("csrf={csrf}&name=admin&role=analyst&password=another+long+password");
+    let (s, html) = browse(&app, &cookie, req, Body::from(form)).await;
+    assert_eq!(s, StatusCode::CONFLICT, "{html}");
+    assert!(html.contains("Not saved: admin is the last enabled admin"), "{html}");
+    assert_eq!(role_of("admin").await, "admin");
+
+    // A disabled admin does not count.
+    bonafide_serve::users::add_user(pool, "setup", "admin2", bonafide_serve::Role::Admin, common::PASSWORD)
+        .await
+        .unwrap();
+    bonafide_serve::users::set_disabled(pool, "setup", "admin2", true).await.unwrap();
+    assert_eq!(admin.send("POST", "/api/v1/users", Some(reset.clone())).await.0, StatusCode::CONFLICT);
+    bonafide_serve::users::set_disabled(pool, "setup", "admin2", false).await.unwrap();
+    let (s, _, t) = admin.send("POST", "/api/v1/users", Some(reset)).await;
+    assert_eq!(s, StatusCode::CREATED, "admin2 stays an admin: {t}");
+    assert_eq!(role_of("admin").await, "viewer");
+
+    // Two admins demoting each other at once: one of them stays.
+    for _ in 0..3 {
+        for name in ["admin", "admin2"] {
+            bonafide_serve::users::add_user(pool, "setup", name, bonafide_serve::Role::Admin, common::PASSWORD)
+                .await
+                .unwrap();
+        }
+        let (a, b) = tokio::join!(
+            bonafide_serve::users::save_user(pool, "admin", "admin2", bonafide_serve::Role::Viewer, common::PASSWORD),
+            bonafide_serve::users::save_user(pool, "admin2", "admin", bonafide_serve::Role::Viewer, common::PASSWORD),
+        );
+        let outcomes = [a.unwrap().is_some(), b.unwrap().is_some()];
+        let admins: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = 0")
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        assert_eq!(admins, 1, "{outcomes:?}");
+        assert!(outcomes.contains(&false), "{outcomes:?}");
+    }
+}
+
+/// `/metrics` answers in plain text, its errors too: a scraper (or the person reading
+/// its logs) sees the same kind of body for 200, 401 and 503. Before, 401 was JSON and
+/// 503 (the database not answering) an HTML page.
+async fn metrics_errors_are_plain_text_like_its_body(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let viewer = Client::new(org, "viewer").await;
+    let get = |bearer: Option<&str>| {
+        let mut req = Request::get("/metrics");
+        if let Some(t) = bearer {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let app = app.clone();
+        let req = req.body(Body::empty()).unwrap();
+        async move {
+            let resp = app.oneshot(req).await.unwrap();
+            let ct = resp.headers().get(header::CONTENT_TYPE).unwrap().to_str().unwrap().to_string();
+            let status = resp.status();
+            (status, ct, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
+        }
+    };
+    let (s, ct, body) = get(Some(&viewer.token)).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(ct.starts_with("text/plain") && body.contains("bonafide_http_requests_total"), "{ct} {body}");
+    let (s, ct, body) = get(None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED);
+    assert!(ct.starts_with("text/plain") && body.trim() == "sign in first", "{ct} {body}");
+    org.state.pool.close().await;
+    let (s, ct, body) = get(Some(&viewer.token)).await;
+    assert_eq!(s, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(ct.starts_with("text/plain") && body.contains("the database is not answering"), "{ct} {body}");
+    assert!(!body.contains('<') && !body.contains('{'), "neither HTML nor JSON: {body}");
+}
+
 crate::on_both_backends!(
+    metrics_errors_are_plain_text_like_its_body,
+    the_last_admin_cannot_be_demoted,
+    the_case_form_is_labelled_forgiving_and_attaches_files,
+    indicator_chips_explain_and_link,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,

@@ -48,6 +48,7 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("GET",  "/cases/{case}",                           "", [L, 200, 200, 200]),
     ("POST", "/cases/{case}/notes",                     "body=checked+the+shipping+label", [L, 403, 303, 303]),
     ("POST", "/cases/{case}/update",                    "status=in_progress&assignee=analyst", [L, 403, 303, 303]),
+    ("POST", "/cases/{case}/attachments",               "a shipping label", [L, 403, 303, 303]),
     ("GET",  "/cases/{case}/export",                    "", [L, 403, 200, 200]),
     ("GET",  "/runs",                                   "", [L, 200, 200, 200]),
     ("GET",  "/account",                                "", [L, 200, 200, 200]),
@@ -80,7 +81,7 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("GET",  "/api/v1/cases",                           "", [401, 200, 200, 200]),
     ("POST", "/api/v1/cases",                           r#"{"subject_id":"F2"}"#, [401, 403, 201, 201]),
     ("GET",  "/api/v1/cases/{case}",                    "", [401, 200, 200, 200]),
-    ("PATCH","/api/v1/cases/{case}",                    r#"{"assignee":"someone"}"#, [401, 403, 200, 200]),
+    ("PATCH","/api/v1/cases/{case}",                    r#"{"assignee":"analyst"}"#, [401, 403, 200, 200]),
     ("DELETE","/api/v1/cases/{fresh}",                  "", [401, 403, 403, 204]),
     ("POST", "/api/v1/cases/{case}/notes",              r#"{"body":"called the vendor"}"#, [401, 403, 201, 201]),
     ("POST", "/api/v1/cases/{case}/attachments?name=label.txt", "a shipping label", [401, 403, 201, 201]),
@@ -99,6 +100,9 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
 ];
 
 const ROLES: [&str; 4] = ["anonymous", "viewer", "analyst", "admin"];
+
+/// The boundary of the multipart bodies the matrix sends.
+const B: &str = "matrix-boundary-7MA4YWxkTrZu0gW";
 
 async fn user_id(pool: &sqlx::AnyPool, name: &str) -> i64 {
     sqlx::query_scalar("SELECT user_id FROM users WHERE name = $1").bind(name).fetch_one(pool).await.unwrap()
@@ -183,12 +187,22 @@ impl Fixture {
                 let id = user_id(pool, ROLES[r]).await;
                 let (cookie, csrf) = auth::create_session(pool, id).await.unwrap();
                 req = req.header(header::COOKIE, format!("{}={cookie}", auth::SESSION_COOKIE));
-                if method == "POST" {
+                if path.ends_with("/attachments") {
+                    // The case page's file form: multipart, the token before the file.
+                    body = format!(
+                        "--{B}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{csrf}\r\n--{B}\r\n\
+                         Content-Disposition: form-data; name=\"file\"; filename=\"label.txt\"\r\n\
+                         Content-Type: text/plain\r\n\r\n{body}\r\n--{B}--\r\n"
+                    );
+                } else if method == "POST" {
                     body = if body.is_empty() { format!("csrf={csrf}") } else { format!("csrf={csrf}&{body}") };
                 }
             }
         }
-        let ct = if api && body.starts_with('{') && !path.contains("events") {
+        let multipart = format!("multipart/form-data; boundary={B}");
+        let ct = if !api && path.ends_with("/attachments") {
+            multipart.as_str()
+        } else if api && body.starts_with('{') && !path.contains("events") {
             "application/json"
         } else if api {
             "application/octet-stream"
