@@ -104,7 +104,7 @@ pub fn activity_clock(a: &ActivitySummary) -> String {
     );
     // The legend: what the colours mean, in words (not colour alone).
     let mut y = cy + r1 + 28.0;
-    let mut key = |s: &mut String, x: f64, colour: &str, text: &str| {
+    let key = |s: &mut String, x: f64, colour: &str, text: &str| {
         let _ = write!(
             s,
             r##"<rect x="{x:.1}" y="{:.1}" width="8" height="8" fill="{colour}"/><text x="{:.1}" y="{y:.1}" font-size="9" fill="#5b6570">{text}</text>"##,
@@ -174,7 +174,7 @@ mod tests {
                 text.split(&format!("{attr}=\"")).nth(1).and_then(|r| r.split('"').next()).unwrap().parse().unwrap()
             };
             let (x, y) = (num("x"), num("y"));
-            assert!(x >= 8.0 && x <= CLOCK_W - 8.0 && y >= 10.0, "{label} at {x},{y}");
+            assert!((8.0..=CLOCK_W - 8.0).contains(&x) && y >= 10.0, "{label} at {x},{y}");
         }
         let weak =
             activity_clock(&ActivitySummary { inferred_utc_offset_minutes: Some(645), confidence: 0.3, ..a.clone() });
