@@ -1108,9 +1108,22 @@ impl Screening {
         }
         let den = f64::from(q.iter().map(|t| t.w).sum::<f32>() + rec.weight);
         let score = if den > 0.0 { (num / den).min(1.0) } else { 0.0 };
-        let inverted = rec.korean
-            && self.entries[rec.entry as usize].kind == EntryKind::Person
-            && !in_rotated_order(q.iter().zip(at).filter(|(t, _)| !t.form).map(|(_, j)| j));
+        let rotated =
+            |at: &[u8; MAX_WORDS]| in_rotated_order(q.iter().zip(*at).filter(|(t, _)| !t.form).map(|(_, j)| j));
+        let inverted = rec.korean && self.entries[rec.entry as usize].kind == EntryKind::Person && !rotated(&at) && {
+            // A syllable the list has twice (`CHANG, Chang Ha`, `LI, Hong Ri`) pairs
+            // with either copy: the order is kept if exchanging them keeps it.
+            let same = |a: u8, b: u8| a != u8::MAX && b != u8::MAX && n[a as usize].canon == n[b as usize].canon;
+            !(0..q.len()).any(|x| {
+                (x + 1..q.len()).any(|y| {
+                    same(at[x], at[y]) && at[x] != at[y] && {
+                        let mut alt = at;
+                        alt.swap(x, y);
+                        rotated(&alt)
+                    }
+                })
+            })
+        };
         if !explain {
             return Aligned { score, inverted, pairs, unmatched_query: Vec::new(), unmatched_list: Vec::new() };
         }
@@ -1294,6 +1307,11 @@ mod tests {
         assert!(score("Chol Byong Min", "2") < min, "{}", score("Chol Byong Min", "2"));
         assert!(score("Byong Chol Min", "2") >= min);
         assert!(score("Byong-chol Min", "2") >= min);
+        // A syllable listed twice pairs with either copy.
+        let twice = screening(vec![korean("20575", "CHANG, Chang Ha"), korean("22609", "LI, Hong Ri")]);
+        for (q, id) in [("Chang Ha Chang", "20575"), ("Chang-ha Chang", "20575"), ("Hong Ri Li", "22609")] {
+            assert_eq!(top(&twice, q).filter(|m| m.1 >= min).map(|m| m.0), Some(id.to_string()), "{q}");
+        }
         let m = s.screen(&Query::name("Il-soo Kim"), Some(0.0));
         let inverted = m.iter().find(|m| s.entries()[m.entry].id == "1").unwrap();
         assert!(inverted.adjustments.iter().any(|(why, v)| why.contains("order") && *v < 0.0), "{inverted:?}");
