@@ -320,20 +320,29 @@ pub(crate) fn terminal_style(top: usize) -> bonafide_report::terminal::Style {
     }
 }
 
+/// The catalog, each indicator marked with whether this version detects it: the
+/// catalog describes more than the detectors raise yet.
 fn indicators(json: bool) -> Result<()> {
     let c = Catalog::builtin();
     if json {
-        out!("{}", serde_json::to_string_pretty(&c)?);
+        out!("{}", serde_json::to_string_pretty(&bonafide_engine::catalog_json())?);
         return Ok(());
     }
+    let detected = bonafide_engine::detected_indicators();
     let mut family = String::new();
     for i in &c.indicators {
         if i.family != family {
             family.clone_from(&i.family);
             out!("\n{} · {}", i.family, c.family_name(&i.family));
         }
-        out!("  {:<4} {}  {}  [{}]", i.id, i.tier, i.title, i.sources.join(", "));
+        let mark = if detected.contains(i.id.as_str()) { "detected" } else { "not yet " };
+        out!("  {:<4} {}  {mark}  {}  [{}]", i.id, i.tier, i.title, i.sources.join(", "));
     }
+    let n = c.indicators.iter().filter(|i| detected.contains(i.id.as_str())).count();
+    out!(
+        "\nDetected by this version: {n} of {}; \"not yet\" ones are described but no detector raises them.",
+        c.indicators.len()
+    );
     out!("\nTiers: T1 hard fact (opens a case), T2 strong correlate, T3 soft signal. Sources:");
     for (k, v) in &c.sources {
         out!("  {k:<6} {v}");

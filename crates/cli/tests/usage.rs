@@ -141,3 +141,29 @@ fn eval_says_when_the_truth_is_not_a_simulated_one_without_repeating_the_cause()
     assert!(e.contains("truth.json is not a truth.json written by `bonafide simulate`"), "{e}");
     assert_eq!(e.matches("missing field").count(), 1, "{e}");
 }
+
+/// `bonafide indicators` tells which catalog entries this version detects: a `detected`
+/// boolean per indicator in `--json` (what the detectors and the graph declare), a
+/// column in the listing. Before, D8 or I14 looked exactly like a detected indicator.
+#[test]
+fn indicators_say_which_ones_this_version_detects() {
+    let run = bonafide(&["indicators", "--json"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let v: serde_json::Value = serde_json::from_str(&run.stdout()).unwrap();
+    let list = v["indicator"].as_array().unwrap();
+    let detected = bonafide_engine::detected_indicators();
+    for i in list {
+        let id = i["id"].as_str().unwrap();
+        assert_eq!(i["detected"].as_bool(), Some(detected.contains(id)), "{id}");
+    }
+    let not: Vec<&str> = list.iter().filter(|i| i["detected"] == false).map(|i| i["id"].as_str().unwrap()).collect();
+    assert!(!not.is_empty() && not.len() < list.len() / 2, "{not:?}");
+    let text = bonafide(&["indicators"]).stdout();
+    let line = |id: &str| text.lines().find(|l| l.trim_start().starts_with(&format!("{id} "))).unwrap().to_string();
+    assert!(line(not[0]).contains("not yet"), "{}", line(not[0]));
+    assert!(line("A1").contains("detected"), "{}", line("A1"));
+    assert!(
+        text.contains(&format!("Detected by this version: {} of {}", list.len() - not.len(), list.len())),
+        "{text}"
+    );
+}

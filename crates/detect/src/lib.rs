@@ -116,7 +116,9 @@ pub struct Risk<'a> {
 pub trait Detector {
     /// A short name for logs and timings.
     fn name(&self) -> &'static str;
-    /// Indicators this detector can raise.
+    /// Indicators this detector can raise: every finding it emits is of one of them
+    /// (the test kit checks each run, see [`Engine::undeclared`]). What a version
+    /// detects (`bonafide indicators`, the web's Indicators page) is read from these.
     fn indicators(&self) -> &'static [&'static str];
     /// Called for every event attributed to a subject.
     fn observe(&mut self, _event: &Event, _cx: &Context<'_>) {}
@@ -149,6 +151,24 @@ pub struct Engine {
     /// report, so it is driven directly rather than through the list.
     time: time::TimeDetectors,
     disabled: Vec<String>,
+    /// Findings a detector emitted for an indicator it does not declare: detector name
+    /// and indicator (see [`Engine::undeclared`]).
+    undeclared: Vec<(&'static str, String)>,
+}
+
+/// Notes each of `emitted` (what detector `name` just added) whose indicator `name` does
+/// not declare.
+fn check_declared(
+    undeclared: &mut Vec<(&'static str, String)>,
+    name: &'static str,
+    declared: &[&str],
+    emitted: &[Finding],
+) {
+    for f in emitted {
+        if !declared.contains(&f.indicator.as_str()) {
+            undeclared.push((name, f.indicator.clone()));
+        }
+    }
 }
 
 impl Engine {
@@ -212,12 +232,41 @@ impl Engine {
         let disabled = config.disabled.clone();
         let detectors =
             all.into_iter().filter(|d| !d.indicators().iter().all(|i| disabled.iter().any(|x| x == i))).collect();
-        Engine { detectors, sessions: Sessions::default(), time: time::TimeDetectors::default(), disabled }
+        Engine {
+            detectors,
+            sessions: Sessions::default(),
+            time: time::TimeDetectors::default(),
+            disabled,
+            undeclared: Vec::new(),
+        }
     }
 
     /// The detectors in use, by name.
     pub fn names(&self) -> Vec<&'static str> {
         self.detectors.iter().map(|d| d.name()).collect()
+    }
+
+    /// The indicators the detectors in use can raise (each detector's
+    /// [`Detector::indicators`], and the time family's).
+    pub fn indicators(&self) -> std::collections::BTreeSet<&'static str> {
+        let mut all: std::collections::BTreeSet<&'static str> =
+            self.detectors.iter().flat_map(|d| d.indicators().iter().copied()).collect();
+        all.extend(time::TimeDetectors::INDICATORS);
+        all
+    }
+
+    /// The indicators this version's detectors can raise with every detector enabled:
+    /// the catalog describes more than is detected yet, and this tells which is which.
+    pub fn builtin_indicators() -> std::collections::BTreeSet<&'static str> {
+        Engine::assemble(&DetectConfig::default(), endpoint::Inventory::builtin()).indicators()
+    }
+
+    /// Findings emitted so far for an indicator the emitting detector does not declare,
+    /// as (detector, indicator): always empty unless a detector's
+    /// [`Detector::indicators`] is out of date, which would make [`Engine::indicators`]
+    /// wrong. The test kit asserts it after every run.
+    pub fn undeclared(&self) -> &[(&'static str, String)] {
+        &self.undeclared
     }
 
     pub fn observe(&mut self, event: &Event, cx: &Context<'_>) {
@@ -247,9 +296,13 @@ impl Engine {
         self.sessions.finish();
         let mut out = Findings::default();
         for d in &mut self.detectors {
+            let before = out.list.len();
             d.conclude_with_sessions(cx, &self.sessions, &mut out);
+            check_declared(&mut self.undeclared, d.name(), d.indicators(), &out.list[before..]);
         }
+        let before = out.list.len();
         self.time.conclude(cx, &mut out);
+        check_declared(&mut self.undeclared, "time", time::TimeDetectors::INDICATORS, &out.list[before..]);
         out.list.retain(|f| !self.disabled.contains(&f.indicator));
         out
     }
@@ -258,7 +311,9 @@ impl Engine {
     pub fn reconsider(&mut self, cx: &Context<'_>, risk: &Risk<'_>) -> Findings {
         let mut out = Findings::default();
         for d in &mut self.detectors {
+            let before = out.list.len();
             d.reconsider(cx, risk, &mut out);
+            check_declared(&mut self.undeclared, d.name(), d.indicators(), &out.list[before..]);
         }
         out.list.retain(|f| !self.disabled.contains(&f.indicator));
         out
@@ -273,3 +328,18 @@ impl Engine {
 
 #[cfg(test)]
 pub(crate) mod testkit;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_declared_indicator_is_in_the_catalog() {
+        let all = Engine::builtin_indicators();
+        assert!(all.len() > 40, "{all:?}");
+        let catalog = Catalog::builtin();
+        for id in &all {
+            assert!(catalog.get(id).is_some(), "{id} is declared by a detector and not in the catalog");
+        }
+    }
+}

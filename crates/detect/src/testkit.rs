@@ -554,6 +554,9 @@ impl World {
             })
             .collect();
         findings.extend(engine.reconsider(&cx, &crate::Risk { scores: &scores }).list);
+        // Every detector test checks that what a detector emitted is among the
+        // indicators it declares, which is what `bonafide indicators` calls detected.
+        assert!(engine.undeclared().is_empty(), "findings of undeclared indicators: {:?}", engine.undeclared());
         Results { subjects: self.subjects.clone(), findings, activity: engine.take_activity() }
     }
 }

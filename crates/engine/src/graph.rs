@@ -25,6 +25,9 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+/// The indicators the graph stage raises (as `Detector::indicators` for a detector).
+pub const INDICATORS: &[&str] = &["C2", "G3", "D3", "H6", "H7"];
+
 use bonafide_core::{Band, Evidence, Finding, Score, Shared, Subject, SubjectIdx};
 use bonafide_detect::Context;
 use bonafide_detect::evidence::SAMPLE;

@@ -174,3 +174,31 @@ fn every_farm_of_the_simulated_fleet_is_one_cluster() {
     assert_eq!(got, want);
     assert_eq!(o.clusters.len(), want.len(), "no other cluster among ordinary workers: {:?}", members(&o));
 }
+
+/// What `bonafide indicators` calls detected covers everything a scan raised, the graph
+/// stage's findings (H6, C2 for a misspelt door) included.
+#[test]
+fn every_finding_is_of_an_indicator_this_version_declares_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    org(dir.path());
+    let o = scan(&Config::default(), request(vec![dir.path().to_path_buf()])).unwrap();
+    let raised: std::collections::BTreeSet<&str> = o.findings.iter().map(|f| f.indicator.as_str()).collect();
+    assert!(raised.contains("H6") && raised.len() > 3, "{raised:?}");
+    let undeclared: Vec<&&str> =
+        raised.iter().filter(|i| !bonafide_engine::detected_indicators().contains(**i)).collect();
+    assert!(undeclared.is_empty(), "raised but not declared: {undeclared:?}");
+    let json = bonafide_engine::catalog_json();
+    let flag =
+        |id: &str| json["indicator"].as_array().unwrap().iter().find(|i| i["id"] == id).unwrap()["detected"].clone();
+    assert_eq!(flag("H6"), serde_json::json!(true));
+    let catalog = bonafide_core::Catalog::builtin();
+    let not: Vec<&str> = catalog
+        .indicators
+        .iter()
+        .map(|i| i.id.as_str())
+        .filter(|id| !bonafide_engine::detected_indicators().contains(id))
+        .collect();
+    for id in &not {
+        assert_eq!(flag(id), serde_json::json!(false), "{id}");
+    }
+}

@@ -177,7 +177,7 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
 
 pub async fn indicators(Extension(a): Extension<Auth>) -> ApiResult {
     need(&a, Role::Viewer, API)?;
-    Ok(Json(json!(bonafide_core::Catalog::builtin())).into_response())
+    Ok(Json(bonafide_engine::catalog_json()).into_response())
 }
 
 pub async fn indicator(Extension(a): Extension<Auth>, Path(id): Path<String>) -> ApiResult {
@@ -186,7 +186,9 @@ pub async fn indicator(Extension(a): Extension<Auth>, Path(id): Path<String>) ->
     let i = c.get(&id).ok_or_else(|| WebError::not_found(API))?;
     let sources: Vec<Value> =
         i.sources.iter().map(|s| json!({"id": s, "title": c.sources.get(s).cloned().unwrap_or_default()})).collect();
-    Ok(Json(json!({"indicator": i, "family_name": c.family_name(&i.family), "sources": sources})).into_response())
+    let detected = bonafide_engine::detected_indicators().contains(i.id.as_str());
+    Ok(Json(json!({"indicator": i, "family_name": c.family_name(&i.family), "sources": sources, "detected": detected}))
+        .into_response())
 }
 
 pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {

@@ -409,7 +409,8 @@ pub async fn indicators(State(st): State<AppState>, Extension(a): Extension<Auth
                 .filter(|i| &i.family == fam)
                 .map(|i| {
                     let n = snap.subjects.iter().filter(|s| s.indicators.contains(&i.id)).count();
-                    (i.id.clone(), i.tier.to_string(), i.title.clone(), n)
+                    let detected = bonafide_engine::detected_indicators().contains(i.id.as_str());
+                    (i.id.clone(), i.tier.to_string(), i.title.clone(), n, detected)
                 })
                 .collect();
             (format!("{fam} · {name}"), items)
@@ -440,6 +441,7 @@ pub async fn indicator(State(st): State<AppState>, Extension(a): Extension<Auth>
             .filter(|s| s.indicators.contains(&i.id))
             .map(|s| views::queue_row(0, s))
             .collect(),
+        detected: bonafide_engine::detected_indicators().contains(i.id.as_str()),
     })
 }
 

@@ -343,7 +343,8 @@ pub struct ClusterPage {
 }
 
 /// id, tier, title, subjects with it now.
-pub type IndicatorRow = (String, String, String, usize);
+/// id, tier, title, subjects with it now, and whether this version detects it.
+pub type IndicatorRow = (String, String, String, usize, bool);
 
 /// Each option with whether it is the current value.
 pub fn options(all: &[&'static str], current: &str) -> Vec<(&'static str, bool)> {
@@ -372,6 +373,8 @@ pub struct IndicatorPage {
     pub detection: String,
     pub sources: Vec<(String, String)>,
     pub subjects: Vec<QueueRow>,
+    /// Whether this version raises the indicator (`bonafide_engine::detected_indicators`).
+    pub detected: bool,
 }
 
 #[derive(Template)]

@@ -1280,7 +1280,35 @@ async fn metrics_errors_are_plain_text_like_its_body(org: &common::Org) {
     assert!(!body.contains('<') && !body.contains('{'), "neither HTML nor JSON: {body}");
 }
 
+/// The Indicators page, its API and an indicator's page say which catalog entries this
+/// version detects: before, D8 showed "0 subjects" exactly like a detected indicator
+/// that found nobody.
+async fn indicators_say_which_ones_this_version_detects(org: &common::Org) {
+    let c = Client::new(org, "viewer").await;
+    let detected = bonafide_engine::detected_indicators();
+    let catalog = bonafide_core::Catalog::builtin();
+    let not = catalog.indicators.iter().find(|i| !detected.contains(i.id.as_str())).expect("one not detected yet");
+    let (s, _, page) = c.send("GET", "/indicators", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let row = |id: &str| {
+        let start = page.find(&format!("<a href=\"/indicators/{id}\">")).unwrap();
+        page[start..].split("</tr>").next().unwrap().to_string()
+    };
+    assert!(row(&not.id).contains("not yet"), "{}", row(&not.id));
+    assert!(row("G3").contains("yes") && !row("G3").contains("not yet"), "{}", row("G3"));
+    let all = c.json("GET", "/api/v1/indicators", None).await;
+    for i in all["indicator"].as_array().unwrap() {
+        let id = i["id"].as_str().unwrap();
+        assert_eq!(i["detected"].as_bool(), Some(detected.contains(id)), "{id}");
+    }
+    let one = c.json("GET", &format!("/api/v1/indicators/{}", not.id), None).await;
+    assert_eq!(one["detected"], json!(false));
+    let (_, _, page) = c.send("GET", &format!("/indicators/{}", not.id), None).await;
+    assert!(page.contains("id=\"not-detected\""), "{page}");
+}
+
 crate::on_both_backends!(
+    indicators_say_which_ones_this_version_detects,
     metrics_errors_are_plain_text_like_its_body,
     the_last_admin_cannot_be_demoted,
     the_case_form_is_labelled_forgiving_and_attaches_files,

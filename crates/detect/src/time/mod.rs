@@ -226,6 +226,9 @@ pub struct TimeDetectors {
 }
 
 impl TimeDetectors {
+    /// The indicators the time family raises (as [`crate::Detector::indicators`]).
+    pub const INDICATORS: &'static [&'static str] = &["F1", "F4", "F5"];
+
     pub fn observe(&mut self, e: &Event, cx: &Context<'_>) {
         let Some(subject) = e.subject else { return };
         let p = self.profiles.get_mut(subject);
