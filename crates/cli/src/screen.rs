@@ -175,9 +175,19 @@ fn kind_name(k: EntryKind) -> &'static str {
     }
 }
 
-fn print_human(out: &mut impl Write, s: &Screening, query: &str, matches: &[Match], explain: bool) -> Result<()> {
+fn print_human(
+    out: &mut impl Write,
+    s: &Screening,
+    query: &str,
+    matches: &[Match],
+    explain: bool,
+    no_list: bool,
+) -> Result<()> {
     if matches.is_empty() {
-        writeln!(out, "{query}: no match")?;
+        // With nothing loaded, "no match" would read as a clean result; say why instead.
+        let caveat =
+            if no_list { " (no sanctions list given: only built-in published identifiers were screened)" } else { "" };
+        writeln!(out, "{query}: no match{caveat}")?;
         return Ok(());
     }
     writeln!(out, "{query}:")?;
@@ -295,7 +305,7 @@ pub fn run(config_path: Option<&PathBuf>, args: ScreenArgs) -> Result<ExitCode> 
             let list = matches.iter().filter_map(|m| s.entry(m.entry).map(|e| match_out(e, m, args.explain))).collect();
             writeln!(out, "{}", serde_json::to_string(&QueryOut { query: q, matches: list })?)?;
         } else {
-            print_human(&mut out, s, q, &matches, args.explain)?;
+            print_human(&mut out, s, q, &matches, args.explain, paths.is_empty())?;
         }
     }
     out.flush()?;

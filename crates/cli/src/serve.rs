@@ -43,7 +43,7 @@ pub enum UserCommand {
         #[arg(long, value_name = "NAME")]
         name: String,
         /// viewer, analyst or admin.
-        #[arg(long, default_value = "viewer")]
+        #[arg(long, default_value = "viewer", value_parser = ["viewer", "analyst", "admin"])]
         role: String,
         /// Read the password from this file's first line (default: standard input).
         #[arg(long, value_name = "FILE")]
@@ -155,6 +155,7 @@ pub fn user(cmd: UserCommand) -> Result<ExitCode> {
                 pool.close().await;
                 Ok::<_, anyhow::Error>(u)
             })?;
+            crate::emit(&format!("{:<24} {:<8} {}\n", "NAME", "ROLE", "CREATED (UTC)"));
             for u in users {
                 let disabled = if u.disabled { "  disabled" } else { "" };
                 crate::emit(&format!("{:<24} {:<8} {}{disabled}\n", u.name, u.role.as_str(), u.created_at));

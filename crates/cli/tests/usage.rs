@@ -167,3 +167,15 @@ fn indicators_say_which_ones_this_version_detects() {
         "{text}"
     );
 }
+
+/// A role that does not exist is a usage error (exit 2, the choices named), and a
+/// screen with no list loaded says so on the result line, not only in a warning.
+#[test]
+fn a_wrong_role_is_a_usage_error_and_an_empty_screen_says_why() {
+    let run = bonafide(&["user", "add", "--db", "x.db", "--name", "ana", "--role", "boss"]);
+    assert_eq!(run.code(), 2, "{}", run.stderr());
+    assert!(run.stderr().contains("viewer") && run.stderr().contains("admin"), "{}", run.stderr());
+    assert!(!run.path("x.db").exists(), "nothing created");
+    let run = bonafide(&["screen", "Kim Jong Un"]);
+    assert!(run.stdout().contains("Kim Jong Un: no match (no sanctions list given"), "{}", run.stdout());
+}
