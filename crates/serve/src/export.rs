@@ -90,7 +90,12 @@ fn collect_ips(v: &Value, key: &str, out: &mut Vec<(IpAddr, String)>) {
             }
         }
         Value::Array(a) => a.iter().for_each(|x| collect_ips(x, key, out)),
-        Value::Object(m) => m.iter().for_each(|(k, x)| collect_ips(x, k, out)),
+        // A cluster link names what it shares as `{"kind": "ip", "value": ADDR}`: its
+        // value is an address the linked people connected from, as an `ip` key's is.
+        Value::Object(m) => {
+            let shared_ip = m.get("kind").and_then(Value::as_str) == Some("ip");
+            m.iter().for_each(|(k, x)| collect_ips(x, if shared_ip && k == "value" { "ip" } else { k }, out))
+        }
         _ => {}
     }
 }
@@ -382,6 +387,9 @@ mod tests {
             finding("A4", json!({"ip": "::ffff:192.168.1.4", "event_type": "signin"})),
             finding("A5", json!({"ip": "73.9.9.9", "event_type": "signin"})),
             finding("B1", json!({"client_ip": "2001:db8::7"})),
+            // A cluster link's shared address, and a link that shares something else.
+            finding("H6", json!({"a": "P", "b": "Q", "kind": "ip", "value": "81.2.69.161"})),
+            finding("H6", json!({"a": "P", "b": "Q", "kind": "phone", "value": "198.51.100.77"})),
         ];
         let subject = SubjectView {
             id: "P".into(),
@@ -423,11 +431,13 @@ mod tests {
         };
         let page = build(&snap, &case, Vec::new(), "a");
         let ips: Vec<&str> = page.ips.iter().map(|(ip, _)| ip.as_str()).collect();
-        assert_eq!(ips, ["73.9.9.9", "81.2.69.160", "2001:db8::7"]);
+        assert_eq!(ips, ["73.9.9.9", "81.2.69.160", "81.2.69.161", "2001:db8::7"]);
         assert!(page.ips[0].1.contains("A5"), "{:?}", page.ips);
         assert_eq!(page.ips[1].1, "interview of P");
         let html = page.render().expect("renders");
-        for hidden in ["0.0.0.0", "127.0.0.1", "10.1.2.3", "192.168.", "169.254.", "fe80::", "203.0.113.99"] {
+        for hidden in
+            ["0.0.0.0", "127.0.0.1", "10.1.2.3", "192.168.", "169.254.", "fe80::", "203.0.113.99", "198.51.100.77"]
+        {
             assert!(!html.contains(hidden), "the export lists {hidden}");
         }
     }
