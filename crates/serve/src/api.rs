@@ -193,11 +193,7 @@ pub async fn indicator(Extension(a): Extension<Auth>, Path(id): Path<String>) ->
 
 pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
     need(&a, Role::Viewer, API)?;
-    let rows: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY seq DESC LIMIT 100")
-            .fetch_all(&st.pool)
-            .await
-            .map_err(internal)?;
+    let rows = crate::snapshot::Snapshot::recent_runs(&st.pool).await.map_err(internal)?;
     let items: Vec<Value> = rows
         .into_iter()
         .map(|(run_id, started_at, finished_at, version)| {

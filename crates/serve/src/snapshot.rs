@@ -208,6 +208,15 @@ impl Snapshot {
         Ok((format!("{}|{decisions}|{active}", run.as_deref().unwrap_or_default()), run))
     }
 
+    /// The last 100 runs, latest first by storage order (`seq`, as the latest run is
+    /// chosen above): run id, started, finished, version. Shared by the Runs page and
+    /// `GET /api/v1/runs`.
+    pub async fn recent_runs(pool: &sqlx::AnyPool) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
+        sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY seq DESC LIMIT 100")
+            .fetch_all(pool)
+            .await
+    }
+
     pub async fn load(pool: &sqlx::AnyPool, engine: &bonafide_engine::Config) -> Result<Snapshot, ServeError> {
         // Read before the data, so a change made while loading shows as a new version.
         let (version, run) = Snapshot::version_and_run(pool).await?;

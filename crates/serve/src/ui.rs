@@ -654,11 +654,7 @@ pub async fn export(State(st): State<AppState>, Extension(a): Extension<Auth>, P
 
 pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
-    let runs: Vec<(String, String, String, String)> =
-        sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY seq DESC LIMIT 100")
-            .fetch_all(&st.pool)
-            .await
-            .map_err(internal)?;
+    let runs = crate::snapshot::Snapshot::recent_runs(&st.pool).await.map_err(internal)?;
     page(views::RunsPage {
         chrome: Chrome::new("Runs", &p),
         runs,
