@@ -1150,23 +1150,27 @@ struct Aligned {
 }
 
 /// Whether the list positions the query's words met, in query order (`u8::MAX`: none),
-/// keep the list's order up to a rotation: `Su Il Kim` for `KIM Su Il` ([1, 2, 0]) is
-/// the family name moved to the back, `Il Su Kim` ([2, 1, 0]) is another name. A
-/// rotation of an ascending run descends at most once, counting the wrap from last to
-/// first; positions repeat when two query words met one joined list word.
+/// keep the list's order but for the family name moving between the ends: `Su Il Kim`
+/// for `KIM Su Il` ([1, 2, 0]) moves it from front to back, `Kim Su Il` for a list
+/// name written `Su Il KIM` ([2, 0, 1]) from back to front; `Il Su Kim` ([2, 1, 0]) is
+/// another name, as is any deeper rotation of four or more words. (With three words
+/// the two moves cover every rotation: which word is the family name is not known.)
+/// Positions repeat when two query words met one joined list word.
 fn in_rotated_order(positions: impl Iterator<Item = u8>) -> bool {
-    let mut seq: Vec<u8> = Vec::with_capacity(MAX_WORDS);
+    let mut seq = [0u8; MAX_WORDS];
+    let mut len = 0;
     for j in positions.filter(|&j| j != u8::MAX) {
-        if seq.last() != Some(&j) {
-            seq.push(j);
+        if len < MAX_WORDS && (len == 0 || seq[len - 1] != j) {
+            seq[len] = j;
+            len += 1;
         }
     }
-    if seq.len() < 3 {
-        return true;
-    }
-    let inner = seq.windows(2).filter(|w| w[0] > w[1]).count();
-    let wrap = usize::from(seq[seq.len() - 1] > seq[0]);
-    inner + wrap <= 1
+    let seq = &seq[..len];
+    let ascending = |s: &[u8]| s.windows(2).all(|w| w[0] < w[1]);
+    len < 3
+        || ascending(seq)
+        || (ascending(&seq[..len - 1]) && seq[len - 1] < seq[0])
+        || (ascending(&seq[1..]) && seq[0] > seq[len - 1])
 }
 
 /// The letters of one word missing from the other, counted without order, on the side
@@ -1202,6 +1206,14 @@ fn push_once(v: &mut Vec<u32>, x: u32) {
 mod tests {
     use super::super::{Alias, Dob};
     use super::*;
+
+    #[test]
+    fn only_the_ends_move() {
+        let ok = |v: &[u8]| in_rotated_order(v.iter().copied());
+        assert!(ok(&[0, 1, 2]) && ok(&[1, 2, 0]) && ok(&[2, 0, 1]) && ok(&[0, 0, 1, 2]));
+        assert!(ok(&[1, 2, 3, 0]) && ok(&[3, 0, 1, 2]) && ok(&[0, u8::MAX, 1, 2]));
+        assert!(!ok(&[2, 1, 0]) && !ok(&[0, 2, 1]) && !ok(&[2, 3, 0, 1]) && !ok(&[1, 0, 3, 2]));
+    }
 
     fn entry(id: &str, name: &str, aliases: &[&str]) -> Entry {
         Entry {
