@@ -741,15 +741,11 @@ impl Screening {
         // (`Interantional`); short words are left alone: Mary/Mark, Zheng/Zhang,
         // Ting/Teng are other names.
         let (a, b) = (q.canon.as_bytes(), self.canon.str(n.canon).as_bytes());
-        let shortest = a.len().min(b.len());
-        if shortest < 6 {
-            return (0.0, "");
-        }
-        let max = if shortest >= 9 { 2 } else { 1 };
+        let Some(max) = typo_budget(a, b) else { return (0.0, "") };
         let mut d = osa(a, b, max);
         if !q.form && !n.form {
             let (c, e) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
-            if c.len().min(e.len()) >= 6
+            if typo_budget(c, e).is_some()
                 && let Some(k) = osa(c, e, max)
             {
                 d = Some(d.map_or(k, |x| x.min(k)));
@@ -961,13 +957,10 @@ impl Screening {
     /// distance, without computing it).
     fn typo_reach(&self, q: &QTok, n: &NTok) -> bool {
         let (a, b) = (q.canon.as_bytes(), self.canon.str(n.canon).as_bytes());
-        let shortest = a.len().min(b.len());
-        if shortest < 6 {
-            return false;
-        }
-        let max = if shortest >= 9 { 2 } else { 1 };
+        let Some(max) = typo_budget(a, b) else { return false };
         let (c, e) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
-        bag_distance(a, b) <= max || (!q.form && !n.form && c.len().min(e.len()) >= 6 && bag_distance(c, e) <= max)
+        let within = |x: &[u8], y: &[u8]| x.len().abs_diff(y.len()) <= max && bag_distance(x, y) <= max;
+        within(a, b) || (!q.form && !n.form && typo_budget(c, e).is_some() && within(c, e))
     }
 
     /// Whether `whole` is the folded words `a` and `b` written as one: `Sangman` = `sang
@@ -1171,6 +1164,18 @@ fn in_rotated_order(positions: impl Iterator<Item = u8>) -> bool {
         || ascending(seq)
         || (ascending(&seq[..len - 1]) && seq[len - 1] < seq[0])
         || (ascending(&seq[1..]) && seq[0] > seq[len - 1])
+}
+
+/// The typos two words may differ by and still be one name: none when the shorter has
+/// under six letters (Mary/Mark, Zheng/Zhang are other names), one, or two from nine
+/// letters. [`Screening::sim`] scores by it and the candidate bound
+/// ([`Screening::typo_reach`]) must accept whatever it accepts, so both ask here.
+fn typo_budget(a: &[u8], b: &[u8]) -> Option<usize> {
+    match a.len().min(b.len()) {
+        0..6 => None,
+        6..9 => Some(1),
+        _ => Some(2),
+    }
 }
 
 /// The letters of one word missing from the other, counted without order, on the side
