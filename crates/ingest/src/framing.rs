@@ -156,7 +156,15 @@ pub fn read_line_bounded(reader: &mut dyn BufRead, buf: &mut Vec<u8>, limit: usi
             Err(e) => return Err(e),
         };
         if avail.is_empty() {
-            return Ok(if any { Some(total) } else { None });
+            if !any {
+                return Ok(None);
+            }
+            // The end of the input ends the line as `\n` does: a `\r` before it goes too.
+            if buf.last() == Some(&b'\r') && total <= limit {
+                buf.pop();
+                total -= 1;
+            }
+            return Ok(Some(total));
         }
         any = true;
         let (chunk, done) = match memchr::memchr(b'\n', avail) {
@@ -674,6 +682,11 @@ mod tests {
         assert!(buf.len() <= 9);
         assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), Some(3));
         assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), None);
+        // A `\r` before the end of the input is a line end's, as before `\n`.
+        let mut r: &[u8] = b"a,b\r\nc,true\r";
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), Some(3));
+        assert_eq!(read_line_bounded(&mut r, &mut buf, 8).unwrap(), Some(6));
+        assert_eq!(buf, b"c,true");
     }
 
     proptest! {
