@@ -69,15 +69,12 @@ pub fn looks_sensitive(column: &str) -> bool {
         || (words.iter().any(|w| ID_WORDS.contains(w)) && words.iter().any(|w| NUMBER_WORDS.contains(w)))
 }
 
-/// Whether a value, whatever its column is called, has the shape of a US social
-/// security number (`123-45-6789`) or a checksummed IBAN: a raw one must not get past
-/// the reader under an innocent column name.
+/// Whether a value, whatever its column is called, is in whole a US social security
+/// number (`123-45-6789`) or a checksummed IBAN: the shapes [`scrub_text`] masks
+/// wherever they stand.
 pub fn looks_like_sensitive_value(value: &str) -> bool {
-    let v = value.trim();
-    let b = v.as_bytes();
-    let ssn = b.len() == 11
-        && b.iter().enumerate().all(|(i, c)| if i == 3 || i == 6 { *c == b'-' } else { c.is_ascii_digit() });
-    ssn || iban_checksum_holds(v)
+    let b = value.trim().as_bytes();
+    !b.is_empty() && (ssn_at(b, 0) == Some(b.len()) || iban_at(b, 0) == Some(b.len()))
 }
 
 /// `text` with every SSN-shaped (`123-45-6789`) or checksummed-IBAN run inside it
@@ -159,16 +156,6 @@ fn iban_at(b: &[u8], i: usize) -> Option<usize> {
     ends.into_iter().rev().find(|&(_, len)| crate::payroll::iban_ok(&compact[..len])).map(|(end, _)| end)
 }
 
-/// Two letters, two check digits, then the mod-97 check ([`crate::payroll::iban_ok`]).
-fn iban_checksum_holds(v: &str) -> bool {
-    let compact: String = v.chars().filter(|c| *c != ' ').collect();
-    let b = compact.as_bytes();
-    b.len() >= 4
-        && b[..2].iter().all(u8::is_ascii_uppercase)
-        && b[2..4].iter().all(u8::is_ascii_digit)
-        && crate::payroll::iban_ok(&compact)
-}
-
 /// Known columns by name, and the unknown ones by position.
 pub struct Cols {
     c: BTreeMap<&'static str, Option<usize>>,
@@ -211,11 +198,13 @@ impl Cols {
         let mut out = BTreeMap::new();
         for (i, column, sensitive) in &self.extra {
             let Some(value) = row.get(Some(*i)) else { continue };
-            if *sensitive || looks_like_sensitive_value(value) {
+            if *sensitive {
                 if let Some(p) = keyring.protect(SensitiveKind::Other, value) {
                     out.insert(column.clone(), format!("{} ({})", p.masked, p.fingerprint));
                 }
             } else {
+                // An SSN or IBAN, alone in the cell or inside text, is fingerprinted as
+                // what it is, so it matches the same number read from a known column.
                 out.insert(column.clone(), scrub_text(value, keyring).into_owned());
             }
         }
@@ -272,6 +261,9 @@ mod tests {
         let fp = |kind, v| k.protect(kind, v).map(|p| p.fingerprint.to_string()).unwrap_or_default();
         let s = scrub_text("prev ssn 234-56-7890, see file", &k);
         assert_eq!(s, format!("prev ssn ***-**-7890 ({}), see file", fp(SensitiveKind::Ssn, "234-56-7890")));
+        // Alone in a cell, the number is fingerprinted as an SSN too, so it matches the
+        // same number read from a people file's `ssn` column.
+        assert_eq!(scrub_text(" 234-56-7890", &k), format!(" ***-**-7890 ({})", fp(SensitiveKind::Ssn, "234-56-7890")));
         let s = scrub_text("SSN#234-56-7890", &k);
         assert!(s.starts_with("SSN#***-**-7890 (") && !s.contains("234-56"), "{s}");
         let s = scrub_text("paid to GB82 WEST 1234 5698 7654 32 on Friday", &k);
