@@ -267,19 +267,17 @@ impl<'r> Table<'r> {
     }
 
     /// Column names the header holds more than once (after renaming), each with its
-    /// count: only the first of each is read as that column.
+    /// count: only the first of each is read as that column. Unnamed columns (Excel's
+    /// trailing `;;;`) name nothing, so they are not reported as repeated.
     pub fn repeated(&self) -> Vec<(&str, usize)> {
         let mut out: Vec<(&str, usize)> = Vec::new();
-        for (i, c) in self.columns.iter().enumerate() {
-            let copy = self.copy_number(i);
-            if copy == 2 {
-                out.push((c.as_str(), 2));
-            } else if copy > 2
-                && let Some(e) = out.iter_mut().find(|(n, _)| *n == c.as_str())
-            {
-                e.1 = copy;
+        for c in self.columns.iter().filter(|c| !c.is_empty()) {
+            match out.iter_mut().find(|(n, _)| *n == c.as_str()) {
+                Some(e) => e.1 += 1,
+                None => out.push((c.as_str(), 1)),
             }
         }
+        out.retain(|(_, n)| *n > 1);
         out
     }
 
@@ -325,6 +323,13 @@ mod tests {
             _ => panic!("invalid UTF-8 must be reported"),
         }
         assert!(matches!(t.next(&mut row).unwrap(), RowRead::End));
+    }
+
+    #[test]
+    fn repeated_names_are_counted_and_unnamed_columns_are_not() {
+        let mut input: &[u8] = b"subject_id;full_name;email;;email;;email\nE1;A;a;;b;;c\n";
+        let t = Table::open(&mut input, "people", &ColumnMap::default(), 1 << 20).unwrap();
+        assert_eq!(t.repeated(), [("email", 3)]);
     }
 
     fn read_all(text: &[u8], map: &ColumnMap) -> (Vec<String>, Vec<Vec<String>>) {
