@@ -103,6 +103,12 @@ impl Catalog {
         self.indicators.iter().find(|i| i.id == id)
     }
 
+    /// `A7 · <title>`, how a chip's tooltip names an indicator (the id alone when the
+    /// catalog does not hold it).
+    pub fn label(&self, id: &str) -> String {
+        self.get(id).map(|i| format!("{} · {}", i.id, i.title)).unwrap_or_else(|| id.to_string())
+    }
+
     pub fn family_name<'a>(&'a self, family: &'a str) -> &'a str {
         self.families.get(family).map(String::as_str).unwrap_or(family)
     }

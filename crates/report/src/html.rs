@@ -165,8 +165,9 @@ fn subject_meta(o: &ScanOutcome, idx: SubjectIdx) -> String {
 
 /// What an indicator code means, for the chips' `title`: a reader who meets `A7 +8.0`
 /// learns it is the catalog's A7 by pointing at it.
-fn tooltip(catalog: &Catalog, id: &str) -> String {
-    catalog.get(id).map(|i| format!("{} · {}", i.id, i.title)).unwrap_or_else(|| id.to_string())
+/// Up to 500 quarantined records or unusable fields: where, and why.
+fn sample(o: &ScanOutcome, entries: &[bonafide_core::QuarantineEntry]) -> Vec<(String, String)> {
+    entries.iter().take(500).map(|q| (o.sources.display(&q.pos), q.reason.clone())).collect()
 }
 
 pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
@@ -186,7 +187,7 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
         let contributions: Vec<(String, String, String)> = score
             .contributions
             .iter()
-            .map(|c| (c.indicator.clone(), bits(c.bits), tooltip(catalog, &c.indicator)))
+            .map(|c| (c.indicator.clone(), bits(c.bits), catalog.label(&c.indicator)))
             .collect();
         ranked.push(RankedRow {
             rank: i + 1,
@@ -306,8 +307,8 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
                 note: i.skipped.clone().or_else(|| i.error.clone()).unwrap_or_default(),
             })
             .collect(),
-        quarantine: o.quarantine.iter().take(500).map(|q| (o.sources.display(&q.pos), q.reason.clone())).collect(),
-        field_issues: o.field_issues.iter().take(500).map(|q| (o.sources.display(&q.pos), q.reason.clone())).collect(),
+        quarantine: sample(o, &o.quarantine),
+        field_issues: sample(o, &o.field_issues),
         field_issues_total: o.totals.field_issues,
     };
     page.render()

@@ -260,17 +260,14 @@ pub fn build<'a>(o: &'a ScanOutcome) -> Report<'a> {
                     .collect(),
             })
             .collect(),
-        quarantine: o
-            .quarantine
-            .iter()
-            .map(|q| QuarantineOut { source: o.sources.display(&q.pos), reason: q.reason.clone() })
-            .collect(),
-        field_issues: o
-            .field_issues
-            .iter()
-            .map(|q| QuarantineOut { source: o.sources.display(&q.pos), reason: q.reason.clone() })
-            .collect(),
+        quarantine: entries(o, &o.quarantine),
+        field_issues: entries(o, &o.field_issues),
     }
+}
+
+/// Quarantined records or unusable fields as the report lists them: where, and why.
+fn entries(o: &ScanOutcome, list: &[bonafide_core::QuarantineEntry]) -> Vec<QuarantineOut> {
+    list.iter().map(|q| QuarantineOut { source: o.sources.display(&q.pos), reason: q.reason.clone() }).collect()
 }
 
 pub fn to_string(o: &ScanOutcome) -> serde_json::Result<String> {

@@ -120,8 +120,9 @@ pub struct Chip {
 /// The tooltip and link of an indicator code. `CASE` is the weight a confirmed case lends
 /// its cluster (see `snapshot`), not a catalog entry.
 pub fn indicator_label(id: &str) -> (String, String) {
-    match bonafide_core::Catalog::builtin().get(id) {
-        Some(i) => (format!("{} · {}", i.id, i.title), format!("/indicators/{}", path_segment(&i.id))),
+    let catalog = bonafide_core::Catalog::builtin();
+    match catalog.get(id) {
+        Some(i) => (catalog.label(id), format!("/indicators/{}", path_segment(&i.id))),
         None if id == "CASE" => ("CASE · a confirmed case in a shared cluster".into(), String::new()),
         None => (id.to_string(), String::new()),
     }
