@@ -26,11 +26,17 @@ pub struct InputSummary {
 }
 
 impl InputSummary {
-    /// Whether input the user gave was lost: a file skipped (not recognised, unreadable,
-    /// an unlabelled list, a `.git` that is no repository) that is not a mere document,
-    /// or one that could not be read at all. `--strict` fails on these as on quarantine.
+    /// Why nothing of the input was read: it was skipped (not recognised, unreadable, an
+    /// unlabelled list, a `.git` that is no repository), or reading failed before its
+    /// first record. `None` for an input read, even in part.
+    pub fn not_read(&self) -> Option<&str> {
+        self.skipped.as_deref().or(self.error.as_deref().filter(|_| self.records + self.quarantined == 0))
+    }
+
+    /// Whether input the user gave was lost: not read, and not a mere document.
+    /// `--strict` fails on these as on quarantine.
     pub fn lost(&self) -> bool {
-        !self.document && (self.skipped.is_some() || (self.error.is_some() && self.records + self.quarantined == 0))
+        !self.document && self.not_read().is_some()
     }
 }
 
@@ -40,9 +46,7 @@ impl InputSummary {
 pub fn not_read_by_reason<'a>(inputs: impl IntoIterator<Item = &'a InputSummary>) -> Vec<(&'a str, Vec<&'a str>)> {
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for i in inputs {
-        let Some(why) = i.skipped.as_deref().or(i.error.as_deref().filter(|_| i.records + i.quarantined == 0)) else {
-            continue;
-        };
+        let Some(why) = i.not_read() else { continue };
         match groups.iter_mut().find(|(w, _)| *w == why) {
             Some((_, paths)) => paths.push(&i.path),
             None => groups.push((why, vec![&i.path])),

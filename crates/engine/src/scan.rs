@@ -802,7 +802,7 @@ pub fn scan_with(
         }
         let lost: Vec<&InputSummary> = outcome.inputs.iter().filter(|i| i.lost()).collect();
         if let Some(first) = lost.first() {
-            let why = first.skipped.as_deref().or(first.error.as_deref()).unwrap_or("not read");
+            let why = first.not_read().unwrap_or("not read");
             reasons.push(format!("{} input file(s) not read; first: {}: {why}", lost.len(), first.path));
         }
         if !reasons.is_empty() {

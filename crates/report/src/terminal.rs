@@ -109,11 +109,11 @@ pub fn render(o: &ScanOutcome, style: Style) -> String {
     }
     // Skipped files grouped by reason: a folder of unrecognised exports repeats one long
     // reason for every file, which is said once with the files it covers.
-    let groups = bonafide_engine::outcome::not_read_by_reason(o.inputs.iter().filter(|i| i.skipped.is_some()));
+    let groups = bonafide_engine::outcome::not_read_by_reason(&o.inputs);
     let problems: Vec<&bonafide_engine::InputSummary> = o
         .inputs
         .iter()
-        .filter(|i| i.skipped.is_none() && (i.quarantined > 0 || i.field_issues > 0 || i.error.is_some()))
+        .filter(|i| i.not_read().is_none() && (i.quarantined > 0 || i.field_issues > 0 || i.error.is_some()))
         .collect();
     if !groups.is_empty() || !problems.is_empty() || !o.own_outputs_skipped.is_empty() {
         let _ = writeln!(out);
