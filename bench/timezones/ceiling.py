@@ -16,6 +16,9 @@ judged against what the data allows rather than against one implementation:
                "where is the night" landmark can do
   dst-rule     does the likelihood pick the daylight-saving rule (none, EU, US, AU) that
                the author's recorded clock followed? (chronotype-free evidence of region)
+  weekly-loo   a template over the week (day of week x 30 minutes) learned on the other
+               projects: the weekend starts at local midnight whatever the chronotype,
+               so the week might pin the offset where the day cannot
 
 Standard library only. Usage: python3 bench/timezones/ceiling.py [path-to-csv.gz]
 """
@@ -82,6 +85,28 @@ def template(authors):
     return [math.log(max(x / s, floor)) for x in t]
 
 
+def week_slots(ts, offsets):
+    """Distinct (day, slot) pairs as week bins, Monday 00:00 first (1970-01-01 was a Thursday)."""
+    return [((d + 3) % 7) * BINS + b for d, b in active_slots(ts, offsets)]
+
+
+def week_template(authors):
+    t = [0.0] * (7 * BINS)
+    for a in authors:
+        bins = week_slots(a["ts"], a["rec"])
+        for b in bins:
+            t[b] += 1 / len(bins)
+    n = len(t)
+    t = [(t[i - 1] + t[i] + t[(i + 1) % n]) / 3 for i in range(n)]
+    s = sum(t)
+    floor = 0.002 / n
+    return [math.log(max(x / s, floor)) for x in t]
+
+
+def week_shift(a, logw):
+    return max(SHIFTS, key=lambda base: sum(logw[b] for b in week_slots(a["ts"], [base] * len(a["ts"]))))
+
+
 def loglik(ts, offsets, logt):
     return sum(logt[b] for _, b in active_slots(ts, offsets))
 
@@ -139,14 +164,16 @@ def main():
     global_t = template(authors)
     project_t = {r: template([a for a in authors if a["repo"] == r]) for r in repos}
     loo_t = {r: template([a for a in authors if a["repo"] != r]) for r in repos}
+    loo_w = {r: week_template([a for a in authors if a["repo"] != r]) for r in repos}
     methods = {"loo-project": loo_t, "in-sample": None, "per-project": project_t}
-    hits = {m: collections.Counter() for m in methods}
+    hits = {m: collections.Counter() for m in [*methods, "weekly-loo"]}
     n = collections.Counter(a["repo"] for a in authors)
     for a in authors:
         for m, ts in methods.items():
             logt = global_t if ts is None else ts[a["repo"]]
             base, _, flags = best_shift(a, logt)
             hits[m][a["repo"]] += distance(predicted(base, flags), a["truth"]) <= 60
+        hits["weekly-loo"][a["repo"]] += distance(week_shift(a, loo_w[a["repo"]]), a["truth"]) <= 60
 
     # Quiet-period middles in the author's own recorded local time.
     mids = [quiet_middle(local_hist(a["ts"], a["rec"])) for a in authors]
@@ -168,11 +195,11 @@ def main():
         confusion[(truth, picked)] += 1
         rule_ok += picked == truth
 
-    print(f"{'project':<24}{'authors':>8}" + "".join(f"{m:>13}" for m in methods))
+    print(f"{'project':<24}{'authors':>8}" + "".join(f"{m:>13}" for m in hits))
     for r in repos:
-        print(f"{r:<24}{n[r]:>8}" + "".join(f"{hits[m][r]:>13}" for m in methods))
+        print(f"{r:<24}{n[r]:>8}" + "".join(f"{hits[m][r]:>13}" for m in hits))
     total = len(authors)
-    print(f"{'all (within +-1 h)':<24}{total:>8}" + "".join(f"{100 * sum(hits[m].values()) / total:>12.1f}%" for m in methods))
+    print(f"{'all (within +-1 h)':<24}{total:>8}" + "".join(f"{100 * sum(hits[m].values()) / total:>12.1f}%" for m in hits))
     print(f"\nquiet-mid: population centre {centre:.1f} h local; {within}/{total} authors "
           f"({100 * within / total:.1f}%) centre their night within +-1 h of it")
     print(f"dst-rule: likelihood picks the recorded clock's rule for {rule_ok}/{total} authors "
