@@ -785,6 +785,57 @@ fn strict_fails_on_a_skipped_input_file_but_not_on_a_document() {
     assert_eq!(r["subjects"].as_array().unwrap().len(), lax.report()["subjects"].as_array().unwrap().len());
 }
 
+/// A folder of code repositories is not input lost: a work tree's source files,
+/// configuration and assets are the repository's content, read as its history, so
+/// `--strict` passes and the files are listed under one reason per work tree. The same
+/// files outside a work tree, and an export under other column names inside one, still
+/// fail it.
+#[test]
+fn strict_forgives_a_work_trees_own_files_but_not_an_export_in_it() {
+    let data = tempfile::tempdir().unwrap();
+    let org = data.path().join("org");
+    copy_small(&org);
+    let app = org.join("app");
+    std::fs::create_dir_all(app.join("src")).unwrap();
+    std::fs::write(app.join("src/main.rs"), "fn main() {\n    println!(\"hi\");\n}\n").unwrap();
+    std::fs::write(app.join("package.json"), "{\"name\": \"app\", \"version\": \"1.0.0\"}\n").unwrap();
+    std::fs::write(app.join("fixtures.csv"), "colour,shape\nred,round\n").unwrap();
+    std::fs::write(app.join("logo.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+    // Outside a work tree, the same source file is an unrecognised input: --strict fails.
+    let plain = scan(&[&org], &["-q", "--strict"]);
+    assert_eq!(plain.code(), 2, "{}", plain.stderr());
+    assert!(plain.stderr().contains("3 input file(s) not read"), "{}", plain.stderr());
+
+    git(&app, &["init", "-q"], &[]);
+    git(&app, &["add", "."], &[]);
+    git(
+        &app,
+        &["-c", "user.name=Kim", "-c", "user.email=kim@acme.example", "commit", "-q", "-m", "x"],
+        &[("GIT_AUTHOR_DATE", "2025-02-27T10:00:00+08:00"), ("GIT_COMMITTER_DATE", "2025-02-27T10:00:00+08:00")],
+    );
+    let run = scan(&[&org], &["-q", "--strict"]);
+    assert_eq!(run.code(), 0, "{}", run.stderr());
+    let r = run.report();
+    // A document keeps its own reason (it would be forgiven anywhere).
+    let logo = input_named(&r, "app/logo.png").unwrap();
+    assert!(logo["skipped"].as_str().is_some_and(|s| s.contains("PNG")), "{logo}");
+    for name in ["app/src/main.rs", "app/package.json", "app/fixtures.csv"] {
+        let input = input_named(&r, name).unwrap_or_else(|| panic!("{name} is listed: {r}"));
+        let why = input["skipped"].as_str().unwrap_or_default();
+        assert!(why.contains("git work tree") && why.contains("app"), "{name}: {input}");
+    }
+    assert_eq!(input_named(&r, "org/app").map(|i| i["format"].clone()), Some(Value::from("git")), "{r}");
+
+    // An HR export kept in the repository under other column names is meant to be read.
+    std::fs::write(app.join("staff.csv"), "Subject ID,Full Name\nX9,Ann Other\n").unwrap();
+    let strict = scan(&[&org], &["-q", "--strict"]);
+    assert_eq!(strict.code(), 2, "{}", strict.stderr());
+    let err = strict.stderr();
+    assert!(err.contains("1 input file(s) not read") && err.contains("staff.csv"), "{err}");
+    let staff = input_named(&strict.report(), "app/staff.csv").unwrap();
+    assert!(staff["skipped"].as_str().is_some_and(|s| s.contains("--map")), "{staff}");
+}
+
 /// Without a people file the subjects are log identities only: one warning says so,
 /// even with -q; with one, no such warning.
 #[test]

@@ -117,6 +117,45 @@ fn walk_into(path: &Path, depth: usize, explicit: bool, walk: &mut Walk<'_>) {
     }
 }
 
+/// The git work trees among walked paths: folders holding `.git`, which are read as
+/// repositories and whose files are walked too.
+pub fn work_trees(items: &[Result<PathBuf, (PathBuf, String)>]) -> Vec<PathBuf> {
+    items.iter().filter_map(|i| i.as_ref().ok()).filter(|p| p.is_dir() && p.join(".git").exists()).cloned().collect()
+}
+
+/// The innermost work tree of `trees` holding `path` (not `path` itself).
+pub fn work_tree_of<'a>(trees: &'a [PathBuf], path: &Path) -> Option<&'a Path> {
+    trees
+        .iter()
+        .filter(|t| path != t.as_path() && path.starts_with(t))
+        .max_by_key(|t| t.components().count())
+        .map(PathBuf::as_path)
+}
+
+/// A file of a git work tree that is not a record format is the repository's own
+/// content (source code, configuration, assets): its history is what the scan reads
+/// there, so not reading the file loses nothing and `--strict` must not fail on a folder
+/// of code repositories. It is still listed, under one reason per work tree. A file that
+/// looks like an export under other column names is not forgiven: the user most likely
+/// meant it to be read, and the `--map` hint says how.
+pub fn forgive_in_work_tree(planned: &mut Planned, tree: &Path) {
+    // Recognised but unreadable (an unsupported format, an unnamed IP list) is said as it
+    // is: the file holds records.
+    if planned.skip.is_none() || planned.document || planned.format.is_some() {
+        return;
+    }
+    // A file that cannot be opened or read may be anything: said as it is.
+    let Some(Ok(sample)) = planned.input.as_ref().map(|i| i.sample(bonafide_ingest::input::SAMPLE_BYTES)) else {
+        return;
+    };
+    if bonafide_ingest::sniff::looks_like_records(&sample) {
+        return;
+    }
+    planned.document = true;
+    planned.skip =
+        Some(format!("a file of the git work tree {}, whose history is read; not a record format", display(tree)));
+}
+
 fn display(p: &Path) -> String {
     let s = p.display().to_string();
     s.strip_prefix("./").map(str::to_string).unwrap_or(s)

@@ -9,7 +9,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -421,19 +421,31 @@ pub fn plan_inputs_excluding(config: &Config, req: &ScanRequest, excluded: &mut 
     let own: Vec<PathBuf> = req.own_outputs.iter().filter_map(|p| std::fs::canonicalize(p).ok()).collect();
     let mut planned: Vec<Planned> = Vec::new();
     let mut seen: HashSet<PathBuf> = HashSet::new();
-    let mut add = |planned: &mut Vec<Planned>, path: PathBuf, forced: Option<Format>, kind| {
+    let mut add = |planned: &mut Vec<Planned>, path: PathBuf, forced: Option<Format>, kind, tree: Option<&Path>| {
         let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
         if seen.insert(key) {
-            planned.push(plan::plan_file(&path, forced, kind, &req.column_map));
+            let mut p = plan::plan_file(&path, forced, kind, &req.column_map);
+            if let Some(tree) = tree {
+                plan::forgive_in_work_tree(&mut p, tree);
+            }
+            planned.push(p);
         }
     };
     let mut walk = |planned: &mut Vec<Planned>, root: &PathBuf, forced: Option<Format>, kind| {
-        for item in plan::walk_excluding(root, &own, excluded) {
+        let items = plan::walk_excluding(root, &own, excluded);
+        let trees = plan::work_trees(&items);
+        for item in items {
             match item {
                 // `--format git=REPO` names the repository; the files of its work tree are
                 // recognised from their content like any others.
-                Ok(p) if forced == Some(Format::Git) && &p != root => add(planned, p, None, kind),
-                Ok(p) => add(planned, p, forced, kind),
+                Ok(p) if forced == Some(Format::Git) && &p != root => {
+                    let tree = plan::work_tree_of(&trees, &p);
+                    add(planned, p, None, kind, tree)
+                }
+                Ok(p) => {
+                    let tree = plan::work_tree_of(&trees, &p);
+                    add(planned, p, forced, kind, tree)
+                }
                 Err((p, why)) => planned.push(Planned {
                     display: p.display().to_string(),
                     input: None,

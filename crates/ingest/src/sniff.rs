@@ -220,10 +220,38 @@ fn sniff_json(sample: &[u8]) -> Option<Format> {
     {
         return Some(Format::Github);
     }
-    if has(sample, "\"schema\"") && has(sample, "\"properties\"") && has(sample, "\"id\"") {
+    if is_ftm_line(sample) {
         return Some(Format::Ftm);
     }
     None
+}
+
+/// Whether the sample opens with a FollowTheMoney entity: one object per line with `id`,
+/// a `schema` name and `properties`. The keys alone are not enough, since an OpenAPI or
+/// JSON Schema document has all three; those are pretty-printed across lines, and even
+/// on one line their `schema` is an object, not an entity's schema name. A first line
+/// longer than the sample (an entity with thousands of aliases) cannot be parsed and is
+/// judged by its keys.
+fn is_ftm_line(sample: &[u8]) -> bool {
+    let start = sample.iter().position(|c| !c.is_ascii_whitespace()).unwrap_or(sample.len());
+    let rest = &sample[start..];
+    let end = rest.iter().position(|&b| b == b'\n');
+    let line = &rest[..end.unwrap_or(rest.len())];
+    if !(has(line, "\"schema\"") && has(line, "\"properties\"") && has(line, "\"id\"")) {
+        return false;
+    }
+    if end.is_none() && sample.len() >= SAMPLE_BYTES {
+        return true;
+    }
+    match serde_json::from_slice::<serde_json::Value>(line) {
+        Ok(v) => {
+            v.get("schema")
+                .and_then(serde_json::Value::as_str)
+                .is_some_and(|s| s.starts_with(|c: char| c.is_ascii_uppercase()))
+                && v.get("properties").is_some_and(serde_json::Value::is_object)
+        }
+        Err(_) => false,
+    }
 }
 
 /// Recognises one of our CSV record formats from the header, after the column map.
@@ -332,6 +360,14 @@ fn loose_match<'h>(header: &'h [String], column: &str) -> Option<&'h str> {
 
 /// When a CSV header has every required column of one of our formats under other names
 /// (`Subject ID,Full Name`, `EmployeeID,Name`), says so and how to map them.
+/// Whether an unrecognised sample still looks like records: a header resembling one of
+/// the known CSV formats under other column names. A scan forgives unrecognised files
+/// inside a git work tree (its history is what is read there) but not these, which are
+/// exports the user most likely meant to be read.
+pub fn looks_like_records(sample: &[u8]) -> bool {
+    map_hint(sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample)).is_some()
+}
+
 fn map_hint(sample: &[u8]) -> Option<String> {
     // Any separator: the header's names are what is unknown, so the reader's rule (a
     // separator that finds contract columns) cannot decide it yet.
@@ -359,13 +395,38 @@ fn map_hint(sample: &[u8]) -> Option<String> {
 }
 
 /// Whether text opens as a Markdown document (a README): its first non-blank line is an
-/// ATX heading, `#` to `######` then a space.
+/// ATX heading, `#` to `######` then a space. A TOML, INI or Python file opening with a
+/// `# comment` looks the same, so a file with a `key = value` or `[section]` line outside
+/// code fences is not called Markdown (Cargo.lock, a config file).
 fn is_markdown(body: &[u8]) -> bool {
-    let Some(line) = body.split(|&b| b == b'\n').map(<[u8]>::trim_ascii).find(|l| !l.is_empty()) else {
+    let mut lines = body.split(|&b| b == b'\n').map(<[u8]>::trim_ascii);
+    let Some(line) = lines.find(|l| !l.is_empty()) else {
         return false;
     };
     let hashes = line.iter().take_while(|&&b| b == b'#').count();
-    (1..=6).contains(&hashes) && line.get(hashes) == Some(&b' ')
+    if !((1..=6).contains(&hashes) && line.get(hashes) == Some(&b' ')) {
+        return false;
+    }
+    let mut fenced = false;
+    for line in lines {
+        if line.starts_with(b"```") || line.starts_with(b"~~~") {
+            fenced = !fenced;
+        } else if !fenced && !line.starts_with(b"    ") && is_assignment_or_section(line) {
+            return false;
+        }
+    }
+    true
+}
+
+/// `key = value` (a bare or dotted key) or `[section]` / `[[table]]`, as TOML and INI
+/// write them; Markdown prose has neither outside code.
+fn is_assignment_or_section(line: &[u8]) -> bool {
+    if line.starts_with(b"[") && line.ends_with(b"]") && !line.contains(&b'(') && !line.contains(&b' ') {
+        return true;
+    }
+    let Some(eq) = line.iter().position(|&b| b == b'=') else { return false };
+    let key = line[..eq].trim_ascii();
+    !key.is_empty() && key.iter().all(|&b| b.is_ascii_alphanumeric() || b"_-.".contains(&b))
 }
 
 /// Recognises `input` from its content.
@@ -506,6 +567,19 @@ mod tests {
         assert!(doc(b"\n# Example: Northwind\n\nSynthetic data, written by ...\n"));
         assert!(doc(b"## Notes\n"));
         assert!(matches!(rec("# Notes\n"), Recognition::Unknown(why) if why.contains("Markdown")));
+        // A README with TOML in a code block is still Markdown; TOML with a comment is not.
+        assert!(doc(b"# Setup\n\nPut this in bonafide.toml:\n\n```toml\n[people]\nsubject_id = \"Emp No\"\n```\n"));
+        for text in [
+            "# This file is automatically @generated by Cargo.\nversion = 4\n\n[[package]]\nname = \"x\"\n",
+            "# bonafide settings\n[detect.f1]\nmin_confidence = 0.5\n",
+            "# a script\nimport sys\nx = 1\n",
+        ] {
+            assert!(
+                matches!(rec(text), Recognition::Unknown(why) if !why.contains("Markdown"))
+                    && document_kind(text.as_bytes()).is_none(),
+                "{text:?}"
+            );
+        }
         // Not documents: these may hold records bonafide cannot read yet.
         for text in ["#hashtag,count\n", "PK\u{3}\u{4}\u{14}\0\u{6}\0", "a;b;c\n1;2;3\n", "meeting notes, nothing\n"] {
             assert!(
@@ -529,6 +603,10 @@ mod tests {
         let Recognition::Unknown(why) = rec("User Name,Timestamp,IP Address\n") else { panic!() };
         assert!(why.contains("[signins]"), "{why}");
         // Nothing like a known format: no map is suggested.
+        assert!(looks_like_records(b"\xef\xbb\xbfSubject ID;Full Name\r\n"));
+        assert!(!looks_like_records(b"colour,shape\nred,round\n"));
+        assert!(!looks_like_records(b"fn main() {}\n"));
+        assert!(!looks_like_records(b"{\"name\": \"pkg\", \"version\": \"1.0.0\"}"));
         let Recognition::Unknown(why) = rec("colour,shape\nred,round\n") else { panic!() };
         assert!(!why.contains("[people]"), "{why}");
         for page in ["<!DOCTYPE html>\n<html><body>report</body></html>", "<html lang=\"en\"><head></head></html>"] {
@@ -597,5 +675,28 @@ mod tests {
         for f in Format::all() {
             assert_eq!(Format::from_name(f.name()), Some(f));
         }
+    }
+
+    /// FollowTheMoney is one entity per line; an OpenAPI or JSON Schema document has the
+    /// same three keys and is not one.
+    #[test]
+    fn ftm_is_recognised_by_its_first_line_not_by_its_keys() {
+        let entity = r#"{"id": "NK-1", "schema": "Person", "properties": {"name": ["Kim Il"]}}"#;
+        assert!(matches!(rec(&format!("{entity}\n{entity}\n")), Recognition::Format(Format::Ftm)));
+        assert!(matches!(rec(&format!("{entity}\r\n")), Recognition::Format(Format::Ftm)));
+        assert!(matches!(rec(entity), Recognition::Format(Format::Ftm)), "a file of one entity, no newline");
+        let openapi = "{\n \"openapi\": \"3.0.3\",\n \"components\": {\"schemas\": {\"X\": {\"schema\": 1, \"properties\": {\"id\": {}}}}}\n}\n";
+        assert!(matches!(rec(openapi), Recognition::Unknown(_)));
+        let schema = r#"{"id": "x", "schema": {"type": "object"}, "properties": {"id": {}}}"#;
+        assert!(matches!(rec(schema), Recognition::Unknown(_)), "one line, but `schema` is no schema name");
+        // A first line longer than the sample is judged by its keys.
+        let long = format!(
+            r#"{{"id": "NK-2", "schema": "Person", "properties": {{"alias": [{}]}}}}"#,
+            vec!["\"Kim\""; SAMPLE_BYTES / 4].join(", ")
+        );
+        assert!(matches!(
+            recognise_sample(&long.as_bytes()[..SAMPLE_BYTES], &ColumnMap::default()),
+            Recognition::Format(Format::Ftm)
+        ));
     }
 }
