@@ -252,6 +252,27 @@ impl IpIntel {
         if i == 0 { NONE } else { self.v6_recs[i - 1] }
     }
 
+    /// Every range the lookup answers for, in address order (IPv4 first), with its first
+    /// and last address: for audits of how the merged lists classify the address space
+    /// (the `ip_kinds` example), not for the hot path.
+    pub fn ranges(&self) -> impl Iterator<Item = (IpAddr, IpAddr, IpInfo<'_>)> + '_ {
+        let v4 = self.v4_starts.iter().enumerate().filter_map(move |(i, &start)| {
+            let end = self.v4_starts.get(i + 1).map_or(u32::MAX, |next| next - 1);
+            let info = self.info(self.v4_recs[i])?;
+            Some((IpAddr::V4(start.into()), IpAddr::V4(end.into()), info))
+        });
+        let v6 = self.v6_starts.iter().enumerate().filter_map(move |(i, &start)| {
+            let end = self.v6_starts.get(i + 1).map_or(u128::MAX, |next| next - 1);
+            let info = self.info(self.v6_recs[i])?;
+            Some((IpAddr::V6(start.into()), IpAddr::V6(end.into()), info))
+        });
+        v4.chain(v6)
+    }
+
+    fn info(&self, id: u32) -> Option<IpInfo<'_>> {
+        if id == NONE { None } else { self.slots.get(id as usize).map(|slot| IpInfo { intel: self, slot }) }
+    }
+
     /// What the AS-number lists say about `asn`, for events whose vendor reports an AS
     /// but whose IP no range list covers.
     pub fn asn_kind(&self, asn: u32) -> Option<&AsnKind> {

@@ -352,3 +352,25 @@ fn a_header_over_location_db_ranges_is_recognised_and_skipped() {
     assert_eq!(bad.iter().map(|b| b.0).collect::<Vec<_>>(), vec![4], "only the bad row, not the header: {bad:?}");
     assert_eq!(b.build().lookup(ip("1.0.0.7")).and_then(|i| i.asn()), Some(13335));
 }
+
+/// `ranges()` walks exactly the merged ranges a lookup answers for, with their bounds.
+#[test]
+fn ranges_list_every_merged_range_with_its_bounds() {
+    let mut b = IpIntelBuilder::new();
+    let asn = |asn: u32| Fact::Asn { asn, org: Some(format!("AS{asn} org")) };
+    b.add_range(ip("192.0.2.0"), ip("192.0.2.255"), asn(64_500), "asn", Priority::List).unwrap();
+    b.add_net(ip("192.0.2.128"), 25, Fact::Kind { kind: IpKind::Hosting, label: None }, "dc", Priority::List).unwrap();
+    b.add_net(ip("2001:db8::"), 32, asn(64_501), "asn", Priority::List).unwrap();
+    let intel = b.build();
+    let got: Vec<(String, String, Option<u32>, IpKind)> =
+        intel.ranges().map(|(s, e, i)| (s.to_string(), e.to_string(), i.asn(), i.kind())).collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1.as_str()), ("192.0.2.0", "192.0.2.127"));
+    assert_eq!((got[1].0.as_str(), got[1].1.as_str(), got[1].3), ("192.0.2.128", "192.0.2.255", IpKind::Hosting));
+    assert_eq!((got[2].0.as_str(), got[2].2), ("2001:db8::", Some(64_501)));
+    for (s, e, info) in intel.ranges() {
+        for probe in [s, e] {
+            assert_eq!(intel.lookup(probe).map(|i| i.to_record()), Some(info.to_record()), "{probe}");
+        }
+    }
+}
