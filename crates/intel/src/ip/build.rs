@@ -72,6 +72,8 @@ struct KindFact {
     kind: IpKind,
     label: Option<Arc<str>>,
     source: Arc<str>,
+    /// The tier of the source (AS-number lists are public lists).
+    prio: Priority,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -174,7 +176,7 @@ impl IpIntelBuilder {
             Fact::Geo { country, region, city, point } => {
                 (GEO, 0, format!("{country:?}|{region:?}|{city:?}|{point:?}|{source}"))
             }
-            Fact::Kind { kind, label } => (KIND, *kind as u8, format!("{kind:?}|{label:?}|{source}")),
+            Fact::Kind { kind, label } => (KIND, *kind as u8, format!("{kind:?}|{label:?}|{source}|{prio:?}")),
         };
         let id = match self.fact_dedup.get(&(group, key.clone())) {
             Some(id) => *id,
@@ -197,7 +199,7 @@ impl IpIntelBuilder {
                     }
                     Fact::Kind { kind, label } => {
                         let label = label.map(|l| self.intern(&l));
-                        self.kind.push(KindFact { kind, label, source });
+                        self.kind.push(KindFact { kind, label, source, prio });
                         self.kind.len() - 1
                     }
                 } as u32;
@@ -222,10 +224,12 @@ impl IpIntelBuilder {
         self.add_range(s, e, fact, source, prio)
     }
 
-    /// Marks every address of an autonomous system with a kind (AS-number lists). A
-    /// kind from a range list for the same address still wins.
+    /// Marks every address of an autonomous system with a kind (AS-number lists, a
+    /// public-list tier source). Whether it or a range list decides an address is
+    /// [`decide_kind`]'s rule.
     pub fn add_asn_kind(&mut self, asn: u32, kind: IpKind, label: Option<&str>, source: &str) {
-        let fact = KindFact { kind, label: label.map(|l| self.intern(l)), source: self.intern(source) };
+        let fact =
+            KindFact { kind, label: label.map(|l| self.intern(l)), source: self.intern(source), prio: Priority::List };
         match self.asn_kinds.get(&asn) {
             Some(existing) if existing.kind >= kind => {}
             _ => {
@@ -329,14 +333,15 @@ impl IpIntelBuilder {
             r.place_source = Some(c.source.clone());
         }
         let h = hints();
-        if let Some(k) = self.kind.get(key[KIND] as usize) {
+        let range = self.kind.get(key[KIND] as usize);
+        let as_list = r.asn.and_then(|a| self.asn_kinds.get(&a));
+        if let Some((k, from)) = decide_kind(range, as_list) {
             r.kind = k.kind;
             r.kind_source = Some(k.source.clone());
-            r.label = k.label.clone();
-        } else if let Some(k) = r.asn.and_then(|a| self.asn_kinds.get(&a)) {
-            r.kind = k.kind;
-            r.kind_source = Some(k.source.clone());
-            r.label = k.label.clone().or_else(|| r.as_org.clone());
+            r.label = match from {
+                Decided::Range => k.label.clone(),
+                Decided::AsList => k.label.clone().or_else(|| r.as_org.clone()),
+            };
         } else if let Some(org) = &r.as_org {
             if is_mobile_network_name(org) {
                 r.kind = IpKind::Mobile;
@@ -348,6 +353,33 @@ impl IpIntelBuilder {
         }
         r
     }
+}
+
+/// Which of [`decide_kind`]'s candidates decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Decided {
+    AsList,
+    Range,
+}
+
+/// The one rule for the network kind of an address that some list classifies: of the
+/// range lists' winner for the address (`range`, itself chosen by the same order among
+/// the range lists, see [`segment`]) and the AS-number lists' kind for its AS
+/// (`as_list`), the greater by
+///
+/// 1. the tier of the source: configuration, then the user's `ipintel.csv`, then
+///    databases, then public lists (range and AS-number lists alike);
+/// 2. within a tier, the more telling kind, in [`IpKind`]'s order: Tor over proxy over
+///    VPN over hosting over corporate over mobile over residential. A VPN provider's AS
+///    thus beats a generic datacenter list's range inside it: the VPN is the more
+///    specific finding, and its list names the provider (`Astrill`), which D1 weighs;
+/// 3. on a tie, the range: it is the more specific statement and names the provider of
+///    that range (`aws`).
+///
+/// Addresses no list classifies are left to the inferences of `IpIntelBuilder::record`.
+fn decide_kind<'a>(range: Option<&'a KindFact>, as_list: Option<&'a KindFact>) -> Option<(&'a KindFact, Decided)> {
+    let candidates = [range.map(|k| (k, Decided::Range)), as_list.map(|k| (k, Decided::AsList))];
+    candidates.into_iter().flatten().max_by_key(|(k, from)| (k.prio, k.kind, *from))
 }
 
 /// Strings and places shared by the stored records, each kept once.

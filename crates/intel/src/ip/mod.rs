@@ -7,8 +7,9 @@
 //! source, decides each field per piece (the user's own `ipintel.csv` and configured
 //! corporate ranges first, then databases, then public lists; within a tier the most
 //! specific range wins, and for the network kind the more telling kind wins: Tor over
-//! proxy over VPN over hosting), interns the resulting records and keeps one sorted array
-//! of range starts per address family. A lookup is then one table probe and a short
+//! proxy over VPN over hosting, AS-number lists taking part like range lists; the whole
+//! rule for the kind is `build::decide_kind`), interns the resulting records and keeps
+//! one sorted array of range starts per address family. A lookup is then one table probe and a short
 //! binary search: tens of nanoseconds, no allocation.
 //!
 //! Every field of a record says which list decided it, so evidence can name the source.

@@ -97,6 +97,14 @@ fn known_answers_on_the_real_public_lists() {
     assert_eq!(tor.country, CountryCode::new("MY"));
     assert!(comcast.kind_source.as_deref().unwrap().contains("no hosting, VPN, proxy or Tor list"));
     assert!(intel.asn_kind(9009).is_some_and(|k| k.kind == IpKind::Vpn));
+    // Surfshark's AS (x4bnet_vpn_ASN.txt) holds a /24 the generic datacenter list also
+    // names: the VPN, the more telling kind of the same tier, decides, with its name.
+    let surfshark = intel.record(ip("23.27.110.1")).unwrap();
+    assert_eq!(surfshark.asn, Some(209_854));
+    assert_eq!(
+        (surfshark.kind, surfshark.kind_source.as_deref(), surfshark.label.as_deref()),
+        (IpKind::Vpn, Some("x4bnet_vpn_ASN.txt"), Some("Surfshark"))
+    );
     eprintln!(
         "real lists: {} v4 ranges, {} v6 ranges, {} records, {} MB",
         intel.stats().v4_ranges,
@@ -373,4 +381,68 @@ fn ranges_list_every_merged_range_with_its_bounds() {
             assert_eq!(intel.lookup(probe).map(|i| i.to_record()), Some(info.to_record()), "{probe}");
         }
     }
+}
+
+/// The kind of an address is decided by one rule (see `build::decide_kind`): the tier of
+/// the source first (configuration, the user's file, databases, public lists), then,
+/// within a tier, the more telling kind, with an AS-number list's kind for the address's
+/// AS taking part like any range list; on a tie the range (more specific) wins.
+#[test]
+fn kind_precedence_is_one_rule_across_range_and_as_lists() {
+    let mut b = IpIntelBuilder::new();
+    b.add_net(
+        ip("198.51.100.0"),
+        24,
+        Fact::Asn { asn: 64_500, org: Some("Example VPN AB".into()) },
+        "asn",
+        Priority::List,
+    )
+    .unwrap();
+    b.add_asn_kind(64_500, IpKind::Vpn, Some("Astrill"), "vpn_ASN.txt");
+    let kind = |kind| Fact::Kind { kind, label: None };
+    b.add_net(ip("198.51.100.0"), 28, kind(IpKind::Hosting), "datacenter.txt", Priority::List).unwrap();
+    b.add_net(ip("198.51.100.16"), 28, kind(IpKind::Tor), "tor.lst", Priority::List).unwrap();
+    b.add_net(ip("198.51.100.32"), 28, kind(IpKind::Residential), "ipintel.csv", Priority::User).unwrap();
+    b.add_net(ip("198.51.100.48"), 28, kind(IpKind::Hosting), "anon.mmdb", Priority::Database).unwrap();
+    b.add_net(ip("198.51.100.96"), 28, kind(IpKind::Mobile), "mobile.txt", Priority::List).unwrap();
+    crate::NetworkConfig { corporate_egress: vec![], approved_vpn: vec!["198.51.100.64/28".into()] }
+        .apply(&mut b)
+        .unwrap();
+    // An AS listed as hosting whose range a cloud list names: the range's label stays.
+    b.add_net(
+        ip("203.0.113.0"),
+        24,
+        Fact::Asn { asn: 64_501, org: Some("Example Cloud".into()) },
+        "asn",
+        Priority::List,
+    )
+    .unwrap();
+    b.add_asn_kind(64_501, IpKind::Hosting, None, "datacenter_ASN.txt");
+    b.add_net(
+        ip("203.0.113.0"),
+        25,
+        Fact::Kind { kind: IpKind::Hosting, label: Some("aws".into()) },
+        "cloud.csv",
+        Priority::List,
+    )
+    .unwrap();
+    let intel = b.build();
+    let got = |probe: &str| {
+        let r = intel.record(ip(probe)).unwrap();
+        (r.kind, r.kind_source.as_deref().map(str::to_string), r.label.as_deref().map(str::to_string))
+    };
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        got("198.51.100.1"),
+        (IpKind::Vpn, s("vpn_ASN.txt"), s("Astrill")),
+        "a VPN's AS beats a datacenter range"
+    );
+    assert_eq!(got("198.51.100.17").0, IpKind::Tor, "Tor is more telling than VPN");
+    assert_eq!(got("198.51.100.33").0, IpKind::Residential, "the user's own file beats every public list");
+    assert_eq!(got("198.51.100.49").0, IpKind::Hosting, "a database beats public lists");
+    assert_eq!(got("198.51.100.65").0, IpKind::Corporate, "configured approved VPN beats everything");
+    assert_eq!(got("198.51.100.81"), (IpKind::Vpn, s("vpn_ASN.txt"), s("Astrill")), "on no range list: the AS's kind");
+    assert_eq!(got("198.51.100.97").0, IpKind::Vpn, "VPN is more telling than mobile");
+    assert_eq!(got("203.0.113.1"), (IpKind::Hosting, s("cloud.csv"), s("aws")), "a tie goes to the range");
+    assert_eq!(got("203.0.113.200"), (IpKind::Hosting, s("datacenter_ASN.txt"), s("Example Cloud")));
 }
