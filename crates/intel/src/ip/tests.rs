@@ -67,7 +67,7 @@ fn known_answers_on_the_real_public_lists() {
     assert!(aws.kind_source.is_some());
 
     let comcast = intel.record(ip("73.63.112.167")).unwrap();
-    assert_eq!(comcast.kind, IpKind::Residential);
+    assert_eq!(comcast.kind, IpKind::Residential, "an ordinary home broadband customer stays residential");
     assert_eq!(comcast.asn, Some(7922));
     assert!(comcast.as_org.as_deref().unwrap().contains("Comcast"));
     assert_eq!(comcast.country, CountryCode::new("US"));
@@ -95,7 +95,25 @@ fn known_answers_on_the_real_public_lists() {
     assert_eq!(vpn.kind_source.as_deref(), Some("x4bnet_vpn_ipv4.txt"));
     assert_eq!(vpn.as_org.as_deref(), Some("Datacamp Limited"));
     assert_eq!(tor.country, CountryCode::new("MY"));
-    assert!(comcast.kind_source.as_deref().unwrap().contains("no hosting, VPN, proxy or Tor list"));
+    assert_eq!(comcast.kind_source.as_deref(), Some("AS organisation name says broadband (cable, DSL, fibre)"));
+    // Unlisted ranges of cloud providers are not home broadband: Amazon's and
+    // Cloudflare's ASes are mostly on the lists, so their other ranges are hosting too...
+    for (probe, asn) in [("23.249.210.1", 8987), ("1.1.1.1", 13_335)] {
+        let r = intel.record(ip(probe)).unwrap();
+        assert_eq!((r.asn, r.kind), (Some(asn), IpKind::Hosting), "{probe}: {r:?}");
+        assert_eq!(r.kind_source.as_deref(), Some("most of its AS's address space is on hosting or VPN lists"));
+    }
+    // ...and an AS whose name says what it is needs no list.
+    for probe in ["43.148.0.1", "1.203.94.1"] {
+        let r = intel.record(ip(probe)).unwrap();
+        assert_eq!(r.kind, IpKind::Hosting, "{probe}: {r:?}");
+        assert_eq!(r.kind_source.as_deref(), Some("AS organisation name says hosting"));
+    }
+    // Sky's public Wi-Fi is named "The Cloud": an access network, not a cloud.
+    let wifi = intel.record(ip("94.116.0.1")).unwrap();
+    assert_eq!((wifi.as_org.as_deref(), wifi.kind), (Some("The Cloud Networks Limited"), IpKind::Unknown));
+    // Where nothing is known the kind says so: the DPRK's ISP is on no list.
+    assert_eq!((kp.kind, kp.kind_source.as_deref()), (IpKind::Unknown, None));
     assert!(intel.asn_kind(9009).is_some_and(|k| k.kind == IpKind::Vpn));
     // Surfshark's AS (x4bnet_vpn_ASN.txt) holds a /24 the generic datacenter list also
     // names: the VPN, the more telling kind of the same tier, decides, with its name.
@@ -445,4 +463,80 @@ fn kind_precedence_is_one_rule_across_range_and_as_lists() {
     assert_eq!(got("198.51.100.97").0, IpKind::Vpn, "VPN is more telling than mobile");
     assert_eq!(got("203.0.113.1"), (IpKind::Hosting, s("cloud.csv"), s("aws")), "a tie goes to the range");
     assert_eq!(got("203.0.113.200"), (IpKind::Hosting, s("datacenter_ASN.txt"), s("Example Cloud")));
+}
+
+/// Builds a lookup of one AS of four /24s at 198.18.{0..3}.0, `listed` of them on a
+/// hosting list, and answers for the unlisted last one.
+fn unlisted_quarter(org: &str, listed: u8, kind: IpKind) -> IpRecord {
+    let mut b = IpIntelBuilder::new();
+    b.add_net(ip("198.18.0.0"), 22, Fact::Asn { asn: 64_510, org: Some(org.into()) }, "asn", Priority::List).unwrap();
+    for i in 0..listed {
+        let net = IpAddr::V4([198, 18, i, 0].into());
+        b.add_net(net, 24, Fact::Kind { kind, label: None }, "list", Priority::List).unwrap();
+    }
+    b.build().record(ip("198.18.3.7")).unwrap()
+}
+
+/// An AS most of whose space the lists call hosting (or VPN) lends "hosting" to its
+/// ranges on no list; half is not most, and one listed /24 of an ISP changes nothing.
+#[test]
+fn an_as_mostly_on_hosting_lists_lends_hosting_to_its_unlisted_ranges() {
+    let lent = unlisted_quarter("Example Ltd", 3, IpKind::Hosting);
+    assert_eq!(lent.kind, IpKind::Hosting);
+    assert_eq!(lent.kind_source.as_deref(), Some("most of its AS's address space is on hosting or VPN lists"));
+    assert_eq!(lent.label.as_deref(), Some("Example Ltd"));
+    assert_eq!(unlisted_quarter("Example Ltd", 3, IpKind::Vpn).kind, IpKind::Hosting, "a VPN's servers are hosted");
+    assert_eq!(unlisted_quarter("Example Ltd", 2, IpKind::Hosting).kind, IpKind::Unknown, "half is not most");
+    let isp = unlisted_quarter("Example Cable Co", 1, IpKind::Hosting);
+    assert_eq!(isp.kind, IpKind::Residential, "a business /24 on a list does not make an ISP a host");
+    assert_eq!(unlisted_quarter("Example Ltd", 3, IpKind::Tor).kind, IpKind::Unknown, "Tor exits are people's relays");
+}
+
+/// A corporate VPN the organisation configured stays corporate inside a hosting AS (the
+/// existing rule: configured egress and approved VPNs are never anonymising).
+#[test]
+fn an_approved_vpn_inside_a_hosting_as_stays_corporate() {
+    let mut b = IpIntelBuilder::new();
+    b.add_net(ip("198.18.0.0"), 22, Fact::Asn { asn: 64_510, org: Some("Example Ltd".into()) }, "asn", Priority::List)
+        .unwrap();
+    b.add_net(ip("198.18.0.0"), 23, Fact::Kind { kind: IpKind::Hosting, label: None }, "dc", Priority::List).unwrap();
+    b.add_net(ip("198.18.2.0"), 24, Fact::Kind { kind: IpKind::Hosting, label: None }, "dc", Priority::List).unwrap();
+    crate::NetworkConfig { corporate_egress: vec![], approved_vpn: vec!["198.18.3.0/24".into()] }
+        .apply(&mut b)
+        .unwrap();
+    let r = b.build().record(ip("198.18.3.7")).unwrap();
+    assert_eq!((r.kind, r.label.as_deref()), (IpKind::Corporate, Some("approved VPN")));
+}
+
+/// The names of real ASes, and what an unlisted range of each is taken for.
+#[test]
+fn as_organisation_names_that_say_what_they_are() {
+    for (org, kind) in [
+        ("Tencent Cloud Computing (Beijing) Co., Ltd", IpKind::Hosting),
+        ("IDC, China Telecommunications Corporation", IpKind::Hosting),
+        ("CHINANET SiChuan Telecom Internet Data Center", IpKind::Hosting),
+        ("Colocation America Corporation", IpKind::Hosting),
+        ("Your Hosting B.V.", IpKind::Hosting),
+        ("CTG Server Limited", IpKind::Hosting),
+        ("Broadband Hosting B.V.", IpKind::Hosting),
+        // "cloud", "server" and "VPS" only hint: an access network's name overrules them.
+        ("The Cloud Networks Limited", IpKind::Unknown),
+        ("Cloud 9 Internet, Inc.", IpKind::Unknown),
+        ("Cloud Net Cable and Telecom Inc.", IpKind::Residential),
+        ("VPS Broadband And Telecommunications Pvt Ltd", IpKind::Residential),
+        ("FIBER WEB SERVICES LTDA", IpKind::Residential),
+        ("Server Fast Telecom", IpKind::Unknown),
+        ("Cloud 9 Wireless LLC", IpKind::Mobile),
+        ("T-Mobile USA, Inc.", IpKind::Mobile),
+        ("Comcast Cable Communications, LLC", IpKind::Residential),
+        ("SK Broadband Co Ltd", IpKind::Residential),
+        // Nothing said: unknown, not residential.
+        ("AT&T Enterprises, LLC", IpKind::Unknown),
+        ("Star Joint Venture Co. Ltd.", IpKind::Unknown),
+        ("Hostinger International Limited", IpKind::Unknown),
+    ] {
+        let r = unlisted_quarter(org, 0, IpKind::Hosting);
+        assert_eq!(r.kind, kind, "{org}: {r:?}");
+        assert_eq!(r.kind_source.is_some(), kind != IpKind::Unknown, "{org}: {r:?}");
+    }
 }
