@@ -45,6 +45,7 @@ pub(crate) struct Hints {
     pub access_org_keywords: Vec<String>,
     pub residential_org_keywords: Vec<String>,
     pub as_share: AsShare,
+    pub dprk: super::dprk::DprkData,
 }
 
 /// `[as_share]`: when an AS's listed space makes its unlisted ranges hosting.

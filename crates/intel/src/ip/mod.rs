@@ -15,6 +15,7 @@
 //! Every field of a record says which list decided it, so evidence can name the source.
 
 pub mod build;
+pub mod dprk;
 pub mod formats;
 pub mod mmdb;
 

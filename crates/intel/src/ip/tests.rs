@@ -540,3 +540,45 @@ fn as_organisation_names_that_say_what_they_are() {
         assert_eq!(r.kind_source.is_some(), kind != IpKind::Unknown, "{org}: {r:?}");
     }
 }
+
+/// The DPRK's own address space is what was allocated to it (its AS, its block), not
+/// what a whois country column says.
+#[test]
+fn dprk_space_is_the_allocation_not_a_country_column() {
+    use super::dprk::{DprkSpace, dprk_space};
+    let block = dprk_space(ip("175.45.179.254"), None);
+    assert_eq!(block, Some(DprkSpace::Network("175.45.176.0/22")));
+    assert!(block.unwrap().to_string().contains("175.45.176.0/22"));
+    assert_eq!(dprk_space(ip("::ffff:175.45.176.1"), None), Some(DprkSpace::Network("175.45.176.0/22")));
+    // A range the AS announces that the block does not hold (the vendor reports the AS).
+    assert_eq!(dprk_space(ip("203.0.113.9"), Some(131_279)), Some(DprkSpace::As(131_279)));
+    assert_eq!(dprk_space(ip("175.45.180.1"), Some(7922)), None, "just outside the block");
+    assert_eq!(dprk_space(ip("2001:db8::1"), None), None);
+}
+
+#[test]
+fn of_the_real_whois_rows_that_say_kp_only_the_allocation_is_dprk_space() {
+    let Some(dir) = shared("ipintel") else { return };
+    let mut b = IpIntelBuilder::new();
+    for f in [
+        "ip-location-db_asn-ipv4.csv.gz",
+        "ip-location-db_asn-ipv6.csv.gz",
+        "ip-location-db_geo-whois-asn-country-ipv4.csv.gz",
+        "ip-location-db_geo-whois-asn-country-ipv6.csv.gz",
+    ] {
+        load_file(&mut b, &dir.join(f));
+    }
+    let intel = b.build();
+    let kp = CountryCode::new("KP");
+    let (mut dprk, mut other) = (Vec::new(), Vec::new());
+    for (start, _, info) in intel.ranges().filter(|(_, _, i)| i.country() == kp) {
+        match super::dprk::dprk_space(start, info.asn()) {
+            Some(_) => dprk.push((start, info.asn())),
+            None => other.push(start),
+        }
+    }
+    assert_eq!(dprk, vec![(ip("175.45.176.0"), Some(131_279))]);
+    // Hobbyists' IPv6 blocks and hosting customers registered as "KP".
+    assert!(other.len() >= 60, "{}", other.len());
+    assert!(other.contains(&ip("95.141.91.192")), "a customer on IVER NORGE's range says KP and is not the DPRK");
+}
