@@ -301,6 +301,12 @@ pub struct D4Config {
     pub region_bits: f64,
     /// Network kinds whose place is ignored (their place is not the person's).
     pub exclude_kinds: Vec<IpKind>,
+    /// Weight, in bits, of sign-ins from the DPRK's own address space (its AS and block,
+    /// `[dprk]` of the built-in `ipintel.toml`): one such sign-in fires D4 at this weight,
+    /// whatever the claimed home and whatever a list calls the range. Its network is
+    /// reached from inside the country or by relaying through it, nowhere else; this is
+    /// where a connection came from, never a person's nationality.
+    pub dprk_bits: f64,
 }
 
 impl Default for D4Config {
@@ -311,6 +317,7 @@ impl Default for D4Config {
             compare_region: true,
             region_bits: 2.0,
             exclude_kinds: vec![IpKind::Vpn, IpKind::Proxy, IpKind::Tor, IpKind::Hosting],
+            dprk_bits: 8.0,
         }
     }
 }
@@ -501,6 +508,9 @@ pub struct B7Config {
     pub compare_region: bool,
     /// Weight of a region-only mismatch, in bits.
     pub region_bits: f64,
+    /// Weight, in bits, of a round joined from the DPRK's own address space (as D4's
+    /// `dprk_bits`, whatever the claimed home).
+    pub dprk_bits: f64,
 }
 
 impl Default for B7Config {
@@ -510,6 +520,7 @@ impl Default for B7Config {
             max_km: 500.0,
             compare_region: true,
             region_bits: 2.0,
+            dprk_bits: 8.0,
         }
     }
 }

@@ -2,8 +2,11 @@
 //! belongs to, decided once here so that every detector sees the same answer.
 //!
 //! Place: the vendor's own geolocation when it gave a country (the identity provider saw
-//! the connection), else IP intelligence. Kind: IP intelligence (range lists, then
-//! AS-number lists), raised to `proxy` when the vendor itself flagged an anonymiser, and
+//! the connection), else IP intelligence. Kind: IP intelligence (its one rule is
+//! `ip::build::decide_kind`); for an IP it knows nothing of, the AS-number lists' kind of
+//! the AS the vendor reports, then what the network name the vendor reports plainly
+//! says (the same word rule as for the lists' AS names), else `unknown`. The kind is
+//! raised to `proxy` when the vendor itself flagged an anonymiser, and
 //! `corporate` for the organisation's configured egress and approved VPN ranges, which
 //! then say nothing about where a person is.
 
@@ -73,13 +76,15 @@ pub struct Enricher {
     intel: Arc<IpIntel>,
     vendor_proxy_source: Arc<str>,
     reported_mobile_source: Arc<str>,
-    /// Network names already judged mobile or not: with no IP data loaded every event
-    /// asks, and a scan sees a few hundred distinct names.
-    mobile_names: std::sync::Mutex<std::collections::HashMap<Arc<str>, bool>>,
+    reported_hosting_source: Arc<str>,
+    reported_broadband_source: Arc<str>,
+    /// Network names already judged: with no IP data loaded every event asks, and a
+    /// scan sees a few hundred distinct names.
+    names: std::sync::Mutex<std::collections::HashMap<Arc<str>, Option<IpKind>>>,
 }
 
 /// Distinct network names remembered, at most (beyond it each is judged afresh).
-const MOBILE_NAMES_KEPT: usize = 65_536;
+const NAMES_KEPT: usize = 65_536;
 
 impl Enricher {
     pub fn new(intel: Arc<IpIntel>) -> Self {
@@ -87,7 +92,9 @@ impl Enricher {
             intel,
             vendor_proxy_source: Arc::from("vendor anonymiser flag"),
             reported_mobile_source: Arc::from("mobile carrier named by the sign-in"),
-            mobile_names: std::sync::Mutex::new(std::collections::HashMap::new()),
+            reported_hosting_source: Arc::from("hosting provider named by the sign-in"),
+            reported_broadband_source: Arc::from("broadband provider named by the sign-in"),
+            names: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
 
@@ -95,18 +102,18 @@ impl Enricher {
         &self.intel
     }
 
-    fn is_mobile(&self, name: &Arc<str>) -> bool {
-        let Ok(mut known) = self.mobile_names.lock() else {
-            return crate::ip::build::is_mobile_network_name(name);
+    fn named_kind(&self, name: &Arc<str>) -> Option<IpKind> {
+        let Ok(mut known) = self.names.lock() else {
+            return crate::ip::build::kind_from_network_name(name);
         };
-        if let Some(&m) = known.get(name) {
-            return m;
+        if let Some(&k) = known.get(name) {
+            return k;
         }
-        let m = crate::ip::build::is_mobile_network_name(name);
-        if known.len() < MOBILE_NAMES_KEPT {
-            known.insert(name.clone(), m);
+        let k = crate::ip::build::kind_from_network_name(name);
+        if known.len() < NAMES_KEPT {
+            known.insert(name.clone(), k);
         }
-        m
+        k
     }
 
     pub fn enrich(&self, net: &mut Net) {
@@ -137,12 +144,17 @@ impl Enricher {
                     net.label = k.label.clone().or_else(|| net.as_org.clone());
                 }
                 None => {
-                    // No intelligence on the IP: the carrier the sign-in itself names
-                    // still says "mobile", whose gateways geolocate far from the handset
-                    // (a T-Mobile hotspot "in Dallas" is not a trip from Chicago).
-                    let mobile = [&net.as_org, &net.isp].into_iter().flatten().any(|n| self.is_mobile(n));
-                    net.kind = if mobile { IpKind::Mobile } else { IpKind::Unknown };
-                    net.kind_source = mobile.then(|| self.reported_mobile_source.clone());
+                    // No intelligence on the IP: the network the sign-in itself names
+                    // can still say "mobile", whose gateways geolocate far from the
+                    // handset (a T-Mobile hotspot "in Dallas" is not a trip from
+                    // Chicago), or "hosting". Of two names, the more telling wins.
+                    let named = [&net.as_org, &net.isp].into_iter().flatten().filter_map(|n| self.named_kind(n)).max();
+                    net.kind = named.unwrap_or(IpKind::Unknown);
+                    net.kind_source = named.map(|k| match k {
+                        IpKind::Mobile => self.reported_mobile_source.clone(),
+                        IpKind::Hosting => self.reported_hosting_source.clone(),
+                        _ => self.reported_broadband_source.clone(),
+                    });
                     net.label = net.as_org.clone().or_else(|| net.isp.clone());
                 }
             },
@@ -173,7 +185,16 @@ mod tests {
         let hotspot = net("T-Mobile USA Inc.");
         assert_eq!(hotspot.kind, IpKind::Mobile);
         assert_eq!(hotspot.kind_source.as_deref(), Some("mobile carrier named by the sign-in"));
-        assert_eq!(net("Comcast Cable Communications").kind, IpKind::Unknown);
         assert_eq!(net("Mobileye Vision").kind, IpKind::Unknown, "a word, not a substring");
+        // The same word rule as for the lists' AS names.
+        let home = net("Comcast Cable Communications");
+        assert_eq!(home.kind, IpKind::Residential);
+        assert_eq!(home.kind_source.as_deref(), Some("broadband provider named by the sign-in"));
+        let vps = net("Example Cloud Hosting Ltd");
+        assert_eq!(
+            (vps.kind, vps.kind_source.as_deref()),
+            (IpKind::Hosting, Some("hosting provider named by the sign-in"))
+        );
+        assert_eq!(net("AT&T Enterprises, LLC").kind, IpKind::Unknown, "a name that says nothing");
     }
 }

@@ -9,8 +9,19 @@
 //! here (their place is not the person's; D1 reports them), as is corporate egress.
 //! Sign-ins before a recorded change of address (people.csv `address_changed_at`) are
 //! not judged: the claimed home then was another, which the records do not hold.
+//!
+//! A sign-in from the DPRK's own address space (its AS or its block, as IP intelligence
+//! defines it in `bonafide_intel::ip::dprk`) is the one place that needs no persistence:
+//! any such sign-in fires D4 at `dprk_bits`, whatever the claimed home, and whatever a
+//! list calls the range (a server in Pyongyang is in Pyongyang). That network is reached
+//! from inside the country or by relaying through it. It is the network location of the
+//! connection, behaviour, not anyone's nationality. Corporate egress is still left out:
+//! the organisation has said what those ranges are.
+
+use std::sync::Arc;
 
 use bonafide_core::{CountryCode, Event, Finding, Region, UtcMs};
+use bonafide_intel::ip::dprk::{DprkSpace, dprk_space};
 
 use super::{PerSubject, observation, percent};
 use crate::evidence::Sample;
@@ -46,6 +57,18 @@ struct Tally {
     sample_region: Sample,
     first: Option<UtcMs>,
     last: Option<UtcMs>,
+    /// Sign-ins from the DPRK's address space, when there were any.
+    dprk: Option<Box<Dprk>>,
+}
+
+#[derive(Debug)]
+struct Dprk {
+    /// Why the first such sign-in was DPRK space, and the AS organisation it named.
+    space: DprkSpace,
+    as_org: Option<Arc<str>>,
+    sample: Sample,
+    first: UtcMs,
+    last: UtcMs,
 }
 
 #[derive(Debug, Default)]
@@ -75,7 +98,19 @@ impl Detector for HomeMismatch {
             return;
         };
         let cfg = &cx.config.d4;
-        if net.corporate || cfg.exclude_kinds.contains(&net.kind) {
+        if net.corporate {
+            return;
+        }
+        if let Some(space) = dprk_space(net.ip, net.asn) {
+            let t = self.tallies.get_mut(subject);
+            let d = t.dprk.get_or_insert_with(|| {
+                Box::new(Dprk { space, as_org: net.as_org.clone(), sample: Sample::default(), first: e.at, last: e.at })
+            });
+            d.sample.add(e);
+            d.first = d.first.min(e.at);
+            d.last = d.last.max(e.at);
+        }
+        if cfg.exclude_kinds.contains(&net.kind) {
             return;
         }
         let Some(person) = cx.subject(subject) else {
@@ -138,6 +173,22 @@ impl Detector for HomeMismatch {
             let Some(s) = cx.subject(subject) else {
                 continue;
             };
+            if let Some(d) = &t.dprk {
+                let n = d.sample.total;
+                let org = d.as_org.as_deref().map(|o| format!(" ({o})")).unwrap_or_default();
+                let home = if s.home.country.is_some() { s.home.label() } else { "none recorded".to_string() };
+                let summary = format!(
+                    "{n} sign-in{} from the DPRK's own address space: {}{org}. That network is reached from inside North Korea or by relaying through it; claimed home: {home}",
+                    if n == 1 { "" } else { "s" },
+                    d.space,
+                );
+                let mut f = Finding::new("D4", subject, cfg.dprk_bits, summary);
+                f.first_seen = Some(d.first);
+                f.last_seen = Some(d.last);
+                f.evidence = d.sample.evidence();
+                f.evidence_total = d.sample.total;
+                out.push(f);
+            }
             let active = t.days.len() as u64;
             let away_c = t.days.iter().filter(|d| d.away_country_day()).count() as u64;
             let away_r = t.days.iter().filter(|d| d.away_region_day()).count() as u64;
@@ -257,6 +308,67 @@ mod tests {
         let f = w.run();
         let d4 = f.get("E1", "D4").expect("region D4");
         assert!(d4.weight_bits < w.weight("D4"));
+    }
+
+    const PYONGYANG: (f64, f64) = (39.03, 125.75);
+
+    /// A sign-in at 03:00 UTC on `day` from `ip`, its AS as the vendor reported it.
+    fn from(w: &mut World, id: &str, day: i64, ip: &str, asn: Option<u32>, kind: IpKind, country: &str) {
+        w.signin(id, day, 3, ip, kind, PYONGYANG, country);
+        if let Some(net) = w.events.last_mut().and_then(|e| e.net.as_mut()) {
+            net.asn = asn;
+        }
+    }
+
+    /// One connection from the DPRK's own network is a strong D4 by itself: its block,
+    /// or its AS as the vendor reports it, whatever a list calls the range.
+    #[test]
+    fn one_sign_in_from_dprk_address_space_is_a_strong_d4() {
+        let ids = ["K1", "K2", "K3", "HOME", "KP_ROW", "CORP"];
+        let mut w = World::new(&ids);
+        for (i, id) in ids.iter().enumerate() {
+            for day in 0..30 {
+                w.signin(id, day, 14, &format!("73.1.1.{i}"), IpKind::Residential, OHIO, "US");
+            }
+        }
+        from(&mut w, "K1", 30, "175.45.176.9", Some(131_279), IpKind::Unknown, "KP");
+        from(&mut w, "K2", 31, "203.0.113.7", Some(131_279), IpKind::Unknown, "KP");
+        from(&mut w, "K3", 31, "175.45.177.20", None, IpKind::Hosting, "KP");
+        // A whois row says KP for a hobbyist's block: one sign-in is a trip abroad.
+        from(&mut w, "KP_ROW", 31, "31.6.16.15", Some(215_764), IpKind::Unknown, "KP");
+        // An organisation that configured the range as its own egress has said what it is.
+        from(&mut w, "CORP", 31, "175.45.176.10", Some(131_279), IpKind::Corporate, "KP");
+        let f = w.run();
+        let bits = w.config.d4.dprk_bits;
+        assert!(bits >= w.scoring.tier_bits.t1, "as strong as a hard fact");
+        for id in ["K1", "K2", "K3"] {
+            let d4 = f.get(id, "D4").unwrap_or_else(|| panic!("{id}: {:?}", f.of(id)));
+            assert_eq!(d4.weight_bits, bits, "{id}");
+            assert!(d4.summary.contains("DPRK"), "{id}: {}", d4.summary);
+            assert!(d4.summary.contains("claimed home"), "{id}: {}", d4.summary);
+            assert_eq!(d4.evidence_total, 1, "{id}");
+        }
+        assert!(f.get("K1", "D4").is_some_and(|d| d.summary.contains("175.45.176.0/22")));
+        assert!(f.get("K2", "D4").is_some_and(|d| d.summary.contains("AS131279")));
+        for id in ["HOME", "KP_ROW", "CORP"] {
+            assert!(f.ids(id).is_empty(), "{id}: {:?}", f.of(id));
+        }
+    }
+
+    /// The network location of the connection counts, not where the person says they
+    /// live, nor whether they said.
+    #[test]
+    fn dprk_space_counts_whatever_the_claimed_home() {
+        let mut w = World::new(&["JP", "NONE"]);
+        w.set_home("JP", "JP", None);
+        w.person("NONE").home = bonafide_core::Place::default();
+        for id in ["JP", "NONE"] {
+            from(&mut w, id, 0, "175.45.178.1", Some(131_279), IpKind::Unknown, "KP");
+        }
+        let f = w.run();
+        for id in ["JP", "NONE"] {
+            assert_eq!(f.get(id, "D4").map(|d| d.weight_bits), Some(w.config.d4.dprk_bits), "{id}");
+        }
     }
 
     #[test]

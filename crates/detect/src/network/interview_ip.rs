@@ -7,11 +7,16 @@
 //! weight; so does one from another country than the claimed home, or farther than
 //! `max_km` when both places have coordinates. Another first-level region of the same
 //! country is weaker evidence (IP geolocation of regions is coarse) and weighs
-//! `region_bits`. An interview from the organisation's own egress says nothing.
+//! `region_bits`. A round joined from the DPRK's own address space (its AS or block, see
+//! `bonafide_intel::ip::dprk`) weighs `dprk_bits`, whatever the claimed home: that
+//! network is reached from inside the country or by relaying through it (the network
+//! location of the connection, as for D4, never a nationality). An interview from the
+//! organisation's own egress says nothing.
 
 use std::collections::HashMap;
 
 use bonafide_core::{Evidence, Finding, SubjectIdx};
+use bonafide_intel::ip::dprk::dprk_space;
 
 use crate::evidence::SAMPLE;
 use crate::{Context, Detector, Findings};
@@ -24,6 +29,7 @@ enum Why {
     Region,
     Far,
     Anonymiser,
+    Dprk,
 }
 
 impl Detector for InterviewIp {
@@ -49,7 +55,9 @@ impl Detector for InterviewIp {
             }
             let Some(s) = cx.subject(subject) else { continue };
             let home = &s.home;
-            let why = if cfg.kinds.contains(&net.kind) {
+            let why = if dprk_space(net.ip, net.asn).is_some() {
+                Some(Why::Dprk)
+            } else if cfg.kinds.contains(&net.kind) {
                 Some(Why::Anonymiser)
             } else if let (Some(h), Some(p)) = (home.point, net.place.point)
                 && h.distance_km(&p) > cfg.max_km
@@ -87,7 +95,12 @@ impl Detector for InterviewIp {
                 format!("{} ({}, {})", iv.round.as_deref().unwrap_or(&iv.at.date_string()), place, kind)
             };
             let listed: Vec<String> = rounds.iter().take(4).map(|(_, iv)| describe(iv)).collect();
+            let dprk = rounds
+                .iter()
+                .find_map(|(_, iv)| iv.client.as_ref().and_then(|n| dprk_space(n.ip, n.asn)))
+                .map(|space| format!("from the DPRK's own address space ({space}; that network is reached from inside North Korea or by relaying through it) or far from"));
             let what = match worst {
+                Why::Dprk => dprk.as_deref().unwrap_or("from the DPRK's own address space or far from"),
                 Why::Anonymiser => "through an anonymising network or far from",
                 Why::Far => "far from",
                 Why::Region => "in another region than",
@@ -99,7 +112,11 @@ impl Detector for InterviewIp {
                 s.home.label(),
                 listed.join("; ")
             );
-            let weight = if worst == Why::Region { cfg.region_bits } else { cx.weight("B7") };
+            let weight = match worst {
+                Why::Dprk => cfg.dprk_bits,
+                Why::Region => cfg.region_bits,
+                Why::Far | Why::Anonymiser => cx.weight("B7"),
+            };
             let mut f = Finding::new("B7", subject, weight, summary);
             for (why, iv) in rounds {
                 f.seen(iv.at);
@@ -152,6 +169,23 @@ mod tests {
         assert_eq!(c2.evidence.len(), 1);
         let c3 = f.get("C3", "B7").expect("another state");
         assert!(c3.weight_bits < w.weight("B7"));
+    }
+
+    /// An interview joined from the DPRK's own address space weighs like a sign-in from
+    /// it (D4); a whois row that merely says "KP" is only another country.
+    #[test]
+    fn an_interview_from_dprk_address_space_is_strong() {
+        let mut w = World::new(&["K1", "R1"]);
+        w.interview("K1", 0, "round 1", "73.1.1.1", IpKind::Residential, "US", None);
+        w.interview("K1", 2, "round 2", "175.45.176.20", IpKind::Unknown, "KP", None);
+        w.interview("R1", 0, "round 1", "31.6.16.15", IpKind::Unknown, "KP", None);
+        let f = w.run();
+        let k1 = f.get("K1", "B7").expect("DPRK space");
+        assert_eq!(k1.weight_bits, w.config.b7.dprk_bits);
+        assert!(k1.weight_bits > w.weight("B7"));
+        assert!(k1.summary.contains("DPRK") && k1.summary.contains("175.45.176.0/22"), "{}", k1.summary);
+        assert!(k1.summary.starts_with("1 of 2"), "{}", k1.summary);
+        assert_eq!(f.get("R1", "B7").map(|b| b.weight_bits), Some(w.weight("B7")), "another country");
     }
 
     #[test]

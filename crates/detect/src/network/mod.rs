@@ -69,3 +69,33 @@ impl<T> PerSubject<T> {
 pub fn percent(part: u64, whole: u64) -> String {
     if whole == 0 { "0%".into() } else { format!("{:.0}%", 100.0 * part as f64 / whole as f64) }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+    use bonafide_core::IpKind;
+
+    const OHIO: (f64, f64) = (39.96, -83.0);
+    const SHENYANG: (f64, f64) = (41.8, 123.43);
+
+    /// IP intelligence calls a range on no list, whose AS name says nothing plain,
+    /// `unknown` (it used to say `residential`): every network detector judges the two
+    /// alike by default, so an ordinary home user stays unflagged, and a shared farm IP
+    /// and a home abroad are found all the same; neither is ever an anonymiser.
+    #[test]
+    fn unknown_networks_are_judged_as_residential_ones() {
+        for kind in [IpKind::Residential, IpKind::Unknown] {
+            let mut w = World::new(&["HOME", "F1", "F2", "AWAY"]);
+            for day in 0..30 {
+                w.signin("HOME", day, 14, "73.63.112.167", kind, OHIO, "US");
+                w.signin("F1", day, 14, "98.1.1.1", kind, OHIO, "US");
+                w.signin("F2", day, 15, "98.1.1.1", kind, OHIO, "US");
+                w.signin("AWAY", day, 14, "175.167.1.1", kind, SHENYANG, "CN");
+            }
+            let f = w.run();
+            assert!(f.ids("HOME").is_empty(), "{kind:?}: {:?}", f.of("HOME"));
+            assert_eq!(f.ids("F1"), vec!["D3"], "{kind:?}");
+            assert_eq!(f.ids("AWAY"), vec!["D4"], "{kind:?}");
+        }
+    }
+}

@@ -182,7 +182,7 @@ mod tests {
     fn new_york_then_shenyang_an_hour_later_is_impossible() {
         let mut w = World::new(&["E1"]);
         w.signin_at("E1", w.t(0, 9, 0), "198.51.100.1", IpKind::Residential, NYC, "US");
-        w.signin_at("E1", w.t(0, 10, 0), "175.45.176.1", IpKind::Residential, SHENYANG, "CN");
+        w.signin_at("E1", w.t(0, 10, 0), "175.167.1.1", IpKind::Residential, SHENYANG, "CN");
         let f = w.run();
         let d2 = f.get("E1", "D2").expect("D2");
         assert!(d2.summary.contains("km/h"));
@@ -217,7 +217,7 @@ mod tests {
     #[test]
     fn newest_first_logs_pair_up_too() {
         let mut w = World::new(&["E1"]);
-        w.signin_at("E1", w.t(0, 10, 0), "175.45.176.1", IpKind::Residential, SHENYANG, "CN");
+        w.signin_at("E1", w.t(0, 10, 0), "175.167.1.1", IpKind::Residential, SHENYANG, "CN");
         w.signin_at("E1", w.t(0, 9, 0), "198.51.100.1", IpKind::Residential, NYC, "US");
         assert_eq!(w.run().ids("E1"), vec!["D2"]);
     }
@@ -226,7 +226,7 @@ mod tests {
     fn failed_sign_ins_are_not_the_person() {
         let mut w = World::new(&["E1"]);
         w.signin_at("E1", w.t(0, 9, 0), "198.51.100.1", IpKind::Residential, NYC, "US");
-        w.failed_at("E1", w.t(0, 9, 30), "175.45.176.1", SHENYANG, "CN");
+        w.failed_at("E1", w.t(0, 9, 30), "175.167.1.1", SHENYANG, "CN");
         assert!(w.run().ids("E1").is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! Merging IP sources into one segmented table.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::net::IpAddr;
 use std::sync::{Arc, OnceLock};
 
@@ -32,12 +32,39 @@ pub enum Fact {
     Kind { kind: IpKind, label: Option<String> },
 }
 
+/// `data/ipintel.toml`: how files are recognised and what is inferred where no list
+/// speaks.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub(crate) struct Hints {
     pub name_hints: HashMap<String, String>,
     pub asn_list_default: String,
     pub mobile_org_keywords: Vec<String>,
-    pub default_residential: bool,
+    pub hosting_org_keywords: Vec<String>,
+    pub hosting_hint_org_keywords: Vec<String>,
+    pub access_org_keywords: Vec<String>,
+    pub residential_org_keywords: Vec<String>,
+    pub as_share: AsShare,
+    pub dprk: super::dprk::DprkData,
+}
+
+/// `[as_share]`: when an AS's listed space makes its unlisted ranges hosting.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct AsShare {
+    pub kinds: Vec<String>,
+    pub min_share: f64,
+    pub lends: String,
+}
+
+impl AsShare {
+    fn kinds(&self) -> Vec<IpKind> {
+        self.kinds.iter().filter_map(|k| IpKind::parse(k)).collect()
+    }
+
+    fn lends(&self) -> IpKind {
+        IpKind::parse(&self.lends).unwrap_or(IpKind::Hosting)
+    }
 }
 
 pub(crate) fn hints() -> &'static Hints {
@@ -72,6 +99,8 @@ struct KindFact {
     kind: IpKind,
     label: Option<Arc<str>>,
     source: Arc<str>,
+    /// The tier of the source (AS-number lists are public lists).
+    prio: Priority,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -174,7 +203,7 @@ impl IpIntelBuilder {
             Fact::Geo { country, region, city, point } => {
                 (GEO, 0, format!("{country:?}|{region:?}|{city:?}|{point:?}|{source}"))
             }
-            Fact::Kind { kind, label } => (KIND, *kind as u8, format!("{kind:?}|{label:?}|{source}")),
+            Fact::Kind { kind, label } => (KIND, *kind as u8, format!("{kind:?}|{label:?}|{source}|{prio:?}")),
         };
         let id = match self.fact_dedup.get(&(group, key.clone())) {
             Some(id) => *id,
@@ -197,7 +226,7 @@ impl IpIntelBuilder {
                     }
                     Fact::Kind { kind, label } => {
                         let label = label.map(|l| self.intern(&l));
-                        self.kind.push(KindFact { kind, label, source });
+                        self.kind.push(KindFact { kind, label, source, prio });
                         self.kind.len() - 1
                     }
                 } as u32;
@@ -222,10 +251,12 @@ impl IpIntelBuilder {
         self.add_range(s, e, fact, source, prio)
     }
 
-    /// Marks every address of an autonomous system with a kind (AS-number lists). A
-    /// kind from a range list for the same address still wins.
+    /// Marks every address of an autonomous system with a kind (AS-number lists, a
+    /// public-list tier source). Whether it or a range list decides an address is
+    /// [`decide_kind`]'s rule.
     pub fn add_asn_kind(&mut self, asn: u32, kind: IpKind, label: Option<&str>, source: &str) {
-        let fact = KindFact { kind, label: label.map(|l| self.intern(l)), source: self.intern(source) };
+        let fact =
+            KindFact { kind, label: label.map(|l| self.intern(l)), source: self.intern(source), prio: Priority::List };
         match self.asn_kinds.get(&asn) {
             Some(existing) if existing.kind >= kind => {}
             _ => {
@@ -240,17 +271,21 @@ impl IpIntelBuilder {
         let mut slots: Vec<Slot> = Vec::new();
         let mut interned: HashMap<[u32; 4], u32> = HashMap::new();
         let mut families: [(Vec<u128>, Vec<u32>); 2] = Default::default();
+        let mut merged: [Vec<(u128, [u32; 4])>; 2] = Default::default();
         for (fam, max) in [(0usize, u128::from(u32::MAX)), (1, u128::MAX)] {
             let groups = std::mem::take(&mut self.intervals[fam]);
             let segs: Vec<Vec<(u128, u32)>> = groups.into_iter().map(|g| segment(g, max)).collect();
-            let merged = merge(&segs);
+            merged[fam] = merge(&segs);
+        }
+        let mut infer = Infer { hosting_ases: self.hosting_ases(&merged), names: HashMap::new() };
+        for (fam, merged) in merged.into_iter().enumerate() {
             let (starts, recs) = &mut families[fam];
             for (start, key) in merged {
                 let id = if key.iter().all(|&k| k == NONE) {
                     NONE
                 } else {
                     *interned.entry(key).or_insert_with(|| {
-                        slots.push(tables.slot(&self.record(key)));
+                        slots.push(tables.slot(&self.record(key, &mut infer)));
                         (slots.len() - 1) as u32
                     })
                 };
@@ -305,7 +340,30 @@ impl IpIntelBuilder {
         })
     }
 
-    fn record(&self, key: [u32; 4]) -> IpRecord {
+    /// The ASes more than `[as_share] min_share` of whose IPv4 or IPv6 space (as the AS
+    /// ranges give it) the range lists put under one of `[as_share] kinds`.
+    fn hosting_ases(&self, merged: &[Vec<(u128, [u32; 4])>; 2]) -> HashSet<u32> {
+        let rule = &hints().as_share;
+        let kinds = rule.kinds();
+        // (AS, family) -> (listed, total), in addresses.
+        let mut space: HashMap<(u32, usize), (f64, f64)> = HashMap::new();
+        for (fam, segs) in merged.iter().enumerate() {
+            let top = if fam == 0 { u128::from(u32::MAX) } else { u128::MAX };
+            for (i, (start, key)) in segs.iter().enumerate() {
+                let Some(a) = self.asn.get(key[ASN] as usize) else { continue };
+                let end = segs.get(i + 1).map_or(top, |next| next.0 - 1);
+                let size = (end - start) as f64 + 1.0;
+                let e = space.entry((a.asn, fam)).or_default();
+                e.1 += size;
+                if self.kind.get(key[KIND] as usize).is_some_and(|k| kinds.contains(&k.kind)) {
+                    e.0 += size;
+                }
+            }
+        }
+        space.into_iter().filter(|(_, (listed, total))| *listed > rule.min_share * total).map(|((a, _), _)| a).collect()
+    }
+
+    fn record(&self, key: [u32; 4], infer: &mut Infer) -> IpRecord {
         let mut r = IpRecord::default();
         if let Some(a) = self.asn.get(key[ASN] as usize) {
             r.asn = Some(a.asn);
@@ -328,25 +386,100 @@ impl IpIntelBuilder {
             r.country = c.country;
             r.place_source = Some(c.source.clone());
         }
-        let h = hints();
-        if let Some(k) = self.kind.get(key[KIND] as usize) {
-            r.kind = k.kind;
-            r.kind_source = Some(k.source.clone());
-            r.label = k.label.clone();
-        } else if let Some(k) = r.asn.and_then(|a| self.asn_kinds.get(&a)) {
-            r.kind = k.kind;
-            r.kind_source = Some(k.source.clone());
-            r.label = k.label.clone().or_else(|| r.as_org.clone());
-        } else if let Some(org) = &r.as_org {
-            if is_mobile_network_name(org) {
-                r.kind = IpKind::Mobile;
-                r.kind_source = Some(Arc::from("mobile network name"));
-            } else if h.default_residential {
-                r.kind = IpKind::Residential;
-                r.kind_source = Some(Arc::from("ISP range on no hosting, VPN, proxy or Tor list"));
+        let range = self.kind.get(key[KIND] as usize);
+        let as_list = r.asn.and_then(|a| self.asn_kinds.get(&a));
+        match decide_kind(range, as_list, || infer.kind(r.asn, r.as_org.as_ref())) {
+            Some(Decision::Range(k)) => {
+                r.kind = k.kind;
+                r.kind_source = Some(k.source.clone());
+                r.label = k.label.clone();
             }
+            Some(Decision::AsList(k)) => {
+                r.kind = k.kind;
+                r.kind_source = Some(k.source.clone());
+                r.label = k.label.clone().or_else(|| r.as_org.clone());
+            }
+            Some(Decision::Inferred(kind, why)) => {
+                r.kind = kind;
+                r.kind_source = Some(Arc::from(why));
+                r.label = r.as_org.clone();
+            }
+            None => {}
         }
         r
+    }
+}
+
+/// What decided an address's kind.
+#[derive(Debug)]
+enum Decision<'a> {
+    Range(&'a KindFact),
+    AsList(&'a KindFact),
+    /// No list: a kind inferred, and the rule that inferred it.
+    Inferred(IpKind, &'static str),
+}
+
+/// Where no list speaks, what the AS says: its listed share, then its name.
+struct Infer {
+    /// ASes most of whose space is listed hosting or VPN (`[as_share]`).
+    hosting_ases: HashSet<u32>,
+    /// AS names already judged (a few tens of thousands of distinct names).
+    names: HashMap<Arc<str>, Option<IpKind>>,
+}
+
+/// `kind_source` of a range lent its AS's kind.
+pub const AS_SHARE_SOURCE: &str = "most of its AS's address space is on hosting or VPN lists";
+
+impl Infer {
+    fn kind(&mut self, asn: Option<u32>, org: Option<&Arc<str>>) -> Option<(IpKind, &'static str)> {
+        if asn.is_some_and(|a| self.hosting_ases.contains(&a)) {
+            return Some((hints().as_share.lends(), AS_SHARE_SOURCE));
+        }
+        let org = org?;
+        let kind = match self.names.get(org) {
+            Some(k) => *k,
+            None => {
+                let k = kind_from_network_name(org);
+                self.names.insert(org.clone(), k);
+                k
+            }
+        };
+        kind.map(|k| (k, name_source(k)))
+    }
+}
+
+/// The one rule for the network kind of an address. Of the range lists' winner for the
+/// address (`range`, itself chosen among the range lists by the same order, see
+/// [`segment`]) and the AS-number lists' kind for its AS (`as_list`), the greater by
+///
+/// 1. the tier of the source: configuration, then the user's `ipintel.csv`, then
+///    databases, then public lists (range and AS-number lists alike);
+/// 2. within a tier, the more telling kind, in [`IpKind`]'s order: Tor over proxy over
+///    VPN over hosting over corporate over mobile over residential. A VPN provider's AS
+///    thus beats a generic datacenter list's range inside it: the VPN is the more
+///    specific finding, and its list names the provider (`Astrill`), which D1 weighs;
+/// 3. on a tie, the range: it is the more specific statement and names the provider of
+///    that range (`aws`).
+///
+/// Only where no list classifies the address, `infer` (`data/ipintel.toml`):
+///
+/// 4. an AS most of whose space the lists call hosting or VPN (`[as_share]`) lends
+///    `hosting` to its unlisted ranges;
+/// 5. the AS organisation's name ([`kind_from_network_name`]): hosting, mobile or
+///    residential broadband when it plainly says so;
+/// 6. otherwise nothing is known: `unknown`, not `residential`. An unlisted range was
+///    once taken for home broadband, which is exactly the disguise of a VPS at a
+///    provider no list covers.
+fn decide_kind<'a>(
+    range: Option<&'a KindFact>,
+    as_list: Option<&'a KindFact>,
+    infer: impl FnOnce() -> Option<(IpKind, &'static str)>,
+) -> Option<Decision<'a>> {
+    let listed = [range.map(|k| (k, 1u8)), as_list.map(|k| (k, 0u8))];
+    match listed.into_iter().flatten().max_by_key(|(k, specific)| (k.prio, k.kind, *specific)) {
+        Some((k, 1)) => Some(Decision::Range(k)),
+        Some((k, _)) => Some(Decision::AsList(k)),
+        None => infer().map(|(kind, why)| Decision::Inferred(kind, why)),
     }
 }
 
@@ -421,11 +554,40 @@ impl Tables {
     }
 }
 
-/// Whether an AS or ISP name is a mobile carrier's (`T-Mobile USA`, `Cellco`): their
-/// gateways geolocate far from the handset.
-pub fn is_mobile_network_name(name: &str) -> bool {
+/// What an AS or ISP name says about its network, by the word lists of
+/// `data/ipintel.toml`, or `None` when it says nothing plainly:
+///
+/// - a word that plainly says hosting (`hosting`, `data center`, `IDC`): hosting;
+/// - a mobile carrier's word (`T-Mobile USA`, `Cellco`): mobile, whose gateways
+///   geolocate far from the handset;
+/// - a word that hints at hosting (`cloud`, `server`) in a name with no word of an
+///   access network: hosting (`The Cloud Networks` is public Wi-Fi, `Cloud Net Cable and
+///   Telecom` an ISP);
+/// - a word of home broadband (`cable`, `DSL`, `fibre`): residential.
+pub fn kind_from_network_name(name: &str) -> Option<IpKind> {
+    let h = hints();
     let folded = name.to_lowercase();
-    hints().mobile_org_keywords.iter().any(|kw| contains_word(&folded, kw))
+    let any = |words: &[String]| words.iter().any(|w| contains_word(&folded, w));
+    if any(&h.hosting_org_keywords) {
+        Some(IpKind::Hosting)
+    } else if any(&h.mobile_org_keywords) {
+        Some(IpKind::Mobile)
+    } else if any(&h.hosting_hint_org_keywords) && !any(&h.access_org_keywords) {
+        Some(IpKind::Hosting)
+    } else if any(&h.residential_org_keywords) {
+        Some(IpKind::Residential)
+    } else {
+        None
+    }
+}
+
+/// `kind_source` of a kind [`kind_from_network_name`] gave an AS's range.
+fn name_source(kind: IpKind) -> &'static str {
+    match kind {
+        IpKind::Hosting => "AS organisation name says hosting",
+        IpKind::Mobile => "mobile network name",
+        _ => "AS organisation name says broadband (cable, DSL, fibre)",
+    }
 }
 
 /// True when `kw` occurs in `hay` delimited by non-alphanumerics (so `lte` does not
@@ -544,6 +706,19 @@ mod tests {
 
     #[test]
     fn embedded_hints_parse() {
-        assert_eq!(hints().name_hints.get("vpn").map(String::as_str), Some("vpn"));
+        let h = hints();
+        assert_eq!(h.name_hints.get("vpn").map(String::as_str), Some("vpn"));
+        assert_eq!(h.as_share.kinds(), vec![IpKind::Hosting, IpKind::Vpn], "every kind is a kind");
+        assert_eq!(IpKind::parse(&h.as_share.lends), Some(IpKind::Hosting));
+        assert!((0.0..1.0).contains(&h.as_share.min_share));
+        for words in [
+            &h.mobile_org_keywords,
+            &h.hosting_org_keywords,
+            &h.hosting_hint_org_keywords,
+            &h.access_org_keywords,
+            &h.residential_org_keywords,
+        ] {
+            assert!(words.iter().all(|w| !w.is_empty() && *w == w.to_lowercase()), "{words:?}: lower case words");
+        }
     }
 }

@@ -7,13 +7,15 @@
 //! source, decides each field per piece (the user's own `ipintel.csv` and configured
 //! corporate ranges first, then databases, then public lists; within a tier the most
 //! specific range wins, and for the network kind the more telling kind wins: Tor over
-//! proxy over VPN over hosting), interns the resulting records and keeps one sorted array
-//! of range starts per address family. A lookup is then one table probe and a short
+//! proxy over VPN over hosting, AS-number lists taking part like range lists; the whole
+//! rule for the kind is `build::decide_kind`), interns the resulting records and keeps
+//! one sorted array of range starts per address family. A lookup is then one table probe and a short
 //! binary search: tens of nanoseconds, no allocation.
 //!
 //! Every field of a record says which list decided it, so evidence can name the source.
 
 pub mod build;
+pub mod dprk;
 pub mod formats;
 pub mod mmdb;
 
@@ -250,6 +252,27 @@ impl IpIntel {
         let hi = self.v6_index[p + 1] as usize;
         let i = lo + self.v6_starts[lo..hi].partition_point(|&s| s <= ip);
         if i == 0 { NONE } else { self.v6_recs[i - 1] }
+    }
+
+    /// Every range the lookup answers for, in address order (IPv4 first), with its first
+    /// and last address: for audits of how the merged lists classify the address space
+    /// (the `ip_kinds` example), not for the hot path.
+    pub fn ranges(&self) -> impl Iterator<Item = (IpAddr, IpAddr, IpInfo<'_>)> + '_ {
+        let v4 = self.v4_starts.iter().enumerate().filter_map(move |(i, &start)| {
+            let end = self.v4_starts.get(i + 1).map_or(u32::MAX, |next| next - 1);
+            let info = self.info(self.v4_recs[i])?;
+            Some((IpAddr::V4(start.into()), IpAddr::V4(end.into()), info))
+        });
+        let v6 = self.v6_starts.iter().enumerate().filter_map(move |(i, &start)| {
+            let end = self.v6_starts.get(i + 1).map_or(u128::MAX, |next| next - 1);
+            let info = self.info(self.v6_recs[i])?;
+            Some((IpAddr::V6(start.into()), IpAddr::V6(end.into()), info))
+        });
+        v4.chain(v6)
+    }
+
+    fn info(&self, id: u32) -> Option<IpInfo<'_>> {
+        if id == NONE { None } else { self.slots.get(id as usize).map(|slot| IpInfo { intel: self, slot }) }
     }
 
     /// What the AS-number lists say about `asn`, for events whose vendor reports an AS

@@ -67,7 +67,7 @@ fn known_answers_on_the_real_public_lists() {
     assert!(aws.kind_source.is_some());
 
     let comcast = intel.record(ip("73.63.112.167")).unwrap();
-    assert_eq!(comcast.kind, IpKind::Residential);
+    assert_eq!(comcast.kind, IpKind::Residential, "an ordinary home broadband customer stays residential");
     assert_eq!(comcast.asn, Some(7922));
     assert!(comcast.as_org.as_deref().unwrap().contains("Comcast"));
     assert_eq!(comcast.country, CountryCode::new("US"));
@@ -95,8 +95,34 @@ fn known_answers_on_the_real_public_lists() {
     assert_eq!(vpn.kind_source.as_deref(), Some("x4bnet_vpn_ipv4.txt"));
     assert_eq!(vpn.as_org.as_deref(), Some("Datacamp Limited"));
     assert_eq!(tor.country, CountryCode::new("MY"));
-    assert!(comcast.kind_source.as_deref().unwrap().contains("no hosting, VPN, proxy or Tor list"));
+    assert_eq!(comcast.kind_source.as_deref(), Some("AS organisation name says broadband (cable, DSL, fibre)"));
+    // Unlisted ranges of cloud providers are not home broadband: Amazon's and
+    // Cloudflare's ASes are mostly on the lists, so their other ranges are hosting too...
+    for (probe, asn) in [("23.249.210.1", 8987), ("1.1.1.1", 13_335)] {
+        let r = intel.record(ip(probe)).unwrap();
+        assert_eq!((r.asn, r.kind), (Some(asn), IpKind::Hosting), "{probe}: {r:?}");
+        assert_eq!(r.kind_source.as_deref(), Some("most of its AS's address space is on hosting or VPN lists"));
+    }
+    // ...and an AS whose name says what it is needs no list.
+    for probe in ["43.148.0.1", "1.203.94.1"] {
+        let r = intel.record(ip(probe)).unwrap();
+        assert_eq!(r.kind, IpKind::Hosting, "{probe}: {r:?}");
+        assert_eq!(r.kind_source.as_deref(), Some("AS organisation name says hosting"));
+    }
+    // Sky's public Wi-Fi is named "The Cloud": an access network, not a cloud.
+    let wifi = intel.record(ip("94.116.0.1")).unwrap();
+    assert_eq!((wifi.as_org.as_deref(), wifi.kind), (Some("The Cloud Networks Limited"), IpKind::Unknown));
+    // Where nothing is known the kind says so: the DPRK's ISP is on no list.
+    assert_eq!((kp.kind, kp.kind_source.as_deref()), (IpKind::Unknown, None));
     assert!(intel.asn_kind(9009).is_some_and(|k| k.kind == IpKind::Vpn));
+    // Surfshark's AS (x4bnet_vpn_ASN.txt) holds a /24 the generic datacenter list also
+    // names: the VPN, the more telling kind of the same tier, decides, with its name.
+    let surfshark = intel.record(ip("23.27.110.1")).unwrap();
+    assert_eq!(surfshark.asn, Some(209_854));
+    assert_eq!(
+        (surfshark.kind, surfshark.kind_source.as_deref(), surfshark.label.as_deref()),
+        (IpKind::Vpn, Some("x4bnet_vpn_ASN.txt"), Some("Surfshark"))
+    );
     eprintln!(
         "real lists: {} v4 ranges, {} v6 ranges, {} records, {} MB",
         intel.stats().v4_ranges,
@@ -351,4 +377,208 @@ fn a_header_over_location_db_ranges_is_recognised_and_skipped() {
     assert_eq!(ok, 2);
     assert_eq!(bad.iter().map(|b| b.0).collect::<Vec<_>>(), vec![4], "only the bad row, not the header: {bad:?}");
     assert_eq!(b.build().lookup(ip("1.0.0.7")).and_then(|i| i.asn()), Some(13335));
+}
+
+/// `ranges()` walks exactly the merged ranges a lookup answers for, with their bounds.
+#[test]
+fn ranges_list_every_merged_range_with_its_bounds() {
+    let mut b = IpIntelBuilder::new();
+    let asn = |asn: u32| Fact::Asn { asn, org: Some(format!("AS{asn} org")) };
+    b.add_range(ip("192.0.2.0"), ip("192.0.2.255"), asn(64_500), "asn", Priority::List).unwrap();
+    b.add_net(ip("192.0.2.128"), 25, Fact::Kind { kind: IpKind::Hosting, label: None }, "dc", Priority::List).unwrap();
+    b.add_net(ip("2001:db8::"), 32, asn(64_501), "asn", Priority::List).unwrap();
+    let intel = b.build();
+    let got: Vec<(String, String, Option<u32>, IpKind)> =
+        intel.ranges().map(|(s, e, i)| (s.to_string(), e.to_string(), i.asn(), i.kind())).collect();
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!((got[0].0.as_str(), got[0].1.as_str()), ("192.0.2.0", "192.0.2.127"));
+    assert_eq!((got[1].0.as_str(), got[1].1.as_str(), got[1].3), ("192.0.2.128", "192.0.2.255", IpKind::Hosting));
+    assert_eq!((got[2].0.as_str(), got[2].2), ("2001:db8::", Some(64_501)));
+    for (s, e, info) in intel.ranges() {
+        for probe in [s, e] {
+            assert_eq!(intel.lookup(probe).map(|i| i.to_record()), Some(info.to_record()), "{probe}");
+        }
+    }
+}
+
+/// The kind of an address is decided by one rule (see `build::decide_kind`): the tier of
+/// the source first (configuration, the user's file, databases, public lists), then,
+/// within a tier, the more telling kind, with an AS-number list's kind for the address's
+/// AS taking part like any range list; on a tie the range (more specific) wins.
+#[test]
+fn kind_precedence_is_one_rule_across_range_and_as_lists() {
+    let mut b = IpIntelBuilder::new();
+    b.add_net(
+        ip("198.51.100.0"),
+        24,
+        Fact::Asn { asn: 64_500, org: Some("Example VPN AB".into()) },
+        "asn",
+        Priority::List,
+    )
+    .unwrap();
+    b.add_asn_kind(64_500, IpKind::Vpn, Some("Astrill"), "vpn_ASN.txt");
+    let kind = |kind| Fact::Kind { kind, label: None };
+    b.add_net(ip("198.51.100.0"), 28, kind(IpKind::Hosting), "datacenter.txt", Priority::List).unwrap();
+    b.add_net(ip("198.51.100.16"), 28, kind(IpKind::Tor), "tor.lst", Priority::List).unwrap();
+    b.add_net(ip("198.51.100.32"), 28, kind(IpKind::Residential), "ipintel.csv", Priority::User).unwrap();
+    b.add_net(ip("198.51.100.48"), 28, kind(IpKind::Hosting), "anon.mmdb", Priority::Database).unwrap();
+    b.add_net(ip("198.51.100.96"), 28, kind(IpKind::Mobile), "mobile.txt", Priority::List).unwrap();
+    crate::NetworkConfig { corporate_egress: vec![], approved_vpn: vec!["198.51.100.64/28".into()] }
+        .apply(&mut b)
+        .unwrap();
+    // An AS listed as hosting whose range a cloud list names: the range's label stays.
+    b.add_net(
+        ip("203.0.113.0"),
+        24,
+        Fact::Asn { asn: 64_501, org: Some("Example Cloud".into()) },
+        "asn",
+        Priority::List,
+    )
+    .unwrap();
+    b.add_asn_kind(64_501, IpKind::Hosting, None, "datacenter_ASN.txt");
+    b.add_net(
+        ip("203.0.113.0"),
+        25,
+        Fact::Kind { kind: IpKind::Hosting, label: Some("aws".into()) },
+        "cloud.csv",
+        Priority::List,
+    )
+    .unwrap();
+    let intel = b.build();
+    let got = |probe: &str| {
+        let r = intel.record(ip(probe)).unwrap();
+        (r.kind, r.kind_source.as_deref().map(str::to_string), r.label.as_deref().map(str::to_string))
+    };
+    let s = |x: &str| Some(x.to_string());
+    assert_eq!(
+        got("198.51.100.1"),
+        (IpKind::Vpn, s("vpn_ASN.txt"), s("Astrill")),
+        "a VPN's AS beats a datacenter range"
+    );
+    assert_eq!(got("198.51.100.17").0, IpKind::Tor, "Tor is more telling than VPN");
+    assert_eq!(got("198.51.100.33").0, IpKind::Residential, "the user's own file beats every public list");
+    assert_eq!(got("198.51.100.49").0, IpKind::Hosting, "a database beats public lists");
+    assert_eq!(got("198.51.100.65").0, IpKind::Corporate, "configured approved VPN beats everything");
+    assert_eq!(got("198.51.100.81"), (IpKind::Vpn, s("vpn_ASN.txt"), s("Astrill")), "on no range list: the AS's kind");
+    assert_eq!(got("198.51.100.97").0, IpKind::Vpn, "VPN is more telling than mobile");
+    assert_eq!(got("203.0.113.1"), (IpKind::Hosting, s("cloud.csv"), s("aws")), "a tie goes to the range");
+    assert_eq!(got("203.0.113.200"), (IpKind::Hosting, s("datacenter_ASN.txt"), s("Example Cloud")));
+}
+
+/// Builds a lookup of one AS of four /24s at 198.18.{0..3}.0, `listed` of them on a
+/// hosting list, and answers for the unlisted last one.
+fn unlisted_quarter(org: &str, listed: u8, kind: IpKind) -> IpRecord {
+    let mut b = IpIntelBuilder::new();
+    b.add_net(ip("198.18.0.0"), 22, Fact::Asn { asn: 64_510, org: Some(org.into()) }, "asn", Priority::List).unwrap();
+    for i in 0..listed {
+        let net = IpAddr::V4([198, 18, i, 0].into());
+        b.add_net(net, 24, Fact::Kind { kind, label: None }, "list", Priority::List).unwrap();
+    }
+    b.build().record(ip("198.18.3.7")).unwrap()
+}
+
+/// An AS most of whose space the lists call hosting (or VPN) lends "hosting" to its
+/// ranges on no list; half is not most, and one listed /24 of an ISP changes nothing.
+#[test]
+fn an_as_mostly_on_hosting_lists_lends_hosting_to_its_unlisted_ranges() {
+    let lent = unlisted_quarter("Example Ltd", 3, IpKind::Hosting);
+    assert_eq!(lent.kind, IpKind::Hosting);
+    assert_eq!(lent.kind_source.as_deref(), Some("most of its AS's address space is on hosting or VPN lists"));
+    assert_eq!(lent.label.as_deref(), Some("Example Ltd"));
+    assert_eq!(unlisted_quarter("Example Ltd", 3, IpKind::Vpn).kind, IpKind::Hosting, "a VPN's servers are hosted");
+    assert_eq!(unlisted_quarter("Example Ltd", 2, IpKind::Hosting).kind, IpKind::Unknown, "half is not most");
+    let isp = unlisted_quarter("Example Cable Co", 1, IpKind::Hosting);
+    assert_eq!(isp.kind, IpKind::Residential, "a business /24 on a list does not make an ISP a host");
+    assert_eq!(unlisted_quarter("Example Ltd", 3, IpKind::Tor).kind, IpKind::Unknown, "Tor exits are people's relays");
+}
+
+/// A corporate VPN the organisation configured stays corporate inside a hosting AS (the
+/// existing rule: configured egress and approved VPNs are never anonymising).
+#[test]
+fn an_approved_vpn_inside_a_hosting_as_stays_corporate() {
+    let mut b = IpIntelBuilder::new();
+    b.add_net(ip("198.18.0.0"), 22, Fact::Asn { asn: 64_510, org: Some("Example Ltd".into()) }, "asn", Priority::List)
+        .unwrap();
+    b.add_net(ip("198.18.0.0"), 23, Fact::Kind { kind: IpKind::Hosting, label: None }, "dc", Priority::List).unwrap();
+    b.add_net(ip("198.18.2.0"), 24, Fact::Kind { kind: IpKind::Hosting, label: None }, "dc", Priority::List).unwrap();
+    crate::NetworkConfig { corporate_egress: vec![], approved_vpn: vec!["198.18.3.0/24".into()] }
+        .apply(&mut b)
+        .unwrap();
+    let r = b.build().record(ip("198.18.3.7")).unwrap();
+    assert_eq!((r.kind, r.label.as_deref()), (IpKind::Corporate, Some("approved VPN")));
+}
+
+/// The names of real ASes, and what an unlisted range of each is taken for.
+#[test]
+fn as_organisation_names_that_say_what_they_are() {
+    for (org, kind) in [
+        ("Tencent Cloud Computing (Beijing) Co., Ltd", IpKind::Hosting),
+        ("IDC, China Telecommunications Corporation", IpKind::Hosting),
+        ("CHINANET SiChuan Telecom Internet Data Center", IpKind::Hosting),
+        ("Colocation America Corporation", IpKind::Hosting),
+        ("Your Hosting B.V.", IpKind::Hosting),
+        ("CTG Server Limited", IpKind::Hosting),
+        ("Broadband Hosting B.V.", IpKind::Hosting),
+        // "cloud", "server" and "VPS" only hint: an access network's name overrules them.
+        ("The Cloud Networks Limited", IpKind::Unknown),
+        ("Cloud 9 Internet, Inc.", IpKind::Unknown),
+        ("Cloud Net Cable and Telecom Inc.", IpKind::Residential),
+        ("VPS Broadband And Telecommunications Pvt Ltd", IpKind::Residential),
+        ("FIBER WEB SERVICES LTDA", IpKind::Residential),
+        ("Server Fast Telecom", IpKind::Unknown),
+        ("Cloud 9 Wireless LLC", IpKind::Mobile),
+        ("T-Mobile USA, Inc.", IpKind::Mobile),
+        ("Comcast Cable Communications, LLC", IpKind::Residential),
+        ("SK Broadband Co Ltd", IpKind::Residential),
+        // Nothing said: unknown, not residential.
+        ("AT&T Enterprises, LLC", IpKind::Unknown),
+        ("Star Joint Venture Co. Ltd.", IpKind::Unknown),
+        ("Hostinger International Limited", IpKind::Unknown),
+    ] {
+        let r = unlisted_quarter(org, 0, IpKind::Hosting);
+        assert_eq!(r.kind, kind, "{org}: {r:?}");
+        assert_eq!(r.kind_source.is_some(), kind != IpKind::Unknown, "{org}: {r:?}");
+    }
+}
+
+/// The DPRK's own address space is what was allocated to it (its AS, its block), not
+/// what a whois country column says.
+#[test]
+fn dprk_space_is_the_allocation_not_a_country_column() {
+    use super::dprk::{DprkSpace, dprk_space};
+    let block = dprk_space(ip("175.45.179.254"), None);
+    assert_eq!(block, Some(DprkSpace::Network("175.45.176.0/22")));
+    assert!(block.unwrap().to_string().contains("175.45.176.0/22"));
+    assert_eq!(dprk_space(ip("::ffff:175.45.176.1"), None), Some(DprkSpace::Network("175.45.176.0/22")));
+    // A range the AS announces that the block does not hold (the vendor reports the AS).
+    assert_eq!(dprk_space(ip("203.0.113.9"), Some(131_279)), Some(DprkSpace::As(131_279)));
+    assert_eq!(dprk_space(ip("175.45.180.1"), Some(7922)), None, "just outside the block");
+    assert_eq!(dprk_space(ip("2001:db8::1"), None), None);
+}
+
+#[test]
+fn of_the_real_whois_rows_that_say_kp_only_the_allocation_is_dprk_space() {
+    let Some(dir) = shared("ipintel") else { return };
+    let mut b = IpIntelBuilder::new();
+    for f in [
+        "ip-location-db_asn-ipv4.csv.gz",
+        "ip-location-db_asn-ipv6.csv.gz",
+        "ip-location-db_geo-whois-asn-country-ipv4.csv.gz",
+        "ip-location-db_geo-whois-asn-country-ipv6.csv.gz",
+    ] {
+        load_file(&mut b, &dir.join(f));
+    }
+    let intel = b.build();
+    let kp = CountryCode::new("KP");
+    let (mut dprk, mut other) = (Vec::new(), Vec::new());
+    for (start, _, info) in intel.ranges().filter(|(_, _, i)| i.country() == kp) {
+        match super::dprk::dprk_space(start, info.asn()) {
+            Some(_) => dprk.push((start, info.asn())),
+            None => other.push(start),
+        }
+    }
+    assert_eq!(dprk, vec![(ip("175.45.176.0"), Some(131_279))]);
+    // Hobbyists' IPv6 blocks and hosting customers registered as "KP".
+    assert!(other.len() >= 60, "{}", other.len());
+    assert!(other.contains(&ip("95.141.91.192")), "a customer on IVER NORGE's range says KP and is not the DPRK");
 }
