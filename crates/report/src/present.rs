@@ -387,6 +387,8 @@ struct Prepared {
     source_title: String,
     main: BTreeMap<usize, Fact>,
     more: Vec<(usize, Fact)>,
+    /// Main facts that name the page's own subject.
+    mine: BTreeSet<usize>,
 }
 
 /// The short form of a source position: its file name and line.
@@ -395,7 +397,9 @@ fn short_source(s: &str) -> String {
 }
 
 /// A finding's evidence, `(source position, detail)` per record, as tables of main
-/// facts. `me`, the subject whose page this is, is not repeated as a fact.
+/// facts. `me` is the subject whose page (or report section) this is: a column that
+/// names only `me` is left out (the page says it), and in a column of several subjects
+/// `me` reads "(this subject)", unlinked.
 pub fn evidence<'a>(
     items: impl IntoIterator<Item = (String, &'a Map<String, Value>)>,
     me: Option<&str>,
@@ -407,13 +411,21 @@ pub fn evidence<'a>(
         .map(|(source, detail)| {
             let mut main = BTreeMap::new();
             let mut more = Vec::new();
+            let mut mine = BTreeSet::new();
             for (k, v) in detail {
-                let Some(f) = t.fact(k, v) else { continue };
-                if me.is_some_and(|me| f.subjects.len() == 1 && f.subjects[0] == me && f.value == me) {
-                    continue;
+                let Some(mut f) = t.fact(k, v) else { continue };
+                let field = t.field(k);
+                let own = me.is_some_and(|me| f.value == me) && field.is_some_and(|(_, x)| x.format == Format::Subject);
+                if own {
+                    f.raw = f.value.clone();
+                    f.value = format!("{} (this subject)", f.value);
+                    f.subjects.clear();
                 }
-                match t.field(k) {
+                match field {
                     Some((i, field)) if field.main => {
+                        if own {
+                            mine.insert(i);
+                        }
                         main.insert(i, f);
                     }
                     Some((i, _)) => more.push((i, f)),
@@ -427,27 +439,40 @@ pub fn evidence<'a>(
             } else {
                 (short_source(&source), source)
             };
-            Prepared { source, source_title, main, more }
+            Prepared { source, source_title, main, more, mine }
         })
         .collect();
 
-    // Rows join the table before them while they share a main fact with it.
-    let mut groups: Vec<(BTreeSet<usize>, Vec<Prepared>)> = Vec::new();
+    // Rows join the table before them while they share a main fact with it (other than
+    // whose it is: the summary of a subject's rhythm and its sign-ins are two shapes).
+    let shape = |row: &Prepared| -> BTreeSet<usize> {
+        row.main
+            .keys()
+            .copied()
+            .filter(|&i| !matches!(t.fields[i].format, Format::Subject | Format::Subjects))
+            .collect()
+    };
+    let mut groups: Vec<(BTreeSet<usize>, BTreeSet<usize>, Vec<Prepared>)> = Vec::new();
     for row in rows {
         let keys: BTreeSet<usize> = row.main.keys().copied().collect();
+        let kind = shape(&row);
         match groups.last_mut() {
-            Some((have, members)) if (have.is_empty() && keys.is_empty()) || !have.is_disjoint(&keys) => {
+            Some((have, have_kind, members))
+                if (have_kind.is_empty() && kind.is_empty()) || !have_kind.is_disjoint(&kind) =>
+            {
                 have.extend(keys);
+                have_kind.extend(kind);
                 members.push(row);
             }
-            _ => groups.push((keys, vec![row])),
+            _ => groups.push((keys, kind, vec![row])),
         }
     }
 
     groups
         .into_iter()
-        .map(|(keys, members)| {
+        .map(|(keys, _, members)| {
             let mut columns: Vec<usize> = keys.into_iter().collect();
+            columns.retain(|k| !members.iter().all(|m| m.mine.contains(k)));
             let mut common = Vec::new();
             if members.len() > 1 {
                 columns.retain(|k| {
@@ -589,10 +614,15 @@ mod tests {
         assert_eq!(groups[0].rows[0].source, "—");
         assert!(groups[1].columns.is_empty() && groups[1].common.len() == 1, "{:?}", groups[1].columns);
         assert!(groups.iter().flat_map(|g| &g.rows).all(|r| r.cells.iter().chain(&r.more).all(|f| f.key != "subject")));
-        // Another subject stays, as a subject to link.
+        assert!(groups.iter().all(|g| g.common.iter().all(|f| f.key != "subject")));
+        // Other subjects stay, as subjects to link; the page's own is named, unlinked.
         let other = map(json!({"subject": "F2", "at": "2025-06-06T23:59:01Z"}));
-        let g = evidence([("x:1".to_string(), &other)], Some("E1"));
+        let own = map(json!({"subject": "E1", "at": "2025-06-07T23:59:01Z"}));
+        let g = evidence([("x:1".to_string(), &other), ("x:2".to_string(), &own)], Some("E1"));
+        assert_eq!(g[0].columns, ["Subject", "When"]);
         assert_eq!(g[0].rows[0].cells[0].subjects, ["F2"]);
+        let mine = &g[0].rows[1].cells[0];
+        assert_eq!((mine.value.as_str(), mine.subjects.len()), ("E1 (this subject)", 0));
     }
 
     #[test]

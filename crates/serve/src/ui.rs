@@ -259,6 +259,9 @@ fn facts(claims: &serde_json::Value) -> Vec<(String, String)> {
                     .filter_map(|f| v.get(*f).and_then(|x| x.as_str()))
                     .collect::<Vec<_>>()
                     .join(", ")
+            } else if matches!(k, "applied_date" | "hire_date" | "end_date" | "date_of_birth") {
+                // Stored as midnight UTC; the date is the fact.
+                bonafide_report::present::date(&views::text(v))
             } else {
                 views::text(v)
             };

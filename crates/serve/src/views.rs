@@ -37,35 +37,9 @@ pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-/// A JSON value as one line of text.
-pub fn text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(a) => a.iter().map(text).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
-        Value::Object(m) => {
-            // Masked sensitive values show their masked form only.
-            if let Some(Value::String(masked)) = m.get("masked") {
-                return masked.clone();
-            }
-            m.iter()
-                .map(|(k, v)| (k, text(v)))
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-        other => other.to_string(),
-    }
-}
-
-pub fn pairs(v: &Value) -> Vec<(String, String)> {
-    match v {
-        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), text(v))).filter(|(_, v)| !v.is_empty()).collect(),
-        Value::Null => Vec::new(),
-        other => vec![(String::new(), text(other))],
-    }
-}
+/// A JSON value as one line of text (masked values by their mask only): the report's
+/// rule, so both sinks write values alike.
+pub use bonafide_report::present::plain as text;
 
 /// A table of a JSON array of objects, with the given columns.
 pub struct Table {
@@ -74,9 +48,14 @@ pub struct Table {
 }
 
 pub fn table(v: &Value, cols: &[&str]) -> Table {
+    // Times (`at`, `*_at`) in the one format the evidence above them uses.
+    let cell = |c: &str, x: &Value| {
+        let t = text(x);
+        if c == "at" || c.ends_with("_at") { bonafide_report::present::time(&t) } else { t }
+    };
     let rows = v
         .as_array()
-        .map(|a| a.iter().map(|r| cols.iter().map(|c| text(r.get(*c).unwrap_or(&Value::Null))).collect()).collect())
+        .map(|a| a.iter().map(|r| cols.iter().map(|c| cell(c, r.get(*c).unwrap_or(&Value::Null))).collect()).collect())
         .unwrap_or_default();
     Table { headers: cols.iter().map(|c| c.replace('_', " ")).collect(), rows }
 }
@@ -188,11 +167,6 @@ pub fn queue_row(rank: usize, s: &SubjectView) -> QueueRow {
     }
 }
 
-pub struct EvidenceRow {
-    pub source: String,
-    pub detail: Vec<(String, String)>,
-}
-
 pub struct FindingBox {
     pub indicator: String,
     pub title: String,
@@ -201,7 +175,9 @@ pub struct FindingBox {
     pub summary: String,
     pub when: String,
     pub with: Vec<String>,
-    pub evidence: Vec<EvidenceRow>,
+    /// The evidence as tables of its main facts, through the table the HTML report uses
+    /// too (`bonafide_report::present`), so both read alike.
+    pub evidence: Vec<bonafide_report::present::EvidenceGroup>,
     pub more: i64,
     pub suppressed: bool,
 }
@@ -214,11 +190,7 @@ pub struct Stage {
 pub fn finding_box(f: &FindingView, me: &str, suppressed: bool) -> FindingBox {
     let c = bonafide_core::Catalog::builtin();
     let ind = c.get(&f.indicator);
-    let when = match (&f.first_seen, &f.last_seen) {
-        (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
-        (Some(a), _) => a.clone(),
-        _ => String::new(),
-    };
+    let when = bonafide_report::present::when(f.first_seen.as_deref(), f.last_seen.as_deref());
     FindingBox {
         indicator: f.indicator.clone(),
         title: ind.map(|i| i.title.clone()).unwrap_or_default(),
@@ -227,14 +199,28 @@ pub fn finding_box(f: &FindingView, me: &str, suppressed: bool) -> FindingBox {
         summary: f.summary.clone(),
         when,
         with: f.subjects.iter().filter(|s| *s != me).cloned().collect(),
-        evidence: f
-            .evidence
-            .iter()
-            .map(|e| EvidenceRow { source: e.source.clone().unwrap_or_default(), detail: pairs(&e.detail) })
-            .collect(),
+        evidence: evidence(f, me),
         more: (f.evidence_total - f.evidence.len() as i64).max(0),
         suppressed,
     }
+}
+
+/// A finding's evidence as tables of main facts, the page's subject not repeated. A
+/// detail that is not a JSON object (none is, by the data contract) shows as one fact.
+fn evidence(f: &FindingView, me: &str) -> Vec<bonafide_report::present::EvidenceGroup> {
+    let wrapped: Vec<serde_json::Map<String, Value>> = f
+        .evidence
+        .iter()
+        .map(|e| match &e.detail {
+            Value::Object(m) => m.clone(),
+            Value::Null => serde_json::Map::new(),
+            other => serde_json::Map::from_iter([("detail".to_string(), other.clone())]),
+        })
+        .collect();
+    bonafide_report::present::evidence(
+        f.evidence.iter().zip(&wrapped).map(|(e, d)| (e.source.clone().unwrap_or_default(), d)),
+        Some(me),
+    )
 }
 
 /// A subject's findings grouped by stage (indicator family), in the catalog's order.

@@ -1071,6 +1071,37 @@ async fn indicator_chips_explain_and_link(org: &common::Org) {
     assert!(cluster.contains(&chip("G3")), "the cluster's members");
 }
 
+/// The subject page's evidence reads as facts in words: per finding a table whose
+/// columns are the main facts with their labels (the report's `present` table), times
+/// in one format, other subjects linked, facts equal in every row said once, and the
+/// rest one click away under "more"; claimed dates are dates. Before, each row printed
+/// every detail key as `key: value` (`shipped_at: 2025-03-01T00:00:00Z · asset_serial:
+/// ...`) and claimed dates as midnight timestamps.
+async fn evidence_reads_as_labelled_facts(org: &common::Org) {
+    let c = Client::new(org, "viewer").await;
+    let (s, _, html) = c.send("GET", "/subjects/F1", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let evidence = html.split("id=\"evidence\"").nth(1).unwrap().split("<h2>Clusters</h2>").next().unwrap();
+    for column in ["Source", "Shipped", "Recipient", "Signed for by", "Pay change", "Account holder"] {
+        assert!(evidence.contains(&format!("<th scope=\"col\">{column}</th>")), "a {column} column: {evidence}");
+    }
+    assert!(evidence.contains(">2025-03-01 00:00:00 UTC</td>"), "times in one format: {evidence}");
+    assert!(evidence.contains("In every record below: "), "a fact equal in every row said once");
+    assert!(evidence.contains("<a href=\"/subjects/F2\">F2</a></td>"), "other subjects linked in the rows");
+    assert!(evidence.contains("<dt>Asset serial</dt>"), "the rest stays available, labelled");
+    for key in ["shipped_at", "asset_serial", "recipient_name", "account_holder", "changed_at"] {
+        assert!(!evidence.contains(&format!("{key}:")), "{key} shown by its internal name");
+    }
+    assert!(!evidence.contains("T00:00:00Z<"), "no raw timestamps shown");
+    let shipments = html.split("id=\"shipments\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(
+        shipments.contains("<td>2025-03-01 00:00:00 UTC</td>"),
+        "record tables use the same time format: {shipments}"
+    );
+    let facts = html.split("id=\"facts\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(facts.contains("<td>2025-03-03</td>") && !facts.contains("2025-03-03T"), "hired on a date: {facts}");
+}
+
 /// A browser session of `name`: its cookie pair and the forms' CSRF token.
 async fn session_of(org: &common::Org, name: &str) -> (String, String) {
     let pool = &org.state.pool;
@@ -1313,6 +1344,7 @@ crate::on_both_backends!(
     the_last_admin_cannot_be_demoted,
     the_case_form_is_labelled_forgiving_and_attaches_files,
     indicator_chips_explain_and_link,
+    evidence_reads_as_labelled_facts,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,

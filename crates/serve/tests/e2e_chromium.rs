@@ -283,6 +283,12 @@ async fn an_analyst_works_a_case_in_chromium() {
         d.wait_url("/subjects/F1");
         let evidence = d.wait_text("#evidence", "C2");
         assert!(evidence.contains("C2") && evidence.contains("shipments.csv:"), "evidence with source positions: {evidence}");
+        // Evidence reads as labelled facts; the rest opens from "more".
+        assert!(evidence.contains("SIGNED FOR BY") || evidence.contains("Signed for by"), "labelled columns: {evidence}");
+        assert!(!evidence.contains("shipped_at"), "no internal key names: {evidence}");
+        assert!(!d.text("#evidence").contains("Asset serial"), "secondary facts start folded away");
+        d.click("#evidence table.evidence details summary");
+        d.wait_text("#evidence table.evidence details", "Asset serial");
         assert!(d.text("#payroll").contains("*"), "pay history masked");
         assert!(!d.text("#payroll").contains("987654321"));
         d.shot("subject");
