@@ -139,6 +139,13 @@ fn offset_text(minutes: i64) -> String {
     if a % 60 == 0 { format!("{sign}{}", a / 60) } else { format!("{sign}{}:{:02}", a / 60, a % 60) }
 }
 
+/// A masked value as shown, without the keyed fingerprint the detectors append
+/// (`****2465 (fp:f794…)` is `****2465`): the fingerprint is a linking key, not a fact
+/// an analyst reads; sinks keep it for a tooltip.
+pub fn without_fingerprint(s: &str) -> &str {
+    s.split_once(" (fp:").map_or(s, |(shown, _)| shown)
+}
+
 /// An instant as every page writes it: `2025-06-03 00:11:00 UTC`.
 pub fn instant(t: UtcMs) -> String {
     local_time(t, 0)
@@ -327,7 +334,7 @@ impl Table {
                 Value::Array(a) => a.iter().map(|x| self.code(&plain(x))).collect::<Vec<_>>().join(", "),
                 _ => self.code(&raw),
             },
-            Format::Masked => raw.split_once(" (fp:").map_or_else(|| raw.clone(), |(m, _)| m.to_string()),
+            Format::Masked => without_fingerprint(&raw).to_string(),
             Format::Asn => as_number(v).map(|x| format!("AS{x}")).unwrap_or_else(|| raw.clone()),
             Format::Hours => hours_text(v).unwrap_or_else(|| raw.clone()),
             Format::IdentifierKind => identifier_kind(&raw),

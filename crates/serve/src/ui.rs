@@ -319,7 +319,7 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
             .iter()
             .map(|&i| {
                 let c = &snap.clusters[i];
-                (c.cluster_id.clone(), c.kind.clone(), c.members.len())
+                (c.cluster_id.clone(), bonafide_report::present::cluster_kind(&c.kind).0, c.members.len())
             })
             .collect(),
         devices: views::table(
@@ -383,17 +383,15 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         })
         .map(views::case_row)
         .collect();
+    let (kind, meaning) = bonafide_report::present::cluster_kind(&c.kind);
     page(views::ClusterPage {
-        chrome: Chrome::new(format!("Cluster {id}"), &p),
+        chrome: Chrome::new(format!("Cluster {id} · {kind}"), &p),
         id: c.cluster_id.clone(),
-        kind: c.kind.clone(),
+        kind,
+        meaning,
         graph: views::cluster_graph(&snap, c),
         members: c.members.iter().filter_map(|m| snap.subject(m)).map(|s| views::queue_row(0, s)).collect(),
-        links: c
-            .links
-            .iter()
-            .map(|l| (l.a.clone(), l.b.clone(), l.kind.clone(), l.value.clone(), views::chip(&l.indicator, 0.0, false)))
-            .collect(),
+        shared: views::shared_identifiers(&snap, c),
         cases,
     })
 }

@@ -322,11 +322,83 @@ pub struct SubjectPage {
 pub struct ClusterPage {
     pub chrome: Chrome,
     pub id: String,
+    /// The kind in words (`Laptop farm`) and what holds such a cluster together.
     pub kind: String,
+    pub meaning: String,
     pub graph: String,
     pub members: Vec<QueueRow>,
-    pub links: Vec<(String, String, String, String, Chip)>,
+    /// One row per shared identifier, with every member who carries it.
+    pub shared: Vec<SharedIdentifier>,
     pub cases: Vec<CaseRow>,
+}
+
+/// One identifier shared inside a cluster and every member who carries it.
+pub struct SharedIdentifier {
+    /// Its kind in words (`shipping address`).
+    pub kind: String,
+    /// Its value as shown (a masked value without its fingerprint).
+    pub value: String,
+    /// The value as stored, when what is shown differs (for a tooltip).
+    pub raw: String,
+    /// Member id and name, in the cluster's member order.
+    pub members: Vec<(String, String)>,
+    /// The indicators that vetted the links (a link to each one's page).
+    pub indicators: Vec<Chip>,
+}
+
+/// A cluster's links grouped by identifier: "who shares which identifier with whom".
+///
+/// Why: the stored links are pairs, and a value held by four members is stored as the
+/// pairs the graph happened to join (often a star around one of them), so a table of
+/// pairs reads as one member at the centre of everything. One row per value, with all
+/// its holders, says the same thing without that artefact. Rows with more holders come
+/// first, then by kind and value.
+pub fn shared_identifiers(snap: &Snapshot, c: &ClusterView) -> Vec<SharedIdentifier> {
+    /// Kind and value, their holders, the indicators that vetted them.
+    type Held<'a> = ((&'a str, &'a str), Vec<&'a str>, Vec<&'a str>);
+    let mut by_value: Vec<Held> = Vec::new();
+    for l in &c.links {
+        let key = (l.kind.as_str(), l.value.as_str());
+        let at = match by_value.iter().position(|(k, _, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                by_value.push((key, Vec::new(), Vec::new()));
+                by_value.len() - 1
+            }
+        };
+        let (_, holders, indicators) = &mut by_value[at];
+        for m in [l.a.as_str(), l.b.as_str()] {
+            if !holders.contains(&m) {
+                holders.push(m);
+            }
+        }
+        if !l.indicator.is_empty() && !indicators.contains(&l.indicator.as_str()) {
+            indicators.push(l.indicator.as_str());
+        }
+    }
+    let place = |id: &str| c.members.iter().position(|m| m == id).unwrap_or(usize::MAX);
+    let mut rows: Vec<SharedIdentifier> = by_value
+        .into_iter()
+        .map(|((kind, value), mut holders, mut indicators)| {
+            holders.sort_by_key(|h| (place(h), h.to_string()));
+            indicators.sort_by_cached_key(|i| indicator_order(i));
+            let shown = bonafide_report::present::without_fingerprint(value);
+            SharedIdentifier {
+                kind: bonafide_report::present::identifier_kind(kind),
+                raw: if shown == value { String::new() } else { value.to_string() },
+                value: shown.to_string(),
+                members: holders
+                    .into_iter()
+                    .map(|h| (h.to_string(), snap.subject(h).map(|s| s.name.clone()).unwrap_or_default()))
+                    .collect(),
+                indicators: indicators.into_iter().map(|i| chip(i, 0.0, false)).collect(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.members.len().cmp(&a.members.len()).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.value.cmp(&b.value))
+    });
+    rows
 }
 
 /// id, tier, title, subjects with it now.
@@ -460,11 +532,17 @@ pub fn cluster_graph(snap: &Snapshot, c: &ClusterView) -> String {
     }
     for ((a, b), links) in &pairs {
         if let (Some((x1, y1)), Some((x2, y2))) = (at(a), at(b)) {
-            let mut kinds: Vec<&str> = links.iter().map(|l| l.kind.as_str()).collect();
+            let mut kinds: Vec<String> =
+                links.iter().map(|l| bonafide_report::present::identifier_kind(&l.kind)).collect();
             kinds.sort_unstable();
             kinds.dedup();
-            let detail: Vec<String> =
-                links.iter().map(|l| format!("{} · {} ({})", l.kind, l.value, l.indicator)).collect();
+            let detail: Vec<String> = links
+                .iter()
+                .map(|l| {
+                    let value = bonafide_report::present::without_fingerprint(&l.value);
+                    format!("{} · {value} ({})", bonafide_report::present::identifier_kind(&l.kind), l.indicator)
+                })
+                .collect();
             let _ = write!(
                 s,
                 r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#8a96a3" stroke-width="{}"><title>{}</title></line>"##,

@@ -1102,6 +1102,58 @@ async fn evidence_reads_as_labelled_facts(org: &common::Org) {
     assert!(facts.contains("<td>2025-03-03</td>") && !facts.contains("2025-03-03T"), "hired on a date: {facts}");
 }
 
+/// The cluster page answers "who shares which identifier with whom": its kind in
+/// words, one row per shared value with every member who carries it (each a link),
+/// kinds in words, masked values without their fingerprint, the vetting indicator
+/// linked. Before, the kind was `laptop_farm` and the table listed stored pairs as
+/// plain-text "A" and "B" columns, one row per pair.
+async fn the_cluster_page_groups_members_by_shared_identifier(org: &common::Org) {
+    let c = Client::new(org, "viewer").await;
+    let id = cluster_of(&c, "F1").await;
+    let cluster = c.json("GET", &format!("/api/v1/clusters/{id}"), None).await;
+    // The holders of each shared value, from the stored pairs.
+    let mut holders: std::collections::BTreeMap<(String, String), std::collections::BTreeSet<String>> =
+        Default::default();
+    for l in cluster["links"].as_array().unwrap() {
+        let key = (l["kind"].as_str().unwrap().to_string(), l["value"].as_str().unwrap().to_string());
+        let set = holders.entry(key).or_default();
+        set.insert(l["a"].as_str().unwrap().to_string());
+        set.insert(l["b"].as_str().unwrap().to_string());
+    }
+    assert!(holders.values().any(|h| h.len() >= 3), "a value held by three members: {holders:?}");
+    let (s, _, html) = c.send("GET", &format!("/clusters/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(cluster["kind"], "laptop_farm");
+    assert!(html.contains(&format!("<h1>Cluster {id} · Laptop farm</h1>")), "the kind in words");
+    assert!(!html.contains("laptop_farm"), "no internal kind name");
+    let table = html.split("<table id=\"links\">").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(table.contains("<th scope=\"col\">Shared by</th>"));
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), holders.len(), "one row per shared value: {table}");
+    for ((kind, value), members) in &holders {
+        let shown = bonafide_report::present::without_fingerprint(value);
+        let row = rows
+            .iter()
+            .find(|r| r.contains(&format!(">{}</td>", escaped(shown))))
+            .unwrap_or_else(|| panic!("no row for {kind} {value}: {table}"));
+        assert!(row.contains(&format!("<td>{}</td>", escaped(&bonafide_report::present::identifier_kind(kind)))));
+        assert!(row.contains(&format!("{} members: ", members.len())), "{row}");
+        for m in members {
+            assert!(row.contains(&format!("<a href=\"/subjects/{m}\">{m}</a>")), "{m} linked in {row}");
+        }
+        assert!(row.contains("<a class=\"chip\" href=\"/indicators/"), "the indicator linked: {row}");
+        assert!(!row.contains(">bank_account<") && !row.contains(">shipping_address<"), "{row}");
+    }
+    // Fingerprints stay in tooltips only.
+    let shown: String = table
+        .split("title=\"")
+        .enumerate()
+        .map(|(i, p)| if i == 0 { p } else { p.split_once('"').map_or(p, |x| x.1) })
+        .collect();
+    assert!(holders.keys().any(|(_, v)| v.contains("(fp:")), "a masked value with its fingerprint is stored");
+    assert!(!shown.contains("(fp:"), "no fingerprint shown: {shown}");
+}
+
 /// A browser session of `name`: its cookie pair and the forms' CSRF token.
 async fn session_of(org: &common::Org, name: &str) -> (String, String) {
     let pool = &org.state.pool;
@@ -1345,6 +1397,7 @@ crate::on_both_backends!(
     the_case_form_is_labelled_forgiving_and_attaches_files,
     indicator_chips_explain_and_link,
     evidence_reads_as_labelled_facts,
+    the_cluster_page_groups_members_by_shared_identifier,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,

@@ -303,9 +303,15 @@ async fn an_analyst_works_a_case_in_chromium() {
         // Its cluster.
         d.click("a.cluster-link");
         d.wait_url("/clusters/");
-        d.wait_text("h1", "laptop_farm");
+        d.wait_text("h1", "Laptop farm");
         d.find("#graph svg circle");
+        // One row per shared identifier, every holder a link.
+        let shared = d.text("#links");
+        assert!(shared.contains("3 members: F1") && shared.contains("shipping address"), "{shared}");
         d.shot("cluster");
+        d.click("#links tbody tr:first-child td.holders a:last-of-type");
+        d.wait_url("/subjects/F3");
+        d.wait_text("h1", "F3");
 
         // A case: open, note, close as confirmed.
         d.go("/subjects/F1");
