@@ -219,7 +219,7 @@ fn as_number(v: &Value) -> Option<f64> {
 }
 
 /// `9317.0` is `9,317`; `8.95` stays `8.95`.
-fn number_text(x: f64) -> String {
+pub fn number(x: f64) -> String {
     let group = |n: u64| {
         let digits = n.to_string();
         let mut out = String::new();
@@ -244,7 +244,10 @@ fn number_text(x: f64) -> String {
 }
 
 /// `31 min 39 s`, `1 h 5 min`, `40 s`.
-fn duration_text(secs: f64) -> String {
+pub fn duration(secs: f64) -> String {
+    if secs > 0.0 && secs < 10.0 && secs.fract() != 0.0 {
+        return format!("{secs:.1} s");
+    }
     let s = secs.round().max(0.0) as u64;
     match s {
         0..60 => format!("{s} s"),
@@ -315,14 +318,14 @@ impl Table {
                 _ => time(&raw),
             },
             Format::Date => date(&raw),
-            Format::Number => as_number(v).map(|x| unit(number_text(x))).unwrap_or_else(|| raw.clone()),
+            Format::Number => as_number(v).map(|x| unit(number(x))).unwrap_or_else(|| raw.clone()),
             Format::Percent => as_number(v)
                 .map(|x| {
                     let p = x * 100.0;
                     if (p - p.round()).abs() < 1e-9 { format!("{p:.0}%") } else { format!("{p:.1}%") }
                 })
                 .unwrap_or_else(|| raw.clone()),
-            Format::Seconds => as_number(v).map(duration_text).unwrap_or_else(|| raw.clone()),
+            Format::Seconds => as_number(v).map(duration).unwrap_or_else(|| raw.clone()),
             Format::YesNo => match v {
                 Value::Bool(true) => "yes".into(),
                 Value::Bool(false) => "no".into(),
@@ -551,6 +554,8 @@ mod tests {
         let t = Table::builtin();
         let shown = |k: &str, v: Value| t.fact(k, &v).map(|f| (f.label, f.value)).unwrap();
         assert_eq!(shown("duration_seconds", json!(1899)), ("Length".into(), "31 min 39 s".into()));
+        assert_eq!(duration(0.4), "0.4 s");
+        assert_eq!(duration(3900.0), "1 h 5 min");
         assert_eq!(shown("distance_km", json!(9317.0)), ("Distance".into(), "9,317 km".into()));
         assert_eq!(shown("speed_kmh", json!("1041")), ("Speed needed".into(), "1,041 km/h".into()));
         assert_eq!(shown("hours", json!(8.95)), ("Time between".into(), "8.95 h".into()));

@@ -656,13 +656,36 @@ pub async fn export(State(st): State<AppState>, Extension(a): Extension<Auth>, P
 pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
     let runs = crate::snapshot::Snapshot::recent_runs(&st.pool).await.map_err(internal)?;
+    let current = st.snap().await.run.as_ref().map(|r| r.run_id.clone());
+    let ingest = st.ingest.status();
+    // Walks the input folders (as the watcher does every poll), only for those who may
+    // re-scan.
+    let can_rescan = p.role >= Role::Analyst && st.ingest.has_inputs();
     page(views::RunsPage {
         chrome: Chrome::new("Runs", &p),
-        runs,
-        ingest: st.ingest.status(),
+        runs: runs.iter().map(|r| views::run_row(r, current.as_deref())).collect(),
+        last_took: ingest
+            .last_duration_ms
+            .map(|ms| bonafide_report::present::duration(ms as f64 / 1000.0))
+            .unwrap_or_default(),
+        ingest,
         inbox: st.ingest.inbox.display().to_string(),
         watch: st.ingest.watch.iter().map(|w| w.display().to_string()).collect(),
+        can_rescan,
     })
+}
+
+/// `POST /runs/rescan`: the Runs page's button, as `POST /api/v1/rescan` (analysts and
+/// admins; audited alike): scans the inbox and the watched folders now, stores a new
+/// run and comes back to the Runs page. A scan that fails (nothing readable) leaves the
+/// runs as they were; the page then shows the error from the ingest status.
+pub async fn rescan(State(st): State<AppState>, Analyst(p): Analyst, Form(f): Form<CsrfForm>) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
+    crate::audit::record(&st.pool, &p.name, "rescan", "runs", "ui").await.map_err(internal)?;
+    if let Err(e) = st.ingest.rescan_for(&st, &p.name, "re-scan from the Runs page").await {
+        tracing::warn!("re-scan from the Runs page failed: {e}");
+    }
+    Ok(see_other("/runs"))
 }
 
 async fn account_page(st: &AppState, p: &auth::Principal, token: String) -> UiResult {

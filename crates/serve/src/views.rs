@@ -471,10 +471,60 @@ pub struct CasePage {
 #[template(path = "runs.html")]
 pub struct RunsPage {
     pub chrome: Chrome,
-    pub runs: Vec<(String, String, String, String)>,
+    pub runs: Vec<RunRow>,
     pub ingest: crate::ingest::IngestStatus,
+    /// How long the last re-scan of this process took, when there was one.
+    pub last_took: String,
     pub inbox: String,
     pub watch: Vec<String>,
+    /// Whether the inbox or a watched folder holds anything a re-scan would read.
+    pub can_rescan: bool,
+}
+
+/// One stored run as the Runs page lists it: numbers as text (`355,721`), times in the
+/// pages' one format.
+pub struct RunRow {
+    pub run_id: String,
+    /// The run the pages show now.
+    pub current: bool,
+    pub started: String,
+    pub took: String,
+    /// Who started it and how; empty when not recorded.
+    pub started_by: String,
+    pub started_how: String,
+    pub files_read: String,
+    pub files_skipped: String,
+    pub records: String,
+    pub quarantined: String,
+    pub duplicates: String,
+    pub subjects: String,
+    pub findings: String,
+    pub version: String,
+}
+
+pub fn run_row(r: &crate::snapshot::RunSummary, current: Option<&str>) -> RunRow {
+    use bonafide_report::present;
+    let total = |k: &str| present::number(r.totals.get(k).and_then(Value::as_f64).unwrap_or(0.0));
+    let took = match (bonafide_core::UtcMs::parse(&r.started_at), bonafide_core::UtcMs::parse(&r.finished_at)) {
+        (Ok(a), Ok(b)) if b.0 >= a.0 => present::duration((b.0 - a.0) as f64 / 1000.0),
+        _ => String::new(),
+    };
+    RunRow {
+        run_id: r.run_id.clone(),
+        current: current == Some(r.run_id.as_str()),
+        started: present::time(&r.started_at),
+        took,
+        started_by: r.started_by.clone().unwrap_or_default(),
+        started_how: r.started_how.clone().unwrap_or_default(),
+        files_read: total("files_read"),
+        files_skipped: total("files_skipped"),
+        records: total("records"),
+        quarantined: total("quarantined"),
+        duplicates: total("duplicates"),
+        subjects: present::number(r.subjects as f64),
+        findings: present::number(r.findings as f64),
+        version: r.version.clone(),
+    }
 }
 
 #[derive(Template)]

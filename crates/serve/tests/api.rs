@@ -1174,6 +1174,74 @@ async fn browse(
     (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
 }
 
+/// The Runs page says per run what it read (files read and skipped, records,
+/// quarantined, duplicates), what it found (subjects, findings), how long it took and
+/// who started it when that is recorded, and offers analysts the existing re-scan
+/// (`POST /api/v1/rescan`) as a button; viewers get no button. The new run names its
+/// starter on the page and in `GET /api/v1/runs`; the run the organisation was set up
+/// with (stored without a person) says "not recorded". Before, the page listed only the
+/// run id, start, finish and version, and re-scans were API-only.
+async fn the_runs_page_says_what_each_run_read_and_offers_a_rescan(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let (viewer, _) = session_of(org, "viewer").await;
+    let (s, page) = browse(&app, &viewer, Request::get("/runs"), Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!page.contains("id=\"rescan\""), "no re-scan for viewers");
+    assert!(page.contains("<span class=\"muted\">not recorded</span>"), "the setup run names nobody: {page}");
+
+    let (cookie, csrf) = session_of(org, "analyst").await;
+    let (_, page) = browse(&app, &cookie, Request::get("/runs"), Body::empty()).await;
+    assert!(page.contains("<button id=\"rescan\" type=\"submit\">"), "analysts may re-scan: {page}");
+    let runs_before = org.state.snap().await.run.as_ref().unwrap().run_id.clone();
+    let req = Request::post("/runs/rescan").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let resp = app
+        .clone()
+        .oneshot(req.header(header::COOKIE, &cookie).body(Body::from(format!("csrf={csrf}"))).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()[header::LOCATION], "/runs");
+    let snap = org.state.snap().await;
+    let run = snap.run.as_ref().unwrap();
+    assert_ne!(run.run_id, runs_before, "a new run was stored");
+
+    let (_, page) = browse(&app, &cookie, Request::get("/runs"), Body::empty()).await;
+    let table = page.split("<table id=\"runs\">").nth(1).unwrap().split("</table>").next().unwrap();
+    let first = table.split("<tr").nth(2).unwrap();
+    assert!(first.contains(&format!("<code>{}</code> <strong>(shown now)</strong>", run.run_id)), "{first}");
+    assert!(first.contains("analyst <span class=\"muted\">· re-scan from the Runs page</span>"), "{first}");
+    let n = |x: u64| bonafide_report::present::number(x as f64);
+    let totals = &run.totals;
+    for (what, want) in [
+        ("files read", n(totals["files_read"].as_u64().unwrap())),
+        ("records", n(totals["records"].as_u64().unwrap())),
+        ("subjects", n(snap.subjects.len() as u64)),
+        ("findings", n(snap.findings.len() as u64)),
+    ] {
+        assert!(first.contains(&format!("<td class=\"num\">{want}</td>")), "{what} {want}: {first}");
+    }
+    for column in ["Files read", "Files skipped", "Quarantined", "Subjects", "Findings", "Took", "Started by"] {
+        assert!(table.contains(&format!(">{column}</th>")), "a {column} column");
+    }
+
+    // The API lists the same, as optional additions to its items.
+    let c = Client::new(org, "viewer").await;
+    let runs = c.json("GET", "/api/v1/runs", None).await;
+    let item = &runs["items"][0];
+    assert_eq!(item["run_id"], run.run_id.as_str());
+    assert_eq!(item["started_by"], "analyst");
+    assert_eq!(item["subjects"], json!(snap.subjects.len()));
+    assert_eq!(item["findings"], json!(snap.findings.len()));
+    assert!(item["started_at"].is_string() && item["finished_at"].is_string() && item["version"].is_string());
+    assert!(
+        runs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["run_id"] == runs_before.as_str() && r.get("started_by").is_none())
+    );
+}
+
 /// The case form speaks plainly and forgives: options read "in progress" and "false
 /// positive" (the values stay `in_progress`, `false_positive`); closing without a
 /// disposition shows the case page again with the message and what the analyst chose;
@@ -1398,6 +1466,7 @@ crate::on_both_backends!(
     indicator_chips_explain_and_link,
     evidence_reads_as_labelled_facts,
     the_cluster_page_groups_members_by_shared_identifier,
+    the_runs_page_says_what_each_run_read_and_offers_a_rescan,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,

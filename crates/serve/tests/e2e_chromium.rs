@@ -312,6 +312,15 @@ async fn an_analyst_works_a_case_in_chromium() {
         d.click("#links tbody tr:first-child td.holders a:last-of-type");
         d.wait_url("/subjects/F3");
         d.wait_text("h1", "F3");
+        // The Runs page: what each run read and found, and the re-scan analysts may ask for.
+        d.go("/runs");
+        d.wait_text("h1", "Runs");
+        assert!(d.text("#runs").contains("not recorded"), "the setup run names nobody");
+        d.click("#rescan");
+        d.wait_url("/runs");
+        d.wait_text("#runs tbody tr:first-child", "analyst");
+        assert!(d.text("#runs tbody tr:first-child").contains("(shown now)"));
+        d.shot("runs");
 
         // A case: open, note, close as confirmed.
         d.go("/subjects/F1");
