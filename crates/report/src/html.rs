@@ -5,7 +5,6 @@
 use askama::Template;
 use bonafide_core::{Catalog, SubjectIdx};
 use bonafide_engine::ScanOutcome;
-use serde_json::Value;
 
 use crate::svg;
 
@@ -21,11 +20,6 @@ struct RankedRow {
     contributions: Vec<(String, String, String)>,
 }
 
-struct EvidenceView {
-    source: String,
-    detail: Vec<(String, String)>,
-}
-
 struct FindingView {
     indicator: String,
     title: String,
@@ -34,7 +28,8 @@ struct FindingView {
     summary: String,
     when: String,
     with: String,
-    evidence: Vec<EvidenceView>,
+    /// The evidence as tables of its main facts (`present::evidence`).
+    evidence: Vec<crate::present::EvidenceGroup>,
     more: u64,
 }
 
@@ -132,13 +127,6 @@ fn bits(x: f64) -> String {
     format!("{x:+.1}")
 }
 
-fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 fn subject_meta(o: &ScanOutcome, idx: SubjectIdx) -> String {
     let s = &o.subjects[idx.index()];
     let mut parts = vec![s.kind.as_str().to_string()];
@@ -210,9 +198,11 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
             .map(|f| {
                 let ind = catalog.get(&f.indicator);
                 let when = match (f.first_seen, f.last_seen) {
-                    (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
-                    (Some(a), _) => a.to_string(),
-                    _ => String::new(),
+                    (Some(a), Some(b)) if a != b => {
+                        format!("{} → {}", crate::present::instant(a), crate::present::instant(b))
+                    }
+                    (Some(a), _) | (None, Some(a)) => crate::present::instant(a),
+                    (None, None) => String::new(),
                 };
                 let with: Vec<&str> = f
                     .subjects
@@ -229,14 +219,12 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
                     summary: f.summary.clone(),
                     when,
                     with: with.join(", "),
-                    evidence: f
-                        .evidence
-                        .iter()
-                        .map(|e| EvidenceView {
-                            source: e.source.map(|p| o.sources.display(&p)).unwrap_or_else(|| "-".into()),
-                            detail: e.detail.iter().map(|(k, v)| (k.clone(), value_text(v))).collect(),
-                        })
-                        .collect(),
+                    evidence: crate::present::evidence(
+                        f.evidence
+                            .iter()
+                            .map(|e| (e.source.map(|p| o.sources.display(&p)).unwrap_or_default(), &e.detail)),
+                        Some(&s.id),
+                    ),
                     more: f.evidence_total.saturating_sub(f.evidence.len() as u64),
                 }
             })
@@ -317,13 +305,41 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used)]
+    use serde_json::Value;
+
     use super::*;
+
+    fn small() -> ScanOutcome {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/small");
+        let req = bonafide_engine::ScanRequest::new(vec![dir], bonafide_intel::Keyring::from_bytes([3; 32]));
+        bonafide_engine::scan(&bonafide_engine::Config::default(), req).expect("scan")
+    }
+
+    /// Evidence reads as labelled columns with one time format, the rest under "more",
+    /// through the table the web UI uses too (`present`); before, each row was every
+    /// detail key as `key: value`, in key order, times as stored.
+    #[test]
+    fn evidence_is_labelled_columns_not_a_key_value_dump() {
+        let o = small();
+        let html = render(&o).expect("render");
+        let at = o
+            .findings
+            .iter()
+            .flat_map(|f| &f.evidence)
+            .find_map(|e| e.detail.get("at").and_then(Value::as_str))
+            .expect("evidence with a time");
+        assert!(html.contains("<th scope=\"col\">When</th>"), "a When column");
+        assert!(html.contains(&format!("title=\"{at}\">{}</td>", crate::present::time(at))), "{at} as a time");
+        assert!(!html.contains(&format!("at: <b>{at}</b>")), "not a key: value pair");
+        for internal in ["network_source", "event_type", "as_org"] {
+            assert!(!html.contains(&format!("{internal}: <b>")), "{internal} shown by its key");
+        }
+        assert!(html.contains("<dt>Network type from</dt>"), "secondary facts stay available, labelled");
+    }
 
     #[test]
     fn indicator_chips_carry_the_catalog_title() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/small");
-        let req = bonafide_engine::ScanRequest::new(vec![dir], bonafide_intel::Keyring::from_bytes([3; 32]));
-        let o = bonafide_engine::scan(&bonafide_engine::Config::default(), req).expect("scan");
+        let o = small();
         let html = render(&o).expect("render");
         let catalog = Catalog::builtin();
         let top = o.ranking().first().map(|i| &o.scores[i.index()]).expect("a subject");

@@ -193,13 +193,9 @@ pub async fn indicator(Extension(a): Extension<Auth>, Path(id): Path<String>) ->
 
 pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
     need(&a, Role::Viewer, API)?;
-    let rows = crate::snapshot::Snapshot::recent_runs(&st.pool).await.map_err(internal)?;
-    let items: Vec<Value> = rows
-        .into_iter()
-        .map(|(run_id, started_at, finished_at, version)| {
-            json!({"run_id": run_id, "started_at": started_at, "finished_at": finished_at, "version": version})
-        })
-        .collect();
+    // Each item: run_id, started_at, finished_at, version, and (additions) totals,
+    // subjects, findings and, when recorded, started_by and started_how.
+    let items = crate::snapshot::Snapshot::recent_runs(&st.pool).await.map_err(internal)?;
     Ok(Json(json!({"items": items, "ingest": st.ingest.status()})).into_response())
 }
 
@@ -262,7 +258,8 @@ async fn ingest_body(
         .await
         .map_err(internal)?;
     if matches!(q.wait.as_deref(), Some("1" | "true")) {
-        let run_id = st.ingest.rescan(st).await.map_err(internal)?;
+        let how = format!("upload of {file}");
+        let run_id = st.ingest.rescan_for(st, &p.name, &how).await.map_err(internal)?;
         return Ok((StatusCode::CREATED, Json(json!({"stored": file, "run_id": run_id}))).into_response());
     }
     st.ingest.wake();
@@ -295,7 +292,7 @@ pub async fn ingest_push(
 pub async fn rescan(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
     crate::audit::record(&st.pool, &p.name, "rescan", "runs", "").await.map_err(internal)?;
-    let run_id = st.ingest.rescan(&st).await.map_err(internal)?;
+    let run_id = st.ingest.rescan_for(&st, &p.name, "re-scan through the API").await.map_err(internal)?;
     Ok((StatusCode::CREATED, Json(json!({"run_id": run_id}))).into_response())
 }
 

@@ -258,7 +258,9 @@ impl Ingest {
         tokio::spawn(async move {
             loop {
                 me.wake.notified().await;
-                if let Err(e) = me.rescan(&st).await {
+                if let Err(e) =
+                    me.rescan_for(&st, "ingest", "new or changed inputs in the inbox or a watched folder").await
+                {
                     tracing::warn!("re-scan failed: {e}");
                 }
             }
@@ -306,6 +308,15 @@ impl Ingest {
             Err(_) => Metrics::inc(&state.metrics.rescan_failures),
         }
         result
+    }
+
+    /// [`Ingest::rescan`], then the audit entry that says who started the new run and
+    /// how ([`crate::snapshot::STARTED`]), which the Runs page shows: the runs table
+    /// itself records no such thing.
+    pub async fn rescan_for(&self, state: &AppState, actor: &str, how: &str) -> Result<String, ServeError> {
+        let run_id = self.rescan(state).await?;
+        crate::audit::record(&state.pool, actor, crate::snapshot::STARTED, &format!("run:{run_id}"), how).await?;
+        Ok(run_id)
     }
 
     async fn scan_and_store(&self, state: &AppState) -> Result<String, ServeError> {

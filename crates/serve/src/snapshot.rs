@@ -26,6 +26,32 @@ pub struct RunInfo {
     pub totals: Value,
 }
 
+/// The audit action that names who started a run (target `run:<id>`), written once the
+/// run is stored by the re-scans a person asks for (web UI, API, an upload that waits)
+/// and by the ingest worker's own. Runs stored another way (`bonafide scan --db`,
+/// `bonafide demo`) have none: the runs table does not record who started a run.
+pub const STARTED: &str = "run.started";
+
+/// One stored run, as the Runs page and `GET /api/v1/runs` list it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunSummary {
+    pub run_id: String,
+    pub started_at: String,
+    pub finished_at: String,
+    pub version: String,
+    /// What the run read (the engine's totals: files read and skipped, records,
+    /// quarantined, duplicates, events...), as stored.
+    pub totals: Value,
+    /// Subjects scored and findings raised.
+    pub subjects: i64,
+    pub findings: i64,
+    /// Who started it and how, when recorded ([`STARTED`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_by: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub started_how: Option<String>,
+}
+
 #[derive(Clone, Debug, Serialize)]
 pub struct ContributionView {
     pub indicator: String,
@@ -209,12 +235,47 @@ impl Snapshot {
     }
 
     /// The last 100 runs, latest first by storage order (`seq`, as the latest run is
-    /// chosen above): run id, started, finished, version. Shared by the Runs page and
-    /// `GET /api/v1/runs`.
-    pub async fn recent_runs(pool: &sqlx::AnyPool) -> Result<Vec<(String, String, String, String)>, sqlx::Error> {
-        sqlx::query_as("SELECT run_id, started_at, finished_at, version FROM runs ORDER BY seq DESC LIMIT 100")
+    /// chosen above), with what each read and found and who started it where that was
+    /// recorded ([`STARTED`]). Shared by the Runs page and `GET /api/v1/runs`.
+    pub async fn recent_runs(pool: &sqlx::AnyPool) -> Result<Vec<RunSummary>, sqlx::Error> {
+        let rows = sqlx::query(
+            "SELECT r.run_id, r.started_at, r.finished_at, r.version, r.totals, \
+             (SELECT COUNT(*) FROM subject_scores s WHERE s.run_id = r.run_id), \
+             (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.run_id) \
+             FROM runs r ORDER BY r.seq DESC LIMIT 100",
+        )
+        .fetch_all(pool)
+        .await?;
+        // One pass over the trail (it has no index on action): who asked for each run.
+        let mut started: HashMap<String, (String, String)> = HashMap::new();
+        for r in sqlx::query("SELECT target, actor, detail FROM audit_log WHERE action = $1 ORDER BY seq")
+            .bind(STARTED)
             .fetch_all(pool)
-            .await
+            .await?
+        {
+            let target: String = r.get(0);
+            if let Some(run) = target.strip_prefix("run:") {
+                started.entry(run.to_string()).or_insert((r.get(1), r.get(2)));
+            }
+        }
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let run_id: String = r.get(0);
+                let (started_by, started_how) = started.remove(&run_id).unzip();
+                RunSummary {
+                    started_by,
+                    started_how,
+                    started_at: r.get(1),
+                    finished_at: r.get(2),
+                    version: r.get(3),
+                    totals: json(&r.get::<String, _>(4)),
+                    subjects: r.get(5),
+                    findings: r.get(6),
+                    run_id,
+                }
+            })
+            .collect())
     }
 
     pub async fn load(pool: &sqlx::AnyPool, engine: &bonafide_engine::Config) -> Result<Snapshot, ServeError> {

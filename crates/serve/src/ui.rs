@@ -259,6 +259,9 @@ fn facts(claims: &serde_json::Value) -> Vec<(String, String)> {
                     .filter_map(|f| v.get(*f).and_then(|x| x.as_str()))
                     .collect::<Vec<_>>()
                     .join(", ")
+            } else if matches!(k, "applied_date" | "hire_date" | "end_date" | "date_of_birth") {
+                // Stored as midnight UTC; the date is the fact.
+                bonafide_report::present::date(&views::text(v))
             } else {
                 views::text(v)
             };
@@ -316,7 +319,7 @@ pub async fn subject(State(st): State<AppState>, Extension(a): Extension<Auth>, 
             .iter()
             .map(|&i| {
                 let c = &snap.clusters[i];
-                (c.cluster_id.clone(), c.kind.clone(), c.members.len())
+                (c.cluster_id.clone(), bonafide_report::present::cluster_kind(&c.kind).0, c.members.len())
             })
             .collect(),
         devices: views::table(
@@ -380,17 +383,15 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         })
         .map(views::case_row)
         .collect();
+    let (kind, meaning) = bonafide_report::present::cluster_kind(&c.kind);
     page(views::ClusterPage {
-        chrome: Chrome::new(format!("Cluster {id}"), &p),
+        chrome: Chrome::new(format!("Cluster {id} · {kind}"), &p),
         id: c.cluster_id.clone(),
-        kind: c.kind.clone(),
+        kind,
+        meaning,
         graph: views::cluster_graph(&snap, c),
         members: c.members.iter().filter_map(|m| snap.subject(m)).map(|s| views::queue_row(0, s)).collect(),
-        links: c
-            .links
-            .iter()
-            .map(|l| (l.a.clone(), l.b.clone(), l.kind.clone(), l.value.clone(), views::chip(&l.indicator, 0.0, false)))
-            .collect(),
+        shared: views::shared_identifiers(&snap, c),
         cases,
     })
 }
@@ -655,13 +656,36 @@ pub async fn export(State(st): State<AppState>, Extension(a): Extension<Auth>, P
 pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> UiResult {
     let p = need(&a, Role::Viewer, UI)?;
     let runs = crate::snapshot::Snapshot::recent_runs(&st.pool).await.map_err(internal)?;
+    let current = st.snap().await.run.as_ref().map(|r| r.run_id.clone());
+    let ingest = st.ingest.status();
+    // Walks the input folders (as the watcher does every poll), only for those who may
+    // re-scan.
+    let can_rescan = p.role >= Role::Analyst && st.ingest.has_inputs();
     page(views::RunsPage {
         chrome: Chrome::new("Runs", &p),
-        runs,
-        ingest: st.ingest.status(),
+        runs: runs.iter().map(|r| views::run_row(r, current.as_deref())).collect(),
+        last_took: ingest
+            .last_duration_ms
+            .map(|ms| bonafide_report::present::duration(ms as f64 / 1000.0))
+            .unwrap_or_default(),
+        ingest,
         inbox: st.ingest.inbox.display().to_string(),
         watch: st.ingest.watch.iter().map(|w| w.display().to_string()).collect(),
+        can_rescan,
     })
+}
+
+/// `POST /runs/rescan`: the Runs page's button, as `POST /api/v1/rescan` (analysts and
+/// admins; audited alike): scans the inbox and the watched folders now, stores a new
+/// run and comes back to the Runs page. A scan that fails (nothing readable) leaves the
+/// runs as they were; the page then shows the error from the ingest status.
+pub async fn rescan(State(st): State<AppState>, Analyst(p): Analyst, Form(f): Form<CsrfForm>) -> UiResult {
+    form_csrf(&p, &f.csrf)?;
+    crate::audit::record(&st.pool, &p.name, "rescan", "runs", "ui").await.map_err(internal)?;
+    if let Err(e) = st.ingest.rescan_for(&st, &p.name, "re-scan from the Runs page").await {
+        tracing::warn!("re-scan from the Runs page failed: {e}");
+    }
+    Ok(see_other("/runs"))
 }
 
 async fn account_page(st: &AppState, p: &auth::Principal, token: String) -> UiResult {

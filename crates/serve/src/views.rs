@@ -37,35 +37,9 @@ pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;").replace('\'', "&#39;")
 }
 
-/// A JSON value as one line of text.
-pub fn text(v: &Value) -> String {
-    match v {
-        Value::Null => String::new(),
-        Value::String(s) => s.clone(),
-        Value::Array(a) => a.iter().map(text).filter(|s| !s.is_empty()).collect::<Vec<_>>().join(", "),
-        Value::Object(m) => {
-            // Masked sensitive values show their masked form only.
-            if let Some(Value::String(masked)) = m.get("masked") {
-                return masked.clone();
-            }
-            m.iter()
-                .map(|(k, v)| (k, text(v)))
-                .filter(|(_, v)| !v.is_empty())
-                .map(|(k, v)| format!("{k}: {v}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-        other => other.to_string(),
-    }
-}
-
-pub fn pairs(v: &Value) -> Vec<(String, String)> {
-    match v {
-        Value::Object(m) => m.iter().map(|(k, v)| (k.clone(), text(v))).filter(|(_, v)| !v.is_empty()).collect(),
-        Value::Null => Vec::new(),
-        other => vec![(String::new(), text(other))],
-    }
-}
+/// A JSON value as one line of text (masked values by their mask only): the report's
+/// rule, so both sinks write values alike.
+pub use bonafide_report::present::plain as text;
 
 /// A table of a JSON array of objects, with the given columns.
 pub struct Table {
@@ -74,9 +48,14 @@ pub struct Table {
 }
 
 pub fn table(v: &Value, cols: &[&str]) -> Table {
+    // Times (`at`, `*_at`) in the one format the evidence above them uses.
+    let cell = |c: &str, x: &Value| {
+        let t = text(x);
+        if c == "at" || c.ends_with("_at") { bonafide_report::present::time(&t) } else { t }
+    };
     let rows = v
         .as_array()
-        .map(|a| a.iter().map(|r| cols.iter().map(|c| text(r.get(*c).unwrap_or(&Value::Null))).collect()).collect())
+        .map(|a| a.iter().map(|r| cols.iter().map(|c| cell(c, r.get(*c).unwrap_or(&Value::Null))).collect()).collect())
         .unwrap_or_default();
     Table { headers: cols.iter().map(|c| c.replace('_', " ")).collect(), rows }
 }
@@ -188,11 +167,6 @@ pub fn queue_row(rank: usize, s: &SubjectView) -> QueueRow {
     }
 }
 
-pub struct EvidenceRow {
-    pub source: String,
-    pub detail: Vec<(String, String)>,
-}
-
 pub struct FindingBox {
     pub indicator: String,
     pub title: String,
@@ -201,7 +175,9 @@ pub struct FindingBox {
     pub summary: String,
     pub when: String,
     pub with: Vec<String>,
-    pub evidence: Vec<EvidenceRow>,
+    /// The evidence as tables of its main facts, through the table the HTML report uses
+    /// too (`bonafide_report::present`), so both read alike.
+    pub evidence: Vec<bonafide_report::present::EvidenceGroup>,
     pub more: i64,
     pub suppressed: bool,
 }
@@ -214,11 +190,7 @@ pub struct Stage {
 pub fn finding_box(f: &FindingView, me: &str, suppressed: bool) -> FindingBox {
     let c = bonafide_core::Catalog::builtin();
     let ind = c.get(&f.indicator);
-    let when = match (&f.first_seen, &f.last_seen) {
-        (Some(a), Some(b)) if a != b => format!("{a} → {b}"),
-        (Some(a), _) => a.clone(),
-        _ => String::new(),
-    };
+    let when = bonafide_report::present::when(f.first_seen.as_deref(), f.last_seen.as_deref());
     FindingBox {
         indicator: f.indicator.clone(),
         title: ind.map(|i| i.title.clone()).unwrap_or_default(),
@@ -227,14 +199,28 @@ pub fn finding_box(f: &FindingView, me: &str, suppressed: bool) -> FindingBox {
         summary: f.summary.clone(),
         when,
         with: f.subjects.iter().filter(|s| *s != me).cloned().collect(),
-        evidence: f
-            .evidence
-            .iter()
-            .map(|e| EvidenceRow { source: e.source.clone().unwrap_or_default(), detail: pairs(&e.detail) })
-            .collect(),
+        evidence: evidence(f, me),
         more: (f.evidence_total - f.evidence.len() as i64).max(0),
         suppressed,
     }
+}
+
+/// A finding's evidence as tables of main facts, the page's subject not repeated. A
+/// detail that is not a JSON object (none is, by the data contract) shows as one fact.
+fn evidence(f: &FindingView, me: &str) -> Vec<bonafide_report::present::EvidenceGroup> {
+    let wrapped: Vec<serde_json::Map<String, Value>> = f
+        .evidence
+        .iter()
+        .map(|e| match &e.detail {
+            Value::Object(m) => m.clone(),
+            Value::Null => serde_json::Map::new(),
+            other => serde_json::Map::from_iter([("detail".to_string(), other.clone())]),
+        })
+        .collect();
+    bonafide_report::present::evidence(
+        f.evidence.iter().zip(&wrapped).map(|(e, d)| (e.source.clone().unwrap_or_default(), d)),
+        Some(me),
+    )
 }
 
 /// A subject's findings grouped by stage (indicator family), in the catalog's order.
@@ -336,11 +322,83 @@ pub struct SubjectPage {
 pub struct ClusterPage {
     pub chrome: Chrome,
     pub id: String,
+    /// The kind in words (`Laptop farm`) and what holds such a cluster together.
     pub kind: String,
+    pub meaning: String,
     pub graph: String,
     pub members: Vec<QueueRow>,
-    pub links: Vec<(String, String, String, String, Chip)>,
+    /// One row per shared identifier, with every member who carries it.
+    pub shared: Vec<SharedIdentifier>,
     pub cases: Vec<CaseRow>,
+}
+
+/// One identifier shared inside a cluster and every member who carries it.
+pub struct SharedIdentifier {
+    /// Its kind in words (`shipping address`).
+    pub kind: String,
+    /// Its value as shown (a masked value without its fingerprint).
+    pub value: String,
+    /// The value as stored, when what is shown differs (for a tooltip).
+    pub raw: String,
+    /// Member id and name, in the cluster's member order.
+    pub members: Vec<(String, String)>,
+    /// The indicators that vetted the links (a link to each one's page).
+    pub indicators: Vec<Chip>,
+}
+
+/// A cluster's links grouped by identifier: "who shares which identifier with whom".
+///
+/// Why: the stored links are pairs, and a value held by four members is stored as the
+/// pairs the graph happened to join (often a star around one of them), so a table of
+/// pairs reads as one member at the centre of everything. One row per value, with all
+/// its holders, says the same thing without that artefact. Rows with more holders come
+/// first, then by kind and value.
+pub fn shared_identifiers(snap: &Snapshot, c: &ClusterView) -> Vec<SharedIdentifier> {
+    /// Kind and value, their holders, the indicators that vetted them.
+    type Held<'a> = ((&'a str, &'a str), Vec<&'a str>, Vec<&'a str>);
+    let mut by_value: Vec<Held> = Vec::new();
+    for l in &c.links {
+        let key = (l.kind.as_str(), l.value.as_str());
+        let at = match by_value.iter().position(|(k, _, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                by_value.push((key, Vec::new(), Vec::new()));
+                by_value.len() - 1
+            }
+        };
+        let (_, holders, indicators) = &mut by_value[at];
+        for m in [l.a.as_str(), l.b.as_str()] {
+            if !holders.contains(&m) {
+                holders.push(m);
+            }
+        }
+        if !l.indicator.is_empty() && !indicators.contains(&l.indicator.as_str()) {
+            indicators.push(l.indicator.as_str());
+        }
+    }
+    let place = |id: &str| c.members.iter().position(|m| m == id).unwrap_or(usize::MAX);
+    let mut rows: Vec<SharedIdentifier> = by_value
+        .into_iter()
+        .map(|((kind, value), mut holders, mut indicators)| {
+            holders.sort_by_key(|h| (place(h), h.to_string()));
+            indicators.sort_by_cached_key(|i| indicator_order(i));
+            let shown = bonafide_report::present::without_fingerprint(value);
+            SharedIdentifier {
+                kind: bonafide_report::present::identifier_kind(kind),
+                raw: if shown == value { String::new() } else { value.to_string() },
+                value: shown.to_string(),
+                members: holders
+                    .into_iter()
+                    .map(|h| (h.to_string(), snap.subject(h).map(|s| s.name.clone()).unwrap_or_default()))
+                    .collect(),
+                indicators: indicators.into_iter().map(|i| chip(i, 0.0, false)).collect(),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.members.len().cmp(&a.members.len()).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.value.cmp(&b.value))
+    });
+    rows
 }
 
 /// id, tier, title, subjects with it now.
@@ -413,10 +471,60 @@ pub struct CasePage {
 #[template(path = "runs.html")]
 pub struct RunsPage {
     pub chrome: Chrome,
-    pub runs: Vec<(String, String, String, String)>,
+    pub runs: Vec<RunRow>,
     pub ingest: crate::ingest::IngestStatus,
+    /// How long the last re-scan of this process took, when there was one.
+    pub last_took: String,
     pub inbox: String,
     pub watch: Vec<String>,
+    /// Whether the inbox or a watched folder holds anything a re-scan would read.
+    pub can_rescan: bool,
+}
+
+/// One stored run as the Runs page lists it: numbers as text (`355,721`), times in the
+/// pages' one format.
+pub struct RunRow {
+    pub run_id: String,
+    /// The run the pages show now.
+    pub current: bool,
+    pub started: String,
+    pub took: String,
+    /// Who started it and how; empty when not recorded.
+    pub started_by: String,
+    pub started_how: String,
+    pub files_read: String,
+    pub files_skipped: String,
+    pub records: String,
+    pub quarantined: String,
+    pub duplicates: String,
+    pub subjects: String,
+    pub findings: String,
+    pub version: String,
+}
+
+pub fn run_row(r: &crate::snapshot::RunSummary, current: Option<&str>) -> RunRow {
+    use bonafide_report::present;
+    let total = |k: &str| present::number(r.totals.get(k).and_then(Value::as_f64).unwrap_or(0.0));
+    let took = match (bonafide_core::UtcMs::parse(&r.started_at), bonafide_core::UtcMs::parse(&r.finished_at)) {
+        (Ok(a), Ok(b)) if b.0 >= a.0 => present::duration((b.0 - a.0) as f64 / 1000.0),
+        _ => String::new(),
+    };
+    RunRow {
+        run_id: r.run_id.clone(),
+        current: current == Some(r.run_id.as_str()),
+        started: present::time(&r.started_at),
+        took,
+        started_by: r.started_by.clone().unwrap_or_default(),
+        started_how: r.started_how.clone().unwrap_or_default(),
+        files_read: total("files_read"),
+        files_skipped: total("files_skipped"),
+        records: total("records"),
+        quarantined: total("quarantined"),
+        duplicates: total("duplicates"),
+        subjects: present::number(r.subjects as f64),
+        findings: present::number(r.findings as f64),
+        version: r.version.clone(),
+    }
 }
 
 #[derive(Template)]
@@ -474,11 +582,17 @@ pub fn cluster_graph(snap: &Snapshot, c: &ClusterView) -> String {
     }
     for ((a, b), links) in &pairs {
         if let (Some((x1, y1)), Some((x2, y2))) = (at(a), at(b)) {
-            let mut kinds: Vec<&str> = links.iter().map(|l| l.kind.as_str()).collect();
+            let mut kinds: Vec<String> =
+                links.iter().map(|l| bonafide_report::present::identifier_kind(&l.kind)).collect();
             kinds.sort_unstable();
             kinds.dedup();
-            let detail: Vec<String> =
-                links.iter().map(|l| format!("{} · {} ({})", l.kind, l.value, l.indicator)).collect();
+            let detail: Vec<String> = links
+                .iter()
+                .map(|l| {
+                    let value = bonafide_report::present::without_fingerprint(&l.value);
+                    format!("{} · {value} ({})", bonafide_report::present::identifier_kind(&l.kind), l.indicator)
+                })
+                .collect();
             let _ = write!(
                 s,
                 r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#8a96a3" stroke-width="{}"><title>{}</title></line>"##,

@@ -294,6 +294,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cases/{id}/update", post(ui::update_case))
         .route("/cases/{id}/export", get(ui::export))
         .route("/runs", get(ui::runs))
+        .route("/runs/rescan", post(ui::rescan))
         .route("/account", get(ui::account))
         .route("/account/tokens", post(ui::create_token))
         .route("/account/tokens/{id}/revoke", post(ui::revoke_token))

@@ -1071,6 +1071,89 @@ async fn indicator_chips_explain_and_link(org: &common::Org) {
     assert!(cluster.contains(&chip("G3")), "the cluster's members");
 }
 
+/// The subject page's evidence reads as facts in words: per finding a table whose
+/// columns are the main facts with their labels (the report's `present` table), times
+/// in one format, other subjects linked, facts equal in every row said once, and the
+/// rest one click away under "more"; claimed dates are dates. Before, each row printed
+/// every detail key as `key: value` (`shipped_at: 2025-03-01T00:00:00Z · asset_serial:
+/// ...`) and claimed dates as midnight timestamps.
+async fn evidence_reads_as_labelled_facts(org: &common::Org) {
+    let c = Client::new(org, "viewer").await;
+    let (s, _, html) = c.send("GET", "/subjects/F1", None).await;
+    assert_eq!(s, StatusCode::OK);
+    let evidence = html.split("id=\"evidence\"").nth(1).unwrap().split("<h2>Clusters</h2>").next().unwrap();
+    for column in ["Source", "Shipped", "Recipient", "Signed for by", "Pay change", "Account holder"] {
+        assert!(evidence.contains(&format!("<th scope=\"col\">{column}</th>")), "a {column} column: {evidence}");
+    }
+    assert!(evidence.contains(">2025-03-01 00:00:00 UTC</td>"), "times in one format: {evidence}");
+    assert!(evidence.contains("In every record below: "), "a fact equal in every row said once");
+    assert!(evidence.contains("<a href=\"/subjects/F2\">F2</a></td>"), "other subjects linked in the rows");
+    assert!(evidence.contains("<dt>Asset serial</dt>"), "the rest stays available, labelled");
+    for key in ["shipped_at", "asset_serial", "recipient_name", "account_holder", "changed_at"] {
+        assert!(!evidence.contains(&format!("{key}:")), "{key} shown by its internal name");
+    }
+    assert!(!evidence.contains("T00:00:00Z<"), "no raw timestamps shown");
+    let shipments = html.split("id=\"shipments\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(
+        shipments.contains("<td>2025-03-01 00:00:00 UTC</td>"),
+        "record tables use the same time format: {shipments}"
+    );
+    let facts = html.split("id=\"facts\"").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(facts.contains("<td>2025-03-03</td>") && !facts.contains("2025-03-03T"), "hired on a date: {facts}");
+}
+
+/// The cluster page answers "who shares which identifier with whom": its kind in
+/// words, one row per shared value with every member who carries it (each a link),
+/// kinds in words, masked values without their fingerprint, the vetting indicator
+/// linked. Before, the kind was `laptop_farm` and the table listed stored pairs as
+/// plain-text "A" and "B" columns, one row per pair.
+async fn the_cluster_page_groups_members_by_shared_identifier(org: &common::Org) {
+    let c = Client::new(org, "viewer").await;
+    let id = cluster_of(&c, "F1").await;
+    let cluster = c.json("GET", &format!("/api/v1/clusters/{id}"), None).await;
+    // The holders of each shared value, from the stored pairs.
+    let mut holders: std::collections::BTreeMap<(String, String), std::collections::BTreeSet<String>> =
+        Default::default();
+    for l in cluster["links"].as_array().unwrap() {
+        let key = (l["kind"].as_str().unwrap().to_string(), l["value"].as_str().unwrap().to_string());
+        let set = holders.entry(key).or_default();
+        set.insert(l["a"].as_str().unwrap().to_string());
+        set.insert(l["b"].as_str().unwrap().to_string());
+    }
+    assert!(holders.values().any(|h| h.len() >= 3), "a value held by three members: {holders:?}");
+    let (s, _, html) = c.send("GET", &format!("/clusters/{id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    assert_eq!(cluster["kind"], "laptop_farm");
+    assert!(html.contains(&format!("<h1>Cluster {id} · Laptop farm</h1>")), "the kind in words");
+    assert!(!html.contains("laptop_farm"), "no internal kind name");
+    let table = html.split("<table id=\"links\">").nth(1).unwrap().split("</table>").next().unwrap();
+    assert!(table.contains("<th scope=\"col\">Shared by</th>"));
+    let rows: Vec<&str> = table.split("<tr>").skip(2).collect();
+    assert_eq!(rows.len(), holders.len(), "one row per shared value: {table}");
+    for ((kind, value), members) in &holders {
+        let shown = bonafide_report::present::without_fingerprint(value);
+        let row = rows
+            .iter()
+            .find(|r| r.contains(&format!(">{}</td>", escaped(shown))))
+            .unwrap_or_else(|| panic!("no row for {kind} {value}: {table}"));
+        assert!(row.contains(&format!("<td>{}</td>", escaped(&bonafide_report::present::identifier_kind(kind)))));
+        assert!(row.contains(&format!("{} members: ", members.len())), "{row}");
+        for m in members {
+            assert!(row.contains(&format!("<a href=\"/subjects/{m}\">{m}</a>")), "{m} linked in {row}");
+        }
+        assert!(row.contains("<a class=\"chip\" href=\"/indicators/"), "the indicator linked: {row}");
+        assert!(!row.contains(">bank_account<") && !row.contains(">shipping_address<"), "{row}");
+    }
+    // Fingerprints stay in tooltips only.
+    let shown: String = table
+        .split("title=\"")
+        .enumerate()
+        .map(|(i, p)| if i == 0 { p } else { p.split_once('"').map_or(p, |x| x.1) })
+        .collect();
+    assert!(holders.keys().any(|(_, v)| v.contains("(fp:")), "a masked value with its fingerprint is stored");
+    assert!(!shown.contains("(fp:"), "no fingerprint shown: {shown}");
+}
+
 /// A browser session of `name`: its cookie pair and the forms' CSRF token.
 async fn session_of(org: &common::Org, name: &str) -> (String, String) {
     let pool = &org.state.pool;
@@ -1089,6 +1172,74 @@ async fn browse(
     let resp = app.clone().oneshot(req.header(header::COOKIE, cookie).body(body).unwrap()).await.unwrap();
     let status = resp.status();
     (status, String::from_utf8_lossy(&resp.into_body().collect().await.unwrap().to_bytes()).to_string())
+}
+
+/// The Runs page says per run what it read (files read and skipped, records,
+/// quarantined, duplicates), what it found (subjects, findings), how long it took and
+/// who started it when that is recorded, and offers analysts the existing re-scan
+/// (`POST /api/v1/rescan`) as a button; viewers get no button. The new run names its
+/// starter on the page and in `GET /api/v1/runs`; the run the organisation was set up
+/// with (stored without a person) says "not recorded". Before, the page listed only the
+/// run id, start, finish and version, and re-scans were API-only.
+async fn the_runs_page_says_what_each_run_read_and_offers_a_rescan(org: &common::Org) {
+    let app = bonafide_serve::app(org.state.clone());
+    let (viewer, _) = session_of(org, "viewer").await;
+    let (s, page) = browse(&app, &viewer, Request::get("/runs"), Body::empty()).await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(!page.contains("id=\"rescan\""), "no re-scan for viewers");
+    assert!(page.contains("<span class=\"muted\">not recorded</span>"), "the setup run names nobody: {page}");
+
+    let (cookie, csrf) = session_of(org, "analyst").await;
+    let (_, page) = browse(&app, &cookie, Request::get("/runs"), Body::empty()).await;
+    assert!(page.contains("<button id=\"rescan\" type=\"submit\">"), "analysts may re-scan: {page}");
+    let runs_before = org.state.snap().await.run.as_ref().unwrap().run_id.clone();
+    let req = Request::post("/runs/rescan").header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    let resp = app
+        .clone()
+        .oneshot(req.header(header::COOKIE, &cookie).body(Body::from(format!("csrf={csrf}"))).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), StatusCode::SEE_OTHER);
+    assert_eq!(resp.headers()[header::LOCATION], "/runs");
+    let snap = org.state.snap().await;
+    let run = snap.run.as_ref().unwrap();
+    assert_ne!(run.run_id, runs_before, "a new run was stored");
+
+    let (_, page) = browse(&app, &cookie, Request::get("/runs"), Body::empty()).await;
+    let table = page.split("<table id=\"runs\">").nth(1).unwrap().split("</table>").next().unwrap();
+    let first = table.split("<tr").nth(2).unwrap();
+    assert!(first.contains(&format!("<code>{}</code> <strong>(shown now)</strong>", run.run_id)), "{first}");
+    assert!(first.contains("analyst <span class=\"muted\">· re-scan from the Runs page</span>"), "{first}");
+    let n = |x: u64| bonafide_report::present::number(x as f64);
+    let totals = &run.totals;
+    for (what, want) in [
+        ("files read", n(totals["files_read"].as_u64().unwrap())),
+        ("records", n(totals["records"].as_u64().unwrap())),
+        ("subjects", n(snap.subjects.len() as u64)),
+        ("findings", n(snap.findings.len() as u64)),
+    ] {
+        assert!(first.contains(&format!("<td class=\"num\">{want}</td>")), "{what} {want}: {first}");
+    }
+    for column in ["Files read", "Files skipped", "Quarantined", "Subjects", "Findings", "Took", "Started by"] {
+        assert!(table.contains(&format!(">{column}</th>")), "a {column} column");
+    }
+
+    // The API lists the same, as optional additions to its items.
+    let c = Client::new(org, "viewer").await;
+    let runs = c.json("GET", "/api/v1/runs", None).await;
+    let item = &runs["items"][0];
+    assert_eq!(item["run_id"], run.run_id.as_str());
+    assert_eq!(item["started_by"], "analyst");
+    assert_eq!(item["subjects"], json!(snap.subjects.len()));
+    assert_eq!(item["findings"], json!(snap.findings.len()));
+    assert!(item["started_at"].is_string() && item["finished_at"].is_string() && item["version"].is_string());
+    assert!(
+        runs["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["run_id"] == runs_before.as_str() && r.get("started_by").is_none())
+    );
 }
 
 /// The case form speaks plainly and forgives: options read "in progress" and "false
@@ -1313,6 +1464,9 @@ crate::on_both_backends!(
     the_last_admin_cannot_be_demoted,
     the_case_form_is_labelled_forgiving_and_attaches_files,
     indicator_chips_explain_and_link,
+    evidence_reads_as_labelled_facts,
+    the_cluster_page_groups_members_by_shared_identifier,
+    the_runs_page_says_what_each_run_read_and_offers_a_rescan,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,

@@ -51,6 +51,7 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("POST", "/cases/{case}/attachments",               "a shipping label", [L, 403, 303, 303]),
     ("GET",  "/cases/{case}/export",                    "", [L, 403, 200, 200]),
     ("GET",  "/runs",                                   "", [L, 200, 200, 200]),
+    ("POST", "/runs/rescan",                            "", [L, 403, 303, 303]),
     ("GET",  "/account",                                "", [L, 200, 200, 200]),
     ("POST", "/account/tokens",                         "label=ci", [L, 200, 200, 200]),
     ("POST", "/account/tokens/{token}/revoke",          "", [L, 404, 303, 303]),

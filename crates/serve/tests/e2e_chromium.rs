@@ -283,6 +283,12 @@ async fn an_analyst_works_a_case_in_chromium() {
         d.wait_url("/subjects/F1");
         let evidence = d.wait_text("#evidence", "C2");
         assert!(evidence.contains("C2") && evidence.contains("shipments.csv:"), "evidence with source positions: {evidence}");
+        // Evidence reads as labelled facts; the rest opens from "more".
+        assert!(evidence.contains("SIGNED FOR BY") || evidence.contains("Signed for by"), "labelled columns: {evidence}");
+        assert!(!evidence.contains("shipped_at"), "no internal key names: {evidence}");
+        assert!(!d.text("#evidence").contains("Asset serial"), "secondary facts start folded away");
+        d.click("#evidence table.evidence details summary");
+        d.wait_text("#evidence table.evidence details", "Asset serial");
         assert!(d.text("#payroll").contains("*"), "pay history masked");
         assert!(!d.text("#payroll").contains("987654321"));
         d.shot("subject");
@@ -297,9 +303,24 @@ async fn an_analyst_works_a_case_in_chromium() {
         // Its cluster.
         d.click("a.cluster-link");
         d.wait_url("/clusters/");
-        d.wait_text("h1", "laptop_farm");
+        d.wait_text("h1", "Laptop farm");
         d.find("#graph svg circle");
+        // One row per shared identifier, every holder a link.
+        let shared = d.text("#links");
+        assert!(shared.contains("3 members: F1") && shared.contains("shipping address"), "{shared}");
         d.shot("cluster");
+        d.click("#links tbody tr:first-child td.holders a:last-of-type");
+        d.wait_url("/subjects/F3");
+        d.wait_text("h1", "F3");
+        // The Runs page: what each run read and found, and the re-scan analysts may ask for.
+        d.go("/runs");
+        d.wait_text("h1", "Runs");
+        assert!(d.text("#runs").contains("not recorded"), "the setup run names nobody");
+        d.click("#rescan");
+        d.wait_url("/runs");
+        d.wait_text("#runs tbody tr:first-child", "analyst");
+        assert!(d.text("#runs tbody tr:first-child").contains("(shown now)"));
+        d.shot("runs");
 
         // A case: open, note, close as confirmed.
         d.go("/subjects/F1");
