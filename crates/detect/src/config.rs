@@ -28,6 +28,7 @@ pub struct DetectConfig {
     pub i1: I1Config,
     pub i2: I2Config,
     pub a13: A13Config,
+    pub h4: H4Config,
     pub b7: B7Config,
     pub e6: E6Config,
     pub f6: F6Config,
@@ -431,6 +432,26 @@ impl Default for I2Config {
             max_accounts: 25,
             kinds: vec![IpKind::Unknown, IpKind::Residential, IpKind::Hosting, IpKind::Vpn, IpKind::Proxy],
         }
+    }
+}
+
+/// H4: one device signing in as several unrelated people.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct H4Config {
+    /// Distinct days an account must have signed in from the device to count: one
+    /// visit (a help-desk technician on someone's laptop) is not a second owner.
+    pub min_days: u32,
+    /// Accounts on the device must overlap within this many days.
+    pub window_days: u32,
+    /// More accounts than this on one device within the window is a shared terminal (a
+    /// kiosk, a training room): no finding.
+    pub max_subjects: usize,
+}
+
+impl Default for H4Config {
+    fn default() -> Self {
+        H4Config { min_days: 3, window_days: 30, max_subjects: 4 }
     }
 }
 

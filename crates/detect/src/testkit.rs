@@ -56,7 +56,7 @@ impl Results {
 }
 
 /// Monday 3 March 2025, 00:00 UTC.
-const T0: i64 = 1_740_960_000_000;
+pub const T0: i64 = 1_740_960_000_000;
 
 impl World {
     pub fn new(ids: &[&str]) -> World {

@@ -17,6 +17,7 @@ pub mod device;
 pub mod home_mismatch;
 pub mod interview_ip;
 pub mod session_length;
+pub mod shared_device;
 pub mod shared_ip;
 pub mod travel;
 
