@@ -212,6 +212,9 @@ struct QTok {
     light_id: Option<u32>,
     w: f32,
     form: bool,
+    /// The letters of `canon` and of `skel` ([`letters`]), for the typo test of the bound.
+    letters: u128,
+    skel_letters: u128,
     /// The pairs of adjacent list words (canon ids) this word writes as one (`sangman`:
     /// `sang man`; see [`Screening::splits`]), read as in a list name that is not Korean
     /// `[0]` and that is `[1]`. Listed once per query by [`Screening::prepare_joins`]:
@@ -255,6 +258,9 @@ pub struct Screening {
     by_prefix: FxHashMap<Box<str>, Vec<u32>>,
     by_suffix: FxHashMap<Box<str>, Vec<u32>>,
     canon_w: Vec<f32>,
+    /// The letters of each interned word and phonetic key ([`letters`]), by id.
+    canon_letters: Vec<u128>,
+    skel_letters: Vec<u128>,
     ids: FxHashMap<(IdKind, String), Vec<u32>>,
     /// Listed document numbers by keyed fingerprint, with their masked form.
     documents: FxHashMap<bonafide_core::Fingerprint, Vec<(u32, String)>>,
@@ -336,6 +342,8 @@ impl Screening {
             by_prefix: FxHashMap::default(),
             by_suffix: FxHashMap::default(),
             canon_w: Vec::new(),
+            canon_letters: Vec::new(),
+            skel_letters: Vec::new(),
             ids: FxHashMap::default(),
             documents: FxHashMap::default(),
         };
@@ -442,6 +450,8 @@ impl Screening {
             rec.weight = weight;
             s.names.push(rec);
         }
+        s.canon_letters = s.canon.strs.iter().map(|w| letters(w.as_bytes())).collect();
+        s.skel_letters = s.skel.strs.iter().map(|w| letters(w.as_bytes())).collect();
         s
     }
 
@@ -496,6 +506,7 @@ impl Screening {
                     canon_id.and_then(|c| self.canon_w.get(c as usize).copied()).unwrap_or(1.0)
                 };
                 let light_id = self.light.get(&light_key(&w.text));
+                let (letters, skel_letters) = (letters(w.text.as_bytes()), letters(sk.as_bytes()));
                 QTok {
                     raw: w.raw,
                     canon: w.text,
@@ -506,6 +517,8 @@ impl Screening {
                     light_id,
                     w: w_,
                     form: w.form,
+                    letters,
+                    skel_letters,
                     halves: Default::default(),
                     joins: Default::default(),
                 }
@@ -1001,8 +1014,10 @@ impl Screening {
         let (a, b) = (q.canon.as_bytes(), self.canon.str(n.canon).as_bytes());
         let Some(max) = typo_budget(a, b) else { return false };
         let (c, e) = (q.skel.as_bytes(), self.skel.str(n.skel).as_bytes());
-        let within = |x: &[u8], y: &[u8]| x.len().abs_diff(y.len()) <= max && bag_distance(x, y) <= max;
-        within(a, b) || (!q.form && !n.form && typo_budget(c, e).is_some() && within(c, e))
+        let (la, lb) = (q.letters, self.canon_letters.get(n.canon as usize).copied().unwrap_or(u128::MAX));
+        let (lc, le) = (q.skel_letters, self.skel_letters.get(n.skel as usize).copied().unwrap_or(u128::MAX));
+        bag_within(a, b, la, lb, max)
+            || (!q.form && !n.form && typo_budget(c, e).is_some() && bag_within(c, e, lc, le, max))
     }
 
     /// Whether `whole` is the folded words `a` and `b` written as one: `Sangman` = `sang
@@ -1266,6 +1281,22 @@ fn bag_distance(a: &[u8], b: &[u8]) -> usize {
     }
     let (more, fewer) = count.iter().fold((0i32, 0i32), |(p, n), &c| if c > 0 { (p + c, n) } else { (p, n - c) });
     more.max(fewer) as usize
+}
+
+/// The letters a word has, as a set (the bytes [`bag_distance`] counts, modulo 128).
+fn letters(w: &[u8]) -> u128 {
+    w.iter().fold(0, |set, &x| set | 1u128 << (x & 0x7f))
+}
+
+/// Whether the bag distance of `a` and `b`, whose [`letters`] are `la` and `lb`, is at
+/// most `max`. The bound asks this of nearly every pair of words of a query and a
+/// candidate, nearly all far apart: a letter one word has and the other lacks counts
+/// at least once in the distance, on its side, so comparing the sets answers most
+/// pairs in a few instructions and counts only the rest (a quarter of the
+/// instructions of a query did the counting).
+fn bag_within(a: &[u8], b: &[u8], la: u128, lb: u128, max: usize) -> bool {
+    let (only_a, only_b) = ((la & !lb).count_ones() as usize, (lb & !la).count_ones() as usize);
+    a.len().abs_diff(b.len()) <= max && only_a <= max && only_b <= max && bag_distance(a, b) <= max
 }
 
 /// Whether `b` is `a` with two adjacent letters swapped.
@@ -1835,7 +1866,8 @@ mod props {
 
     /// Syllables in their romanisations, variants of one another (some whose phonetic
     /// keys differ: `pak`/`park`, `hee`/`hui`, `yi`/`lee`, so that only the folded
-    /// halves join them), a company form, and longer words one typo apart.
+    /// halves join them), a company form, and longer words a typo apart (swapped letters,
+    /// another letter).
     const SYLLABLES: &[&[&str]] = &[
         &["kim", "gim"],
         &["sang"],
@@ -1850,7 +1882,7 @@ mod props {
         &["choi", "choe"],
         &["mohd", "mohammed", "muhammad"],
         &["abd", "abdul"],
-        &["kennedy", "kenendy"],
+        &["kennedy", "kenendy", "kemnedy"],
         &["llc"],
     ];
 }
