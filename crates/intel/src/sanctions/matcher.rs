@@ -216,7 +216,7 @@ struct QTok {
     letters: u128,
     skel_letters: u128,
     /// The pairs of adjacent list words (canon ids) this word writes as one (`sangman`:
-    /// `sang man`; see [`Screening::splits`]), read as in a list name that is not Korean
+    /// `sang man`; see [`Screening::halves`]), read as in a list name that is not Korean
     /// `[0]` and that is `[1]`. Listed once per query by [`Screening::prepare_joins`]:
     /// trying every split of the word against every candidate's words was most of the
     /// time of a query.
@@ -536,17 +536,7 @@ impl Screening {
             if qt[i].form {
                 continue;
             }
-            let mut halves = Vec::new();
-            for (a, b) in self.splits(&qt[i].canon, korean) {
-                // A list word is interned: a half the lists do not have pairs with none.
-                if let Some(a) = self.canon.get(a)
-                    && let Some(b) = self.canon.get(b)
-                    && !halves.contains(&(a, b))
-                {
-                    halves.push((a, b));
-                }
-            }
-            qt[i].halves[k] = halves;
+            qt[i].halves[k] = self.halves(&qt[i].canon, korean);
             if let Some(next) = qt.get(i + 1)
                 && !next.form
             {
@@ -1023,8 +1013,8 @@ impl Screening {
     /// Whether `whole` is the folded words `a` and `b` written as one: `Sangman` = `sang
     /// man`, and also when a half is a variant spelling that folds only as a word of its
     /// own (`Taehun` = `thae hun`, `tae` being a spelling of `thae`; `Sungjun` = `seung
-    /// jun`). The rule is [`Screening::splits`]; the matcher asks it through the lists
-    /// [`Screening::prepare_joins`] makes, which the tests hold to this.
+    /// jun`). The rule, as [`Screening::splits`] says it; the matcher asks it through the
+    /// lists [`Screening::prepare_joins`] makes, which the tests hold to this.
     #[cfg(test)]
     fn joined(&self, a: &str, b: &str, whole: &str, korean: bool) -> bool {
         self.splits(whole, korean).any(|halves| halves == (a, b))
@@ -1032,7 +1022,9 @@ impl Screening {
 
     /// The two words `whole` may be written for: cut at any letter, each half as written
     /// (`sangman`: `sang man`), and, cut inside it, each half folded to its variant
-    /// spelling (`taehun`: `thae hun`).
+    /// spelling (`taehun`: `thae hun`). The matcher lists them with
+    /// [`Screening::halves`], which skips what no list word can be.
+    #[cfg(test)]
     fn splits<'a>(&'a self, whole: &'a str, korean: bool) -> impl Iterator<Item = (&'a str, &'a str)> + 'a {
         (0..=whole.len()).filter(|&k| whole.is_char_boundary(k)).flat_map(move |k| {
             let (a, b) = whole.split_at(k);
@@ -1040,6 +1032,36 @@ impl Screening {
                 .then(|| (self.rules.variant_as(a, korean), self.rules.variant_as(b, korean)));
             std::iter::once((a, b)).chain(folded)
         })
+    }
+
+    /// The pairs of list words (canon ids) among [`Screening::splits`] of `whole`. The
+    /// same enumeration, lazier: a list word is interned, so a first half the lists do
+    /// not have ends the split before its second half is folded and looked up (most
+    /// prefixes of a word are no list word).
+    fn halves(&self, whole: &str, korean: bool) -> Vec<(u32, u32)> {
+        let mut out = Vec::new();
+        let mut push = |a: u32, b: Option<u32>| {
+            if let Some(b) = b
+                && !out.contains(&(a, b))
+            {
+                out.push((a, b));
+            }
+        };
+        for k in (0..=whole.len()).filter(|&k| whole.is_char_boundary(k)) {
+            let (a, b) = whole.split_at(k);
+            let literal = self.canon.get(a);
+            if let Some(a) = literal {
+                push(a, self.canon.get(b));
+            }
+            if 0 < k && k < whole.len() {
+                let folded = self.rules.variant_as(a, korean);
+                let first = if folded == a { literal } else { self.canon.get(folded) };
+                if let Some(first) = first {
+                    push(first, self.canon.get(self.rules.variant_as(b, korean)));
+                }
+            }
+        }
+        out
     }
 
     /// The list words (canon ids) that are `a` and `b` written as one, as
