@@ -555,9 +555,14 @@ impl Screening {
             return Vec::new();
         }
         // The query folded as a Korean name, when that differs (`Li` is `lee` there):
-        // it is compared with the Korean names of the lists, `qt` with the others.
-        let qk = self.query_tokens(&q.name, true);
-        let mut qk = qk.iter().map(|t| &t.canon).ne(qt.iter().map(|t| &t.canon)).then_some(qk);
+        // it is compared with the Korean names of the lists, `qt` with the others. The
+        // two readings differ only in words the Korean table folds otherwise, which
+        // most names have none of: then the query is not read twice.
+        let mut qk = qt
+            .iter()
+            .any(|t| self.rules.korean_differs(&t.raw))
+            .then(|| self.query_tokens(&q.name, true))
+            .filter(|qk| qk.iter().map(|t| &t.canon).ne(qt.iter().map(|t| &t.canon)));
         self.prepare_joins(&mut qt, false);
         match &mut qk {
             Some(qk) => self.prepare_joins(qk, true),
