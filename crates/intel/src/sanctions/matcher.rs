@@ -613,7 +613,7 @@ impl Screening {
             let mut name_score = a.score;
             if rec.weak {
                 name_score *= self.config.weak_alias_factor;
-                if !self.facts(q, &self.entries[rec.entry as usize]).1 {
+                if !agreement(q, &self.entries[rec.entry as usize]).corroborates() {
                     name_score = name_score.min(self.config.weak_alias_cap);
                 }
             }
@@ -667,36 +667,30 @@ impl Screening {
     }
 
     /// The date-of-birth and country adjustments of a query against one entry, and
-    /// whether one of them agrees.
+    /// whether one of them agrees ([`Agreement::corroborates`]).
     fn facts(&self, q: &Query, e: &Entry) -> (Vec<(String, f64)>, bool) {
+        let a = agreement(q, e);
         let mut adjustments = Vec::new();
-        let mut corroborated = false;
-        if let Some(qd) = &q.dob
-            && let Some(best) = e.dobs.iter().map(|x| x.compare(qd)).max()
-        {
-            let listed = || e.dobs.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ");
-            match best {
-                DobAgreement::Full => {
-                    corroborated = true;
-                    adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
-                }
-                DobAgreement::Year => adjustments
-                    .push((format!("year of birth agrees (listed {})", listed()), self.config.dob_year_bonus)),
-                DobAgreement::Differs => adjustments
-                    .push((format!("date of birth differs (listed {})", listed()), -self.config.dob_mismatch_penalty)),
+        let listed = || e.dobs.iter().map(|d| d.label()).collect::<Vec<_>>().join(", ");
+        match a.dob {
+            Some(DobAgreement::Full) => {
+                adjustments.push(("date of birth agrees".to_string(), self.config.dob_match_bonus));
             }
-        }
-        if !q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()) {
-            let shared = q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c));
-            match shared {
-                Some(c) => {
-                    corroborated = true;
-                    adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
-                }
-                None => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
+            Some(DobAgreement::Year) => {
+                adjustments.push((format!("year of birth agrees (listed {})", listed()), self.config.dob_year_bonus))
             }
+            Some(DobAgreement::Differs) => adjustments
+                .push((format!("date of birth differs (listed {})", listed()), -self.config.dob_mismatch_penalty)),
+            None => {}
         }
-        (adjustments, corroborated)
+        match a.country {
+            Some(Some(c)) => {
+                adjustments.push((format!("country {} agrees", c.as_str()), self.config.country_match_bonus))
+            }
+            Some(None) => adjustments.push(("countries differ".to_string(), -self.config.country_mismatch_penalty)),
+            None => {}
+        }
+        (adjustments, a.corroborates())
     }
 
     /// The entries publishing this identifier (exact after normalisation): certainty.
@@ -1247,6 +1241,30 @@ impl Screening {
             .collect();
         Aligned { score, inverted, pairs, unmatched_query: uq, unmatched_list: ul }
     }
+}
+
+/// How a query's date of birth and countries compare with one entry's, before any
+/// adjustment is worded: the candidates' loop needs only whether a weak alias is
+/// corroborated, and wording it there built strings for every weak-alias candidate.
+struct Agreement {
+    /// The best agreement of the query's date of birth with the entry's, when both have one.
+    dob: Option<DobAgreement>,
+    /// When both have countries: the first of the query's the entry has, if any.
+    country: Option<Option<CountryCode>>,
+}
+
+impl Agreement {
+    /// A date of birth or a country agrees: the name is not all there is.
+    fn corroborates(&self) -> bool {
+        self.dob == Some(DobAgreement::Full) || matches!(self.country, Some(Some(_)))
+    }
+}
+
+fn agreement(q: &Query, e: &Entry) -> Agreement {
+    let dob = q.dob.as_ref().and_then(|qd| e.dobs.iter().map(|x| x.compare(qd)).max());
+    let country = (!q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()))
+        .then(|| q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c)).copied());
+    Agreement { dob, country }
 }
 
 /// What [`Screening::align`] found for one list name.
