@@ -261,6 +261,10 @@ pub struct Screening {
     /// The letters of each interned word and phonetic key ([`letters`]), by id.
     canon_letters: Vec<u128>,
     skel_letters: Vec<u128>,
+    /// The list word each spelling of the variant tables folds to, in a name that is
+    /// not Korean `[0]` and that is `[1]`: `canon.get(variant_as(w, korean))` for the
+    /// few hundred strings where that is not `canon.get(w)`, for [`Screening::halves`].
+    spelling_folds: FxHashMap<Box<str>, [Option<u32>; 2]>,
     ids: FxHashMap<(IdKind, String), Vec<u32>>,
     /// Listed document numbers by keyed fingerprint, with their masked form.
     documents: FxHashMap<bonafide_core::Fingerprint, Vec<(u32, String)>>,
@@ -344,6 +348,7 @@ impl Screening {
             canon_w: Vec::new(),
             canon_letters: Vec::new(),
             skel_letters: Vec::new(),
+            spelling_folds: FxHashMap::default(),
             ids: FxHashMap::default(),
             documents: FxHashMap::default(),
         };
@@ -452,6 +457,12 @@ impl Screening {
         }
         s.canon_letters = s.canon.strs.iter().map(|w| letters(w.as_bytes())).collect();
         s.skel_letters = s.skel.strs.iter().map(|w| letters(w.as_bytes())).collect();
+        // A string the tables do not list folds to itself.
+        s.spelling_folds = s
+            .rules
+            .spellings()
+            .map(|w| (w.into(), [false, true].map(|k| s.canon.get(s.rules.variant_as(w, k)))))
+            .collect();
         s
     }
 
@@ -526,21 +537,24 @@ impl Screening {
             .collect()
     }
 
-    /// Lists, for the query words `qt` compared with list names that are Korean or not,
-    /// which adjacent list words each word writes as one and which list words write two
-    /// adjacent query words as one: what [`Screening::joined`] says of them, asked once
-    /// per query instead of once per candidate word.
-    fn prepare_joins(&self, qt: &mut [QTok], korean: bool) {
-        let k = usize::from(korean);
+    /// Lists, for the query words `qt` compared with list names that are Korean or not
+    /// (each of `readings`), which adjacent list words each word writes as one and which
+    /// list words write two adjacent query words as one: what [`Screening::joined`] says
+    /// of them, asked once per query instead of once per candidate word.
+    fn prepare_joins(&self, qt: &mut [QTok], readings: &[bool]) {
         for i in 0..qt.len() {
             if qt[i].form {
                 continue;
             }
-            qt[i].halves[k] = self.halves(&qt[i].canon, korean);
-            if let Some(next) = qt.get(i + 1)
-                && !next.form
-            {
-                qt[i].joins[k] = self.joins(&qt[i].canon, &next.canon, korean);
+            let halves = self.halves(&qt[i].canon);
+            for &korean in readings {
+                let k = usize::from(korean);
+                qt[i].halves[k] = halves[k].clone();
+                if let Some(next) = qt.get(i + 1)
+                    && !next.form
+                {
+                    qt[i].joins[k] = self.joins(&qt[i].canon, &next.canon, korean);
+                }
             }
         }
     }
@@ -563,10 +577,12 @@ impl Screening {
             .any(|t| self.rules.korean_differs(&t.raw))
             .then(|| self.query_tokens(&q.name, true))
             .filter(|qk| qk.iter().map(|t| &t.canon).ne(qt.iter().map(|t| &t.canon)));
-        self.prepare_joins(&mut qt, false);
         match &mut qk {
-            Some(qk) => self.prepare_joins(qk, true),
-            None => self.prepare_joins(&mut qt, true),
+            Some(qk) => {
+                self.prepare_joins(&mut qt, &[false]);
+                self.prepare_joins(qk, &[true]);
+            }
+            None => self.prepare_joins(&mut qt, &[false, true]),
         }
         let mut cands = self.candidates(&qt, false);
         if let Some(qk) = &qk {
@@ -1033,34 +1049,45 @@ impl Screening {
         })
     }
 
-    /// The pairs of list words (canon ids) among [`Screening::splits`] of `whole`. The
-    /// same enumeration, lazier: a list word is interned, so a first half the lists do
-    /// not have ends the split before its second half is folded and looked up (most
-    /// prefixes of a word are no list word).
-    fn halves(&self, whole: &str, korean: bool) -> Vec<(u32, u32)> {
-        let mut out = Vec::new();
-        let mut push = |a: u32, b: Option<u32>| {
-            if let Some(b) = b
-                && !out.contains(&(a, b))
+    /// The pairs of list words (canon ids) among [`Screening::splits`] of `whole`, read
+    /// as in a list name that is not Korean `[0]` and that is `[1]`. The same
+    /// enumeration, with the lookups of a cut shared by both readings
+    /// ([`Screening::half_word`]), and the second half looked up only when the first
+    /// is or folds to a list word (most prefixes of a word are none).
+    fn halves(&self, whole: &str) -> [Vec<(u32, u32)>; 2] {
+        let mut out: [Vec<(u32, u32)>; 2] = Default::default();
+        let mut push = |k: usize, a: Option<u32>, b: Option<u32>| {
+            if let (Some(a), Some(b)) = (a, b)
+                && !out[k].contains(&(a, b))
             {
-                out.push((a, b));
+                out[k].push((a, b));
             }
         };
-        for k in (0..=whole.len()).filter(|&k| whole.is_char_boundary(k)) {
-            let (a, b) = whole.split_at(k);
-            let literal = self.canon.get(a);
-            if let Some(a) = literal {
-                push(a, self.canon.get(b));
+        for cut in (0..=whole.len()).filter(|&cut| whole.is_char_boundary(cut)) {
+            let (a, b) = whole.split_at(cut);
+            let x = self.half_word(a);
+            // Halves fold only when cut inside the word.
+            let inside = 0 < cut && cut < whole.len();
+            if x.literal.is_none() && !(inside && x.folded.iter().any(Option::is_some)) {
+                continue;
             }
-            if 0 < k && k < whole.len() {
-                let folded = self.rules.variant_as(a, korean);
-                let first = if folded == a { literal } else { self.canon.get(folded) };
-                if let Some(first) = first {
-                    push(first, self.canon.get(self.rules.variant_as(b, korean)));
+            let y = self.half_word(b);
+            for k in 0..2 {
+                push(k, x.literal, y.literal);
+                if inside {
+                    push(k, x.folded[k], y.folded[k]);
                 }
             }
         }
         out
+    }
+
+    /// What `w` is as half of a word written for two: the list word it is, and the list
+    /// words it folds to.
+    fn half_word(&self, w: &str) -> HalfWord {
+        let literal = self.canon.get(w);
+        let folded = self.spelling_folds.get(w).copied().unwrap_or([literal; 2]);
+        HalfWord { literal, folded }
     }
 
     /// The list words (canon ids) that are `a` and `b` written as one, as
@@ -1265,6 +1292,15 @@ fn agreement(q: &Query, e: &Entry) -> Agreement {
     let country = (!q.countries.is_empty() && (!e.nationalities.is_empty() || !e.countries.is_empty()))
         .then(|| q.countries.iter().find(|c| e.nationalities.contains(c) || e.countries.contains(c)).copied());
     Agreement { dob, country }
+}
+
+/// One string as half of a word written for two list words: the list word it is, if
+/// any, and the list word it folds to in a name that is not Korean `[0]` and that is
+/// `[1]` (`canon.get(variant_as(w, korean))`).
+#[derive(Clone, Copy, Debug)]
+struct HalfWord {
+    literal: Option<u32>,
+    folded: [Option<u32>; 2],
 }
 
 /// What [`Screening::align`] found for one list name.
@@ -1582,8 +1618,8 @@ mod tests {
         ] {
             for korean in [false, true] {
                 let mut qt = s.query_tokens(q, korean);
+                s.prepare_joins(&mut qt, &[false, true]);
                 for k in [false, true] {
-                    s.prepare_joins(&mut qt, k);
                     for (i, t) in qt.iter().enumerate().filter(|(_, t)| !t.form) {
                         for a in &words {
                             for b in &words {
@@ -1898,8 +1934,7 @@ mod props {
             let mut scratch = Vec::new();
             for k in [false, true] {
                 let mut qt = s.query_tokens(&query, k);
-                s.prepare_joins(&mut qt, false);
-                s.prepare_joins(&mut qt, true);
+                s.prepare_joins(&mut qt, &[false, true]);
                 for rec in &s.names {
                     let a = s.align(&qt, *rec, false, &mut scratch);
                     let b = s.bound(&qt, *rec);

@@ -212,6 +212,12 @@ impl NameRules {
         by_korean.into_iter().flatten().chain(by_variants).map(String::as_str).chain(itself)
     }
 
+    /// Every spelling the variant tables fold (to another spelling or to itself), in
+    /// Korean names or not.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.variants.keys().chain(self.korean.keys()).map(String::as_str)
+    }
+
     /// Whether one already folded word folds otherwise in a Korean name (`li` is `lee`
     /// there): when no word of a name does, its Korean reading is its reading.
     pub fn korean_differs(&self, word: &str) -> bool {
