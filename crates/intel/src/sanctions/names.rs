@@ -53,6 +53,11 @@ pub struct NameRules {
     /// Variants that hold only in Korean names (`li`, `yi` = `lee`): elsewhere they are
     /// other names (Chinese Li and Yi).
     korean: FxHashMap<String, String>,
+    /// `variants` and `korean` inverted (canonical spelling → the spellings folding to it),
+    /// so that [`NameRules::spellings_as`] can list a word's spellings without trying
+    /// every word.
+    variant_spellings: FxHashMap<String, Vec<String>>,
+    korean_spellings: FxHashMap<String, Vec<String>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -101,17 +106,28 @@ impl NameRules {
             }
         }
         for (table, korean) in [(file.variants, false), (file.korean_variants, true)] {
-            let map = if korean { &mut self.korean } else { &mut self.variants };
+            let (map, inverse) = if korean {
+                (&mut self.korean, &mut self.korean_spellings)
+            } else {
+                (&mut self.variants, &mut self.variant_spellings)
+            };
             for (canon, spellings) in table {
                 let canon = fold_words(&canon).join("");
                 for s in spellings.iter().chain(std::iter::once(&canon)) {
                     let w = fold_words(s).join("");
-                    if let Some(prev) = map.get(&w)
-                        && *prev != canon
-                    {
-                        return Err(RulesError::Ambiguous { word: w, a: prev.clone(), b: canon });
+                    match map.get(&w) {
+                        Some(prev) if *prev != canon => {
+                            return Err(RulesError::Ambiguous { word: w, a: prev.clone(), b: canon });
+                        }
+                        Some(_) => {}
+                        // A spelling maps to one canonical form, once: the inverse gets
+                        // it once, and stays the exact inverse even when a later table
+                        // of this call is rejected.
+                        None => {
+                            inverse.entry(canon.clone()).or_default().push(w.clone());
+                            map.insert(w, canon.clone());
+                        }
                     }
-                    map.insert(w, canon.clone());
                 }
             }
         }
@@ -179,6 +195,33 @@ impl NameRules {
             .or_else(|| self.variants.get(word))
             .map(String::as_str)
             .unwrap_or(word)
+    }
+
+    /// Every folded word `w` with `variant_as(w, korean) == canon`: the inverse of
+    /// [`NameRules::variant_as`], so that the matcher can list the ways two query words
+    /// may be written as one list word instead of trying every split of every list word
+    /// (see `Screening::joins`). `canon` itself is among them unless a table folds it
+    /// to another spelling.
+    pub fn spellings_as<'a>(&'a self, canon: &'a str, korean: bool) -> impl Iterator<Item = &'a str> + 'a {
+        // `variant_as` looks in the Korean table first: a word it holds folds by it alone.
+        let korean_key = move |w: &str| korean && self.korean.contains_key(w);
+        let by_korean = korean.then(|| self.korean_spellings.get(canon)).flatten();
+        let by_variants =
+            self.variant_spellings.get(canon).into_iter().flatten().filter(move |w| !korean_key(w.as_str()));
+        let itself = (!korean_key(canon) && !self.variants.contains_key(canon)).then_some(canon);
+        by_korean.into_iter().flatten().chain(by_variants).map(String::as_str).chain(itself)
+    }
+
+    /// Every spelling the variant tables fold (to another spelling or to itself), in
+    /// Korean names or not.
+    pub fn spellings(&self) -> impl Iterator<Item = &str> {
+        self.variants.keys().chain(self.korean.keys()).map(String::as_str)
+    }
+
+    /// Whether one already folded word folds otherwise in a Korean name (`li` is `lee`
+    /// there): when no word of a name does, its Korean reading is its reading.
+    pub fn korean_differs(&self, word: &str) -> bool {
+        self.korean.get(word).is_some_and(|k| k != self.variant_as(word, false))
     }
 }
 
@@ -372,6 +415,30 @@ mod tests {
             assert_ne!(light_key(a), light_key(b), "{a} {b}");
         }
         assert_ne!(skeleton("smith"), skeleton("smyth") + "x");
+    }
+
+    /// `spellings_as` is the exact inverse of `variant_as`, in Korean names and not:
+    /// every spelling it lists folds to the word, and every word that folds to another
+    /// is listed among that one's spellings.
+    #[test]
+    fn spellings_invert_variants() {
+        let mut r = NameRules::builtin();
+        r.extend("[variants]\nzzx = [\"zzy\"]\n[korean_variants]\nzzy = [\"zzz\"]\n").unwrap();
+        let mut words: Vec<String> = r.variants.keys().chain(r.korean.keys()).cloned().collect();
+        words.extend(r.variants.values().chain(r.korean.values()).cloned());
+        words.extend(["kim", "mohammed", "smith", "zzx", "zzy", "zzz", "x"].map(String::from));
+        for korean in [false, true] {
+            for w in &words {
+                let c = r.variant_as(w, korean);
+                assert!(r.spellings_as(c, korean).any(|s| s == w), "{w} -> {c} ({korean})");
+                for s in r.spellings_as(w, korean) {
+                    assert_eq!(r.variant_as(s, korean), w, "{s} listed for {w} ({korean})");
+                }
+                assert_eq!(r.korean_differs(w), r.variant_as(w, true) != r.variant_as(w, false), "{w}");
+            }
+        }
+        assert!(r.spellings_as("lee", true).any(|s| s == "li"));
+        assert!(!r.spellings_as("lee", false).any(|s| s == "li"));
     }
 
     #[test]
