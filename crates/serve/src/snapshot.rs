@@ -246,7 +246,7 @@ impl Snapshot {
         )
         .fetch_all(pool)
         .await?;
-        // One pass over the trail (it has no index on action): who asked for each run.
+        // Who asked for each run (`audit_log_action` indexes these entries).
         let mut started: HashMap<String, (String, String)> = HashMap::new();
         for r in sqlx::query("SELECT target, actor, detail FROM audit_log WHERE action = $1 ORDER BY seq")
             .bind(STARTED)

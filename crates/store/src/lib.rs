@@ -229,6 +229,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (5, "login_failures", include_str!("../migrations/0005_login_failures.sql")),
     (6, "run_order", include_str!("../migrations/0006_run_order.sql")),
     (7, "login_attempts", include_str!("../migrations/0007_login_attempts.sql")),
+    (8, "audit_action", include_str!("../migrations/0008_audit_action.sql")),
     // 1000 and up are SQLite-only (PostgreSQL has its own above 1000).
     (1002, "serve_triggers", include_str!("../migrations/1002_serve.sql")),
 ];
@@ -516,6 +517,25 @@ mod tests {
         let Some(url) = crate::testing::fresh_schema("run_order").await else { return };
         latest_is_last_stored(&crate::Db::open(std::path::Path::new(&url)).await.unwrap()).await;
         crate::testing::drop_schema(&url).await;
+    }
+
+    /// Who started each run is looked up among the audit trail's entries of one action;
+    /// the append-only trail only grows, so the lookup must not read all of it.
+    #[tokio::test]
+    async fn audit_entries_of_one_action_are_found_by_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::Db::open(&dir.path().join("audit.db")).await.unwrap();
+        let crate::Db::Sqlite(s) = &db else { panic!("a file path opens SQLite") };
+        let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(
+            "EXPLAIN QUERY PLAN SELECT target, actor, detail FROM audit_log WHERE action = 'run.started' ORDER BY seq",
+        )
+        .fetch_all(s.pool())
+        .await
+        .unwrap();
+        let plan: Vec<&str> = plan.iter().map(|r| r.3.as_str()).collect();
+        assert!(plan.iter().any(|d| d.contains("USING INDEX audit_log_action")), "{plan:?}");
+        assert!(!plan.iter().any(|d| d.contains("TEMP B-TREE")), "no sort of the entries: {plan:?}");
+        db.close().await;
     }
 
     const BEFORE_RUN_ORDER: &str = "INSERT INTO runs (run_id, started_at, finished_at, version, totals) \
