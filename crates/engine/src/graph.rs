@@ -270,7 +270,7 @@ impl RunGraph {
             .filter_map(|s| cx.subject(*s))
             .map(|s: &Subject| format!("{} ({})", s.id, s.name))
             .collect();
-        let kinds: Vec<&str> = kinds.iter().map(|k| k.as_str()).collect();
+        let kinds: Vec<String> = kinds.iter().map(|k| kind_words(*k)).collect();
         let summary =
             format!("{} names behind shared {} in cluster {}: {}", names, kinds.join(", "), c.id, described.join(", "));
         let mut f = Finding::new("H7", subjects[0], cx.weight("H7"), summary);
@@ -296,7 +296,7 @@ impl RunGraph {
         type Row = (Option<bonafide_core::SourcePos>, Evidence, Vec<String>, Vec<String>);
         let mut per: BTreeMap<SubjectIdx, Vec<Row>> = BTreeMap::new();
         for l in persona {
-            let identifier = format!("{} {}", l.kind.as_str(), self.shown(l.kind, l.value));
+            let identifier = identifier_phrase(l.kind, &self.shown(l.kind, l.value));
             for (side, other) in [(l.a, l.b), (l.b, l.a)] {
                 let s = self.subject(side);
                 let mut found: Vec<Evidence> = self
@@ -393,6 +393,31 @@ impl RunGraph {
         }
         (out, via)
     }
+}
+
+/// An identifier kind in words, as the graph's link reasons write it (`similar photo`).
+fn kind_words(kind: IdKind) -> String {
+    kind.as_str().replace('_', " ")
+}
+
+/// An identifier as people read it: its kind, then its value as shown, without saying
+/// a word twice. Detectors' shown values often name their kind already (`photo like
+/// S4's`, `bank account ****2465 (fp:…)`, `resume like S2's`), and `kind value` read
+/// `photo photo like S4's`. The longest tail of the kind's words the value starts with
+/// is said once: `similar photo` + `photo like S5's` is `similar photo like S5's`.
+fn identifier_phrase(kind: IdKind, shown: &str) -> String {
+    let words = kind_words(kind);
+    let parts: Vec<&str> = words.split(' ').collect();
+    let lower = shown.to_lowercase();
+    for i in 0..parts.len() {
+        let tail = parts[i..].join(" ");
+        let named = lower.strip_prefix(&tail).is_some_and(|rest| rest.is_empty() || rest.starts_with(' '));
+        if named {
+            let head = parts[..i].join(" ");
+            return if head.is_empty() { shown.to_string() } else { format!("{head} {shown}") };
+        }
+    }
+    format!("{words} {shown}")
 }
 
 /// The graph's kind for a detector finding's `shared.kind`.
@@ -543,6 +568,44 @@ mod tests {
         assert_eq!(h7, vec![vec![2, 3]]);
     }
 
+    /// Every kind, with a value shown the way its detector or the graph shows it, reads
+    /// as one phrase naming the kind once (H7's evidence read `photo photo like S4's`).
+    #[test]
+    fn identifiers_name_their_kind_once() {
+        for kind in IdKind::ALL {
+            let shown = match kind {
+                IdKind::BankAccount => "bank account ****2465 (fp:0a1b2c3d)",
+                IdKind::Wallet => "wallet 0xabcd00000000000000000000000000000000ef01",
+                IdKind::Ssn => "***-**-6789 (fp:0a1b2c3d)",
+                IdKind::IdDocument => "*****4321 (fp:0a1b2c3d)",
+                IdKind::Phone => "+12025550177",
+                IdKind::Email => "kim@mail.example",
+                IdKind::HomeAddress => "7 Elm St, 60601 US",
+                IdKind::ShippingAddress => "9 FARM RD|60601|US",
+                IdKind::DeviceSerial => "C02XK1ABJG5H",
+                IdKind::IpDay => "203.0.113.9 on 2025-06-03",
+                IdKind::SharedIp => "203.0.113.9",
+                IdKind::Github => "kimsang",
+                IdKind::Referrer => "S9",
+                IdKind::PhotoHash => "photo like S4's",
+                IdKind::SimilarPhoto => "photo like S5's",
+                IdKind::ResumeSketch => "resume like S2's",
+                IdKind::FuzzyAddress => "CHICAGO US",
+                IdKind::FuzzyName => "born 1990-01-01",
+            };
+            let phrase = identifier_phrase(kind, shown);
+            let words: Vec<String> = phrase.split_whitespace().map(str::to_lowercase).collect();
+            assert!(words.windows(2).all(|w| w[0] != w[1]), "{kind:?}: {phrase}");
+            assert!(phrase.ends_with(shown) && !phrase.contains('_'), "{kind:?}: {phrase}");
+            let noun = kind_words(kind).rsplit(' ').next().map(str::to_string).unwrap_or_default();
+            assert!(words.contains(&noun), "{kind:?} not named: {phrase}");
+        }
+        assert_eq!(identifier_phrase(IdKind::PhotoHash, "photo like S4's"), "photo like S4's");
+        assert_eq!(identifier_phrase(IdKind::SimilarPhoto, "photo like S5's"), "similar photo like S5's");
+        assert_eq!(identifier_phrase(IdKind::Phone, "+12025550177"), "phone +12025550177");
+        assert_eq!(identifier_phrase(IdKind::Github, "githubber"), "github githubber", "a word, not a prefix");
+    }
+
     fn row(source: u32, line: u64, subject: &str) -> Evidence {
         Evidence::at(SourcePos::line(SourceId(source), line)).with("subject", subject)
     }
@@ -614,7 +677,7 @@ mod tests {
             .collect();
         let at = |source: u32, line: u64| Some(SourcePos::line(SourceId(source), line));
         let phone = || vec!["phone +12025550188".to_string()];
-        let resume = || vec!["resume resume like S2's".to_string()];
+        let resume = || vec!["resume like S2's".to_string()];
         let (s2, s3) = (|| vec!["S2".to_string()], || vec!["S3".to_string()]);
         let mut want = vec![
             ("S2".to_string(), at(1, 3), phone(), s3()),

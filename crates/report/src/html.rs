@@ -48,11 +48,27 @@ struct SubjectView {
 
 struct ClusterView {
     id: String,
+    anchor: String,
+    /// The kind in words (`Laptop farm`) and what holds such a cluster together.
     kind: String,
+    meaning: String,
+    /// Member id and anchor.
     members: Vec<(String, String)>,
-    links: Vec<String>,
+    /// One row per shared identifier value, with every member who carries it.
+    shared: Vec<SharedRow>,
     /// Inline SVG: subjects and the identifiers they share.
     graph: String,
+}
+
+/// One identifier shared inside a cluster, as the web UI's cluster page lists it.
+struct SharedRow {
+    kind: String,
+    /// Masked values without their fingerprint; `raw` (the stored value) is the tooltip.
+    value: String,
+    raw: String,
+    /// Member id, anchor and name.
+    members: Vec<(String, String, String)>,
+    indicators: String,
 }
 
 struct InputView {
@@ -89,33 +105,57 @@ struct Page {
     field_issues_total: u64,
 }
 
-/// The cluster's drawing: one satellite per distinct shared identifier.
-fn cluster_svg(o: &ScanOutcome, c: &bonafide_engine::Cluster) -> String {
-    let subjects: Vec<svg::GraphSubject> = c
+/// A cluster as the web UI's cluster page shows it: kind in words, the one drawing both
+/// sinks share, one row per shared identifier value with the members who carry it.
+fn cluster_view(o: &ScanOutcome, c: &bonafide_engine::Cluster) -> ClusterView {
+    let subject = |s: &SubjectIdx| o.subjects.get(s.index());
+    let ids: Vec<&str> = c.subjects.iter().map(|s| subject(s).map(|x| x.id.as_str()).unwrap_or("")).collect();
+    let links = c.links.iter().map(|l| crate::present::ClusterLink {
+        a: subject(&l.a).map(|x| x.id.as_str()).unwrap_or(""),
+        b: subject(&l.b).map(|x| x.id.as_str()).unwrap_or(""),
+        kind: &l.kind,
+        value: &l.value,
+        indicator: &l.indicator,
+    });
+    let shared = crate::present::shared_values(&ids, links);
+    let graph_subjects: Vec<svg::GraphSubject> = c
         .subjects
         .iter()
-        .map(|s| svg::GraphSubject {
-            label: o.subjects.get(s.index()).map(|x| x.id.clone()).unwrap_or_default(),
-            band: o.scores.get(s.index()).map(|x| x.band.as_str()).unwrap_or("low"),
+        .map(|s| {
+            let id = subject(s).map(|x| x.id.clone()).unwrap_or_default();
+            svg::GraphSubject {
+                href: format!("#s-{}", anchor(&id)),
+                label: id,
+                name: subject(s).map(|x| x.name.clone()).unwrap_or_default(),
+                band: o.scores.get(s.index()).map(|x| x.band.as_str()).unwrap_or("low").to_string(),
+            }
         })
         .collect();
-    let mut idents: Vec<svg::GraphIdent> = Vec::new();
-    for l in &c.links {
-        let holders = [l.a, l.b].map(|x| c.subjects.iter().position(|s| *s == x));
-        let at = match idents.iter().position(|g| g.kind == l.kind && g.label == l.value) {
-            Some(i) => i,
-            None => {
-                idents.push(svg::GraphIdent { kind: l.kind.clone(), label: l.value.clone(), holders: Vec::new() });
-                idents.len() - 1
-            }
-        };
-        for h in holders.into_iter().flatten() {
-            if !idents[at].holders.contains(&h) {
-                idents[at].holders.push(h);
-            }
-        }
+    let graph = svg::cluster_graph(&graph_subjects, &shared);
+    let (kind, meaning) = crate::present::cluster_kind(&c.kind);
+    ClusterView {
+        id: c.id.clone(),
+        anchor: anchor(&c.id),
+        kind,
+        meaning,
+        members: ids.iter().map(|id| (id.to_string(), anchor(id))).collect(),
+        shared: shared
+            .into_iter()
+            .map(|x| SharedRow {
+                members: x
+                    .holders
+                    .iter()
+                    .filter_map(|h| c.subjects.get(*h).and_then(subject))
+                    .map(|s| (s.id.clone(), anchor(&s.id), s.name.clone()))
+                    .collect(),
+                kind: x.kind,
+                value: x.value,
+                raw: x.raw,
+                indicators: x.indicators.join(", "),
+            })
+            .collect(),
+        graph,
     }
-    svg::cluster_graph(&subjects, &idents)
 }
 
 /// An id usable in an HTML anchor.
@@ -245,7 +285,6 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
     let quiet_count = quiet.len();
     quiet.truncate(5000);
     let count = |b: bonafide_core::Band| o.scores.iter().filter(|s| s.band == b).count();
-    let id = |i: SubjectIdx| o.subjects.get(i.index()).map(|s| s.id.clone()).unwrap_or_default();
     let page = Page {
         version: o.run.version.to_string(),
         generated_at: o.run.finished_at.to_rfc3339(),
@@ -263,24 +302,7 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
         ranked,
         quiet_count,
         quiet_ids: quiet.join(", "),
-        clusters: o
-            .clusters
-            .iter()
-            .map(|c| ClusterView {
-                id: c.id.clone(),
-                kind: c.kind.clone(),
-                members: c.subjects.iter().map(|s| (id(*s), anchor(&id(*s)))).collect(),
-                links: c
-                    .links
-                    .iter()
-                    .map(|l| match &l.reason {
-                        Some(r) => format!("{} — {}: {} {} ({}; {r})", id(l.a), id(l.b), l.kind, l.value, l.indicator),
-                        None => format!("{} — {}: {} {} ({})", id(l.a), id(l.b), l.kind, l.value, l.indicator),
-                    })
-                    .collect(),
-                graph: cluster_svg(o, c),
-            })
-            .collect(),
+        clusters: o.clusters.iter().map(|c| cluster_view(o, c)).collect(),
         detailed,
         inputs: o
             .inputs
@@ -349,6 +371,44 @@ mod tests {
             format!("<span title=\"{} · {}\">{} {}</span>", c.indicator, escape(title), c.indicator, bits(c.bits));
         assert!(html.contains(&chip), "no chip {chip}");
         assert!(html.contains(&format!("<b title=\"{} · {}\">{}</b>", c.indicator, escape(title), c.indicator)));
+    }
+
+    /// The cluster section reads like the web UI's cluster page: the kind in words, one
+    /// row per shared value with every member who carries it, masked values without
+    /// their fingerprint (kept in the tooltip), and the drawing with one point per value.
+    /// Before, it printed the kind's code and one `a — b: kind value (indicator; …)`
+    /// line per stored pair, fingerprints included.
+    #[test]
+    fn clusters_read_in_words_one_row_per_shared_value() {
+        let o = small();
+        let html = render(&o).expect("render");
+        assert!(!o.clusters.is_empty(), "the small example has clusters");
+        for c in &o.clusters {
+            let (label, _) = crate::present::cluster_kind(&c.kind);
+            assert!(html.contains(&format!("<h3>Cluster {} · {label}</h3>", c.id)), "{} in words", c.kind);
+            let start = html.find(&format!("id=\"c-{}\"", anchor(&c.id))).expect("a section per cluster");
+            let section = &html[start..start + html[start..].find("</section>").expect("closed")];
+            let mut values: Vec<(&str, &str)> = c.links.iter().map(|l| (l.kind.as_str(), l.value.as_str())).collect();
+            values.sort_unstable();
+            values.dedup();
+            assert_eq!(section.matches("<tr><td>").count(), values.len(), "one row per value: {section}");
+            let svg = &section[section.find("<svg").expect("a drawing")..];
+            assert_eq!(svg.matches("<rect").count(), values.len(), "one point per value");
+            for (kind, value) in values {
+                let words = crate::present::identifier_kind(kind);
+                assert!(section.contains(&format!("<tr><td>{}</td>", escape(&words))), "{kind} in words");
+                assert!(!section.contains(&format!(">{kind}<")) || words == kind, "{kind} by its code");
+                let shown = crate::present::without_fingerprint(value);
+                assert!(section.contains(&format!(">{}</td>", escape(shown))), "{value} shown");
+                if shown != value {
+                    assert!(!section.contains(&format!(">{}<", escape(value))), "{value} with its fingerprint");
+                }
+            }
+            for l in &c.links {
+                let pair = format!("{} — ", o.subjects[l.a.index()].id);
+                assert!(!section.contains(&pair), "links are not listed as pairs");
+            }
+        }
     }
 
     /// askama's HTML escaping, for titles that hold quotes or ampersands.

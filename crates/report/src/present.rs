@@ -132,6 +132,84 @@ pub fn cluster_kind(kind: &str) -> (String, String) {
     }
 }
 
+/// One link of a cluster as a sink holds it: the two members' ids, the identifier's
+/// kind and value as stored, and the indicator that vetted it.
+pub struct ClusterLink<'a> {
+    pub a: &'a str,
+    pub b: &'a str,
+    pub kind: &'a str,
+    pub value: &'a str,
+    pub indicator: &'a str,
+}
+
+/// One identifier shared inside a cluster and every member who carries it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SharedValue {
+    /// Its kind in words (`shipping address`).
+    pub kind: String,
+    /// Its value as shown: a masked value without its keyed fingerprint.
+    pub value: String,
+    /// The value as stored, when what is shown differs (for a tooltip).
+    pub raw: String,
+    /// Indices into the cluster's members, in member order.
+    pub holders: Vec<usize>,
+    /// The indicators that vetted the links, in the order first met.
+    pub indicators: Vec<String>,
+}
+
+/// A cluster's links grouped by identifier: "who shares which identifier with whom",
+/// for the report's cluster section, the web UI's cluster page and the drawing on both.
+///
+/// Why: the stored links are pairs, and a value held by four members is stored as the
+/// pairs the graph happened to join (often a star around one of them), so pairs drawn
+/// or listed read as one member at the centre of everything. One row (one point in the
+/// drawing) per value, with all its holders, says the same without that artefact. Rows
+/// with more holders come first, then by kind and value; a member not in `members` is
+/// left out.
+pub fn shared_values<'a>(members: &[&str], links: impl IntoIterator<Item = ClusterLink<'a>>) -> Vec<SharedValue> {
+    let mut by_value: Vec<((&str, &str), SharedValue)> = Vec::new();
+    for l in links {
+        let key = (l.kind, l.value);
+        let at = match by_value.iter().position(|(k, _)| *k == key) {
+            Some(i) => i,
+            None => {
+                let shown = without_fingerprint(l.value);
+                let row = SharedValue {
+                    kind: identifier_kind(l.kind),
+                    value: shown.to_string(),
+                    raw: if shown == l.value { String::new() } else { l.value.to_string() },
+                    holders: Vec::new(),
+                    indicators: Vec::new(),
+                };
+                by_value.push((key, row));
+                by_value.len() - 1
+            }
+        };
+        let row = &mut by_value[at].1;
+        for m in [l.a, l.b] {
+            if let Some(i) = members.iter().position(|x| *x == m)
+                && !row.holders.contains(&i)
+            {
+                row.holders.push(i);
+            }
+        }
+        if !l.indicator.is_empty() && !row.indicators.iter().any(|x| x == l.indicator) {
+            row.indicators.push(l.indicator.to_string());
+        }
+    }
+    let mut rows: Vec<SharedValue> = by_value
+        .into_iter()
+        .map(|(_, mut r)| {
+            r.holders.sort_unstable();
+            r
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.holders.len().cmp(&a.holders.len()).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.value.cmp(&b.value))
+    });
+    rows
+}
+
 /// `+9`, `−7:15` (the sign is U+2212, as the detectors write zones).
 fn offset_text(minutes: i64) -> String {
     let sign = if minutes < 0 { '−' } else { '+' };

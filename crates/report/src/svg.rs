@@ -190,18 +190,13 @@ mod tests {
     }
 }
 
-/// One subject of a cluster drawing: label and score band (for the colour).
+/// One subject of a cluster drawing: label, name and score band (the colour), and where
+/// its circle links to (empty: nowhere).
 pub struct GraphSubject {
     pub label: String,
-    pub band: &'static str,
-}
-
-/// One shared identifier of a cluster drawing, with the subjects (indices into the
-/// subject list) that hold it.
-pub struct GraphIdent {
-    pub kind: String,
-    pub label: String,
-    pub holders: Vec<usize>,
+    pub name: String,
+    pub band: String,
+    pub href: String,
 }
 
 fn band_colour(band: &str) -> &'static str {
@@ -213,11 +208,18 @@ fn band_colour(band: &str) -> &'static str {
     }
 }
 
-/// A cluster as a graph: subjects on an inner circle (coloured by band), shared
-/// identifiers as satellite nodes on an outer circle, each placed at the mean angle of
-/// its holders so that what they share sits between them. The layout depends only on
-/// the order of the inputs, so the same cluster draws the same in every run.
-pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String {
+/// Longest kind label under a satellite, in characters; the full kind and value are in
+/// its tooltip.
+const SATELLITE_LABEL: usize = 22;
+
+/// A cluster as a graph, the one drawing the HTML report and the web UI's cluster page
+/// share: subjects on an inner circle (coloured by band), one satellite point per shared
+/// identifier value ([`crate::present::shared_values`]) on an outer circle, joined to
+/// every member who holds it and placed at the mean angle of its holders, so that what
+/// they share sits between them. Drawing the stored pairwise links instead made a star
+/// around whichever member the graph joined first. The layout depends only on the order
+/// of the inputs, so the same cluster draws the same in every run.
+pub fn cluster_graph(subjects: &[GraphSubject], idents: &[crate::present::SharedValue]) -> String {
     let n = subjects.len().max(1);
     let size = if n + idents.len() > 12 { 420.0 } else { 320.0 };
     let (cx, cy) = (size / 2.0, size / 2.0);
@@ -228,7 +230,7 @@ pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String
     let mut s = String::new();
     let _ = write!(
         s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="cluster graph">"#
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {size} {size}" width="{size}" height="{size}" role="img" aria-label="cluster graph: members and the identifiers they share"><title>members and the identifiers they share</title>"#
     );
     // Satellites: at the mean of the holders' positions on the unit circle, pushed out to
     // the outer ring when the holders sit together and pulled to the centre when they
@@ -265,15 +267,20 @@ pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String
         }
     }
     for (id, p) in idents.iter().zip(&placed) {
+        let holders: Vec<&str> = id.holders.iter().filter_map(|h| subjects.get(*h)).map(|x| x.label.as_str()).collect();
         let _ = write!(
             s,
-            r##"<rect x="{:.1}" y="{:.1}" width="14" height="14" rx="3" fill="#dfe7ef" stroke="#5b6b7b"><title>{}: {}</title></rect>"##,
+            r##"<rect x="{:.1}" y="{:.1}" width="14" height="14" rx="3" fill="#dfe7ef" stroke="#5b6b7b"><title>{}: {} (held by {})</title></rect>"##,
             p.0 - 7.0,
             p.1 - 7.0,
             escape(&id.kind),
-            escape(&id.label)
+            escape(&id.value),
+            escape(&holders.join(", "))
         );
-        let short: String = id.kind.chars().take(14).collect();
+        let mut short: String = id.kind.chars().take(SATELLITE_LABEL).collect();
+        if id.kind.chars().count() > SATELLITE_LABEL {
+            short.push('…');
+        }
         let _ = write!(
             s,
             r##"<text x="{:.1}" y="{:.1}" font-size="9" text-anchor="middle" fill="#3d4a57">{}</text>"##,
@@ -283,14 +290,18 @@ pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String
         );
     }
     for (sub, p) in subjects.iter().zip(&pos) {
+        if !sub.href.is_empty() {
+            let _ = write!(s, r#"<a href="{}">"#, escape(&sub.href));
+        }
+        let who = if sub.name.is_empty() { sub.label.clone() } else { format!("{} · {}", sub.label, sub.name) };
         let _ = write!(
             s,
             r##"<circle cx="{:.1}" cy="{:.1}" r="11" fill="{}" stroke="#fff" stroke-width="2"><title>{} ({})</title></circle>"##,
             p.0,
             p.1,
-            band_colour(sub.band),
-            escape(&sub.label),
-            sub.band
+            band_colour(&sub.band),
+            escape(&who),
+            escape(&sub.band)
         );
         let _ = write!(
             s,
@@ -299,6 +310,9 @@ pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String
             p.1 - 15.0,
             escape(&sub.label)
         );
+        if !sub.href.is_empty() {
+            s.push_str("</a>");
+        }
     }
     s.push_str("</svg>");
     s
@@ -306,21 +320,55 @@ pub fn cluster_graph(subjects: &[GraphSubject], idents: &[GraphIdent]) -> String
 
 #[cfg(test)]
 mod cluster_tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used)]
     use super::*;
+    use crate::present::{ClusterLink, shared_values};
+
+    fn subject(label: &str, band: &str) -> GraphSubject {
+        GraphSubject { label: label.into(), name: String::new(), band: band.into(), href: String::new() }
+    }
 
     #[test]
     fn cluster_graphs_are_deterministic_and_escaped() {
-        let subjects = vec![
-            GraphSubject { label: "E1".into(), band: "critical" },
-            GraphSubject { label: "E<2>".into(), band: "low" },
-        ];
-        let idents =
-            vec![GraphIdent { kind: "shipping_address".into(), label: "9 FARM RD".into(), holders: vec![0, 1] }];
+        let subjects = vec![subject("E1", "critical"), subject("E<2>", "low")];
+        let link = ClusterLink { a: "E1", b: "E<2>", kind: "shipping_address", value: "9 FARM RD", indicator: "C2" };
+        let idents = shared_values(&["E1", "E<2>"], [link]);
         let a = cluster_graph(&subjects, &idents);
         assert_eq!(a, cluster_graph(&subjects, &idents));
         assert!(a.starts_with("<svg") && a.ends_with("</svg>"));
         assert!(a.contains("E&lt;2&gt;") && !a.contains("E<2>"));
         assert_eq!(a.matches("<line").count(), 2, "one edge per holder");
         assert_eq!(a.matches("<circle").count(), 2);
+        assert!(a.contains(">shipping address</text>") && !a.contains("shipping_address"), "kinds in words");
+    }
+
+    /// A value four members share, stored as the pairs the graph joined (a star around
+    /// E1), draws as one point joined to all four; and a bank account's fingerprint is
+    /// not shown (the raw number never reaches the drawing: it is not in the link).
+    #[test]
+    fn a_value_shared_by_many_is_one_point_not_a_star() {
+        let ids = ["E1", "E2", "E3", "E4"];
+        let subjects: Vec<GraphSubject> = ids.iter().map(|i| subject(i, "high")).collect();
+        let value = "bank account ****2465 (fp:0a1b2c3d)";
+        let links =
+            ["E2", "E3", "E4"].map(|b| ClusterLink { a: "E1", b, kind: "bank_account", value, indicator: "G3" });
+        let idents = shared_values(&ids, links);
+        assert_eq!(idents.len(), 1);
+        assert_eq!(idents[0].holders, vec![0, 1, 2, 3]);
+        let svg = cluster_graph(&subjects, &idents);
+        assert_eq!(svg.matches("<rect").count(), 1, "one point per shared value");
+        assert_eq!(svg.matches("<line").count(), 4, "joined to every holder");
+        assert!(svg.contains("bank account: bank account ****2465 (held by E1, E2, E3, E4)"), "{svg}");
+        assert!(!svg.contains("fp:"));
+    }
+
+    #[test]
+    fn subjects_link_where_the_sink_asks() {
+        let mut s = subject("E1", "critical");
+        s.href = "/subjects/E1".into();
+        s.name = "Ann Lee".into();
+        let svg = cluster_graph(&[s, subject("E2", "low")], &[]);
+        assert!(svg.contains(r#"<a href="/subjects/E1"><circle"#) && svg.contains("E1 · Ann Lee"));
+        assert_eq!(svg.matches("<a ").count(), 1);
     }
 }

@@ -346,59 +346,41 @@ pub struct SharedIdentifier {
     pub indicators: Vec<Chip>,
 }
 
-/// A cluster's links grouped by identifier: "who shares which identifier with whom".
-///
-/// Why: the stored links are pairs, and a value held by four members is stored as the
-/// pairs the graph happened to join (often a star around one of them), so a table of
-/// pairs reads as one member at the centre of everything. One row per value, with all
-/// its holders, says the same thing without that artefact. Rows with more holders come
-/// first, then by kind and value.
+/// A cluster's links grouped by identifier (`bonafide_report::present::shared_values`,
+/// which the HTML report uses too): one row per value, with every member who carries
+/// it, not the stored pairs (which read as a star around one member).
 pub fn shared_identifiers(snap: &Snapshot, c: &ClusterView) -> Vec<SharedIdentifier> {
-    /// Kind and value, their holders, the indicators that vetted them.
-    type Held<'a> = ((&'a str, &'a str), Vec<&'a str>, Vec<&'a str>);
-    let mut by_value: Vec<Held> = Vec::new();
-    for l in &c.links {
-        let key = (l.kind.as_str(), l.value.as_str());
-        let at = match by_value.iter().position(|(k, _, _)| *k == key) {
-            Some(i) => i,
-            None => {
-                by_value.push((key, Vec::new(), Vec::new()));
-                by_value.len() - 1
-            }
-        };
-        let (_, holders, indicators) = &mut by_value[at];
-        for m in [l.a.as_str(), l.b.as_str()] {
-            if !holders.contains(&m) {
-                holders.push(m);
-            }
-        }
-        if !l.indicator.is_empty() && !indicators.contains(&l.indicator.as_str()) {
-            indicators.push(l.indicator.as_str());
-        }
-    }
-    let place = |id: &str| c.members.iter().position(|m| m == id).unwrap_or(usize::MAX);
-    let mut rows: Vec<SharedIdentifier> = by_value
+    shared_values(c)
         .into_iter()
-        .map(|((kind, value), mut holders, mut indicators)| {
-            holders.sort_by_key(|h| (place(h), h.to_string()));
+        .map(|x| {
+            let mut indicators = x.indicators;
             indicators.sort_by_cached_key(|i| indicator_order(i));
-            let shown = bonafide_report::present::without_fingerprint(value);
             SharedIdentifier {
-                kind: bonafide_report::present::identifier_kind(kind),
-                raw: if shown == value { String::new() } else { value.to_string() },
-                value: shown.to_string(),
-                members: holders
-                    .into_iter()
-                    .map(|h| (h.to_string(), snap.subject(h).map(|s| s.name.clone()).unwrap_or_default()))
+                kind: x.kind,
+                value: x.value,
+                raw: x.raw,
+                members: x
+                    .holders
+                    .iter()
+                    .filter_map(|h| c.members.get(*h))
+                    .map(|h| (h.clone(), snap.subject(h).map(|s| s.name.clone()).unwrap_or_default()))
                     .collect(),
-                indicators: indicators.into_iter().map(|i| chip(i, 0.0, false)).collect(),
+                indicators: indicators.iter().map(|i| chip(i, 0.0, false)).collect(),
             }
         })
-        .collect();
-    rows.sort_by(|a, b| {
-        b.members.len().cmp(&a.members.len()).then_with(|| a.kind.cmp(&b.kind)).then_with(|| a.value.cmp(&b.value))
+        .collect()
+}
+
+fn shared_values(c: &ClusterView) -> Vec<bonafide_report::present::SharedValue> {
+    let members: Vec<&str> = c.members.iter().map(String::as_str).collect();
+    let links = c.links.iter().map(|l| bonafide_report::present::ClusterLink {
+        a: &l.a,
+        b: &l.b,
+        kind: &l.kind,
+        value: &l.value,
+        indicator: &l.indicator,
     });
-    rows
+    bonafide_report::present::shared_values(&members, links)
 }
 
 /// id, tier, title, subjects with it now.
@@ -545,86 +527,24 @@ pub struct AdminPage {
     pub message: String,
 }
 
-fn band_colour(band: &str) -> &'static str {
-    match band {
-        "critical" => "#b3001b",
-        "high" => "#d9480f",
-        "medium" => "#b7791f",
-        _ => "#6b7785",
-    }
-}
-
-/// The cluster as a graph: members on a circle (coloured by band, linked to their
-/// pages), one line per shared identifier, labelled with its kind.
+/// The cluster as a graph: the HTML report's drawing (`bonafide_report::svg::
+/// cluster_graph`), one point per shared identifier value joined to every member who
+/// holds it, kinds in words; members coloured by band and linked to their pages.
 pub fn cluster_graph(snap: &Snapshot, c: &ClusterView) -> String {
-    let n = c.members.len().max(1);
-    let (w, h) = (640.0, 440.0);
-    let (cx, cy) = (w / 2.0, h / 2.0);
-    let r = if n == 1 { 0.0 } else { 160.0 };
-    let pos = |i: usize| {
-        let a = (i as f64 / n as f64) * std::f64::consts::TAU - std::f64::consts::FRAC_PI_2;
-        (cx + r * a.cos(), cy + r * a.sin())
-    };
-    let at = |id: &str| c.members.iter().position(|m| m == id).map(pos);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="cluster {}"><title>cluster {}</title>"#,
-        escape(&c.cluster_id),
-        escape(&c.cluster_id)
-    );
-    // One line per linked pair, labelled with every kind of identifier they share.
-    let mut pairs: std::collections::BTreeMap<(&str, &str), Vec<&crate::snapshot::LinkView>> =
-        std::collections::BTreeMap::new();
-    for l in &c.links {
-        let key = if l.a <= l.b { (l.a.as_str(), l.b.as_str()) } else { (l.b.as_str(), l.a.as_str()) };
-        pairs.entry(key).or_default().push(l);
-    }
-    for ((a, b), links) in &pairs {
-        if let (Some((x1, y1)), Some((x2, y2))) = (at(a), at(b)) {
-            let mut kinds: Vec<String> =
-                links.iter().map(|l| bonafide_report::present::identifier_kind(&l.kind)).collect();
-            kinds.sort_unstable();
-            kinds.dedup();
-            let detail: Vec<String> = links
-                .iter()
-                .map(|l| {
-                    let value = bonafide_report::present::without_fingerprint(&l.value);
-                    format!("{} · {value} ({})", bonafide_report::present::identifier_kind(&l.kind), l.indicator)
-                })
-                .collect();
-            let _ = write!(
-                s,
-                r##"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="#8a96a3" stroke-width="{}"><title>{}</title></line>"##,
-                1 + links.len().min(4),
-                escape(&detail.join("\n"))
-            );
-            let _ = write!(
-                s,
-                r##"<text x="{:.1}" y="{:.1}" font-size="10" text-anchor="middle" fill="#5b6570">{}</text>"##,
-                (x1 + x2) / 2.0,
-                (y1 + y2) / 2.0 - 3.0,
-                escape(&kinds.join(", "))
-            );
-        }
-    }
-    for (i, m) in c.members.iter().enumerate() {
-        let (x, y) = pos(i);
-        let (band, name) = snap.subject(m).map(|s| (s.band.as_str(), s.name.as_str())).unwrap_or(("low", ""));
-        let _ = write!(
-            s,
-            r##"<a href="/subjects/{}"><circle cx="{x:.1}" cy="{y:.1}" r="18" fill="{}" stroke="#ffffff" stroke-width="2"><title>{} · {} · {}</title></circle><text x="{x:.1}" y="{:.1}" font-size="12" text-anchor="middle" fill="#1b1f24">{}</text></a>"##,
-            escape(&path_segment(m)),
-            band_colour(band),
-            escape(m),
-            escape(name),
-            escape(band),
-            y + 34.0,
-            escape(m)
-        );
-    }
-    s.push_str("</svg>");
-    s
+    let subjects: Vec<bonafide_report::svg::GraphSubject> = c
+        .members
+        .iter()
+        .map(|m| {
+            let s = snap.subject(m);
+            bonafide_report::svg::GraphSubject {
+                label: m.clone(),
+                name: s.map(|s| s.name.clone()).unwrap_or_default(),
+                band: s.map(|s| s.band.clone()).unwrap_or_else(|| "low".into()),
+                href: format!("/subjects/{}", path_segment(m)),
+            }
+        })
+        .collect();
+    bonafide_report::svg::cluster_graph(&subjects, &shared_values(c))
 }
 
 /// Percent-encodes an id for use as one URL path segment.

@@ -1152,6 +1152,26 @@ async fn the_cluster_page_groups_members_by_shared_identifier(org: &common::Org)
         .collect();
     assert!(holders.keys().any(|(_, v)| v.contains("(fp:")), "a masked value with its fingerprint is stored");
     assert!(!shown.contains("(fp:"), "no fingerprint shown: {shown}");
+    // The graph is the report's drawing (`bonafide_report::svg::cluster_graph`): one
+    // point per shared value joined to every member who holds it, its kind in words.
+    // Before, one line per stored pair made a star around one member.
+    let graph = html.split("<div id=\"graph\">").nth(1).unwrap().split("</svg>").next().unwrap();
+    assert_eq!(graph.matches("<rect").count(), holders.len(), "one point per shared value: {graph}");
+    let edges: usize = holders.values().map(|m| m.len()).sum();
+    assert_eq!(graph.matches("<line").count(), edges, "each value joined to its holders, no pairs: {graph}");
+    for ((kind, value), members) in &holders {
+        let words = bonafide_report::present::identifier_kind(kind);
+        let shown = bonafide_report::present::without_fingerprint(value);
+        let svg_text =
+            |t: &str| t.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        let title = format!("<title>{}: {} (held by ", svg_text(&words), svg_text(shown));
+        let point = graph.split(&title).nth(1).unwrap_or_else(|| panic!("no point {title} in {graph}"));
+        let held = point.split(")</title>").next().unwrap();
+        assert_eq!(held.split(", ").count(), members.len(), "{held}");
+        assert!(members.iter().all(|m| held.split(", ").any(|h| h == m)), "{held}");
+    }
+    assert!(!graph.contains("(fp:") && !graph.contains("_address<"), "{graph}");
+    assert!(graph.contains("<a href=\"/subjects/F1\"><circle"), "members link to their pages");
 }
 
 /// A browser session of `name`: its cookie pair and the forms' CSRF token.

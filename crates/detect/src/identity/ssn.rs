@@ -112,7 +112,10 @@ impl Detector for IdentityNumbers {
             }
             let masked = holders[0].evidence.detail.get(kind).and_then(|v| v.as_str()).unwrap_or("").to_string();
             let names: Vec<&str> = holders.iter().map(|h| h.name.as_str()).collect();
-            let summary = format!("{label} {masked} is held by {n} different people: {}", names.join(", "));
+            // The summary is read by people: the mask alone. The keyed fingerprint (for
+            // linking) stays in the shared value and the evidence.
+            let said = masked.rsplit_once(" (fp:").map_or(masked.as_str(), |(m, _)| m);
+            let summary = format!("{label} {said} is held by {n} different people: {}", names.join(", "));
             let shared = Shared { kind: kind.into(), value: masked };
             out.push(shared::finding("A7", full, &holders, shared, summary));
         }

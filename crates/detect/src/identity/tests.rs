@@ -36,6 +36,8 @@ fn a7_a_number_under_two_names_is_a_shared_identity() {
     assert_eq!(f.subjects.len(), 2);
     assert_eq!(f.shared.as_ref().unwrap().kind, "ssn");
     assert!(f.shared.as_ref().unwrap().value.starts_with("***-**-6789 (fp:"));
+    assert!(f.summary.starts_with("SSN ***-**-6789 is held by 2 different people"), "{}", f.summary);
+    assert!(!f.summary.contains("fp:"), "{}", f.summary);
     assert!(!format!("{f:?}").contains("123456789") && !format!("{f:?}").contains("123-45"));
     assert_eq!(f.weight_bits, w.weight("A7"));
     assert!(r.ids("C").is_empty());

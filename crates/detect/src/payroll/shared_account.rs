@@ -76,12 +76,23 @@ impl Detector for SharedAccounts {
         }
         let groups = shared::groups(items).into_iter().filter_map(|(key, rows)| {
             let first = cx.records.payroll.get(rows[0])?;
-            let shown = match &key {
-                Key::Iban(_) => first.iban.as_ref().map(|i| format!("IBAN {} ({})", i.masked, i.fingerprint))?,
-                Key::Account(..) => {
-                    first.account_number.as_ref().map(|a| format!("bank account {} ({})", a.masked, a.fingerprint))?
+            // `shown` (the shared value, which links findings and clusters) keeps the
+            // keyed fingerprint; `said` (the summary, read by people) is the mask alone.
+            // The payees the summary names already tell two accounts with the same last
+            // digits apart, and the fingerprint stays in the evidence and shared value.
+            let (shown, said) = match &key {
+                Key::Iban(_) => {
+                    let i = first.iban.as_ref()?;
+                    (format!("IBAN {} ({})", i.masked, i.fingerprint), format!("IBAN {}", i.masked))
                 }
-                Key::Wallet(_) => format!("wallet {}", first.wallet.as_ref()?.address.trim()),
+                Key::Account(..) => {
+                    let a = first.account_number.as_ref()?;
+                    (format!("bank account {} ({})", a.masked, a.fingerprint), format!("bank account {}", a.masked))
+                }
+                Key::Wallet(_) => {
+                    let w = format!("wallet {}", first.wallet.as_ref()?.address.trim());
+                    (w.clone(), w)
+                }
             };
             let holders: Vec<Holder> = rows
                 .into_iter()
@@ -97,9 +108,9 @@ impl Detector for SharedAccounts {
                     })
                 })
                 .collect();
-            Some((key, (shown, holders)))
+            Some((key, (shown, said, holders)))
         });
-        for (key, (shown, holders)) in groups {
+        for (key, (shown, said, holders)) in groups {
             let subjects = shared::subjects(&holders);
             if subjects.len() < 2 || subjects.len() > cx.config.g3.max_payees {
                 continue;
@@ -114,7 +125,7 @@ impl Detector for SharedAccounts {
             let kind = if matches!(key, Key::Wallet(_)) { "wallet" } else { "bank_account" };
             let ids: Vec<&str> =
                 subjects.iter().filter_map(|s: &SubjectIdx| cx.subject(*s)).map(|s| s.id.as_str()).collect();
-            let summary = format!("{shown} pays {n} unrelated payees: {}", ids.join(", "));
+            let summary = format!("{said} pays {n} unrelated payees: {}", ids.join(", "));
             let value = shown.clone();
             out.push(shared::finding("G3", cx.weight("G3"), &holders, Shared { kind: kind.into(), value }, summary));
         }

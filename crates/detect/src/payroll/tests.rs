@@ -129,6 +129,11 @@ fn g3_one_account_several_payees_but_not_spouses() {
     let shared = f.shared.as_ref().unwrap();
     assert_eq!(shared.kind, "bank_account");
     assert!(shared.value.starts_with("bank account ****1234 (fp:") && !shared.value.contains("55501234"));
+    // The summary is read by people: the mask, without the keyed fingerprint (kept in
+    // the shared value and the evidence) and never the digits.
+    assert!(f.summary.starts_with("bank account ****1234 pays 3 unrelated payees: "), "{}", f.summary);
+    assert!(!f.summary.contains("fp:") && !f.summary.contains("55501234"), "{}", f.summary);
+    assert!(f.evidence.iter().any(|e| e.detail["account_number"].as_str().is_some_and(|a| a.contains("(fp:"))));
     assert_eq!(f.weight_bits, w.weight("G3"));
     for id in ["Wife", "Husband", "Other"] {
         assert!(r.get(id, "G3").is_none(), "{id}");
