@@ -13,7 +13,7 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-use bonafide_core::{Event, Finding, Shared, SubjectIdx};
+use bonafide_core::{Event, SubjectIdx};
 
 use super::cohort::Cohort;
 use super::observation;
@@ -55,10 +55,9 @@ impl Detector for AccountsPerIp {
         for (ip, c) in ips {
             let need =
                 if self.anonymising.contains(ip) { cfg.min_accounts_anonymising } else { cfg.min_accounts }.max(2);
-            let mut involved: Vec<usize> = Vec::new();
-            for group in c.windows(cfg.window_days) {
+            let involved = c.involved(cfg.window_days, |group| {
                 if group.len() < need || group.len() > cfg.max_accounts {
-                    continue;
+                    return Vec::new();
                 }
                 // Members with a device no other member of the window used.
                 let own: Vec<usize> = group
@@ -72,39 +71,21 @@ impl Detector for AccountsPerIp {
                     })
                     .collect();
                 let subjects: Vec<SubjectIdx> = own.iter().map(|&i| c.members[i].subject).collect();
-                if cx.households.count_unrelated(&subjects) < need {
-                    continue;
-                }
-                for i in own {
-                    if !involved.contains(&i) {
-                        involved.push(i);
-                    }
-                }
-            }
+                if cx.households.count_unrelated(&subjects) < need { Vec::new() } else { own }
+            });
             if involved.is_empty() {
                 continue;
             }
-            involved.sort_by_key(|&i| c.members[i].subject);
-            let subjects: Vec<SubjectIdx> = involved.iter().map(|&i| c.members[i].subject).collect();
-            let ids: Vec<&str> = subjects.iter().filter_map(|s| cx.subject(*s)).map(|s| s.id.as_str()).collect();
             let devices: usize = involved.iter().map(|&i| c.members[i].devices.len()).sum();
             let summary = format!(
                 "{} accounts ({}) used IP {} within {} days, each from a device of its own ({} devices)",
-                subjects.len(),
-                ids.join(", "),
+                involved.len(),
+                c.ids(&involved, cx).join(", "),
                 ip,
                 cfg.window_days,
                 devices
             );
-            let mut f = Finding::new("I2", subjects[0], cx.weight("I2"), summary);
-            f.subjects = subjects;
-            f.shared = Some(Shared { kind: "ip".into(), value: ip.to_string() });
-            let (first, last) = c.span(&involved);
-            f.first_seen = Some(first);
-            f.last_seen = Some(last);
-            f.evidence = c.evidence(&involved, cx, "ip", &ip.to_string());
-            f.evidence_total = involved.len() as u64;
-            out.push(f);
+            out.push(c.finding(&involved, cx, "I2", ("ip", &ip.to_string()), summary));
         }
     }
 }

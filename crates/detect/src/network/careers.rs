@@ -15,7 +15,7 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Arc;
 
-use bonafide_core::{Event, Finding, Shared, SubjectIdx, SubjectKind};
+use bonafide_core::{Event, SubjectIdx, SubjectKind};
 
 use super::cohort::Cohort;
 use super::observation;
@@ -76,44 +76,25 @@ impl Detector for CareersSite {
             if c.members.len() < need {
                 continue;
             }
-            let mut involved: Vec<usize> = Vec::new();
-            for group in c.windows(cfg.window_days) {
-                if group.len() < need || group.len() > cfg.max_accounts {
-                    continue;
-                }
+            let involved = c.involved(cfg.window_days, |group| {
                 let subjects: Vec<SubjectIdx> = group.iter().map(|&i| c.members[i].subject).collect();
-                if cx.households.count_unrelated(&subjects) < need {
-                    continue;
-                }
-                for i in group {
-                    if !involved.contains(&i) {
-                        involved.push(i);
-                    }
-                }
-            }
+                let counts = group.len() >= need
+                    && group.len() <= cfg.max_accounts
+                    && cx.households.count_unrelated(&subjects) >= need;
+                if counts { group } else { Vec::new() }
+            });
             if involved.is_empty() {
                 continue;
             }
-            involved.sort_by_key(|&i| c.members[i].subject);
-            let subjects: Vec<SubjectIdx> = involved.iter().map(|&i| c.members[i].subject).collect();
-            let ids: Vec<&str> = subjects.iter().filter_map(|s| cx.subject(*s)).map(|s| s.id.as_str()).collect();
             let what = if kind == "ip" { format!("IP {key}") } else { format!("device {key}") };
             let summary = format!(
                 "{} candidate accounts ({}) on the careers site from one {} within {} days",
-                subjects.len(),
-                ids.join(", "),
+                involved.len(),
+                c.ids(&involved, cx).join(", "),
                 what,
                 cfg.window_days
             );
-            let mut f = Finding::new("A13", subjects[0], cx.weight("A13"), summary);
-            f.subjects = subjects;
-            f.shared = Some(Shared { kind: kind.to_string(), value: key.clone() });
-            let (first, last) = c.span(&involved);
-            f.first_seen = Some(first);
-            f.last_seen = Some(last);
-            f.evidence = c.evidence(&involved, cx, kind, &key);
-            f.evidence_total = involved.len() as u64;
-            out.push(f);
+            out.push(c.finding(&involved, cx, "A13", (kind, &key), summary));
         }
     }
 }

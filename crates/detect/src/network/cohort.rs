@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use bonafide_core::{Evidence, SourcePos, SubjectIdx, UtcMs};
+use bonafide_core::{Evidence, Finding, Shared, SourcePos, SubjectIdx, UtcMs};
 
 use crate::Context;
 use crate::evidence::SAMPLE;
@@ -98,6 +98,51 @@ impl Cohort {
         }
         groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
         groups
+    }
+
+    /// The members of the windows `pick` keeps, each once, ordered by subject: `pick`
+    /// gets each window's group ([`Cohort::windows`]) and returns the members it keeps
+    /// (none when the window does not count).
+    pub fn involved(&self, window_days: u32, mut pick: impl FnMut(Vec<usize>) -> Vec<usize>) -> Vec<usize> {
+        let mut involved: Vec<usize> = Vec::new();
+        for group in self.windows(window_days) {
+            for i in pick(group) {
+                if !involved.contains(&i) {
+                    involved.push(i);
+                }
+            }
+        }
+        involved.sort_by_key(|&i| self.members[i].subject);
+        involved
+    }
+
+    /// The one finding `involved` (from [`Cohort::involved`], not empty) share on the
+    /// key: all of them as its subjects, the key as what links them into a cluster, the
+    /// span of their days and each one's first sighting as evidence.
+    pub fn finding(
+        &self,
+        involved: &[usize],
+        cx: &Context<'_>,
+        indicator: &str,
+        key: (&str, &str),
+        summary: String,
+    ) -> Finding {
+        let subjects: Vec<SubjectIdx> = involved.iter().map(|&i| self.members[i].subject).collect();
+        let first = subjects.first().copied().unwrap_or(SubjectIdx(0));
+        let mut f = Finding::new(indicator, first, cx.weight(indicator), summary);
+        f.subjects = subjects;
+        f.shared = Some(Shared { kind: key.0.to_string(), value: key.1.to_string() });
+        let (first, last) = self.span(involved);
+        f.first_seen = Some(first);
+        f.last_seen = Some(last);
+        f.evidence = self.evidence(involved, cx, key.0, key.1);
+        f.evidence_total = involved.len() as u64;
+        f
+    }
+
+    /// The subject ids of `involved`, for a finding's summary.
+    pub fn ids<'c>(&self, involved: &[usize], cx: &'c Context<'_>) -> Vec<&'c str> {
+        involved.iter().filter_map(|&i| cx.subject(self.members[i].subject)).map(|s| s.id.as_str()).collect()
     }
 
     /// The days of `members` that fall in one window with at least `need` of them.

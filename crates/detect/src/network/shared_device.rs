@@ -19,7 +19,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use bonafide_core::{Event, Finding, Shared, SubjectIdx};
+use bonafide_core::{Event, SubjectIdx};
 
 use super::cohort::Cohort;
 use super::observation;
@@ -67,29 +67,18 @@ impl Detector for SharedDevice {
             if regular.len() < 2 {
                 continue;
             }
-            let mut involved: Vec<usize> = Vec::new();
-            for group in c.windows(cfg.window_days) {
-                if group.len() > cfg.max_subjects {
-                    // A shared terminal: nobody on it is singled out, this window or any.
-                    involved.clear();
-                    break;
-                }
+            // A shared terminal: nobody on it is singled out, in this window or any.
+            if c.windows(cfg.window_days).first().is_some_and(|g| g.len() > cfg.max_subjects) {
+                continue;
+            }
+            let involved = c.involved(cfg.window_days, |group| {
                 let group: Vec<usize> = group.into_iter().filter(|i| regular.contains(i)).collect();
                 let subjects: Vec<SubjectIdx> = group.iter().map(|&i| c.members[i].subject).collect();
-                if cx.households.count_unrelated(&subjects) < 2 {
-                    continue;
-                }
-                for i in group {
-                    if !involved.contains(&i) {
-                        involved.push(i);
-                    }
-                }
-            }
+                if cx.households.count_unrelated(&subjects) < 2 { Vec::new() } else { group }
+            });
             if involved.is_empty() {
                 continue;
             }
-            involved.sort_by_key(|&i| c.members[i].subject);
-            let subjects: Vec<SubjectIdx> = involved.iter().map(|&i| c.members[i].subject).collect();
             let who: Vec<String> = involved
                 .iter()
                 .map(|&i| {
@@ -99,16 +88,8 @@ impl Detector for SharedDevice {
                 })
                 .collect();
             let summary =
-                format!("device {device} signed in as {} unrelated people ({})", subjects.len(), who.join(", "));
-            let mut f = Finding::new("H4", subjects[0], cx.weight("H4"), summary);
-            f.subjects = subjects;
-            f.shared = Some(Shared { kind: "device".to_string(), value: device.to_string() });
-            let (first, last) = c.span(&involved);
-            f.first_seen = Some(first);
-            f.last_seen = Some(last);
-            f.evidence = c.evidence(&involved, cx, "device", device);
-            f.evidence_total = involved.len() as u64;
-            out.push(f);
+                format!("device {device} signed in as {} unrelated people ({})", involved.len(), who.join(", "));
+            out.push(c.finding(&involved, cx, "H4", ("device", device), summary));
         }
     }
 }
