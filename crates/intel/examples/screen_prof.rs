@@ -13,23 +13,11 @@
 //! ```
 //! (`*run_variants*` for the variants; `*Screening::build*` for the index.)
 
-use std::io::BufReader;
+use bonafide_intel::sanctions::{Query, Screening};
 
-use bonafide_intel::sanctions::names::NameRules;
-use bonafide_intel::sanctions::ofac::{OfacSet, sniff};
-use bonafide_intel::sanctions::{Lists, MatchConfig, Query, Screening};
-
-/// The criterion benchmark's variants (`benches/screening.rs`).
-const VARIANTS: [&str; 8] = [
-    "Sang Man Kim",
-    "Gim Yeong Jeol",
-    "Korea Mining Development Trading Corp.",
-    "Rhee Seong-cheol",
-    "Reconnaissance Generl Bureau",
-    "Green Pine Associated Corp.",
-    "Ofice 39",
-    "Kang Ryong",
-];
+#[path = "../benches/common/screening_workload.rs"]
+mod workload;
+use workload::{VARIANTS, load, ordinary_names};
 
 // Not inlined, so that callgrind can count each workload alone.
 #[inline(never)]
@@ -43,21 +31,8 @@ fn run_variants(s: &Screening, names: &[&str]) -> usize {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let dir = bonafide_core::testdata::shared_data_dir()
-        .ok_or("shared data absent (../shared/data or BONAFIDE_SHARED_DATA)")?
-        .join("sanctions/ofac_2021");
-    let mut set = OfacSet::new("ofac_2021");
-    for (i, f) in ["sdn.csv", "alt.csv", "add.csv", "sdn_comments.csv"].iter().enumerate() {
-        let bytes = std::fs::read(dir.join(f))?;
-        let kind = sniff(&bytes[..bytes.len().min(65536)]).ok_or(format!("{f}: not an OFAC file"))?;
-        set.read(kind, i as u32, f, &mut BufReader::new(&bytes[..]), &mut |_| {})?;
-    }
-    let (label, entries) = set.finish(&mut |_, _| {});
-    let mut lists = Lists::default();
-    lists.push_list(label, entries);
-    let s = Screening::build(lists, NameRules::builtin(), MatchConfig::default());
-    let ordinary: Vec<&str> =
-        include_str!("../tests/data/ordinary_names.txt").lines().filter(|l| !l.is_empty()).collect();
+    let s = load().ok_or("shared data absent or unreadable (../shared/data or BONAFIDE_SHARED_DATA)")?;
+    let ordinary = ordinary_names();
     let found = run_ordinary(&s, &ordinary);
     let variants: usize = (0..100).map(|_| run_variants(&s, &VARIANTS)).sum();
     println!("{} ordinary names: {found} matches; 8 variants x 100: {variants} matches", ordinary.len());
