@@ -204,9 +204,9 @@ impl RunGraph {
                 let summary = format!(
                     "Cluster {} ({}): {} linked by {} ({})",
                     c.id,
-                    c.kind.as_str(),
+                    c.kind.label(),
                     ids.join(", "),
-                    top.kind.as_str().replace('_', " "),
+                    top.kind.words(),
                     top.reason()
                 );
                 let mut f = Finding::new(indicator, uncovered[0], cx.weight(indicator), summary);
@@ -270,7 +270,7 @@ impl RunGraph {
             .filter_map(|s| cx.subject(*s))
             .map(|s: &Subject| format!("{} ({})", s.id, s.name))
             .collect();
-        let kinds: Vec<String> = kinds.iter().map(|k| kind_words(*k)).collect();
+        let kinds: Vec<&str> = kinds.iter().map(|k| k.words()).collect();
         let summary =
             format!("{} names behind shared {} in cluster {}: {}", names, kinds.join(", "), c.id, described.join(", "));
         let mut f = Finding::new("H7", subjects[0], cx.weight("H7"), summary);
@@ -395,7 +395,8 @@ impl RunGraph {
     }
 }
 
-/// An identifier kind in words, as the graph's link reasons write it (`similar photo`).
+/// An identifier kind as the detectors' shown values name it (`similar photo`), to say
+/// it once in [`identifier_phrase`]; summaries use [`IdKind::words`].
 fn kind_words(kind: IdKind) -> String {
     kind.as_str().replace('_', " ")
 }

@@ -105,6 +105,9 @@ fn a_farm_is_one_cluster_and_a_family_is_none() {
     // C2 does, once, for the cluster.
     let c2: Vec<_> = o.findings.iter().filter(|f| f.indicator == "C2").collect();
     assert!(c2.iter().any(|f| f.subjects.iter().any(|s| id_of(&o, *s) == "F4")), "{c2:?}");
+    // The graph's summary names the cluster and the identifier in words, not codes.
+    let graph_c2 = c2.iter().find(|f| f.summary.starts_with("Cluster ")).expect("the graph's C2");
+    assert!(graph_c2.summary.contains("(Laptop farm)") && !graph_c2.summary.contains('_'), "{}", graph_c2.summary);
     for s in ["F1", "F2", "F3"] {
         let n = c2.iter().filter(|f| f.subjects.iter().any(|x| id_of(&o, *x) == s)).count();
         assert!(n >= 1);
@@ -115,6 +118,7 @@ fn a_farm_is_one_cluster_and_a_family_is_none() {
     assert_eq!(ring.0, "persona_ring");
     let h7 = o.findings.iter().find(|f| f.indicator == "H7").expect("H7");
     assert_eq!(h7.subjects.len(), 2);
+    assert!(h7.summary.contains("GitHub account"), "{}", h7.summary);
 }
 
 #[test]

@@ -20,6 +20,7 @@ pub mod graph;
 pub mod ident;
 pub mod propagate;
 pub mod synth;
+pub mod words;
 
 pub use cluster::{Cluster, ClusterKind};
 pub use graph::{Graph, GraphConfig, Link, Visit};

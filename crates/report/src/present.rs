@@ -59,12 +59,6 @@ pub struct Field {
     pub main: bool,
 }
 
-#[derive(Clone, Debug, Deserialize)]
-pub struct ClusterKind {
-    pub label: String,
-    pub meaning: String,
-}
-
 /// The presentation table (`data/present.toml`), read once.
 #[derive(Debug, Deserialize)]
 pub struct Table {
@@ -72,10 +66,6 @@ pub struct Table {
     pub fields: Vec<Field>,
     #[serde(default)]
     pub codes: HashMap<String, String>,
-    #[serde(default)]
-    pub identifier_kinds: HashMap<String, String>,
-    #[serde(default)]
-    pub cluster_kinds: HashMap<String, ClusterKind>,
     #[serde(skip)]
     index: HashMap<String, usize>,
 }
@@ -113,18 +103,19 @@ impl Table {
 /// An identifier kind (`clusters[].links[].kind`) in words: `shipping_address` is
 /// "shipping address".
 pub fn identifier_kind(kind: &str) -> String {
-    let t = Table::builtin();
-    t.identifier_kinds.get(kind).cloned().unwrap_or_else(|| t.code(kind))
+    match bonafide_graph::words::identifier_kind(kind) {
+        Some(w) => w.to_string(),
+        None => Table::builtin().code(kind),
+    }
 }
 
 /// A cluster kind (`clusters[].kind`) in words and what holds such a cluster together;
 /// the meaning is empty for a kind the table does not know.
 pub fn cluster_kind(kind: &str) -> (String, String) {
-    let t = Table::builtin();
-    match t.cluster_kinds.get(kind) {
-        Some(k) => (k.label.clone(), k.meaning.clone()),
+    match bonafide_graph::words::cluster_kind(kind) {
+        Some((label, meaning)) => (label.to_string(), meaning.to_string()),
         None => {
-            let words = t.code(kind);
+            let words = Table::builtin().code(kind);
             let mut c = words.chars();
             let label = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
             (label, String::new())
