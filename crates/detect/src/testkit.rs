@@ -576,3 +576,20 @@ pub fn postal(line1: &str, line2: &str, zip: &str) -> PostalAddress {
     a.key = bonafide_intel::address::address_key(&a);
     a
 }
+
+/// A reference row of `subject_id` at `source` that says nothing yet: tests set the
+/// fields they are about (`Reference { name: Some(..), ..reference("E2", pos) }`).
+pub fn reference(subject_id: &str, source: SourcePos) -> bonafide_core::records::Reference {
+    bonafide_core::records::Reference {
+        subject_id: subject_id.into(),
+        name: None,
+        email: None,
+        phone: None,
+        company: None,
+        company_domain: None,
+        verified: None,
+        domain_created: None,
+        extra: Default::default(),
+        source,
+    }
+}

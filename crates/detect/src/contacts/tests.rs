@@ -62,16 +62,9 @@ fn h2_a_reference_whose_phone_is_another_candidates() {
     phone(&mut w, "Coworker", "Eve Fox", "+12025550188");
     let source = w.pos();
     let r = |name: &str, phone: &str, source| Reference {
-        subject_id: "Cand".into(),
         name: Some(name.into()),
-        email: None,
         phone: Some(phone.into()),
-        company: None,
-        company_domain: None,
-        verified: None,
-        source,
-        domain_created: None,
-        extra: Default::default(),
+        ..crate::testkit::reference("Cand", source)
     };
     w.records.references.push(r("Bob Lee", "(202) 555-0177", source));
     let source = w.pos();

@@ -202,16 +202,12 @@ fn a12_lowball_and_unit_confusion() {
 fn reference(w: &mut World, id: &str, name: &str, email: &str, domain: Option<&str>, verified: Option<bool>) {
     let source = w.pos();
     w.records.references.push(Reference {
-        subject_id: id.into(),
         name: Some(name.into()),
         email: Some(email.into()),
-        phone: None,
         company: Some("Acme".into()),
         company_domain: domain.map(str::to_string),
         verified,
-        source,
-        domain_created: None,
-        extra: Default::default(),
+        ..crate::testkit::reference(id, source)
     });
 }
 

@@ -171,16 +171,10 @@ mod tests {
         w.subjects[0].date_of_birth = dob("1965-04-25");
         w.subjects[1].vendor = Some("Chinyong Information Technology Cooperation Co.".into());
         w.records.references.push(Reference {
-            subject_id: "E3".into(),
             name: Some("Pat Doe".into()),
-            email: None,
-            phone: None,
             company: Some("Alis LLC".into()),
-            company_domain: None,
             verified: Some(false),
-            domain_created: None,
-            extra: Default::default(),
-            source: pos(4),
+            ..crate::testkit::reference("E3", pos(4))
         });
         w.subjects[3].name = "Lee Je-son".into();
         w.records.payroll.push(PayrollChange {
@@ -224,18 +218,9 @@ mod tests {
         lists.push_list("test".into(), vec![ship]);
         w.screening = Screening::build(lists, NameRules::builtin(), MatchConfig::default());
         w.subjects[0].name = "Tai Jin".into();
-        w.records.references.push(Reference {
-            subject_id: "E2".into(),
-            name: Some("Jin Tai".into()),
-            email: None,
-            phone: None,
-            company: None,
-            company_domain: None,
-            verified: None,
-            domain_created: None,
-            extra: Default::default(),
-            source: pos(4),
-        });
+        w.records
+            .references
+            .push(Reference { name: Some("Jin Tai".into()), ..crate::testkit::reference("E2", pos(4)) });
         w.subjects[2].vendor = Some("Jin Tai".into());
         let r = w.run();
         assert!(r.ids("E1").is_empty() && r.ids("E2").is_empty(), "{:?}", r.findings);
@@ -326,16 +311,8 @@ mod tests {
         w.subjects[0].vendor_domain = Some("silverstarchina-group.com".into());
         w.subjects[1].vendor_domain = Some("cloudf0xhub.com".into());
         let reference = |id: &str, email: &str, line| Reference {
-            subject_id: id.into(),
-            name: None,
             email: Some(email.into()),
-            phone: None,
-            company: None,
-            company_domain: None,
-            verified: None,
-            domain_created: None,
-            extra: Default::default(),
-            source: pos(line),
+            ..crate::testkit::reference(id, pos(line))
         };
         w.records.references.push(reference("E3", "hr@globexcorp.co", 3));
         // The real domain, a subdomain of it, and an unrelated company: nothing.
