@@ -216,7 +216,7 @@ impl IpIntel {
                 None => self.lookup_v6(v6),
             },
         };
-        if id == NONE { None } else { self.slots.get(id as usize).map(|slot| IpInfo { intel: self, slot }) }
+        self.info(id)
     }
 
     /// What the lists say about `ip`, as an owned record.
@@ -271,6 +271,7 @@ impl IpIntel {
         v4.chain(v6)
     }
 
+    #[inline]
     fn info(&self, id: u32) -> Option<IpInfo<'_>> {
         if id == NONE { None } else { self.slots.get(id as usize).map(|slot| IpInfo { intel: self, slot }) }
     }
