@@ -358,8 +358,6 @@ fn loose_match<'h>(header: &'h [String], column: &str) -> Option<&'h str> {
     })
 }
 
-/// When a CSV header has every required column of one of our formats under other names
-/// (`Subject ID,Full Name`, `EmployeeID,Name`), says so and how to map them.
 /// Whether an unrecognised sample still looks like records: a header resembling one of
 /// the known CSV formats under other column names. A scan forgives unrecognised files
 /// inside a git work tree (its history is what is read there) but not these, which are
@@ -368,6 +366,8 @@ pub fn looks_like_records(sample: &[u8]) -> bool {
     map_hint(sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample)).is_some()
 }
 
+/// When a CSV header has every required column of one of our formats under other names
+/// (`Subject ID,Full Name`, `EmployeeID,Name`), says so and how to map them.
 fn map_hint(sample: &[u8]) -> Option<String> {
     // Any separator: the header's names are what is unknown, so the reader's rule (a
     // separator that finds contract columns) cannot decide it yet.
