@@ -114,13 +114,14 @@ pub fn identifier_kind(kind: &str) -> String {
 pub fn cluster_kind(kind: &str) -> (String, String) {
     match bonafide_graph::words::cluster_kind(kind) {
         Some((label, meaning)) => (label.to_string(), meaning.to_string()),
-        None => {
-            let words = Table::builtin().code(kind);
-            let mut c = words.chars();
-            let label = c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default();
-            (label, String::new())
-        }
+        None => (capitalised(&Table::builtin().code(kind)), String::new()),
     }
+}
+
+/// `words` with its first letter in upper case, as a label or a name starts.
+fn capitalised(words: &str) -> String {
+    let mut c = words.chars();
+    c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
 }
 
 /// One link of a cluster as a sink holds it: the two members' ids, the identifier's
@@ -424,11 +425,7 @@ impl Table {
         };
         let label = match field {
             Some(f) => f.label.clone(),
-            None => {
-                let words = key.replace('_', " ");
-                let mut c = words.chars();
-                c.next().map(|f| f.to_uppercase().chain(c).collect()).unwrap_or_default()
-            }
+            None => capitalised(&key.replace('_', " ")),
         };
         let raw = if raw == value { String::new() } else { raw };
         Some(Fact { key: key.to_string(), label, value, raw, subjects })

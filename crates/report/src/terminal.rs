@@ -147,7 +147,6 @@ pub fn render(o: &ScanOutcome, style: Style) -> String {
                 i.quarantined,
                 match i.field_issues {
                     0 => String::new(),
-                    1 => ", 1 kept without an unusable field".to_string(),
                     n => format!(", {n} kept without an unusable field"),
                 },
                 i.error.as_deref().map(|e| format!(" ({e})")).unwrap_or_default()
