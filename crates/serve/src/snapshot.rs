@@ -246,12 +246,16 @@ impl Snapshot {
         )
         .fetch_all(pool)
         .await?;
-        // Who asked for each run (`audit_log_action` indexes these entries).
+        // Who asked for each of these runs (`audit_log_action` indexes these entries);
+        // the entries of older runs are not read.
         let mut started: HashMap<String, (String, String)> = HashMap::new();
-        for r in sqlx::query("SELECT target, actor, detail FROM audit_log WHERE action = $1 ORDER BY seq")
-            .bind(STARTED)
-            .fetch_all(pool)
-            .await?
+        for r in sqlx::query(
+            "SELECT target, actor, detail FROM audit_log WHERE action = $1 \
+             AND target IN (SELECT 'run:' || run_id FROM runs ORDER BY seq DESC LIMIT 100) ORDER BY seq",
+        )
+        .bind(STARTED)
+        .fetch_all(pool)
+        .await?
         {
             let target: String = r.get(0);
             if let Some(run) = target.strip_prefix("run:") {
