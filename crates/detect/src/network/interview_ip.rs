@@ -16,7 +16,7 @@
 use std::collections::HashMap;
 
 use bonafide_core::{Evidence, Finding, SubjectIdx};
-use bonafide_intel::ip::dprk::dprk_space;
+use bonafide_intel::ip::dprk::{DprkSpace, dprk_space};
 
 use crate::evidence::SAMPLE;
 use crate::{Context, Detector, Findings};
@@ -29,7 +29,8 @@ enum Why {
     Region,
     Far,
     Anonymiser,
-    Dprk,
+    /// From the DPRK's own address space, and which part of it.
+    Dprk(DprkSpace),
 }
 
 impl Detector for InterviewIp {
@@ -55,8 +56,8 @@ impl Detector for InterviewIp {
             }
             let Some(s) = cx.subject(subject) else { continue };
             let home = &s.home;
-            let why = if dprk_space(net.ip, net.asn).is_some() {
-                Some(Why::Dprk)
+            let why = if let Some(space) = dprk_space(net.ip, net.asn) {
+                Some(Why::Dprk(space))
             } else if cfg.kinds.contains(&net.kind) {
                 Some(Why::Anonymiser)
             } else if let (Some(h), Some(p)) = (home.point, net.place.point)
@@ -95,15 +96,13 @@ impl Detector for InterviewIp {
                 format!("{} ({}, {})", iv.round.as_deref().unwrap_or(&iv.at.date_string()), place, kind)
             };
             let listed: Vec<String> = rounds.iter().take(4).map(|(_, iv)| describe(iv)).collect();
-            let dprk = rounds
-                .iter()
-                .find_map(|(_, iv)| iv.client.as_ref().and_then(|n| dprk_space(n.ip, n.asn)))
-                .map(|space| format!("from the DPRK's own address space ({space}; that network is reached from inside North Korea or by relaying through it) or far from"));
             let what = match worst {
-                Why::Dprk => dprk.as_deref().unwrap_or("from the DPRK's own address space or far from"),
-                Why::Anonymiser => "through an anonymising network or far from",
-                Why::Far => "far from",
-                Why::Region => "in another region than",
+                Why::Dprk(space) => format!(
+                    "from the DPRK's own address space ({space}; that network is reached from inside North Korea or by relaying through it) or far from"
+                ),
+                Why::Anonymiser => "through an anonymising network or far from".to_string(),
+                Why::Far => "far from".to_string(),
+                Why::Region => "in another region than".to_string(),
             };
             let summary = format!(
                 "{} of {} interview round(s) joined {what} the claimed home ({}): {}",
@@ -113,7 +112,7 @@ impl Detector for InterviewIp {
                 listed.join("; ")
             );
             let weight = match worst {
-                Why::Dprk => cfg.dprk_bits,
+                Why::Dprk(_) => cfg.dprk_bits,
                 Why::Region => cfg.region_bits,
                 Why::Far | Why::Anonymiser => cx.weight("B7"),
             };

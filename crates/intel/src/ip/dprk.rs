@@ -22,7 +22,7 @@ pub(crate) struct DprkData {
 }
 
 /// Why an address is in the DPRK's space.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum DprkSpace {
     /// Inside a block allocated to the DPRK (as written in the data, `175.45.176.0/22`).
     Network(&'static str),
