@@ -55,7 +55,7 @@ impl Detector for AccountsPerIp {
         for (ip, c) in ips {
             let need =
                 if self.anonymising.contains(ip) { cfg.min_accounts_anonymising } else { cfg.min_accounts }.max(2);
-            let involved = c.involved(cfg.window_days, |group| {
+            let involved = c.involved(c.windows(cfg.window_days), |group| {
                 if group.len() < need || group.len() > cfg.max_accounts {
                     return Vec::new();
                 }

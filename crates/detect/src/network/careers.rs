@@ -76,7 +76,7 @@ impl Detector for CareersSite {
             if c.members.len() < need {
                 continue;
             }
-            let involved = c.involved(cfg.window_days, |group| {
+            let involved = c.involved(c.windows(cfg.window_days), |group| {
                 let subjects: Vec<SubjectIdx> = group.iter().map(|&i| c.members[i].subject).collect();
                 let counts = group.len() >= need
                     && group.len() <= cfg.max_accounts

@@ -100,12 +100,12 @@ impl Cohort {
         groups
     }
 
-    /// The members of the windows `pick` keeps, each once, ordered by subject: `pick`
-    /// gets each window's group ([`Cohort::windows`]) and returns the members it keeps
+    /// The members `pick` keeps of the window `groups` ([`Cohort::windows`]), each
+    /// once, ordered by subject: `pick` gets each group and returns the members it keeps
     /// (none when the window does not count).
-    pub fn involved(&self, window_days: u32, mut pick: impl FnMut(Vec<usize>) -> Vec<usize>) -> Vec<usize> {
+    pub fn involved(&self, groups: Vec<Vec<usize>>, mut pick: impl FnMut(Vec<usize>) -> Vec<usize>) -> Vec<usize> {
         let mut involved: Vec<usize> = Vec::new();
-        for group in self.windows(window_days) {
+        for group in groups {
             for i in pick(group) {
                 if !involved.contains(&i) {
                     involved.push(i);

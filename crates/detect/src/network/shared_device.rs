@@ -62,17 +62,18 @@ impl Detector for SharedDevice {
         for (device, seen) in devices {
             let c = &seen.cohort;
             // Accounts that used the device on enough days to be more than a visit.
-            let regular: Vec<usize> =
-                (0..c.members.len()).filter(|&i| c.members[i].days.len() >= cfg.min_days as usize).collect();
-            if regular.len() < 2 {
+            let regular: Vec<bool> = c.members.iter().map(|m| m.days.len() >= cfg.min_days as usize).collect();
+            if regular.iter().filter(|&&r| r).count() < 2 {
                 continue;
             }
-            // A shared terminal: nobody on it is singled out, in this window or any.
-            if c.windows(cfg.window_days).first().is_some_and(|g| g.len() > cfg.max_subjects) {
+            let groups = c.windows(cfg.window_days);
+            // A shared terminal (the largest group comes first): nobody on it is singled
+            // out, in this window or any.
+            if groups.first().is_some_and(|g| g.len() > cfg.max_subjects) {
                 continue;
             }
-            let involved = c.involved(cfg.window_days, |group| {
-                let group: Vec<usize> = group.into_iter().filter(|i| regular.contains(i)).collect();
+            let involved = c.involved(groups, |group| {
+                let group: Vec<usize> = group.into_iter().filter(|&i| regular[i]).collect();
                 let subjects: Vec<SubjectIdx> = group.iter().map(|&i| c.members[i].subject).collect();
                 if cx.households.count_unrelated(&subjects) < 2 { Vec::new() } else { group }
             });
