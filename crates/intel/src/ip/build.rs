@@ -52,19 +52,9 @@ pub(crate) struct Hints {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct AsShare {
-    pub kinds: Vec<String>,
+    pub kinds: Vec<IpKind>,
     pub min_share: f64,
-    pub lends: String,
-}
-
-impl AsShare {
-    fn kinds(&self) -> Vec<IpKind> {
-        self.kinds.iter().filter_map(|k| IpKind::parse(k)).collect()
-    }
-
-    fn lends(&self) -> IpKind {
-        IpKind::parse(&self.lends).unwrap_or(IpKind::Hosting)
-    }
+    pub lends: IpKind,
 }
 
 pub(crate) fn hints() -> &'static Hints {
@@ -344,7 +334,7 @@ impl IpIntelBuilder {
     /// ranges give it) the range lists put under one of `[as_share] kinds`.
     fn hosting_ases(&self, merged: &[Vec<(u128, [u32; 4])>; 2]) -> HashSet<u32> {
         let rule = &hints().as_share;
-        let kinds = rule.kinds();
+        let kinds = &rule.kinds;
         // (AS, family) -> (listed, total), in addresses.
         let mut space: HashMap<(u32, usize), (f64, f64)> = HashMap::new();
         for (fam, segs) in merged.iter().enumerate() {
@@ -433,7 +423,7 @@ pub const AS_SHARE_SOURCE: &str = "most of its AS's address space is on hosting 
 impl Infer {
     fn kind(&mut self, asn: Option<u32>, org: Option<&Arc<str>>) -> Option<(IpKind, &'static str)> {
         if asn.is_some_and(|a| self.hosting_ases.contains(&a)) {
-            return Some((hints().as_share.lends(), AS_SHARE_SOURCE));
+            return Some((hints().as_share.lends, AS_SHARE_SOURCE));
         }
         let org = org?;
         let kind = match self.names.get(org) {
@@ -572,7 +562,7 @@ pub fn kind_from_network_name(name: &str) -> Option<IpKind> {
         Some(IpKind::Hosting)
     } else if any(&h.mobile_org_keywords) {
         Some(IpKind::Mobile)
-    } else if any(&h.hosting_hint_org_keywords) && !any(&h.access_org_keywords) {
+    } else if any(&h.hosting_hint_org_keywords) && !any(&h.access_org_keywords) && !any(&h.residential_org_keywords) {
         Some(IpKind::Hosting)
     } else if any(&h.residential_org_keywords) {
         Some(IpKind::Residential)
@@ -708,8 +698,8 @@ mod tests {
     fn embedded_hints_parse() {
         let h = hints();
         assert_eq!(h.name_hints.get("vpn").map(String::as_str), Some("vpn"));
-        assert_eq!(h.as_share.kinds(), vec![IpKind::Hosting, IpKind::Vpn], "every kind is a kind");
-        assert_eq!(IpKind::parse(&h.as_share.lends), Some(IpKind::Hosting));
+        assert_eq!(h.as_share.kinds, vec![IpKind::Hosting, IpKind::Vpn], "every kind is a kind");
+        assert_eq!(h.as_share.lends, IpKind::Hosting);
         assert!((0.0..1.0).contains(&h.as_share.min_share));
         for words in [
             &h.mobile_org_keywords,
