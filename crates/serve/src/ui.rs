@@ -384,14 +384,16 @@ pub async fn cluster(State(st): State<AppState>, Extension(a): Extension<Auth>, 
         .map(views::case_row)
         .collect();
     let (kind, meaning) = bonafide_report::present::cluster_kind(&c.kind);
+    // One grouping of the links by shared value serves the graph and the table.
+    let values = views::shared_values(c);
     page(views::ClusterPage {
         chrome: Chrome::new(format!("Cluster {id} · {kind}"), &p),
         id: c.cluster_id.clone(),
         kind,
         meaning,
-        graph: views::cluster_graph(&snap, c),
+        graph: views::cluster_graph(&snap, c, &values),
         members: c.members.iter().filter_map(|m| snap.subject(m)).map(|s| views::queue_row(0, s)).collect(),
-        shared: views::shared_identifiers(&snap, c),
+        shared: views::shared_identifiers(&snap, c, values),
         cases,
     })
 }

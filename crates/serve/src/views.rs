@@ -349,8 +349,12 @@ pub struct SharedIdentifier {
 /// A cluster's links grouped by identifier (`bonafide_report::present::shared_values`,
 /// which the HTML report uses too): one row per value, with every member who carries
 /// it, not the stored pairs (which read as a star around one member).
-pub fn shared_identifiers(snap: &Snapshot, c: &ClusterView) -> Vec<SharedIdentifier> {
-    shared_values(c)
+pub fn shared_identifiers(
+    snap: &Snapshot,
+    c: &ClusterView,
+    values: Vec<bonafide_report::present::SharedValue>,
+) -> Vec<SharedIdentifier> {
+    values
         .into_iter()
         .map(|x| {
             let mut indicators = x.indicators;
@@ -371,7 +375,7 @@ pub fn shared_identifiers(snap: &Snapshot, c: &ClusterView) -> Vec<SharedIdentif
         .collect()
 }
 
-fn shared_values(c: &ClusterView) -> Vec<bonafide_report::present::SharedValue> {
+pub fn shared_values(c: &ClusterView) -> Vec<bonafide_report::present::SharedValue> {
     let members: Vec<&str> = c.members.iter().map(String::as_str).collect();
     let links = c.links.iter().map(|l| bonafide_report::present::ClusterLink {
         a: &l.a,
@@ -530,7 +534,7 @@ pub struct AdminPage {
 /// The cluster as a graph: the HTML report's drawing (`bonafide_report::svg::
 /// cluster_graph`), one point per shared identifier value joined to every member who
 /// holds it, kinds in words; members coloured by band and linked to their pages.
-pub fn cluster_graph(snap: &Snapshot, c: &ClusterView) -> String {
+pub fn cluster_graph(snap: &Snapshot, c: &ClusterView, values: &[bonafide_report::present::SharedValue]) -> String {
     let subjects: Vec<bonafide_report::svg::GraphSubject> = c
         .members
         .iter()
@@ -544,7 +548,7 @@ pub fn cluster_graph(snap: &Snapshot, c: &ClusterView) -> String {
             }
         })
         .collect();
-    bonafide_report::svg::cluster_graph(&subjects, &shared_values(c))
+    bonafide_report::svg::cluster_graph(&subjects, values)
 }
 
 /// Percent-encodes an id for use as one URL path segment.
