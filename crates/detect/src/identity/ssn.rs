@@ -6,7 +6,7 @@
 //! different names is a shared identity (T1); the same name with the same date of birth
 //! is one person's two records (a re-application) and is not.
 
-use bonafide_core::{Finding, Fingerprint, Shared, SsnProblem, SubjectIdx, SubjectKind};
+use bonafide_core::{Finding, Fingerprint, Sensitive, Shared, SsnProblem, Subject, SubjectIdx, SubjectKind};
 
 use crate::people::{same_identity, subject_evidence};
 use crate::shared::{self, Holder};
@@ -60,7 +60,7 @@ impl Detector for IdentityNumbers {
                 continue;
             }
             let mut f = Finding::new("A7", idx, weight, format!("SSN {} {}", ssn.masked, reasons.join("; ")));
-            let mut ev = subject_evidence(s).with("ssn", format!("{} ({})", ssn.masked, ssn.fingerprint));
+            let mut ev = subject_evidence(s).with("ssn", said_with_fingerprint(ssn));
             ev = ev.with("problems", check.problems.iter().map(|p| p.as_str()).collect::<Vec<_>>());
             f.evidence = vec![ev];
             f.evidence_total = 1;
@@ -85,10 +85,8 @@ impl Detector for IdentityNumbers {
                 .into_iter()
                 .filter_map(|idx| {
                     let s = cx.subject(idx)?;
-                    let number = if key == "ssn" { s.ssn.as_ref()? } else { &s.id_document.as_ref()?.number };
-                    Some(Holder::of_subject(idx, s, |ev| {
-                        ev.with(key, format!("{} ({})", number.masked, number.fingerprint))
-                    }))
+                    let number = number(s, key)?;
+                    Some(Holder::of_subject(idx, s, |ev| ev.with(key, said_with_fingerprint(number))))
                 })
                 .collect()
         };
@@ -110,14 +108,24 @@ impl Detector for IdentityNumbers {
             if n < 2 {
                 continue;
             }
-            let masked = holders[0].evidence.detail.get(kind).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let Some(held) = cx.subject(holders[0].subject).and_then(|s| number(s, kind)) else { continue };
             let names: Vec<&str> = holders.iter().map(|h| h.name.as_str()).collect();
             // The summary is read by people: the mask alone. The keyed fingerprint (for
             // linking) stays in the shared value and the evidence.
-            let said = masked.rsplit_once(" (fp:").map_or(masked.as_str(), |(m, _)| m);
-            let summary = format!("{label} {said} is held by {n} different people: {}", names.join(", "));
-            let shared = Shared { kind: kind.into(), value: masked };
+            let summary = format!("{label} {} is held by {n} different people: {}", held.masked, names.join(", "));
+            let shared = Shared { kind: kind.into(), value: said_with_fingerprint(held) };
             out.push(shared::finding("A7", full, &holders, shared, summary));
         }
     }
+}
+
+/// The subject's SSN (`kind` "ssn") or identity document number.
+fn number<'s>(s: &'s Subject, kind: &str) -> Option<&'s Sensitive> {
+    if kind == "ssn" { s.ssn.as_ref() } else { s.id_document.as_ref().map(|d| &d.number) }
+}
+
+/// A number as evidence and shared values carry it: the mask, then the keyed
+/// fingerprint that links its holders.
+fn said_with_fingerprint(n: &Sensitive) -> String {
+    format!("{} ({})", n.masked, n.fingerprint)
 }
