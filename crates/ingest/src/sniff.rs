@@ -287,6 +287,11 @@ pub enum Recognition {
 /// from there, and a README is no export.
 pub fn document_kind(sample: &[u8]) -> Option<&'static str> {
     let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
+    binary_document_kind(body).or_else(|| is_markdown(body).then_some("a Markdown document"))
+}
+
+/// A picture or PDF, by its magic bytes.
+fn binary_document_kind(body: &[u8]) -> Option<&'static str> {
     const MAGIC: &[(&[u8], &str)] = &[
         (b"\x89PNG\r\n\x1a\n", "a PNG image"),
         (b"\xff\xd8\xff", "a JPEG image"),
@@ -297,13 +302,7 @@ pub fn document_kind(sample: &[u8]) -> Option<&'static str> {
     if let Some((_, what)) = MAGIC.iter().find(|(magic, _)| body.starts_with(magic)) {
         return Some(what);
     }
-    if body.starts_with(b"RIFF") && body.get(8..12) == Some(b"WEBP".as_slice()) {
-        return Some("a WebP image");
-    }
-    if is_markdown(body) {
-        return Some("a Markdown document");
-    }
-    None
+    (body.starts_with(b"RIFF") && body.get(8..12) == Some(b"WEBP".as_slice())).then_some("a WebP image")
 }
 
 /// Whether markup is an HTML page (`<!DOCTYPE html>`, `<html`, or a `<head>`/`<body>`
@@ -444,7 +443,8 @@ pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition>
 /// Recognition on a content sample (for tests and for pushed data).
 pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
-    if let Some(what) = document_kind(body).filter(|_| !is_markdown(body)) {
+    // Markdown is told apart after the record formats: lists may open with `# ` comments.
+    if let Some(what) = binary_document_kind(body) {
         return Recognition::Unknown(format!("{what}, which holds no records bonafide reads"));
     }
     let first = body.iter().position(|c| !c.is_ascii_whitespace()).map(|i| body[i]);
