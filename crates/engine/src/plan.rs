@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use bonafide_core::IpKind;
-use bonafide_ingest::sniff::{Recognition, Role};
+use bonafide_ingest::sniff::{Holds, Recognition, Role};
 use bonafide_ingest::{ColumnMap, Format, Input};
 use bonafide_intel::ip::IpFormat;
 
@@ -26,6 +26,9 @@ pub struct Planned {
     /// Skipped, but holds no records (a picture, a PDF, a Markdown document): nothing is
     /// lost by not reading it.
     pub document: bool,
+    /// What recognition made of a file it did not recognise; `None` for a file
+    /// recognised, forced, or that could not be opened or read.
+    pub holds: Option<Holds>,
 }
 
 const MAX_DEPTH: usize = 32;
@@ -139,16 +142,11 @@ pub fn work_tree_of<'a>(trees: &'a [PathBuf], path: &Path) -> Option<&'a Path> {
 /// looks like an export under other column names is not forgiven: the user most likely
 /// meant it to be read, and the `--map` hint says how.
 pub fn forgive_in_work_tree(planned: &mut Planned, tree: &Path) {
-    // Recognised but unreadable (an unsupported format, an unnamed IP list) is said as it
-    // is: the file holds records.
-    if planned.skip.is_none() || planned.document || planned.format.is_some() {
-        return;
-    }
-    // A file that cannot be opened or read may be anything: said as it is.
-    let Some(Ok(sample)) = planned.input.as_ref().map(|i| i.sample(bonafide_ingest::input::SAMPLE_BYTES)) else {
-        return;
-    };
-    if bonafide_ingest::sniff::looks_like_records(&sample) {
+    // Only what recognition read and knew nothing of. Recognised but unreadable (an
+    // unsupported format, an unnamed IP list) holds records; a file that cannot be opened
+    // or read may be anything; documents are forgiven already; renamed columns are an
+    // export. All of these are said as they are.
+    if planned.holds != Some(Holds::Unknown) {
         return;
     }
     planned.document = true;
@@ -178,6 +176,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                     kind,
                     skip: None,
                     document: false,
+                    holds: None,
                 },
                 // Said here, as a skipped input with its reason, rather than as an error
                 // while reading: the folder's other files are walked and read all the same.
@@ -188,6 +187,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                     kind,
                     skip: Some(format!("holds .git, which cannot be read as a git repository: {why}")),
                     document: false,
+                    holds: None,
                 },
             },
             _ => Planned {
@@ -197,6 +197,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                 kind,
                 skip: Some("a folder that is not a git repository".into()),
                 document: false,
+                holds: None,
             },
         };
     }
@@ -210,6 +211,7 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                 kind,
                 skip: Some(format!("cannot open: {e}")),
                 document: false,
+                holds: None,
             };
         }
     };
@@ -217,9 +219,16 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
         Some(f) => f,
         None => match bonafide_ingest::recognise(&input, map) {
             Ok(Recognition::Format(f)) => f,
-            Ok(Recognition::Unknown(why)) => {
-                let document = input.sample(4096).is_ok_and(|s| bonafide_ingest::sniff::document_kind(&s).is_some());
-                return Planned { display: shown, input: Some(input), format: None, kind, skip: Some(why), document };
+            Ok(Recognition::Unknown(u)) => {
+                return Planned {
+                    display: shown,
+                    input: Some(input),
+                    format: None,
+                    kind,
+                    skip: Some(u.why),
+                    document: u.holds == Holds::Document,
+                    holds: Some(u.holds),
+                };
             }
             Err(e) => {
                 return Planned {
@@ -229,12 +238,20 @@ pub fn plan_file(path: &Path, forced: Option<Format>, kind: Option<IpKind>, map:
                     kind,
                     skip: Some(format!("cannot read: {e}")),
                     document: false,
+                    holds: None,
                 };
             }
         },
     };
-    let mut planned =
-        Planned { display: shown, input: Some(input), format: Some(format), kind, skip: None, document: false };
+    let mut planned = Planned {
+        display: shown,
+        input: Some(input),
+        format: Some(format),
+        kind,
+        skip: None,
+        document: false,
+        holds: None,
+    };
     if !format.supported() {
         planned.skip = Some(format!("recognised as {}, which this version does not read yet", format.name()));
     }

@@ -453,6 +453,7 @@ pub fn plan_inputs_excluding(config: &Config, req: &ScanRequest, excluded: &mut 
                     kind: None,
                     skip: Some(why),
                     document: false,
+                    holds: None,
                 }),
             }
         }

@@ -273,21 +273,41 @@ fn sniff_csv(sample: &[u8], map: &ColumnMap) -> Option<Format> {
         .map(|(f, _, _)| f)
 }
 
-/// Why a file was not read.
+/// A file's format, or why it was not read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Recognition {
     Format(Format),
-    Unknown(String),
+    Unknown(Unread),
 }
 
-/// What an unrecognised file is when it is a document that holds no records (a picture,
-/// a PDF, a Markdown README), from its first bytes; `None` for content that may hold
-/// records in a form bonafide does not know. A scan skips both, but only the second is
-/// input lost (`--strict` fails on it): a resume or photo people.csv points to is read
-/// from there, and a README is no export.
-pub fn document_kind(sample: &[u8]) -> Option<&'static str> {
-    let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
-    binary_document_kind(body).or_else(|| is_markdown(body).then_some("a Markdown document"))
+/// Why a file was not recognised, and what it holds as far as its first bytes tell:
+/// recognition has the sample in hand, so the scan asks it rather than reading the
+/// sample again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unread {
+    pub why: String,
+    pub holds: Holds,
+}
+
+/// What an unrecognised file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Holds {
+    /// A document with no records (a picture, a PDF, a Markdown README). A scan skips it
+    /// without counting it lost (`--strict` does not fail on it): a resume or photo
+    /// people.csv points to is read from there, and a README is no export.
+    Document,
+    /// A CSV header with every required column of a known format under other names
+    /// (`Subject ID,Full Name`): an export the user most likely meant to be read, which
+    /// `--map` would read. A scan never forgives these, even inside a git work tree.
+    RenamedColumns,
+    /// Anything else: it may hold records in a form bonafide does not know.
+    Unknown,
+}
+
+impl Recognition {
+    fn unknown(why: impl Into<String>, holds: Holds) -> Recognition {
+        Recognition::Unknown(Unread { why: why.into(), holds })
+    }
 }
 
 /// A picture or PDF, by its magic bytes.
@@ -357,14 +377,6 @@ fn loose_match<'h>(header: &'h [String], column: &str) -> Option<&'h str> {
     })
 }
 
-/// Whether an unrecognised sample still looks like records: a header resembling one of
-/// the known CSV formats under other column names. A scan forgives unrecognised files
-/// inside a git work tree (its history is what is read there) but not these, which are
-/// exports the user most likely meant to be read.
-pub fn looks_like_records(sample: &[u8]) -> bool {
-    map_hint(sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample)).is_some()
-}
-
 /// When a CSV header has every required column of one of our formats under other names
 /// (`Subject ID,Full Name`, `EmployeeID,Name`), says so and how to map them.
 fn map_hint(sample: &[u8]) -> Option<String> {
@@ -431,7 +443,7 @@ fn is_assignment_or_section(line: &[u8]) -> bool {
 /// Recognises `input` from its content.
 pub fn recognise(input: &Input, map: &ColumnMap) -> std::io::Result<Recognition> {
     if input.size == 0 {
-        return Ok(Recognition::Unknown("empty file".into()));
+        return Ok(Recognition::unknown("empty file", Holds::Unknown));
     }
     if !input.gzip && ipformats::is_mmdb(&input.raw_tail(128 * 1024)?) {
         return Ok(Recognition::Format(Format::Ip(IpFormat::Mmdb)));
@@ -445,15 +457,15 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
     let body = sample.strip_prefix(b"\xef\xbb\xbf").unwrap_or(sample);
     // Markdown is told apart after the record formats: lists may open with `# ` comments.
     if let Some(what) = binary_document_kind(body) {
-        return Recognition::Unknown(format!("{what}, which holds no records bonafide reads"));
+        return Recognition::unknown(format!("{what}, which holds no records bonafide reads"), Holds::Document);
     }
     let first = body.iter().position(|c| !c.is_ascii_whitespace()).map(|i| body[i]);
     match first {
-        None => return Recognition::Unknown("no content".into()),
+        None => return Recognition::unknown("no content", Holds::Unknown),
         Some(b'{') | Some(b'[') => {
             return match sniff_json(body) {
                 Some(f) => Recognition::Format(f),
-                None => Recognition::Unknown("JSON without the keys of any known format".into()),
+                None => Recognition::unknown("JSON without the keys of any known format", Holds::Unknown),
             };
         }
         Some(b'<') => {
@@ -461,14 +473,14 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
                 return Recognition::Format(Format::Un);
             }
             if is_html(body) {
-                return Recognition::Unknown("an HTML page, not a format bonafide reads".into());
+                return Recognition::unknown("an HTML page, not a format bonafide reads", Holds::Unknown);
             }
-            return Recognition::Unknown("XML that is not the UN consolidated list".into());
+            return Recognition::unknown("XML that is not the UN consolidated list", Holds::Unknown);
         }
         _ => {}
     }
     if body.iter().take(4096).any(|&b| b == 0) {
-        return Recognition::Unknown("binary content".into());
+        return Recognition::unknown("binary content", Holds::Unknown);
     }
     if let Some(f) = sniff_csv(body, map) {
         return Recognition::Format(f);
@@ -482,15 +494,15 @@ pub fn recognise_sample(sample: &[u8], map: &ColumnMap) -> Recognition {
         return Recognition::Format(Format::Ofac);
     }
     if is_markdown(body) {
-        return Recognition::Unknown("a Markdown document, which holds no records bonafide reads".into());
+        return Recognition::unknown("a Markdown document, which holds no records bonafide reads", Holds::Document);
     }
     if let Some(hint) = map_hint(body) {
-        return Recognition::Unknown(hint);
+        return Recognition::unknown(hint, Holds::RenamedColumns);
     }
-    Recognition::Unknown(
+    Recognition::unknown(
         "not a format bonafide knows (no known CSV header, JSON keys or list layout; `bonafide formats` lists what each \
-         header needs, `--map` renames your columns, `--format NAME=PATH` forces a format)"
-            .into(),
+         header needs, `--map` renames your columns, `--format NAME=PATH` forces a format)",
+        Holds::Unknown,
     )
 }
 
@@ -557,16 +569,17 @@ mod tests {
 
     #[test]
     fn documents_are_told_apart_from_unknown_records() {
-        let doc = |bytes: &[u8]| {
-            matches!(recognise_sample(bytes, &ColumnMap::default()), Recognition::Unknown(_))
-                && document_kind(bytes).is_some()
+        let holds = |bytes: &[u8]| match recognise_sample(bytes, &ColumnMap::default()) {
+            Recognition::Unknown(u) => Some(u.holds),
+            Recognition::Format(_) => None,
         };
+        let doc = |bytes: &[u8]| holds(bytes) == Some(Holds::Document);
         assert!(doc(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR"));
         assert!(doc(b"\xff\xd8\xff\xe0\0\x10JFIF"));
         assert!(doc(b"%PDF-1.7\n"));
         assert!(doc(b"\n# Example: Northwind\n\nSynthetic data, written by ...\n"));
         assert!(doc(b"## Notes\n"));
-        assert!(matches!(rec("# Notes\n"), Recognition::Unknown(why) if why.contains("Markdown")));
+        assert!(matches!(rec("# Notes\n"), Recognition::Unknown(u) if u.why.contains("Markdown")));
         // A README with TOML in a code block is still Markdown; TOML with a comment is not.
         assert!(doc(b"# Setup\n\nPut this in bonafide.toml:\n\n```toml\n[people]\nsubject_id = \"Emp No\"\n```\n"));
         for text in [
@@ -575,45 +588,47 @@ mod tests {
             "# a script\nimport sys\nx = 1\n",
         ] {
             assert!(
-                matches!(rec(text), Recognition::Unknown(why) if !why.contains("Markdown"))
-                    && document_kind(text.as_bytes()).is_none(),
+                matches!(rec(text), Recognition::Unknown(u) if !u.why.contains("Markdown"))
+                    && holds(text.as_bytes()) == Some(Holds::Unknown),
                 "{text:?}"
             );
         }
         // Not documents: these may hold records bonafide cannot read yet.
         for text in ["#hashtag,count\n", "PK\u{3}\u{4}\u{14}\0\u{6}\0", "a;b;c\n1;2;3\n", "meeting notes, nothing\n"] {
-            assert!(
-                matches!(rec(text), Recognition::Unknown(_)) && document_kind(text.as_bytes()).is_none(),
-                "{text:?}"
-            );
+            assert!(holds(text.as_bytes()) == Some(Holds::Unknown), "{text:?}");
         }
     }
 
     #[test]
     fn a_known_header_under_other_names_suggests_a_map_and_html_is_not_called_xml() {
         for header in ["Subject ID,Full Name,Email\n", "EmployeeID,Name,Dept\n", "employee_id;legal_name\n"] {
-            let Recognition::Unknown(why) = rec(header) else { panic!("{header}") };
+            let Recognition::Unknown(Unread { why, .. }) = rec(header) else { panic!("{header}") };
             assert!(why.contains("--map") && why.contains("[people]"), "{header}: {why}");
         }
-        let Recognition::Unknown(why) = rec("Subject ID,Full Name\n") else { panic!() };
+        let Recognition::Unknown(Unread { why, .. }) = rec("Subject ID,Full Name\n") else { panic!() };
         assert!(
             why.contains("\"subject id\" = \"subject_id\"") && why.contains("\"full name\" = \"full_name\""),
             "{why}"
         );
-        let Recognition::Unknown(why) = rec("User Name,Timestamp,IP Address\n") else { panic!() };
+        let Recognition::Unknown(Unread { why, .. }) = rec("User Name,Timestamp,IP Address\n") else { panic!() };
         assert!(why.contains("[signins]"), "{why}");
+        // Renamed columns are told apart from everything else unknown.
+        let holds = |s: &str| match rec(s) {
+            Recognition::Unknown(u) => Some(u.holds),
+            Recognition::Format(_) => None,
+        };
+        assert_eq!(holds("\u{feff}Subject ID;Full Name\r\n"), Some(Holds::RenamedColumns));
+        assert_eq!(holds("colour,shape\nred,round\n"), Some(Holds::Unknown));
+        assert_eq!(holds("fn main() {}\n"), Some(Holds::Unknown));
+        assert_eq!(holds("{\"name\": \"pkg\", \"version\": \"1.0.0\"}"), Some(Holds::Unknown));
         // Nothing like a known format: no map is suggested.
-        assert!(looks_like_records(b"\xef\xbb\xbfSubject ID;Full Name\r\n"));
-        assert!(!looks_like_records(b"colour,shape\nred,round\n"));
-        assert!(!looks_like_records(b"fn main() {}\n"));
-        assert!(!looks_like_records(b"{\"name\": \"pkg\", \"version\": \"1.0.0\"}"));
-        let Recognition::Unknown(why) = rec("colour,shape\nred,round\n") else { panic!() };
+        let Recognition::Unknown(Unread { why, .. }) = rec("colour,shape\nred,round\n") else { panic!() };
         assert!(!why.contains("[people]"), "{why}");
         for page in ["<!DOCTYPE html>\n<html><body>report</body></html>", "<html lang=\"en\"><head></head></html>"] {
-            let Recognition::Unknown(why) = rec(page) else { panic!("{page}") };
+            let Recognition::Unknown(Unread { why, .. }) = rec(page) else { panic!("{page}") };
             assert!(why.contains("HTML") && !why.contains("UN consolidated"), "{why}");
         }
-        assert!(matches!(rec("<?xml version=\"1.0\"?><a/>"), Recognition::Unknown(why) if why.contains("XML")));
+        assert!(matches!(rec("<?xml version=\"1.0\"?><a/>"), Recognition::Unknown(u) if u.why.contains("XML")));
     }
 
     #[test]
