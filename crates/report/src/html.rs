@@ -237,13 +237,7 @@ pub fn render(o: &ScanOutcome) -> Result<String, askama::Error> {
             .into_iter()
             .map(|f| {
                 let ind = catalog.get(&f.indicator);
-                let when = match (f.first_seen, f.last_seen) {
-                    (Some(a), Some(b)) if a != b => {
-                        format!("{} → {}", crate::present::instant(a), crate::present::instant(b))
-                    }
-                    (Some(a), _) | (None, Some(a)) => crate::present::instant(a),
-                    (None, None) => String::new(),
-                };
+                let when = crate::present::when_utc(f.first_seen, f.last_seen);
                 let with: Vec<&str> = f
                     .subjects
                     .iter()

@@ -249,12 +249,20 @@ pub fn date(s: &str) -> String {
     UtcMs::parse(t).map(UtcMs::date_string).unwrap_or_else(|_| s.to_string())
 }
 
-/// A finding's time range: one time, or `first → last`.
+/// A finding's time range as stored (RFC 3339 text): one time, or `first → last`.
 pub fn when(first: Option<&str>, last: Option<&str>) -> String {
+    range(first, last, time)
+}
+
+/// [`when`] of a finding's own times, as a scan holds them.
+pub fn when_utc(first: Option<UtcMs>, last: Option<UtcMs>) -> String {
+    range(first, last, instant)
+}
+
+fn range<T: PartialEq>(first: Option<T>, last: Option<T>, show: impl Fn(T) -> String) -> String {
     match (first, last) {
-        (Some(a), Some(b)) if a != b => format!("{} → {}", time(a), time(b)),
-        (Some(a), _) => time(a),
-        (None, Some(b)) => time(b),
+        (Some(a), Some(b)) if a != b => format!("{} → {}", show(a), show(b)),
+        (Some(a), _) | (None, Some(a)) => show(a),
         (None, None) => String::new(),
     }
 }
