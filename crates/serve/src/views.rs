@@ -208,17 +208,26 @@ pub fn finding_box(f: &FindingView, me: &str, suppressed: bool) -> FindingBox {
 /// A finding's evidence as tables of main facts, the page's subject not repeated. A
 /// detail that is not a JSON object (none is, by the data contract) shows as one fact.
 fn evidence(f: &FindingView, me: &str) -> Vec<bonafide_report::present::EvidenceGroup> {
-    let wrapped: Vec<serde_json::Map<String, Value>> = f
+    // Objects are read in place (every page view renders them); only the odd detail
+    // that is no object is wrapped.
+    let empty = serde_json::Map::new();
+    let wrapped: Vec<Option<serde_json::Map<String, Value>>> = f
         .evidence
         .iter()
         .map(|e| match &e.detail {
-            Value::Object(m) => m.clone(),
-            Value::Null => serde_json::Map::new(),
-            other => serde_json::Map::from_iter([("detail".to_string(), other.clone())]),
+            Value::Object(_) | Value::Null => None,
+            other => Some(serde_json::Map::from_iter([("detail".to_string(), other.clone())])),
         })
         .collect();
     bonafide_report::present::evidence(
-        f.evidence.iter().zip(&wrapped).map(|(e, d)| (e.source.clone().unwrap_or_default(), d)),
+        f.evidence.iter().zip(&wrapped).map(|(e, w)| {
+            let detail = match (&e.detail, w) {
+                (Value::Object(m), _) => m,
+                (_, Some(w)) => w,
+                _ => &empty,
+            };
+            (e.source.clone().unwrap_or_default(), detail)
+        }),
         Some(me),
     )
 }
