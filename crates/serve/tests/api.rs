@@ -1046,7 +1046,7 @@ async fn indicator_chips_explain_and_link(org: &common::Org) {
     let c = Client::new(org, "viewer").await;
     let catalog = bonafide_core::Catalog::builtin();
     let label = |id: &str| format!("{id} · {}", escaped(&catalog.get(id).unwrap().title));
-    let chip = |id: &str| format!("<a class=\"chip\" href=\"/indicators/{id}\" title=\"{}\">{id} +", label(id));
+    let chip = |id: &str| format!("<a class=\"chip tip\" href=\"/indicators/{id}\" title=\"{}\">{id} +", label(id));
     let get = |path: String| {
         let c = &c;
         async move {
@@ -1141,10 +1141,18 @@ async fn the_cluster_page_groups_members_by_shared_identifier(org: &common::Org)
         for m in members {
             assert!(row.contains(&format!("<a href=\"/subjects/{m}\">{m}</a>")), "{m} linked in {row}");
         }
-        assert!(row.contains("<a class=\"chip\" href=\"/indicators/"), "the indicator linked: {row}");
+        assert!(row.contains("<a class=\"chip tip\" href=\"/indicators/"), "the indicator linked: {row}");
         assert!(!row.contains(">bank_account<") && !row.contains(">shipping_address<"), "{row}");
     }
-    // Fingerprints stay in tooltips only.
+    // Fingerprints stay in tooltips only, and every tooltip is reachable from the
+    // keyboard: on a link, or on an element that takes focus (before, the values' cells
+    // could not be focused, so their fingerprints were for mouse users only).
+    assert_eq!(
+        table.matches(" title=\"").count(),
+        table.matches(" tabindex=\"0\" title=\"").count() + table.matches("<a class=\"chip tip\" href=").count(),
+        "{table}"
+    );
+    assert!(table.contains("class=\"tip\" tabindex=\"0\" title=\""), "the masked values' fingerprints: {table}");
     let shown: String = table
         .split("title=\"")
         .enumerate()
