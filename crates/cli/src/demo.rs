@@ -116,7 +116,7 @@ fn store(db: &Path, outcome: &bonafide_engine::ScanOutcome) -> Result<String> {
     password.truncate(20);
     crate::serve::runtime()?.block_on(async {
         let (store, pool) = bonafide_store::Db::open_with_pool(db).await?;
-        store.save_run(outcome).await?;
+        store.save_run(outcome, &bonafide_store::Started::command("bonafide demo")).await?;
         bonafide_serve::users::add_user(&pool, "demo", DEMO_USER, bonafide_serve::Role::Admin, &password).await?;
         pool.close().await;
         store.close().await;

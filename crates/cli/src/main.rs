@@ -265,7 +265,7 @@ fn scan(config_path: Option<&PathBuf>, args: ScanArgs) -> Result<ExitCode> {
     }
     if let (Some(db), Some(store)) = (&args.db, store) {
         rt.block_on(async {
-            store.save_run(&outcome).await?;
+            store.save_run(&outcome, &bonafide_store::Started::command("bonafide scan --db")).await?;
             store.close().await;
             Ok::<_, anyhow::Error>(())
         })

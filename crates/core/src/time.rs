@@ -110,10 +110,20 @@ impl UtcMs {
     /// from the civil date directly, so every value the parsers accept (years 0000 to
     /// 9999) prints as it was read.
     pub fn to_rfc3339(self) -> String {
+        self.rfc3339(false)
+    }
+
+    /// [`UtcMs::to_rfc3339`] always with milliseconds: fixed width, so that text order is
+    /// time order (the service's tables compare these strings in SQL).
+    pub fn to_stamp(self) -> String {
+        self.rfc3339(true)
+    }
+
+    fn rfc3339(self, always_ms: bool) -> String {
         let (y, mo, d) = civil_from_days(self.0.div_euclid(MS_PER_DAY));
         let ms = self.0.rem_euclid(MS_PER_DAY);
         let (h, mi, sec, milli) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60, ms % 1000);
-        if milli == 0 {
+        if milli == 0 && !always_ms {
             format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}Z")
         } else {
             format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{sec:02}.{milli:03}Z")
@@ -320,6 +330,10 @@ mod tests {
         assert_eq!(t.to_rfc3339(), "2025-03-04T09:15:00Z");
         let t = UtcMs::parse("2025-03-04T09:15:00.250Z").unwrap();
         assert_eq!(t.to_rfc3339(), "2025-03-04T09:15:00.250Z");
+        // Stamps keep the milliseconds even when they are zero, so they sort as text.
+        let whole = UtcMs::parse("2025-03-04T09:15:00Z").unwrap();
+        assert_eq!(whole.to_stamp(), "2025-03-04T09:15:00.000Z");
+        assert!(whole.to_stamp() < t.to_stamp());
         assert_eq!(UtcMs::parse_date("2024-02-29").unwrap().date_string(), "2024-02-29");
         assert!(UtcMs::parse_date("2023-02-29").is_err());
     }

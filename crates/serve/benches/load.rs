@@ -88,7 +88,7 @@ fn main() {
         config.watch = vec![data];
         config.key_file = Some(dir.path().join("key"));
         let state = AppState::open(&config).await.unwrap();
-        state.ingest.rescan(&state).await.unwrap();
+        state.ingest.rescan(&state, &bonafide_store::Started::new("bench", "load bench")).await.unwrap();
         let snap = state.snap().await;
         println!(
             "organisation: {} people, {} events, {} subjects in the run, {} findings; written and scanned in {:.1} s",

@@ -7,6 +7,7 @@ use axum::body::{Body, Bytes};
 use axum::extract::{Extension, FromRequest, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use bonafide_store::Started;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -199,6 +200,18 @@ pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> 
     Ok(Json(json!({"items": items, "ingest": st.ingest.status()})).into_response())
 }
 
+/// `GET /api/v1/runs/{id}`: the run as the list has it, plus each input and what became
+/// of it, and the quarantine samples (audited, as the run's page).
+pub async fn run(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> ApiResult {
+    let p = need(&a, Role::Viewer, API)?;
+    let detail = crate::snapshot::Snapshot::run_detail(&st.pool, &id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| WebError::not_found(API))?;
+    crate::audit::record(&st.pool, &p.name, "run.view", &format!("run:{id}"), "api").await.map_err(internal)?;
+    Ok(Json(json!(detail)).into_response())
+}
+
 pub async fn ingest_status(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
     need(&a, Role::Viewer, API)?;
     Ok(Json(json!(st.ingest.status())).into_response())
@@ -259,7 +272,7 @@ async fn ingest_body(
         .map_err(internal)?;
     if matches!(q.wait.as_deref(), Some("1" | "true")) {
         let how = format!("upload of {file}");
-        let run_id = st.ingest.rescan_for(st, &p.name, &how).await.map_err(internal)?;
+        let run_id = st.ingest.rescan(st, &Started::new(&p.name, how)).await.map_err(internal)?;
         return Ok((StatusCode::CREATED, Json(json!({"stored": file, "run_id": run_id}))).into_response());
     }
     st.ingest.wake();
@@ -292,7 +305,7 @@ pub async fn ingest_push(
 pub async fn rescan(State(st): State<AppState>, Extension(a): Extension<Auth>) -> ApiResult {
     let p = need(&a, Role::Analyst, API)?;
     crate::audit::record(&st.pool, &p.name, "rescan", "runs", "").await.map_err(internal)?;
-    let run_id = st.ingest.rescan_for(&st, &p.name, "re-scan through the API").await.map_err(internal)?;
+    let run_id = st.ingest.rescan(&st, &Started::new(&p.name, "re-scan through the API")).await.map_err(internal)?;
     Ok((StatusCode::CREATED, Json(json!({"run_id": run_id}))).into_response())
 }
 

@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use crate::ServeError;
-use crate::auth::{now, stamp};
+use crate::auth::now;
 
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct AuditEntry {
@@ -41,7 +41,7 @@ pub async fn record_in(
     detail: &str,
 ) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
-        .bind(stamp(now()))
+        .bind(now().to_stamp())
         .bind(actor)
         .bind(action)
         .bind(target)

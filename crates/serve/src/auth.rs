@@ -153,12 +153,6 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password("not a password").unwrap_or_default())
 }
 
-/// A stored time: RFC 3339 UTC with milliseconds always present, so that stored times
-/// compare in time order as strings.
-pub fn stamp(t: bonafide_core::UtcMs) -> String {
-    format!("{}.{:03}Z", t.to_jiff().strftime("%Y-%m-%dT%H:%M:%S"), t.0.rem_euclid(1000))
-}
-
 pub const SESSION_COOKIE: &str = "bonafide_session";
 pub const SESSION_HOURS: i64 = 12;
 
@@ -197,14 +191,14 @@ pub async fn create_session(pool: &sqlx::AnyPool, user_id: i64) -> Result<(Strin
     let csrf = random_token()?;
     let created = now();
     // Expired sessions are removed as new ones start, so the table stays small.
-    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(stamp(created)).execute(pool).await?;
+    sqlx::query("DELETE FROM sessions WHERE expires_at < $1").bind(created.to_stamp()).execute(pool).await?;
     let expires = bonafide_core::UtcMs(created.0 + SESSION_HOURS * 3_600_000);
     sqlx::query("INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash(&token))
         .bind(user_id)
         .bind(&csrf)
-        .bind(stamp(created))
-        .bind(stamp(expires))
+        .bind(created.to_stamp())
+        .bind(expires.to_stamp())
         .execute(pool)
         .await?;
     Ok((token, csrf))
@@ -225,7 +219,7 @@ pub async fn session_principal(pool: &sqlx::AnyPool, token: &str) -> Result<Opti
     .await?;
     let Some(row) = row else { return Ok(None) };
     // RFC 3339 UTC strings of the same shape compare in time order.
-    if row.get::<String, _>(4) < stamp(now()) {
+    if row.get::<String, _>(4) < now().to_stamp() {
         return Ok(None);
     }
     Ok(Some(Principal {
@@ -243,7 +237,7 @@ pub async fn create_api_token(pool: &sqlx::AnyPool, user_id: i64, label: &str) -
         .bind(token_hash(&token))
         .bind(user_id)
         .bind(label)
-        .bind(stamp(now()))
+        .bind(now().to_stamp())
         .execute(pool)
         .await?;
     Ok(token)
@@ -370,7 +364,7 @@ pub mod limit {
     use crate::ServeError;
 
     fn cutoff() -> String {
-        super::stamp(bonafide_core::UtcMs(super::now().0 - WINDOW.as_millis() as i64))
+        bonafide_core::UtcMs(super::now().0 - WINDOW.as_millis() as i64).to_stamp()
     }
 
     /// One sign-in attempt, recorded against its keys (`user:NAME`, `ip:ADDRESS`).
@@ -392,7 +386,7 @@ pub mod limit {
         let cutoff = cutoff();
         let mut tx = pool.begin().await?;
         sqlx::query("DELETE FROM login_failures WHERE at <= $1").bind(&cutoff).execute(&mut *tx).await?;
-        let at = super::stamp(super::now());
+        let at = super::now().to_stamp();
         for k in keys {
             sqlx::query("INSERT INTO login_failures (key, at, attempt) VALUES ($1, $2, $3)")
                 .bind(k)

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use sqlx::Row;
 
 use crate::ServeError;
-use crate::auth::{hex, now, stamp};
+use crate::auth::{hex, now};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -239,7 +239,7 @@ pub async fn open(pool: &sqlx::AnyPool, actor: &str, new: NewCase) -> Result<Cas
         (None, None) => String::new(),
     });
     let assignee = clean(new.assignee, 64);
-    let at = stamp(now());
+    let at = now().to_stamp();
     let mut tx = pool.begin().await?;
     if let Some(a) = &assignee {
         check_assignee(&mut tx, a).await?;
@@ -348,7 +348,7 @@ pub async fn change_read(pool: &sqlx::AnyPool, actor: &str, mut case: Case, c: C
     // Strictly later than the version read, even within one millisecond (or behind a
     // slower clock on another host), so `updated_at` always names one version.
     let after_read = bonafide_core::UtcMs::parse(&read_at).map_or(i64::MIN, |t| t.0.saturating_add(1));
-    case.updated_at = stamp(bonafide_core::UtcMs(now().0.max(after_read)));
+    case.updated_at = bonafide_core::UtcMs(now().0.max(after_read)).to_stamp();
     let mut tx = pool.begin().await?;
     if let Some(a) = &new_assignee {
         check_assignee(&mut tx, a).await?;
@@ -399,7 +399,7 @@ pub async fn add_note(pool: &sqlx::AnyPool, actor: &str, id: i64, body: &str) ->
     if get(pool, id).await?.is_none() {
         return Err(CaseError::NotFound);
     }
-    let at = stamp(now());
+    let at = now().to_stamp();
     let mut tx = pool.begin().await?;
     let note_id: i64 =
         sqlx::query("INSERT INTO case_notes (case_id, author, at, body) VALUES ($1, $2, $3, $4) RETURNING note_id")
@@ -447,7 +447,7 @@ pub async fn attach(
         return Err(CaseError::NotFound);
     }
     let sha = hex(&Sha256::digest(bytes));
-    let at = stamp(now());
+    let at = now().to_stamp();
     let mut tx = pool.begin().await?;
     let aid: i64 = sqlx::query(
         "INSERT INTO case_attachments (case_id, name, content_type, sha256, bytes, author, at) \
@@ -543,7 +543,7 @@ pub async fn suppress(
     if expires.0 <= t.0 || expires.0 > t.0 + 366 * 86_400_000 {
         return Err(CaseError::Invalid("expires_at must be in the future and within a year".into()));
     }
-    let at = stamp(t);
+    let at = t.to_stamp();
     let mut tx = pool.begin().await?;
     let sid: i64 = sqlx::query(
         "INSERT INTO suppressions (subject_id, indicator, reason, expires_at, created_by, created_at) \
@@ -552,7 +552,7 @@ pub async fn suppress(
     .bind(subject)
     .bind(&indicator)
     .bind(&reason)
-    .bind(stamp(expires))
+    .bind(expires.to_stamp())
     .bind(actor)
     .bind(&at)
     .fetch_one(&mut *tx)
@@ -563,7 +563,7 @@ pub async fn suppress(
         actor,
         "suppression.add",
         &format!("subject:{subject}"),
-        &format!("{indicator} until {}", stamp(expires)),
+        &format!("{indicator} until {}", expires.to_stamp()),
     )
     .await?;
     tx.commit().await?;
@@ -572,7 +572,7 @@ pub async fn suppress(
         subject_id: subject.into(),
         indicator,
         reason,
-        expires_at: stamp(expires),
+        expires_at: expires.to_stamp(),
         created_by: actor.into(),
         created_at: at,
         active: true,
@@ -580,7 +580,7 @@ pub async fn suppress(
 }
 
 pub async fn suppressions(pool: &sqlx::AnyPool, subject: &str) -> Result<Vec<Suppression>, ServeError> {
-    let at = stamp(now());
+    let at = now().to_stamp();
     let rows = sqlx::query(
         "SELECT suppression_id, subject_id, indicator, reason, expires_at, created_by, created_at FROM suppressions \
          WHERE subject_id = $1 ORDER BY suppression_id DESC",

@@ -16,7 +16,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::auth::{Principal, now, stamp};
+use crate::auth::{Principal, now};
 use crate::snapshot::{FindingView, Snapshot, SubjectView};
 use crate::views::{self, Table};
 use crate::web::{Kind, WebError};
@@ -275,7 +275,7 @@ pub fn build(snap: &Snapshot, case: &crate::cases::Case, notes: Vec<crate::cases
         title: case.title.clone(),
         status: case.status.clone(),
         disposition: case.disposition.clone().unwrap_or_default(),
-        exported_at: stamp(now()),
+        exported_at: now().to_stamp(),
         exported_by: by.into(),
         run_id: snap.run.as_ref().map(|r| r.run_id.clone()).unwrap_or_default(),
         subjects: subjects

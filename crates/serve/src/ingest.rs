@@ -16,6 +16,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bonafide_engine::{Config, ScanRequest};
 use bonafide_ingest::Format;
 use bonafide_intel::Keyring;
+use bonafide_store::Started;
 use serde::Serialize;
 
 use crate::metrics::Metrics;
@@ -258,9 +259,8 @@ impl Ingest {
         tokio::spawn(async move {
             loop {
                 me.wake.notified().await;
-                if let Err(e) =
-                    me.rescan_for(&st, "ingest", "new or changed inputs in the inbox or a watched folder").await
-                {
+                let started = Started::new("ingest", "new or changed inputs in the inbox or a watched folder");
+                if let Err(e) = me.rescan(&st, &started).await {
                     tracing::warn!("re-scan failed: {e}");
                 }
             }
@@ -282,13 +282,13 @@ impl Ingest {
 
     /// Scans the inbox and watched folders now, stores the run and reloads the
     /// snapshot; returns the new run id.
-    pub async fn rescan(&self, state: &AppState) -> Result<String, ServeError> {
+    pub async fn rescan(&self, state: &AppState, started_by: &Started) -> Result<String, ServeError> {
         if let Ok(mut s) = self.status.lock() {
             s.scanning = true;
             s.pending = false;
         }
         let started = Instant::now();
-        let result = self.scan_and_store(state).await;
+        let result = self.scan_and_store(state, started_by).await;
         let ms = started.elapsed().as_millis() as u64;
         state.metrics.last_rescan_ms.store(ms, Ordering::Relaxed);
         if let Ok(mut s) = self.status.lock() {
@@ -310,16 +310,7 @@ impl Ingest {
         result
     }
 
-    /// [`Ingest::rescan`], then the audit entry that says who started the new run and
-    /// how ([`crate::snapshot::STARTED`]), which the Runs page shows: the runs table
-    /// itself records no such thing.
-    pub async fn rescan_for(&self, state: &AppState, actor: &str, how: &str) -> Result<String, ServeError> {
-        let run_id = self.rescan(state).await?;
-        crate::audit::record(&state.pool, actor, crate::snapshot::STARTED, &format!("run:{run_id}"), how).await?;
-        Ok(run_id)
-    }
-
-    async fn scan_and_store(&self, state: &AppState) -> Result<String, ServeError> {
+    async fn scan_and_store(&self, state: &AppState, started_by: &Started) -> Result<String, ServeError> {
         let roots = self.roots();
         let forced: Vec<(Format, PathBuf)> = std::fs::read_dir(&self.inbox)?
             .flatten()
@@ -335,7 +326,7 @@ impl Ingest {
         })
         .await
         .map_err(|e| ServeError::Other(format!("scan task failed: {e}")))??;
-        state.db.save_run(&outcome).await?;
+        state.db.save_run(&outcome, started_by).await?;
         state.reload().await?;
         Ok(outcome.run.run_id.clone())
     }

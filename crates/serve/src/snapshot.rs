@@ -10,12 +10,13 @@
 use std::collections::{BTreeSet, HashMap};
 
 use bonafide_core::{ActivitySummary, Band, Contribution, ScoringConfig};
+use bonafide_store::STARTED;
 use serde::Serialize;
 use serde_json::Value;
 use sqlx::Row;
 
 use crate::ServeError;
-use crate::auth::{now, stamp};
+use crate::auth::now;
 
 #[derive(Clone, Debug, Serialize)]
 pub struct RunInfo {
@@ -25,12 +26,6 @@ pub struct RunInfo {
     pub version: String,
     pub totals: Value,
 }
-
-/// The audit action that names who started a run (target `run:<id>`), written once the
-/// run is stored by the re-scans a person asks for (web UI, API, an upload that waits)
-/// and by the ingest worker's own. Runs stored another way (`bonafide scan --db`,
-/// `bonafide demo`) have none: the runs table does not record who started a run.
-pub const STARTED: &str = "run.started";
 
 /// One stored run, as the Runs page and `GET /api/v1/runs` list it.
 #[derive(Clone, Debug, Serialize)]
@@ -50,6 +45,67 @@ pub struct RunSummary {
     pub started_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub started_how: Option<String>,
+}
+
+/// The most quarantine samples a run's page and `GET /api/v1/runs/{id}` show; the
+/// count says how many the run stored.
+pub const QUARANTINE_SHOWN: i64 = 500;
+
+/// One input of a stored run and what became of it (the engine's `InputSummary` as
+/// stored).
+#[derive(Clone, Debug, Serialize)]
+pub struct StoredInput {
+    pub path: String,
+    /// The format it was read as, or recognised as when skipped.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    pub records: i64,
+    pub quarantined: i64,
+    pub duplicates: i64,
+    pub field_issues: i64,
+    /// Why it was not read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub skipped: Option<String>,
+    /// Why reading stopped early.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl StoredInput {
+    /// As the engine summarised it, for the engine's own grouping of inputs not read.
+    pub fn summary(&self) -> bonafide_engine::InputSummary {
+        let count = |n: i64| u64::try_from(n).unwrap_or(0);
+        bonafide_engine::InputSummary {
+            path: self.path.clone(),
+            format: self.format.clone(),
+            records: count(self.records),
+            quarantined: count(self.quarantined),
+            duplicates: count(self.duplicates),
+            field_issues: count(self.field_issues),
+            skipped: self.skipped.clone(),
+            error: self.error.clone(),
+            ..Default::default()
+        }
+    }
+}
+
+/// A record kept aside: where it was (`file:line`) and why.
+#[derive(Clone, Debug, Serialize)]
+pub struct QuarantineSample {
+    pub source: String,
+    pub reason: String,
+}
+
+/// One stored run in full, as its page and `GET /api/v1/runs/{id}` show it.
+#[derive(Clone, Debug, Serialize)]
+pub struct RunDetail {
+    #[serde(flatten)]
+    pub run: RunSummary,
+    pub inputs: Vec<StoredInput>,
+    /// The first [`QUARANTINE_SHOWN`] samples.
+    pub quarantine: Vec<QuarantineSample>,
+    /// How many samples the run stored.
+    pub quarantine_samples: i64,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -227,7 +283,7 @@ impl Snapshot {
             "SELECT (SELECT run_id FROM runs ORDER BY seq DESC LIMIT 1), v.decisions, \
              (SELECT COUNT(*) FROM suppressions WHERE expires_at > $1) FROM serve_version v WHERE v.id = 1",
         )
-        .bind(stamp(now()))
+        .bind(now().to_stamp())
         .fetch_one(pool)
         .await?;
         let (run, decisions, active): (Option<String>, i64, i64) = (r.get(0), r.get(1), r.get(2));
@@ -238,28 +294,85 @@ impl Snapshot {
     /// chosen above), with what each read and found and who started it where that was
     /// recorded ([`STARTED`]). Shared by the Runs page and `GET /api/v1/runs`.
     pub async fn recent_runs(pool: &sqlx::AnyPool) -> Result<Vec<RunSummary>, sqlx::Error> {
-        let rows = sqlx::query(
-            "SELECT r.run_id, r.started_at, r.finished_at, r.version, r.totals, \
-             (SELECT COUNT(*) FROM subject_scores s WHERE s.run_id = r.run_id), \
-             (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.run_id) \
-             FROM runs r ORDER BY r.seq DESC LIMIT 100",
+        Snapshot::run_summaries(pool, None).await
+    }
+
+    /// One stored run with what became of each of its inputs and its quarantine
+    /// samples (at most [`QUARANTINE_SHOWN`], the oldest first, and how many there are);
+    /// `None` when no run has that id. For the run's page and `GET /api/v1/runs/{id}`.
+    pub async fn run_detail(pool: &sqlx::AnyPool, run_id: &str) -> Result<Option<RunDetail>, sqlx::Error> {
+        let Some(run) = Snapshot::run_summaries(pool, Some(run_id)).await?.pop() else { return Ok(None) };
+        let inputs = sqlx::query(
+            "SELECT path, format, records, quarantined, duplicates, field_issues, skipped, error \
+             FROM inputs WHERE run_id = $1 ORDER BY seq",
         )
-        .fetch_all(pool)
-        .await?;
-        // Who asked for each of these runs (`audit_log_action` indexes these entries);
-        // the entries of older runs are not read.
-        let mut started: HashMap<String, (String, String)> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT target, actor, detail FROM audit_log WHERE action = $1 \
-             AND target IN (SELECT 'run:' || run_id FROM runs ORDER BY seq DESC LIMIT 100) ORDER BY seq",
-        )
-        .bind(STARTED)
+        .bind(run_id)
         .fetch_all(pool)
         .await?
-        {
-            let target: String = r.get(0);
-            if let Some(run) = target.strip_prefix("run:") {
-                started.entry(run.to_string()).or_insert((r.get(1), r.get(2)));
+        .iter()
+        .map(|r| StoredInput {
+            path: r.get(0),
+            format: r.get(1),
+            records: r.get(2),
+            quarantined: r.get(3),
+            duplicates: r.get(4),
+            field_issues: r.get(5),
+            skipped: r.get(6),
+            error: r.get(7),
+        })
+        .collect();
+        let quarantine_samples: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM quarantine WHERE run_id = $1")
+            .bind(run_id)
+            .fetch_one(pool)
+            .await?;
+        let quarantine = sqlx::query("SELECT source, reason FROM quarantine WHERE run_id = $1 ORDER BY seq LIMIT $2")
+            .bind(run_id)
+            .bind(QUARANTINE_SHOWN)
+            .fetch_all(pool)
+            .await?
+            .iter()
+            .map(|r| QuarantineSample { source: r.get(0), reason: r.get(1) })
+            .collect();
+        Ok(Some(RunDetail { run, inputs, quarantine, quarantine_samples }))
+    }
+
+    /// The runs [`Snapshot::recent_runs`] lists, or the one run `only` names.
+    async fn run_summaries(pool: &sqlx::AnyPool, only: Option<&str>) -> Result<Vec<RunSummary>, sqlx::Error> {
+        const COLUMNS: &str = "SELECT r.run_id, r.started_at, r.finished_at, r.version, r.totals, \
+             (SELECT COUNT(*) FROM subject_scores s WHERE s.run_id = r.run_id), \
+             (SELECT COUNT(*) FROM findings f WHERE f.run_id = r.run_id) FROM runs r";
+        let rows = match only {
+            Some(id) => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{COLUMNS} WHERE r.run_id = $1")))
+                    .bind(id)
+                    .fetch_all(pool)
+                    .await?
+            }
+            None => {
+                sqlx::query(sqlx::AssertSqlSafe(format!("{COLUMNS} ORDER BY r.seq DESC LIMIT 100")))
+                    .fetch_all(pool)
+                    .await?
+            }
+        };
+        // Who asked for each of these runs (`audit_log_action` indexes these entries);
+        // the entries of other runs are not read.
+        let targets: Vec<String> = rows.iter().map(|r| format!("run:{}", r.get::<String, _>(0))).collect();
+        let mut started: HashMap<String, (String, String)> = HashMap::new();
+        if !targets.is_empty() {
+            let marks = (0..targets.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
+            // Only placeholders are formatted in; the values are bound.
+            let sql = format!(
+                "SELECT target, actor, detail FROM audit_log WHERE action = $1 AND target IN ({marks}) ORDER BY seq"
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(STARTED);
+            for t in &targets {
+                q = q.bind(t);
+            }
+            for r in q.fetch_all(pool).await? {
+                let target: String = r.get(0);
+                if let Some(run) = target.strip_prefix("run:") {
+                    started.entry(run.to_string()).or_insert((r.get(1), r.get(2)));
+                }
             }
         }
         Ok(rows
@@ -419,7 +532,7 @@ impl Snapshot {
 
     /// Applies active suppressions and propagation from confirmed cases, then ranks.
     async fn adjust(&mut self, pool: &sqlx::AnyPool) -> Result<(), ServeError> {
-        let at = stamp(now());
+        let at = now().to_stamp();
         let suppressed: Vec<(String, String)> =
             sqlx::query("SELECT subject_id, indicator FROM suppressions WHERE expires_at > $1")
                 .bind(&at)
@@ -493,7 +606,7 @@ impl Snapshot {
 
     /// Subjects matching a queue filter, in rank order.
     pub fn filter<'a>(&'a self, f: &'a QueueFilter) -> impl Iterator<Item = &'a SubjectView> + 'a {
-        let week_ago = stamp(bonafide_core::UtcMs(now().0 - 7 * 86_400_000));
+        let week_ago = bonafide_core::UtcMs(now().0 - 7 * 86_400_000).to_stamp();
         let band = f.band.as_deref().and_then(Band::parse);
         self.subjects.iter().filter(move |s| {
             band.is_none_or(|b| Band::parse(&s.band).is_some_and(|x| x >= b))

@@ -8,6 +8,7 @@ use axum::Form;
 use axum::extract::{ConnectInfo, Extension, Path, Query, State};
 use axum::http::{Extensions, HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use bonafide_store::Started;
 use serde::Deserialize;
 
 use crate::AppState;
@@ -677,6 +678,19 @@ pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> 
     })
 }
 
+/// `GET /runs/{id}`: one stored run, what became of each input and its quarantine
+/// samples. Viewing it is audited: quarantine samples say where kept-aside records are.
+pub async fn run(State(st): State<AppState>, Extension(a): Extension<Auth>, Path(id): Path<String>) -> UiResult {
+    let p = need(&a, Role::Viewer, UI)?;
+    let detail = crate::snapshot::Snapshot::run_detail(&st.pool, &id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| WebError::not_found(UI))?;
+    crate::audit::record(&st.pool, &p.name, "run.view", &format!("run:{id}"), "ui").await.map_err(internal)?;
+    let current = st.snap().await.run.as_ref().map(|r| r.run_id.clone());
+    page(views::run_page(Chrome::new(format!("Run {id}"), &p), &detail, current.as_deref()))
+}
+
 /// `POST /runs/rescan`: the Runs page's button, as `POST /api/v1/rescan` (analysts and
 /// admins; audited alike): scans the inbox and the watched folders now, stores a new
 /// run and comes back to the Runs page. A scan that fails (nothing readable) leaves the
@@ -684,7 +698,7 @@ pub async fn runs(State(st): State<AppState>, Extension(a): Extension<Auth>) -> 
 pub async fn rescan(State(st): State<AppState>, Analyst(p): Analyst, Form(f): Form<CsrfForm>) -> UiResult {
     form_csrf(&p, &f.csrf)?;
     crate::audit::record(&st.pool, &p.name, "rescan", "runs", "ui").await.map_err(internal)?;
-    if let Err(e) = st.ingest.rescan_for(&st, &p.name, "re-scan from the Runs page").await {
+    if let Err(e) = st.ingest.rescan(&st, &Started::new(&p.name, "re-scan from the Runs page")).await {
         tracing::warn!("re-scan from the Runs page failed: {e}");
     }
     Ok(see_other("/runs"))

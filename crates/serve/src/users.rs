@@ -5,7 +5,7 @@
 use sqlx::Row;
 
 use crate::ServeError;
-use crate::auth::{Role, hash_password, now, stamp};
+use crate::auth::{Role, hash_password, now};
 
 /// A user as listed (never with the password hash).
 #[derive(Clone, Debug, serde::Serialize)]
@@ -129,7 +129,7 @@ async fn save(
     .bind(name)
     .bind(role.as_str())
     .bind(hash)
-    .bind(stamp(now()))
+    .bind(now().to_stamp())
     .fetch_one(&mut *tx)
     .await?;
     let user_id: i64 = row.get(0);

@@ -523,6 +523,69 @@ pub fn run_row(r: &crate::snapshot::RunSummary, current: Option<&str>) -> RunRow
 }
 
 #[derive(Template)]
+#[template(path = "run.html")]
+pub struct RunPage {
+    pub chrome: Chrome,
+    pub run: RunRow,
+    /// The inputs read, even in part.
+    pub read: Vec<InputRow>,
+    /// The inputs not read, one entry per reason with the files it covers.
+    pub not_read: Vec<NotRead>,
+    pub quarantine: Vec<crate::snapshot::QuarantineSample>,
+    /// "the first 500 of 10,000" when not every stored sample is listed; else empty.
+    pub quarantine_note: String,
+}
+
+/// An input the run read, its counts as text.
+pub struct InputRow {
+    pub path: String,
+    pub format: String,
+    pub records: String,
+    pub quarantined: String,
+    pub duplicates: String,
+    pub field_issues: String,
+    /// Why reading stopped early; empty when it did not.
+    pub error: String,
+}
+
+/// One reason inputs were not read, and the files it covers.
+pub struct NotRead {
+    pub reason: String,
+    pub paths: Vec<String>,
+}
+
+/// The page of one stored run: what became of each input (read with its counts, or not
+/// read, grouped by reason as the terminal says it), and the quarantine samples.
+pub fn run_page(chrome: Chrome, d: &crate::snapshot::RunDetail, current: Option<&str>) -> RunPage {
+    use bonafide_report::present::number;
+    let summaries: Vec<bonafide_engine::InputSummary> = d.inputs.iter().map(|i| i.summary()).collect();
+    let not_read = bonafide_engine::outcome::not_read_by_reason(&summaries)
+        .into_iter()
+        .map(|(why, paths)| NotRead { reason: why.to_string(), paths: paths.iter().map(|p| p.to_string()).collect() })
+        .collect();
+    let read = summaries
+        .iter()
+        .filter(|i| i.not_read().is_none())
+        .map(|i| InputRow {
+            path: i.path.clone(),
+            format: i.format.clone().unwrap_or_default(),
+            records: number(i.records as f64),
+            quarantined: number(i.quarantined as f64),
+            duplicates: number(i.duplicates as f64),
+            field_issues: number(i.field_issues as f64),
+            error: i.error.clone().unwrap_or_default(),
+        })
+        .collect();
+    let shown = d.quarantine.len() as i64;
+    let quarantine_note = if d.quarantine_samples > shown {
+        format!("the first {} of {} samples", number(shown as f64), number(d.quarantine_samples as f64))
+    } else {
+        String::new()
+    };
+    RunPage { chrome, run: run_row(&d.run, current), read, not_read, quarantine: d.quarantine.clone(), quarantine_note }
+}
+
+#[derive(Template)]
 #[template(path = "account.html")]
 pub struct AccountPage {
     pub chrome: Chrome,

@@ -200,7 +200,7 @@ async fn suppressions_remove_bits_until_they_expire(org: &common::Org) {
         )
         .await;
     assert_eq!(s, StatusCode::BAD_REQUEST, "unknown indicator");
-    let soon = auth::stamp(bonafide_core::UtcMs(auth::now().0 + 30 * 86_400_000));
+    let soon = bonafide_core::UtcMs(auth::now().0 + 30 * 86_400_000).to_stamp();
     c.json(
         "POST",
         "/api/v1/subjects/F3/suppressions",
@@ -1204,18 +1204,18 @@ async fn browse(
 
 /// The Runs page says per run what it read (files read and skipped, records,
 /// quarantined, duplicates), what it found (subjects, findings), how long it took and
-/// who started it when that is recorded, and offers analysts the existing re-scan
-/// (`POST /api/v1/rescan`) as a button; viewers get no button. The new run names its
-/// starter on the page and in `GET /api/v1/runs`; the run the organisation was set up
-/// with (stored without a person) says "not recorded". Before, the page listed only the
-/// run id, start, finish and version, and re-scans were API-only.
+/// who started it, and offers analysts the existing re-scan (`POST /api/v1/rescan`) as a
+/// button; viewers get no button. The new run names its starter on the page and in
+/// `GET /api/v1/runs`, as the run the organisation was set up with names its own. Before,
+/// the page listed only the run id, start, finish and version, and re-scans were
+/// API-only.
 async fn the_runs_page_says_what_each_run_read_and_offers_a_rescan(org: &common::Org) {
     let app = bonafide_serve::app(org.state.clone());
     let (viewer, _) = session_of(org, "viewer").await;
     let (s, page) = browse(&app, &viewer, Request::get("/runs"), Body::empty()).await;
     assert_eq!(s, StatusCode::OK);
     assert!(!page.contains("id=\"rescan\""), "no re-scan for viewers");
-    assert!(page.contains("<span class=\"muted\">not recorded</span>"), "the setup run names nobody: {page}");
+    assert!(page.contains("setup <span class=\"muted\">· test fixture</span>"), "the setup run's starter: {page}");
 
     let (cookie, csrf) = session_of(org, "analyst").await;
     let (_, page) = browse(&app, &cookie, Request::get("/runs"), Body::empty()).await;
@@ -1236,7 +1236,10 @@ async fn the_runs_page_says_what_each_run_read_and_offers_a_rescan(org: &common:
     let (_, page) = browse(&app, &cookie, Request::get("/runs"), Body::empty()).await;
     let table = page.split("<table id=\"runs\">").nth(1).unwrap().split("</table>").next().unwrap();
     let first = table.split("<tr").nth(2).unwrap();
-    assert!(first.contains(&format!("<code>{}</code> <strong>(shown now)</strong>", run.run_id)), "{first}");
+    assert!(
+        first.contains(&format!("<a href=\"/runs/{0}\"><code>{0}</code></a> <strong>(shown now)</strong>", run.run_id)),
+        "{first}"
+    );
     assert!(first.contains("analyst <span class=\"muted\">· re-scan from the Runs page</span>"), "{first}");
     let n = |x: u64| bonafide_report::present::number(x as f64);
     let totals = &run.totals;
@@ -1266,8 +1269,66 @@ async fn the_runs_page_says_what_each_run_read_and_offers_a_rescan(org: &common:
             .as_array()
             .unwrap()
             .iter()
-            .any(|r| r["run_id"] == runs_before.as_str() && r.get("started_by").is_none())
+            .any(|r| r["run_id"] == runs_before.as_str() && r["started_by"] == "setup")
     );
+}
+
+/// A run's page (and `GET /api/v1/runs/{id}`) says what became of each input: the files
+/// read with their counts, the ones not read grouped by reason as the terminal says it,
+/// and the quarantine samples with where and why. Before, the Runs page had only the
+/// counts, though the store keeps every input's reason. Viewing it is audited.
+async fn a_run_page_says_what_became_of_each_input(org: &common::Org) {
+    let farm = org.dir.path().join("farm");
+    // One readable person, one without an id (quarantined), and a file nobody reads.
+    std::fs::write(
+        farm.join("late_hires.csv"),
+        "subject_id,kind,full_name,address_line1,city,region,postal_code,country,hire_date,department\n\
+         F7,employee,Ida Quinn,4 Elm St,Springfield,IL,62701,US,2025-03-03,Engineering\n\
+         ,employee,No Id,5 Elm St,Springfield,IL,62701,US,2025-03-03,Engineering\n",
+    )
+    .unwrap();
+    std::fs::write(farm.join("minutes.txt"), "notes from the hiring meeting, not records\n").unwrap();
+    let c = Client::new(org, "analyst").await;
+    let (s, _, _) = c.send("POST", "/api/v1/rescan", None).await;
+    assert_eq!(s, StatusCode::CREATED);
+    let run_id = org.state.snap().await.run.as_ref().unwrap().run_id.clone();
+
+    let v = Client::new(org, "viewer").await;
+    let detail = v.json("GET", &format!("/api/v1/runs/{run_id}"), None).await;
+    assert_eq!(detail["run_id"], run_id.as_str());
+    assert_eq!(detail["started_by"], "analyst");
+    let inputs = detail["inputs"].as_array().unwrap();
+    let input = |end: &str| inputs.iter().find(|i| i["path"].as_str().unwrap().ends_with(end)).cloned().unwrap();
+    let hires = input("late_hires.csv");
+    assert_eq!((hires["records"].as_i64(), hires["quarantined"].as_i64()), (Some(1), Some(1)), "{hires}");
+    assert!(input("minutes.txt")["skipped"].is_string(), "{inputs:?}");
+    let samples = detail["quarantine"].as_array().unwrap();
+    let sample = samples.iter().find(|q| q["source"].as_str().unwrap().contains("late_hires.csv:3")).unwrap();
+    assert!(!sample["reason"].as_str().unwrap().is_empty());
+    assert_eq!(detail["quarantine_samples"].as_i64(), Some(samples.len() as i64));
+
+    let (s, _, page) = v.send("GET", &format!("/runs/{run_id}"), None).await;
+    assert_eq!(s, StatusCode::OK);
+    let read = page.split("<table id=\"inputs-read\">").nth(1).unwrap().split("</table>").next().unwrap();
+    let row = read.split("<tr>").find(|r| r.contains("late_hires.csv")).unwrap();
+    assert!(row.contains("<td>people</td><td class=\"num\">1</td><td class=\"num\">1</td>"), "{row}");
+    assert!(!read.contains("minutes.txt"), "a skipped file is not among those read");
+    let not_read = page.split("<ul id=\"inputs-not-read\">").nth(1).unwrap().split("</ul>\n").next().unwrap();
+    // The reason as far as the first character the page escapes.
+    let why: String =
+        input("minutes.txt")["skipped"].as_str().unwrap().chars().take_while(|c| !"&<>\"'".contains(*c)).collect();
+    assert!(!why.is_empty() && not_read.contains("minutes.txt") && not_read.contains(&why), "{why}: {not_read}");
+    let quarantine = page.split("<table id=\"quarantine\">").nth(1).unwrap();
+    assert!(quarantine.contains("late_hires.csv:3"), "{quarantine}");
+    assert!(page.contains("analyst <span class=\"muted\">· re-scan through the API</span>"), "{page}");
+
+    let audit = Client::new(org, "admin").await.json("GET", "/api/v1/audit", None).await;
+    let views = audit["items"].as_array().unwrap().iter().filter(|e| e["action"] == "run.view").count();
+    assert_eq!(views, 2, "the API read and the page view are audited");
+    let (s, _, _) = v.send("GET", "/api/v1/runs/no-such-run", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
+    let (s, _, _) = v.send("GET", "/runs/no-such-run", None).await;
+    assert_eq!(s, StatusCode::NOT_FOUND);
 }
 
 /// The case form speaks plainly and forgives: options read "in progress" and "false
@@ -1495,6 +1556,7 @@ crate::on_both_backends!(
     evidence_reads_as_labelled_facts,
     the_cluster_page_groups_members_by_shared_identifier,
     the_runs_page_says_what_each_run_read_and_offers_a_rescan,
+    a_run_page_says_what_became_of_each_input,
     replicas_share_sessions_cases_and_decisions,
     the_queue_ranks_and_filters,
     a_confirmed_case_raises_its_cluster_and_is_exported_for_ic3,

@@ -22,7 +22,8 @@ const L: u16 = 1;
 
 /// method, path, body, then the expected status for anonymous, viewer, analyst, admin.
 /// `{case}` is an existing case, `{fresh}` a case created just for that request,
-/// `{cluster}` the laptop-farm cluster, `{att}` an attachment of `{case}`, `{token}` the
+/// `{cluster}` the laptop-farm cluster, `{run}` the latest run, `{att}` an attachment of
+/// `{case}`, `{token}` the
 /// id of an API token of the analyst's created just for that request; `leaver` is a
 /// viewer whom admins disable and enable again.
 #[rustfmt::skip]
@@ -52,6 +53,7 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("GET",  "/cases/{case}/export",                    "", [L, 403, 200, 200]),
     ("GET",  "/runs",                                   "", [L, 200, 200, 200]),
     ("POST", "/runs/rescan",                            "", [L, 403, 303, 303]),
+    ("GET",  "/runs/{run}",                             "", [L, 200, 200, 200]),
     ("GET",  "/account",                                "", [L, 200, 200, 200]),
     ("POST", "/account/tokens",                         "label=ci", [L, 200, 200, 200]),
     ("POST", "/account/tokens/{token}/revoke",          "", [L, 404, 303, 303]),
@@ -75,6 +77,7 @@ const MATRIX: &[(&str, &str, &str, [u16; 4])] = &[
     ("GET",  "/api/v1/indicators",                      "", [401, 200, 200, 200]),
     ("GET",  "/api/v1/indicators/C2",                   "", [401, 200, 200, 200]),
     ("GET",  "/api/v1/runs",                            "", [401, 200, 200, 200]),
+    ("GET",  "/api/v1/runs/{run}",                      "", [401, 200, 200, 200]),
     ("POST", "/api/v1/rescan",                          "", [401, 403, 201, 201]),
     ("GET",  "/api/v1/ingest",                          "", [401, 200, 200, 200]),
     ("POST", "/api/v1/ingest?name=extra.csv",           "subject_id,source,account\n", [401, 403, 202, 202]),
@@ -115,6 +118,7 @@ struct Fixture {
     app: axum::Router,
     case: String,
     cluster: String,
+    run: String,
     att: String,
     soon: String,
     /// An API token per role (none for anonymous).
@@ -127,6 +131,7 @@ impl Fixture {
         let pool = st.pool.clone();
         let snap = st.snap().await;
         let cluster = snap.clusters.iter().find(|c| c.members.iter().any(|m| m == "F1")).unwrap().cluster_id.clone();
+        let run = snap.run.as_ref().unwrap().run_id.clone();
         let case = bonafide_serve::cases::open(
             &pool,
             "setup",
@@ -136,7 +141,7 @@ impl Fixture {
         .unwrap();
         let att =
             bonafide_serve::cases::attach(&pool, "setup", case.case_id, "a.txt", "text/plain", b"x").await.unwrap();
-        let soon = bonafide_serve::auth::stamp(bonafide_core::UtcMs(bonafide_serve::auth::now().0 + 86_400_000));
+        let soon = bonafide_core::UtcMs(bonafide_serve::auth::now().0 + 86_400_000).to_stamp();
         bonafide_serve::users::add_user(&pool, "setup", "leaver", bonafide_serve::Role::Viewer, common::PASSWORD)
             .await
             .unwrap();
@@ -150,6 +155,7 @@ impl Fixture {
             pool,
             case: case.case_id.to_string(),
             cluster,
+            run,
             att: att.attachment_id.to_string(),
             soon,
             tokens,
@@ -160,7 +166,8 @@ impl Fixture {
     /// body, and that body: the row's, with the session's CSRF token for a form post.
     async fn request(&self, method: &str, path: &str, body: &str, r: usize) -> (axum::http::request::Builder, String) {
         let pool = &self.pool;
-        let mut path = path.replace("{case}", &self.case).replace("{cluster}", &self.cluster);
+        let mut path =
+            path.replace("{case}", &self.case).replace("{cluster}", &self.cluster).replace("{run}", &self.run);
         path = path.replace("{att}", &self.att);
         if path.contains("{token}") {
             let analyst = user_id(pool, "analyst").await;
@@ -286,6 +293,7 @@ fn the_matrix_covers_every_path_of_the_openapi_document() {
                 .replace("{case}", "{id}")
                 .replace("{fresh}", "{id}")
                 .replace("{cluster}", "{id}")
+                .replace("{run}", "{id}")
                 .replace("{att}", "{aid}")
                 .replace("{token}", "{id}")
                 .replace("/users/leaver", "/users/{name}")

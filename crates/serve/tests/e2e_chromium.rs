@@ -315,12 +315,18 @@ async fn an_analyst_works_a_case_in_chromium() {
         // The Runs page: what each run read and found, and the re-scan analysts may ask for.
         d.go("/runs");
         d.wait_text("h1", "Runs");
-        assert!(d.text("#runs").contains("not recorded"), "the setup run names nobody");
+        assert!(d.text("#runs").contains("setup · test fixture"), "the setup run names its starter");
         d.click("#rescan");
         d.wait_url("/runs");
         d.wait_text("#runs tbody tr:first-child", "analyst");
         assert!(d.text("#runs tbody tr:first-child").contains("(shown now)"));
         d.shot("runs");
+        // A run's page: each input and what became of it.
+        d.click("#runs tbody tr:first-child td:first-child a");
+        d.wait_url("/runs/");
+        d.wait_text("#run-facts", "re-scan from the Runs page");
+        assert!(d.text("#inputs-read").contains("shipments.csv"));
+        d.shot("run");
 
         // A case: open, note, close as confirmed.
         d.go("/subjects/F1");

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use bonafide_engine::ScanOutcome;
 
-use crate::{PgStore, Store, StoreError};
+use crate::{PgStore, Started, Store, StoreError};
 
 /// An open, migrated store of either kind.
 #[derive(Clone, Debug)]
@@ -41,10 +41,10 @@ impl Db {
         Ok((db, pool))
     }
 
-    pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
+    pub async fn save_run(&self, o: &ScanOutcome, started: &Started) -> Result<(), StoreError> {
         match self {
-            Db::Sqlite(s) => s.save_run(o).await,
-            Db::Postgres(s) => s.save_run(o).await,
+            Db::Sqlite(s) => s.save_run(o, started).await,
+            Db::Postgres(s) => s.save_run(o, started).await,
         }
     }
 

@@ -21,8 +21,9 @@ use sqlx::{Row, SqlStr};
 /// backends (a macro rather than a generic function: sqlx's per-database bounds would
 /// outweigh the code). `$tx` is an open transaction; the caller commits.
 macro_rules! write_run {
-    ($tx:ident, $o:ident, $insert_run:expr) => {
+    ($tx:ident, $o:ident, $started:ident, $insert_run:expr) => {
         let o: &bonafide_engine::ScanOutcome = $o;
+        let started: &$crate::Started = $started;
         let tx = &mut $tx;
         let run_id = o.run.run_id.as_str();
         let finished = o.run.finished_at.to_rfc3339();
@@ -155,6 +156,14 @@ macro_rules! write_run {
                 .execute(&mut **tx)
                 .await?;
         }
+        sqlx::query("INSERT INTO audit_log (at, actor, action, target, detail) VALUES ($1, $2, $3, $4, $5)")
+            .bind(o.run.finished_at.to_stamp())
+            .bind(&started.by)
+            .bind($crate::STARTED)
+            .bind(format!("run:{run_id}"))
+            .bind(&started.how)
+            .execute(&mut **tx)
+            .await?;
     };
 }
 
@@ -170,10 +179,10 @@ macro_rules! shared_queries {
                 Ok(())
             }
 
-            /// Writes one scan's results in a single transaction.
-            pub async fn save_run(&self, o: &ScanOutcome) -> Result<(), StoreError> {
+            /// Writes one scan's results, and who started it, in a single transaction.
+            pub async fn save_run(&self, o: &ScanOutcome, started: &$crate::Started) -> Result<(), StoreError> {
                 let mut tx = self.pool.begin().await?;
-                write_run!(tx, o, $insert_run);
+                write_run!(tx, o, started, $insert_run);
                 tx.commit().await?;
                 Ok(())
             }
@@ -216,6 +225,40 @@ macro_rules! shared_queries {
 pub mod db;
 pub mod postgres;
 pub mod testing;
+
+/// The audit action that says who started a run (`target` `run:<id>`, `detail` how): the
+/// runs table itself does not record it. Written with the run, in its transaction, by
+/// every way a run is stored: `bonafide scan --db`, `bonafide demo` and the service's
+/// re-scans.
+pub const STARTED: &str = "run.started";
+
+/// Who started a run and how, as the Runs page shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Started {
+    /// A service user's name, `ingest` for the service's own watcher, or the operating
+    /// system's user for a command.
+    pub by: String,
+    /// In words: `re-scan from the Runs page`, `bonafide scan --db`.
+    pub how: String,
+}
+
+impl Started {
+    pub fn new(by: impl Into<String>, how: impl Into<String>) -> Started {
+        Started { by: by.into(), how: how.into() }
+    }
+
+    /// A command run from a shell: the operating system's user (`USER`, `USERNAME` or
+    /// `LOGNAME`), or `command line` when none is set (a container's root often has none).
+    pub fn command(how: impl Into<String>) -> Started {
+        let user = ["USER", "USERNAME", "LOGNAME"]
+            .iter()
+            .filter_map(|k| std::env::var(k).ok())
+            .map(|u| u.trim().to_string())
+            .find(|u| !u.is_empty())
+            .unwrap_or_else(|| "command line".to_string());
+        Started::new(user, how)
+    }
+}
 
 pub use db::Db;
 pub use postgres::PgStore;
@@ -496,14 +539,44 @@ mod tests {
     /// a store, and serve shows the latest run.
     async fn latest_is_last_stored(db: &crate::Db) {
         let noon = 1_790_000_000_000;
-        db.save_run(&example_run("run-a", noon)).await.unwrap();
+        db.save_run(&example_run("run-a", noon), &Started::new("test", "unit test")).await.unwrap();
         assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("run-a"));
         // Stored later by a host whose clock is an hour behind.
-        db.save_run(&example_run("run-b", noon - 3_600_000)).await.unwrap();
+        db.save_run(&example_run("run-b", noon - 3_600_000), &Started::new("test", "unit test")).await.unwrap();
         assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("run-b"));
         // And a run sorting before both by id and by time is still the latest once stored.
-        db.save_run(&example_run("run-0", noon - 7_200_000)).await.unwrap();
+        db.save_run(&example_run("run-0", noon - 7_200_000), &Started::new("test", "unit test")).await.unwrap();
         assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("run-0"));
+    }
+
+    /// Who started a run is written with the run, in its transaction: a run stored by
+    /// `bonafide scan --db` or `bonafide demo` names its starter as a service re-scan does.
+    async fn the_starter_is_stored_with_the_run(db: &crate::Db) {
+        let started = Started::new("ann", "bonafide scan --db");
+        db.save_run(&example_run("run-s", 1_790_000_000_000), &started).await.unwrap();
+        let sql = "SELECT actor, detail, at FROM audit_log WHERE action = $1 AND target = 'run:run-s'";
+        let rows: Vec<(String, String, String)> = match db {
+            crate::Db::Sqlite(s) => sqlx::query_as(sql).bind(STARTED).fetch_all(s.pool()).await.unwrap(),
+            crate::Db::Postgres(p) => sqlx::query_as(sql).bind(STARTED).fetch_all(p.pool()).await.unwrap(),
+        };
+        assert_eq!(rows.len(), 1, "{rows:?}");
+        assert_eq!((rows[0].0.as_str(), rows[0].1.as_str()), ("ann", "bonafide scan --db"));
+        assert_eq!(rows[0].2, "2026-09-21T14:13:20.000Z", "stamped when the run finished, as the service stamps");
+        // A command's starter is whoever runs it, never empty.
+        assert!(!Started::command("bonafide demo").by.is_empty());
+    }
+
+    #[tokio::test]
+    async fn sqlite_stores_the_starter_with_the_run() {
+        let dir = tempfile::tempdir().unwrap();
+        the_starter_is_stored_with_the_run(&crate::Db::open(&dir.path().join("starter.db")).await.unwrap()).await;
+    }
+
+    #[tokio::test]
+    async fn postgres_stores_the_starter_with_the_run() {
+        let Some(url) = crate::testing::fresh_schema("starter").await else { return };
+        the_starter_is_stored_with_the_run(&crate::Db::open(std::path::Path::new(&url)).await.unwrap()).await;
+        crate::testing::drop_schema(&url).await;
     }
 
     #[tokio::test]
@@ -551,7 +624,7 @@ mod tests {
             crate::Db::Postgres(p) => sqlx::query_as(sql).fetch_all(p.pool()).await.unwrap(),
         };
         assert_eq!(order, [("r2".into(), 1), ("r1".into(), 2), ("r3".into(), 3)]);
-        db.save_run(&example_run("r4", 0)).await.unwrap();
+        db.save_run(&example_run("r4", 0), &Started::new("test", "unit test")).await.unwrap();
         assert_eq!(db.latest_run().await.unwrap().as_deref(), Some("r4"));
         db.close().await;
     }

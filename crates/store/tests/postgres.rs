@@ -45,11 +45,12 @@ async fn a_run_stored_in_postgres_matches_sqlite() {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/small"),
         extra.path().to_path_buf(),
     ]);
+    let started = bonafide_store::Started::new("test", "both backends");
     let pg = Db::open(std::path::Path::new(&url)).await.expect("open postgres");
-    pg.save_run(&o).await.expect("save to postgres");
+    pg.save_run(&o, &started).await.expect("save to postgres");
     let dir = tempfile::tempdir().expect("tempdir");
     let lite = Db::open(&dir.path().join("b.db")).await.expect("open sqlite");
-    lite.save_run(&o).await.expect("save to sqlite");
+    lite.save_run(&o, &started).await.expect("save to sqlite");
     assert!(matches!(pg, Db::Postgres(_)) && matches!(lite, Db::Sqlite(_)));
     let pg_counts: Vec<_> = pg.counts().await.expect("counts").into_iter().take(8).collect();
     assert_eq!(pg_counts, lite.counts().await.expect("counts"));

@@ -129,7 +129,7 @@ async fn org_in(dir: tempfile::TempDir, db: PathBuf, postgres: Option<String>) -
     config.key_file = Some(dir.path().join("key"));
     config.inbox = Some(dir.path().join("inbox"));
     let state = AppState::open(&config).await.unwrap();
-    state.ingest.rescan(&state).await.unwrap();
+    state.ingest.rescan(&state, &bonafide_store::Started::new("setup", "test fixture")).await.unwrap();
     for (name, role) in [("admin", Role::Admin), ("analyst", Role::Analyst), ("viewer", Role::Viewer)] {
         bonafide_serve::users::add_user(&state.pool, "setup", name, role, PASSWORD).await.unwrap();
     }
