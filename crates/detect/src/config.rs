@@ -29,6 +29,7 @@ pub struct DetectConfig {
     pub i2: I2Config,
     pub a13: A13Config,
     pub h4: H4Config,
+    pub i10: crate::network::handover::I10Config,
     pub b7: B7Config,
     pub e6: E6Config,
     pub f6: F6Config,

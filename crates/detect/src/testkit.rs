@@ -325,6 +325,47 @@ impl World {
         self.events.push(e);
     }
 
+    /// A sign-in with every network fact a detector of habits reads: device, AS, place.
+    #[allow(clippy::too_many_arguments)]
+    pub fn signin_full(
+        &mut self,
+        id: &str,
+        at: UtcMs,
+        ip: &str,
+        kind: IpKind,
+        device: &str,
+        asn: Option<u32>,
+        point: (f64, f64),
+        country: &str,
+    ) {
+        let mut e = self.base_event(id, at);
+        e.device = Some(Arc::from(device));
+        let mut n = Self::net(ip, kind, point, country, None);
+        n.asn = asn;
+        e.net = Some(n);
+        self.events.push(e);
+    }
+
+    /// A pay destination change of `id` at `at` (an ACH account of their own).
+    pub fn pay_change(&mut self, id: &str, at: UtcMs) {
+        let source = self.pos();
+        self.records.payroll.push(bonafide_core::records::PayrollChange {
+            subject_id: id.into(),
+            changed_at: at,
+            method: bonafide_core::records::PayMethod::Ach,
+            account_holder: None,
+            bank_name: None,
+            bank_country: None,
+            routing_number: None,
+            account_number: None,
+            iban: None,
+            wallet: None,
+            source,
+            iban_country: None,
+            extra: Default::default(),
+        });
+    }
+
     /// A `signins.csv` sign-in to `app`.
     pub fn app_signin(&mut self, id: &str, at: UtcMs, ip: &str, kind: IpKind, device: Option<&str>, app: &str) {
         let mut e = self.base_event(id, at);

@@ -14,6 +14,7 @@ pub mod careers;
 pub mod cohort;
 pub mod countries;
 pub mod device;
+pub mod handover;
 pub mod home_mismatch;
 pub mod interview_ip;
 pub mod session_length;
