@@ -174,6 +174,9 @@ pub struct Subject {
     pub ssn_check: Option<SsnCheck>,
     /// When the vendor's domain was registered, when the people file says.
     pub vendor_domain_created: Option<UtcMs>,
+    /// When the domain of the person's `website` was registered, when the people file
+    /// says.
+    pub website_created: Option<UtcMs>,
 }
 
 impl Subject {

@@ -50,6 +50,7 @@ pub struct DetectConfig {
     pub c3: C3Config,
     pub c4: C4Config,
     pub a1: A1Config,
+    pub a3: crate::identity::websites::A3Config,
     pub a4: A4Config,
     pub a5: A5Config,
     pub a7: A7Config,

@@ -214,6 +214,7 @@ impl Engine {
             Box::new(identity::consistency::DeclaredFacts),
             Box::new(identity::pay_band::PayBand),
             Box::new(identity::domains::Domains),
+            Box::new(identity::websites::Websites),
             Box::new(identity::referrals::Referrals),
             Box::new(identity::resumes::Resumes),
             Box::new(identity::tech_years::TechYears),

@@ -65,6 +65,7 @@ pub const COLUMNS: &[&str] = &[
     "address_changed_at",
     "phone_line_type",
     "vendor_domain_created",
+    "website_created",
 ];
 
 fn split_multi(s: &str) -> Vec<String> {
@@ -182,6 +183,7 @@ fn person(
     };
     s.date_of_birth = date(sink, "date_of_birth", true);
     s.vendor_domain_created = date(sink, "vendor_domain_created", false);
+    s.website_created = date(sink, "website_created", false);
     if let Some(raw) = s.phone.as_deref() {
         match bonafide_intel::phone::normalise(raw, s.home.country) {
             Some(p) => {

@@ -16,6 +16,7 @@ pub mod referrals;
 pub mod resumes;
 pub mod ssn;
 pub mod tech_years;
+pub mod websites;
 
 #[cfg(test)]
 mod documents_tests;
