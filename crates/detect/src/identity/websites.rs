@@ -130,7 +130,7 @@ impl Detector for Websites {
             // The site's own domain: a profile host's is not the person's.
             let mut strong: Vec<String> = Vec::new();
             let mut weak: Vec<String> = Vec::new();
-            if !cfg.profile_hosts.iter().any(|p| *p == host) {
+            if !cfg.profile_hosts.contains(&host) {
                 match under(&host, &cfg.template_hosts) {
                     Some(builder) => weak.push(format!("the website {key} is a free {builder} template subdomain")),
                     None => strong.extend(
