@@ -28,7 +28,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::identifiers::{self, IdKind};
-use super::names::{NameRules, Word, light_key, skeleton};
+use super::names::{NameRules, Word, key_str, light_key, light_key_into, skeleton, skeleton_into};
 use super::{Dob, DobAgreement, Entry, EntryKind, Lists};
 
 /// `[screening]` matching settings.
@@ -537,16 +537,24 @@ impl Screening {
         self.names.len()
     }
 
+    /// The query's words with what the index knows of them. The keys only looked up
+    /// (a word's light key, the phonetic key of two words joined) are written into two
+    /// buffers reused for every word rather than allocated per word.
     fn query_tokens(&self, name: &str, korean: bool) -> Vec<QTok> {
         let mut words = self.rules.words_as(name, korean);
         words.truncate(MAX_WORDS);
+        let (mut joined, mut key) = (String::new(), Vec::new());
         let pair_skels: Vec<Option<u32>> = (0..words.len())
             .map(|i| {
                 let next = words.get(i + 1)?;
                 if words[i].form || next.form {
                     return None;
                 }
-                self.skel.get(&skeleton(&format!("{}{}", words[i].text, next.text)))
+                joined.clear();
+                joined.push_str(&words[i].text);
+                joined.push_str(&next.text);
+                skeleton_into(&joined, &mut key);
+                self.skel.get(key_str(&key))
             })
             .collect();
         words
@@ -561,7 +569,8 @@ impl Screening {
                 } else {
                     canon_id.and_then(|c| self.canon_w.get(c as usize).copied()).unwrap_or(1.0)
                 };
-                let light_id = self.light.get(&light_key(&w.text));
+                light_key_into(&w.text, &mut key);
+                let light_id = self.light.get(key_str(&key));
                 let (letters, skel_letters) = (letters(w.text.as_bytes()), letters(sk.as_bytes()));
                 QTok {
                     raw: w.raw,
@@ -591,10 +600,11 @@ impl Screening {
             if qt[i].form {
                 continue;
             }
-            let halves = self.halves(&qt[i].canon);
+            let mut halves = self.halves(&qt[i].canon);
             for &korean in readings {
                 let k = usize::from(korean);
-                qt[i].halves[k] = halves[k].clone();
+                // Each reading is asked once: its list moves, uncopied.
+                qt[i].halves[k] = std::mem::take(&mut halves[k]);
                 if let Some(next) = qt.get(i + 1)
                     && !next.form
                 {
@@ -898,22 +908,24 @@ impl Screening {
                 sources.push((i, 0.85, p));
             }
         }
+        // Two query words written as one list word: the word itself, or else its
+        // phonetic key ([`QTok::pair_skel_id`], looked up with the query's words).
+        let mut joined = String::new();
         for (i, pair) in qt.windows(2).enumerate() {
             if pair[0].form || pair[1].form {
                 continue;
             }
-            let joined = format!("{}{}", pair[0].canon, pair[1].canon);
+            joined.clear();
+            joined.push_str(&pair[0].canon);
+            joined.push_str(&pair[1].canon);
             if let Some(c) = self.canon.get(&joined)
                 && let Some(p) = self.by_canon.get(c as usize)
             {
                 sources.push((i, 0.95, p));
-            } else {
-                let joined = skeleton(&joined);
-                if let Some(k) = self.skel.get(&joined)
-                    && let Some(p) = self.by_skel.get(k as usize)
-                {
-                    sources.push((i, 0.85, p));
-                }
+            } else if let Some(k) = pair[0].pair_skel_id
+                && let Some(p) = self.by_skel.get(k as usize)
+            {
+                sources.push((i, 0.85, p));
             }
         }
         sources.sort_by_key(|(_, _, p)| p.len());
