@@ -15,7 +15,8 @@ use std::sync::Arc;
 use bonafide_core::{IpKind, Net, Place};
 use serde::{Deserialize, Serialize};
 
-use crate::ip::{IpIntel, IpIntelBuilder, Priority, build::Fact, formats::parse_cidr};
+use crate::ip::build::{ByNameSays, Fact, NameSays, hints, network_name_says};
+use crate::ip::{IpIntel, IpIntelBuilder, Priority, formats::parse_cidr};
 
 /// `[network]` in `bonafide.toml`.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -75,12 +76,12 @@ impl NetworkConfig {
 pub struct Enricher {
     intel: Arc<IpIntel>,
     vendor_proxy_source: Arc<str>,
-    reported_mobile_source: Arc<str>,
-    reported_hosting_source: Arc<str>,
-    reported_broadband_source: Arc<str>,
+    /// The `kind_source` of a kind read from the network a sign-in names: the `reported`
+    /// wording of `[name_says]` in `data/ipintel.toml`, shared by every event.
+    reported_sources: ByNameSays<Arc<str>>,
     /// Network names already judged: with no IP data loaded every event asks, and a
     /// scan sees a few hundred distinct names.
-    names: std::sync::Mutex<std::collections::HashMap<Arc<str>, Option<IpKind>>>,
+    names: std::sync::Mutex<std::collections::HashMap<Arc<str>, Option<NameSays>>>,
 }
 
 /// Distinct network names remembered, at most (beyond it each is judged afresh).
@@ -91,9 +92,7 @@ impl Enricher {
         Enricher {
             intel,
             vendor_proxy_source: Arc::from("vendor anonymiser flag"),
-            reported_mobile_source: Arc::from("mobile carrier named by the sign-in"),
-            reported_hosting_source: Arc::from("hosting provider named by the sign-in"),
-            reported_broadband_source: Arc::from("broadband provider named by the sign-in"),
+            reported_sources: hints().name_says.map(|w| Arc::from(w.reported.as_str())),
             names: std::sync::Mutex::new(std::collections::HashMap::new()),
         }
     }
@@ -102,14 +101,14 @@ impl Enricher {
         &self.intel
     }
 
-    fn named_kind(&self, name: &Arc<str>) -> Option<IpKind> {
+    fn name_says(&self, name: &Arc<str>) -> Option<NameSays> {
         let Ok(mut known) = self.names.lock() else {
-            return crate::ip::build::kind_from_network_name(name);
+            return network_name_says(name);
         };
         if let Some(&k) = known.get(name) {
             return k;
         }
-        let k = crate::ip::build::kind_from_network_name(name);
+        let k = network_name_says(name);
         if known.len() < NAMES_KEPT {
             known.insert(name.clone(), k);
         }
@@ -147,14 +146,15 @@ impl Enricher {
                     // No intelligence on the IP: the network the sign-in itself names
                     // can still say "mobile", whose gateways geolocate far from the
                     // handset (a T-Mobile hotspot "in Dallas" is not a trip from
-                    // Chicago), or "hosting". Of two names, the more telling wins.
-                    let named = [&net.as_org, &net.isp].into_iter().flatten().filter_map(|n| self.named_kind(n)).max();
-                    net.kind = named.unwrap_or(IpKind::Unknown);
-                    net.kind_source = named.map(|k| match k {
-                        IpKind::Mobile => self.reported_mobile_source.clone(),
-                        IpKind::Hosting => self.reported_hosting_source.clone(),
-                        _ => self.reported_broadband_source.clone(),
-                    });
+                    // Chicago), or "hosting". Of two names, the more telling wins
+                    // (in [`IpKind`]'s order).
+                    let named = [&net.as_org, &net.isp]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|n| self.name_says(n))
+                        .max_by_key(|s| s.kind());
+                    net.kind = named.map_or(IpKind::Unknown, NameSays::kind);
+                    net.kind_source = named.map(|s| self.reported_sources.get(s).clone());
                     net.label = net.as_org.clone().or_else(|| net.isp.clone());
                 }
             },
@@ -196,5 +196,23 @@ mod tests {
             (IpKind::Hosting, Some("hosting provider named by the sign-in"))
         );
         assert_eq!(net("AT&T Enterprises, LLC").kind, IpKind::Unknown, "a name that says nothing");
+    }
+
+    /// A network a sign-in names is worded as what its name says: every word of the
+    /// lists gives its kind a source, and only a broadband word is called broadband.
+    #[test]
+    fn a_named_network_is_called_broadband_only_when_it_is() {
+        let enricher = Enricher::new(Arc::new(IpIntel::empty()));
+        let h = hints();
+        for words in [&h.hosting_org_keywords, &h.mobile_org_keywords, &h.residential_org_keywords] {
+            for w in words {
+                let mut n = Net::new(std::net::IpAddr::from([198, 51, 100, 7]));
+                n.isp = Some(Arc::from(format!("Example {w} Inc")));
+                enricher.enrich(&mut n);
+                let source = n.kind_source.as_deref().unwrap_or_else(|| panic!("{w}: {:?} with no source", n.kind));
+                assert!(n.kind != IpKind::Unknown, "{w}");
+                assert_eq!(source.contains("broadband"), n.kind == IpKind::Residential, "{w}: {:?}, {source}", n.kind);
+            }
+        }
     }
 }

@@ -44,6 +44,7 @@ pub(crate) struct Hints {
     pub hosting_hint_org_keywords: Vec<String>,
     pub access_org_keywords: Vec<String>,
     pub residential_org_keywords: Vec<String>,
+    pub name_says: ByNameSays<NameWording>,
     pub as_share: AsShare,
     pub dprk: super::dprk::DprkData,
 }
@@ -55,6 +56,71 @@ pub(crate) struct AsShare {
     pub kinds: Vec<IpKind>,
     pub min_share: f64,
     pub lends: IpKind,
+}
+
+/// What a network's name can plainly say about it ([`network_name_says`]). A name
+/// decides three kinds and no others, so each has a variant of its own and everything
+/// said of one (its [`IpKind`], its wording) is matched without a catch-all: when the
+/// names gave an [`IpKind`], the wording matched hosting and mobile and called anything
+/// else broadband, and would have called broadband whatever kind a name was taught next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NameSays {
+    /// A word that says hosting (`hosting`, `data center`, `IDC`), or hints at it in a
+    /// name of no access network.
+    Hosting,
+    /// A mobile carrier's word (`T-Mobile`, `Cellco`).
+    Mobile,
+    /// A word of home broadband (`cable`, `DSL`, `fibre`).
+    Broadband,
+}
+
+impl NameSays {
+    pub const ALL: [NameSays; 3] = [NameSays::Hosting, NameSays::Mobile, NameSays::Broadband];
+
+    /// The network kind a name saying this gives.
+    pub fn kind(self) -> IpKind {
+        match self {
+            NameSays::Hosting => IpKind::Hosting,
+            NameSays::Mobile => IpKind::Mobile,
+            NameSays::Broadband => IpKind::Residential,
+        }
+    }
+}
+
+/// One value for each thing a name can say ([`NameSays`]), read by an exhaustive match:
+/// `[name_says]` of `data/ipintel.toml`, where a table missing or unknown fails the parse.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ByNameSays<T> {
+    pub hosting: T,
+    pub mobile: T,
+    pub broadband: T,
+}
+
+impl<T> ByNameSays<T> {
+    pub fn get(&self, says: NameSays) -> &T {
+        match says {
+            NameSays::Hosting => &self.hosting,
+            NameSays::Mobile => &self.mobile,
+            NameSays::Broadband => &self.broadband,
+        }
+    }
+
+    pub fn map<U>(&self, f: impl Fn(&T) -> U) -> ByNameSays<U> {
+        ByNameSays { hosting: f(&self.hosting), mobile: f(&self.mobile), broadband: f(&self.broadband) }
+    }
+}
+
+/// How a kind read from a network's name is worded as the `kind_source` of an address:
+/// the one place for it, `[name_says]` in `data/ipintel.toml`, for the lists' AS names
+/// (here) and the networks sign-ins name ([`crate::enrich`]) alike.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NameWording {
+    /// Of the AS organisation name the IP lists give a range.
+    pub listed: String,
+    /// Of the AS organisation or ISP a sign-in reports, for an IP no list knows.
+    pub reported: String,
 }
 
 pub(crate) fn hints() -> &'static Hints {
@@ -414,7 +480,7 @@ struct Infer {
     /// ASes most of whose space is listed hosting or VPN (`[as_share]`).
     hosting_ases: HashSet<u32>,
     /// AS names already judged (a few tens of thousands of distinct names).
-    names: HashMap<Arc<str>, Option<IpKind>>,
+    names: HashMap<Arc<str>, Option<NameSays>>,
 }
 
 /// `kind_source` of a range lent its AS's kind.
@@ -426,15 +492,15 @@ impl Infer {
             return Some((hints().as_share.lends, AS_SHARE_SOURCE));
         }
         let org = org?;
-        let kind = match self.names.get(org) {
+        let says = match self.names.get(org) {
             Some(k) => *k,
             None => {
-                let k = kind_from_network_name(org);
+                let k = network_name_says(org);
                 self.names.insert(org.clone(), k);
                 k
             }
         };
-        kind.map(|k| (k, name_source(k)))
+        says.map(|s| (s.kind(), hints().name_says.get(s).listed.as_str()))
     }
 }
 
@@ -455,7 +521,7 @@ impl Infer {
 ///
 /// 4. an AS most of whose space the lists call hosting or VPN (`[as_share]`) lends
 ///    `hosting` to its unlisted ranges;
-/// 5. the AS organisation's name ([`kind_from_network_name`]): hosting, mobile or
+/// 5. the AS organisation's name ([`network_name_says`]): hosting, mobile or
 ///    residential broadband when it plainly says so;
 /// 6. otherwise nothing is known: `unknown`, not `residential`. An unlisted range was
 ///    once taken for home broadband, which is exactly the disguise of a VPS at a
@@ -554,29 +620,20 @@ impl Tables {
 ///   access network: hosting (`The Cloud Networks` is public Wi-Fi, `Cloud Net Cable and
 ///   Telecom` an ISP);
 /// - a word of home broadband (`cable`, `DSL`, `fibre`): residential.
-pub fn kind_from_network_name(name: &str) -> Option<IpKind> {
+pub fn network_name_says(name: &str) -> Option<NameSays> {
     let h = hints();
     let folded = name.to_lowercase();
     let any = |words: &[String]| words.iter().any(|w| contains_word(&folded, w));
     if any(&h.hosting_org_keywords) {
-        Some(IpKind::Hosting)
+        Some(NameSays::Hosting)
     } else if any(&h.mobile_org_keywords) {
-        Some(IpKind::Mobile)
+        Some(NameSays::Mobile)
     } else if any(&h.hosting_hint_org_keywords) && !any(&h.access_org_keywords) && !any(&h.residential_org_keywords) {
-        Some(IpKind::Hosting)
+        Some(NameSays::Hosting)
     } else if any(&h.residential_org_keywords) {
-        Some(IpKind::Residential)
+        Some(NameSays::Broadband)
     } else {
         None
-    }
-}
-
-/// `kind_source` of a kind [`kind_from_network_name`] gave an AS's range.
-fn name_source(kind: IpKind) -> &'static str {
-    match kind {
-        IpKind::Hosting => "AS organisation name says hosting",
-        IpKind::Mobile => "mobile network name",
-        _ => "AS organisation name says broadband (cable, DSL, fibre)",
     }
 }
 
@@ -692,6 +749,42 @@ mod tests {
         assert!(contains_word("t-mobile usa", "t-mobile"));
         assert!(contains_word("verizon wireless", "wireless"));
         assert!(!contains_word("walter industries", "lte"));
+    }
+
+    /// Every name the word lists decide is worded as what it says: broadband only when
+    /// it says broadband (a catch-all once worded every kind but hosting and mobile as
+    /// broadband), and each kind in its own words.
+    #[test]
+    fn a_network_name_is_worded_as_what_it_says() {
+        let h = hints();
+        let mut infer = Infer { hosting_ases: HashSet::new(), names: HashMap::new() };
+        let mut seen = Vec::new();
+        for words in [&h.hosting_org_keywords, &h.mobile_org_keywords, &h.residential_org_keywords] {
+            for w in words {
+                let org: Arc<str> = Arc::from(format!("Example {w} Inc"));
+                let says = network_name_says(&org).unwrap_or_else(|| panic!("{org:?} says nothing"));
+                let Some((kind, source)) = infer.kind(None, Some(&org)) else { panic!("{org:?}: no kind inferred") };
+                assert_eq!(kind, says.kind(), "{org:?}");
+                assert_eq!(
+                    source.contains("broadband"),
+                    kind == IpKind::Residential,
+                    "{org:?} is {kind:?}: {source:?}"
+                );
+                seen.push(says);
+            }
+        }
+        for says in NameSays::ALL {
+            assert!(seen.contains(&says), "no word of the lists says {says:?}");
+            let own = match says.kind() {
+                IpKind::Residential => "broadband",
+                other => other.as_str(),
+            };
+            let w = h.name_says.get(says);
+            for text in [&w.listed, &w.reported] {
+                assert!(text.contains(own), "{says:?} worded {text:?}");
+                assert_eq!(text.contains("broadband"), says == NameSays::Broadband, "{says:?} worded {text:?}");
+            }
+        }
     }
 
     #[test]

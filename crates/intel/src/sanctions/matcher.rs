@@ -28,7 +28,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use super::identifiers::{self, IdKind};
-use super::names::{NameRules, Word, light_key, skeleton};
+use super::names::{NameRules, Word, key_str, light_key, light_key_into, skeleton, skeleton_into};
 use super::{Dob, DobAgreement, Entry, EntryKind, Lists};
 
 /// `[screening]` matching settings.
@@ -223,6 +223,51 @@ struct QTok {
     halves: [Vec<(u32, u32)>; 2],
     /// The list words (canon ids) that write this word and the next as one, likewise.
     joins: [Vec<u32>; 2],
+}
+
+/// The query weight each name shares through the index, summed by
+/// [`Screening::candidates`] as it walks the postings: one slot per indexed name, and
+/// the names touched, in the order first touched. A slot holds (the weight shared, the
+/// query word counted last (`u16::MAX`: none yet), what that word added), so that a
+/// word found in one name through several postings (its spelling, its key, a prefix)
+/// counts once, at its strongest.
+///
+/// A hash map from name to slot did this before: hashing, probing and a table allocated
+/// per query were a third of the candidate search and a ninth of the instructions of a
+/// query that finds names. An array indexed by name is a load and a store per posting,
+/// and only the touched slots are cleared; the order of the candidates, which changes,
+/// never mattered (`screen` sorts them on score and name). It is kept per thread ([`SHARES`]) rather than in the
+/// [`Screening`], which is shared between threads and must stay `Sync` without a lock
+/// on every query; the array grows to the largest list a thread has screened against
+/// (12 bytes a name: half a megabyte for the OFAC lists with aliases).
+#[derive(Default)]
+struct Shares {
+    slots: Vec<(f32, u16, f32)>,
+    touched: Vec<u32>,
+}
+
+impl Shares {
+    const EMPTY: (f32, u16, f32) = (0.0, u16::MAX, 0.0);
+
+    /// Clears the slots the last query touched and makes room for `names` names. Clearing
+    /// before rather than after a query keeps the slots right even when a query did
+    /// not finish (a panic unwinds through the borrow).
+    fn reset(slots: &mut Vec<(f32, u16, f32)>, touched: &mut Vec<u32>, names: usize) {
+        for &ni in touched.iter() {
+            if let Some(slot) = slots.get_mut(ni as usize) {
+                *slot = Shares::EMPTY;
+            }
+        }
+        touched.clear();
+        if slots.len() < names {
+            slots.resize(names, Shares::EMPTY);
+        }
+    }
+}
+
+thread_local! {
+    /// This thread's [`Shares`], reused by every query it screens.
+    static SHARES: std::cell::RefCell<Shares> = std::cell::RefCell::new(Shares::default());
 }
 
 /// Similarity of two spellings of one sound (doubled letters, silent h, y/i).
@@ -492,16 +537,24 @@ impl Screening {
         self.names.len()
     }
 
+    /// The query's words with what the index knows of them. The keys only looked up
+    /// (a word's light key, the phonetic key of two words joined) are written into two
+    /// buffers reused for every word rather than allocated per word.
     fn query_tokens(&self, name: &str, korean: bool) -> Vec<QTok> {
         let mut words = self.rules.words_as(name, korean);
         words.truncate(MAX_WORDS);
+        let (mut joined, mut key) = (String::new(), Vec::new());
         let pair_skels: Vec<Option<u32>> = (0..words.len())
             .map(|i| {
                 let next = words.get(i + 1)?;
                 if words[i].form || next.form {
                     return None;
                 }
-                self.skel.get(&skeleton(&format!("{}{}", words[i].text, next.text)))
+                joined.clear();
+                joined.push_str(&words[i].text);
+                joined.push_str(&next.text);
+                skeleton_into(&joined, &mut key);
+                self.skel.get(key_str(&key))
             })
             .collect();
         words
@@ -516,7 +569,8 @@ impl Screening {
                 } else {
                     canon_id.and_then(|c| self.canon_w.get(c as usize).copied()).unwrap_or(1.0)
                 };
-                let light_id = self.light.get(&light_key(&w.text));
+                light_key_into(&w.text, &mut key);
+                let light_id = self.light.get(key_str(&key));
                 let (letters, skel_letters) = (letters(w.text.as_bytes()), letters(sk.as_bytes()));
                 QTok {
                     raw: w.raw,
@@ -546,10 +600,11 @@ impl Screening {
             if qt[i].form {
                 continue;
             }
-            let halves = self.halves(&qt[i].canon);
+            let mut halves = self.halves(&qt[i].canon);
             for &korean in readings {
                 let k = usize::from(korean);
-                qt[i].halves[k] = halves[k].clone();
+                // Each reading is asked once: its list moves, uncopied.
+                qt[i].halves[k] = std::mem::take(&mut halves[k]);
                 if let Some(next) = qt.get(i + 1)
                     && !next.form
                 {
@@ -853,22 +908,24 @@ impl Screening {
                 sources.push((i, 0.85, p));
             }
         }
+        // Two query words written as one list word: the word itself, or else its
+        // phonetic key ([`QTok::pair_skel_id`], looked up with the query's words).
+        let mut joined = String::new();
         for (i, pair) in qt.windows(2).enumerate() {
             if pair[0].form || pair[1].form {
                 continue;
             }
-            let joined = format!("{}{}", pair[0].canon, pair[1].canon);
+            joined.clear();
+            joined.push_str(&pair[0].canon);
+            joined.push_str(&pair[1].canon);
             if let Some(c) = self.canon.get(&joined)
                 && let Some(p) = self.by_canon.get(c as usize)
             {
                 sources.push((i, 0.95, p));
-            } else {
-                let joined = skeleton(&joined);
-                if let Some(k) = self.skel.get(&joined)
-                    && let Some(p) = self.by_skel.get(k as usize)
-                {
-                    sources.push((i, 0.85, p));
-                }
+            } else if let Some(k) = pair[0].pair_skel_id
+                && let Some(p) = self.by_skel.get(k as usize)
+            {
+                sources.push((i, 0.85, p));
             }
         }
         sources.sort_by_key(|(_, _, p)| p.len());
@@ -895,32 +952,35 @@ impl Screening {
                 skipped += qt[ti].w;
             }
         }
-        let walked: usize =
-            sources.iter().filter(|(ti, _, p)| !(skip[*ti] && p.len() > LARGE)).map(|(_, _, p)| p.len()).sum();
-        let mut acc: FxHashMap<u32, (f32, u16, f32)> =
-            FxHashMap::with_capacity_and_hasher(walked.clamp(16, 8192), Default::default());
         let mut probe: Vec<(usize, f32)> = Vec::new();
-        for (ti, strength, postings) in &sources {
-            if skip[*ti] && postings.len() > LARGE {
-                probe.push((*ti, *strength));
-                continue;
-            }
-            let add = strength * qt[*ti].w;
-            for &ni in *postings {
-                let e = acc.entry(ni).or_insert((0.0, u16::MAX, 0.0));
-                if e.1 == *ti as u16 {
-                    if add > e.2 {
-                        e.0 += add - e.2;
+        let mut cands: Vec<(u32, f32)> = SHARES.with_borrow_mut(|shares| {
+            let Shares { slots, touched } = shares;
+            Shares::reset(slots, touched, self.names.len());
+            for (ti, strength, postings) in &sources {
+                if skip[*ti] && postings.len() > LARGE {
+                    probe.push((*ti, *strength));
+                    continue;
+                }
+                let add = strength * qt[*ti].w;
+                for &ni in *postings {
+                    let e = &mut slots[ni as usize];
+                    if e.1 == *ti as u16 {
+                        if add > e.2 {
+                            e.0 += add - e.2;
+                            e.2 = add;
+                        }
+                    } else {
+                        if e.1 == u16::MAX {
+                            touched.push(ni);
+                        }
+                        e.0 += add;
+                        e.1 = *ti as u16;
                         e.2 = add;
                     }
-                } else {
-                    e.0 += add;
-                    e.1 = *ti as u16;
-                    e.2 = add;
                 }
             }
-        }
-        let mut cands: Vec<(u32, f32)> = acc.into_iter().map(|(n, (a, _, _))| (n, a)).collect();
+            touched.iter().map(|&ni| (ni, slots[ni as usize].0)).collect()
+        });
         if !probe.is_empty() {
             // Frequent words: check the candidates found so far instead of walking.
             let mut done: Vec<usize> = Vec::new();
@@ -1505,6 +1565,31 @@ mod tests {
 
     fn korean(id: &str, name: &str) -> Entry {
         Entry { kind: EntryKind::Person, nationalities: vec![CountryCode::new("KP").unwrap()], ..entry(id, name, &[]) }
+    }
+
+    /// The shares of the candidates are summed in slots each thread reuses ([`Shares`]):
+    /// a query finds the same candidates with the same shares whatever the thread asked
+    /// before, of this matcher or of a larger one whose names overlap these indices.
+    #[test]
+    fn candidates_do_not_remember_earlier_queries() {
+        let small = screening(vec![korean("1", "KIM, Sang Man"), entry("2", "ALIS LLC", &["KIM SANG"])]);
+        let large = sample();
+        let ask = |s: &Screening, q: &str| {
+            let mut qt = s.query_tokens(q, false);
+            s.prepare_joins(&mut qt, &[false, true]);
+            let mut c = s.candidates(&qt, false);
+            c.sort_by_key(|(ni, _)| *ni);
+            c
+        };
+        let first = ask(&small, "Kim Sang Man");
+        assert!(first.len() >= 2 && first.iter().all(|(_, a)| *a > 0.0), "{first:?}");
+        assert_eq!(ask(&small, "Kim Sang Man"), first);
+        for s in [&large, &small, &large] {
+            for q in ["Kim Sang Man", "Sangman Kim", "Alis", "Kim Jong Un"] {
+                ask(s, q);
+            }
+        }
+        assert_eq!(ask(&small, "Kim Sang Man"), first);
     }
 
     /// Su Il and Il Su are two given names: a query that inverts a Korean person's

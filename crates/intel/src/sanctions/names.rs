@@ -155,7 +155,7 @@ impl NameRules {
     }
 
     fn fold(&self, name: &str, korean: bool, drop_stop: bool) -> Vec<Word> {
-        let raw: Vec<String> =
+        let mut raw: Vec<String> =
             join_letters(fold_words(name).into_iter().filter(|w| !drop_stop || !self.stop.contains(w)).collect());
         let mut out = Vec::with_capacity(raw.len());
         let mut i = 0;
@@ -169,14 +169,16 @@ impl NameRules {
                     }
                 }
             }
-            let w = &raw[i];
-            if self.particles.contains(w) {
-                out.push(Word { text: w.clone(), form: true, raw: w.clone() });
+            // Nothing reads this word again (phrases look ahead only): it moves into the
+            // word rather than being copied.
+            let w = std::mem::take(&mut raw[i]);
+            if self.particles.contains(&w) {
+                out.push(Word { text: w.clone(), form: true, raw: w });
                 i += 1;
                 continue;
             }
-            let text = self.variant_as(w, korean).to_string();
-            out.push(Word { text, form: false, raw: w.clone() });
+            let text = self.variant_as(&w, korean).to_string();
+            out.push(Word { text, form: false, raw: w });
             i += 1;
         }
         out
@@ -290,8 +292,17 @@ pub fn fold_words(name: &str) -> Vec<String> {
 /// A phonetic key of one folded word, for romanisation differences the variant table
 /// does not list.
 pub fn skeleton(word: &str) -> String {
+    let mut out = Vec::with_capacity(word.len());
+    skeleton_into(word, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`skeleton`] written into `out` (cleared first), for a caller that only looks the
+/// key up and reuses one buffer instead of allocating a string per word. The bytes are
+/// [`skeleton`]'s; read them with [`key_str`], which reads them as [`skeleton`] does.
+pub(crate) fn skeleton_into(word: &str, out: &mut Vec<u8>) {
+    out.clear();
     let b = word.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -327,7 +338,6 @@ pub fn skeleton(word: &str) -> String {
         }
         i += step;
     }
-    String::from_utf8(out).unwrap_or_default()
 }
 
 /// A lighter key than [`skeleton`]: only spelling differences that do not change the
@@ -335,8 +345,15 @@ pub fn skeleton(word: &str) -> String {
 /// short words in any language (Smooth/Smoth, Sepah/Sepa, Allan/Alan), where the full
 /// key would join different names (Zhen/Chen).
 pub fn light_key(word: &str) -> String {
+    let mut out = Vec::with_capacity(word.len());
+    light_key_into(word, &mut out);
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// [`light_key`] written into `out` (cleared first), like [`skeleton_into`].
+pub(crate) fn light_key_into(word: &str, out: &mut Vec<u8>) {
+    out.clear();
     let b = word.as_bytes();
-    let mut out: Vec<u8> = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
@@ -356,7 +373,13 @@ pub fn light_key(word: &str) -> String {
         }
         i += step;
     }
-    String::from_utf8(out).unwrap_or_default()
+}
+
+/// A key [`skeleton_into`] or [`light_key_into`] wrote, as the string [`skeleton`] and
+/// [`light_key`] return for it: empty when the bytes are not UTF-8 (folded words are
+/// ASCII, so they always are).
+pub(crate) fn key_str(key: &[u8]) -> &str {
+    std::str::from_utf8(key).unwrap_or_default()
 }
 
 #[cfg(test)]
