@@ -46,7 +46,7 @@ impl Default for A3Config {
         let list = |v: &[&str]| v.iter().map(|s| s.to_string()).collect();
         A3Config {
             young_days: 90,
-            soft_bits: 1.0,
+            soft_bits: 0.5,
             template_hosts: list(&[
                 "wixsite.com",
                 "weebly.com",

@@ -113,6 +113,8 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             "pay_band_mid",
             "currency",
             "address_changed_at",
+            "website",
+            "website_created",
         ],
     )?;
     let mut acc = csv_file(dir, "accounts.csv", &["subject_id", "source", "account"])?;
@@ -217,6 +219,7 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
         let resume = format!("../documents/resumes/{}.txt", p.id);
         let photo = format!("../documents/photos/{}.png", p.id);
         let voip = if has(Trick::VoipPhone) { "voip" } else { "" };
+        let (site, site_created) = website(p, people, farms, applied);
         pc.write_record([
             p.id.as_str(),
             p.kind,
@@ -248,6 +251,8 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
             &pay_mid,
             currency(p.city),
             &moved,
+            &site,
+            &site_created,
         ])?;
         if p.commits() && p.idx % 3 == 0 {
             acc.write_record([
@@ -731,6 +736,10 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
             if op.has(Trick::Leaks) && (op.has(Trick::Farm) || op.has(Trick::Relay)) {
                 ind.push("D2");
             }
+            // A farm's shared studio site, or a lone operative's days-old domain.
+            if !website(p, people, farms, 0).0.is_empty() {
+                ind.push("A3");
+            }
             ind.sort_unstable();
             ind.dedup();
             Some(json!({
@@ -774,6 +783,34 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
 }
 
 /// An engineer's GitHub login, as people.csv declares it and the audit log names it.
+/// A portfolio site (people.csv `website`, `website_created`), chosen from the person's
+/// index and role so that the random stream every other value is drawn from stays as it
+/// was. A farm's operatives all give the facilitator's one studio site and most lone
+/// operatives a domain registered days before they applied (A3); honest engineers host
+/// theirs on GitHub Pages, some people use a template builder (A3's weak sign alone), a
+/// few own an old domain, and a couple gives one family site (a household, no sign).
+fn website(p: &Person, people: &[Person], farms: &[Farm], applied: i64) -> (String, String) {
+    let own = || format!("https://{}{}.dev", super::population::slug(p.first), super::population::slug(p.last));
+    if let Some(op) = &p.op {
+        return match op.farm.and_then(|f| farms.get(f)) {
+            Some(farm) => (format!("https://{}-remote-studio.com", super::population::slug(&farm.id)), String::new()),
+            None if !p.idx.is_multiple_of(3) => (own(), clock::ymd(applied - 12)),
+            None => (String::new(), String::new()),
+        };
+    }
+    if let Some(first) = p.partner.map(|q| p.idx.min(q)).filter(|f| f % 5 < 2)
+        && let Some(f) = people.get(first)
+    {
+        return (format!("https://{}-family{first}.net", super::population::slug(f.last)), String::new());
+    }
+    match p.idx % 13 {
+        0 => (format!("https://{}{}.wixsite.com/portfolio", super::population::slug(p.first), p.idx), String::new()),
+        1 | 2 if p.commits() => (format!("https://{}.github.io", github_handle(p)), String::new()),
+        3 => (own(), clock::ymd(applied - 2_000)),
+        _ => (String::new(), String::new()),
+    }
+}
+
 pub fn github_handle(p: &Person) -> String {
     format!("{}{}-dev", super::population::slug(p.first), p.idx)
 }
