@@ -37,6 +37,7 @@ pub struct DetectConfig {
     /// How working rhythms are fitted (F1's inferred zones).
     pub rhythm: RhythmConfig,
     pub f1: F1Config,
+    pub f3: crate::time::clocks::F3Config,
     pub f4: F4Config,
     pub e9: E9Config,
     pub endpoint: EndpointConfig,

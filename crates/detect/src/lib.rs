@@ -201,6 +201,7 @@ impl Engine {
             Box::new(network::careers::CareersSite::default()),
             Box::new(network::shared_device::SharedDevice::default()),
             Box::new(network::handover::Handover::default()),
+            Box::new(time::clocks::CommitClocks::default()),
             Box::new(network::interview_ip::InterviewIp),
             Box::new(inside::exfiltration::Exfiltration::default()),
             Box::new(inside::persistence::Persistence::default()),

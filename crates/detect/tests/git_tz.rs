@@ -290,3 +290,32 @@ fn f1_on_honest_developers_claiming_their_clock_zone() {
     // far more regular. This floor catches regressions.
     assert!(f1.len() * 100 <= subjects.len() * 10, "{} of {}", f1.len(), subjects.len());
 }
+
+/// F3 (commits alternating between two clocks hours apart within the same weeks) on the
+/// real commits of every author with at least 30, their recorded offsets as recorded:
+/// travellers, movers and daylight saving among them, and no second operator. None may
+/// fire. (The most alternating real author goes back and forth between UTC+07:00 and
+/// UTC-05:00 within 3 weeks of 2016-2019, out of many more with commits at either: the
+/// share of such weeks the rule asks for, not their number, keeps them out.)
+#[test]
+fn f3_never_fires_on_real_developers() {
+    let Some(rows) = load() else { return };
+    let mut by: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+    for r in &rows {
+        by.entry(format!("{}|{}", r.repo, r.author)).or_default().push(r);
+    }
+    let mut subjects = Vec::new();
+    let mut events = Vec::new();
+    for (key, commits) in by.iter().filter(|(_, c)| c.len() >= 30) {
+        let idx = SubjectIdx(subjects.len() as u32);
+        subjects.push(Subject { id: key.clone(), name: key.clone(), ..Default::default() });
+        for (i, c) in commits.iter().enumerate() {
+            events.push(commit_event(key, idx, c, true, true, i));
+        }
+    }
+    assert!(subjects.len() >= 100, "{}", subjects.len());
+    events.sort_by_key(|e| e.at);
+    let (findings, _) = run(&subjects, &events);
+    let f3: Vec<&str> = findings.iter().filter(|f| f.indicator == "F3").map(|f| f.summary.as_str()).collect();
+    assert!(f3.is_empty(), "{f3:?}");
+}

@@ -18,6 +18,7 @@
 //!
 //! Memory per subject is fixed: about 1.5 kB whatever the number of events.
 
+pub mod clocks;
 pub mod rhythm;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,263 @@
+//! F3: several operators behind one account, seen in its commits' clocks.
+//!
+//! Every commit records the UTC offset of the machine that made it. One person's
+//! commits carry one clock at a time: it moves with daylight saving (an hour), with a
+//! trip or a move (in blocks: weeks at one offset, then weeks at another). Commits that
+//! go back and forth between two clocks hours apart within the same week, week after
+//! week, come from two machines in two zones used side by side: a team working one
+//! identity, the account's claimed owner in one zone and the people doing the work in
+//! another.
+//!
+//! Counted: commits tied to the subject by their author identity, with a recorded
+//! offset that is not neutral (`[detect.f1] neutral_recorded_offsets_minutes`: UTC is
+//! what CI, web editors and containers record). Two offsets each carrying
+//! `min_share` of those commits and `min_gap_hours` apart must alternate (change at
+//! least twice, in time order) within `min_weeks` different weeks, a `min_week_share`
+//! of the weeks with commits at either. On the real commits
+//! of seven open-source projects (`../shared/data/git_tz`), travellers and movers
+//! included, no author does (the `git_tz` test).
+//!
+//! Bounded: at most [`MAX_COMMITS`] commits' (time, offset) per subject are kept.
+
+use std::collections::BTreeMap;
+
+use bonafide_core::time::MS_PER_DAY;
+use bonafide_core::{Detail, Event, Evidence, Finding, UtcMs};
+use serde::{Deserialize, Serialize};
+
+use super::rhythm::offset_distance;
+use crate::network::PerSubject;
+use crate::{Context, Detector, Findings};
+
+/// Commits kept per subject; later ones are not looked at (a long history has shown
+/// its pattern by then).
+const MAX_COMMITS: usize = 8192;
+
+/// `[detect.f3]`: commits alternating between two clocks.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct F3Config {
+    /// Commits with a non-neutral recorded offset required before anything is judged.
+    pub min_commits: u32,
+    /// Share of those commits each of the two clocks must carry.
+    pub min_share: f64,
+    /// Hours between the two clocks (daylight saving moves a clock by one).
+    pub min_gap_hours: f64,
+    /// Weeks in which the commits go back and forth between the two clocks...
+    pub min_weeks: usize,
+    /// ...and their share of the weeks with commits at either: a team works the account
+    /// every week; a person with a second machine now and then, or on the road, does
+    /// not.
+    pub min_week_share: f64,
+}
+
+impl Default for F3Config {
+    fn default() -> Self {
+        F3Config { min_commits: 20, min_share: 0.2, min_gap_hours: 3.0, min_weeks: 3, min_week_share: 0.25 }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct CommitClocks {
+    commits: PerSubject<Vec<(UtcMs, i16)>>,
+}
+
+impl Detector for CommitClocks {
+    fn name(&self) -> &'static str {
+        "commit-clocks"
+    }
+
+    fn indicators(&self) -> &'static [&'static str] {
+        &["F3"]
+    }
+
+    fn observe(&mut self, e: &Event, cx: &Context<'_>) {
+        let (Some(subject), Detail::Commit(c)) = (e.subject, &e.detail) else { return };
+        let Some(offset) = c.author_offset_minutes.filter(|_| !c.attributed_via_committer) else { return };
+        if cx.config.f1.neutral_recorded_offsets_minutes.contains(&i32::from(offset)) {
+            return;
+        }
+        let list = self.commits.get_mut(subject);
+        if list.len() < MAX_COMMITS {
+            list.push((e.at, offset));
+        }
+    }
+
+    fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
+        let cfg = &cx.config.f3;
+        for (idx, commits) in self.commits.iter_mut() {
+            if commits.len() < cfg.min_commits as usize {
+                continue;
+            }
+            commits.sort_unstable();
+            let mut count: BTreeMap<i16, usize> = BTreeMap::new();
+            for (_, o) in commits.iter() {
+                *count.entry(*o).or_default() += 1;
+            }
+            let n = commits.len();
+            let big: Vec<i16> =
+                count.iter().filter(|(_, c)| **c as f64 >= cfg.min_share * n as f64).map(|(o, _)| *o).collect();
+            let gap = (cfg.min_gap_hours * 60.0) as i32;
+            let mut best: Option<(i16, i16, Vec<i64>)> = None;
+            for (i, &a) in big.iter().enumerate() {
+                for &b in &big[i + 1..] {
+                    if offset_distance(i32::from(a), i32::from(b)) < gap {
+                        continue;
+                    }
+                    let (weeks, active) = alternating_weeks(commits, a, b);
+                    let enough =
+                        weeks.len() >= cfg.min_weeks && weeks.len() as f64 >= cfg.min_week_share * active as f64;
+                    if enough && best.as_ref().is_none_or(|x| weeks.len() > x.2.len()) {
+                        best = Some((a, b, weeks));
+                    }
+                }
+            }
+            let Some((a, b, weeks)) = best else { continue };
+            let share = |o: i16| 100.0 * count[&o] as f64 / n as f64;
+            let summary = format!(
+                "commits alternate between clocks at {} ({:.0}%) and {} ({:.0}%), {} h apart, within the same week in {} weeks: machines in two zones used side by side",
+                label(a),
+                share(a),
+                label(b),
+                share(b),
+                offset_distance(i32::from(a), i32::from(b)) / 60,
+                weeks.len()
+            );
+            let mut f = Finding::new("F3", idx, cx.weight("F3"), summary);
+            for (at, _) in commits.iter() {
+                f.seen(*at);
+            }
+            f.evidence = weeks
+                .iter()
+                .take(crate::evidence::SAMPLE)
+                .map(|&w| {
+                    let in_week: Vec<&(UtcMs, i16)> =
+                        commits.iter().filter(|(t, o)| week_of(*t) == w && (*o == a || *o == b)).collect();
+                    Evidence::without_source()
+                        .with("week_of", monday(w))
+                        .with("clocks", runs(in_week.iter().map(|(_, o)| *o)))
+                        .with("count", in_week.len())
+                })
+                .collect();
+            f.evidence_total = weeks.len() as u64;
+            out.push(f);
+        }
+    }
+}
+
+/// Weeks from Monday (1970-01-05, day 4, was one), as people's working weeks run.
+fn week_of(t: UtcMs) -> i64 {
+    (t.day() - 4).div_euclid(7)
+}
+
+/// The Monday a week of [`week_of`] starts on.
+fn monday(week: i64) -> String {
+    UtcMs((week * 7 + 4) * MS_PER_DAY).date_string()
+}
+
+/// The weeks in which commits at `a` and `b`, in time order, change from one to the
+/// other at least twice (a trip or a move changes once), and how many weeks have
+/// commits at either.
+fn alternating_weeks(commits: &[(UtcMs, i16)], a: i16, b: i16) -> (Vec<i64>, usize) {
+    let mut out = Vec::new();
+    let mut active = 0;
+    let (mut week, mut last, mut changes) = (i64::MIN, None, 0u32);
+    for (t, o) in commits.iter().filter(|(_, o)| *o == a || *o == b) {
+        let w = week_of(*t);
+        if w != week {
+            if changes >= 2 {
+                out.push(week);
+            }
+            (week, last, changes) = (w, None, 0);
+            active += 1;
+        }
+        if last.is_some_and(|l| l != *o) {
+            changes += 1;
+        }
+        last = Some(*o);
+    }
+    if changes >= 2 {
+        out.push(week);
+    }
+    (out, active)
+}
+
+/// Clocks in time order, each run of one clock once: `UTC+08:00 ×2 → UTC-05:00 → ...`.
+fn runs(clocks: impl Iterator<Item = i16>) -> String {
+    let mut out: Vec<(i16, usize)> = Vec::new();
+    for o in clocks {
+        match out.last_mut() {
+            Some((last, n)) if *last == o => *n += 1,
+            _ => out.push((o, 1)),
+        }
+    }
+    out.iter()
+        .map(|(o, n)| if *n == 1 { label(*o) } else { format!("{} ×{n}", label(*o)) })
+        .collect::<Vec<_>>()
+        .join(" → ")
+}
+
+fn label(offset: i16) -> String {
+    let m = i32::from(offset);
+    format!("UTC{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::testkit::*;
+
+    /// Commits at `hours` UTC of each weekday of `weeks`, recorded at `clock(day, i)`.
+    fn commits(w: &mut World, id: &str, weeks: std::ops::Range<i64>, clock: impl Fn(i64, usize) -> i16) {
+        for day in weeks.start * 7..weeks.end * 7 {
+            if day % 7 >= 5 {
+                continue;
+            }
+            for (i, hour) in [2, 9, 15].into_iter().enumerate() {
+                w.commit_at(id, w.t(day, hour, 0), clock(day, i), id, false);
+            }
+        }
+    }
+
+    /// One identity committing from a machine at UTC+8 and one at UTC-5 in the same
+    /// weeks fires; honest patterns with two clocks do not.
+    #[test]
+    fn two_clocks_side_by_side_fire_trips_moves_and_dst_do_not() {
+        let mut w = World::new(&["TEAM", "TRIP", "MOVE", "DST", "CI"]);
+        // Alternating within the day, every week.
+        commits(&mut w, "TEAM", 0..8, |_, i| if i % 2 == 0 { 480 } else { -300 });
+        // Home at UTC-5, two trips to Seoul from mid-week to mid-week: blocks, four
+        // weeks with one change each.
+        commits(
+            &mut w,
+            "TRIP",
+            0..8,
+            |day, _| if (9..16).contains(&day) || (37..44).contains(&day) { 540 } else { -300 },
+        );
+        // Moved from UTC+8 to UTC-5 once.
+        commits(&mut w, "MOVE", 0..8, |day, _| if day < 28 { 480 } else { -300 });
+        // Daylight saving: an hour, back and forth (as a laptop set by hand might).
+        commits(&mut w, "DST", 0..8, |_, i| if i % 2 == 0 { -240 } else { -300 });
+        // A laptop in UTC-5 and CI at UTC: UTC is neutral.
+        commits(&mut w, "CI", 0..8, |_, i| if i % 2 == 0 { 0 } else { -300 });
+        let f = w.run();
+        let f3 = f.get("TEAM", "F3").expect("F3");
+        let both = f3.summary.contains("UTC-05:00") && f3.summary.contains("UTC+08:00");
+        assert!(both && f3.summary.contains("11 h apart"), "{}", f3.summary);
+        assert!(f3.summary.contains("in 8 weeks"), "{}", f3.summary);
+        let clocks = f3.evidence[0].detail["clocks"].as_str().unwrap_or_default();
+        assert!(clocks.starts_with("UTC+08:00 → UTC-05:00 → UTC+08:00 ×2 → UTC-05:00"), "{clocks}");
+        for id in ["TRIP", "MOVE", "DST", "CI"] {
+            assert!(!f.ids(id).contains(&"F3"), "{id}: {:?}", f.of(id));
+        }
+    }
+
+    /// A handful of commits from another clock (a colleague's machine once, a
+    /// conference) is below the share each clock needs.
+    #[test]
+    fn a_few_commits_from_another_clock_are_not_a_second_operator() {
+        let mut w = World::new(&["MOSTLY"]);
+        commits(&mut w, "MOSTLY", 0..8, |day, i| if i == 0 && day % 7 == 2 { 60 } else { -300 });
+        let f = w.run();
+        assert!(!f.ids("MOSTLY").contains(&"F3"), "{:?}", f.of("MOSTLY"));
+    }
+}
