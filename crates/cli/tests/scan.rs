@@ -386,6 +386,16 @@ fn raw_sensitive_values_never_reach_any_output() {
         ),
     )
     .unwrap();
+    // A watchlist of someone removed: their SSN in another spelling, their account, and a
+    // passport number under a kind the reader does not take (quarantined without it).
+    std::fs::write(
+        dir.path().join("watchlist.csv"),
+        format!(
+            "kind,value,label\nssn,078051120,case 7\nbank_account,{raw_acct},case 7\npassport,{},case 7\n",
+            extras[0]
+        ),
+    )
+    .unwrap();
     let run = scan(&[dir.path()], &[]);
     assert_eq!(run.code(), 0, "{}", run.stderr());
     let mut outputs: Vec<(String, Vec<u8>)> =
@@ -443,6 +453,13 @@ fn raw_sensitive_values_never_reach_any_output() {
     assert!(ev["detail"]["account_number"].as_str().unwrap().starts_with("****9012 (fp:"), "{ev}");
     assert!(g3["shared"]["value"].as_str().unwrap().contains("****"), "{g3}");
     assert!(finding("E1", "A7").is_some() && finding("E3", "A7").is_some(), "shared and never-issued SSNs");
+    // The watchlist knows E1 by SSN and account, E3 by the account it is paid into.
+    let i14 = finding("E1", "I14").expect("I14 for E1");
+    let said = i14["summary"].as_str().unwrap();
+    assert!(said.contains("ssn ***-**-1120 (case 7)") && said.contains("bank account ****9012 (case 7)"), "{said}");
+    assert!(finding("E3", "I14").is_some(), "paid into the listed account");
+    let watch = r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "watchlist").unwrap().clone();
+    assert_eq!((watch["records"].as_u64(), watch["quarantined"].as_u64()), (Some(2), Some(1)), "{watch}");
     let html = std::fs::read_to_string(run.dir.path().join("out/index.html")).unwrap();
     assert!(html.contains("payroll_changes.csv:2") && html.contains("****9012"));
     let payroll = r["inputs"].as_array().unwrap().iter().find(|i| i["format"] == "payroll_changes").unwrap().clone();

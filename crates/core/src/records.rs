@@ -213,6 +213,86 @@ pub struct Reference {
     pub extra: BTreeMap<String, String>,
 }
 
+/// What a watchlist entry names: an identifier of a person the organisation removed or
+/// banned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WatchKind {
+    Email,
+    Phone,
+    Ssn,
+    IdDocument,
+    BankAccount,
+    Iban,
+    Wallet,
+    Github,
+    DeviceSerial,
+}
+
+impl WatchKind {
+    pub const ALL: [WatchKind; 9] = [
+        WatchKind::Email,
+        WatchKind::Phone,
+        WatchKind::Ssn,
+        WatchKind::IdDocument,
+        WatchKind::BankAccount,
+        WatchKind::Iban,
+        WatchKind::Wallet,
+        WatchKind::Github,
+        WatchKind::DeviceSerial,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WatchKind::Email => "email",
+            WatchKind::Phone => "phone",
+            WatchKind::Ssn => "ssn",
+            WatchKind::IdDocument => "id_document",
+            WatchKind::BankAccount => "bank_account",
+            WatchKind::Iban => "iban",
+            WatchKind::Wallet => "wallet",
+            WatchKind::Github => "github",
+            WatchKind::DeviceSerial => "device_serial",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<WatchKind> {
+        let s = s.trim().to_ascii_lowercase().replace([' ', '-'], "_");
+        WatchKind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+/// A watchlist entry's value as compared: normalised text, or for SSNs, document and
+/// account numbers the keyed fingerprint (the raw number is never kept).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum WatchValue {
+    Plain(String),
+    Protected(Sensitive),
+}
+
+impl WatchValue {
+    /// As it may be shown: plain text, or the mask of a protected number.
+    pub fn shown(&self) -> &str {
+        match self {
+            WatchValue::Plain(s) => s,
+            WatchValue::Protected(p) => &p.masked,
+        }
+    }
+}
+
+/// One identifier of someone the organisation removed or banned (`watchlist.csv`), to
+/// know them again under a new name (I14).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct WatchEntry {
+    pub kind: WatchKind,
+    pub value: WatchValue,
+    /// Why they are listed, or the case that listed them.
+    pub label: Option<String>,
+    pub listed_at: Option<UtcMs>,
+    pub source: SourcePos,
+}
+
 /// Any of the above, as a reader hands it over.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub enum Record {
@@ -225,6 +305,8 @@ pub enum Record {
     GithubUser(GithubUser),
     GithubRepo(GithubRepo),
     GithubCommit(GithubCommit),
+    /// Keyed by no subject: it names someone who should not be among them.
+    Watch(WatchEntry),
 }
 
 impl Record {
@@ -238,6 +320,7 @@ impl Record {
             Record::GithubUser(r) => &r.login,
             Record::GithubRepo(r) => &r.owner,
             Record::GithubCommit(r) => &r.owner,
+            Record::Watch(_) => "",
         }
     }
 
@@ -251,6 +334,7 @@ impl Record {
             Record::GithubUser(r) => r.source,
             Record::GithubRepo(r) => r.source,
             Record::GithubCommit(r) => r.source,
+            Record::Watch(r) => r.source,
         }
     }
 }
@@ -267,6 +351,8 @@ pub struct Records {
     pub github: GithubProfiles,
     /// Resumes and photos, reduced (filled by the engine once subjects are known).
     pub documents: crate::documents::Documents,
+    /// Identifiers of people removed or banned (`watchlist.csv`).
+    pub watchlist: Vec<WatchEntry>,
 }
 
 /// A GitHub account as `GET /users/{login}` returns it (the fields we use).
@@ -339,6 +425,7 @@ impl Records {
             Record::GithubUser(x) => self.github.users.push(x),
             Record::GithubRepo(x) => self.github.repos.push(x),
             Record::GithubCommit(x) => self.github.commits.push(x),
+            Record::Watch(x) => self.watchlist.push(x),
         }
     }
 
@@ -351,6 +438,7 @@ impl Records {
             + self.github.users.len()
             + self.github.repos.len()
             + self.github.commits.len()
+            + self.watchlist.len()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -216,6 +216,7 @@ impl Engine {
             Box::new(identity::pay_band::PayBand),
             Box::new(identity::domains::Domains),
             Box::new(identity::websites::Websites),
+            Box::new(identity::watchlist::Watchlist),
             Box::new(identity::referrals::Referrals),
             Box::new(identity::resumes::Resumes),
             Box::new(identity::tech_years::TechYears),

@@ -34,6 +34,7 @@ pub mod shipments;
 pub mod signins;
 pub mod sniff;
 pub mod table;
+pub mod watchlist;
 
 #[cfg(test)]
 mod test_support;
@@ -203,6 +204,7 @@ pub fn read(
         Format::PayrollChanges => payroll::read(cx, reader, sink),
         Format::Interviews => interviews::read(cx, reader, sink),
         Format::References => references::read(cx, reader, sink),
+        Format::Watchlist => watchlist::read(cx, reader, sink),
         other => Err(std::io::Error::new(
             std::io::ErrorKind::Unsupported,
             format!("format {} is recognised but not read by this version", other.name()),

@@ -25,6 +25,8 @@ pub enum Format {
     Signins,
     Activity,
     Commits,
+    /// Identifiers of people removed or banned (`watchlist.csv`).
+    Watchlist,
     /// A git repository on disk (a folder, recognised by its `.git`).
     Git,
     Okta,
@@ -67,6 +69,7 @@ const CSV_FORMATS: &[(Format, &[&str], &[&str])] = &[
     (Format::Signins, &["account", "at", "ip"], &[]),
     (Format::Activity, &["account", "at"], &[]),
     (Format::Commits, &["author_email", "author_time"], &[]),
+    (Format::Watchlist, &["kind", "value"], &[]),
 ];
 
 /// Every column of each CSV record format in the data contract: when a header carries the
@@ -83,6 +86,7 @@ const CSV_COLUMNS: &[(Format, &[&str])] = &[
     (Format::Signins, crate::signins::COLUMNS),
     (Format::Activity, crate::activity::COLUMNS),
     (Format::Commits, crate::commits::COLUMNS),
+    (Format::Watchlist, crate::watchlist::COLUMNS),
 ];
 
 impl Format {
@@ -98,6 +102,7 @@ impl Format {
             Format::Signins => "signins",
             Format::Activity => "activity",
             Format::Commits => "commits",
+            Format::Watchlist => "watchlist",
             Format::Git => "git",
             Format::Okta => "okta",
             Format::Entra => "entra",
@@ -141,6 +146,7 @@ impl Format {
             Format::PayrollChanges | Format::Shipments | Format::Devices | Format::Interviews | Format::References => {
                 Role::Records
             }
+            Format::Watchlist => Role::Records,
             Format::Ip(_) => Role::Intel,
             Format::Ofac | Format::Un | Format::Ftm => Role::Lists,
             _ => Role::Events,
@@ -155,7 +161,7 @@ impl Format {
             || matches!(self, Format::Osquery | Format::Devices | Format::Shipments)
             || matches!(self, Format::PayrollChanges | Format::Interviews | Format::References)
             || matches!(self, Format::Ofac | Format::Un | Format::Ftm)
-            || self == Format::GithubProfile
+            || matches!(self, Format::GithubProfile | Format::Watchlist)
     }
 
     /// Every column of a CSV record format in the data contract (the names a column map

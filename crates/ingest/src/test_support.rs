@@ -123,6 +123,7 @@ mod fuzz {
                 Format::Interviews,
                 Format::References,
                 Format::GithubProfile,
+                Format::Watchlist,
             ] {
                 let c = read_str(format, &text);
                 // Nothing vanishes: a non-empty line of a one-event-per-record format is an

@@ -16,6 +16,7 @@ pub mod referrals;
 pub mod resumes;
 pub mod ssn;
 pub mod tech_years;
+pub mod watchlist;
 pub mod websites;
 
 #[cfg(test)]

@@ -1,0 +1,218 @@
+//! I14: someone removed or banned comes back under a new name.
+//!
+//! Workers removed for fraud reapply: new name, new email, often the same phone, the
+//! same bank account, the same GitHub account or the same laptop. The organisation's
+//! own list of what it knew about them (`watchlist.csv`) is compared with every
+//! subject's identifiers: emails, phone, SSN and document fingerprints, the accounts,
+//! IBANs and wallets they are paid into, their GitHub login and the serials of the
+//! devices assigned to them. Numbers are compared by their keyed fingerprints, never
+//! in the clear, and shown masked.
+//!
+//! One match is a finding at the indicator's weight: the list says who this is. A name
+//! alone is never compared (people share names), nor a home (people move in after
+//! others move out).
+
+use std::collections::HashMap;
+
+use bonafide_core::records::{WatchEntry, WatchKind, WatchValue};
+use bonafide_core::{Evidence, Finding, Fingerprint, SubjectIdx};
+use bonafide_intel::contact::email_key;
+
+use crate::people::{index, subject_evidence};
+use crate::{Context, Detector, Findings};
+
+#[derive(Debug, Default)]
+pub struct Watchlist;
+
+/// What is compared: text folded as the reader folds it, or a fingerprint.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum Key {
+    Text(WatchKind, String),
+    Print(WatchKind, Fingerprint),
+}
+
+fn text(kind: WatchKind, s: &str) -> Key {
+    let folded = match kind {
+        WatchKind::DeviceSerial | WatchKind::Wallet => s.trim().to_ascii_uppercase(),
+        _ => s.trim().to_ascii_lowercase(),
+    };
+    Key::Text(kind, folded)
+}
+
+fn key_of(e: &WatchEntry) -> Key {
+    match &e.value {
+        WatchValue::Plain(s) => text(e.kind, s),
+        WatchValue::Protected(p) => Key::Print(e.kind, p.fingerprint),
+    }
+}
+
+impl Detector for Watchlist {
+    fn name(&self) -> &'static str {
+        "watchlist"
+    }
+
+    fn indicators(&self) -> &'static [&'static str] {
+        &["I14"]
+    }
+
+    fn conclude(&mut self, cx: &Context<'_>, out: &mut Findings) {
+        if cx.records.watchlist.is_empty() {
+            return;
+        }
+        let mut listed: HashMap<Key, Vec<&WatchEntry>> = HashMap::new();
+        for e in &cx.records.watchlist {
+            listed.entry(key_of(e)).or_default().push(e);
+        }
+        // Each subject's identifiers, with how each is shown.
+        let mut held: Vec<Vec<(Key, String)>> = vec![Vec::new(); cx.subjects.len()];
+        for (i, s) in cx.subjects.iter().enumerate() {
+            let h = &mut held[i];
+            for e in s.emails.iter().filter_map(|e| email_key(e)) {
+                h.push((text(WatchKind::Email, &e), e));
+            }
+            if let Some(p) = &s.phone_e164 {
+                h.push((text(WatchKind::Phone, p), p.clone()));
+            }
+            if let Some(n) = &s.ssn {
+                h.push((Key::Print(WatchKind::Ssn, n.fingerprint), n.masked.clone()));
+            }
+            if let Some(d) = &s.id_document {
+                h.push((Key::Print(WatchKind::IdDocument, d.number.fingerprint), d.number.masked.clone()));
+            }
+            if let Some(g) = &s.github {
+                h.push((text(WatchKind::Github, g.trim_start_matches('@')), g.clone()));
+            }
+        }
+        let ids = index(cx);
+        for p in &cx.records.payroll {
+            let Some(&i) = ids.get(p.subject_id.as_str()) else { continue };
+            let h = &mut held[i.index()];
+            if let Some(a) = &p.account_number {
+                h.push((Key::Print(WatchKind::BankAccount, a.fingerprint), a.masked.clone()));
+            }
+            if let Some(a) = &p.iban {
+                h.push((Key::Print(WatchKind::Iban, a.fingerprint), a.masked.clone()));
+            }
+            if let Some(w) = &p.wallet {
+                h.push((text(WatchKind::Wallet, &w.address), w.address.clone()));
+            }
+        }
+        for d in &cx.records.devices {
+            let Some(&i) = ids.get(d.subject_id.as_str()) else { continue };
+            held[i.index()].push((text(WatchKind::DeviceSerial, &d.asset_serial), d.asset_serial.clone()));
+        }
+        for (i, h) in held.iter_mut().enumerate() {
+            h.sort_by(|a, b| a.1.cmp(&b.1));
+            h.dedup_by(|a, b| a.0 == b.0);
+            let hits: Vec<(&(Key, String), &WatchEntry)> =
+                h.iter().filter_map(|x| listed.get(&x.0).map(|es| (x, es[0]))).collect();
+            if hits.is_empty() {
+                continue;
+            }
+            let idx = SubjectIdx(i as u32);
+            let Some(s) = cx.subject(idx) else { continue };
+            let what: Vec<String> = hits
+                .iter()
+                .map(|((_, shown), e)| {
+                    let why = e.label.as_deref().map(|l| format!(" ({l})")).unwrap_or_default();
+                    format!("{} {shown}{why}", e.kind.as_str().replace('_', " "))
+                })
+                .collect();
+            let summary = format!("on the organisation's watchlist of people removed: {}", what.join("; "));
+            let mut f = Finding::new("I14", idx, cx.weight("I14"), summary);
+            for (_, e) in &hits {
+                if let Some(t) = e.listed_at {
+                    f.seen(t);
+                }
+            }
+            f.evidence = hits
+                .iter()
+                .take(crate::evidence::SAMPLE)
+                .map(|((_, shown), e)| {
+                    let mut ev = Evidence::at(e.source)
+                        .with("subject", s.id.as_str())
+                        .with("listed_identifier", e.kind.as_str())
+                        .with("value", shown.as_str());
+                    if let Some(l) = &e.label {
+                        ev = ev.with("listed_because", l.as_str());
+                    }
+                    if let Some(t) = e.listed_at {
+                        ev = ev.with("listed_at", t.date_string());
+                    }
+                    ev
+                })
+                .collect();
+            if f.evidence.is_empty() {
+                f.evidence.push(subject_evidence(s));
+            }
+            f.evidence_total = hits.len() as u64;
+            out.push(f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bonafide_core::records::{WatchEntry, WatchKind, WatchValue};
+    use bonafide_intel::Keyring;
+
+    use crate::testkit::*;
+
+    fn listed(w: &mut World, kind: WatchKind, value: WatchValue, label: &str) {
+        let source = w.pos();
+        w.records.watchlist.push(WatchEntry { kind, value, label: Some(label.into()), listed_at: None, source });
+    }
+
+    /// A new name with the removed worker's phone, SSN or GitHub login is found; the
+    /// same name without any listed identifier is not.
+    #[test]
+    fn a_returning_worker_is_known_by_phone_ssn_or_github() {
+        let k = Keyring::from_bytes([5; 32]);
+        let mut w = World::new(&["PHONE", "SSN", "GH", "SAMENAME", "CLEAN"]);
+        w.person("PHONE").phone_e164 = Some("+16145551001".into());
+        w.person("SSN").ssn = k.protect(bonafide_core::SensitiveKind::Ssn, "123-45-6789");
+        w.person("GH").github = Some("JRoe-Dev".into());
+        w.person("SAMENAME").name = "Jane Roe".into();
+        w.person("CLEAN").phone_e164 = Some("+16145559999".into());
+        listed(&mut w, WatchKind::Phone, WatchValue::Plain("+16145551001".into()), "case 12");
+        let ssn = k.protect(bonafide_core::SensitiveKind::Ssn, "123456789").map(WatchValue::Protected);
+        listed(&mut w, WatchKind::Ssn, ssn.expect("protected"), "case 12");
+        listed(&mut w, WatchKind::Github, WatchValue::Plain("jroe-dev".into()), "case 12");
+        listed(&mut w, WatchKind::Email, WatchValue::Plain("jane.roe@example.com".into()), "case 12");
+        let f = w.run();
+        for id in ["PHONE", "SSN", "GH"] {
+            assert!(f.ids(id).contains(&"I14"), "{id}: {:?}", f.of(id));
+        }
+        let ssn = f.get("SSN", "I14").expect("I14");
+        assert!(ssn.summary.contains("ssn ***-**-6789 (case 12)"), "{}", ssn.summary);
+        assert!(!format!("{ssn:?}").contains("123-45-6789"), "no raw number in the finding");
+        for id in ["SAMENAME", "CLEAN"] {
+            assert!(!f.ids(id).contains(&"I14"), "{id}: {:?}", f.of(id));
+        }
+    }
+
+    /// Pay into a listed account, or a laptop with a listed serial, is found too.
+    #[test]
+    fn a_listed_account_or_device_is_found_through_pay_and_devices() {
+        let k = Keyring::from_bytes([5; 32]);
+        let mut w = World::new(&["PAID", "LAPTOP"]);
+        w.pay_change("PAID", w.t(3, 0, 0));
+        w.records.payroll[0].account_number = k.protect(bonafide_core::SensitiveKind::BankAccount, "987654321");
+        let source = w.pos();
+        w.records.devices.push(bonafide_core::records::Device {
+            asset_serial: "c02xk1".into(),
+            subject_id: "LAPTOP".into(),
+            host_identifier: None,
+            hostname: None,
+            assigned_at: None,
+            managed: Some(true),
+            source,
+        });
+        let account = k.protect(bonafide_core::SensitiveKind::BankAccount, "987-654-321").map(WatchValue::Protected);
+        listed(&mut w, WatchKind::BankAccount, account.expect("protected"), "fired 2024");
+        listed(&mut w, WatchKind::DeviceSerial, WatchValue::Plain("C02XK1".into()), "laptop not returned");
+        let f = w.run();
+        assert!(f.ids("PAID").contains(&"I14"), "{:?}", f.of("PAID"));
+        assert!(f.get("LAPTOP", "I14").is_some_and(|x| x.summary.contains("device serial c02xk1")));
+    }
+}
