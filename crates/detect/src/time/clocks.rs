@@ -8,7 +8,8 @@
 //! identity, the account's claimed owner in one zone and the people doing the work in
 //! another.
 //!
-//! Counted: commits tied to the subject by their author identity, with a recorded
+//! Counted: commits tied to the subject by their author identity and timed by its own
+//! hand (not a forge's squash merge or a maintainer's patch), with a recorded
 //! offset that is not neutral (`[detect.f1] neutral_recorded_offsets_minutes`: UTC is
 //! what CI, web editors and containers record). Two offsets each carrying
 //! `min_share` of those commits and `min_gap_hours` apart must alternate (change at
@@ -73,7 +74,10 @@ impl Detector for CommitClocks {
 
     fn observe(&mut self, e: &Event, cx: &Context<'_>) {
         let (Some(subject), Detail::Commit(c)) = (e.subject, &e.detail) else { return };
-        let Some(offset) = c.author_offset_minutes.filter(|_| !c.attributed_via_committer) else { return };
+        // A commit tied through its committer, or timed by someone else's click (a forge's
+        // squash merge, a maintainer applying a patch), carries another's clock.
+        let own = !c.attributed_via_committer && !c.timed_by_committer;
+        let Some(offset) = c.author_offset_minutes.filter(|_| own) else { return };
         if cx.config.f1.neutral_recorded_offsets_minutes.contains(&i32::from(offset)) {
             return;
         }
@@ -182,7 +186,11 @@ fn alternating_weeks(commits: &[(UtcMs, i16)], a: i16, b: i16) -> (Vec<i64>, usi
     (out, active)
 }
 
-/// Clocks in time order, each run of one clock once: `UTC+08:00 ×2 → UTC-05:00 → ...`.
+/// Runs of one clock a week's evidence shows; the rest are counted.
+const RUNS_SHOWN: usize = 12;
+
+/// Clocks in time order, each run of one clock once: `UTC+08:00 ×2 → UTC-05:00 → ...`,
+/// at most [`RUNS_SHOWN`] runs and how many more.
 fn runs(clocks: impl Iterator<Item = i16>) -> String {
     let mut out: Vec<(i16, usize)> = Vec::new();
     for o in clocks {
@@ -191,10 +199,16 @@ fn runs(clocks: impl Iterator<Item = i16>) -> String {
             _ => out.push((o, 1)),
         }
     }
-    out.iter()
+    let mut text = out
+        .iter()
+        .take(RUNS_SHOWN)
         .map(|(o, n)| if *n == 1 { label(*o) } else { format!("{} ×{n}", label(*o)) })
         .collect::<Vec<_>>()
-        .join(" → ")
+        .join(" → ");
+    if out.len() > RUNS_SHOWN {
+        text.push_str(&format!(" … and {} more changes", out.len() - RUNS_SHOWN));
+    }
+    text
 }
 
 fn label(offset: i16) -> String {
