@@ -435,7 +435,30 @@ pub fn records(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -
     for w in [pc, acc, pay, ship, dev, iv, refs] {
         done(w)?;
     }
-    Ok(())
+    watchlist(dir, people)
+}
+
+/// The operative who comes back (I14): the first one in no farm, whose phone is on the
+/// organisation's list of people it removed.
+fn returning(people: &[Person]) -> Option<&Person> {
+    people.iter().find(|p| p.op.as_ref().is_some_and(|o| o.farm.is_none()))
+}
+
+/// `watchlist.csv`: identifiers of people the organisation removed before the simulated
+/// weeks. All but one belong to nobody in the organisation; the returning operative's
+/// phone is among them. Written from fixed values, so the random streams stay as they
+/// were.
+fn watchlist(dir: &Path, people: &[Person]) -> io::Result<()> {
+    let mut w = csv_file(dir, "watchlist.csv", &["kind", "value", "label", "listed_at"])?;
+    for i in 0..12u32 {
+        let case = format!("case {}", 1100 + i);
+        w.write_record(["email", &format!("removed.worker{i}@mailbox.example"), &case, "2024-06-01"])?;
+        w.write_record(["github", &format!("gone-dev-{i}"), &case, "2024-06-01"])?;
+    }
+    if let Some(p) = returning(people) {
+        w.write_record(["phone", &p.phone, "case 1187, removed for fraud", "2024-09-15"])?;
+    }
+    done(w)
 }
 
 pub fn okta_login(p: &Person) -> String {
@@ -735,6 +758,9 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
             }
             if op.has(Trick::Leaks) && (op.has(Trick::Farm) || op.has(Trick::Relay)) {
                 ind.push("D2");
+            }
+            if returning(people).is_some_and(|r| r.idx == p.idx) {
+                ind.push("I14");
             }
             // A farm's shared studio site, or a lone operative's days-old domain.
             if !website(p, people, farms, 0).0.is_empty() {
