@@ -85,7 +85,8 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
         sink.record(Record::Watch(WatchEntry {
             kind,
             value,
-            label: get("label").map(str::to_string),
+            // Free text: a number typed into it is masked and fingerprinted as in notes.
+            label: get("label").map(|l| crate::columns::scrub_text(l, keyring).into_owned()),
             listed_at,
             source: pos,
         }));
@@ -102,7 +103,7 @@ mod tests {
     use crate::test_support::read_str;
 
     const TEXT: &str = "Kind,Value,Label,Listed_At\n\
-                        email, Jane.Roe@Example.COM ,case 12,2025-01-02\n\
+                        email, Jane.Roe@Example.COM ,case 12 (SSN 078-05-1120 reused),2025-01-02\n\
                         SSN,123-45-6789,case 12,\n\
                         phone,(614) 555-1001,,yesterday\n\
                         github,@JRoe-dev,,\n\
@@ -128,7 +129,8 @@ mod tests {
             [WatchKind::Email, WatchKind::Ssn, WatchKind::Phone, WatchKind::Github, WatchKind::BankAccount]
         );
         assert_eq!(entries[0].value, WatchValue::Plain("jane.roe@example.com".into()));
-        assert_eq!(entries[0].label.as_deref(), Some("case 12"));
+        let label = entries[0].label.as_deref().unwrap_or_default();
+        assert!(label.starts_with("case 12 (SSN ***-**-1120 (fp:") && !label.contains("078-05"), "{label}");
         assert_eq!(entries[0].listed_at.map(|t| t.date_string()).as_deref(), Some("2025-01-02"));
         assert!(matches!(&entries[1].value, WatchValue::Protected(p) if p.masked.ends_with("6789")));
         assert_eq!(entries[2].value, WatchValue::Plain("+16145551001".into()));
