@@ -246,21 +246,24 @@ fn daylight_saving_pairs_raise_no_f1() {
     assert!(f1.is_empty(), "{f1:?}");
 }
 
+/// Each author (`repo|author`) with at least 30 commits, and their commits.
+fn authors(rows: &[Row]) -> BTreeMap<String, Vec<&Row>> {
+    let mut by: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
+    for r in rows {
+        by.entry(format!("{}|{}", r.repo, r.author)).or_default().push(r);
+    }
+    by.retain(|_, c| c.len() >= 30);
+    by
+}
+
 /// How often F1 fires on honest developers who claim exactly the zone their clock
 /// records: the false-positive rate of F1 on real people.
 #[test]
 fn f1_on_honest_developers_claiming_their_clock_zone() {
     let Some(rows) = load() else { return };
-    let mut by: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
-    for r in &rows {
-        by.entry(format!("{}|{}", r.repo, r.author)).or_default().push(r);
-    }
     let mut subjects = Vec::new();
     let mut events = Vec::new();
-    for (key, commits) in &by {
-        if commits.len() < 30 {
-            continue;
-        }
+    for (key, commits) in &authors(&rows) {
         let truth = dominant(&commits.iter().map(|c| c.tz).collect::<Vec<_>>());
         let zone = match truth {
             330 => "Asia/Kolkata".to_string(),
@@ -300,13 +303,9 @@ fn f1_on_honest_developers_claiming_their_clock_zone() {
 #[test]
 fn f3_never_fires_on_real_developers() {
     let Some(rows) = load() else { return };
-    let mut by: BTreeMap<String, Vec<&Row>> = BTreeMap::new();
-    for r in &rows {
-        by.entry(format!("{}|{}", r.repo, r.author)).or_default().push(r);
-    }
     let mut subjects = Vec::new();
     let mut events = Vec::new();
-    for (key, commits) in by.iter().filter(|(_, c)| c.len() >= 30) {
+    for (key, commits) in &authors(&rows) {
         let idx = SubjectIdx(subjects.len() as u32);
         subjects.push(Subject { id: key.clone(), name: key.clone(), ..Default::default() });
         for (i, c) in commits.iter().enumerate() {
