@@ -450,6 +450,7 @@ enum PersonaFamily {
     Photo,
     Resume,
     Github,
+    Website,
 }
 
 fn persona_family(kind: IdKind) -> Option<PersonaFamily> {
@@ -458,6 +459,7 @@ fn persona_family(kind: IdKind) -> Option<PersonaFamily> {
         IdKind::PhotoHash | IdKind::SimilarPhoto => PersonaFamily::Photo,
         IdKind::ResumeSketch => PersonaFamily::Resume,
         IdKind::Github => PersonaFamily::Github,
+        IdKind::Website => PersonaFamily::Website,
         IdKind::BankAccount
         | IdKind::Wallet
         | IdKind::Ssn
@@ -483,6 +485,7 @@ fn indicator_of(kind: IdKind) -> &'static str {
         IdKind::Phone | IdKind::Email => "H2",
         IdKind::Github | IdKind::PhotoHash | IdKind::SimilarPhoto | IdKind::ResumeSketch => "H7",
         IdKind::Referrer => "H6",
+        IdKind::Website => "A3",
     }
 }
 
@@ -501,6 +504,13 @@ impl Builder {
         if let Some(g) = &s.github {
             let g = g.trim().trim_start_matches('@').to_lowercase();
             self.ident(&mut x, IdKind::Github, &g, || g.clone());
+        }
+        if let Some((_, site)) = s
+            .website
+            .as_deref()
+            .and_then(|u| bonafide_detect::identity::websites::site_key(u, &cx.config.a3.profile_hosts))
+        {
+            self.ident(&mut x, IdKind::Website, &site, || site.clone());
         }
         if let Some(r) = &s.referred_by {
             self.ident(&mut x, IdKind::Referrer, r, || r.clone());
@@ -569,6 +579,40 @@ mod tests {
         assert_eq!(h7, vec![vec![2, 3]]);
     }
 
+    /// One portfolio website given by two names (any spelling of its address) links
+    /// them, a persona identifier of its own: with a shared photo it makes H7. The same
+    /// site given by a couple declaring one home links nobody.
+    #[test]
+    fn a_shared_portfolio_website_links_personas_not_households() {
+        let mut subjects: Vec<Subject> = ["Ann Lee", "Kim Sang", "Tom Roe", "Eve Roe"]
+            .iter()
+            .enumerate()
+            .map(|(i, n)| Subject { id: format!("S{i}"), name: (*n).into(), ..Default::default() })
+            .collect();
+        subjects[0].website = Some("https://www.alexdev-portfolio.com/about".into());
+        subjects[1].website = Some("alexdev-portfolio.com".into());
+        for s in &mut subjects[2..] {
+            s.website = Some("https://roe-family.net".into());
+            s.address =
+                Some(bonafide_core::PostalAddress { key: Some("1 ELM ST|62701|US".into()), ..Default::default() });
+        }
+        let (defaults, records) = (bonafide_detect::Defaults::default(), Records::default());
+        let households = Households::build(&subjects);
+        let cx = defaults.context(&subjects, &records, &households);
+        let detected = vec![
+            shared_finding("A6", &[0, 1], "photo", "photo like S0's"),
+            shared_finding("A6", &[2, 3], "photo", "photo like S2's"),
+        ];
+        let graph = RunGraph::build(&cx, &detected);
+        let h7: Vec<Vec<u32>> = graph
+            .findings(&cx, &detected)
+            .into_iter()
+            .filter(|f| f.indicator == "H7")
+            .map(|f| f.subjects.iter().map(|s| s.0).collect())
+            .collect();
+        assert_eq!(h7, vec![vec![0, 1]], "the photo and the site agree for S0 and S1; the Roes are one household");
+    }
+
     /// Every kind, with a value shown the way its detector or the graph shows it, reads
     /// as one phrase naming the kind once (H7's evidence read `photo photo like S4's`).
     #[test]
@@ -587,6 +631,7 @@ mod tests {
                 IdKind::IpDay => "203.0.113.9 on 2025-06-03",
                 IdKind::SharedIp => "203.0.113.9",
                 IdKind::Github => "kimsang",
+                IdKind::Website => "alexdev-portfolio.com",
                 IdKind::Referrer => "S9",
                 IdKind::PhotoHash => "photo like S4's",
                 IdKind::SimilarPhoto => "photo like S5's",

@@ -40,6 +40,9 @@ pub enum IdKind {
     SharedIp,
     /// GitHub handle, lower case.
     Github,
+    /// A portfolio website as people.csv gives it, keyed by host (and a profile host's
+    /// first path segment: `github.com/name`).
+    Website,
     /// The subject who referred this one.
     Referrer,
     /// One profile photo (A6 found it, or a light edit of it, under several identities).
@@ -58,7 +61,7 @@ pub enum IdKind {
 }
 
 impl IdKind {
-    pub const ALL: [IdKind; 18] = [
+    pub const ALL: [IdKind; 19] = [
         IdKind::BankAccount,
         IdKind::Wallet,
         IdKind::Ssn,
@@ -71,6 +74,7 @@ impl IdKind {
         IdKind::IpDay,
         IdKind::SharedIp,
         IdKind::Github,
+        IdKind::Website,
         IdKind::Referrer,
         IdKind::PhotoHash,
         IdKind::SimilarPhoto,
@@ -94,6 +98,7 @@ impl IdKind {
             IdKind::IpDay => "ip_day",
             IdKind::SharedIp => "ip",
             IdKind::Github => "github",
+            IdKind::Website => "website",
             IdKind::Referrer => "referrer",
             IdKind::PhotoHash => "photo",
             IdKind::SimilarPhoto => "similar_photo",
@@ -110,6 +115,7 @@ impl IdKind {
             IdKind::PhotoHash | IdKind::DeviceSerial => 8.0,
             IdKind::Email | IdKind::Github => 7.0,
             IdKind::Phone | IdKind::ShippingAddress | IdKind::ResumeSketch | IdKind::SharedIp => 6.0,
+            IdKind::Website => 6.0,
             IdKind::HomeAddress | IdKind::FuzzyName | IdKind::SimilarPhoto => 4.0,
             IdKind::IpDay | IdKind::FuzzyAddress => 3.0,
             IdKind::Referrer => 1.5,
@@ -156,6 +162,7 @@ impl IdKind {
                 | IdKind::Referrer
                 | IdKind::FuzzyAddress
                 | IdKind::FuzzyName
+                | IdKind::Website
         )
     }
 
@@ -172,7 +179,8 @@ impl IdKind {
             | IdKind::PhotoHash
             | IdKind::SimilarPhoto
             | IdKind::ResumeSketch
-            | IdKind::Github => ClusterKind::PersonaRing,
+            | IdKind::Github
+            | IdKind::Website => ClusterKind::PersonaRing,
             IdKind::IpDay | IdKind::SharedIp | IdKind::Referrer => ClusterKind::SharedNetwork,
         }
     }
