@@ -215,7 +215,7 @@ pub struct Reference {
 
 /// What a watchlist entry names: an identifier of a person the organisation removed or
 /// banned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum WatchKind {
     Email,

@@ -52,6 +52,7 @@ pub struct DetectConfig {
     pub c4: C4Config,
     pub a1: A1Config,
     pub a3: crate::identity::websites::A3Config,
+    pub i14: crate::identity::watchlist::I14Config,
     pub a4: A4Config,
     pub a5: A5Config,
     pub a7: A7Config,

@@ -53,8 +53,10 @@ impl<'a> Judge<'a> {
             }
         };
         if let (Some(c), Some(t)) = (created, asof) {
-            let days = (t.0 - c.0) / bonafide_core::time::MS_PER_DAY;
-            if days < i64::from(self.young_days) {
+            let days = (t.0 - c.0).div_euclid(bonafide_core::time::MS_PER_DAY);
+            // A domain registered after the application (a site made years into the
+            // job) is no sign at all.
+            if (0..i64::from(self.young_days)).contains(&days) {
                 out.push((format!("{domain} was registered {days} day(s) before the application"), true));
             }
         }

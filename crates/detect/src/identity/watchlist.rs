@@ -8,18 +8,39 @@
 //! devices assigned to them. Numbers are compared by their keyed fingerprints, never
 //! in the clear, and shown masked.
 //!
-//! One match is a finding at the indicator's weight: the list says who this is. A name
-//! alone is never compared (people share names), nor a home (people move in after
+//! A match on a number nobody else holds (an SSN, an account, a GitHub login) is a
+//! finding at the indicator's weight: the list says who this is. Phones and device
+//! serials are reissued (carriers recycle numbers, IT hands laptops on), so one of them
+//! alone weighs `reusable_bits`. Someone who applied or was hired before the entry was
+//! listed is not coming back: they were there, or are the listed person themselves. A
+//! name alone is never compared (people share names), nor a home (people move in after
 //! others move out).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use bonafide_core::records::{WatchEntry, WatchKind, WatchValue};
 use bonafide_core::{Evidence, Finding, Fingerprint, SubjectIdx};
 use bonafide_intel::contact::email_key;
+use serde::{Deserialize, Serialize};
 
 use crate::people::{index, subject_evidence};
 use crate::{Context, Detector, Findings};
+
+/// `[detect.i14]`: matches against the watchlist.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct I14Config {
+    /// Kinds that are reissued to other people: one of these alone weighs
+    /// `reusable_bits`.
+    pub reusable_kinds: Vec<WatchKind>,
+    pub reusable_bits: f64,
+}
+
+impl Default for I14Config {
+    fn default() -> Self {
+        I14Config { reusable_kinds: vec![WatchKind::Phone, WatchKind::DeviceSerial], reusable_bits: 2.0 }
+    }
+}
 
 #[derive(Debug, Default)]
 pub struct Watchlist;
@@ -101,16 +122,27 @@ impl Detector for Watchlist {
             let Some(&i) = ids.get(d.subject_id.as_str()) else { continue };
             held[i.index()].push((text(WatchKind::DeviceSerial, &d.asset_serial), d.asset_serial.clone()));
         }
-        for (i, h) in held.iter_mut().enumerate() {
-            h.sort_by(|a, b| a.1.cmp(&b.1));
-            h.dedup_by(|a, b| a.0 == b.0);
-            let hits: Vec<(&(Key, String), &WatchEntry)> =
-                h.iter().filter_map(|x| listed.get(&x.0).map(|es| (x, es[0]))).collect();
+        let cfg = &cx.config.i14;
+        for (i, h) in held.iter().enumerate() {
+            let idx = SubjectIdx(i as u32);
+            let Some(s) = cx.subject(idx) else { continue };
+            let arrived = s.applied_date.or(s.hire_date);
+            let mut seen: HashSet<&Key> = HashSet::new();
+            let hits: Vec<(&(Key, String), &WatchEntry)> = h
+                .iter()
+                .filter(|x| seen.insert(&x.0))
+                .filter_map(|x| {
+                    // An entry listed after this person arrived is not about a return.
+                    let e = listed.get(&x.0)?.iter().find(|e| match (arrived, e.listed_at) {
+                        (Some(a), Some(l)) => a >= l,
+                        _ => true,
+                    })?;
+                    Some((x, *e))
+                })
+                .collect();
             if hits.is_empty() {
                 continue;
             }
-            let idx = SubjectIdx(i as u32);
-            let Some(s) = cx.subject(idx) else { continue };
             let what: Vec<String> = hits
                 .iter()
                 .map(|((_, shown), e)| {
@@ -119,7 +151,9 @@ impl Detector for Watchlist {
                 })
                 .collect();
             let summary = format!("on the organisation's watchlist of people removed: {}", what.join("; "));
-            let mut f = Finding::new("I14", idx, cx.weight("I14"), summary);
+            let reusable_only = hits.len() == 1 && cfg.reusable_kinds.contains(&hits[0].1.kind);
+            let weight = if reusable_only { cfg.reusable_bits } else { cx.weight("I14") };
+            let mut f = Finding::new("I14", idx, weight, summary);
             for (_, e) in &hits {
                 if let Some(t) = e.listed_at {
                     f.seen(t);
@@ -183,12 +217,38 @@ mod tests {
         for id in ["PHONE", "SSN", "GH"] {
             assert!(f.ids(id).contains(&"I14"), "{id}: {:?}", f.of(id));
         }
+        // A phone alone may be a recycled number: it weighs less than an SSN.
+        assert_eq!(f.get("PHONE", "I14").map(|x| x.weight_bits), Some(w.config.i14.reusable_bits));
+        assert_eq!(f.get("GH", "I14").map(|x| x.weight_bits), Some(w.weight("I14")));
         let ssn = f.get("SSN", "I14").expect("I14");
         assert!(ssn.summary.contains("ssn ***-**-6789 (case 12)"), "{}", ssn.summary);
         assert!(!format!("{ssn:?}").contains("123-45-6789"), "no raw number in the finding");
         for id in ["SAMENAME", "CLEAN"] {
             assert!(!f.ids(id).contains(&"I14"), "{id}: {:?}", f.of(id));
         }
+    }
+
+    /// Someone hired before the entry was listed is not coming back: they were there all
+    /// along (a colleague later given the removed worker's old number, or the listed
+    /// person still on the books). The same identifier on a later hire is found.
+    #[test]
+    fn people_who_arrived_before_the_listing_are_not_returns() {
+        let mut w = World::new(&["BEFORE", "AFTER"]);
+        for (id, hired) in [("BEFORE", "2023-01-09"), ("AFTER", "2025-02-03")] {
+            w.person(id).hire_date = bonafide_core::UtcMs::parse_date(hired).ok();
+            w.person(id).github = Some("gone-dev".into());
+        }
+        let source = w.pos();
+        w.records.watchlist.push(WatchEntry {
+            kind: WatchKind::Github,
+            value: WatchValue::Plain("gone-dev".into()),
+            label: None,
+            listed_at: bonafide_core::UtcMs::parse_date("2024-06-01").ok(),
+            source,
+        });
+        let f = w.run();
+        assert!(!f.ids("BEFORE").contains(&"I14"), "{:?}", f.of("BEFORE"));
+        assert!(f.ids("AFTER").contains(&"I14"), "{:?}", f.of("AFTER"));
     }
 
     /// Pay into a listed account, or a laptop with a listed serial, is found too.

@@ -36,8 +36,9 @@ pub struct A3Config {
     pub soft_bits: f64,
     /// Site builders whose free subdomains are one-page templates (`name.wixsite.com`).
     pub template_hosts: Vec<String>,
-    /// Hosts where a person's site is a path (`github.com/name`): the first path segment
-    /// is part of the site.
+    /// Hosts shared by many people, where a person's site is a path: `github.com` (the
+    /// first path segment is the profile), `linkedin.com/in` (the segment after `in`).
+    /// Only the profile is compared; the host is never the person's.
     pub profile_hosts: Vec<String>,
 }
 
@@ -63,12 +64,23 @@ impl Default for A3Config {
                 "github.com",
                 "gitlab.com",
                 "bitbucket.org",
-                "linkedin.com",
+                "linkedin.com/in",
                 "behance.net",
                 "dribbble.com",
                 "medium.com",
                 "about.me",
-                "sites.google.com",
+                "sites.google.com/view",
+                "linktr.ee",
+                "x.com",
+                "twitter.com",
+                "facebook.com",
+                "instagram.com",
+                "youtube.com",
+                "stackoverflow.com/users",
+                "kaggle.com",
+                "codepen.io",
+                "upwork.com/freelancers",
+                "fiverr.com",
             ]),
         }
     }
@@ -78,8 +90,11 @@ impl Default for A3Config {
 pub struct Websites;
 
 /// A site as people.csv gives it, reduced to what identifies it: the host without
-/// `www.`, lower case, and on a profile host the first path segment (`github.com/jdoe`).
-/// `None` for text that is no web address, or a profile host without a profile.
+/// `www.`, lower case, and on a profile host (`profile_hosts`: `github.com`, or with
+/// the path that precedes a profile, `linkedin.com/in`; a country subdomain such as
+/// `uk.linkedin.com` is the host's) the profile's path segment (`github.com/jdoe`,
+/// `linkedin.com/in/jdoe`). `None` for text that is no web address, or a profile host
+/// without a profile.
 pub fn site_key(url: &str, profile_hosts: &[String]) -> Option<(String, String)> {
     let t = url.trim().to_ascii_lowercase();
     let t = t.strip_prefix("https://").or_else(|| t.strip_prefix("http://")).unwrap_or(&t);
@@ -93,9 +108,25 @@ pub fn site_key(url: &str, profile_hosts: &[String]) -> Option<(String, String)>
     if !valid {
         return None;
     }
-    if profile_hosts.iter().any(|p| p == host) {
-        let segment = rest.split(['/', '?', '#']).find(|s| !s.is_empty())?;
-        return Some((host.to_string(), format!("{host}/{segment}")));
+    let path: Vec<&str> = rest.split(['?', '#']).next().unwrap_or("").split('/').filter(|s| !s.is_empty()).collect();
+    for p in profile_hosts {
+        let (phost, prefix) = p.split_once('/').unwrap_or((p.as_str(), ""));
+        let on_host = host == phost || host.strip_suffix(phost).is_some_and(|sub| sub.ends_with('.'));
+        if !on_host {
+            continue;
+        }
+        let prefix: Vec<&str> = prefix.split('/').filter(|s| !s.is_empty()).collect();
+        // A path outside the profiles (`linkedin.com/company/x`) is no person's site.
+        if !path.starts_with(&prefix) {
+            return None;
+        }
+        let profile = path.get(prefix.len())?;
+        let mut key = phost.to_string();
+        for s in prefix.iter().chain([profile]) {
+            key.push('/');
+            key.push_str(s);
+        }
+        return Some((phost.to_string(), key));
     }
     Some((host.to_string(), host.to_string()))
 }
@@ -130,7 +161,8 @@ impl Detector for Websites {
             // The site's own domain: a profile host's is not the person's.
             let mut strong: Vec<String> = Vec::new();
             let mut weak: Vec<String> = Vec::new();
-            if !cfg.profile_hosts.contains(&host) {
+            // A profile's key carries its path.
+            if key == host {
                 match under(&host, &cfg.template_hosts) {
                     Some(builder) => weak.push(format!("the website {key} is a free {builder} template subdomain")),
                     None => strong.extend(
@@ -190,6 +222,13 @@ mod tests {
         assert_eq!(key("janedoe.dev:443"), Some("janedoe.dev".into()));
         assert_eq!(key("http://github.com/JDoe/portfolio"), Some("github.com/jdoe".into()));
         assert_eq!(key("github.com"), None, "a profile host without a profile");
+        // Every LinkedIn profile starts /in/: the profile is the segment after it.
+        assert_eq!(key("https://www.linkedin.com/in/JDoe/"), Some("linkedin.com/in/jdoe".into()));
+        assert_eq!(key("uk.linkedin.com/in/jdoe"), Some("linkedin.com/in/jdoe".into()));
+        assert_eq!(key("linkedin.com/in/"), None);
+        assert_eq!(key("linkedin.com/company/acme"), None, "not a person's page");
+        assert_eq!(key("https://sites.google.com/view/jdoe-dev/home"), Some("sites.google.com/view/jdoe-dev".into()));
+        assert_eq!(key("stackoverflow.com/users/12345/jdoe"), Some("stackoverflow.com/users/12345".into()));
         for junk in ["", "n/a", "see resume", "http://", ".com", "jane doe.dev"] {
             assert_eq!(key(junk), None, "{junk:?}");
         }
@@ -203,7 +242,7 @@ mod tests {
     /// subdomain (weak). Developer hosting and an old domain are nothing.
     #[test]
     fn shared_young_and_templated_sites_fire_developer_hosting_does_not() {
-        let mut w = World::new(&["P1", "P2", "YOUNG", "WIX", "PAGES", "OLD", "GH1", "GH2"]);
+        let mut w = World::new(&["P1", "P2", "YOUNG", "WIX", "PAGES", "OLD", "GH1", "GH2", "LI1", "LI2", "LATER"]);
         site(&mut w, "P1", "https://alexdev-portfolio.com");
         site(&mut w, "P2", "www.alexdev-portfolio.com/projects");
         site(&mut w, "YOUNG", "https://mira-codes.dev");
@@ -216,6 +255,12 @@ mod tests {
         w.person("OLD").website_created = UtcMs::parse_date("2012-05-01").ok();
         site(&mut w, "GH1", "https://github.com/one");
         site(&mut w, "GH2", "https://github.com/two");
+        site(&mut w, "LI1", "https://www.linkedin.com/in/ann-lee");
+        site(&mut w, "LI2", "https://linkedin.com/in/kim-sang");
+        // A site registered years into the job is no sign.
+        site(&mut w, "LATER", "https://laterdev.io");
+        w.person("LATER").hire_date = UtcMs::parse_date("2019-03-01").ok();
+        w.person("LATER").website_created = UtcMs::parse_date("2023-05-01").ok();
         let f = w.run();
         let shared = f.get("P1", "A3").expect("shared site");
         assert_eq!(shared.subjects.len(), 2);
@@ -225,7 +270,7 @@ mod tests {
         assert_eq!(young.weight_bits, w.weight("A3"));
         let wix = f.get("WIX", "A3").expect("template");
         assert_eq!(wix.weight_bits, w.config.a3.soft_bits);
-        for id in ["PAGES", "OLD", "GH1", "GH2"] {
+        for id in ["PAGES", "OLD", "GH1", "GH2", "LI1", "LI2", "LATER"] {
             assert!(!f.ids(id).contains(&"A3"), "{id}: {:?}", f.of(id));
         }
     }

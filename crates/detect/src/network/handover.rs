@@ -50,8 +50,12 @@ pub struct I10Config {
     pub grace_days: u32,
     /// Move of the mean hour of activity that counts as new hours.
     pub min_hours_shift: f64,
-    /// A pay destination change this many days either side of the change point counts.
+    /// A pay destination change this many days either side of the change point counts
+    /// (the first pay record is where pay started, not a change).
     pub pay_window_days: u32,
+    /// A declared move (`address_changed_at`) this many days either side of the change
+    /// point explains new networks and hours.
+    pub move_window_days: u32,
     /// Attributes that must change together, the devices among them.
     pub min_changes: usize,
 }
@@ -61,10 +65,11 @@ impl Default for I10Config {
         I10Config {
             min_history_days: 60,
             min_days_before: 20,
-            min_days_after: 5,
+            min_days_after: 10,
             grace_days: 3,
             min_hours_shift: 4.0,
             pay_window_days: 30,
+            move_window_days: 30,
             min_changes: 3,
         }
     }
@@ -87,11 +92,23 @@ struct Trail {
     overflow: bool,
 }
 
-/// A network as the account's habit: its AS where known, else its country.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A network as the account's habit: its AS where known (the organisation's name kept
+/// for the evidence, not compared: two databases spell it differently), else its
+/// country.
+#[derive(Clone, Debug)]
 enum NetKey {
     As(u32, Option<Arc<str>>),
     Country(Arc<str>),
+}
+
+impl PartialEq for NetKey {
+    fn eq(&self, other: &NetKey) -> bool {
+        match (self, other) {
+            (NetKey::As(a, _), NetKey::As(b, _)) => a == b,
+            (NetKey::Country(a), NetKey::Country(b)) => a == b,
+            _ => false,
+        }
+    }
 }
 
 impl NetKey {
@@ -270,8 +287,8 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
                 .with("before", labels(&old, |k| k.to_string()))
                 .with("after", labels(&new, |k| k.to_string())),
         ];
-        let mut said = vec!["every sign-in from devices it never used".to_string()];
-        let moved = s.address_changed_at.is_some_and(|m| (m.day() - at).abs() <= window);
+        let mut said = vec!["only from devices it never used".to_string()];
+        let moved = s.address_changed_at.is_some_and(|m| (m.day() - at).abs() <= i64::from(cfg.move_window_days));
         // Networks used after the grace period, all of them new.
         let used_after: Vec<&Span<NetKey>> = t.networks.iter().filter(|n| n.last >= at + grace).collect();
         let used_before: Vec<&Span<NetKey>> = t.networks.iter().filter(|n| n.first < at).collect();
@@ -280,7 +297,7 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
             && !used_before.is_empty()
             && used_after.iter().all(|n| n.first >= at - grace)
         {
-            said.push(format!("over networks it never used ({})", labels(&used_after, NetKey::label)));
+            said.push(format!("only over networks it never used ({})", labels(&used_after, NetKey::label)));
             evidence.push(
                 Evidence::without_source()
                     .with("changed", "networks")
@@ -296,7 +313,7 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
             && ra >= 0.3
             && hours_apart(a, b) >= cfg.min_hours_shift
         {
-            said.push(format!("at other hours (mean {:02.0}:00 UTC, before {:02.0}:00)", a.floor(), b.floor()));
+            said.push(format!("at other hours (around {:02.0}:00 UTC, before {:02.0}:00)", a.floor(), b.floor()));
             evidence.push(
                 Evidence::without_source()
                     .with("changed", "working_hours")
@@ -305,9 +322,11 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
                     .with("after", format!("mean {:02.0}:00 UTC", a.floor())),
             );
         }
-        let near: Vec<&&PayrollChange> = pay.iter().filter(|p| (p.changed_at.day() - at).abs() <= window).collect();
+        // The first pay record is where pay started, not a change.
+        let near: Vec<&&PayrollChange> =
+            pay.iter().skip(1).filter(|p| (p.changed_at.day() - at).abs() <= window).collect();
         if let Some(p) = near.first() {
-            said.push(format!("pay sent somewhere new on {}", p.changed_at.date_string()));
+            said.push(format!("with pay sent somewhere new on {}", p.changed_at.date_string()));
             evidence.extend(near.iter().map(|p| payroll_evidence(p)));
         }
         let changed =
@@ -316,7 +335,7 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
             continue;
         }
         let summary = format!(
-            "after {} days of one pattern, since {} the account signs in {}: sold, rented or handed over",
+            "after {} days of one pattern, since {} the account has signed in {}: sold, rented or handed over",
             at - start,
             date(at),
             said.join(", ")
@@ -358,6 +377,8 @@ mod tests {
             w.signin_full(id, w.t(day, hour, 0), ip, IpKind::Residential, "desktop-9", Some(asn), OHIO, "US");
         }
         if change_pay {
+            // Pay started at hire; it changes after the hand-over.
+            w.pay_change(id, w.t(0, 0, 0));
             w.pay_change(id, w.t(152, 0, 0));
         }
     }
@@ -421,6 +442,59 @@ mod tests {
         w.signin_full("TWO", w.t(170, 14, 0), "73.63.1.1", IpKind::Residential, "laptop-1", Some(7922), OHIO, "US");
         let f = w.run();
         assert!(!f.ids("TWO").contains(&"I10"), "{:?}", f.of("TWO"));
+    }
+
+    /// A laptop that broke on a week's trip abroad, replaced there: new device, new
+    /// network, other hours, for fewer days than `min_days_after`. The first pay record
+    /// (where pay started) is no change.
+    #[test]
+    fn a_short_trip_with_a_replacement_laptop_is_not_a_hand_over() {
+        let mut w = World::new(&["TRIP"]);
+        w.pay_change("TRIP", w.t(0, 0, 0));
+        for day in (0..150).filter(|d| d % 7 < 5) {
+            w.signin_full(
+                "TRIP",
+                w.t(day, 14, 0),
+                "73.63.1.1",
+                IpKind::Residential,
+                "laptop-1",
+                Some(7922),
+                OHIO,
+                "US",
+            );
+        }
+        for day in (150..162).filter(|d| d % 7 < 5) {
+            w.signin_full(
+                "TRIP",
+                w.t(day, 6, 0),
+                "203.0.113.7",
+                IpKind::Residential,
+                "loaner-7",
+                Some(4766),
+                (37.5, 127.0),
+                "KR",
+            );
+        }
+        let f = w.run();
+        assert!(!f.ids("TRIP").contains(&"I10"), "{:?}", f.of("TRIP"));
+    }
+
+    /// A new managed laptop that signs in only through the company's VPN shows no
+    /// network of the person's at all: corporate egress is no new network, so with a
+    /// new bank it is two changes, not three.
+    #[test]
+    fn corporate_egress_is_never_a_new_network() {
+        let mut w = World::new(&["VPN"]);
+        w.pay_change("VPN", w.t(0, 0, 0));
+        w.pay_change("VPN", w.t(152, 0, 0));
+        for day in (0..150).filter(|d| d % 7 < 5) {
+            w.signin_full("VPN", w.t(day, 14, 0), "73.63.1.1", IpKind::Residential, "laptop-1", Some(7922), OHIO, "US");
+        }
+        for day in (150..180).filter(|d| d % 7 < 5) {
+            w.signin_full("VPN", w.t(day, 14, 0), "10.8.0.1", IpKind::Corporate, "managed-2", Some(64512), OHIO, "US");
+        }
+        let f = w.run();
+        assert!(!f.ids("VPN").contains(&"I10"), "{:?}", f.of("VPN"));
     }
 
     /// A new hire has no old habits to break: changes in the first weeks do not count.

@@ -2,11 +2,13 @@
 //!
 //! Every commit records the UTC offset of the machine that made it. One person's
 //! commits carry one clock at a time: it moves with daylight saving (an hour), with a
-//! trip or a move (in blocks: weeks at one offset, then weeks at another). Commits that
-//! go back and forth between two clocks hours apart within the same week, week after
-//! week, come from two machines in two zones used side by side: a team working one
-//! identity, the account's claimed owner in one zone and the people doing the work in
-//! another.
+//! trip or a move (in blocks: a trip out and back changes it twice). Commits that go
+//! back and forth between two clocks hours apart, three times or more within the same
+//! week, week after week, and made at different hours of the UTC day, come from two
+//! people in two zones working one identity: the account's claimed owner in one zone
+//! and the people doing the work in another. One person with two machines on two clocks
+//! (a laptop and a remote dev box left on its data centre's zone) commits from both at
+//! their own hours, so the two clocks' commits share their UTC hours and do not count.
 //!
 //! Counted: commits tied to the subject by their author identity and timed by its own
 //! hand (not a forge's squash merge or a maintainer's patch), with a recorded
@@ -30,8 +32,9 @@ use super::rhythm::offset_distance;
 use crate::network::PerSubject;
 use crate::{Context, Detector, Findings};
 
-/// Commits kept per subject; later ones are not looked at (a long history has shown
-/// its pattern by then).
+/// Commits kept per subject, the first met in reading order (sources are read one after
+/// another, a git history newest first); the rest are not looked at: a history this
+/// long has shown its pattern.
 const MAX_COMMITS: usize = 8192;
 
 /// `[detect.f3]`: commits alternating between two clocks.
@@ -44,17 +47,28 @@ pub struct F3Config {
     pub min_share: f64,
     /// Hours between the two clocks (daylight saving moves a clock by one).
     pub min_gap_hours: f64,
-    /// Weeks in which the commits go back and forth between the two clocks...
+    /// Weeks in which the commits go back and forth between the two clocks (three
+    /// changes or more: a trip out and back is two)...
     pub min_weeks: usize,
     /// ...and their share of the weeks with commits at either: a team works the account
     /// every week; a person with a second machine now and then, or on the road, does
     /// not.
     pub min_week_share: f64,
+    /// Hours between the mean UTC hour of each clock's commits: two people in two
+    /// zones work at different hours, one person's two machines at the same ones.
+    pub min_hour_gap: f64,
 }
 
 impl Default for F3Config {
     fn default() -> Self {
-        F3Config { min_commits: 20, min_share: 0.2, min_gap_hours: 3.0, min_weeks: 3, min_week_share: 0.25 }
+        F3Config {
+            min_commits: 20,
+            min_share: 0.2,
+            min_gap_hours: 3.0,
+            min_weeks: 3,
+            min_week_share: 0.25,
+            min_hour_gap: 3.0,
+        }
     }
 }
 
@@ -108,6 +122,14 @@ impl Detector for CommitClocks {
                     if offset_distance(i32::from(a), i32::from(b)) < gap {
                         continue;
                     }
+                    let hours = |o: i16| commits.iter().filter(move |(_, x)| *x == o).map(|(t, _)| utc_hour(*t));
+                    let apart = match (mean_hour(hours(a)), mean_hour(hours(b))) {
+                        (Some(x), Some(y)) => hours_apart(x, y) >= cfg.min_hour_gap,
+                        _ => false,
+                    };
+                    if !apart {
+                        continue;
+                    }
                     let (weeks, active) = alternating_weeks(commits, a, b);
                     let enough =
                         weeks.len() >= cfg.min_weeks && weeks.len() as f64 >= cfg.min_week_share * active as f64;
@@ -119,7 +141,7 @@ impl Detector for CommitClocks {
             let Some((a, b, weeks)) = best else { continue };
             let share = |o: i16| 100.0 * count[&o] as f64 / n as f64;
             let summary = format!(
-                "commits alternate between clocks at {} ({:.0}%) and {} ({:.0}%), {} h apart, within the same week in {} weeks: machines in two zones used side by side",
+                "commits alternate between clocks at {} ({:.0}%) and {} ({:.0}%), {} h apart, within the same week in {} weeks and at other hours of the day: two people in two zones working one identity",
                 label(a),
                 share(a),
                 label(b),
@@ -159,9 +181,35 @@ fn monday(week: i64) -> String {
     UtcMs((week * 7 + 4) * MS_PER_DAY).date_string()
 }
 
+/// Changes between two clocks within a week that count as alternating: a trip out and
+/// back changes twice.
+const MIN_CHANGES: u32 = 3;
+
+fn utc_hour(t: UtcMs) -> f64 {
+    t.0.rem_euclid(MS_PER_DAY) as f64 / 3_600_000.0
+}
+
+/// The circular mean of clock hours, `None` when they cancel out (spread evenly).
+fn mean_hour(hours: impl Iterator<Item = f64>) -> Option<f64> {
+    let (mut x, mut y, mut n) = (0.0, 0.0, 0usize);
+    for h in hours {
+        let a = h / 24.0 * std::f64::consts::TAU;
+        x += a.cos();
+        y += a.sin();
+        n += 1;
+    }
+    let r = (x * x + y * y).sqrt();
+    (n > 0 && r > 1e-9 * n as f64).then(|| y.atan2(x).rem_euclid(std::f64::consts::TAU) / std::f64::consts::TAU * 24.0)
+}
+
+/// Hours between two clock times, the short way round.
+fn hours_apart(a: f64, b: f64) -> f64 {
+    let d = (a - b).abs() % 24.0;
+    d.min(24.0 - d)
+}
+
 /// The weeks in which commits at `a` and `b`, in time order, change from one to the
-/// other at least twice (a trip or a move changes once), and how many weeks have
-/// commits at either.
+/// other [`MIN_CHANGES`] times or more, and how many weeks have commits at either.
 fn alternating_weeks(commits: &[(UtcMs, i16)], a: i16, b: i16) -> (Vec<i64>, usize) {
     let mut out = Vec::new();
     let mut active = 0;
@@ -169,7 +217,7 @@ fn alternating_weeks(commits: &[(UtcMs, i16)], a: i16, b: i16) -> (Vec<i64>, usi
     for (t, o) in commits.iter().filter(|(_, o)| *o == a || *o == b) {
         let w = week_of(*t);
         if w != week {
-            if changes >= 2 {
+            if changes >= MIN_CHANGES {
                 out.push(week);
             }
             (week, last, changes) = (w, None, 0);
@@ -180,7 +228,7 @@ fn alternating_weeks(commits: &[(UtcMs, i16)], a: i16, b: i16) -> (Vec<i64>, usi
         }
         last = Some(*o);
     }
-    if changes >= 2 {
+    if changes >= MIN_CHANGES {
         out.push(week);
     }
     (out, active)
@@ -220,47 +268,58 @@ fn label(offset: i16) -> String {
 mod tests {
     use crate::testkit::*;
 
-    /// Commits at `hours` UTC of each weekday of `weeks`, recorded at `clock(day, i)`.
-    fn commits(w: &mut World, id: &str, weeks: std::ops::Range<i64>, clock: impl Fn(i64, usize) -> i16) {
+    /// Commits on each weekday of `weeks` at the UTC hours and recorded clocks `plan`
+    /// gives for the day.
+    fn commits(w: &mut World, id: &str, weeks: std::ops::Range<i64>, plan: impl Fn(i64) -> Vec<(i64, i16)>) {
         for day in weeks.start * 7..weeks.end * 7 {
             if day % 7 >= 5 {
                 continue;
             }
-            for (i, hour) in [2, 9, 15].into_iter().enumerate() {
-                w.commit_at(id, w.t(day, hour, 0), clock(day, i), id, false);
+            for (hour, clock) in plan(day) {
+                w.commit_at(id, w.t(day, hour, 0), clock, id, false);
             }
         }
     }
 
-    /// One identity committing from a machine at UTC+8 and one at UTC-5 in the same
-    /// weeks fires; honest patterns with two clocks do not.
+    /// Working hours 14:00-18:00 UTC (New York's morning) on a UTC-5 clock.
+    fn home(_: i64) -> Vec<(i64, i16)> {
+        (14..18).map(|h| (h, -300)).collect()
+    }
+
+    /// One identity committing from a machine at UTC+8 (at Shanghai's working hours)
+    /// and one at UTC-5 (at New York's) every day fires; honest patterns with two
+    /// clocks do not.
     #[test]
-    fn two_clocks_side_by_side_fire_trips_moves_and_dst_do_not() {
-        let mut w = World::new(&["TEAM", "TRIP", "MOVE", "DST", "CI"]);
-        // Alternating within the day, every week.
-        commits(&mut w, "TEAM", 0..8, |_, i| if i % 2 == 0 { 480 } else { -300 });
+    fn two_people_on_two_clocks_fire_trips_moves_dev_boxes_and_dst_do_not() {
+        let mut w = World::new(&["TEAM", "TRIP", "ROUNDTRIP", "MOVE", "DST", "CI", "DEVBOX"]);
+        commits(&mut w, "TEAM", 0..8, |_| vec![(2, 480), (4, 480), (15, -300), (17, -300)]);
         // Home at UTC-5, two trips to Seoul from mid-week to mid-week: blocks, four
         // weeks with one change each.
-        commits(
-            &mut w,
-            "TRIP",
-            0..8,
-            |day, _| if (9..16).contains(&day) || (37..44).contains(&day) { 540 } else { -300 },
-        );
+        let seoul = |_| (1..5).map(|h| (h, 540)).collect::<Vec<_>>();
+        commits(&mut w, "TRIP", 0..8, |day| {
+            if (9..16).contains(&day) || (37..44).contains(&day) { seoul(day) } else { home(day) }
+        });
+        // Every other week Tuesday to Thursday in Seoul: out and back, two changes.
+        commits(&mut w, "ROUNDTRIP", 0..8, |day| {
+            if (day / 7) % 2 == 0 && (1..4).contains(&(day % 7)) { seoul(day) } else { home(day) }
+        });
         // Moved from UTC+8 to UTC-5 once.
-        commits(&mut w, "MOVE", 0..8, |day, _| if day < 28 { 480 } else { -300 });
+        commits(&mut w, "MOVE", 0..8, |day| if day < 28 { vec![(2, 480), (4, 480)] } else { home(day) });
         // Daylight saving: an hour, back and forth (as a laptop set by hand might).
-        commits(&mut w, "DST", 0..8, |_, i| if i % 2 == 0 { -240 } else { -300 });
+        commits(&mut w, "DST", 0..8, |_| vec![(14, -240), (15, -300), (16, -240), (17, -300)]);
         // A laptop in UTC-5 and CI at UTC: UTC is neutral.
-        commits(&mut w, "CI", 0..8, |_, i| if i % 2 == 0 { 0 } else { -300 });
+        commits(&mut w, "CI", 0..8, |_| vec![(14, 0), (15, -300), (16, 0), (17, -300)]);
+        // One person, a laptop at UTC-5 and a remote dev box left on Frankfurt's clock,
+        // both at their owner's hours.
+        commits(&mut w, "DEVBOX", 0..8, |_| vec![(14, 60), (15, -300), (16, 60), (17, -300)]);
         let f = w.run();
         let f3 = f.get("TEAM", "F3").expect("F3");
         let both = f3.summary.contains("UTC-05:00") && f3.summary.contains("UTC+08:00");
         assert!(both && f3.summary.contains("11 h apart"), "{}", f3.summary);
         assert!(f3.summary.contains("in 8 weeks"), "{}", f3.summary);
         let clocks = f3.evidence[0].detail["clocks"].as_str().unwrap_or_default();
-        assert!(clocks.starts_with("UTC+08:00 → UTC-05:00 → UTC+08:00 ×2 → UTC-05:00"), "{clocks}");
-        for id in ["TRIP", "MOVE", "DST", "CI"] {
+        assert!(clocks.starts_with("UTC+08:00 ×2 → UTC-05:00 ×2 → UTC+08:00 ×2"), "{clocks}");
+        for id in ["TRIP", "ROUNDTRIP", "MOVE", "DST", "CI", "DEVBOX"] {
             assert!(!f.ids(id).contains(&"F3"), "{id}: {:?}", f.of(id));
         }
     }
@@ -270,7 +329,7 @@ mod tests {
     #[test]
     fn a_few_commits_from_another_clock_are_not_a_second_operator() {
         let mut w = World::new(&["MOSTLY"]);
-        commits(&mut w, "MOSTLY", 0..8, |day, i| if i == 0 && day % 7 == 2 { 60 } else { -300 });
+        commits(&mut w, "MOSTLY", 0..8, |day| if day % 7 == 2 { vec![(3, 60), (15, -300)] } else { home(day) });
         let f = w.run();
         assert!(!f.ids("MOSTLY").contains(&"F3"), "{:?}", f.of("MOSTLY"));
     }
