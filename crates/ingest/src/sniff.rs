@@ -69,7 +69,8 @@ const CSV_FORMATS: &[(Format, &[&str], &[&str])] = &[
     (Format::Signins, &["account", "at", "ip"], &[]),
     (Format::Activity, &["account", "at"], &[]),
     (Format::Commits, &["author_email", "author_time"], &[]),
-    (Format::Watchlist, &["kind", "value"], &[]),
+    // `kind,value` alone is too common a header (test fixtures, settings) to claim.
+    (Format::Watchlist, &["kind", "value"], &["label", "listed_at"]),
 ];
 
 /// Every column of each CSV record format in the data contract: when a header carries the

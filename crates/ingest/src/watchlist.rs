@@ -39,9 +39,11 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
         };
         let Some(kind) = WatchKind::parse(kind) else {
             let known: Vec<&str> = WatchKind::ALL.iter().map(|k| k.as_str()).collect();
-            // The kind is the user's word, never a value: safe to repeat.
-            let shown: String = kind.chars().take(40).collect();
-            cx.quarantine(sink, row.line, None, format!("kind {shown:?} is not one of {}", known.join(", ")));
+            // A word is repeated; anything else may be a value in the wrong column (an
+            // SSN where the kind should be) and is not.
+            let word = kind.len() <= 40 && kind.chars().all(|c| c.is_ascii_alphabetic() || " _-".contains(c));
+            let shown = if word { format!("kind {kind:?}") } else { "a kind that is no word".to_string() };
+            cx.quarantine(sink, row.line, None, format!("{shown} is not one of {}", known.join(", ")));
             return;
         };
         let protect = |k: SensitiveKind| keyring.protect(k, raw).map(WatchValue::Protected);
@@ -74,10 +76,7 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
             if d.is_none() {
                 sink.field_issue(QuarantineEntry {
                     pos,
-                    reason: format!(
-                        "watchlist {}: listed_at {v:?} is not a date (YYYY-MM-DD); field ignored",
-                        kind.as_str()
-                    ),
+                    reason: format!("watchlist {}: listed_at is not a date (YYYY-MM-DD); field ignored", kind.as_str()),
                 });
             }
             d
@@ -85,12 +84,45 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
         sink.record(Record::Watch(WatchEntry {
             kind,
             value,
-            // Free text: a number typed into it is masked and fingerprinted as in notes.
-            label: get("label").map(|l| crate::columns::scrub_text(l, keyring).into_owned()),
+            label: get("label").map(|l| label_text(l, keyring)),
             listed_at,
             source: pos,
         }));
     })
+}
+
+/// A label as kept: free text shown in findings, so an SSN or IBAN typed into it is
+/// masked and fingerprinted as in notes, and any other run of six or more digits (a
+/// bare SSN, an account or passport number) keeps only its last four.
+fn label_text(label: &str, keyring: &bonafide_intel::Keyring) -> String {
+    let scrubbed = crate::columns::scrub_text(label, keyring);
+    let chars: Vec<char> = scrubbed.chars().collect();
+    let mut out = String::with_capacity(scrubbed.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, out: &mut String| {
+        let digits = run.chars().filter(char::is_ascii_digit).count();
+        if digits >= 6 {
+            let last: String = run.chars().filter(char::is_ascii_digit).skip(digits - 4).collect();
+            out.push_str("****");
+            out.push_str(&last);
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for (i, &c) in chars.iter().enumerate() {
+        // Digits, with the separators people type inside numbers (`123 45 6789`).
+        let inside =
+            matches!(c, '-' | ' ' | '.') && !run.is_empty() && chars.get(i + 1).is_some_and(char::is_ascii_digit);
+        if c.is_ascii_digit() || inside {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out);
+    out
 }
 
 #[cfg(test)]
@@ -103,12 +135,13 @@ mod tests {
     use crate::test_support::read_str;
 
     const TEXT: &str = "Kind,Value,Label,Listed_At\n\
-                        email, Jane.Roe@Example.COM ,case 12 (SSN 078-05-1120 reused),2025-01-02\n\
+                        email, Jane.Roe@Example.COM ,\"case 12 (SSN 078-05-1120, acct 000123456789)\",2025-01-02\n\
                         SSN,123-45-6789,case 12,\n\
                         phone,(614) 555-1001,,yesterday\n\
                         github,@JRoe-dev,,\n\
                         bank account,987654321,,\n\
                         shoe size,44,,\n\
+                        123-45-6789,email,,\n\
                         ssn,---,,\n\
                         ,x,,\n";
 
@@ -131,6 +164,7 @@ mod tests {
         assert_eq!(entries[0].value, WatchValue::Plain("jane.roe@example.com".into()));
         let label = entries[0].label.as_deref().unwrap_or_default();
         assert!(label.starts_with("case 12 (SSN ***-**-1120 (fp:") && !label.contains("078-05"), "{label}");
+        assert!(label.ends_with("acct ****6789)") && !label.contains("123456789"), "{label}");
         assert_eq!(entries[0].listed_at.map(|t| t.date_string()).as_deref(), Some("2025-01-02"));
         assert!(matches!(&entries[1].value, WatchValue::Protected(p) if p.masked.ends_with("6789")));
         assert_eq!(entries[2].value, WatchValue::Plain("+16145551001".into()));
@@ -139,14 +173,25 @@ mod tests {
         let all = format!("{:?} {:?} {:?}", c.records, c.quarantined, c.issues);
         assert!(!all.contains("123-45-6789") && !all.contains("123456789") && !all.contains("987654321"), "{all}");
         let reasons: Vec<&str> = c.quarantined.iter().map(|q| q.reason.as_str()).collect();
-        assert_eq!(reasons.len(), 3, "{reasons:?}");
+        assert_eq!(reasons.len(), 4, "{reasons:?}");
         assert!(reasons[0].contains("\"shoe size\" is not one of email, phone"), "{reasons:?}");
-        assert!(reasons[1].contains("a ssn value that reads as none"), "{reasons:?}");
-        assert!(reasons[2].contains("kind and value are required"), "{reasons:?}");
+        assert!(reasons[1].contains("a kind that is no word is not one of"), "{reasons:?}");
+        assert!(!reasons[1].contains("6789"), "{reasons:?}");
+        assert!(reasons[2].contains("a ssn value that reads as none"), "{reasons:?}");
+        assert!(reasons[3].contains("kind and value are required"), "{reasons:?}");
         assert!(c.issues[0].reason.contains("listed_at"), "{:?}", c.issues);
     }
 
     proptest! {
+        /// A label never keeps six digits in a row, whatever is typed into it.
+        #[test]
+        fn labels_keep_no_long_numbers(text in "[a-z0-9 .,()-]{0,60}") {
+            let k = bonafide_intel::Keyring::from_bytes([3; 32]);
+            let out = super::label_text(&text, &k);
+            let longest = out.split(|c: char| !c.is_ascii_digit()).map(str::len).max().unwrap_or(0);
+            prop_assert!(longest < 6, "{} -> {}", text, out);
+        }
+
         /// Any row is read or quarantined, never a panic, and never both.
         #[test]
         fn any_row_is_read_or_quarantined(kind in "[a-z_ ]{0,14}", value in ".{0,30}") {
