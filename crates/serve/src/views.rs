@@ -527,8 +527,10 @@ pub fn run_row(r: &crate::snapshot::RunSummary, current: Option<&str>) -> RunRow
 pub struct RunPage {
     pub chrome: Chrome,
     pub run: RunRow,
-    /// The inputs read, even in part.
+    /// The inputs read, even in part (the first [`INPUTS_SHOWN`]).
     pub read: Vec<InputRow>,
+    /// How many more were read than listed.
+    pub read_more: usize,
     /// The inputs not read, one entry per reason with the files it covers.
     pub not_read: Vec<NotRead>,
     pub quarantine: Vec<crate::snapshot::QuarantineSample>,
@@ -548,11 +550,17 @@ pub struct InputRow {
     pub error: String,
 }
 
-/// One reason inputs were not read, and the files it covers.
+/// One reason inputs were not read, and the files it covers (the first
+/// [`INPUTS_SHOWN`]).
 pub struct NotRead {
     pub reason: String,
+    pub count: usize,
     pub paths: Vec<String>,
 }
+
+/// Inputs a run's page lists in one table or under one reason: a watched folder of code
+/// repositories holds thousands of files, which the counts say.
+pub const INPUTS_SHOWN: usize = 500;
 
 /// The page of one stored run: what became of each input (read with its counts, or not
 /// read, grouped by reason as the terminal says it), and the quarantine samples.
@@ -561,11 +569,17 @@ pub fn run_page(chrome: Chrome, d: &crate::snapshot::RunDetail, current: Option<
     let summaries: Vec<bonafide_engine::InputSummary> = d.inputs.iter().map(|i| i.summary()).collect();
     let not_read = bonafide_engine::outcome::not_read_by_reason(&summaries)
         .into_iter()
-        .map(|(why, paths)| NotRead { reason: why.to_string(), paths: paths.iter().map(|p| p.to_string()).collect() })
+        .map(|(why, paths)| NotRead {
+            reason: why.to_string(),
+            count: paths.len(),
+            paths: paths.iter().take(INPUTS_SHOWN).map(|p| p.to_string()).collect(),
+        })
         .collect();
+    let all_read = summaries.iter().filter(|i| i.not_read().is_none()).count();
     let read = summaries
         .iter()
         .filter(|i| i.not_read().is_none())
+        .take(INPUTS_SHOWN)
         .map(|i| InputRow {
             path: i.path.clone(),
             format: i.format.clone().unwrap_or_default(),
@@ -582,7 +596,15 @@ pub fn run_page(chrome: Chrome, d: &crate::snapshot::RunDetail, current: Option<
     } else {
         String::new()
     };
-    RunPage { chrome, run: run_row(&d.run, current), read, not_read, quarantine: d.quarantine.clone(), quarantine_note }
+    RunPage {
+        chrome,
+        run: run_row(&d.run, current),
+        read_more: all_read.saturating_sub(INPUTS_SHOWN),
+        read,
+        not_read,
+        quarantine: d.quarantine.clone(),
+        quarantine_note,
+    }
 }
 
 #[derive(Template)]
