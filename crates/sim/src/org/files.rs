@@ -808,7 +808,6 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
     super::finish(w)
 }
 
-/// An engineer's GitHub login, as people.csv declares it and the audit log names it.
 /// A portfolio site (people.csv `website`, `website_created`), chosen from the person's
 /// index and role so that the random stream every other value is drawn from stays as it
 /// was. A farm's operatives all give the facilitator's one studio site and most lone
@@ -816,7 +815,9 @@ pub fn truth(dir: &Path, params: &Params, people: &[Person], farms: &[Farm]) -> 
 /// theirs on GitHub Pages, some people use a template builder (A3's weak sign alone), a
 /// few own an old domain, and a couple gives one family site (a household, no sign).
 fn website(p: &Person, people: &[Person], farms: &[Farm], applied: i64) -> (String, String) {
-    let own = || format!("https://{}{}.dev", super::population::slug(p.first), super::population::slug(p.last));
+    // The index keeps two people of the same name from sharing one domain.
+    let own =
+        || format!("https://{}{}{}.dev", super::population::slug(p.first), super::population::slug(p.last), p.idx);
     if let Some(op) = &p.op {
         return match op.farm.and_then(|f| farms.get(f)) {
             Some(farm) => (format!("https://{}-remote-studio.com", super::population::slug(&farm.id)), String::new()),
@@ -837,6 +838,7 @@ fn website(p: &Person, people: &[Person], farms: &[Farm], applied: i64) -> (Stri
     }
 }
 
+/// An engineer's GitHub login, as people.csv declares it and the audit log names it.
 pub fn github_handle(p: &Person) -> String {
     format!("{}{}-dev", super::population::slug(p.first), p.idx)
 }
