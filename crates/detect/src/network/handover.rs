@@ -497,6 +497,49 @@ mod tests {
         assert!(!f.ids("VPN").contains(&"I10"), "{:?}", f.of("VPN"));
     }
 
+    /// A new laptop at other hours is two changes. The same AS under another spelling of
+    /// its owner is no new network, and a first pay record (pay starting) is no change:
+    /// neither makes it three.
+    #[test]
+    fn a_respelt_network_and_a_first_pay_record_are_no_changes() {
+        let mut w = World::new(&["NIGHTS"]);
+        for day in (0..150).filter(|d| d % 7 < 5) {
+            w.signin_full(
+                "NIGHTS",
+                w.t(day, 14, 0),
+                "73.63.1.1",
+                IpKind::Residential,
+                "laptop-1",
+                Some(7922),
+                OHIO,
+                "US",
+            );
+        }
+        for day in (150..180).filter(|d| d % 7 < 5) {
+            w.signin_full(
+                "NIGHTS",
+                w.t(day, 2, 0),
+                "73.63.1.1",
+                IpKind::Residential,
+                "laptop-2",
+                Some(7922),
+                OHIO,
+                "US",
+            );
+        }
+        w.pay_change("NIGHTS", w.t(152, 0, 0));
+        let w_change = w.t(150, 0, 0).0;
+        for e in &mut w.events {
+            if let Some(n) = e.net.as_mut() {
+                // One database before, another after: the same AS.
+                let spelling = if e.at.0 < w_change { "Comcast Cable" } else { "COMCAST-7922" };
+                n.as_org = Some(std::sync::Arc::from(spelling));
+            }
+        }
+        let f = w.run();
+        assert!(!f.ids("NIGHTS").contains(&"I10"), "{:?}", f.of("NIGHTS"));
+    }
+
     /// A new hire has no old habits to break: changes in the first weeks do not count.
     #[test]
     fn a_short_history_is_not_judged() {
