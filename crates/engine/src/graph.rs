@@ -551,6 +551,20 @@ mod tests {
         f
     }
 
+    /// The members of each H7 finding the graph makes of `subjects` and `detected`.
+    fn h7_of(subjects: &[Subject], detected: &[Finding]) -> Vec<Vec<u32>> {
+        let (defaults, records) = (bonafide_detect::Defaults::default(), Records::default());
+        let households = Households::build(subjects);
+        let cx = defaults.context(subjects, &records, &households);
+        let graph = RunGraph::build(&cx, detected);
+        graph
+            .findings(&cx, detected)
+            .into_iter()
+            .filter(|f| f.indicator == "H7")
+            .map(|f| f.subjects.iter().map(|s| s.0).collect())
+            .collect()
+    }
+
     /// One photo under two names is A6's finding; H7 adds only when independent persona
     /// identifiers agree (here a photo and a resume), or a GitHub account holds the ring.
     #[test]
@@ -561,22 +575,12 @@ mod tests {
             .enumerate()
             .map(|(i, n)| Subject { id: format!("S{i}"), name: (*n).into(), ..Default::default() })
             .collect();
-        let (defaults, records) = (bonafide_detect::Defaults::default(), Records::default());
-        let households = Households::build(&subjects);
-        let cx = defaults.context(&subjects, &records, &households);
         let detected = vec![
             shared_finding("A6", &[0, 1], "photo", "photo like S0's"),
             shared_finding("A6", &[2, 3], "photo", "photo like S2's"),
             shared_finding("H1", &[2, 3], "resume", "resume like S2's"),
         ];
-        let graph = RunGraph::build(&cx, &detected);
-        let h7: Vec<Vec<u32>> = graph
-            .findings(&cx, &detected)
-            .into_iter()
-            .filter(|f| f.indicator == "H7")
-            .map(|f| f.subjects.iter().map(|s| s.0).collect())
-            .collect();
-        assert_eq!(h7, vec![vec![2, 3]]);
+        assert_eq!(h7_of(&subjects, &detected), vec![vec![2, 3]]);
     }
 
     /// One portfolio website given by two names (any spelling of its address) links
@@ -596,20 +600,11 @@ mod tests {
             s.address =
                 Some(bonafide_core::PostalAddress { key: Some("1 ELM ST|62701|US".into()), ..Default::default() });
         }
-        let (defaults, records) = (bonafide_detect::Defaults::default(), Records::default());
-        let households = Households::build(&subjects);
-        let cx = defaults.context(&subjects, &records, &households);
         let detected = vec![
             shared_finding("A6", &[0, 1], "photo", "photo like S0's"),
             shared_finding("A6", &[2, 3], "photo", "photo like S2's"),
         ];
-        let graph = RunGraph::build(&cx, &detected);
-        let h7: Vec<Vec<u32>> = graph
-            .findings(&cx, &detected)
-            .into_iter()
-            .filter(|f| f.indicator == "H7")
-            .map(|f| f.subjects.iter().map(|s| s.0).collect())
-            .collect();
+        let h7 = h7_of(&subjects, &detected);
         assert_eq!(h7, vec![vec![0, 1]], "the photo and the site agree for S0 and S1; the Roes are one household");
     }
 

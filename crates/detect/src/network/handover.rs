@@ -359,15 +359,17 @@ mod tests {
 
     const OHIO: (f64, f64) = (39.96, -83.0);
 
-    /// Five months of one laptop on one home ISP in Ohio working days, then, after a
-    /// weekend, a new machine on another network at night, and pay redirected.
-    fn sold(w: &mut World, id: &str, move_hours: bool, change_pay: bool, new_network: bool) {
-        for day in 0..150 {
-            if day % 7 >= 5 {
-                continue;
-            }
+    /// Five months of weekdays on one laptop on one home ISP in Ohio, at 14:00 UTC.
+    fn history(w: &mut World, id: &str) {
+        for day in (0..150).filter(|d| d % 7 < 5) {
             w.signin_full(id, w.t(day, 14, 0), "73.63.1.1", IpKind::Residential, "laptop-1", Some(7922), OHIO, "US");
         }
+    }
+
+    /// [`history`], then from day 150 on a new machine, optionally at night, with pay
+    /// redirected and on another network.
+    fn sold(w: &mut World, id: &str, move_hours: bool, change_pay: bool, new_network: bool) {
+        history(w, id);
         for day in 150..180 {
             if day % 7 >= 5 {
                 continue;
@@ -451,18 +453,7 @@ mod tests {
     fn a_short_trip_with_a_replacement_laptop_is_not_a_hand_over() {
         let mut w = World::new(&["TRIP"]);
         w.pay_change("TRIP", w.t(0, 0, 0));
-        for day in (0..150).filter(|d| d % 7 < 5) {
-            w.signin_full(
-                "TRIP",
-                w.t(day, 14, 0),
-                "73.63.1.1",
-                IpKind::Residential,
-                "laptop-1",
-                Some(7922),
-                OHIO,
-                "US",
-            );
-        }
+        history(&mut w, "TRIP");
         for day in (150..162).filter(|d| d % 7 < 5) {
             w.signin_full(
                 "TRIP",
@@ -487,9 +478,7 @@ mod tests {
         let mut w = World::new(&["VPN"]);
         w.pay_change("VPN", w.t(0, 0, 0));
         w.pay_change("VPN", w.t(152, 0, 0));
-        for day in (0..150).filter(|d| d % 7 < 5) {
-            w.signin_full("VPN", w.t(day, 14, 0), "73.63.1.1", IpKind::Residential, "laptop-1", Some(7922), OHIO, "US");
-        }
+        history(&mut w, "VPN");
         for day in (150..180).filter(|d| d % 7 < 5) {
             w.signin_full("VPN", w.t(day, 14, 0), "10.8.0.1", IpKind::Corporate, "managed-2", Some(64512), OHIO, "US");
         }
@@ -503,18 +492,7 @@ mod tests {
     #[test]
     fn a_respelt_network_and_a_first_pay_record_are_no_changes() {
         let mut w = World::new(&["NIGHTS"]);
-        for day in (0..150).filter(|d| d % 7 < 5) {
-            w.signin_full(
-                "NIGHTS",
-                w.t(day, 14, 0),
-                "73.63.1.1",
-                IpKind::Residential,
-                "laptop-1",
-                Some(7922),
-                OHIO,
-                "US",
-            );
-        }
+        history(&mut w, "NIGHTS");
         for day in (150..180).filter(|d| d % 7 < 5) {
             w.signin_full(
                 "NIGHTS",
