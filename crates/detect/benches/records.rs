@@ -1,11 +1,15 @@
 //! The record detectors (identity, interviews, contacts, pay) over a generated
 //! organisation of 100k people (set BONAFIDE_BENCH_PEOPLE to change) with one pay change,
-//! one interview and one reference each, a few shared numbers among them; and phone
-//! normalisation, which every people row pays at ingest.
+//! one interview and one reference each, a few shared numbers among them; the same with
+//! a portfolio website for every third person (A3) and a 10,000-entry watchlist (I14),
+//! to see what those two cost; and phone normalisation, which every people row pays at
+//! ingest.
 //!
 //! `cargo bench -p bonafide-detect --bench records`
 
-use bonafide_core::records::{Interview, Medium, PayMethod, PayrollChange, Reference};
+use bonafide_core::records::{
+    Interview, Medium, PayMethod, PayrollChange, Reference, WatchEntry, WatchKind, WatchValue,
+};
 use bonafide_core::{
     CountryCode, PostalAddress, Records, SensitiveKind, SourceId, SourcePos, Subject, SubjectIdx, UtcMs,
 };
@@ -94,24 +98,63 @@ fn world(n: usize) -> (Vec<Subject>, Records) {
     (subjects, records)
 }
 
+/// `world` with a website for every third person (own domains with a registration
+/// date; every 500th pair shares one; some on a template builder) and a watchlist of
+/// 10,000 identifiers, one in a hundred of them someone's.
+fn with_sites_and_watchlist(mut subjects: Vec<Subject>, mut records: Records) -> (Vec<Subject>, Records) {
+    for (i, s) in subjects.iter_mut().enumerate().filter(|(i, _)| i % 3 == 0) {
+        let j = if i % 500 == 3 { i - 3 } else { i };
+        s.website =
+            Some(if i % 39 == 0 { format!("https://p{j}.wixsite.com/me") } else { format!("https://dev{j}.io") });
+        s.website_created = Some(UtcMs(1_600_000_000_000 + i as i64 * 1000));
+        s.applied_date = Some(UtcMs(1_735_689_600_000));
+    }
+    let k = Keyring::from_bytes([1; 32]);
+    for e in 0..10_000usize {
+        let mine = e % 100 == 0;
+        let (kind, value) = match e % 3 {
+            0 => (
+                WatchKind::Email,
+                WatchValue::Plain(if mine { format!("user{e}@example.com") } else { format!("gone{e}@mail.example") }),
+            ),
+            1 => (WatchKind::Phone, WatchValue::Plain(format!("+1303{e:07}"))),
+            _ => match k
+                .protect(SensitiveKind::Ssn, &format!("{:09}", if mine { 100_000_000 + e } else { 700_000_000 + e }))
+            {
+                Some(p) => (WatchKind::Ssn, WatchValue::Protected(p)),
+                None => continue,
+            },
+        };
+        let source = SourcePos::line(SourceId(2), e as u64 + 2);
+        records.watchlist.push(WatchEntry { kind, value, label: None, listed_at: None, source });
+    }
+    (subjects, records)
+}
+
 fn bench(c: &mut Criterion) {
     let n = people();
     let (subjects, records) = world(n);
-    let households = Households::build(&subjects);
+    let (subjects_sites, records_sites) = with_sites_and_watchlist(subjects.clone(), records.clone());
     let defaults = Defaults::default();
-    let cx = defaults.context(&subjects, &records, &households);
     let mut g = c.benchmark_group("records");
     g.sample_size(10);
     g.throughput(Throughput::Elements(n as u64));
-    g.bench_function("identity + interviews + contacts + pay detectors (per person)", |b| {
-        b.iter(|| {
-            let mut engine = Engine::new(&defaults.config);
-            let findings = engine.conclude(&cx).list;
-            let scores: Vec<_> = (0..n).map(|_| defaults.scoring.score(std::iter::empty(), &[])).collect();
-            let more = engine.reconsider(&cx, &Risk { scores: &scores }).list;
-            findings.len() + more.len()
-        })
-    });
+    for (name, subjects, records) in [
+        ("identity + interviews + contacts + pay detectors (per person)", &subjects, &records),
+        ("the same with websites (A3) and a 10k watchlist (I14)", &subjects_sites, &records_sites),
+    ] {
+        let households = Households::build(subjects);
+        let cx = defaults.context(subjects, records, &households);
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let mut engine = Engine::new(&defaults.config);
+                let findings = engine.conclude(&cx).list;
+                let scores: Vec<_> = (0..n).map(|_| defaults.scoring.score(std::iter::empty(), &[])).collect();
+                let more = engine.reconsider(&cx, &Risk { scores: &scores }).list;
+                findings.len() + more.len()
+            })
+        });
+    }
     g.finish();
 
     let raws: Vec<String> = (0..10_000).map(|i| format!("({:03}) 555-{:04}", 201 + i % 700, i)).collect();
