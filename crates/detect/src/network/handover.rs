@@ -30,6 +30,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{PerSubject, observation};
 use crate::people::payroll_evidence;
+use crate::time::rhythm::{hours_apart, mean_hour};
 use crate::{Context, Detector, Findings};
 
 /// Devices or networks one account may use before it is too varied to judge (a
@@ -229,27 +230,9 @@ fn split(t: &Trail, at: i64) -> Split {
     s
 }
 
-/// The circular mean hour of `hours` and how concentrated they are (0 spread evenly,
-/// 1 all at one hour).
-fn mean_hour(hours: &[u32]) -> Option<(f64, f64)> {
-    if hours.is_empty() {
-        return None;
-    }
-    let (mut x, mut y) = (0.0, 0.0);
-    for &h in hours {
-        let a = (f64::from(h) + 0.5) / 24.0 * std::f64::consts::TAU;
-        x += a.cos();
-        y += a.sin();
-    }
-    let n = hours.len() as f64;
-    let mean = y.atan2(x).rem_euclid(std::f64::consts::TAU) / std::f64::consts::TAU * 24.0;
-    Some((mean, (x * x + y * y).sqrt() / n))
-}
-
-/// Hours between two clock times, the short way round.
-fn hours_apart(a: f64, b: f64) -> f64 {
-    let d = (a - b).abs() % 24.0;
-    d.min(24.0 - d)
+/// The circular mean of whole UTC hours, each read at its middle.
+fn mean_hour_of(hours: &[u32]) -> Option<(f64, f64)> {
+    mean_hour(hours.iter().map(|&h| f64::from(h) + 0.5))
 }
 
 fn date(day: i64) -> String {
@@ -308,7 +291,7 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
         }
         // Hours: both sides concentrated enough to have a mean, and far apart.
         if !moved
-            && let (Some((b, rb)), Some((a, ra))) = (mean_hour(&sides.hours[0]), mean_hour(&sides.hours[1]))
+            && let (Some((b, rb)), Some((a, ra))) = (mean_hour_of(&sides.hours[0]), mean_hour_of(&sides.hours[1]))
             && rb >= 0.3
             && ra >= 0.3
             && hours_apart(a, b) >= cfg.min_hours_shift
@@ -353,7 +336,6 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
 
 #[cfg(test)]
 mod tests {
-    use super::hours_apart;
     use crate::testkit::*;
     use bonafide_core::IpKind;
 
@@ -531,11 +513,5 @@ mod tests {
         w.pay_change("NEW", w.t(21, 0, 0));
         let f = w.run();
         assert!(!f.ids("NEW").contains(&"I10"), "{:?}", f.of("NEW"));
-    }
-
-    #[test]
-    fn hours_apart_goes_the_short_way_round() {
-        assert!((hours_apart(23.0, 1.0) - 2.0).abs() < 1e-9);
-        assert!((hours_apart(14.5, 2.5) - 12.0).abs() < 1e-9);
     }
 }

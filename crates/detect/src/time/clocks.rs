@@ -28,7 +28,7 @@ use bonafide_core::time::MS_PER_DAY;
 use bonafide_core::{Detail, Event, Evidence, Finding, UtcMs};
 use serde::{Deserialize, Serialize};
 
-use super::rhythm::offset_distance;
+use super::rhythm::{hours_apart, mean_hour, offset_distance};
 use crate::network::PerSubject;
 use crate::{Context, Detector, Findings};
 
@@ -123,8 +123,11 @@ impl Detector for CommitClocks {
                         continue;
                     }
                     let hours = |o: i16| commits.iter().filter(move |(_, x)| *x == o).map(|(t, _)| utc_hour(*t));
+                    // A clock whose hours spread evenly round the day has no mean to compare.
                     let apart = match (mean_hour(hours(a)), mean_hour(hours(b))) {
-                        (Some(x), Some(y)) => hours_apart(x, y) >= cfg.min_hour_gap,
+                        (Some((x, rx)), Some((y, ry))) if rx > 1e-9 && ry > 1e-9 => {
+                            hours_apart(x, y) >= cfg.min_hour_gap
+                        }
                         _ => false,
                     };
                     if !apart {
@@ -187,25 +190,6 @@ const MIN_CHANGES: u32 = 3;
 
 fn utc_hour(t: UtcMs) -> f64 {
     t.0.rem_euclid(MS_PER_DAY) as f64 / 3_600_000.0
-}
-
-/// The circular mean of clock hours, `None` when they cancel out (spread evenly).
-fn mean_hour(hours: impl Iterator<Item = f64>) -> Option<f64> {
-    let (mut x, mut y, mut n) = (0.0, 0.0, 0usize);
-    for h in hours {
-        let a = h / 24.0 * std::f64::consts::TAU;
-        x += a.cos();
-        y += a.sin();
-        n += 1;
-    }
-    let r = (x * x + y * y).sqrt();
-    (n > 0 && r > 1e-9 * n as f64).then(|| y.atan2(x).rem_euclid(std::f64::consts::TAU) / std::f64::consts::TAU * 24.0)
-}
-
-/// Hours between two clock times, the short way round.
-fn hours_apart(a: f64, b: f64) -> f64 {
-    let d = (a - b).abs() % 24.0;
-    d.min(24.0 - d)
 }
 
 /// The weeks in which commits at `a` and `b`, in time order, change from one to the

@@ -164,17 +164,9 @@ pub fn fit(hist: &[u32], cfg: &RhythmConfig) -> Option<Fit> {
     } else {
         vec![cfg.quiet_mid_local - mid_utc, cfg.early_local - early_utc, cfg.late_local - late_utc]
     };
-    let (mut s, mut c) = (0.0, 0.0);
-    for &h in &implied {
-        let a = h / 24.0 * std::f64::consts::TAU;
-        s += a.sin();
-        c += a.cos();
-    }
-    let agreement = (s.hypot(c) / implied.len() as f64).clamp(0.0, 1.0);
-    let mut hours = s.atan2(c) / std::f64::consts::TAU * 24.0;
-    if hours <= -12.0 {
-        hours += 24.0;
-    }
+    let (mean, agreement) = mean_hour(implied.iter().copied())?;
+    let agreement = agreement.clamp(0.0, 1.0);
+    let hours = if mean > 12.0 { mean - 24.0 } else { mean };
     let offset_minutes = ((hours * 4.0).round() as i32) * 15;
     let offset_minutes = if offset_minutes <= -720 { offset_minutes + 1440 } else { offset_minutes };
     // Activity inside the 6 hours around the quiet middle.
@@ -194,6 +186,30 @@ pub fn fit(hist: &[u32], cfg: &RhythmConfig) -> Option<Fit> {
     })
 }
 
+/// The circular mean of clock hours (any real number of hours, read modulo 24) as an
+/// hour in `0..24`, and how concentrated they are (0: spread evenly, so the mean says
+/// nothing; 1: all at one hour). `None` for no hours.
+pub fn mean_hour(hours: impl IntoIterator<Item = f64>) -> Option<(f64, f64)> {
+    let (mut x, mut y, mut n) = (0.0, 0.0, 0usize);
+    for h in hours {
+        let a = h / 24.0 * std::f64::consts::TAU;
+        x += a.cos();
+        y += a.sin();
+        n += 1;
+    }
+    if n == 0 {
+        return None;
+    }
+    let mean = y.atan2(x).rem_euclid(std::f64::consts::TAU) / std::f64::consts::TAU * 24.0;
+    Some((mean, x.hypot(y) / n as f64))
+}
+
+/// Hours between two clock times, the short way round the day.
+pub fn hours_apart(a: f64, b: f64) -> f64 {
+    let d = (a - b).rem_euclid(24.0);
+    d.min(24.0 - d)
+}
+
 /// The shorter way round the day between two offsets, in minutes.
 pub fn offset_distance(a: i32, b: i32) -> i32 {
     let d = (a - b).rem_euclid(1440);
@@ -203,6 +219,22 @@ pub fn offset_distance(a: i32, b: i32) -> i32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hours_apart_goes_the_short_way_round() {
+        assert!((hours_apart(23.0, 1.0) - 2.0).abs() < 1e-9);
+        assert!((hours_apart(14.5, 2.5) - 12.0).abs() < 1e-9);
+        assert!((hours_apart(-1.0, 1.0) - 2.0).abs() < 1e-9, "negative hours read modulo 24");
+    }
+
+    #[test]
+    fn mean_hour_wraps_midnight_and_says_how_concentrated() {
+        let (m, r) = mean_hour([23.0, 1.0]).unwrap_or_default();
+        assert!(hours_apart(m, 0.0) < 1e-9 && r > 0.9, "{m} {r}");
+        let (_, r) = mean_hour([0.0, 12.0]).unwrap_or_default();
+        assert!(r < 1e-9, "opposite hours cancel: {r}");
+        assert!(mean_hour([]).is_none());
+    }
 
     /// A synthetic person: active `per_day` 30-minute slots a day between local hours
     /// `from` and `to` (wrapping past midnight), for `days` days, at `offset` minutes.
