@@ -66,7 +66,7 @@ impl DomainLists {
 
     pub fn is_seized(&self, domain: &str) -> bool {
         let d = clean(domain);
-        self.seized.iter().any(|s| d == *s || d.ends_with(&format!(".{s}")))
+        self.seized.iter().any(|s| d == *s || is_subdomain_of(&d, s))
     }
 
     /// Splits a domain into its registrable label and public suffix:
@@ -87,6 +87,12 @@ impl DomainLists {
 }
 
 /// Lower case, without surrounding dots, a `www.` or a URL scheme and path.
+/// Whether `host` is a subdomain of `parent` (`hr.acme.com` of `acme.com`; not
+/// `acme.com` itself, nor `notacme.com`). Both as [`clean`] leaves them.
+pub fn is_subdomain_of(host: &str, parent: &str) -> bool {
+    host.strip_suffix(parent).is_some_and(|sub| sub.ends_with('.'))
+}
+
 pub fn clean(domain: &str) -> String {
     let d = domain.trim().to_lowercase();
     let d = d.split("://").last().unwrap_or(&d).to_string();
@@ -365,6 +371,8 @@ mod tests {
         assert_eq!(l().seized.len(), 18);
         assert!(l().is_free_mail("Gmail.com") && !l().is_free_mail("northwind.example"));
         assert!(l().is_seized("ktsolution.tech") && l().is_seized("www.KTsolution.tech"));
+        assert!(!l().is_seized("notktsolution.tech"), "a longer name is no subdomain");
+        assert!(is_subdomain_of("hr.acme.com", "acme.com") && !is_subdomain_of("acme.com", "acme.com"));
         assert_eq!(l().registrable("hr.acme.co.uk"), Some(("acme".into(), "co.uk".into())));
     }
 

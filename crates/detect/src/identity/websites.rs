@@ -18,7 +18,7 @@
 use std::collections::BTreeMap;
 
 use bonafide_core::{Finding, SubjectIdx};
-use bonafide_intel::domains::DomainLists;
+use bonafide_intel::domains::{DomainLists, is_subdomain_of};
 use serde::{Deserialize, Serialize};
 
 use super::domains::Judge;
@@ -111,7 +111,7 @@ pub fn site_key(url: &str, profile_hosts: &[String]) -> Option<(String, String)>
     let path: Vec<&str> = rest.split(['?', '#']).next().unwrap_or("").split('/').filter(|s| !s.is_empty()).collect();
     for p in profile_hosts {
         let (phost, prefix) = p.split_once('/').unwrap_or((p.as_str(), ""));
-        let on_host = host == phost || host.strip_suffix(phost).is_some_and(|sub| sub.ends_with('.'));
+        let on_host = host == phost || is_subdomain_of(host, phost);
         if !on_host {
             continue;
         }
@@ -131,12 +131,9 @@ pub fn site_key(url: &str, profile_hosts: &[String]) -> Option<(String, String)>
     Some((host.to_string(), host.to_string()))
 }
 
-/// Whether `host` is a subdomain of one of `parents`.
-fn under(host: &str, parents: &[String]) -> Option<String> {
-    parents
-        .iter()
-        .find(|p| host.len() > p.len() && host.ends_with(p.as_str()) && host[..host.len() - p.len()].ends_with('.'))
-        .cloned()
+/// The one of `parents` that `host` is a subdomain of.
+fn under<'p>(host: &str, parents: &'p [String]) -> Option<&'p str> {
+    parents.iter().map(String::as_str).find(|p| is_subdomain_of(host, p))
 }
 
 impl Detector for Websites {
