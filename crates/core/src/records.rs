@@ -82,6 +82,26 @@ pub struct PayrollChange {
 }
 
 impl PayrollChange {
+    /// A change to `method` with nothing else known (no holder, bank, account or
+    /// wallet): the base callers fill in.
+    pub fn new(subject_id: impl Into<String>, changed_at: UtcMs, method: PayMethod, source: SourcePos) -> Self {
+        PayrollChange {
+            subject_id: subject_id.into(),
+            changed_at,
+            method,
+            account_holder: None,
+            bank_name: None,
+            bank_country: None,
+            routing_number: None,
+            account_number: None,
+            iban: None,
+            wallet: None,
+            source,
+            iban_country: None,
+            extra: BTreeMap::new(),
+        }
+    }
+
     /// The bank's country: as given, else the IBAN's.
     pub fn country(&self) -> Option<CountryCode> {
         self.bank_country.or(self.iban_country)

@@ -349,21 +349,8 @@ impl World {
     /// A pay destination change of `id` at `at` (an ACH account of their own).
     pub fn pay_change(&mut self, id: &str, at: UtcMs) {
         let source = self.pos();
-        self.records.payroll.push(bonafide_core::records::PayrollChange {
-            subject_id: id.into(),
-            changed_at: at,
-            method: bonafide_core::records::PayMethod::Ach,
-            account_holder: None,
-            bank_name: None,
-            bank_country: None,
-            routing_number: None,
-            account_number: None,
-            iban: None,
-            wallet: None,
-            source,
-            iban_country: None,
-            extra: Default::default(),
-        });
+        let ach = bonafide_core::records::PayMethod::Ach;
+        self.records.payroll.push(bonafide_core::records::PayrollChange::new(id, at, ach, source));
     }
 
     /// A `signins.csv` sign-in to `app`.

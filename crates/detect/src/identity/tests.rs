@@ -122,20 +122,11 @@ fn a5_failures_count_a_resubmitted_photo_stays_modest() {
 fn pay(w: &mut World, id: &str, at: &str, holder: Option<&str>, country: Option<&str>, method: PayMethod) {
     let source = w.pos();
     w.records.payroll.push(PayrollChange {
-        subject_id: id.into(),
-        changed_at: date(at),
-        method,
         account_holder: holder.map(str::to_string),
-        bank_name: None,
         bank_country: country.and_then(CountryCode::new),
-        routing_number: None,
         account_number: keyring()
             .protect(SensitiveKind::BankAccount, &id.bytes().map(|b| format!("{b:03}")).collect::<String>()),
-        iban: None,
-        wallet: None,
-        source,
-        iban_country: None,
-        extra: Default::default(),
+        ..PayrollChange::new(id, date(at), method, source)
     });
 }
 

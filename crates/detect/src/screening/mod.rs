@@ -178,19 +178,8 @@ mod tests {
         });
         w.subjects[3].name = "Lee Je-son".into();
         w.records.payroll.push(PayrollChange {
-            subject_id: "E5".into(),
-            changed_at: UtcMs(0),
-            method: PayMethod::Wire,
             account_holder: Some("Kim Sangman".into()),
-            bank_name: None,
-            bank_country: None,
-            routing_number: None,
-            account_number: None,
-            iban: None,
-            iban_country: None,
-            extra: Default::default(),
-            wallet: None,
-            source: pos(9),
+            ..PayrollChange::new("E5", UtcMs(0), PayMethod::Wire, pos(9))
         });
         let r = w.run();
         for id in ["E1", "E2", "E3", "E4", "E5"] {
@@ -250,22 +239,11 @@ mod tests {
     fn s2_wallets_emails_and_seized_domains() {
         let mut w = world();
         w.records.payroll.push(PayrollChange {
-            subject_id: "E1".into(),
-            changed_at: UtcMs(0),
-            method: PayMethod::Crypto,
-            account_holder: None,
-            bank_name: None,
-            bank_country: None,
-            routing_number: None,
-            account_number: None,
-            iban: None,
-            iban_country: None,
-            extra: Default::default(),
             wallet: Some(Wallet {
                 address: "0xB6F5EC1A0A9CD1526536D3F0426C429529471F40".into(),
                 chain: Some("USDT".into()),
             }),
-            source: pos(2),
+            ..PayrollChange::new("E1", UtcMs(0), PayMethod::Crypto, pos(2))
         });
         w.subjects[1].emails = vec!["recruiter@silverstarchina.com".into()];
         w.subjects[2].vendor_domain = Some("https://jobs.silverstarchina.com/apply".into());
