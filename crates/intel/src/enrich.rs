@@ -124,6 +124,9 @@ impl Enricher {
         } else {
             net.reported.clone()
         };
+        // Whether the sign-in names its network itself: only then can its AS or names say
+        // more than the lists, whose own AS and organisation the build already judged.
+        let named_by_vendor = net.asn.is_some() || net.as_org.is_some() || net.isp.is_some();
         if net.asn.is_none()
             && let Some(r) = rec
         {
@@ -131,7 +134,7 @@ impl Enricher {
             net.as_org = r.as_org().cloned();
         }
         match rec {
-            Some(r) if r.kind() != IpKind::Unknown || r.kind_source().is_some() => {
+            Some(r) if r.kind() != IpKind::Unknown || r.kind_source().is_some() || !named_by_vendor => {
                 net.kind = r.kind();
                 net.kind_source = r.kind_source().cloned();
                 net.label = r.label().or(r.as_org()).cloned();
