@@ -354,24 +354,23 @@ impl Snapshot {
                     .await?
             }
         };
-        // Who asked for each of these runs (`audit_log_action` indexes these entries);
-        // the entries of other runs are not read.
+        // Who asked for each of these runs (`audit_log_action_target` finds these
+        // entries); the entries of other runs are not read. A run's first entry counts.
         let targets: Vec<String> = rows.iter().map(|r| format!("run:{}", r.get::<String, _>(0))).collect();
-        let mut started: HashMap<String, (String, String)> = HashMap::new();
+        let mut started: HashMap<String, (i64, String, String)> = HashMap::new();
         if !targets.is_empty() {
-            let marks = (0..targets.len()).map(|i| format!("${}", i + 2)).collect::<Vec<_>>().join(", ");
             // Only placeholders are formatted in; the values are bound.
-            let sql = format!(
-                "SELECT target, actor, detail FROM audit_log WHERE action = $1 AND target IN ({marks}) ORDER BY seq"
-            );
-            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(STARTED);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(bonafide_store::started_query(targets.len()))).bind(STARTED);
             for t in &targets {
                 q = q.bind(t);
             }
             for r in q.fetch_all(pool).await? {
                 let target: String = r.get(0);
-                if let Some(run) = target.strip_prefix("run:") {
-                    started.entry(run.to_string()).or_insert((r.get(1), r.get(2)));
+                let Some(run) = target.strip_prefix("run:") else { continue };
+                let seq: i64 = r.get(3);
+                let first = started.get(run).is_none_or(|(s, _, _)| seq < *s);
+                if first {
+                    started.insert(run.to_string(), (seq, r.get(1), r.get(2)));
                 }
             }
         }
@@ -379,7 +378,7 @@ impl Snapshot {
             .iter()
             .map(|r| {
                 let run_id: String = r.get(0);
-                let (started_by, started_how) = started.remove(&run_id).unzip();
+                let (started_by, started_how) = started.remove(&run_id).map(|(_, by, how)| (by, how)).unzip();
                 RunSummary {
                     started_by,
                     started_how,

@@ -27,6 +27,7 @@ pub const MIGRATIONS: &[(i64, &str, &str)] = &[
     (6, "run_order", include_str!("../migrations/postgres/0006_run_order.sql")),
     (7, "login_attempts", include_str!("../migrations/postgres/0007_login_attempts.sql")),
     (8, "audit_action", include_str!("../migrations/postgres/0008_audit_action.sql")),
+    (9, "audit_action_target", include_str!("../migrations/postgres/0009_audit_action_target.sql")),
     (1001, "stream", include_str!("../migrations/postgres/1001_stream.sql")),
     (1002, "serve_ids_triggers", include_str!("../migrations/postgres/1002_serve.sql")),
     (1003, "serve_bigint_ids", include_str!("../migrations/postgres/1003_serve_bigint_ids.sql")),
