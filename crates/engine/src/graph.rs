@@ -501,8 +501,7 @@ impl Builder {
             });
             self.fuzzy_address(&mut x, k);
         }
-        if let Some(g) = &s.github {
-            let g = g.trim().trim_start_matches('@').to_lowercase();
+        if let Some(g) = s.github.as_deref().and_then(bonafide_intel::contact::github_login) {
             self.ident(&mut x, IdKind::Github, &g, || g.clone());
         }
         if let Some((_, site)) = s

@@ -264,7 +264,7 @@ fn person(
     s.vendor = text("vendor");
     s.vendor_domain = get("vendor_domain").map(|d| d.to_lowercase());
     s.referred_by = text("referred_by");
-    s.github = get("github").map(|g| g.trim_start_matches('@').to_lowercase());
+    s.github = get("github").and_then(bonafide_intel::contact::github_login);
     s.linkedin = text("linkedin");
     s.website = text("website");
     s.currency = get("currency").map(|c| c.to_uppercase());

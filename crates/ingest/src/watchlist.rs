@@ -54,15 +54,23 @@ pub fn read(cx: &ReadContext<'_>, reader: &mut dyn BufRead, sink: &mut dyn Recor
             WatchKind::Iban => protect(SensitiveKind::Iban),
             WatchKind::Email => bonafide_intel::contact::email_key(raw).map(WatchValue::Plain),
             WatchKind::Phone => {
-                let country = get("country").and_then(|c| places.country(c)).or(places.country("US"));
+                let given = get("country");
+                let country = given.and_then(|c| places.country(c));
+                if given.is_some() && country.is_none() {
+                    // Said, not silently taken as the US (the number would be misread).
+                    sink.field_issue(QuarantineEntry {
+                        pos,
+                        reason: "watchlist phone: country is not a known country; read as US".into(),
+                    });
+                }
+                let country = country.or_else(|| places.country("US"));
                 bonafide_intel::phone::normalise(raw, country).map(|p| WatchValue::Plain(p.e164))
             }
-            WatchKind::Github => {
-                let login = raw.trim().trim_start_matches('@').to_ascii_lowercase();
-                (!login.is_empty()).then_some(WatchValue::Plain(login))
-            }
-            WatchKind::Wallet | WatchKind::DeviceSerial => {
-                let v = raw.trim().to_string();
+            WatchKind::Github => bonafide_intel::contact::github_login(raw).map(WatchValue::Plain),
+            // Case matters in some chains' addresses and not in others'.
+            WatchKind::Wallet => bonafide_intel::sanctions::normalise_wallet(raw).map(WatchValue::Plain),
+            WatchKind::DeviceSerial => {
+                let v = raw.trim().to_ascii_uppercase();
                 (!v.is_empty()).then_some(WatchValue::Plain(v))
             }
         };
@@ -180,6 +188,20 @@ mod tests {
         assert!(reasons[2].contains("a ssn value that reads as none"), "{reasons:?}");
         assert!(reasons[3].contains("kind and value are required"), "{reasons:?}");
         assert!(c.issues[0].reason.contains("listed_at"), "{:?}", c.issues);
+    }
+
+    /// A country the reader does not know is said, and the phone read as the US's.
+    #[test]
+    fn an_unknown_country_for_a_phone_is_said() {
+        let c = read_str(
+            Format::Watchlist,
+            "kind,value,label,country\nphone,(614) 555-1001,x,Narnia\nphone,020 7946 0958,x,GB\n",
+        );
+        let values: Vec<&WatchValue> =
+            c.records.iter().filter_map(|r| if let Record::Watch(w) = r { Some(&w.value) } else { None }).collect();
+        assert_eq!(values, [&WatchValue::Plain("+16145551001".into()), &WatchValue::Plain("+442079460958".into())]);
+        assert_eq!(c.issues.len(), 1, "{:?}", c.issues);
+        assert!(c.issues[0].reason.contains("country is not a known country"), "{:?}", c.issues);
     }
 
     proptest! {

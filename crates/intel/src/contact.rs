@@ -30,6 +30,13 @@ pub fn email_key(raw: &str) -> Option<String> {
     }
 }
 
+/// A GitHub login in the form that compares: trimmed, without a leading `@`, lower case
+/// (GitHub logins are case-insensitive). `None` when nothing is left.
+pub fn github_login(raw: &str) -> Option<String> {
+    let login = raw.trim().trim_start_matches('@').trim().to_lowercase();
+    (!login.is_empty()).then_some(login)
+}
+
 /// The domain of an address, lower case.
 pub fn email_domain(raw: &str) -> Option<String> {
     let s = raw.trim().to_lowercase();

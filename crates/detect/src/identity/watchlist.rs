@@ -20,10 +20,11 @@ use std::collections::{HashMap, HashSet};
 
 use bonafide_core::records::{WatchEntry, WatchKind, WatchValue};
 use bonafide_core::{Evidence, Finding, Fingerprint, SubjectIdx};
-use bonafide_intel::contact::email_key;
+use bonafide_intel::contact::{email_key, github_login};
+use bonafide_intel::sanctions::normalise_wallet;
 use serde::{Deserialize, Serialize};
 
-use crate::people::{index, subject_evidence};
+use crate::people::index;
 use crate::{Context, Detector, Findings};
 
 /// `[detect.i14]`: matches against the watchlist.
@@ -52,17 +53,23 @@ enum Key {
     Print(WatchKind, Fingerprint),
 }
 
-fn text(kind: WatchKind, s: &str) -> Key {
-    let folded = match kind {
-        WatchKind::DeviceSerial | WatchKind::Wallet => s.trim().to_ascii_uppercase(),
-        _ => s.trim().to_ascii_lowercase(),
-    };
-    Key::Text(kind, folded)
+/// A subject's identifier of `kind` in the form the watchlist reader leaves an entry's
+/// (the same normalisers: `email_key`, `github_login`, `normalise_wallet`, serials in
+/// upper case; phones are E.164 on both sides already).
+fn text(kind: WatchKind, raw: &str) -> Option<Key> {
+    let v = match kind {
+        WatchKind::Email => email_key(raw),
+        WatchKind::Github => github_login(raw),
+        WatchKind::Wallet => normalise_wallet(raw),
+        WatchKind::DeviceSerial => Some(raw.trim().to_ascii_uppercase()).filter(|v| !v.is_empty()),
+        _ => Some(raw.to_string()),
+    }?;
+    Some(Key::Text(kind, v))
 }
 
 fn key_of(e: &WatchEntry) -> Key {
     match &e.value {
-        WatchValue::Plain(s) => text(e.kind, s),
+        WatchValue::Plain(s) => Key::Text(e.kind, s.clone()),
         WatchValue::Protected(p) => Key::Print(e.kind, p.fingerprint),
     }
 }
@@ -86,13 +93,19 @@ impl Detector for Watchlist {
         }
         // Each subject's identifiers, with how each is shown.
         let mut held: Vec<Vec<(Key, String)>> = vec![Vec::new(); cx.subjects.len()];
+        // A plain identifier as the subject's records give it, shown as given.
+        let plain = |h: &mut Vec<(Key, String)>, kind: WatchKind, raw: &str| {
+            if let Some(k) = text(kind, raw) {
+                h.push((k, raw.to_string()));
+            }
+        };
         for (i, s) in cx.subjects.iter().enumerate() {
             let h = &mut held[i];
-            for e in s.emails.iter().filter_map(|e| email_key(e)) {
-                h.push((text(WatchKind::Email, &e), e));
+            for e in &s.emails {
+                plain(h, WatchKind::Email, e);
             }
             if let Some(p) = &s.phone_e164 {
-                h.push((text(WatchKind::Phone, p), p.clone()));
+                plain(h, WatchKind::Phone, p);
             }
             if let Some(n) = &s.ssn {
                 h.push((Key::Print(WatchKind::Ssn, n.fingerprint), n.masked.clone()));
@@ -101,7 +114,7 @@ impl Detector for Watchlist {
                 h.push((Key::Print(WatchKind::IdDocument, d.number.fingerprint), d.number.masked.clone()));
             }
             if let Some(g) = &s.github {
-                h.push((text(WatchKind::Github, g.trim_start_matches('@')), g.clone()));
+                plain(h, WatchKind::Github, g);
             }
         }
         let ids = index(cx);
@@ -115,12 +128,12 @@ impl Detector for Watchlist {
                 h.push((Key::Print(WatchKind::Iban, a.fingerprint), a.masked.clone()));
             }
             if let Some(w) = &p.wallet {
-                h.push((text(WatchKind::Wallet, &w.address), w.address.clone()));
+                plain(h, WatchKind::Wallet, &w.address);
             }
         }
         for d in &cx.records.devices {
             let Some(&i) = ids.get(d.subject_id.as_str()) else { continue };
-            held[i.index()].push((text(WatchKind::DeviceSerial, &d.asset_serial), d.asset_serial.clone()));
+            plain(&mut held[i.index()], WatchKind::DeviceSerial, &d.asset_serial);
         }
         let cfg = &cx.config.i14;
         for (i, h) in held.iter().enumerate() {
@@ -176,9 +189,6 @@ impl Detector for Watchlist {
                     ev
                 })
                 .collect();
-            if f.evidence.is_empty() {
-                f.evidence.push(subject_evidence(s));
-            }
             f.evidence_total = hits.len() as u64;
             out.push(f);
         }
@@ -249,6 +259,27 @@ mod tests {
         let f = w.run();
         assert!(!f.ids("BEFORE").contains(&"I14"), "{:?}", f.of("BEFORE"));
         assert!(f.ids("AFTER").contains(&"I14"), "{:?}", f.of("AFTER"));
+    }
+
+    /// Wallets compare as the sanctions screen compares them: an Ethereum address in any
+    /// case is one address, a Bitcoin address in another case is another.
+    #[test]
+    fn wallets_compare_by_their_chains_rules() {
+        let mut w = World::new(&["ETH", "BTC"]);
+        let eth = "0xB6F5EC1A0A9CD1526536D3F0426C429529471F40";
+        let btc = "12hqDsicffsbaydJ6bhne22sfjTESmmzKx";
+        for (id, addr) in [("ETH", eth.to_lowercase()), ("BTC", btc.to_lowercase())] {
+            w.pay_change(id, w.t(3, 0, 0));
+            let n = w.records.payroll.len() - 1;
+            w.records.payroll[n].wallet = Some(bonafide_core::records::Wallet { address: addr, chain: None });
+        }
+        for a in [eth, btc] {
+            let v = bonafide_intel::sanctions::normalise_wallet(a).map(WatchValue::Plain);
+            listed(&mut w, WatchKind::Wallet, v.expect("an address"), "case 3");
+        }
+        let f = w.run();
+        assert!(f.ids("ETH").contains(&"I14"), "{:?}", f.of("ETH"));
+        assert!(!f.ids("BTC").contains(&"I14"), "{:?}", f.of("BTC"));
     }
 
     /// Pay into a listed account, or a laptop with a listed serial, is found too.
