@@ -25,11 +25,12 @@ use std::sync::Arc;
 
 use bonafide_core::records::PayrollChange;
 use bonafide_core::time::MS_PER_DAY;
-use bonafide_core::{Event, Evidence, Finding, IpKind, SubjectIdx, UtcMs};
+use bonafide_core::{CountryCode, Event, Evidence, Finding, IpKind, SubjectIdx, UtcMs};
 use serde::{Deserialize, Serialize};
 
 use super::{PerSubject, observation};
 use crate::people::payroll_evidence;
+use crate::time::date;
 use crate::time::rhythm::{hours_apart, mean_hour};
 use crate::{Context, Detector, Findings};
 
@@ -49,8 +50,11 @@ pub struct I10Config {
     /// Days an old device or network may still appear after the change point (the old
     /// laptop's last sign-in while the new one is set up).
     pub grace_days: u32,
-    /// Move of the mean hour of activity that counts as new hours.
+    /// Move of the mean hour of activity that counts as new hours...
     pub min_hours_shift: f64,
+    /// ...when the hours on both sides are this concentrated (0: spread evenly round the
+    /// day, so the mean says nothing; 1: all at one hour).
+    pub min_hour_concentration: f64,
     /// A pay destination change this many days either side of the change point counts
     /// (the first pay record is where pay started, not a change).
     pub pay_window_days: u32,
@@ -69,6 +73,7 @@ impl Default for I10Config {
             min_days_after: 10,
             grace_days: 3,
             min_hours_shift: 4.0,
+            min_hour_concentration: 0.3,
             pay_window_days: 30,
             move_window_days: 30,
             min_changes: 3,
@@ -93,39 +98,37 @@ struct Trail {
     overflow: bool,
 }
 
-/// A network as the account's habit: its AS where known (the organisation's name kept
-/// for the evidence, not compared: two databases spell it differently), else its
-/// country.
-#[derive(Clone, Debug)]
-enum NetKey {
-    As(u32, Option<Arc<str>>),
-    Country(Arc<str>),
+/// A network as the account's habit: its AS where known, else its country. Compared
+/// by this alone: two databases spell one AS's owner differently.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum NetId {
+    As(u32),
+    Country(CountryCode),
 }
 
-impl PartialEq for NetKey {
-    fn eq(&self, other: &NetKey) -> bool {
-        match (self, other) {
-            (NetKey::As(a, _), NetKey::As(b, _)) => a == b,
-            (NetKey::Country(a), NetKey::Country(b)) => a == b,
-            _ => false,
+/// A network with the owner's name it was first seen under, for the evidence.
+#[derive(Clone, Debug)]
+struct NetKey {
+    id: NetId,
+    org: Option<Arc<str>>,
+}
+
+impl NetId {
+    fn of(net: &bonafide_core::Net) -> Option<NetId> {
+        match (net.asn, net.place.country) {
+            (Some(asn), _) => Some(NetId::As(asn)),
+            (None, Some(c)) => Some(NetId::Country(c)),
+            (None, None) => None,
         }
     }
 }
 
 impl NetKey {
-    fn of(net: &bonafide_core::Net) -> Option<NetKey> {
-        match (net.asn, net.place.country) {
-            (Some(asn), _) => Some(NetKey::As(asn, net.as_org.clone())),
-            (None, Some(c)) => Some(NetKey::Country(Arc::from(c.as_str()))),
-            (None, None) => None,
-        }
-    }
-
     fn label(&self) -> String {
-        match self {
-            NetKey::As(asn, Some(org)) => format!("AS{asn} {org}"),
-            NetKey::As(asn, None) => format!("AS{asn}"),
-            NetKey::Country(c) => c.to_string(),
+        match (self.id, &self.org) {
+            (NetId::As(asn), Some(org)) => format!("AS{asn} {org}"),
+            (NetId::As(asn), None) => format!("AS{asn}"),
+            (NetId::Country(c), _) => c.as_str().to_string(),
         }
     }
 }
@@ -140,9 +143,10 @@ struct Span<K> {
 
 type DeviceSpan = Span<Arc<str>>;
 
-/// Notes `key` used on `day`; false when the list is full.
-fn note<K: PartialEq>(list: &mut Vec<Span<K>>, key: K, day: i64) -> bool {
-    if let Some(s) = list.iter_mut().find(|s| s.key == key) {
+/// Notes the key `is` picks out used on `day`, made by `make` when new (nothing is
+/// cloned for a key already listed: this runs per sign-in); false when the list is full.
+fn note<K>(list: &mut Vec<Span<K>>, is: impl Fn(&K) -> bool, make: impl FnOnce() -> K, day: i64) -> bool {
+    if let Some(s) = list.iter_mut().find(|s| is(&s.key)) {
         s.first = s.first.min(day);
         s.last = s.last.max(day);
         return true;
@@ -150,7 +154,7 @@ fn note<K: PartialEq>(list: &mut Vec<Span<K>>, key: K, day: i64) -> bool {
     if list.len() >= MAX_KEYS {
         return false;
     }
-    list.push(Span { key, first: day, last: day });
+    list.push(Span { key: make(), first: day, last: day });
     true
 }
 
@@ -171,12 +175,12 @@ impl Detector for Handover {
             return;
         }
         let day = e.at.day();
-        let mut fits = note(&mut t.devices, device.clone(), day);
+        let mut fits = note(&mut t.devices, |d| **d == **device, || device.clone(), day);
         if !net.corporate
             && net.kind != IpKind::Mobile
-            && let Some(key) = NetKey::of(net)
+            && let Some(id) = NetId::of(net)
         {
-            fits &= note(&mut t.networks, key, day);
+            fits &= note(&mut t.networks, |n| n.id == id, || NetKey { id, org: net.as_org.clone() }, day);
         }
         if !fits {
             t.overflow = true;
@@ -235,10 +239,6 @@ fn mean_hour_of(hours: &[u32]) -> Option<(f64, f64)> {
     mean_hour(hours.iter().map(|&h| f64::from(h) + 0.5))
 }
 
-fn date(day: i64) -> String {
-    UtcMs(day * MS_PER_DAY).date_string()
-}
-
 fn labels<K>(spans: &[&Span<K>], label: impl Fn(&K) -> String) -> String {
     spans.iter().map(|s| label(&s.key)).collect::<Vec<_>>().join(", ")
 }
@@ -292,8 +292,8 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
         // Hours: both sides concentrated enough to have a mean, and far apart.
         if !moved
             && let (Some((b, rb)), Some((a, ra))) = (mean_hour_of(&sides.hours[0]), mean_hour_of(&sides.hours[1]))
-            && rb >= 0.3
-            && ra >= 0.3
+            && rb >= cfg.min_hour_concentration
+            && ra >= cfg.min_hour_concentration
             && hours_apart(a, b) >= cfg.min_hours_shift
         {
             said.push(format!("at other hours (around {:02.0}:00 UTC, before {:02.0}:00)", a.floor(), b.floor()));
@@ -312,9 +312,8 @@ fn judge(cx: &Context<'_>, cfg: &I10Config, idx: SubjectIdx, t: &Trail, pay: &[&
             said.push(format!("with pay sent somewhere new on {}", p.changed_at.date_string()));
             evidence.extend(near.iter().map(|p| payroll_evidence(p)));
         }
-        let changed =
-            evidence.iter().filter(|e| e.detail.contains_key("changed")).count() + usize::from(!near.is_empty());
-        if changed < cfg.min_changes {
+        // One phrase per attribute that changed, the devices first.
+        if said.len() < cfg.min_changes {
             continue;
         }
         let summary = format!(

@@ -221,7 +221,7 @@ fn alternating_weeks(commits: &[(UtcMs, i16)], a: i16, b: i16) -> (Vec<i64>, usi
 /// Runs of one clock a week's evidence shows; the rest are counted.
 const RUNS_SHOWN: usize = 12;
 
-/// Clocks in time order, each run of one clock once: `UTC+08:00 ×2 → UTC-05:00 → ...`,
+/// Clocks in time order, each run of one clock once: `UTC+8 ×2 → UTC−5 → ...`,
 /// at most [`RUNS_SHOWN`] runs and how many more.
 fn runs(clocks: impl Iterator<Item = i16>) -> String {
     let mut out: Vec<(i16, usize)> = Vec::new();
@@ -243,9 +243,9 @@ fn runs(clocks: impl Iterator<Item = i16>) -> String {
     text
 }
 
+/// A recorded clock as F1 writes offsets (`UTC+8`, `UTC−5`).
 fn label(offset: i16) -> String {
-    let m = i32::from(offset);
-    format!("UTC{}{:02}:{:02}", if m < 0 { '-' } else { '+' }, m.abs() / 60, m.abs() % 60)
+    super::offset_label(i32::from(offset))
 }
 
 #[cfg(test)]
@@ -298,11 +298,11 @@ mod tests {
         commits(&mut w, "DEVBOX", 0..8, |_| vec![(14, 60), (15, -300), (16, 60), (17, -300)]);
         let f = w.run();
         let f3 = f.get("TEAM", "F3").expect("F3");
-        let both = f3.summary.contains("UTC-05:00") && f3.summary.contains("UTC+08:00");
+        let both = f3.summary.contains("UTC−5 ") && f3.summary.contains("UTC+8 ");
         assert!(both && f3.summary.contains("11 h apart"), "{}", f3.summary);
         assert!(f3.summary.contains("in 8 weeks"), "{}", f3.summary);
         let clocks = f3.evidence[0].detail["clocks"].as_str().unwrap_or_default();
-        assert!(clocks.starts_with("UTC+08:00 ×2 → UTC-05:00 ×2 → UTC+08:00 ×2"), "{clocks}");
+        assert!(clocks.starts_with("UTC+8 ×2 → UTC−5 ×2 → UTC+8 ×2"), "{clocks}");
         for id in ["TRIP", "ROUNDTRIP", "MOVE", "DST", "CI", "DEVBOX"] {
             assert!(!f.ids(id).contains(&"F3"), "{id}: {:?}", f.of(id));
         }

@@ -187,13 +187,13 @@ fn bump<T: PartialEq>(v: &mut Vec<(T, u32)>, k: T) {
     }
 }
 
-fn offset_label(minutes: i32) -> String {
+pub(crate) fn offset_label(minutes: i32) -> String {
     let sign = if minutes < 0 { '−' } else { '+' };
     let m = minutes.abs();
     if m % 60 == 0 { format!("UTC{sign}{}", m / 60) } else { format!("UTC{sign}{}:{:02}", m / 60, m % 60) }
 }
 
-fn date(day: i64) -> String {
+pub(crate) fn date(day: i64) -> String {
     UtcMs(day * MS_PER_DAY).date_string()
 }
 
