@@ -131,6 +131,7 @@ impl Correlated {
             g("remote_desktop", &["E1", "D7", "C5"]),
             g("kvm_on_new_laptop", &["E2", "C5"]),
             g("shared_ip", &["D3", "I2"]),
+            g("shared_device", &["A13", "H4"]),
             g("unmanaged_devices", &["C4", "D5"]),
             g("published_domain", &["S2", "S3", "A4", "A14"]),
         ]
