@@ -258,9 +258,14 @@ impl Started {
     /// A command run from a shell: the operating system's user (`USER`, `USERNAME` or
     /// `LOGNAME`), or `command line` when none is set (a container's root often has none).
     pub fn command(how: impl Into<String>) -> Started {
+        Started::command_from(how, |k| std::env::var(k).ok())
+    }
+
+    /// [`Started::command`] with the environment `var` reads.
+    fn command_from(how: impl Into<String>, var: impl Fn(&str) -> Option<String>) -> Started {
         let user = ["USER", "USERNAME", "LOGNAME"]
             .iter()
-            .filter_map(|k| std::env::var(k).ok())
+            .filter_map(|k| var(k))
             .map(|u| u.trim().to_string())
             .find(|u| !u.is_empty())
             .unwrap_or_else(|| "command line".to_string());
@@ -573,6 +578,12 @@ mod tests {
         assert_eq!(rows[0].2, "2026-09-21T14:13:20.000Z", "stamped when the run finished, as the service stamps");
         // A command's starter is whoever runs it, never empty.
         assert!(!Started::command("bonafide demo").by.is_empty());
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(n, _)| *n == k).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(Started::command_from("x", env(&[("USER", " ann ")])).by, "ann");
+        assert_eq!(Started::command_from("x", env(&[("USER", " "), ("LOGNAME", "bob")])).by, "bob");
+        assert_eq!(Started::command_from("x", env(&[])).by, "command line", "a container's root sets none");
     }
 
     #[tokio::test]
