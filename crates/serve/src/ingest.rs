@@ -120,9 +120,19 @@ impl Ingest {
 
     /// A cheap fingerprint of the input folders: every file's path, size and mtime.
     fn signature(&self) -> Vec<(PathBuf, u64, SystemTime)> {
-        fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, SystemTime)>, depth: usize) {
+        let mut out = self.files(usize::MAX);
+        out.sort();
+        out
+    }
+
+    /// Up to `limit` files of the input folders (hidden names skipped), in walk order.
+    fn files(&self, limit: usize) -> Vec<(PathBuf, u64, SystemTime)> {
+        fn walk(dir: &Path, out: &mut Vec<(PathBuf, u64, SystemTime)>, depth: usize, limit: usize) {
             let Ok(rd) = std::fs::read_dir(dir) else { return };
             for e in rd.flatten() {
+                if out.len() >= limit {
+                    return;
+                }
                 // Hidden names are skipped, as the scan skips them: an upload still being
                 // written (`.NAME.part`) is no reason to re-scan.
                 if e.file_name().to_str().is_some_and(|n| n.starts_with('.')) {
@@ -131,7 +141,7 @@ impl Ingest {
                 let p = e.path();
                 let Ok(m) = e.metadata() else { continue };
                 if m.is_dir() && depth < 16 {
-                    walk(&p, out, depth + 1);
+                    walk(&p, out, depth + 1, limit);
                 } else if m.is_file() {
                     out.push((p, m.len(), m.modified().unwrap_or(SystemTime::UNIX_EPOCH)));
                 }
@@ -139,14 +149,15 @@ impl Ingest {
         }
         let mut out = Vec::new();
         for r in self.roots() {
-            walk(&r, &mut out, 0);
+            walk(&r, &mut out, 0, limit);
         }
-        out.sort();
         out
     }
 
+    /// Whether any input is there, from the first file found: the Runs page asks on every
+    /// view, and a watched folder of repositories holds thousands of files.
     pub fn has_inputs(&self) -> bool {
-        !self.signature().is_empty()
+        !self.files(1).is_empty()
     }
 
     /// Keeps an uploaded or pushed body in the inbox, written to disk as it arrives (an
