@@ -127,7 +127,9 @@ impl Cohort {
         key: (&str, &str),
         summary: String,
     ) -> Finding {
+        debug_assert!(!involved.is_empty(), "callers pass the members a finding is about");
         let subjects: Vec<SubjectIdx> = involved.iter().map(|&i| self.members[i].subject).collect();
+        // Only a placeholder until `subjects` replaces the list just below.
         let first = subjects.first().copied().unwrap_or(SubjectIdx(0));
         let mut f = Finding::new(indicator, first, cx.weight(indicator), summary);
         f.subjects = subjects;

@@ -105,7 +105,7 @@ fn known_answers_on_the_real_public_lists() {
     for (probe, asn) in [("23.249.210.1", 8987), ("1.1.1.1", 13_335)] {
         let r = intel.record(ip(probe)).unwrap();
         assert_eq!((r.asn, r.kind), (Some(asn), IpKind::Hosting), "{probe}: {r:?}");
-        assert_eq!(r.kind_source.as_deref(), Some("most of its AS's address space is on hosting or VPN lists"));
+        assert_eq!(r.kind_source.as_deref(), Some(super::build::AS_SHARE_SOURCE));
     }
     // ...and an AS whose name says what it is needs no list.
     for probe in ["43.148.0.1", "1.203.94.1"] {
@@ -487,7 +487,7 @@ fn unlisted_quarter(org: &str, listed: u8, kind: IpKind) -> IpRecord {
 fn an_as_mostly_on_hosting_lists_lends_hosting_to_its_unlisted_ranges() {
     let lent = unlisted_quarter("Example Ltd", 3, IpKind::Hosting);
     assert_eq!(lent.kind, IpKind::Hosting);
-    assert_eq!(lent.kind_source.as_deref(), Some("most of its AS's address space is on hosting or VPN lists"));
+    assert_eq!(lent.kind_source.as_deref(), Some(super::build::AS_SHARE_SOURCE));
     assert_eq!(lent.label.as_deref(), Some("Example Ltd"));
     assert_eq!(unlisted_quarter("Example Ltd", 3, IpKind::Vpn).kind, IpKind::Hosting, "a VPN's servers are hosted");
     assert_eq!(unlisted_quarter("Example Ltd", 2, IpKind::Hosting).kind, IpKind::Unknown, "half is not most");
